@@ -1,0 +1,55 @@
+"""The warehouse: one DuckDB file per workspace holding canonical tables, import bookkeeping and facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from kpidesk.warehouse._schema import CANONICAL_TABLES
+
+__all__ = ["BOOKKEEPING_DDL", "connect", "create_warehouse"]
+
+#: Tables the importer and the fact builder keep beside the canonical tables.
+BOOKKEEPING_DDL = (
+    """CREATE TABLE IF NOT EXISTS imports (
+  import_id BIGINT PRIMARY KEY,
+  started_at TIMESTAMP,
+  kind VARCHAR,
+  source VARCHAR,
+  files VARCHAR[],
+  read BIGINT,
+  inserted BIGINT,
+  updated BIGINT,
+  unchanged BIGINT,
+  rejected BIGINT
+)""",
+    """CREATE TABLE IF NOT EXISTS rejected_rows (
+  import_id BIGINT,
+  kind VARCHAR,
+  file VARCHAR,
+  line BIGINT,
+  "column" VARCHAR,
+  value VARCHAR,
+  reason VARCHAR
+)""",
+    # Tickets whose facts must be re-derived: written by an import in the same transaction as its rows.
+    """CREATE TABLE IF NOT EXISTS pending_ticket_facts (
+  source VARCHAR,
+  ticket_id VARCHAR,
+  PRIMARY KEY (source, ticket_id)
+)""",
+)
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; tables are created by `create_warehouse`."""
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every canonical and bookkeeping table that does not exist yet."""
+    for table in CANONICAL_TABLES:
+        con.execute(table.create_sql())
+    for ddl in BOOKKEEPING_DDL:
+        con.execute(ddl)

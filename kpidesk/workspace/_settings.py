@@ -1,0 +1,276 @@
+"""`kpidesk.toml`: the workspace's settings, read into plain dataclasses and written back."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomli_w
+
+__all__ = [
+    "DAY_NAMES",
+    "CalendarSettings",
+    "MetricOptions",
+    "Settings",
+    "SettingsError",
+    "SlaPolicy",
+    "default_settings",
+    "load_settings",
+    "parse_duration",
+    "save_settings",
+]
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLA_METRICS = ("first_reply", "reply", "resolution")
+FCR_DEFINITIONS = ("one_reply", "no_customer_followup", "no_repeat_contact")
+
+#: The usual work week by country: Sunday–Thursday in Israel and much of the Arab world.
+_SUN_THU = ("sun", "mon", "tue", "wed", "thu")
+_MON_FRI = ("mon", "tue", "wed", "thu", "fri")
+COUNTRY_WEEK = {"IL": _SUN_THU, "SA": _SUN_THU, "EG": _SUN_THU, "JO": _SUN_THU, "KW": _SUN_THU,
+                "QA": _SUN_THU, "BH": _SUN_THU, "OM": _SUN_THU, "AE": _MON_FRI, "US": _MON_FRI,
+                "GB": _MON_FRI}
+COUNTRY_LOCALE = {"IL": "he", "SA": "ar", "AE": "ar", "EG": "ar", "JO": "ar", "KW": "ar", "QA": "ar",
+                  "BH": "ar", "OM": "ar"}
+COUNTRY_TIMEZONE = {"IL": "Asia/Jerusalem", "SA": "Asia/Riyadh", "AE": "Asia/Dubai", "EG": "Africa/Cairo",
+                    "JO": "Asia/Amman", "US": "America/New_York", "GB": "Europe/London"}
+
+
+class SettingsError(ValueError):
+    """kpidesk.toml says something kpidesk cannot use; the message says where and what was expected."""
+
+
+@dataclass
+class CalendarSettings:
+    """A business calendar as written in kpidesk.toml; `kpidesk.calendars` turns it into slots."""
+
+    name: str
+    timezone: str
+    week_start: str = "mon"
+    hours: dict[str, str] = field(default_factory=dict)
+    country: str | None = None
+    subdivision: str | None = None
+    extra_holidays: list[str] = field(default_factory=list)
+    half_days: dict[str, str] = field(default_factory=dict)
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"timezone": self.timezone}
+        if self.country:
+            out["country"] = self.country
+        if self.subdivision:
+            out["subdivision"] = self.subdivision
+        out["week_start"] = self.week_start
+        out["hours"] = dict(self.hours)
+        out["extra_holidays"] = list(self.extra_holidays)
+        out["half_days"] = dict(self.half_days)
+        return out
+
+
+@dataclass
+class SlaPolicy:
+    """Targets in seconds per SLA metric and priority (`*` for any priority), in the policy's calendar."""
+
+    name: str
+    calendar: str | None = None
+    business_hours: bool = True
+    targets: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass
+class MetricOptions:
+    """The metric options of the design, each named in `[metrics]`."""
+
+    fcr: str = "one_reply"
+    fcr_repeat_days: int = 7
+    repeat_contact_days: int = 7
+    small_sample: int = 30
+    confidence: float = 0.95
+
+    def to_toml(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Settings:
+    timezone: str
+    locale: str = "en"
+    country: str | None = None
+    default_calendar: str = "default"
+    calendars: dict[str, CalendarSettings] = field(default_factory=dict)
+    teams: dict[str, str] = field(default_factory=dict)
+    metrics: MetricOptions = field(default_factory=MetricOptions)
+    sla_policies: dict[str, SlaPolicy] = field(default_factory=dict)
+
+    def calendar_for_team(self, team_id: str | None) -> str:
+        """Tickets use their team's calendar, else the workspace default."""
+        if team_id is not None and team_id in self.teams:
+            return self.teams[team_id]
+        return self.default_calendar
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
+_UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """Seconds from `3600`, `"90m"`, `"4h"` or `"2d"`."""
+    if isinstance(value, bool):
+        raise SettingsError(f"{where}: expected a duration such as 3600, \"90m\", \"4h\" or \"2d\", got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise SettingsError(f"{where}: expected a duration such as 3600, \"90m\", \"4h\" or \"2d\", got {value!r}")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def _check_timezone(tz: str, where: str) -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{where}: unknown time zone {tz!r}; expected an IANA name such as Asia/Jerusalem") from None
+    return tz
+
+
+def default_settings(timezone: str | None = None, country: str | None = None, locale: str | None = None) -> Settings:
+    """Settings for a new workspace: the country's usual work week, 09:00–17:00."""
+    country = country.upper() if country else None
+    tz = timezone or COUNTRY_TIMEZONE.get(country or "", "UTC")
+    _check_timezone(tz, "--timezone")
+    days = COUNTRY_WEEK.get(country or "", _MON_FRI)
+    week_start = days[0]
+    calendar = CalendarSettings(
+        name="default",
+        timezone=tz,
+        week_start=week_start,
+        hours={d: "09:00-17:00" for d in days},
+        country=country,
+    )
+    return Settings(
+        timezone=tz,
+        locale=locale or COUNTRY_LOCALE.get(country or "", "en"),
+        country=country,
+        calendars={"default": calendar},
+    )
+
+
+def _calendar_from_toml(name: str, raw: dict[str, Any], fallback_tz: str) -> CalendarSettings:
+    where = f"kpidesk.toml [calendars.{name}]"
+    tz = _check_timezone(str(raw.get("timezone", fallback_tz)), f"{where} timezone")
+    week_start = str(raw.get("week_start", "mon")).lower()[:3]
+    if week_start not in DAY_NAMES:
+        raise SettingsError(f"{where} week_start: expected one of {', '.join(DAY_NAMES)}, got {raw['week_start']!r}")
+    hours_raw = raw.get("hours", {})
+    if not isinstance(hours_raw, dict):
+        raise SettingsError(f"{where} hours: expected a table such as {{ mon = \"09:00-17:00\" }}")
+    hours: dict[str, str] = {}
+    for day, spec in hours_raw.items():
+        key = str(day).lower()[:3]
+        if key not in DAY_NAMES:
+            raise SettingsError(f"{where} hours: unknown day {day!r}; expected one of {', '.join(DAY_NAMES)}")
+        hours[key] = ",".join(spec) if isinstance(spec, list) else str(spec)
+    return CalendarSettings(
+        name=name,
+        timezone=tz,
+        week_start=week_start,
+        hours=hours,
+        country=raw.get("country"),
+        subdivision=raw.get("subdivision"),
+        extra_holidays=[str(d) for d in raw.get("extra_holidays", [])],
+        half_days={str(k): str(v) for k, v in raw.get("half_days", {}).items()},
+    )
+
+
+def _sla_from_toml(name: str, raw: dict[str, Any], calendars: dict[str, CalendarSettings]) -> SlaPolicy:
+    where = f"kpidesk.toml [sla.{name}]"
+    calendar = raw.get("calendar")
+    if calendar is not None and calendar not in calendars:
+        raise SettingsError(f"{where} calendar: no calendar named {calendar!r}; defined: {', '.join(calendars)}")
+    targets: dict[str, dict[str, float]] = {}
+    for metric in SLA_METRICS:
+        if metric not in raw:
+            continue
+        by_priority = raw[metric]
+        if not isinstance(by_priority, dict):
+            by_priority = {"*": by_priority}
+        targets[metric] = {
+            str(p): parse_duration(v, f"{where} {metric}.{p}") for p, v in by_priority.items()
+        }
+    unknown = set(raw) - {*SLA_METRICS, "calendar", "business_hours"}
+    if unknown:
+        raise SettingsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected "
+                            f"calendar, business_hours, {', '.join(SLA_METRICS)}")
+    return SlaPolicy(name=name, calendar=calendar, business_hours=bool(raw.get("business_hours", True)),
+                     targets=targets)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read kpidesk.toml; a mistake in it is a SettingsError naming the key."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    ws = raw.get("workspace", {})
+    tz = _check_timezone(str(ws.get("timezone", "UTC")), "kpidesk.toml [workspace] timezone")
+    calendars = {name: _calendar_from_toml(name, c, tz) for name, c in raw.get("calendars", {}).items()}
+    if not calendars:
+        calendars = default_settings(tz, ws.get("country")).calendars
+    default_calendar = str(ws.get("default_calendar", "default"))
+    if default_calendar not in calendars:
+        raise SettingsError(f"kpidesk.toml [workspace] default_calendar: no calendar named {default_calendar!r}")
+    teams: dict[str, str] = {}
+    for team, spec in raw.get("teams", {}).items():
+        cal = spec.get("calendar") if isinstance(spec, dict) else spec
+        if cal not in calendars:
+            raise SettingsError(f"kpidesk.toml [teams] {team}: no calendar named {cal!r}; "
+                                f"defined: {', '.join(calendars)}")
+        teams[str(team)] = str(cal)
+    m = raw.get("metrics", {})
+    known = MetricOptions().__dict__
+    unknown = set(m) - set(known)
+    if unknown:
+        raise SettingsError(f"kpidesk.toml [metrics]: unknown option(s) {', '.join(sorted(unknown))}; "
+                            f"expected {', '.join(known)}")
+    options = MetricOptions(**{**known, **m})
+    if options.fcr not in FCR_DEFINITIONS:
+        raise SettingsError(f"kpidesk.toml [metrics] fcr: expected one of {', '.join(FCR_DEFINITIONS)}, "
+                            f"got {options.fcr!r}")
+    sla = {name: _sla_from_toml(name, p, calendars) for name, p in raw.get("sla", {}).items()}
+    return Settings(
+        timezone=tz,
+        locale=str(ws.get("locale", "en")),
+        country=ws.get("country"),
+        default_calendar=default_calendar,
+        calendars=calendars,
+        teams=teams,
+        metrics=options,
+        sla_policies=sla,
+    )
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    ws: dict[str, Any] = {"timezone": settings.timezone, "locale": settings.locale}
+    if settings.country:
+        ws["country"] = settings.country
+    ws["default_calendar"] = settings.default_calendar
+    doc: dict[str, Any] = {
+        "workspace": ws,
+        "calendars": {name: c.to_toml() for name, c in settings.calendars.items()},
+        "teams": {team: {"calendar": cal} for team, cal in settings.teams.items()},
+        "metrics": settings.metrics.to_toml(),
+    }
+    if settings.sla_policies:
+        doc["sla"] = {
+            name: {
+                **({"calendar": p.calendar} if p.calendar else {}),
+                "business_hours": p.business_hours,
+                **{metric: dict(t) for metric, t in p.targets.items()},
+            }
+            for name, p in settings.sla_policies.items()
+        }
+    header = "# kpidesk workspace settings. Every metric option is listed by `kpidesk metrics`.\n"
+    path.write_text(header + tomli_w.dumps(doc), encoding="utf-8")
