@@ -1,1 +1,24 @@
-"""metrics"""
+"""Metrics: the catalogue of KPI definitions and the engine that computes them with intervals."""
+
+from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
+from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
+from kpidesk.metrics._stats import mean_interval, nps_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._ticket_samples import DIMENSIONS
+
+__all__ = [
+    "CATALOGUE",
+    "DIMENSIONS",
+    "METRIC_OPTIONS",
+    "PERIODS",
+    "RESULT_COLUMNS",
+    "KpiQuery",
+    "KpiTables",
+    "Metric",
+    "compute_kpis",
+    "get_metric",
+    "mean_interval",
+    "nps_interval",
+    "parse_stat",
+    "quantile_rank_interval",
+    "wilson_interval",
+]

@@ -1,0 +1,163 @@
+"""The metric catalogue: every KPI's id, unit, direction and written definition.
+
+This is the one place a definition is written. `kpidesk metrics` prints it and docs/metrics.md is
+generated from it, so what users read is what the code computes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CATALOGUE", "METRIC_OPTIONS", "Metric", "get_metric"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One KPI.
+
+    `kind` says how its sample is summarised: `count` (rows), `proportion` (share of true values, Wilson
+    interval), `duration` (seconds: mean, median, p90 or any percentile), `mean` (per-unit average, t
+    interval), `ratio_count` (a stock counted at an instant).
+    """
+
+    id: str
+    label: str
+    kind: str
+    unit: str
+    direction: str
+    definition: str
+    anchor: str
+    options: tuple[str, ...] = ()
+    area: str = "tickets"
+
+
+#: Options of `[metrics]` in kpidesk.toml, with what each one does.
+METRIC_OPTIONS = {
+    "fcr": "Definition of first contact resolution: `one_reply` (default), `no_customer_followup` or "
+    "`no_repeat_contact`.",
+    "fcr_repeat_days": "Days after the solve in which a new ticket from the same customer breaks "
+    "`no_repeat_contact` FCR (default 7).",
+    "repeat_contact_days": "Days after the solve in which a new ticket from the same customer counts as a "
+    "repeat contact (default 7).",
+    "small_sample": "Groups with fewer units than this are flagged `small_sample` (default 30).",
+    "confidence": "Confidence level of every interval (default 0.95).",
+}
+
+_SOLVED = "the period of the ticket's last solve"
+
+CATALOGUE: tuple[Metric, ...] = (
+    Metric(
+        "volume", "Tickets created", "count", "tickets", "neutral",
+        "Tickets created in the period.",
+        "the ticket's creation",
+    ),
+    Metric(
+        "solved", "Tickets solved", "count", "tickets", "higher",
+        "Tickets whose last solve falls in the period (a ticket solved, reopened and solved again counts "
+        "once, in the period of its final solve).",
+        _SOLVED,
+    ),
+    Metric(
+        "backlog", "Backlog", "count", "tickets", "lower",
+        "Tickets open (not solved or closed) at the end of the period — a stock measured from each "
+        "ticket's open spans, not created minus solved. For the current period, at the latest instant in "
+        "the data.",
+        "the period's end",
+    ),
+    Metric(
+        "backlog_age", "Backlog age", "duration", "seconds", "lower",
+        "Age (time since creation) of the tickets in the backlog at the end of the period.",
+        "the period's end",
+    ),
+    Metric(
+        "first_reply_time", "First reply time", "duration", "seconds", "lower",
+        "Time from the ticket's creation to the first public agent message. Messages from bots and the "
+        "system and private notes never count. For a ticket an agent opened with a public message, the "
+        "clock starts at the first customer message after it. Tickets with no reply yet have no value and "
+        "are counted as `unanswered`.",
+        "the ticket's creation",
+    ),
+    Metric(
+        "reply_time", "Reply time", "duration", "seconds", "lower",
+        "For each stretch of customer messages not yet answered, the time from the oldest of them to the "
+        "next public agent message; summarised over all stretches (average response time).",
+        "the reply that ends the stretch",
+    ),
+    Metric(
+        "first_resolution_time", "First resolution time", "duration", "seconds", "lower",
+        "Time from creation to the first solve.",
+        _SOLVED,
+    ),
+    Metric(
+        "full_resolution_time", "Full resolution time", "duration", "seconds", "lower",
+        "Time from creation to the last solve.",
+        _SOLVED,
+    ),
+    Metric(
+        "agent_replies", "Agent replies per ticket", "mean", "replies per ticket", "lower",
+        "Public agent messages per solved ticket (interactions).",
+        _SOLVED,
+    ),
+    Metric(
+        "reassignments", "Reassignments per ticket", "mean", "reassignments per ticket", "lower",
+        "Changes of assignee (agent or team) after the first assignment, per solved ticket (handoffs).",
+        _SOLVED,
+    ),
+    Metric(
+        "one_touch_rate", "One-touch rate", "proportion", "ratio", "higher",
+        "Solved tickets with at most one public agent reply and no reopen / solved tickets.",
+        _SOLVED,
+    ),
+    Metric(
+        "fcr_rate", "First contact resolution", "proportion", "ratio", "higher",
+        "Share of solved tickets resolved at first contact. `one_reply` (default): exactly one public agent "
+        "reply, no reopen, no escalation. `no_customer_followup`: no reopen, no escalation and no customer "
+        "message after the first agent reply. `no_repeat_contact`: no reopen and no new ticket from the "
+        "same customer created before `fcr_repeat_days` days after the solve.",
+        _SOLVED,
+        ("fcr", "fcr_repeat_days"),
+    ),
+    Metric(
+        "resolution_rate", "Resolution rate", "proportion", "ratio", "higher",
+        "Solved in the period / (backlog at the period's start + created in the period): of the tickets "
+        "open at the start or created during the period, the share whose last solve falls in the period.",
+        "the period",
+    ),
+    Metric(
+        "reopen_rate", "Reopen rate", "proportion", "ratio", "lower",
+        "Tickets solved in the period that were reopened at least once / tickets solved in the period.",
+        _SOLVED,
+    ),
+    Metric(
+        "escalation_rate", "Escalation rate", "proportion", "ratio", "lower",
+        "Tickets escalated (an escalate event, or a support level above 1) / tickets created.",
+        "the ticket's creation",
+    ),
+    Metric(
+        "repeat_contact_rate", "Repeat contact rate", "proportion", "ratio", "lower",
+        "Solved tickets whose customer opened another ticket after this one was created and no later than "
+        "`repeat_contact_days` days after its last solve / solved tickets.",
+        _SOLVED,
+        ("repeat_contact_days",),
+    ),
+    Metric(
+        "sla_attainment", "SLA attainment", "proportion", "ratio", "higher",
+        "Per SLA policy, priority and SLA metric (`first_reply`, `reply`, `resolution` = full resolution): "
+        "targets met / (met + breached), measured in the policy's calendar (business hours unless the "
+        "policy says otherwise). A ticket still waiting counts as breached once its elapsed time passes "
+        "the target, and is left out while it is still within it. Tickets whose source carries its own SLA "
+        "outcome (e.g. ServiceNow `made_sla`) are reported under SLA metric `source`.",
+        "the ticket's creation (for `reply`, the start of the stretch)",
+    ),
+)
+
+_BY_ID = {m.id: m for m in CATALOGUE}
+
+
+def get_metric(metric_id: str) -> Metric:
+    try:
+        return _BY_ID[metric_id]
+    except KeyError:
+        raise ValueError(
+            f"unknown metric {metric_id!r}; `kpidesk metrics` lists them: {', '.join(_BY_ID)}"
+        ) from None

@@ -1,0 +1,283 @@
+"""Summarise metric samples per period and group, with sample sizes and confidence intervals.
+
+The engine (DuckDB or Spark, through Ibis) counts, sums, averages and picks order statistics; the
+intervals are finished here from those numbers, identically for every engine.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from kpidesk.calendars import with_local_periods
+from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
+from kpidesk.metrics._stats import mean_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._ticket_samples import DIMENSIONS, SAMPLES, Sample, SampleContext
+from kpidesk.workspace import Settings
+
+__all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"]
+
+PERIODS = ("day", "week", "month", "quarter", "year", "all")
+RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
+_PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+@dataclass
+class KpiTables:
+    """The fact tables and calendar slots of one engine, as Ibis tables."""
+
+    facts: ir.Table
+    stretches: ir.Table
+    spans: ir.Table
+    slots: ir.Table
+
+
+@dataclass
+class KpiQuery:
+    metrics: Sequence[str] | None = None
+    by: Sequence[str] = ()
+    period: str = "week"
+    start: date | None = None
+    end: date | None = None
+    stat: str = "median"
+    business_hours: bool = False
+
+
+def parse_stat(stat: str) -> tuple[str, float | None]:
+    """`median`, `mean`, `p90`, `p95`… → (name, quantile or None for the mean)."""
+    stat = stat.lower().strip()
+    if stat == "mean":
+        return "mean", None
+    if stat == "median":
+        return "median", 0.5
+    if stat.startswith("p") and stat[1:].replace(".", "", 1).isdigit():
+        q = float(stat[1:]) / 100
+        if 0 < q < 1:
+            return stat, q
+    raise ValueError(f"unknown statistic {stat!r}; expected median, mean or pNN such as p90 (0 < NN < 100)")
+
+
+def _period_end(start: date, period: str) -> date:
+    if period == "day":
+        return start
+    if period == "week":
+        return start + timedelta(days=6)
+    if period == "month":
+        return start.replace(day=_calendar.monthrange(start.year, start.month)[1])
+    if period == "quarter":
+        month = start.month + 2
+        return date(start.year, month, _calendar.monthrange(start.year, month)[1])
+    return date(start.year, 12, 31)
+
+
+def _data_range(tables: KpiTables) -> tuple[datetime | None, datetime | None]:
+    f = tables.facts
+    row = f.aggregate(
+        first=f.created_at.min(),
+        last=ibis.greatest(
+            f.created_at.max(), f.last_event_at.max().fill_null(f.created_at.max()),
+            f.last_solved_at.max().fill_null(f.created_at.max()),
+        ),
+    ).execute()
+    first, last = row["first"].iloc[0], row["last"].iloc[0]
+    if pd.isna(first):
+        return None, None
+    return pd.Timestamp(first).to_pydatetime(), pd.Timestamp(last).to_pydatetime()
+
+
+def _periods_table(tables: KpiTables, settings: Settings, query: KpiQuery, first: datetime, now: datetime,
+                   ) -> pd.DataFrame:
+    """Local periods of the default calendar with their UTC start and end instants."""
+    s = tables.slots.filter(tables.slots.calendar_id == settings.default_calendar)
+    days = (
+        s.group_by("local_date", "week", "month", "quarter", "year")
+        .aggregate(start_s=s.slot_start.min(), end_s=s.slot_end.max())
+        .execute()
+    )
+    days["local_date"] = pd.to_datetime(days["local_date"]).dt.date
+    lo = query.start or pd.Timestamp(first).date() - timedelta(days=1)
+    hi = query.end or pd.Timestamp(now).date() + timedelta(days=1)
+    days = days[(days.local_date >= lo) & (days.local_date <= hi)]
+    key = "all" if query.period == "all" else _PERIOD_COLUMN[query.period]
+    if key == "all":
+        first_s, now_s = int(pd.Timestamp(first).timestamp()), int(pd.Timestamp(now).timestamp())
+        first_day = days[(days.start_s <= first_s) & (days.end_s > first_s)].local_date.min()
+        last_day = days[(days.start_s <= now_s) & (days.end_s > now_s)].local_date.max()
+        period_start = query.start or first_day
+        period_end = query.end or last_day
+        chosen = days[(days.local_date >= period_start) & (days.local_date <= period_end)]
+        grouped = pd.DataFrame({
+            "period_start": [period_start], "period_end": [period_end],
+            "start_s": [chosen.start_s.min()], "end_s": [chosen.end_s.max()],
+        })
+    else:
+        grouped = days.groupby(key, as_index=False).agg(start_s=("start_s", "min"), end_s=("end_s", "max"))
+        grouped = grouped.rename(columns={key: "period_start"})
+        grouped["period_start"] = pd.to_datetime(grouped["period_start"]).dt.date
+    grouped["start_at"] = pd.to_datetime(grouped.start_s, unit="s")
+    grouped["end_at"] = pd.to_datetime(grouped.end_s, unit="s")
+    if "period_end" not in grouped:
+        grouped["period_end"] = [_period_end(d, query.period) for d in grouped.period_start]
+    return grouped[["period_start", "period_end", "start_at", "end_at"]].reset_index(drop=True)
+
+
+def _finish(metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
+            ) -> pd.DataFrame:
+    confidence = settings.metrics.confidence
+    low: list[Any] = []
+    high: list[Any] = []
+    values: list[Any] = []
+    for row in frame.itertuples(index=False):
+        n = int(row.n)
+        if metric.kind == "count":
+            values.append(float(n))
+            low.append(None)
+            high.append(None)
+        elif metric.kind == "proportion":
+            k = float(row.k) if not pd.isna(row.k) else 0.0
+            values.append(k / n if n else None)
+            lo, hi = wilson_interval(k, n, confidence)
+            low.append(lo)
+            high.append(hi)
+        elif metric.kind == "mean" or quantile is None:
+            mean = None if pd.isna(row.mean) else float(row.mean)
+            values.append(mean)
+            std = None if pd.isna(row.std) else float(row.std)
+            lo, hi = mean_interval(mean, std, n, confidence)
+            low.append(lo)
+            high.append(hi)
+        else:
+            values.append(None if pd.isna(row.quantile) else float(row.quantile))
+            low.append(None if pd.isna(row.ci_low) else float(row.ci_low))
+            high.append(None if pd.isna(row.ci_high) else float(row.ci_high))
+    out = frame.copy()
+    out["value"] = values
+    out["ci_low"] = low
+    out["ci_high"] = high
+    out["stat"] = stat if metric.kind == "duration" else {"count": "count", "proportion": "rate"}.get(
+        metric.kind, "mean")
+    return out
+
+
+def _quantile_bounds(sample: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float,
+                     confidence: float) -> pd.DataFrame:
+    """Order-statistic interval: the l-th and u-th smallest value of each group."""
+    ranks = []
+    for n in sorted({int(n) for n in frame["n"] if n and n > 0}):
+        lo, hi = quantile_rank_interval(n, quantile, confidence)
+        ranks.append({"n": n, "rank_low": lo if lo is not None else -1, "rank_high": hi if hi is not None else -1})
+    if not ranks:
+        return frame.assign(ci_low=None, ci_high=None)
+    rank_table = ibis.memtable(pd.DataFrame(ranks)).cast({"n": "int64", "rank_low": "int64", "rank_high": "int64"})
+    valued = sample.filter(sample.value.notnull())
+    part = ibis.window(group_by=[valued[k] for k in keys], order_by=[valued.value, valued.unit_key])
+    whole = ibis.window(group_by=[valued[k] for k in keys])
+    ranked = valued.mutate(rn=ibis.row_number().over(part) + 1, n=valued.value.count().over(whole).cast("int64"))
+    joined = ranked.join(rank_table, "n")
+    bounds = joined.group_by(keys).aggregate(
+        ci_low=joined.value.max(where=joined.rn == joined.rank_low),
+        ci_high=joined.value.max(where=joined.rn == joined.rank_high),
+    ).execute()
+    return frame.merge(bounds, on=keys, how="left") if keys else frame.assign(
+        ci_low=bounds.ci_low.iloc[0] if len(bounds) else None,
+        ci_high=bounds.ci_high.iloc[0] if len(bounds) else None,
+    )
+
+
+def _summarise(metric: Metric, sample: Sample, keys: list[str], quantile: float | None,
+               confidence: float) -> pd.DataFrame:
+    t = sample.table
+    aggs: dict[str, ir.Value] = {}
+    if metric.kind == "count":
+        aggs["n"] = t.count()
+    elif metric.kind == "proportion":
+        aggs["n"] = t.value.count()
+        aggs["k"] = t.value.cast("int64").sum()
+    else:
+        aggs["n"] = t.value.count()
+        aggs["mean"] = t.value.mean()
+        aggs["std"] = t.value.std()
+        if metric.kind == "duration" and quantile is not None:
+            aggs["quantile"] = t.value.quantile(quantile)
+    if sample.missing_as:
+        aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
+    expr = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
+    frame = expr.execute()
+    frame = frame[frame["n"].notna()]
+    if metric.kind == "duration" and quantile is not None and len(frame):
+        frame = _quantile_bounds(t, keys, frame, quantile, confidence)
+    return frame
+
+
+def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.DataFrame:
+    """KPI results: one row per metric × period × group, with n and confidence bounds."""
+    metric_ids = list(query.metrics) if query.metrics else [m.id for m in CATALOGUE]
+    metrics = [get_metric(m) for m in metric_ids]
+    unknown = [b for b in query.by if b not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown dimension {unknown[0]!r} for --by; expected one of: {', '.join(DIMENSIONS)}")
+    if query.period not in PERIODS:
+        raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
+    stat_name, quantile = parse_stat(query.stat)
+    dim_columns = [DIMENSIONS[b] for b in query.by]
+    first, now = _data_range(tables)
+    columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
+    if first is None or now is None:
+        return pd.DataFrame(columns=columns)
+    periods = _periods_table(tables, settings, query, first, now)
+    ctx = SampleContext(
+        facts=tables.facts, stretches=tables.stretches, spans=tables.spans, slots=tables.slots,
+        periods=ibis.memtable(periods), settings=settings, business_hours=query.business_hours, now_at=now,
+    )
+    frames = []
+    for metric in metrics:
+        sample = SAMPLES[metric.id](ctx)
+        t = sample.table
+        if not sample.periodic:
+            t = with_local_periods(t, "anchor_at", settings.default_calendar, tables.slots)
+            if query.start is not None:
+                t = t.filter(t.anchor_at_date >= query.start)
+            if query.end is not None:
+                t = t.filter(t.anchor_at_date <= query.end)
+            if query.period == "all":
+                t = t.mutate(period_start=ibis.literal(periods.period_start.iloc[0]))
+            else:
+                t = t.mutate(period_start=t[f"anchor_at_{_PERIOD_COLUMN[query.period]}"])
+        keys = ["period_start", *dim_columns, *sample.extra_dims]
+        sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
+        frame = _summarise(metric, sample, keys, quantile if metric.kind == "duration" else None,
+                           settings.metrics.confidence)
+        frame = _finish(metric, frame, stat_name if metric.kind == "duration" else "", quantile, settings)
+        frame["metric"] = metric.id
+        frame["unit"] = metric.unit
+        frames.append(frame)
+    result = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else (
+        pd.DataFrame(columns=["metric", "period_start", "n"]))
+    if not len(result):
+        return pd.DataFrame(columns=columns)
+    result["period_start"] = pd.to_datetime(result["period_start"]).dt.date
+    if query.period == "all":
+        result["period_end"] = periods.period_end.iloc[0]
+    else:
+        result["period_end"] = [_period_end(d, query.period) for d in result["period_start"]]
+    result["n"] = result["n"].astype("int64")
+    result["small_sample"] = result["n"] < settings.metrics.small_sample
+    result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
+    order = {m.id: i for i, m in enumerate(metrics)}
+    result["_order"] = result["metric"].map(order)
+    extra = [c for c in ("sla_metric", "unanswered") if c in result.columns]
+    result = result.sort_values(["_order", "period_start", *query.by, *[e for e in extra if e == "sla_metric"]],
+                                na_position="last", kind="stable")
+    result = result[[*RESULT_COLUMNS, *query.by, *extra, "small_sample"]].reset_index(drop=True)
+    for col in ("value", "ci_low", "ci_high"):
+        result[col] = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+                       for v in result[col]]
+    return result

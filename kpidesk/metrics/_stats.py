@@ -1,0 +1,73 @@
+"""Confidence intervals and flags for KPI results.
+
+Proportions get a Wilson interval, means a t interval, medians and percentiles a distribution-free
+interval from order statistics, NPS its own variance. The engine computes counts, sums and the order
+statistics; these functions turn them into bounds, so every engine gives the same intervals.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import stats as _sp
+
+__all__ = [
+    "mean_interval",
+    "nps_interval",
+    "quantile_rank_interval",
+    "wilson_interval",
+]
+
+
+def _z(confidence: float) -> float:
+    return float(_sp.norm.ppf(0.5 + confidence / 2))
+
+
+def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """Wilson score interval for k successes in n trials; (None, None) when n is 0."""
+    if n <= 0:
+        return None, None
+    z = _z(confidence)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean_interval(
+    mean: float | None, std: float | None, n: float, confidence: float = 0.95
+) -> tuple[float | None, float | None]:
+    """Student-t interval for a mean from its sample standard deviation; needs n ≥ 2."""
+    if mean is None or std is None or n < 2 or math.isnan(std):
+        return None, None
+    t = float(_sp.t.ppf(0.5 + confidence / 2, n - 1))
+    half = t * std / math.sqrt(n)
+    return mean - half, mean + half
+
+
+def quantile_rank_interval(n: int, q: float, confidence: float = 0.95) -> tuple[int | None, int | None]:
+    """1-based ranks (l, u) such that [x_(l), x_(u)] covers the q-quantile with at least `confidence`.
+
+    From the binomial distribution of the number of observations below the quantile, so it holds for any
+    continuous distribution. A side is None when no order statistic reaches the confidence (small n).
+    """
+    if n <= 0:
+        return None, None
+    alpha = 1 - confidence
+    lower = int(_sp.binom.ppf(alpha / 2, n, q))
+    upper = int(_sp.binom.ppf(1 - alpha / 2, n, q)) + 1
+    return (lower if lower >= 1 else None), (upper if upper <= n else None)
+
+
+def nps_interval(
+    promoters: float, detractors: float, n: float, confidence: float = 0.95
+) -> tuple[float | None, float | None]:
+    """Interval for NPS as a fraction in [-1, 1]: variance (p₊ + p₋ − (p₊ − p₋)²) / n."""
+    if n <= 0:
+        return None, None
+    p_plus, p_minus = promoters / n, detractors / n
+    nps = p_plus - p_minus
+    se = math.sqrt(max(0.0, p_plus + p_minus - nps * nps) / n)
+    z = _z(confidence)
+    return max(-1.0, nps - z * se), min(1.0, nps + z * se)

@@ -1,0 +1,313 @@
+"""Ticket metrics as samples: one row per unit measured, ready to be summarised per period and group.
+
+Each builder returns the rows a metric is computed over (a ticket, a reply stretch, a ticket in a
+backlog) with its `value`. Summaries, intervals and periods are the engine's job, so a definition here
+reads like the catalogue's sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import ibis
+import ibis.expr.types as ir
+
+from kpidesk.calendars import with_business_seconds
+from kpidesk.workspace import Settings
+
+__all__ = ["DIMENSIONS", "SAMPLES", "Sample", "SampleContext"]
+
+#: `--by` names and the fact columns they group on.
+DIMENSIONS = {
+    "team": "team_id",
+    "agent": "agent_id",
+    "channel": "channel",
+    "priority": "priority",
+    "category": "category",
+    "source": "source",
+    "sla_policy": "sla_policy",
+    "calendar": "calendar_id",
+}
+_DIM_COLUMNS = tuple(dict.fromkeys(DIMENSIONS.values()))
+_DAY = 86_400
+
+
+@dataclass
+class SampleContext:
+    facts: ir.Table
+    stretches: ir.Table
+    spans: ir.Table
+    slots: ir.Table
+    #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
+    periods: ir.Table
+    settings: Settings
+    business_hours: bool
+    #: The latest instant in the data: "now" for backlogs and pending SLA clocks.
+    now_at: datetime
+
+
+@dataclass
+class Sample:
+    """Rows to summarise. `anchor_at` places a row in a period, unless the rows already carry
+    `period_start` (`periodic`). `extra_dims` are dimensions the metric always reports (e.g. sla_metric);
+    `missing_as` names the count of rows without a value (e.g. unanswered tickets for first reply time)."""
+
+    table: ir.Table
+    periodic: bool = False
+    extra_dims: tuple[str, ...] = ()
+    missing_as: str | None = None
+
+
+def _dims(t: ir.Table) -> list[ir.Value]:
+    return [t[c] for c in _DIM_COLUMNS]
+
+
+def _duration(t: ir.Table, start: str, end: str, business: bool) -> ir.Value:
+    if business:
+        return (t[f"{end}_bs"] - t[f"{start}_bs"]).cast("float64")
+    return (t[end].epoch_seconds() - t[start].epoch_seconds()).cast("float64")
+
+
+def _unit_key(t: ir.Table) -> ir.Value:
+    return t.source.concat("\x1f", t.ticket_id)
+
+
+def _solved(ctx: SampleContext) -> ir.Table:
+    f = ctx.facts
+    return f.filter(f.last_solved_at.notnull())
+
+
+def _anchored(t: ir.Table, anchor: ir.Value, value: ir.Value) -> ir.Table:
+    return t.select(*_dims(t), unit_key=_unit_key(t), anchor_at=anchor, value=value)
+
+
+def volume(ctx: SampleContext) -> Sample:
+    f = ctx.facts
+    return Sample(_anchored(f, f.created_at, ibis.literal(1.0)))
+
+
+def solved(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    return Sample(_anchored(f, f.last_solved_at, ibis.literal(1.0)))
+
+
+def first_reply_time(ctx: SampleContext) -> Sample:
+    f = ctx.facts.filter(ctx.facts.frt_start_at.notnull())
+    value = ibis.ifelse(
+        f.first_reply_at.notnull(), _duration(f, "frt_start_at", "first_reply_at", ctx.business_hours), None
+    )
+    return Sample(_anchored(f, f.created_at, value), missing_as="unanswered")
+
+
+def reply_time(ctx: SampleContext) -> Sample:
+    s = ctx.stretches.filter(ctx.stretches.replied_at.notnull())
+    f = ctx.facts.select("source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")])
+    s = s.join(f, ["source", "ticket_id"])
+    value = _duration(s, "stretch_start_at", "replied_at", ctx.business_hours)
+    table = s.select(
+        *_dims(s),
+        unit_key=_unit_key(s).concat("\x1f", s.stretch.cast("string")),
+        anchor_at=s.replied_at,
+        value=value,
+    )
+    return Sample(table)
+
+
+def first_resolution_time(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    return Sample(_anchored(f, f.last_solved_at, _duration(f, "created_at", "first_solved_at", ctx.business_hours)))
+
+
+def full_resolution_time(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    return Sample(_anchored(f, f.last_solved_at, _duration(f, "created_at", "last_solved_at", ctx.business_hours)))
+
+
+def agent_replies(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    return Sample(_anchored(f, f.last_solved_at, f.agent_replies.cast("float64")))
+
+
+def reassignments(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    return Sample(_anchored(f, f.last_solved_at, f.reassignments.cast("float64")))
+
+
+def one_touch_rate(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    value = (f.agent_replies <= 1) & (f.reopens == 0)
+    return Sample(_anchored(f, f.last_solved_at, value))
+
+
+def _with_next_contact(ctx: SampleContext) -> ir.Table:
+    """Facts with the creation time of the same customer's next ticket (tie-broken by key)."""
+    f = ctx.facts
+    w = ibis.window(group_by=f.customer_id, order_by=[f.created_at, f.source, f.ticket_id])
+    return f.mutate(
+        next_contact_at=ibis.ifelse(f.customer_id.notnull(), f.created_at.lead().over(w), None)
+    )
+
+
+def _repeat_within(f: ir.Table, days: int) -> ir.Value:
+    limit = f.last_solved_at.epoch_seconds() + days * _DAY
+    return f.next_contact_at.notnull() & (f.next_contact_at.epoch_seconds() <= limit)
+
+
+def fcr_rate(ctx: SampleContext) -> Sample:
+    options = ctx.settings.metrics
+    f = _with_next_contact(ctx)
+    f = f.filter(f.last_solved_at.notnull())
+    clean = (f.reopens == 0) & ~f.escalated
+    if options.fcr == "one_reply":
+        value = clean & (f.agent_replies == 1)
+    elif options.fcr == "no_customer_followup":
+        value = ibis.ifelse(f.customer_followups.isnull(), None, clean & (f.customer_followups == 0))
+    else:
+        value = (f.reopens == 0) & ~_repeat_within(f, options.fcr_repeat_days)
+    return Sample(_anchored(f, f.last_solved_at, value))
+
+
+def reopen_rate(ctx: SampleContext) -> Sample:
+    f = _solved(ctx)
+    return Sample(_anchored(f, f.last_solved_at, f.reopens > 0))
+
+
+def escalation_rate(ctx: SampleContext) -> Sample:
+    f = ctx.facts
+    return Sample(_anchored(f, f.created_at, f.escalated))
+
+
+def repeat_contact_rate(ctx: SampleContext) -> Sample:
+    f = _with_next_contact(ctx)
+    f = f.filter(f.last_solved_at.notnull() & f.customer_id.notnull())
+    return Sample(_anchored(f, f.last_solved_at, _repeat_within(f, ctx.settings.metrics.repeat_contact_days)))
+
+
+def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
+    """One row per (period, ticket open at the period's end — or start)."""
+    p = ctx.periods
+    now = ibis.literal(ctx.now_at)
+    instant = p.start_at if at_start else ibis.least(p.end_at, now)
+    p = p.mutate(at=instant).filter(instant <= now)
+    s = ctx.spans
+    rows = p.join(s, [s.open_from <= p.at, s.open_to.isnull() | (s.open_to > p.at)])
+    rows = rows.select(p.period_start, p.at, s.source, s.ticket_id)
+    f = ctx.facts
+    return rows.join(f, ["source", "ticket_id"]).select(rows, *[f[c] for c in f.columns if c not in rows.columns])
+
+
+def backlog(ctx: SampleContext) -> Sample:
+    rows = _backlog_rows(ctx, at_start=False)
+    return Sample(rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=ibis.literal(1.0)),
+                  periodic=True)
+
+
+def backlog_age(ctx: SampleContext) -> Sample:
+    rows = _backlog_rows(ctx, at_start=False)
+    if ctx.business_hours:
+        rows = with_business_seconds(rows, ("at",), "calendar_id", ctx.slots)
+        age = (rows.at_bs - rows.created_at_bs).cast("float64")
+    else:
+        age = (rows.at.epoch_seconds() - rows.created_at.epoch_seconds()).cast("float64")
+    return Sample(rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=age), periodic=True)
+
+
+def resolution_rate(ctx: SampleContext) -> Sample:
+    open_at_start = _backlog_rows(ctx, at_start=True).select("period_start", "source", "ticket_id")
+    p = ctx.periods
+    f = ctx.facts
+    created = p.join(f, [f.created_at >= p.start_at, f.created_at < p.end_at]).select(
+        p.period_start, f.source, f.ticket_id
+    )
+    units = open_at_start.union(created)
+    units = units.join(p, "period_start").select(units, p.start_at, p.end_at)
+    units = units.join(f, ["source", "ticket_id"]).select(units, *[f[c] for c in f.columns if c not in units.columns])
+    solved_in = (units.last_solved_at >= units.start_at) & (units.last_solved_at < units.end_at)
+    table = units.select(
+        *_dims(units), "period_start", unit_key=_unit_key(units), value=solved_in.fill_null(False)
+    )
+    return Sample(table, periodic=True)
+
+
+def _sla_target(policy_targets: dict[str, float], priority: ir.Value) -> ir.Value | None:
+    if not policy_targets:
+        return None
+    specific = [(priority == p, float(t)) for p, t in sorted(policy_targets.items()) if p != "*"]
+    fallback = policy_targets.get("*")
+    if not specific:
+        return ibis.literal(float(fallback)) if fallback is not None else None
+    return ibis.cases(*specific, else_=ibis.literal(fallback) if fallback is not None else None)
+
+
+def _sla_value(t: ir.Table, start: str, stop: str, target: ir.Value, business: bool) -> ir.Value:
+    """Met, breached, or null while the clock still runs within the target."""
+    done = _duration(t, start, stop, business)
+    waited = _duration(t, start, "now_at", business)
+    return ibis.cases((t[stop].notnull(), done <= target), (waited > target, False), else_=None)
+
+
+def sla_attainment(ctx: SampleContext) -> Sample:
+    parts: list[ir.Table] = []
+    now = ibis.literal(ctx.now_at)
+    for name, policy in sorted(ctx.settings.sla_policies.items()):
+        f = ctx.facts.filter(ctx.facts.sla_policy == name)
+        if policy.calendar is not None:
+            f = f.mutate(calendar_id=ibis.literal(policy.calendar))
+        instants = ("created_at", "frt_start_at", "first_reply_at", "last_solved_at", "now_at")
+        f = f.drop(*[c for c in f.columns if c.endswith("_bs")]).mutate(now_at=now)
+        f = with_business_seconds(f, instants, "calendar_id", ctx.slots)
+        business = policy.business_hours
+        for metric, start, stop in (("first_reply", "frt_start_at", "first_reply_at"),
+                                    ("resolution", "created_at", "last_solved_at")):
+            g = f.filter(f[start].notnull())
+            target = _sla_target(policy.targets.get(metric, {}), g.priority)
+            if target is None:
+                continue
+            parts.append(g.select(
+                *_dims(g), unit_key=_unit_key(g), anchor_at=g.created_at,
+                value=_sla_value(g, start, stop, target, business), sla_metric=ibis.literal(metric),
+            ))
+        dims = f.select("source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")])
+        s = ctx.stretches.drop("stretch_start_at_bs", "replied_at_bs").join(dims, ["source", "ticket_id"])
+        if policy.calendar is not None:
+            s = s.mutate(calendar_id=ibis.literal(policy.calendar))
+        s = with_business_seconds(s.mutate(now_at=now), ("stretch_start_at", "replied_at", "now_at"),
+                                  "calendar_id", ctx.slots)
+        target = _sla_target(policy.targets.get("reply", {}), s.priority)
+        if target is not None:
+            parts.append(s.select(
+                *_dims(s), unit_key=_unit_key(s).concat("\x1f", s.stretch.cast("string")),
+                anchor_at=s.stretch_start_at, value=_sla_value(s, "stretch_start_at", "replied_at", target, business),
+                sla_metric=ibis.literal("reply"),
+            ))
+
+    carried = ctx.facts.filter(ctx.facts.sla_met.notnull())
+    parts.append(carried.select(*_dims(carried), unit_key=_unit_key(carried), anchor_at=carried.created_at,
+                                value=carried.sla_met, sla_metric=ibis.literal("source")))
+    table = parts[0]
+    for part in parts[1:]:
+        table = table.union(part)
+    return Sample(table, extra_dims=("sla_metric",))
+
+
+SAMPLES: dict[str, Callable[[SampleContext], Sample]] = {
+    "volume": volume,
+    "solved": solved,
+    "backlog": backlog,
+    "backlog_age": backlog_age,
+    "first_reply_time": first_reply_time,
+    "reply_time": reply_time,
+    "first_resolution_time": first_resolution_time,
+    "full_resolution_time": full_resolution_time,
+    "agent_replies": agent_replies,
+    "reassignments": reassignments,
+    "one_touch_rate": one_touch_rate,
+    "fcr_rate": fcr_rate,
+    "resolution_rate": resolution_rate,
+    "reopen_rate": reopen_rate,
+    "escalation_rate": escalation_rate,
+    "repeat_contact_rate": repeat_contact_rate,
+    "sla_attainment": sla_attainment,
+}
