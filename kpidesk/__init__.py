@@ -1,3 +1,37 @@
-"""kpidesk: customer-service KPIs with written definitions, business hours and honest statistics."""
+"""kpidesk: customer-service KPIs with written definitions, business hours and honest statistics.
+
+The same operations as the `kpidesk` command, as plain functions::
+
+    import kpidesk
+    ws = kpidesk.init_workspace("acme", country="IL")
+    kpidesk.import_files(["tickets.csv"], "tickets", workspace=ws)
+    frame = kpidesk.kpis(ws, by=["team"], period="week", business_hours=True)
+"""
+
+from kpidesk._api import (
+    DemoResult,
+    build_demo,
+    explain,
+    import_files,
+    kpis,
+    refresh_facts,
+    write_summary,
+)
+from kpidesk.metrics import CATALOGUE
+from kpidesk.workspace import init_workspace, open_workspace
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "CATALOGUE",
+    "DemoResult",
+    "__version__",
+    "build_demo",
+    "explain",
+    "import_files",
+    "init_workspace",
+    "kpis",
+    "open_workspace",
+    "refresh_facts",
+    "write_summary",
+]

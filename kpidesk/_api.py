@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -12,9 +15,23 @@ import pandas as pd
 from kpidesk.calendars import SLOTS_TABLE
 from kpidesk.facts import FactRefresh, refresh_ticket_facts
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
-from kpidesk.workspace import Workspace, open_workspace
+from kpidesk.metrics._explain import TicketExplanation, explain_ticket
+from kpidesk.reports import render_summary_html
+from kpidesk.workspace import SETTINGS_FILE, Workspace, WorkspaceError, init_workspace, open_workspace
 
-__all__ = ["kpis", "refresh_facts", "warehouse_tables"]
+if TYPE_CHECKING:
+    from kpidesk.ingest import ImportSummary
+
+__all__ = [
+    "DemoResult",
+    "build_demo",
+    "explain",
+    "import_files",
+    "kpis",
+    "refresh_facts",
+    "warehouse_tables",
+    "write_summary",
+]
 
 
 def _workspace(workspace: Workspace | str | Path | None) -> Workspace:
@@ -57,3 +74,80 @@ def kpis(
     with ws.connect(read_only=False) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
+
+
+def import_files(
+    paths: Sequence[str | Path],
+    kind: str,
+    *,
+    workspace: Workspace | str | Path | None = None,
+    format: str | None = None,
+    mapping: str | Path | dict[str, Any] | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: bool = False,
+) -> ImportSummary:
+    """Import files into the warehouse in one transaction, then bring the facts up to date."""
+    from kpidesk import ingest
+
+    ws = _workspace(workspace)
+    with ws.connect() as con:
+        summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
+                                      encoding=encoding, delimiter=delimiter, progress=progress)
+        if kind in ("tickets", "events"):
+            refresh_ticket_facts(con, ws.settings)
+    return summary
+
+
+def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
+            source: str | None = None) -> TicketExplanation:
+    """Each metric's start event, stop event, calendar and value for one ticket."""
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    with ws.connect(read_only=True) as con:
+        return explain_ticket(con, ticket_id, source)
+
+
+@dataclass
+class DemoResult:
+    workspace: Workspace
+    summary_html: Path
+    imports: list[ImportSummary]
+
+
+def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
+    """Write the one-page HTML summary of the workspace (default: summary.html inside it)."""
+    ws = _workspace(workspace)
+    headline = ["volume", "solved", "backlog", "first_reply_time", "reply_time", "full_resolution_time",
+                "one_touch_rate", "fcr_rate", "reopen_rate", "escalation_rate", "sla_attainment"]
+    overall = kpis(ws, metrics=headline, period="all", business_hours=True)
+    by_team = kpis(ws, metrics=headline, by=["team"], period="all", business_hours=True)
+    weekly = kpis(ws, metrics=["volume"], period="week")
+    target = path or ws.path / "summary.html"
+    target.write_text(
+        render_summary_html(overall, by_team, weekly, locale=ws.settings.locale, workspace_name=ws.path.name,
+                            generated=date.today()),
+        encoding="utf-8",
+    )
+    return target
+
+
+def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7,
+               progress: bool = False) -> DemoResult:
+    """A demo workspace from realistic generated data, imported through the normal importer."""
+    from kpidesk.demo import demo_settings, generate_tickets, write_demo_files
+
+    path = Path(directory)
+    if path.exists():
+        if not (path / SETTINGS_FILE).exists() and any(path.iterdir()):
+            raise WorkspaceError(f"{path} exists and is not a kpidesk workspace; choose another --workspace")
+        shutil.rmtree(path)
+    ws = init_workspace(path, settings=demo_settings())
+    data = generate_tickets(n_tickets, seed=seed)
+    files = write_demo_files(data, path / "data", "csv")
+    imports = [
+        import_files([files[kind]], kind, workspace=ws, source="demo", progress=progress)
+        for kind in ("agents", "tickets", "events")
+    ]
+    return DemoResult(workspace=ws, summary_html=write_summary(ws), imports=imports)

@@ -22,3 +22,15 @@ def shared_datasets() -> Path:
     if not SHARED_DATASETS.exists():
         pytest.skip(f"real datasets not found at {SHARED_DATASETS} (they sit beside the project, not in it)")
     return SHARED_DATASETS
+
+
+@pytest.fixture
+def ticket_workspace(tmp_path: Path) -> Workspace:
+    """The hand-worked helpdesk of tests/ticket_fixture.py in an Israeli workspace with an SLA policy."""
+    from kpidesk.workspace import default_settings
+    from ticket_fixture import load_fixture, with_sla
+
+    ws = init_workspace(tmp_path / "tickets", settings=with_sla(default_settings(country="IL")))
+    with ws.connect() as con:
+        load_fixture(con)
+    return ws

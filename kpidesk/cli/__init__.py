@@ -1,1 +1,5 @@
-"""cli"""
+"""The `kpidesk` command line."""
+
+from kpidesk.cli._main import main
+
+__all__ = ["main"]

@@ -1,1 +1,11 @@
-"""demo"""
+"""Realistic, seeded helpdesk data for the demo workspace, examples, tests and benchmarks."""
+
+from kpidesk.demo._generator import (
+    DemoData,
+    demo_settings,
+    generate_tickets,
+    iter_ticket_batches,
+    write_demo_files,
+)
+
+__all__ = ["DemoData", "demo_settings", "generate_tickets", "iter_ticket_batches", "write_demo_files"]

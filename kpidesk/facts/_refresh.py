@@ -58,7 +58,7 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
           SELECT min("at"), max("at") FROM ticket_events
         )
         """
-    ).fetchone()
+    ).fetchall()[0]
     assert row is not None
     return row[0], row[1]
 
@@ -94,7 +94,7 @@ def refresh_ticket_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, 
     if not covered or state.get("calendars") != fingerprint or not set(FACT_TABLES) <= existing:
         full = True
     if not full:
-        pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchone()
+        pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0]
         if not pending or pending[0] == 0:
             return FactRefresh(full=False, tickets=0)
 
@@ -121,7 +121,7 @@ def refresh_ticket_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, 
                 con.execute(f"INSERT INTO {name} BY NAME {sql}")
         row = con.execute(
             "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
-        ).fetchone()
+        ).fetchall()[0]
         count = int(row[0]) if row else 0
         con.execute("DELETE FROM pending_ticket_facts")
         for key, value in (("slots_from", needed[0].isoformat()), ("slots_to", needed[1].isoformat()),

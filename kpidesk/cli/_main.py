@@ -1,0 +1,305 @@
+"""The `kpidesk` command: a thin layer over the functions of `kpidesk`.
+
+Every command takes `--workspace` (else `$KPIDESK_WORKSPACE`, else the current folder). Errors that are
+the user's to fix are printed in plain words with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from kpidesk import _api
+from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS
+from kpidesk.workspace import SettingsError, WorkspaceError
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+KINDS = ("tickets", "events", "calls", "surveys", "agents", "agent_states", "customers", "qa")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _user_errors(func: F) -> F:
+    """Turn the errors a user can fix into a clear message and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kpidesk.ingest import ImportFailed
+        from kpidesk.metrics._explain import TicketNotFound
+
+        try:
+            return func(*args, **kwargs)
+        except (ImportFailed, SettingsError, WorkspaceError, TicketNotFound, ValueError, FileNotFoundError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+workspace_option = click.option(
+    "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Workspace folder (default: $KPIDESK_WORKSPACE, else the current folder).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="kpidesk")
+def main() -> None:
+    """kpidesk: customer-service KPIs with written definitions, business hours and honest statistics.
+
+    \b
+    Typical use:
+      kpidesk init ./acme --country IL
+      kpidesk import tickets.csv --kind tickets -w ./acme
+      kpidesk import events.csv --kind events -w ./acme
+      kpidesk kpis --by team --period week --business-hours -w ./acme
+      kpidesk explain T000123 -w ./acme
+    """
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--timezone", "tz", help="IANA time zone, e.g. Asia/Jerusalem (default: the country's).")
+@click.option("--country", help="Country code for the usual work week and public holidays (IL, SA, AE, US, GB…).")
+@click.option("--locale", help="Language of reports: he, ar or en (default: the country's).")
+@workspace_option
+@_user_errors
+def init(directory: Path | None, tz: str | None, country: str | None, locale: str | None,
+         workspace: Path | None) -> None:
+    """Create a workspace: kpidesk.toml and an empty warehouse with every canonical table.
+
+    The country fills in its usual work week from 09:00 to 17:00 (IL and SA: Sunday–Thursday; AE, US, GB:
+    Monday–Friday) and its public holidays. Edit kpidesk.toml for team calendars, half days and SLA policies.
+    """
+    from kpidesk.workspace import init_workspace
+
+    ws = init_workspace(directory or workspace, timezone=tz, country=country, locale=locale)
+    cal = ws.settings.calendars[ws.settings.default_calendar]
+    days = ", ".join(f"{d} {h}" for d, h in cal.hours.items())
+    console.print(f"Workspace ready in [bold]{ws.path}[/]")
+    console.print(f"  time zone {ws.settings.timezone} · locale {ws.settings.locale} · hours: {days}")
+    console.print(f"  next: kpidesk import FILE --kind tickets --workspace {ws.path}")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", required=True, type=click.Choice(KINDS), help="Which canonical table the rows go to.")
+@click.option("--format", "fmt", default=None, help="A built-in export format of a helpdesk or call system.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML mapping: column names, value maps, timestamp formats, time zone (see docs/importing.md).")
+@click.option("--source", default=None, help="Name of the system the data comes from (default: the format's).")
+@click.option("--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256.")
+@click.option("--delimiter", default=None, help="Field delimiter (default: detected).")
+@workspace_option
+@_user_errors
+def import_(files: tuple[Path, ...], kind: str, fmt: str | None, mapping: Path | None, source: str | None,
+            encoding: str | None, delimiter: str | None, workspace: Path | None) -> None:
+    """Import CSV/TSV, JSON, JSON Lines, Parquet or XLSX files into the warehouse.
+
+    All files are imported in one transaction: a file-level problem (missing column, wrong encoding, empty
+    file) changes nothing. Rows that fail validation are kept in `rejected_rows` with file, line, column and
+    reason. Importing the same rows again changes nothing; a newer export updates what changed.
+    """
+    summary = _api.import_files(files, kind, workspace=workspace, format=fmt, mapping=mapping, source=source,
+                                encoding=encoding, delimiter=delimiter, progress=True)
+    for line in summary.lines():
+        console.print(line, highlight=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def metrics(fmt: str, output: Path | None) -> None:
+    """The metric catalogue: name, unit, direction, definition and options."""
+    from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
+
+    if fmt == "table":
+        table = Table(show_lines=True)
+        for col in ("metric", "unit", "better", "definition"):
+            table.add_column(col, overflow="fold")
+        for m in CATALOGUE:
+            options = f"\n[dim]options: {', '.join(m.options)}[/]" if m.options else ""
+            table.add_row(m.id, m.unit, m.direction, f"{m.definition}\n[dim]period: {m.anchor}[/]{options}")
+        console.print(table)
+        console.print("Options ([metrics] in kpidesk.toml):")
+        for name, text in METRIC_OPTIONS.items():
+            console.print(f"  [bold]{name}[/]: {text}", highlight=False)
+        return
+    text = catalogue_markdown() if fmt == "markdown" else catalogue_json()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for row in frame.to_dict(orient="records"):
+        clean: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif value is not None and not isinstance(value, str | bool) and pd.isna(value):
+                value = None
+            elif hasattr(value, "item"):
+                value = value.item()
+            clean[key] = value
+        records.append(clean)
+    return records
+
+
+def _format_value(unit: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if unit == "ratio":
+        return f"{value:.1%}"
+    if unit == "seconds":
+        seconds = float(value)
+        if seconds >= 86400:
+            return f"{seconds / 86400:.1f} d"
+        if seconds >= 3600:
+            return f"{seconds / 3600:.1f} h"
+        if seconds >= 60:
+            return f"{seconds / 60:.1f} min"
+        return f"{seconds:.0f} s"
+    if unit == "tickets":
+        return f"{value:,.0f}"
+    return f"{value:.2f}"
+
+
+def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None) -> None:
+    table = Table(title=title, show_edge=False)
+    dims = [c for c in (*by, "sla_metric") if c in frame.columns]
+    for col in ("metric", "period", *dims, "stat", "value", "95% interval", "n"):
+        table.add_column(col, justify="right" if col in ("value", "n", "95% interval") else "left")
+    for row in frame.to_dict(orient="records"):
+        lo, hi = row["ci_low"], row["ci_high"]
+        interval = (
+            f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}"
+            if lo is not None and hi is not None and not pd.isna(lo) and not pd.isna(hi) else ""
+        )
+        n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
+        period = f"{row['period_start']}" if row["period_start"] == row["period_end"] else (
+            f"{row['period_start']} → {row['period_end']}")
+        table.add_row(row["metric"], period, *[str(row[d]) if row[d] is not None else "—" for d in dims],
+                      row["stat"], _format_value(row["unit"], row["value"]), interval, n)
+    console.print(table)
+    if len(frame) and frame["small_sample"].any():
+        console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@main.command()
+@click.option("--metric", "metric_ids", multiple=True, metavar="NAME",
+              help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.")
+@click.option("--by", multiple=True, type=click.Choice(list(DIMENSIONS)), help="Group by a dimension (repeatable).")
+@click.option("--period", type=click.Choice(PERIODS), default="week", show_default=True,
+              help="Local periods of the workspace's default calendar.")
+@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
+@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
+@click.option("--stat", default="median", show_default=True,
+              help="Statistic for durations: median, mean, p90 or any pNN.")
+@click.option("--business-hours", is_flag=True, help="Measure durations in business seconds of each ticket's calendar.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@workspace_option
+@_user_errors
+def kpis(metric_ids: tuple[str, ...], by: tuple[str, ...], period: str, start: date | None, end: date | None,
+         stat: str, business_hours: bool, fmt: str, output: Path | None, workspace: Path | None) -> None:
+    """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
+
+    Rates are fractions in [0, 1]; durations are seconds (calendar, or business with --business-hours).
+    JSON is an array of objects with metric, stat, value, unit, n, ci_low, ci_high, period_start,
+    period_end and one key per --by dimension.
+    """
+    frame = _api.kpis(workspace, metrics=list(metric_ids) or None, by=by, period=period, start=start, end=end,
+                      stat=stat, business_hours=business_hours)
+    if fmt == "table":
+        print_kpi_table(frame, by)
+        return
+    if fmt == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+        return
+    text = frame.to_csv(index=False) if fmt == "csv" else json.dumps(_json_ready(frame), ensure_ascii=False,
+                                                                      indent=2)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("ticket_id")
+@click.option("--source", default=None, help="The ticket's source, when the id exists in several.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@workspace_option
+@_user_errors
+def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None) -> None:
+    """Each metric's start event, stop event, calendar and value for one ticket."""
+    result = _api.explain(ticket_id, workspace=workspace, source=source)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
+        return
+    f = result.facts
+    console.print(f"[bold]{result.source} / {result.ticket_id}[/] · team {f['team_id']} · agent {f['agent_id']} · "
+                  f"channel {f['channel']} · priority {f['priority']} · status {f['status']} · "
+                  f"calendar {f['calendar_id']}", highlight=False)
+    table = Table(show_edge=False)
+    for col in ("metric", "start", "stop", "calendar time", "business time", "note"):
+        table.add_column(col, overflow="fold")
+    for t in result.traces:
+        table.add_row(
+            t.metric,
+            f"{t.start_at or '—'}\n[dim]{t.start_event or ''}[/]",
+            f"{t.stop_at or '—'}\n[dim]{t.stop_event or ''}[/]",
+            _format_value("seconds", t.calendar_seconds),
+            _format_value("seconds", t.business_seconds),
+            t.note,
+        )
+    console.print(table)
+    console.print(f"agent replies {f['agent_replies']} · reassignments {f['reassignments']} · reopens {f['reopens']}"
+                  f" · escalated {f['escalated']} (level {f['max_level']}) · times in UTC", highlight=False)
+
+
+@main.command()
+@click.option("--tickets", default=20_000, show_default=True, help="How many tickets to generate.")
+@click.option("--seed", default=7, show_default=True)
+@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=Path("kpidesk-demo"),
+              show_default=True, help="Folder of the demo workspace (replaced if it is a demo workspace).")
+@_user_errors
+def demo(tickets: int, seed: int, workspace: Path) -> None:
+    """Build a demo workspace from realistic generated data and print its KPI table."""
+    result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
+    frame = _api.kpis(result.workspace, period="all", business_hours=True,
+                      metrics=["volume", "solved", "backlog", "first_reply_time", "reply_time",
+                               "full_resolution_time", "one_touch_rate", "fcr_rate", "reopen_rate",
+                               "escalation_rate", "sla_attainment"])
+    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)")
+    console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
+    console.print(f"HTML summary: [bold]{result.summary_html}[/]")
+    console.print(f"Try: kpidesk kpis --by team --period month --business-hours -w {result.workspace.path}")

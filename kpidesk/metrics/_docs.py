@@ -1,0 +1,74 @@
+"""The catalogue as Markdown and JSON: docs/metrics.md is generated from here and checked by a test."""
+
+from __future__ import annotations
+
+import json
+
+from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS
+from kpidesk.metrics._ticket_samples import DIMENSIONS
+
+__all__ = ["catalogue_json", "catalogue_markdown"]
+
+_KIND_SUMMARY = {
+    "count": "a count; no interval",
+    "proportion": "a fraction in [0, 1] with a Wilson interval",
+    "duration": "seconds (calendar or business): mean, median, p90 or any pNN with n; order-statistic "
+    "interval for percentiles, t interval for the mean",
+    "mean": "a mean per unit with a t interval",
+}
+
+
+def catalogue_markdown() -> str:
+    lines = [
+        "# Metrics",
+        "",
+        "Generated from the catalogue in `kpidesk/metrics/_catalogue.py` by `make docs` "
+        "(`kpidesk metrics --format markdown`); a test fails if this file falls behind.",
+        "",
+        "Rates are fractions in [0, 1]; durations are seconds, in calendar time or, with `--business-hours`, "
+        "in business seconds of each ticket's calendar (its team's, else the workspace default). Messages from "
+        "bots and the system and private notes never count as replies. Every result carries `n`; groups "
+        "with n below `small_sample` are flagged. Periods are local days, weeks (starting on the default "
+        "calendar's `week_start`), months, quarters or years of the workspace's default calendar.",
+        "",
+        "| metric | unit | better | summarised as |",
+        "| --- | --- | --- | --- |",
+    ]
+    for m in CATALOGUE:
+        lines.append(f"| `{m.id}` | {m.unit} | {m.direction} | {_KIND_SUMMARY[m.kind]} |")
+    lines.append("")
+    for m in CATALOGUE:
+        lines += [f"## `{m.id}` — {m.label}", "", m.definition, "", f"- Period: {m.anchor}.",
+                  f"- Unit: {m.unit}; {m.direction} is better." if m.direction != "neutral" else f"- Unit: {m.unit}."]
+        if m.options:
+            lines.append(f"- Options: {', '.join(f'`{o}`' for o in m.options)}.")
+        lines.append("")
+    lines += ["## Options", "", "Set in the `[metrics]` table of `kpidesk.toml`.", ""]
+    lines += [f"- `{name}`: {text}" for name, text in METRIC_OPTIONS.items()]
+    lines += ["", "## Dimensions", "", "`kpidesk kpis --by NAME` groups on:", ""]
+    lines += [f"- `{name}` (column `{column}`)" for name, column in DIMENSIONS.items()]
+    lines += [
+        "",
+        "## Statistics",
+        "",
+        "- Proportions: Wilson score interval.",
+        "- Means: Student-t interval from the sample standard deviation (n ≥ 2).",
+        "- Medians and percentiles: exact (interpolated) value; distribution-free interval "
+        "[x₍ₗ₎, x₍ᵤ₎] with l and u from the binomial distribution of the number of observations below the "
+        "quantile; a bound is empty when no order statistic reaches the confidence (small n).",
+        "- NPS: variance (p₊ + p₋ − (p₊ − p₋)²) / n.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def catalogue_json() -> str:
+    return json.dumps(
+        {
+            "metrics": [m.__dict__ for m in CATALOGUE],
+            "options": METRIC_OPTIONS,
+            "dimensions": DIMENSIONS,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
