@@ -313,10 +313,10 @@ def _make_agents(rng: np.random.Generator, start: date, days: int, team_tz: list
             joins = j == size - 1 or (j >= 3 and j < size - 2 and rng.random() < 0.2)
             leaves = j == size - 2 or (j >= 3 and not joins and rng.random() < 0.15)
             if joins:
-                hired_day = start + timedelta(days=int(rng.integers(14, int(days * 0.7))))
+                hired_day = start + timedelta(days=int(days * rng.uniform(0.1, 0.7)))
             else:
                 hired_day = start - timedelta(days=int(rng.integers(60 if j else 900, 1600)))
-            left_day = start + timedelta(days=int(rng.integers(21, days - 7))) if leaves else None
+            left_day = start + timedelta(days=int(days * rng.uniform(0.15, 0.9))) if leaves else None
             rows.append({
                 "name": name(_GB_NAMES if team_name == "technical" else _IL_NAMES),
                 "team": k,
@@ -380,8 +380,9 @@ class _World:
     n_total: int
     grids: tuple[_Grid, ...]  # per calendar
     team_grid: np.ndarray  # team -> calendar index
-    cell_hi: np.ndarray  # cumulative arrival weight over (hour, team) cells in time order
-    cell_lo: np.ndarray
+    hour_hi: np.ndarray  # cumulative share of arrivals up to the end of each hour
+    hour_lo: np.ndarray
+    team_share: np.ndarray  # per hour, the teams' shares of its arrivals
     h0: int
     cutoff: float  # the end of the period: later events have not happened yet
     agents: _Agents
@@ -421,12 +422,14 @@ def _make_world(n_total: int, seed: int, start: date, weeks: int) -> _World:
         if TEAMS[k] == "technical":
             # One outage day mid-period: a spike for staffing and anomaly views to find.
             open_days = np.unique(g.day[sl][g.open[sl] & in_period])
-            incident = open_days[len(open_days) // 3 + int(rng.integers(len(open_days) // 3))]
+            incident = open_days[len(open_days) // 3 + int(rng.integers(max(1, len(open_days) // 3)))]
             w = w * np.where((g.day[sl] == incident) & (g.hour[sl] >= 10), 2.5, 1.0)
         weights[:, k] = w
-    cum = np.cumsum(weights.ravel())
-    cell_hi = cum / cum[-1]
-    cell_lo = np.concatenate([[0.0], cell_hi[:-1]])
+    per_hour = weights.sum(axis=1)
+    cum = np.cumsum(per_hour)
+    hour_hi = cum / cum[-1]
+    hour_lo = np.concatenate([[0.0], hour_hi[:-1]])
+    team_share = weights / np.where(per_hour > 0, per_hour, 1.0)[:, None]
 
     agents = _make_agents(rng, start, (end - start).days, [tzs[team_grid[k]] for k in range(len(TEAMS))],
                           [cal_names[team_grid[k]] for k in range(len(TEAMS))])
@@ -435,7 +438,8 @@ def _make_world(n_total: int, seed: int, start: date, weeks: int) -> _World:
     while np.gcd(mult, n_customers) != 1:
         mult += 2
     return _World(
-        seed=seed, n_total=n_total, grids=grids, team_grid=team_grid, cell_hi=cell_hi, cell_lo=cell_lo,
+        seed=seed, n_total=n_total, grids=grids, team_grid=team_grid, hour_hi=hour_hi, hour_lo=hour_lo,
+        team_share=team_share,
         h0=h0, cutoff=max(ends), agents=agents, n_customers=n_customers, customer_mult=mult,
         customer_shift=int(rng.integers(n_customers)), ticket_width=max(6, len(str(n_total))),
         event_width=max(8, len(str(n_total * _MAX_EVENTS))), customer_width=max(5, len(str(n_customers))),
@@ -535,15 +539,16 @@ class _Events:
 
 
 def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> DemoData:
+    """Tickets `first` to `first + m - 1`, on their own random stream so batches are independent."""
     rng = np.random.default_rng(np.random.SeedSequence(world.seed, spawn_key=(1, index)))
     ag = world.agents
-    # Arrival: a sorted slice of the period's arrival distribution over (hour, team) cells, so ticket ids
-    # follow creation time across batches.
+    # Arrival: batch `index` takes its own sorted slice of the period's arrival distribution (inverse CDF of
+    # sorted uniforms), so ticket ids follow creation time within and across batches.
     u = (first + np.sort(rng.random(m)) * m) / world.n_total
-    cell = np.minimum(np.searchsorted(world.cell_hi, u, side="right"), len(world.cell_hi) - 1)
-    within = np.clip((u - world.cell_lo[cell]) / (world.cell_hi[cell] - world.cell_lo[cell]), 0.0, 0.9999)
-    team = cell % len(TEAMS)
-    t0 = np.floor((world.h0 + cell // len(TEAMS) + within) * HOUR)
+    hour = np.minimum(np.searchsorted(world.hour_hi, u, side="right"), len(world.hour_hi) - 1)
+    within = np.clip((u - world.hour_lo[hour]) / (world.hour_hi[hour] - world.hour_lo[hour]), 0.0, 0.9999)
+    t0 = np.floor((world.h0 + hour + within) * HOUR)
+    team = _pick(rng, world.team_share[hour])
     grid_of = world.team_grid[team]
 
     def advance(t: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -773,6 +778,7 @@ def generate_tickets(n_tickets: int, *, seed: int = 7, start: date = date(2026, 
 
     The same arguments always give the same tables. Large counts are generated in steps of a million
     tickets to bound the working memory; the result equals `iter_ticket_batches` with that batch size.
+    The tables themselves take about 1 GB per million tickets, so bigger runs should stream batches.
     """
     batches = list(iter_ticket_batches(n_tickets, _CHUNK, seed=seed, start=start, weeks=weeks))
     if not batches:

@@ -13,7 +13,9 @@ from types import TracebackType
 
 import duckdb
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskPctColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from kpidesk.ingest._sql import first_row
 
 __all__ = ["LARGE_INPUT_BYTES", "ImportProgress"]
 
@@ -30,7 +32,7 @@ class ImportProgress:
             self._bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
-                TaskPctColumn(),
+                TaskProgressColumn(),
                 TimeElapsedColumn(),
                 console=Console(stderr=True),
             )
@@ -97,7 +99,7 @@ class ImportProgress:
 
 def _progress_settings(con: duckdb.DuckDBPyConnection) -> list[tuple[str, object]]:
     names = ("enable_progress_bar", "enable_progress_bar_print")
-    row = con.execute(f"SELECT {', '.join(f'current_setting({n!r})' for n in names)}").fetchone()
+    row = first_row(con, f"SELECT {', '.join(f'current_setting({n!r})' for n in names)}")
     return list(zip(names, row or (False, True), strict=True))
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["ident", "literal"]
+from typing import Any
+
+import duckdb
+
+__all__ = ["first_row", "ident", "literal"]
 
 
 def ident(name: str) -> str:
@@ -15,3 +19,9 @@ def literal(value: str | None) -> str:
     if value is None:
         return "NULL"
     return "'" + value.replace("'", "''") + "'"
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
+    """The first row of a query, read to the end: an unfinished result would block the connection."""
+    rows = con.execute(sql).fetchall()
+    return tuple(rows[0]) if rows else None

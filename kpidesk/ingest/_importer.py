@@ -1,0 +1,196 @@
+"""`import_files`: read, validate and upsert one or more files as a single transaction.
+
+Either every file is imported (accepted rows written, rejected rows recorded with their reasons, one
+row in `imports`) or, on any whole-file problem, nothing is: the warehouse is exactly as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kpidesk.ingest._binding import bind_columns
+from kpidesk.ingest._encoding import check_encoding
+from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest._formats import format_mapping
+from kpidesk.ingest._mapping import EPOCH_FORMATS, Mapping, load_mapping, merge_mapping_dicts, parse_mapping
+from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
+from kpidesk.ingest._readers import ReadOptions, file_format, stage_file
+from kpidesk.ingest._sql import first_row, literal
+from kpidesk.ingest._summary import SAMPLE_SIZE, ImportSummary, Rejection
+from kpidesk.ingest._upsert import upsert
+from kpidesk.ingest._validate import record_rejections, validate
+from kpidesk.warehouse import TableSchema, table_schema
+
+__all__ = ["import_files"]
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | Path],
+    kind: str,
+    *,
+    mapping: str | Path | dict[str, Any] | Mapping | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: bool = False,
+    format: str | None = None,
+) -> ImportSummary:
+    """Import `paths` as `kind` (tickets, events, calls, surveys, agents, agent_states, customers, qa).
+
+    `mapping` is a YAML path, a dict or a `Mapping`; `format` names a built-in format it is layered
+    over. `source` defaults to the mapping's, else the format's name, else "default"; `encoding` and
+    `delimiter` override the mapping's. Raises ImportFailed (nothing written) for a whole-file problem;
+    rows that fail validation are counted and stored in `rejected_rows` instead.
+    """
+    try:
+        schema = table_schema(kind)
+    except ValueError as exc:
+        raise ImportFailed(str(exc)) from None
+    resolved = _resolve_mapping(mapping, format)
+    resolved.check_kind(kind)
+    _check_formats(resolved, schema)
+    files = [Path(p) for p in paths]
+    if not files:
+        raise ImportFailed("no files to import")
+    for path in files:
+        if not path.exists():
+            raise ImportFailed(f"{path} does not exist")
+        if not path.is_file():
+            raise ImportFailed(f"{path} is not a file")
+        file_format(path)
+    encoding = encoding or resolved.encoding
+    if encoding is not None:
+        check_encoding(encoding)
+    delimiter = delimiter or resolved.delimiter
+    if delimiter is not None and len(delimiter) != 1:
+        raise ImportFailed(f"delimiter must be one character such as ',', ';' or a tab, got {delimiter!r}")
+    source_name = source or resolved.source or format or "default"
+    options = ReadOptions(
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=resolved.sheet,
+        records=resolved.records,
+        expected=_expected_columns(schema),
+    )
+    summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=[str(p) for p in files])
+    show_progress = progress and any(p.stat().st_size > LARGE_INPUT_BYTES for p in files)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir, ImportProgress(show_progress) as bar:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            row = first_row(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+            summary.import_id = int(row[0]) if row else 1
+            for number, path in enumerate(files):
+                _import_file(con, path, number, schema, resolved, options, Path(workdir), bar, summary)
+            con.execute(
+                "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
+                "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [summary.import_id, started, kind, source_name, summary.files, summary.read, summary.inserted,
+                 summary.updated, summary.unchanged, summary.rejected],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+    return summary
+
+
+def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema: TableSchema, mapping: Mapping,
+                 options: ReadOptions, workdir: Path, bar: ImportProgress, summary: ImportSummary) -> None:
+    prefix = f"kpidesk_import_{number}"
+    display = str(path)
+    try:
+        staged = stage_file(con, path, display, f"{prefix}_stage", options, workdir, bar)
+    except (duckdb.IOException, duckdb.OutOfMemoryException) as exc:
+        raise ImportFailed(f"{display} could not be read: {str(exc).splitlines()[0]}") from None
+    summary.units[display] = staged.unit
+    if staged.rows == 0 and not staged.has_header:
+        summary.warnings.append(f"{display} has no records; nothing was imported from it")
+        _drop(con, staged.tables)
+        return
+    bindings, ignored = bind_columns(schema, mapping, staged.columns, staged.header_where)
+    summary.ignored_columns += [c for c in ignored if c not in summary.ignored_columns]
+    if staged.rows == 0:
+        summary.warnings.append(f"{display} has a header but no rows; nothing was imported from it")
+        _drop(con, staged.tables)
+        return
+    validated = validate(con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid")
+    rejected = record_rejections(con, validated, bindings, schema, staged.lines, staged.unit, summary.import_id,
+                                 schema.kind, display)
+    counts = upsert(con, validated.accepted(), schema, summary.source, summary.import_id, f"{prefix}_actions")
+    summary.read += validated.read
+    summary.rejected += rejected
+    summary.inserted += counts.inserted
+    summary.updated += counts.updated
+    summary.unchanged += counts.unchanged
+    if validated.empty:
+        summary.warnings.append(f"{display}: {validated.empty:,} rows with every field empty were skipped")
+    room = SAMPLE_SIZE - len(summary.rejections_sample)
+    if rejected and room > 0:
+        sample = con.execute(
+            'SELECT file, line, "column", reason FROM rejected_rows WHERE import_id = ? AND file = ? '
+            "ORDER BY line LIMIT ?",
+            [summary.import_id, display, room],
+        ).fetchall()
+        summary.rejections_sample += [Rejection(*r) for r in sample]
+    _drop(con, [*staged.tables, validated.table, validated.duplicates, f"{prefix}_actions"])
+
+
+def _expected_columns(schema: TableSchema) -> str:
+    required = ", ".join(c.name for c in schema.columns if c.required)
+    optional = ", ".join(c.name for c in schema.columns if not c.required)
+    return f"{required} (required) and optionally {optional}" if optional else required
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Free a file's temporary tables before the next file (the transaction would drop them at the end)."""
+    for table in tables:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _resolve_mapping(mapping: str | Path | dict[str, Any] | Mapping | None, format: str | None) -> Mapping:
+    if isinstance(mapping, Mapping):
+        own, origin = mapping.raw, mapping.origin
+    elif isinstance(mapping, dict):
+        own, origin = mapping, "mapping"
+    elif mapping is not None:
+        loaded = load_mapping(mapping)
+        own, origin = loaded.raw, loaded.origin
+    else:
+        own, origin = {}, "mapping"
+    if format is None:
+        return mapping if isinstance(mapping, Mapping) else parse_mapping(own, origin)
+    base = format_mapping(format)
+    return parse_mapping(merge_mapping_dicts(base, own), f"format {format}" + (f" + {origin}" if own else ""))
+
+
+def _check_formats(mapping: Mapping, schema: TableSchema) -> None:
+    """Reject a strptime pattern DuckDB does not know before anything is read, naming its key."""
+    patterns: list[tuple[str, str]] = []
+    for column in schema.columns:
+        if column.type != "TIMESTAMP":
+            continue
+        if column.name in mapping.combine:
+            patterns.append((f"combine.{column.name}", mapping.combine[column.name].format))
+        elif column.name in mapping.formats:
+            patterns += [(f"formats.{column.name}", f) for f in mapping.formats[column.name]]
+    patterns += [("timestamp_format", f) for f in mapping.timestamp_format or ()]
+    with duckdb.connect() as scratch:
+        for key, pattern in patterns:
+            if pattern in EPOCH_FORMATS:
+                continue
+            try:
+                scratch.execute(f"SELECT try_strptime('', {literal(pattern)})")
+            except duckdb.Error as exc:
+                detail = str(exc).splitlines()[0].split(": ", 1)[-1]
+                raise MappingError(f"{mapping.origin}: {key}: {pattern!r} is not a strptime format DuckDB "
+                                   f"reads ({detail})") from None

@@ -1,0 +1,116 @@
+"""The whole ticket KPI suite on DuckDB and on Spark local mode gives the same numbers.
+
+The canonical tables and calendar slots of a DuckDB warehouse are copied into Spark; facts are derived
+there by the same Ibis expressions, and every KPI is compared value by value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+import pytest
+
+from kpidesk import kpis, refresh_facts
+from kpidesk.calendars import SLOTS_TABLE
+from kpidesk.facts import ticket_fact_tables
+from kpidesk.metrics import CATALOGUE, KpiQuery, KpiTables, compute_kpis
+from kpidesk.workspace import Workspace
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed")
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    try:
+        session = (
+            pyspark_sql.SparkSession.builder.master("local[2]")
+            .appName("kpidesk-parity")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.warehouse.dir", str(warehouse))
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
+        )
+    except Exception as exc:  # Java missing or unusable: say so rather than fail obscurely
+        pytest.skip(f"Spark local mode could not start: {exc}")
+    yield session
+    session.stop()
+
+
+def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
+    refresh_facts(ws)
+    icon = ibis.pyspark.connect(spark)
+    export = ws.path / "spark-export"
+    export.mkdir(exist_ok=True)
+    with ws.connect() as con:
+        for name in ("tickets", "ticket_events", SLOTS_TABLE):
+            target = export / f"{name}.parquet"
+            con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
+            icon.read_parquet(str(target), table_name=name)
+    facts = ticket_fact_tables(icon, ws.settings)
+    for name, expr in (("ticket_facts", facts.ticket_facts), ("reply_stretches", facts.reply_stretches),
+                       ("ticket_open_spans", facts.open_spans)):
+        icon.create_table(name, expr, overwrite=True)
+    return KpiTables(icon.table("ticket_facts"), icon.table("reply_stretches"), icon.table("ticket_open_spans"),
+                     icon.table(SLOTS_TABLE))
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> None:
+    assert len(left) == len(right) > 0
+    left = left.sort_values(keys, na_position="last").reset_index(drop=True)
+    right = right.sort_values(keys, na_position="last").reset_index(drop=True)
+    for column in left.columns:
+        for i, (a, b) in enumerate(zip(left[column], right[column], strict=True)):
+            a_missing = a is None or (isinstance(a, float) and math.isnan(a))
+            b_missing = b is None or (isinstance(b, float) and math.isnan(b))
+            if a_missing or b_missing:
+                assert a_missing and b_missing, (column, i, a, b, left.iloc[i].to_dict())
+            elif isinstance(a, float):
+                assert a == pytest.approx(b, rel=1e-9, abs=1e-9), (column, i, a, b, left.iloc[i].to_dict())
+            else:
+                assert a == b, (column, i, a, b, left.iloc[i].to_dict())
+
+
+@pytest.fixture(scope="module")
+def parity_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The hand-worked helpdesk plus 1,500 generated tickets over three teams and two calendars."""
+    from kpidesk import init_workspace
+    from kpidesk.demo import demo_settings, generate_tickets, write_demo_files
+    from ticket_fixture import load_fixture, with_sla
+
+    folder = tmp_path_factory.mktemp("parity")
+    ws = init_workspace(folder / "ws", settings=with_sla(demo_settings()))
+    files = write_demo_files(generate_tickets(1500, seed=11, weeks=8), folder / "data", "parquet")
+    with ws.connect() as con:
+        for kind, table in (("tickets", "tickets"), ("events", "ticket_events")):
+            con.execute(f"INSERT INTO {table} BY NAME SELECT *, 'demo' AS source FROM read_parquet('{files[kind]}')")
+        con.execute("INSERT INTO pending_ticket_facts SELECT source, ticket_id FROM tickets")
+        load_fixture(con)
+    return ws
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        KpiQuery(by=["team"], period="week"),
+        KpiQuery(by=["channel", "priority"], period="month", business_hours=True, stat="p90"),
+        KpiQuery(by=["sla_policy"], period="all", business_hours=True, stat="mean"),
+    ],
+    ids=["team-week-calendar", "channel-priority-month-business-p90", "all-business-mean"],
+)
+def test_duckdb_and_spark_agree(spark: Any, parity_workspace: Workspace, query: KpiQuery) -> None:
+    tables = _spark_tables(spark, parity_workspace)
+    duck = kpis(parity_workspace, metrics=query.metrics, by=query.by, period=query.period,
+                business_hours=query.business_hours, stat=query.stat)
+    on_spark = compute_kpis(tables, parity_workspace.settings, query)
+    keys = ["metric", "period_start", *query.by, *(["sla_metric"] if "sla_metric" in duck else [])]
+    _same(duck, on_spark, keys)
+    assert set(duck.metric) == {m.id for m in CATALOGUE}  # every ticket metric was compared
