@@ -27,8 +27,9 @@ def shared_datasets() -> Path:
 @pytest.fixture
 def ticket_workspace(tmp_path: Path) -> Workspace:
     """The hand-worked helpdesk of tests/ticket_fixture.py in an Israeli workspace with an SLA policy."""
-    from kpidesk.workspace import default_settings
     from ticket_fixture import load_fixture, with_sla
+
+    from kpidesk.workspace import default_settings
 
     ws = init_workspace(tmp_path / "tickets", settings=with_sla(default_settings(country="IL")))
     with ws.connect() as con:

@@ -42,7 +42,14 @@ def _user_errors(func: F) -> F:
 
         try:
             return func(*args, **kwargs)
-        except (ImportFailed, SettingsError, WorkspaceError, TicketNotFound, ValueError, FileNotFoundError) as exc:
+        except (
+            ImportFailed,
+            SettingsError,
+            WorkspaceError,
+            TicketNotFound,
+            ValueError,
+            FileNotFoundError,
+        ) as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
             sys.exit(2)
 
@@ -50,7 +57,10 @@ def _user_errors(func: F) -> F:
 
 
 workspace_option = click.option(
-    "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Workspace folder (default: $KPIDESK_WORKSPACE, else the current folder).",
 )
 
@@ -73,12 +83,15 @@ def main() -> None:
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--timezone", "tz", help="IANA time zone, e.g. Asia/Jerusalem (default: the country's).")
-@click.option("--country", help="Country code for the usual work week and public holidays (IL, SA, AE, US, GB…).")
+@click.option(
+    "--country", help="Country code for the usual work week and public holidays (IL, SA, AE, US, GB…)."
+)
 @click.option("--locale", help="Language of reports: he, ar or en (default: the country's).")
 @workspace_option
 @_user_errors
-def init(directory: Path | None, tz: str | None, country: str | None, locale: str | None,
-         workspace: Path | None) -> None:
+def init(
+    directory: Path | None, tz: str | None, country: str | None, locale: str | None, workspace: Path | None
+) -> None:
     """Create a workspace: kpidesk.toml and an empty warehouse with every canonical table.
 
     The country fills in its usual work week from 09:00 to 17:00 (IL and SA: Sunday–Thursday; AE, US, GB:
@@ -95,33 +108,60 @@ def init(directory: Path | None, tz: str | None, country: str | None, locale: st
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--kind", required=True, type=click.Choice(KINDS), help="Which canonical table the rows go to.")
 @click.option("--format", "fmt", default=None, help="A built-in export format of a helpdesk or call system.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML mapping: column names, value maps, timestamp formats, time zone (see docs/importing.md).")
-@click.option("--source", default=None, help="Name of the system the data comes from (default: the format's).")
-@click.option("--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML mapping: column names, value maps, timestamp formats, time zone (see docs/importing.md).",
+)
+@click.option(
+    "--source", default=None, help="Name of the system the data comes from (default: the format's)."
+)
+@click.option(
+    "--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256."
+)
 @click.option("--delimiter", default=None, help="Field delimiter (default: detected).")
 @workspace_option
 @_user_errors
-def import_(files: tuple[Path, ...], kind: str, fmt: str | None, mapping: Path | None, source: str | None,
-            encoding: str | None, delimiter: str | None, workspace: Path | None) -> None:
+def import_(
+    files: tuple[Path, ...],
+    kind: str,
+    fmt: str | None,
+    mapping: Path | None,
+    source: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    workspace: Path | None,
+) -> None:
     """Import CSV/TSV, JSON, JSON Lines, Parquet or XLSX files into the warehouse.
 
     All files are imported in one transaction: a file-level problem (missing column, wrong encoding, empty
     file) changes nothing. Rows that fail validation are kept in `rejected_rows` with file, line, column and
     reason. Importing the same rows again changes nothing; a newer export updates what changed.
     """
-    summary = _api.import_files(files, kind, workspace=workspace, format=fmt, mapping=mapping, source=source,
-                                encoding=encoding, delimiter=delimiter, progress=True)
+    summary = _api.import_files(
+        files,
+        kind,
+        workspace=workspace,
+        format=fmt,
+        mapping=mapping,
+        source=source,
+        encoding=encoding,
+        delimiter=delimiter,
+        progress=True,
+    )
     for line in summary.lines():
         console.print(line, highlight=False)
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True
+)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def metrics(fmt: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
@@ -163,7 +203,7 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _format_value(unit: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return "—"
     if unit == "ratio":
         return f"{value:.1%}"
@@ -181,22 +221,43 @@ def _format_value(unit: str, value: Any) -> str:
     return f"{value:.2f}"
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
 def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None) -> None:
+    """KPI results as a terminal table; a shared period goes in the title instead of a column."""
+    periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
+    single = len(periods) == 1
+    if single:
+        ((start, end),) = periods
+        title = f"{title or 'KPIs'} · {start} → {end}"
     table = Table(title=title, show_edge=False)
-    dims = [c for c in (*by, "sla_metric") if c in frame.columns]
-    for col in ("metric", "period", *dims, "stat", "value", "95% interval", "n"):
-        table.add_column(col, justify="right" if col in ("value", "n", "95% interval") else "left")
+    dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
+    for col in ("metric", *([] if single else ["period"]), *dims, "stat", "value", "95% interval", "n"):
+        table.add_column(
+            col,
+            justify="right" if col in ("value", "n", "95% interval") else "left",
+            no_wrap=col in ("metric", "period", "value"),
+        )
     for row in frame.to_dict(orient="records"):
         lo, hi = row["ci_low"], row["ci_high"]
         interval = (
-            f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}"
-            if lo is not None and hi is not None and not pd.isna(lo) and not pd.isna(hi) else ""
+            ""
+            if _missing(lo) or _missing(hi)
+            else (f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}")
         )
         n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
-        period = f"{row['period_start']}" if row["period_start"] == row["period_end"] else (
-            f"{row['period_start']} → {row['period_end']}")
-        table.add_row(row["metric"], period, *[str(row[d]) if row[d] is not None else "—" for d in dims],
-                      row["stat"], _format_value(row["unit"], row["value"]), interval, n)
+        period = [] if single else [f"{row['period_start']}"]
+        table.add_row(
+            row["metric"],
+            *period,
+            *["—" if _missing(row[d]) else str(row[d]) for d in dims],
+            row["stat"],
+            _format_value(row["unit"], row["value"]),
+            interval,
+            n,
+        )
     console.print(table)
     if len(frame) and frame["small_sample"].any():
         console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
@@ -212,31 +273,72 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 @main.command()
-@click.option("--metric", "metric_ids", multiple=True, metavar="NAME",
-              help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.")
-@click.option("--by", multiple=True, type=click.Choice(list(DIMENSIONS)), help="Group by a dimension (repeatable).")
-@click.option("--period", type=click.Choice(PERIODS), default="week", show_default=True,
-              help="Local periods of the workspace's default calendar.")
+@click.option(
+    "--metric",
+    "metric_ids",
+    multiple=True,
+    metavar="NAME",
+    help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.",
+)
+@click.option(
+    "--by", multiple=True, type=click.Choice(list(DIMENSIONS)), help="Group by a dimension (repeatable)."
+)
+@click.option(
+    "--period",
+    type=click.Choice(PERIODS),
+    default="week",
+    show_default=True,
+    help="Local periods of the workspace's default calendar.",
+)
 @click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
 @click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option("--stat", default="median", show_default=True,
-              help="Statistic for durations: median, mean, p90 or any pNN.")
-@click.option("--business-hours", is_flag=True, help="Measure durations in business seconds of each ticket's calendar.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
-              show_default=True)
+@click.option(
+    "--stat",
+    default="median",
+    show_default=True,
+    help="Statistic for durations: median, mean, p90 or any pNN.",
+)
+@click.option(
+    "--business-hours", is_flag=True, help="Measure durations in business seconds of each ticket's calendar."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "parquet"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @workspace_option
 @_user_errors
-def kpis(metric_ids: tuple[str, ...], by: tuple[str, ...], period: str, start: date | None, end: date | None,
-         stat: str, business_hours: bool, fmt: str, output: Path | None, workspace: Path | None) -> None:
+def kpis(
+    metric_ids: tuple[str, ...],
+    by: tuple[str, ...],
+    period: str,
+    start: date | None,
+    end: date | None,
+    stat: str,
+    business_hours: bool,
+    fmt: str,
+    output: Path | None,
+    workspace: Path | None,
+) -> None:
     """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
 
     Rates are fractions in [0, 1]; durations are seconds (calendar, or business with --business-hours).
     JSON is an array of objects with metric, stat, value, unit, n, ci_low, ci_high, period_start,
     period_end and one key per --by dimension.
     """
-    frame = _api.kpis(workspace, metrics=list(metric_ids) or None, by=by, period=period, start=start, end=end,
-                      stat=stat, business_hours=business_hours)
+    frame = _api.kpis(
+        workspace,
+        metrics=list(metric_ids) or None,
+        by=by,
+        period=period,
+        start=start,
+        end=end,
+        stat=stat,
+        business_hours=business_hours,
+    )
     if fmt == "table":
         print_kpi_table(frame, by)
         return
@@ -245,8 +347,11 @@ def kpis(metric_ids: tuple[str, ...], by: tuple[str, ...], period: str, start: d
             raise click.UsageError("--format parquet needs --output FILE")
         frame.to_parquet(output, index=False)
         return
-    text = frame.to_csv(index=False) if fmt == "csv" else json.dumps(_json_ready(frame), ensure_ascii=False,
-                                                                      indent=2)
+    text = (
+        frame.to_csv(index=False)
+        if fmt == "csv"
+        else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
+    )
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -266,9 +371,12 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
         click.echo(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
         return
     f = result.facts
-    console.print(f"[bold]{result.source} / {result.ticket_id}[/] · team {f['team_id']} · agent {f['agent_id']} · "
-                  f"channel {f['channel']} · priority {f['priority']} · status {f['status']} · "
-                  f"calendar {f['calendar_id']}", highlight=False)
+    console.print(
+        f"[bold]{result.source} / {result.ticket_id}[/] · team {f['team_id']} · agent {f['agent_id']} · "
+        f"channel {f['channel']} · priority {f['priority']} · status {f['status']} · "
+        f"calendar {f['calendar_id']}",
+        highlight=False,
+    )
     table = Table(show_edge=False)
     for col in ("metric", "start", "stop", "calendar time", "business time", "note"):
         table.add_column(col, overflow="fold")
@@ -282,23 +390,46 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
             t.note,
         )
     console.print(table)
-    console.print(f"agent replies {f['agent_replies']} · reassignments {f['reassignments']} · reopens {f['reopens']}"
-                  f" · escalated {f['escalated']} (level {f['max_level']}) · times in UTC", highlight=False)
+    console.print(
+        f"agent replies {f['agent_replies']} · reassignments {f['reassignments']} · reopens {f['reopens']}"
+        f" · escalated {f['escalated']} (level {f['max_level']}) · times in UTC",
+        highlight=False,
+    )
 
 
 @main.command()
 @click.option("--tickets", default=20_000, show_default=True, help="How many tickets to generate.")
 @click.option("--seed", default=7, show_default=True)
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=Path("kpidesk-demo"),
-              show_default=True, help="Folder of the demo workspace (replaced if it is a demo workspace).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("kpidesk-demo"),
+    show_default=True,
+    help="Folder of the demo workspace (replaced if it is a demo workspace).",
+)
 @_user_errors
 def demo(tickets: int, seed: int, workspace: Path) -> None:
     """Build a demo workspace from realistic generated data and print its KPI table."""
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
-    frame = _api.kpis(result.workspace, period="all", business_hours=True,
-                      metrics=["volume", "solved", "backlog", "first_reply_time", "reply_time",
-                               "full_resolution_time", "one_touch_rate", "fcr_rate", "reopen_rate",
-                               "escalation_rate", "sla_attainment"])
+    frame = _api.kpis(
+        result.workspace,
+        period="all",
+        business_hours=True,
+        metrics=[
+            "volume",
+            "solved",
+            "backlog",
+            "first_reply_time",
+            "reply_time",
+            "full_resolution_time",
+            "one_touch_rate",
+            "fcr_rate",
+            "reopen_rate",
+            "escalation_rate",
+            "sla_attainment",
+        ],
+    )
     print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)")
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")

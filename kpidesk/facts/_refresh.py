@@ -51,7 +51,8 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
         """
         SELECT min(lo), max(hi) FROM (
           SELECT min(created_at) AS lo,
-                 max(greatest(created_at, coalesce(first_reply_at, created_at), coalesce(last_solved_at, created_at),
+                 max(greatest(created_at, coalesce(first_reply_at, created_at),
+                              coalesce(last_solved_at, created_at),
                               coalesce(first_solved_at, created_at), coalesce(closed_at, created_at))) AS hi
           FROM tickets
           UNION ALL
@@ -63,7 +64,9 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
     return row[0], row[1]
 
 
-def ticket_fact_tables(icon: ibis.BaseBackend, settings: Settings, *, only_pending: bool = False) -> TicketFactTables:
+def ticket_fact_tables(
+    icon: ibis.BaseBackend, settings: Settings, *, only_pending: bool = False
+) -> TicketFactTables:
     """The fact expressions over an Ibis connection holding the canonical tables and calendar slots."""
     tickets = icon.table("tickets")
     events = icon.table("ticket_events")
@@ -80,7 +83,9 @@ def ticket_fact_tables(icon: ibis.BaseBackend, settings: Settings, *, only_pendi
     )
 
 
-def refresh_ticket_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False) -> FactRefresh:
+def refresh_ticket_facts(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False
+) -> FactRefresh:
     """Bring ticket_facts, reply_stretches and ticket_open_spans up to date, in one transaction."""
     state = _state(con)
     lo, hi = _instant_range(con)
@@ -116,7 +121,8 @@ def refresh_ticket_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, 
             for name, expr in exprs.items():
                 sql = icon.compile(expr)
                 con.execute(
-                    f"DELETE FROM {name} WHERE (source, ticket_id) IN (SELECT source, ticket_id FROM pending_ticket_facts)"
+                    f"DELETE FROM {name} WHERE (source, ticket_id) IN "
+                    "(SELECT source, ticket_id FROM pending_ticket_facts)"
                 )
                 con.execute(f"INSERT INTO {name} BY NAME {sql}")
         row = con.execute(
@@ -124,8 +130,11 @@ def refresh_ticket_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, 
         ).fetchall()[0]
         count = int(row[0]) if row else 0
         con.execute("DELETE FROM pending_ticket_facts")
-        for key, value in (("slots_from", needed[0].isoformat()), ("slots_to", needed[1].isoformat()),
-                           ("calendars", fingerprint)):
+        for key, value in (
+            ("slots_from", needed[0].isoformat()),
+            ("slots_to", needed[1].isoformat()),
+            ("calendars", fingerprint),
+        ):
             con.execute("INSERT OR REPLACE INTO fact_state VALUES (?, ?)", [key, value])
         con.execute("COMMIT")
     except BaseException:

@@ -18,13 +18,20 @@ from kpidesk.warehouse import SOLVED_STATUSES
 
 __all__ = [
     "FACT_INSTANTS",
-    "nullable",
     "TicketFactTables",
     "derive_ticket_facts",
+    "nullable",
 ]
 
 #: The instants of a ticket whose business-seconds value (`<name>_bs`) ticket_facts carries.
-FACT_INSTANTS = ("created_at", "frt_start_at", "first_reply_at", "first_solved_at", "last_solved_at", "closed_at")
+FACT_INSTANTS = (
+    "created_at",
+    "frt_start_at",
+    "first_reply_at",
+    "first_solved_at",
+    "last_solved_at",
+    "closed_at",
+)
 
 _KEY = ("source", "ticket_id")
 
@@ -80,11 +87,7 @@ def _message_facts(ev: ir.Table) -> ir.Table:
     seen = seen.mutate(is_reply=seen.is_agent & seen.customer_seen)
     seen = seen.mutate(replied_so_far=seen.is_reply.cast("int8").max().over(running))
     seen = seen.mutate(replied_before=seen.replied_so_far.lag().over(_per_ticket()).fill_null(0) == 1)
-    first_message = public_messages.mutate(
-        rn=ibis.row_number().over(
-            _per_ticket()
-        )
-    )
+    first_message = public_messages.mutate(rn=ibis.row_number().over(_per_ticket()))
     first_message = first_message.filter(first_message.rn == 0).select(
         "source", "ticket_id", agent_opened=first_message.is_agent
     )
@@ -106,9 +109,7 @@ def _status_transitions(ev: ir.Table) -> ir.Table:
     w = _per_ticket()
     statuses = statuses.mutate(
         was_solved=statuses.solved_now.lag().over(w).fill_null(False),
-        rn_desc=ibis.row_number().over(
-            _per_ticket(descending=True)
-        ),
+        rn_desc=ibis.row_number().over(_per_ticket(descending=True)),
     )
     return statuses.mutate(
         solves=statuses.solved_now & ~statuses.was_solved,
@@ -137,9 +138,7 @@ def _assignment_facts(ev: ir.Table) -> ir.Table:
         (assigns.agent_id.fill_null("") != prev_agent.fill_null(""))
         | (assigns.team_id.fill_null("") != prev_team.fill_null(""))
     )
-    assigns = assigns.mutate(changed=changed, rn_desc=ibis.row_number().over(
-        _per_ticket(descending=True)
-    ))
+    assigns = assigns.mutate(changed=changed, rn_desc=ibis.row_number().over(_per_ticket(descending=True)))
     return assigns.group_by(["source", "ticket_id"]).aggregate(
         ev_reassignments=assigns.changed.cast("int64").sum(),
         ev_agent_id=assigns.agent_id.max(where=assigns.rn_desc == 0),
@@ -165,9 +164,13 @@ def _reply_stretches(ev: ir.Table) -> ir.Table:
     msgs = msgs.mutate(starts=(msgs.is_customer & ~prev_customer).cast("int64"))
     cumulative = _per_ticket(preceding=None, following=0)
     msgs = msgs.mutate(stretch=msgs.starts.sum().over(cumulative))
-    stretches = msgs.filter(msgs.stretch > 0).group_by(["source", "ticket_id", "stretch"]).aggregate(
-        stretch_start_at=msgs.at.min(where=msgs.is_customer),
-        replied_at=msgs.at.min(where=msgs.is_agent),
+    stretches = (
+        msgs.filter(msgs.stretch > 0)
+        .group_by(["source", "ticket_id", "stretch"])
+        .aggregate(
+            stretch_start_at=msgs.at.min(where=msgs.is_customer),
+            replied_at=msgs.at.min(where=msgs.is_agent),
+        )
     )
     return stretches
 
@@ -206,16 +209,13 @@ def derive_ticket_facts(
         "source", "ticket_id", created_at=escal.event_created_at
     )
     base_cols = [c for c in tickets.columns if c not in ("source", "ticket_id", "created_at", "import_id")]
-    event_only = event_only.mutate(
-        **{c: ibis.null(tickets[c].type()) for c in base_cols}
-    )
+    event_only = event_only.mutate(**{c: ibis.null(tickets[c].type()) for c in base_cols})
     base = nullable(tickets.select("source", "ticket_id", "created_at", *base_cols)).union(
         nullable(event_only.select("source", "ticket_id", "created_at", *base_cols))
     )
 
-    j = (
-        base.left_join(escal, list(_KEY))
-        .select(base, escal.escalate_events, escal.max_event_level, escal.last_event_at, escal.event_count)
+    j = base.left_join(escal, list(_KEY)).select(
+        base, escal.escalate_events, escal.max_event_level, escal.last_event_at, escal.event_count
     )
     j = j.left_join(messages, list(_KEY)).select(j, *[messages[c] for c in messages.columns if c not in _KEY])
     j = j.left_join(status, list(_KEY)).select(j, *[status[c] for c in status.columns if c not in _KEY])
@@ -249,12 +249,16 @@ def derive_ticket_facts(
         first_solved_at=ibis.ifelse(
             has_events,
             j.ev_first_solved_at,
-            ibis.coalesce(j.first_solved_at, j.last_solved_at, ibis.ifelse(summary_solved, j.closed_at, None)),
+            ibis.coalesce(
+                j.first_solved_at, j.last_solved_at, ibis.ifelse(summary_solved, j.closed_at, None)
+            ),
         ),
         last_solved_at=ibis.ifelse(
             has_events,
             j.ev_last_solved_at,
-            ibis.coalesce(j.last_solved_at, j.first_solved_at, ibis.ifelse(summary_solved, j.closed_at, None)),
+            ibis.coalesce(
+                j.last_solved_at, j.first_solved_at, ibis.ifelse(summary_solved, j.closed_at, None)
+            ),
         ),
         closed_at=ibis.ifelse(has_events, j.ev_closed_at, j.closed_at),
         agent_replies=ibis.ifelse(has_events, j.ev_agent_replies.fill_null(0), j.agent_reply_count),

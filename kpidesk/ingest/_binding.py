@@ -51,8 +51,8 @@ def bind_columns(schema: TableSchema, mapping: Mapping, file_columns: list[str],
     def require(name: str, key: str) -> str:
         found = _resolve(name, file_columns)
         if found is None:
-            raise ImportFailed(f"{where}: the mapping's {key} names the column {name!r}, which the file does not "
-                               f"have; the file has columns: {_listing(file_columns)}")
+            raise ImportFailed(f"{where}: the mapping's {key} names the column {name!r}, which the file "
+                               f"does not have; the file has columns: {_listing(file_columns)}")
         return found
 
     bindings: list[Binding] = []
@@ -81,9 +81,10 @@ def bind_columns(schema: TableSchema, mapping: Mapping, file_columns: list[str],
     if missing:
         plural = "s" if len(missing) > 1 else ""
         raise ImportFailed(
-            f"{where}: missing required column{plural} {', '.join(missing)} for {schema.name}; name the file's "
-            f"column{plural} so, or map {'them' if plural else 'it'} under `columns:` in the mapping "
-            f"(e.g. columns: {{{missing[0]}: \"Your column\"}}); the file has columns: {_listing(file_columns)}"
+            f"{where}: missing required column{plural} {', '.join(missing)} for {schema.name}; name the "
+            f"file's column{plural} so, or map {'them' if plural else 'it'} under `columns:` in the mapping "
+            f"(e.g. columns: {{{missing[0]}: \"Your column\"}}); the file has columns: "
+            f"{_listing(file_columns)}"
         )
     ignored = [c for c in file_columns if c not in used]
     return bindings, ignored

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from kpidesk.ingest._errors import ImportFailed
 
-__all__ = ["CHUNK_BYTES", "check_encoding", "first_undecodable", "is_utf8", "not_utf8_error", "transcode_to_utf8"]
+__all__ = ["CHUNK_BYTES", "check_encoding", "first_undecodable", "is_utf8", "not_utf8_error",
+           "transcode_to_utf8"]
 
 CHUNK_BYTES = 1 << 20
 
@@ -76,7 +77,7 @@ def not_utf8_error(path: Path, display: str) -> ImportFailed:
 
 def _undecodable_error(path: Path, encoding: str, display: str) -> ImportFailed:
     where = first_undecodable(path, encoding)
-    at = f"line {where[0]}, column {where[1]} has the byte 0x{where[2]:02X}" if where else "it ends mid-character"
+    at = f"line {where[0]}, column {where[1]} has the byte 0x{where[2]:02X}" if where else "it ends early"
     return ImportFailed(f"{display} is not valid {encoding}: {at}, which {encoding} does not define; "
                         "check the declared encoding")
 

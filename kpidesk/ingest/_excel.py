@@ -41,7 +41,7 @@ def xlsx_to_parquet(path: Path, dest: Path, sheet: str | None, display: str,
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise ImportFailed(f"{display} is not an XLSX workbook ({exc}); save it as .xlsx or export CSV") from None
+        raise ImportFailed(f"{display} is not an XLSX workbook ({exc}); save it as .xlsx or as CSV") from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
@@ -63,7 +63,8 @@ class _SheetWriter:
 
     def __init__(self, dest: Path, header: list[str]) -> None:
         self.width = len(header)
-        self.schema = pa.schema([*(pa.field(n, pa.string()) for n in header), pa.field(LINE_COLUMN, pa.int64())])
+        fields = [pa.field(name, pa.string()) for name in header]
+        self.schema = pa.schema([*fields, pa.field(LINE_COLUMN, pa.int64())])
         self.writer = pq.ParquetWriter(dest, self.schema)
         self.rows: list[list[str | None]] = []
         self.numbers: list[int] = []

@@ -83,7 +83,8 @@ def import_files(
     summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=[str(p) for p in files])
     show_progress = progress and any(p.stat().st_size > LARGE_INPUT_BYTES for p in files)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir, ImportProgress(show_progress) as bar:
+    with tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir, \
+            ImportProgress(show_progress) as bar:
         con.execute("BEGIN TRANSACTION")
         try:
             row = first_row(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
@@ -104,8 +105,9 @@ def import_files(
     return summary
 
 
-def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema: TableSchema, mapping: Mapping,
-                 options: ReadOptions, workdir: Path, bar: ImportProgress, summary: ImportSummary) -> None:
+def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema: TableSchema,
+                 mapping: Mapping, options: ReadOptions, workdir: Path, bar: ImportProgress,
+                 summary: ImportSummary) -> None:
     prefix = f"kpidesk_import_{number}"
     display = str(path)
     try:
@@ -124,8 +126,8 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema
         _drop(con, staged.tables)
         return
     validated = validate(con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid")
-    rejected = record_rejections(con, validated, bindings, schema, staged.lines, staged.unit, summary.import_id,
-                                 schema.kind, display)
+    rejected = record_rejections(con, validated, bindings, schema, staged.lines, staged.unit,
+                                 summary.import_id, schema.kind, display)
     counts = upsert(con, validated.accepted(), schema, summary.source, summary.import_id, f"{prefix}_actions")
     summary.read += validated.read
     summary.rejected += rejected
@@ -133,7 +135,9 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema
     summary.updated += counts.updated
     summary.unchanged += counts.unchanged
     if validated.empty:
-        summary.warnings.append(f"{display}: {validated.empty:,} rows with every field empty were skipped")
+        rows = "1 row with every field empty was" if validated.empty == 1 else \
+            f"{validated.empty:,} rows with every field empty were"
+        summary.warnings.append(f"{display}: {rows} skipped")
     room = SAMPLE_SIZE - len(summary.rejections_sample)
     if rejected and room > 0:
         sample = con.execute(

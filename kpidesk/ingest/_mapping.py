@@ -131,17 +131,19 @@ class Mapping:
     def check_kind(self, kind: str) -> None:
         """Fail if the mapping names a column the kind's table does not have, or is for another kind."""
         if self.kind is not None and self.kind != kind:
-            raise self._error("kind", f"this mapping is for kind {self.kind!r}, but the import is of kind {kind!r}")
+            raise self._error("kind", f"this mapping is for kind {self.kind!r}, but the import is of kind "
+                                      f"{kind!r}")
         schema = table_schema(kind)
         names = schema.column_names
         types = {c.name: c.type for c in schema.columns}
         for section in ("columns", "values", "formats", "combine", "constants"):
             for column in getattr(self, section):
                 if column not in names:
-                    raise self._error(f"{section}.{column}",
-                                      f"{column!r} is not a column of {schema.name}; expected one of {', '.join(names)}")
+                    raise self._error(f"{section}.{column}", f"{column!r} is not a column of {schema.name}; "
+                                                             f"expected one of {', '.join(names)}")
                 if section in ("formats", "combine") and types[column] != "TIMESTAMP":
-                    raise self._error(f"{section}.{column}", f"{column} is not a timestamp column of {schema.name}")
+                    raise self._error(f"{section}.{column}",
+                                      f"{column} is not a timestamp column of {schema.name}")
 
     def _error(self, key: str, message: str) -> MappingError:
         return MappingError(f"{self.origin}: {key}: {message}")
@@ -236,12 +238,13 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
     values: dict[str, dict[str, str | None]] = {}
     for column, table in section("values").items():
         if not isinstance(table, dict):
-            raise fail(f"values.{column}", f"expected a mapping of source value: canonical value, got {table!r}")
+            raise fail(f"values.{column}", f"expected a mapping of source value: canonical value, "
+                                           f"got {table!r}")
         if None in table:
             raise fail(f"values.{column}", "a source value is empty (~); empty values are set by null_values")
         values[column] = {_as_text(k): None if v is None else _as_text(v) for k, v in table.items()}
 
-    formats = {column: _formats(spec, f"formats.{column}", fail) for column, spec in section("formats").items()}
+    formats = {c: _formats(spec, f"formats.{c}", fail) for c, spec in section("formats").items()}
     timestamp_format = (_formats(data["timestamp_format"], "timestamp_format", fail)
                         if data.get("timestamp_format") is not None else None)
 
@@ -280,11 +283,13 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
 
     raw_nulls = data.get("null_values")
     if raw_nulls is None:
-        null_values = DEFAULT_NULL_VALUES
+        null_values: tuple[str, ...] = DEFAULT_NULL_VALUES
     else:
         if not isinstance(raw_nulls, list) or any(isinstance(v, dict | list) for v in raw_nulls):
-            raise fail("null_values", f"expected a list of values such as [\"\", \"?\", \"NULL\"], got {raw_nulls!r}")
-        null_values = tuple(dict.fromkeys(["", *("" if v is None else _as_text(v) for v in raw_nulls)]))
+            raise fail("null_values", f"expected a list of values such as [\"\", \"?\", \"NULL\"], "
+                                      f"got {raw_nulls!r}")
+        given = ("" if v is None else _as_text(v) for v in raw_nulls)
+        null_values = tuple(dict.fromkeys(["", *given]))
 
     mapping = Mapping(
         kind=kind,

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import duckdb
 
-from kpidesk.ingest._encoding import first_undecodable, is_utf8, not_utf8_error, transcode_to_utf8
+from kpidesk.ingest._encoding import (
+    CHUNK_BYTES,
+    first_undecodable,
+    is_utf8,
+    not_utf8_error,
+    transcode_to_utf8,
+)
 from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest._excel import LINE_COLUMN, xlsx_to_parquet
 from kpidesk.ingest._lines import LineNumbers, blank_lines, count_embedded_newlines, store_blank_lines
@@ -71,7 +77,8 @@ def file_format(path: Path) -> str:
     try:
         return SUFFIXES[path.suffix.lower()]
     except KeyError:
-        raise ImportFailed(f"{path}: unsupported file type {path.suffix or '(no extension)'!r}; expected one of "
+        suffix = path.suffix or "(no extension)"
+        raise ImportFailed(f"{path}: unsupported file type {suffix!r}; expected one of "
                            f"{', '.join(SUFFIXES)}") from None
 
 
@@ -129,8 +136,9 @@ class _Dialect:
     escape: str | None
 
     def read_args(self) -> str:
-        return (f"all_varchar = true, header = true, comment = '', skip = 0, delim = {literal(self.delimiter)}, "
-                f"quote = {literal(self.quote or '')}, escape = {literal(self.escape or '')}")
+        return (f"all_varchar = true, header = true, comment = '', skip = 0, "
+                f"delim = {literal(self.delimiter)}, quote = {literal(self.quote or '')}, "
+                f"escape = {literal(self.escape or '')}")
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Path, display: str, table: str,
@@ -170,7 +178,8 @@ def _sniff(con: duckdb.DuckDBPyConnection, source: Path, display: str, delimiter
     if delimiter is not None:
         args += f", delim = {literal(delimiter)}"
     try:
-        row = first_row(con, f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({literal(str(source))}, {args})")
+        row = first_row(con, f"SELECT Delimiter, Quote, Escape, Columns "
+                             f"FROM sniff_csv({literal(str(source))}, {args})")
     except duckdb.Error as exc:
         raise _csv_failure(source, display, delimiter, '"', exc) from None
     if row is None:
@@ -237,18 +246,43 @@ def _diagnose_csv(source: Path, display: str, delimiter: str, quote: str | None)
             for row in reader:
                 start, last = last + 1, reader.line_num
                 if row and len(row) != len(header):
+                    if re.search(rb"\r(?!\n)", _physical_line(source, start)):
+                        return ImportFailed(
+                            f"{display} line {start}: a carriage return (\\r) inside an unquoted field "
+                            "splits the row; quote that field or remove the character"
+                        )
                     separated = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
                     return ImportFailed(
-                        f"{display} line {start}: expected {len(header)} fields separated by {separated} as in "
-                        f"the header (line 1), found {len(row)}; a field holding a {delimiter!r} must be quoted"
+                        f"{display} line {start}: expected {len(header)} fields separated by {separated} "
+                        f"as in the header (line 1), found {len(row)}; a field holding a {delimiter!r} "
+                        "must be quoted"
                     )
         except csv.Error as exc:
             if "end of data" in str(exc) or "EOF" in str(exc):
                 closing = quote or '"'
-                return ImportFailed(f"{display} line {last + 1}: a quoted field starts here and is never closed "
-                                    f"(a closing {closing} is missing)")
+                return ImportFailed(f"{display} line {last + 1}: a quoted field starts here and is never "
+                                    f"closed (a closing {closing} is missing)")
             return ImportFailed(f"{display} line {last + 1}: not valid CSV: {exc}")
     return None
+
+
+def _physical_line(source: Path, number: int) -> bytes:
+    """Line `number` (1-based, split on \\n) of a file, read in chunks."""
+    line, parts = 1, []
+    with source.open("rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            if line + chunk.count(b"\n") < number:
+                line += chunk.count(b"\n")
+                continue
+            start = 0
+            while line < number:
+                start = chunk.index(b"\n", start) + 1
+                line += 1
+            end = chunk.find(b"\n", start)
+            parts.append(chunk[start:] if end < 0 else chunk[start:end])
+            if end >= 0:
+                break
+    return b"".join(parts)
 
 
 # JSON -----------------------------------------------------------------------------------------------
@@ -269,14 +303,14 @@ def _stage_json(con: duckdb.DuckDBPyConnection, source: Path, display: str, tabl
         elif first == b"{":
             objects = _json_object_records(con, path_sql, size, display, options.records, f"{table}_object")
         else:
-            raise ImportFailed(f"{display} line 1: expected a JSON array of objects ([...]) or an object holding "
-                               f"one, found {first.decode(errors='replace')!r}")
+            raise ImportFailed(f"{display} line 1: expected a JSON array of objects ([...]) or an object "
+                               f"holding one, found {first.decode(errors='replace')!r}")
         with _query(con, progress, size, f"reading {display}"):
             con.execute(f"CREATE TEMP TABLE {raw} AS SELECT json FROM {objects}")
     except duckdb.Error as exc:
         raise _json_failure(source, display, exc) from None
     con.execute(f"DROP TABLE IF EXISTS {table}_object")
-    records, first_rowid = _first_rowid(con, raw)
+    first_rowid = _first_rowid(con, raw)[1]
     not_object = first_row(
         con,
         f"SELECT rowid - {first_rowid} + 1, json_type(json) FROM {raw} WHERE json_type(json) <> 'OBJECT' "
@@ -290,8 +324,9 @@ def _stage_json(con: duckdb.DuckDBPyConnection, source: Path, display: str, tabl
         raise ImportFailed(f"{display} {unit} {number}: expected an object with named fields, found "
                            f"{str(not_object[1]).lower()}")
     keys = [k for (k,) in con.execute(
-        "SELECT k FROM (SELECT k, min(r) AS r, min(i) AS i FROM (SELECT rowid AS r, unnest(json_keys(json)) AS k, "
-        f"unnest(range(len(json_keys(json)))) AS i FROM {raw}) GROUP BY k) ORDER BY r, i"
+        "SELECT k FROM (SELECT k, min(r) AS r, min(i) AS i FROM (SELECT rowid AS r, "
+        "unnest(json_keys(json)) AS k, unnest(range(len(json_keys(json)))) AS i "
+        f"FROM {raw}) GROUP BY k) ORDER BY r, i"
     ).fetchall()]
     fields = ", ".join(f"json ->> {literal(_json_path(k))} AS {ident(k)}" for k in keys) or "NULL AS column0"
     con.execute(f"CREATE TEMP TABLE {table} AS SELECT {fields} FROM {raw}")
@@ -335,8 +370,8 @@ def _json_object_records(con: duckdb.DuckDBPyConnection, path_sql: str, size: in
         if len(lists) != 1:
             if not lists:
                 return table
-            raise ImportFailed(f"{display} holds several lists of records ({', '.join(lists)}); name the one to "
-                               "import with `records:` in the mapping")
+            raise ImportFailed(f"{display} holds several lists of records ({', '.join(lists)}); name the "
+                               "one to import with `records:` in the mapping")
         field_name = lists[0]
     return (f"(SELECT unnest(from_json(json -> {literal(_json_path(field_name))}, '[\"JSON\"]')) AS json "
             f"FROM {table})")

@@ -52,7 +52,8 @@ class ImportSummary:
         if self.rejections_sample:
             out.append(f"first problems (all are in table rejected_rows, import_id = {self.import_id}):")
             for r in self.rejections_sample:
-                out.append(f"  {r.file} {self.units.get(r.file, 'line')} {r.line}, column {r.column!r}: {r.reason}")
+                where = f"{r.file} {self.units.get(r.file, 'line')} {r.line}"
+                out.append(f"  {where}, column {r.column!r}: {r.reason}")
         return out
 
     def __str__(self) -> str:

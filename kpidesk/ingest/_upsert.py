@@ -33,13 +33,13 @@ def upsert(con: duckdb.DuckDBPyConnection, accepted: str, schema: TableSchema, s
     if schema.sourced:
         match += f" AND t.source = {literal(source)}"
     keys = set(schema.key)
-    same = " AND ".join(
-        f"t.{ident(c.name)} IS NOT DISTINCT FROM a.{ident(c.name)}" for c in schema.columns if c.name not in keys
-    ) or "true"
+    compared = [ident(c.name) for c in schema.columns if c.name not in keys]
+    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM a.{c}" for c in compared) or "true"
     previous_ticket = ", t.ticket_id AS old_ticket" if schema.kind == "events" else ""
     con.execute(
-        f"CREATE TEMP TABLE {actions} AS SELECT a.{ROW}, CASE WHEN t.{ident(schema.key[0])} IS NULL THEN {_INSERT} "
-        f"WHEN {same} THEN {_UNCHANGED} ELSE {_UPDATE} END AS act{previous_ticket} "
+        f"CREATE TEMP TABLE {actions} AS SELECT a.{ROW}, "
+        f"CASE WHEN t.{ident(schema.key[0])} IS NULL THEN {_INSERT} WHEN {same} THEN {_UNCHANGED} "
+        f"ELSE {_UPDATE} END AS act{previous_ticket} "
         f"FROM {accepted} a LEFT JOIN {target} t ON {match}"
     )
 

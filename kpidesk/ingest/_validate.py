@@ -68,7 +68,8 @@ def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[st
         label = literal(binding.label)
         prefix = "" if binding.label == column.name else f"{column.name}: "
 
-        def problem(condition: str, reason: str, shown: str = raw, label: str = label, prefix: str = prefix) -> None:
+        def problem(condition: str, reason: str, shown: str = raw, label: str = label,
+                    prefix: str = prefix) -> None:
             struct = (f"{{'col': {label}, 'val': {shown}, 'why': {literal(prefix)} || {reason}, "
                       "'ref': CAST(NULL AS BIGINT)}")
             checks.append((condition, struct))
@@ -78,18 +79,24 @@ def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[st
         problem(f"{raw} IS NOT NULL AND {value} IS NULL", type_reason(binding, raw))
         if column.choices:
             expected = ", ".join(column.choices)
-            advice = literal(f' is not one of {expected}; add a value mapping, e.g. values: {{{column.name}: {{"')
+            advice = literal(f" is not one of {expected}; add a value mapping, e.g. "
+                             f'values: {{{column.name}: {{"')
             advice_end = literal('": <one of those>}}')
             allowed = ", ".join(literal(c) for c in column.choices)
-            problem(f"{value} NOT IN ({allowed})", f"{quoted_value(raw)} || {advice} || {raw} || {advice_end}")
+            problem(f"{value} NOT IN ({allowed})",
+                    f"{quoted_value(raw)} || {advice} || {raw} || {advice_end}")
         if column.minimum is not None:
-            problem(f"{value} < {column.minimum}", f"{literal(f'must be at least {column.minimum:g}, got ')} || {raw}")
+            at_least = literal(f"must be at least {column.minimum:g}, got ")
+            problem(f"{value} < {column.minimum}", f"{at_least} || {raw}")
         if column.maximum is not None:
-            problem(f"{value} > {column.maximum}", f"{literal(f'must be at most {column.maximum:g}, got ')} || {raw}")
+            at_most = literal(f"must be at most {column.maximum:g}, got ")
+            problem(f"{value} > {column.maximum}", f"{at_most} || {raw}")
         if column.not_before is not None and bindings[index[column.not_before]].present:
             other = bindings[index[column.not_before]]
             other_value = f"v{index[column.not_before]}"
-            named = column.not_before if other.label == column.not_before else f"{column.not_before} ({other.label})"
+            named = column.not_before
+            if other.label != column.not_before:
+                named += f" ({other.label})"
             problem(
                 f"{value} < {other_value}",
                 f"{literal(f'{column.name} ')} || CAST({value} AS VARCHAR) || "
@@ -103,7 +110,8 @@ def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[st
     outputs = ", ".join(f"v{i} AS {ident(b.column.name)}" for i, b in enumerate(bindings))
     con.execute(
         f"CREATE TEMP TABLE {table} AS "
-        f"WITH c AS (SELECT rowid AS {ROW}{', ' if cleaned else ''}{cleaned} FROM {stage} WHERE {not_blank}), "
+        f"WITH c AS (SELECT rowid AS {ROW}{', ' if cleaned else ''}{cleaned} "
+        f"FROM {stage} WHERE {not_blank}), "
         f"r AS (SELECT {ROW}, {', '.join(raws)} FROM c), "
         f"v AS (SELECT *, {', '.join(values)} FROM r) "
         f"SELECT {ROW}, {outputs}, CASE WHEN {failing} THEN {errors} END AS {_ERRORS} FROM v"
@@ -135,14 +143,15 @@ def record_rejections(con: duckdb.DuckDBPyConnection, validated: Validated, bind
     duplicate_value = " || ', ' || ".join(f"CAST(v.{ident(k)} AS VARCHAR)" for k in schema.key)
     problems = (
         f"SELECT {ROW} AS r, unnest({_ERRORS}) AS e FROM {validated.table} WHERE {_ERRORS} IS NOT NULL "
-        f"UNION ALL SELECT d.{ROW}, {{'col': {key_label}, 'val': {duplicate_value}, 'why': {duplicate_reason}, "
-        f"'ref': d.first}} FROM {validated.duplicates} d JOIN {validated.table} v ON v.{ROW} = d.{ROW}"
+        f"UNION ALL SELECT d.{ROW}, {{'col': {key_label}, 'val': {duplicate_value}, "
+        f"'why': {duplicate_reason}, 'ref': d.first}} "
+        f"FROM {validated.duplicates} d JOIN {validated.table} v ON v.{ROW} = d.{ROW}"
     )
     why = "struct_extract(p.e, 'why')"
     ref = "struct_extract(p.e, 'ref')"
     con.execute(
-        f"INSERT INTO rejected_rows SELECT {import_id}, {literal(kind)}, {literal(file)}, {lines.sql('p.r')}, "
-        f"struct_extract(p.e, 'col'), struct_extract(p.e, 'val'), "
+        f"INSERT INTO rejected_rows SELECT {import_id}, {literal(kind)}, {literal(file)}, "
+        f"{lines.sql('p.r')}, struct_extract(p.e, 'col'), struct_extract(p.e, 'val'), "
         f"CASE WHEN {ref} IS NULL THEN {why} "
         f"ELSE replace({why}, {literal(_LINE_PLACEHOLDER)}, CAST({lines.sql(ref)} AS VARCHAR)) END "
         f"FROM ({problems}) p ORDER BY p.r"

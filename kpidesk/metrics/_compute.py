@@ -83,7 +83,8 @@ def _data_range(tables: KpiTables) -> tuple[datetime | None, datetime | None]:
     row = f.aggregate(
         first=f.created_at.min(),
         last=ibis.greatest(
-            f.created_at.max(), f.last_event_at.max().fill_null(f.created_at.max()),
+            f.created_at.max(),
+            f.last_event_at.max().fill_null(f.created_at.max()),
             f.last_solved_at.max().fill_null(f.created_at.max()),
         ),
     ).execute()
@@ -93,8 +94,13 @@ def _data_range(tables: KpiTables) -> tuple[datetime | None, datetime | None]:
     return pd.Timestamp(first).to_pydatetime(), pd.Timestamp(last).to_pydatetime()
 
 
-def _periods_table(tables: KpiTables, settings: Settings, query: KpiQuery, first: datetime, now: datetime,
-                   ) -> pd.DataFrame:
+def _periods_table(
+    tables: KpiTables,
+    settings: Settings,
+    query: KpiQuery,
+    first: datetime,
+    now: datetime,
+) -> pd.DataFrame:
     """Local periods of the default calendar with their UTC start and end instants."""
     s = tables.slots.filter(tables.slots.calendar_id == settings.default_calendar)
     days = (
@@ -114,10 +120,14 @@ def _periods_table(tables: KpiTables, settings: Settings, query: KpiQuery, first
         period_start = query.start or first_day
         period_end = query.end or last_day
         chosen = days[(days.local_date >= period_start) & (days.local_date <= period_end)]
-        grouped = pd.DataFrame({
-            "period_start": [period_start], "period_end": [period_end],
-            "start_s": [chosen.start_s.min()], "end_s": [chosen.end_s.max()],
-        })
+        grouped = pd.DataFrame(
+            {
+                "period_start": [period_start],
+                "period_end": [period_end],
+                "start_s": [chosen.start_s.min()],
+                "end_s": [chosen.end_s.max()],
+            }
+        )
     else:
         grouped = days.groupby(key, as_index=False).agg(start_s=("start_s", "min"), end_s=("end_s", "max"))
         grouped = grouped.rename(columns={key: "period_start"})
@@ -129,8 +139,9 @@ def _periods_table(tables: KpiTables, settings: Settings, query: KpiQuery, first
     return grouped[["period_start", "period_end", "start_at", "end_at"]].reset_index(drop=True)
 
 
-def _finish(metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
-            ) -> pd.DataFrame:
+def _finish(
+    metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
+) -> pd.DataFrame:
     confidence = settings.metrics.confidence
     low: list[Any] = []
     high: list[Any] = []
@@ -162,38 +173,57 @@ def _finish(metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | No
     out["value"] = values
     out["ci_low"] = low
     out["ci_high"] = high
-    out["stat"] = stat if metric.kind == "duration" else {"count": "count", "proportion": "rate"}.get(
-        metric.kind, "mean")
+    out["stat"] = (
+        stat
+        if metric.kind == "duration"
+        else {"count": "count", "proportion": "rate"}.get(metric.kind, "mean")
+    )
     return out
 
 
-def _quantile_bounds(sample: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float,
-                     confidence: float) -> pd.DataFrame:
+def _quantile_bounds(
+    sample: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float, confidence: float
+) -> pd.DataFrame:
     """Order-statistic interval: the l-th and u-th smallest value of each group."""
     ranks = []
     for n in sorted({int(n) for n in frame["n"] if n and n > 0}):
         lo, hi = quantile_rank_interval(n, quantile, confidence)
-        ranks.append({"n": n, "rank_low": lo if lo is not None else -1, "rank_high": hi if hi is not None else -1})
+        ranks.append(
+            {"n": n, "rank_low": lo if lo is not None else -1, "rank_high": hi if hi is not None else -1}
+        )
     if not ranks:
         return frame.assign(ci_low=None, ci_high=None)
-    rank_table = ibis.memtable(pd.DataFrame(ranks)).cast({"n": "int64", "rank_low": "int64", "rank_high": "int64"})
+    rank_table = ibis.memtable(pd.DataFrame(ranks)).cast(
+        {"n": "int64", "rank_low": "int64", "rank_high": "int64"}
+    )
     valued = sample.filter(sample.value.notnull())
     part = ibis.window(group_by=[valued[k] for k in keys], order_by=[valued.value, valued.unit_key])
     whole = ibis.window(group_by=[valued[k] for k in keys])
-    ranked = valued.mutate(rn=ibis.row_number().over(part) + 1, n=valued.value.count().over(whole).cast("int64"))
+    ranked = valued.mutate(
+        rn=ibis.row_number().over(part) + 1, n=valued.value.count().over(whole).cast("int64")
+    )
     joined = ranked.join(rank_table, "n")
-    bounds = joined.group_by(keys).aggregate(
-        ci_low=joined.value.max(where=joined.rn == joined.rank_low),
-        ci_high=joined.value.max(where=joined.rn == joined.rank_high),
-    ).execute()
-    return frame.merge(bounds, on=keys, how="left") if keys else frame.assign(
-        ci_low=bounds.ci_low.iloc[0] if len(bounds) else None,
-        ci_high=bounds.ci_high.iloc[0] if len(bounds) else None,
+    bounds = (
+        joined.group_by(keys)
+        .aggregate(
+            ci_low=joined.value.max(where=joined.rn == joined.rank_low),
+            ci_high=joined.value.max(where=joined.rn == joined.rank_high),
+        )
+        .execute()
+    )
+    return (
+        frame.merge(bounds, on=keys, how="left")
+        if keys
+        else frame.assign(
+            ci_low=bounds.ci_low.iloc[0] if len(bounds) else None,
+            ci_high=bounds.ci_high.iloc[0] if len(bounds) else None,
+        )
     )
 
 
-def _summarise(metric: Metric, sample: Sample, keys: list[str], quantile: float | None,
-               confidence: float) -> pd.DataFrame:
+def _summarise(
+    metric: Metric, sample: Sample, keys: list[str], quantile: float | None, confidence: float
+) -> pd.DataFrame:
     t = sample.table
     aggs: dict[str, ir.Value] = {}
     if metric.kind == "count":
@@ -223,7 +253,9 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     metrics = [get_metric(m) for m in metric_ids]
     unknown = [b for b in query.by if b not in DIMENSIONS]
     if unknown:
-        raise ValueError(f"unknown dimension {unknown[0]!r} for --by; expected one of: {', '.join(DIMENSIONS)}")
+        raise ValueError(
+            f"unknown dimension {unknown[0]!r} for --by; expected one of: {', '.join(DIMENSIONS)}"
+        )
     if query.period not in PERIODS:
         raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
     stat_name, quantile = parse_stat(query.stat)
@@ -234,8 +266,14 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         return pd.DataFrame(columns=columns)
     periods = _periods_table(tables, settings, query, first, now)
     ctx = SampleContext(
-        facts=tables.facts, stretches=tables.stretches, spans=tables.spans, slots=tables.slots,
-        periods=ibis.memtable(periods), settings=settings, business_hours=query.business_hours, now_at=now,
+        facts=tables.facts,
+        stretches=tables.stretches,
+        spans=tables.spans,
+        slots=tables.slots,
+        periods=ibis.memtable(periods),
+        settings=settings,
+        business_hours=query.business_hours,
+        now_at=now,
     )
     frames = []
     for metric in metrics:
@@ -253,14 +291,18 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
                 t = t.mutate(period_start=t[f"anchor_at_{_PERIOD_COLUMN[query.period]}"])
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
-        frame = _summarise(metric, sample, keys, quantile if metric.kind == "duration" else None,
-                           settings.metrics.confidence)
+        frame = _summarise(
+            metric, sample, keys, quantile if metric.kind == "duration" else None, settings.metrics.confidence
+        )
         frame = _finish(metric, frame, stat_name if metric.kind == "duration" else "", quantile, settings)
         frame["metric"] = metric.id
         frame["unit"] = metric.unit
         frames.append(frame)
-    result = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else (
-        pd.DataFrame(columns=["metric", "period_start", "n"]))
+    result = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else (pd.DataFrame(columns=["metric", "period_start", "n"]))
+    )
     if not len(result):
         return pd.DataFrame(columns=columns)
     result["period_start"] = pd.to_datetime(result["period_start"]).dt.date
@@ -274,10 +316,14 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     order = {m.id: i for i, m in enumerate(metrics)}
     result["_order"] = result["metric"].map(order)
     extra = [c for c in ("sla_metric", "unanswered") if c in result.columns]
-    result = result.sort_values(["_order", "period_start", *query.by, *[e for e in extra if e == "sla_metric"]],
-                                na_position="last", kind="stable")
+    result = result.sort_values(
+        ["_order", "period_start", *query.by, *[e for e in extra if e == "sla_metric"]],
+        na_position="last",
+        kind="stable",
+    )
     result = result[[*RESULT_COLUMNS, *query.by, *extra, "small_sample"]].reset_index(drop=True)
     for col in ("value", "ci_low", "ci_high"):
-        result[col] = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-                       for v in result[col]]
+        result[col] = [
+            None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in result[col]
+        ]
     return result

@@ -26,7 +26,8 @@ def catalogue_markdown() -> str:
         "(`kpidesk metrics --format markdown`); a test fails if this file falls behind.",
         "",
         "Rates are fractions in [0, 1]; durations are seconds, in calendar time or, with `--business-hours`, "
-        "in business seconds of each ticket's calendar (its team's, else the workspace default). Messages from "
+        "in business seconds of each ticket's calendar (its team's, else the workspace default). "
+        "Messages from "
         "bots and the system and private notes never count as replies. Every result carries `n`; groups "
         "with n below `small_sample` are flagged. Periods are local days, weeks (starting on the default "
         "calendar's `week_start`), months, quarters or years of the workspace's default calendar.",
@@ -38,8 +39,16 @@ def catalogue_markdown() -> str:
         lines.append(f"| `{m.id}` | {m.unit} | {m.direction} | {_KIND_SUMMARY[m.kind]} |")
     lines.append("")
     for m in CATALOGUE:
-        lines += [f"## `{m.id}` — {m.label}", "", m.definition, "", f"- Period: {m.anchor}.",
-                  f"- Unit: {m.unit}; {m.direction} is better." if m.direction != "neutral" else f"- Unit: {m.unit}."]
+        lines += [
+            f"## `{m.id}` — {m.label}",
+            "",
+            m.definition,
+            "",
+            f"- Period: {m.anchor}.",
+            f"- Unit: {m.unit}; {m.direction} is better."
+            if m.direction != "neutral"
+            else f"- Unit: {m.unit}.",
+        ]
         if m.options:
             lines.append(f"- Options: {', '.join(f'`{o}`' for o in m.options)}.")
         lines.append("")

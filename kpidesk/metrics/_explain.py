@@ -85,7 +85,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[d
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def explain_ticket(con: duckdb.DuckDBPyConnection, ticket_id: str, source: str | None = None) -> TicketExplanation:
+def explain_ticket(
+    con: duckdb.DuckDBPyConnection, ticket_id: str, source: str | None = None
+) -> TicketExplanation:
     """Trace one ticket through the fact table; facts must be up to date."""
     params: list[Any] = [ticket_id]
     where = "ticket_id = ?"
@@ -97,25 +99,36 @@ def explain_ticket(con: duckdb.DuckDBPyConnection, ticket_id: str, source: str |
         raise TicketNotFound(f"no ticket {ticket_id!r}" + (f" in source {source!r}" if source else ""))
     if len(facts) > 1:
         sources = ", ".join(str(f["source"]) for f in facts)
-        raise TicketNotFound(f"ticket {ticket_id!r} exists in several sources ({sources}); name one with --source")
+        raise TicketNotFound(
+            f"ticket {ticket_id!r} exists in several sources ({sources}); name one with --source"
+        )
     fact = facts[0]
     events = _rows(
         con,
         'SELECT event_id, "at", kind, actor_type, actor_id, public, status, agent_id, team_id, level '
-        'FROM ticket_events WHERE source = ? AND ticket_id = ? ORDER BY "at", kind <> \'created\', event_id',
+        "FROM ticket_events WHERE source = ? AND ticket_id = ? ORDER BY \"at\", kind <> 'created', event_id",
         [fact["source"], fact["ticket_id"]],
     )
     calendar = str(fact["calendar_id"])
 
-    def trace(metric: str, start: str, stop: str, start_pred: Any, stop_pred: Any, note: str = "") -> MetricTrace:
+    def trace(
+        metric: str, start: str, stop: str, start_pred: Any, stop_pred: Any, note: str = ""
+    ) -> MetricTrace:
         start_at, stop_at = fact[start], fact[stop]
         cal_s = bus_s = None
         if start_at is not None and stop_at is not None:
             cal_s = (stop_at - start_at).total_seconds()
             bus_s = float(fact[f"{stop}_bs"] - fact[f"{start}_bs"])
         return MetricTrace(
-            metric, start_at, _describe(_find(events, start_at, start_pred)), stop_at,
-            _describe(_find(events, stop_at, stop_pred)), calendar, cal_s, bus_s, note,
+            metric,
+            start_at,
+            _describe(_find(events, start_at, start_pred)),
+            stop_at,
+            _describe(_find(events, stop_at, stop_pred)),
+            calendar,
+            cal_s,
+            bus_s,
+            note,
         )
 
     frt_note = ""
@@ -124,29 +137,51 @@ def explain_ticket(con: duckdb.DuckDBPyConnection, ticket_id: str, source: str |
     if fact["frt_start_at"] is not None and fact["first_reply_at"] is None:
         frt_note = "unanswered: no public agent reply yet"
     traces = [
-        trace("first_reply_time", "frt_start_at", "first_reply_at",
-              lambda e: _is_customer(e) or e["kind"] == "created", _is_agent_reply, frt_note),
-        trace("first_resolution_time", "created_at", "first_solved_at",
-              lambda e: e["kind"] == "created", _is_solve),
-        trace("full_resolution_time", "created_at", "last_solved_at",
-              lambda e: e["kind"] == "created", _is_solve,
-              f"reopened {fact['reopens']} time(s)" if fact["reopens"] else ""),
+        trace(
+            "first_reply_time",
+            "frt_start_at",
+            "first_reply_at",
+            lambda e: _is_customer(e) or e["kind"] == "created",
+            _is_agent_reply,
+            frt_note,
+        ),
+        trace(
+            "first_resolution_time",
+            "created_at",
+            "first_solved_at",
+            lambda e: e["kind"] == "created",
+            _is_solve,
+        ),
+        trace(
+            "full_resolution_time",
+            "created_at",
+            "last_solved_at",
+            lambda e: e["kind"] == "created",
+            _is_solve,
+            f"reopened {fact['reopens']} time(s)" if fact["reopens"] else "",
+        ),
     ]
     stretches = _rows(
         con,
-        "SELECT stretch, stretch_start_at, replied_at, stretch_start_at_bs, replied_at_bs FROM reply_stretches "
+        "SELECT stretch, stretch_start_at, replied_at, stretch_start_at_bs, replied_at_bs "
+        "FROM reply_stretches "
         "WHERE source = ? AND ticket_id = ? ORDER BY stretch",
         [fact["source"], fact["ticket_id"]],
     )
     for s in stretches:
         answered = s["replied_at"] is not None
-        traces.append(MetricTrace(
-            f"reply_time[{s['stretch']}]",
-            s["stretch_start_at"], _describe(_find(events, s["stretch_start_at"], _is_customer)),
-            s["replied_at"], _describe(_find(events, s["replied_at"], _is_agent_reply)), calendar,
-            (s["replied_at"] - s["stretch_start_at"]).total_seconds() if answered else None,
-            float(s["replied_at_bs"] - s["stretch_start_at_bs"]) if answered else None,
-            "" if answered else "not answered yet",
-        ))
+        traces.append(
+            MetricTrace(
+                f"reply_time[{s['stretch']}]",
+                s["stretch_start_at"],
+                _describe(_find(events, s["stretch_start_at"], _is_customer)),
+                s["replied_at"],
+                _describe(_find(events, s["replied_at"], _is_agent_reply)),
+                calendar,
+                (s["replied_at"] - s["stretch_start_at"]).total_seconds() if answered else None,
+                float(s["replied_at_bs"] - s["stretch_start_at_bs"]) if answered else None,
+                "" if answered else "not answered yet",
+            )
+        )
     shown = {k: v for k, v in fact.items() if not k.endswith("_bs")}
     return TicketExplanation(str(fact["source"]), str(fact["ticket_id"]), shown, traces, events)

@@ -103,7 +103,9 @@ def first_reply_time(ctx: SampleContext) -> Sample:
 
 def reply_time(ctx: SampleContext) -> Sample:
     s = ctx.stretches.filter(ctx.stretches.replied_at.notnull())
-    f = ctx.facts.select("source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")])
+    f = ctx.facts.select(
+        "source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")]
+    )
     s = s.join(f, ["source", "ticket_id"])
     value = _duration(s, "stretch_start_at", "replied_at", ctx.business_hours)
     table = s.select(
@@ -117,12 +119,16 @@ def reply_time(ctx: SampleContext) -> Sample:
 
 def first_resolution_time(ctx: SampleContext) -> Sample:
     f = _solved(ctx)
-    return Sample(_anchored(f, f.last_solved_at, _duration(f, "created_at", "first_solved_at", ctx.business_hours)))
+    return Sample(
+        _anchored(f, f.last_solved_at, _duration(f, "created_at", "first_solved_at", ctx.business_hours))
+    )
 
 
 def full_resolution_time(ctx: SampleContext) -> Sample:
     f = _solved(ctx)
-    return Sample(_anchored(f, f.last_solved_at, _duration(f, "created_at", "last_solved_at", ctx.business_hours)))
+    return Sample(
+        _anchored(f, f.last_solved_at, _duration(f, "created_at", "last_solved_at", ctx.business_hours))
+    )
 
 
 def agent_replies(ctx: SampleContext) -> Sample:
@@ -145,9 +151,7 @@ def _with_next_contact(ctx: SampleContext) -> ir.Table:
     """Facts with the creation time of the same customer's next ticket (tie-broken by key)."""
     f = ctx.facts
     w = ibis.window(group_by=f.customer_id, order_by=[f.created_at, f.source, f.ticket_id])
-    return f.mutate(
-        next_contact_at=ibis.ifelse(f.customer_id.notnull(), f.created_at.lead().over(w), None)
-    )
+    return f.mutate(next_contact_at=ibis.ifelse(f.customer_id.notnull(), f.created_at.lead().over(w), None))
 
 
 def _repeat_within(f: ir.Table, days: int) -> ir.Value:
@@ -195,13 +199,17 @@ def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
     rows = p.join(s, [s.open_from <= p.at, s.open_to.isnull() | (s.open_to > p.at)])
     rows = rows.select(p.period_start, p.at, s.source, s.ticket_id)
     f = ctx.facts
-    return rows.join(f, ["source", "ticket_id"]).select(rows, *[f[c] for c in f.columns if c not in rows.columns])
+    return rows.join(f, ["source", "ticket_id"]).select(
+        rows, *[f[c] for c in f.columns if c not in rows.columns]
+    )
 
 
 def backlog(ctx: SampleContext) -> Sample:
     rows = _backlog_rows(ctx, at_start=False)
-    return Sample(rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=ibis.literal(1.0)),
-                  periodic=True)
+    return Sample(
+        rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=ibis.literal(1.0)),
+        periodic=True,
+    )
 
 
 def backlog_age(ctx: SampleContext) -> Sample:
@@ -211,7 +219,9 @@ def backlog_age(ctx: SampleContext) -> Sample:
         age = (rows.at_bs - rows.created_at_bs).cast("float64")
     else:
         age = (rows.at.epoch_seconds() - rows.created_at.epoch_seconds()).cast("float64")
-    return Sample(rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=age), periodic=True)
+    return Sample(
+        rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=age), periodic=True
+    )
 
 
 def resolution_rate(ctx: SampleContext) -> Sample:
@@ -223,7 +233,9 @@ def resolution_rate(ctx: SampleContext) -> Sample:
     )
     units = open_at_start.union(created)
     units = units.join(p, "period_start").select(units, p.start_at, p.end_at)
-    units = units.join(f, ["source", "ticket_id"]).select(units, *[f[c] for c in f.columns if c not in units.columns])
+    units = units.join(f, ["source", "ticket_id"]).select(
+        units, *[f[c] for c in f.columns if c not in units.columns]
+    )
     solved_in = (units.last_solved_at >= units.start_at) & (units.last_solved_at < units.end_at)
     table = units.select(
         *_dims(units), "period_start", unit_key=_unit_key(units), value=solved_in.fill_null(False)
@@ -259,33 +271,54 @@ def sla_attainment(ctx: SampleContext) -> Sample:
         f = f.drop(*[c for c in f.columns if c.endswith("_bs")]).mutate(now_at=now)
         f = with_business_seconds(f, instants, "calendar_id", ctx.slots)
         business = policy.business_hours
-        for metric, start, stop in (("first_reply", "frt_start_at", "first_reply_at"),
-                                    ("resolution", "created_at", "last_solved_at")):
+        for metric, start, stop in (
+            ("first_reply", "frt_start_at", "first_reply_at"),
+            ("resolution", "created_at", "last_solved_at"),
+        ):
             g = f.filter(f[start].notnull())
             target = _sla_target(policy.targets.get(metric, {}), g.priority)
             if target is None:
                 continue
-            parts.append(g.select(
-                *_dims(g), unit_key=_unit_key(g), anchor_at=g.created_at,
-                value=_sla_value(g, start, stop, target, business), sla_metric=ibis.literal(metric),
-            ))
-        dims = f.select("source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")])
+            parts.append(
+                g.select(
+                    *_dims(g),
+                    unit_key=_unit_key(g),
+                    anchor_at=g.created_at,
+                    value=_sla_value(g, start, stop, target, business),
+                    sla_metric=ibis.literal(metric),
+                )
+            )
+        dims = f.select(
+            "source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")]
+        )
         s = ctx.stretches.drop("stretch_start_at_bs", "replied_at_bs").join(dims, ["source", "ticket_id"])
         if policy.calendar is not None:
             s = s.mutate(calendar_id=ibis.literal(policy.calendar))
-        s = with_business_seconds(s.mutate(now_at=now), ("stretch_start_at", "replied_at", "now_at"),
-                                  "calendar_id", ctx.slots)
+        s = with_business_seconds(
+            s.mutate(now_at=now), ("stretch_start_at", "replied_at", "now_at"), "calendar_id", ctx.slots
+        )
         target = _sla_target(policy.targets.get("reply", {}), s.priority)
         if target is not None:
-            parts.append(s.select(
-                *_dims(s), unit_key=_unit_key(s).concat("\x1f", s.stretch.cast("string")),
-                anchor_at=s.stretch_start_at, value=_sla_value(s, "stretch_start_at", "replied_at", target, business),
-                sla_metric=ibis.literal("reply"),
-            ))
+            parts.append(
+                s.select(
+                    *_dims(s),
+                    unit_key=_unit_key(s).concat("\x1f", s.stretch.cast("string")),
+                    anchor_at=s.stretch_start_at,
+                    value=_sla_value(s, "stretch_start_at", "replied_at", target, business),
+                    sla_metric=ibis.literal("reply"),
+                )
+            )
 
     carried = ctx.facts.filter(ctx.facts.sla_met.notnull())
-    parts.append(carried.select(*_dims(carried), unit_key=_unit_key(carried), anchor_at=carried.created_at,
-                                value=carried.sla_met, sla_metric=ibis.literal("source")))
+    parts.append(
+        carried.select(
+            *_dims(carried),
+            unit_key=_unit_key(carried),
+            anchor_at=carried.created_at,
+            value=carried.sla_met,
+            sla_metric=ibis.literal("source"),
+        )
+    )
     table = parts[0]
     for part in parts[1:]:
         table = table.union(part)

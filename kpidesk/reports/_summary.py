@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -19,16 +18,45 @@ __all__ = ["RTL_LOCALES", "render_summary_html"]
 RTL_LOCALES = ("he", "ar")
 
 _TEXT = {
-    "en": {"title": "Service KPIs", "overall": "Whole period", "by_team": "By team", "trend": "Tickets created per week",
-           "metric": "Metric", "value": "Value", "interval": "95% interval", "n": "n", "team": "Team",
-           "small": "small sample", "business": "Durations in business hours of each ticket's calendar."},
-    "he": {"title": "מדדי שירות", "overall": "כל התקופה", "by_team": "לפי צוות", "trend": "פניות שנפתחו בכל שבוע",
-           "metric": "מדד", "value": "ערך", "interval": "רווח סמך 95%", "n": "n", "team": "צוות",
-           "small": "מדגם קטן", "business": "משכי זמן בשעות פעילות לפי לוח השנה של כל פנייה."},
-    "ar": {"title": "مؤشرات الخدمة", "overall": "كامل الفترة", "by_team": "حسب الفريق",
-           "trend": "التذاكر المفتوحة أسبوعيًا", "metric": "المؤشر", "value": "القيمة", "interval": "فاصل ثقة 95%",
-           "n": "n", "team": "الفريق", "small": "عينة صغيرة",
-           "business": "المدد بساعات العمل وفق تقويم كل تذكرة."},
+    "en": {
+        "title": "Service KPIs",
+        "overall": "Whole period",
+        "by_team": "By team",
+        "trend": "Tickets created per week",
+        "metric": "Metric",
+        "value": "Value",
+        "interval": "95% interval",
+        "n": "n",
+        "team": "Team",
+        "small": "small sample",
+        "business": "Durations in business hours of each ticket's calendar.",
+    },
+    "he": {
+        "title": "מדדי שירות",
+        "overall": "כל התקופה",
+        "by_team": "לפי צוות",
+        "trend": "פניות שנפתחו בכל שבוע",
+        "metric": "מדד",
+        "value": "ערך",
+        "interval": "רווח סמך 95%",
+        "n": "n",
+        "team": "צוות",
+        "small": "מדגם קטן",
+        "business": "משכי זמן בשעות פעילות לפי לוח השנה של כל פנייה.",
+    },
+    "ar": {
+        "title": "مؤشرات الخدمة",
+        "overall": "كامل الفترة",
+        "by_team": "حسب الفريق",
+        "trend": "التذاكر المفتوحة أسبوعيًا",
+        "metric": "المؤشر",
+        "value": "القيمة",
+        "interval": "فاصل ثقة 95%",
+        "n": "n",
+        "team": "الفريق",
+        "small": "عينة صغيرة",
+        "business": "المدد بساعات العمل وفق تقويم كل تذكرة.",
+    },
 }
 _LABELS = {m.id: m.label for m in CATALOGUE}
 
@@ -86,17 +114,26 @@ def _trend_svg(weekly: pd.DataFrame) -> str:
     )
 
 
-def render_summary_html(overall: pd.DataFrame, by_team: pd.DataFrame, weekly_volume: pd.DataFrame, *,
-                        locale: str, workspace_name: str, generated: date) -> str:
+def render_summary_html(
+    overall: pd.DataFrame,
+    by_team: pd.DataFrame,
+    weekly_volume: pd.DataFrame,
+    *,
+    locale: str,
+    workspace_name: str,
+    generated: date,
+) -> str:
     lang = locale if locale in _TEXT else "en"
     text = _TEXT[lang]
     direction = "rtl" if lang in RTL_LOCALES else "ltr"
-    head = (f"<tr><th>{text['metric']}</th><th>{text['value']}</th><th>{text['interval']}</th>"
-            f"<th>{text['n']}</th></tr>")
+    head = (
+        f"<tr><th>{text['metric']}</th><th>{text['value']}</th><th>{text['interval']}</th>"
+        f"<th>{text['n']}</th></tr>"
+    )
     team_head = f"<tr><th>{text['team']}</th>" + head[4:]
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}">
-<head><meta charset="utf-8"><title>{html.escape(text['title'])} · {html.escape(workspace_name)}</title>
+<head><meta charset="utf-8"><title>{html.escape(text["title"])} · {html.escape(workspace_name)}</title>
 <style>
 body {{ font-family: "Noto Sans", "Noto Sans Hebrew", "Noto Sans Arabic", system-ui, sans-serif; margin: 2rem;
        color: #1d2733; }}
@@ -107,15 +144,15 @@ td.num {{ text-align: end; font-variant-numeric: tabular-nums; direction: ltr; u
 .trend rect {{ fill: #2f6db5; }} .trend text {{ font-size: 11px; fill: #555; }}
 </style></head>
 <body>
-<h1>{html.escape(text['title'])} · {html.escape(workspace_name)}</h1>
-<p>{html.escape(text['business'])} {generated.isoformat()}</p>
-<h2>{html.escape(text['overall'])}</h2>
+<h1>{html.escape(text["title"])} · {html.escape(workspace_name)}</h1>
+<p>{html.escape(text["business"])} {generated.isoformat()}</p>
+<h2>{html.escape(text["overall"])}</h2>
 <table>{head}
 {_rows(overall, [], text)}
 </table>
-<h2>{html.escape(text['trend'])}</h2>
+<h2>{html.escape(text["trend"])}</h2>
 {_trend_svg(weekly_volume)}
-<h2>{html.escape(text['by_team'])}</h2>
+<h2>{html.escape(text["by_team"])}</h2>
 <table>{team_head}
 {_rows(by_team, ["team"], text)}
 </table>

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "CANONICAL_TABLES",
-    "TICKET_STATUSES",
     "SOLVED_STATUSES",
+    "TICKET_STATUSES",
     "Column",
     "TableSchema",
     "table_schema",

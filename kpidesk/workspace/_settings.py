@@ -31,13 +31,39 @@ FCR_DEFINITIONS = ("one_reply", "no_customer_followup", "no_repeat_contact")
 #: The usual work week by country: Sunday–Thursday in Israel and much of the Arab world.
 _SUN_THU = ("sun", "mon", "tue", "wed", "thu")
 _MON_FRI = ("mon", "tue", "wed", "thu", "fri")
-COUNTRY_WEEK = {"IL": _SUN_THU, "SA": _SUN_THU, "EG": _SUN_THU, "JO": _SUN_THU, "KW": _SUN_THU,
-                "QA": _SUN_THU, "BH": _SUN_THU, "OM": _SUN_THU, "AE": _MON_FRI, "US": _MON_FRI,
-                "GB": _MON_FRI}
-COUNTRY_LOCALE = {"IL": "he", "SA": "ar", "AE": "ar", "EG": "ar", "JO": "ar", "KW": "ar", "QA": "ar",
-                  "BH": "ar", "OM": "ar"}
-COUNTRY_TIMEZONE = {"IL": "Asia/Jerusalem", "SA": "Asia/Riyadh", "AE": "Asia/Dubai", "EG": "Africa/Cairo",
-                    "JO": "Asia/Amman", "US": "America/New_York", "GB": "Europe/London"}
+COUNTRY_WEEK = {
+    "IL": _SUN_THU,
+    "SA": _SUN_THU,
+    "EG": _SUN_THU,
+    "JO": _SUN_THU,
+    "KW": _SUN_THU,
+    "QA": _SUN_THU,
+    "BH": _SUN_THU,
+    "OM": _SUN_THU,
+    "AE": _MON_FRI,
+    "US": _MON_FRI,
+    "GB": _MON_FRI,
+}
+COUNTRY_LOCALE = {
+    "IL": "he",
+    "SA": "ar",
+    "AE": "ar",
+    "EG": "ar",
+    "JO": "ar",
+    "KW": "ar",
+    "QA": "ar",
+    "BH": "ar",
+    "OM": "ar",
+}
+COUNTRY_TIMEZONE = {
+    "IL": "Asia/Jerusalem",
+    "SA": "Asia/Riyadh",
+    "AE": "Asia/Dubai",
+    "EG": "Africa/Cairo",
+    "JO": "Asia/Amman",
+    "US": "America/New_York",
+    "GB": "Europe/London",
+}
 
 
 class SettingsError(ValueError):
@@ -119,12 +145,12 @@ _UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 def parse_duration(value: Any, where: str) -> float:
     """Seconds from `3600`, `"90m"`, `"4h"` or `"2d"`."""
     if isinstance(value, bool):
-        raise SettingsError(f"{where}: expected a duration such as 3600, \"90m\", \"4h\" or \"2d\", got {value!r}")
+        raise SettingsError(f'{where}: expected a duration such as 3600, "90m", "4h" or "2d", got {value!r}')
     if isinstance(value, int | float):
         return float(value)
     match = _DURATION.match(str(value))
     if not match:
-        raise SettingsError(f"{where}: expected a duration such as 3600, \"90m\", \"4h\" or \"2d\", got {value!r}")
+        raise SettingsError(f'{where}: expected a duration such as 3600, "90m", "4h" or "2d", got {value!r}')
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
@@ -132,11 +158,15 @@ def _check_timezone(tz: str, where: str) -> str:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"{where}: unknown time zone {tz!r}; expected an IANA name such as Asia/Jerusalem") from None
+        raise SettingsError(
+            f"{where}: unknown time zone {tz!r}; expected an IANA name such as Asia/Jerusalem"
+        ) from None
     return tz
 
 
-def default_settings(timezone: str | None = None, country: str | None = None, locale: str | None = None) -> Settings:
+def default_settings(
+    timezone: str | None = None, country: str | None = None, locale: str | None = None
+) -> Settings:
     """Settings for a new workspace: the country's usual work week, 09:00–17:00."""
     country = country.upper() if country else None
     tz = timezone or COUNTRY_TIMEZONE.get(country or "", "UTC")
@@ -163,10 +193,12 @@ def _calendar_from_toml(name: str, raw: dict[str, Any], fallback_tz: str) -> Cal
     tz = _check_timezone(str(raw.get("timezone", fallback_tz)), f"{where} timezone")
     week_start = str(raw.get("week_start", "mon")).lower()[:3]
     if week_start not in DAY_NAMES:
-        raise SettingsError(f"{where} week_start: expected one of {', '.join(DAY_NAMES)}, got {raw['week_start']!r}")
+        raise SettingsError(
+            f"{where} week_start: expected one of {', '.join(DAY_NAMES)}, got {raw['week_start']!r}"
+        )
     hours_raw = raw.get("hours", {})
     if not isinstance(hours_raw, dict):
-        raise SettingsError(f"{where} hours: expected a table such as {{ mon = \"09:00-17:00\" }}")
+        raise SettingsError(f'{where} hours: expected a table such as {{ mon = "09:00-17:00" }}')
     hours: dict[str, str] = {}
     for day, spec in hours_raw.items():
         key = str(day).lower()[:3]
@@ -189,7 +221,9 @@ def _sla_from_toml(name: str, raw: dict[str, Any], calendars: dict[str, Calendar
     where = f"kpidesk.toml [sla.{name}]"
     calendar = raw.get("calendar")
     if calendar is not None and calendar not in calendars:
-        raise SettingsError(f"{where} calendar: no calendar named {calendar!r}; defined: {', '.join(calendars)}")
+        raise SettingsError(
+            f"{where} calendar: no calendar named {calendar!r}; defined: {', '.join(calendars)}"
+        )
     targets: dict[str, dict[str, float]] = {}
     for metric in SLA_METRICS:
         if metric not in raw:
@@ -197,15 +231,16 @@ def _sla_from_toml(name: str, raw: dict[str, Any], calendars: dict[str, Calendar
         by_priority = raw[metric]
         if not isinstance(by_priority, dict):
             by_priority = {"*": by_priority}
-        targets[metric] = {
-            str(p): parse_duration(v, f"{where} {metric}.{p}") for p, v in by_priority.items()
-        }
+        targets[metric] = {str(p): parse_duration(v, f"{where} {metric}.{p}") for p, v in by_priority.items()}
     unknown = set(raw) - {*SLA_METRICS, "calendar", "business_hours"}
     if unknown:
-        raise SettingsError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected "
-                            f"calendar, business_hours, {', '.join(SLA_METRICS)}")
-    return SlaPolicy(name=name, calendar=calendar, business_hours=bool(raw.get("business_hours", True)),
-                     targets=targets)
+        raise SettingsError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected "
+            f"calendar, business_hours, {', '.join(SLA_METRICS)}"
+        )
+    return SlaPolicy(
+        name=name, calendar=calendar, business_hours=bool(raw.get("business_hours", True)), targets=targets
+    )
 
 
 def load_settings(path: Path) -> Settings:
@@ -221,24 +256,30 @@ def load_settings(path: Path) -> Settings:
         calendars = default_settings(tz, ws.get("country")).calendars
     default_calendar = str(ws.get("default_calendar", "default"))
     if default_calendar not in calendars:
-        raise SettingsError(f"kpidesk.toml [workspace] default_calendar: no calendar named {default_calendar!r}")
+        raise SettingsError(
+            f"kpidesk.toml [workspace] default_calendar: no calendar named {default_calendar!r}"
+        )
     teams: dict[str, str] = {}
     for team, spec in raw.get("teams", {}).items():
         cal = spec.get("calendar") if isinstance(spec, dict) else spec
         if cal not in calendars:
-            raise SettingsError(f"kpidesk.toml [teams] {team}: no calendar named {cal!r}; "
-                                f"defined: {', '.join(calendars)}")
+            raise SettingsError(
+                f"kpidesk.toml [teams] {team}: no calendar named {cal!r}; defined: {', '.join(calendars)}"
+            )
         teams[str(team)] = str(cal)
     m = raw.get("metrics", {})
     known = MetricOptions().__dict__
     unknown = set(m) - set(known)
     if unknown:
-        raise SettingsError(f"kpidesk.toml [metrics]: unknown option(s) {', '.join(sorted(unknown))}; "
-                            f"expected {', '.join(known)}")
+        raise SettingsError(
+            f"kpidesk.toml [metrics]: unknown option(s) {', '.join(sorted(unknown))}; "
+            f"expected {', '.join(known)}"
+        )
     options = MetricOptions(**{**known, **m})
     if options.fcr not in FCR_DEFINITIONS:
-        raise SettingsError(f"kpidesk.toml [metrics] fcr: expected one of {', '.join(FCR_DEFINITIONS)}, "
-                            f"got {options.fcr!r}")
+        raise SettingsError(
+            f"kpidesk.toml [metrics] fcr: expected one of {', '.join(FCR_DEFINITIONS)}, got {options.fcr!r}"
+        )
     sla = {name: _sla_from_toml(name, p, calendars) for name, p in raw.get("sla", {}).items()}
     return Settings(
         timezone=tz,

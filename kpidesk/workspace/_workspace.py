@@ -11,7 +11,14 @@ import duckdb
 from kpidesk.warehouse import connect, create_warehouse
 from kpidesk.workspace._settings import Settings, default_settings, load_settings, save_settings
 
-__all__ = ["SETTINGS_FILE", "WAREHOUSE_FILE", "Workspace", "WorkspaceError", "init_workspace", "open_workspace"]
+__all__ = [
+    "SETTINGS_FILE",
+    "WAREHOUSE_FILE",
+    "Workspace",
+    "WorkspaceError",
+    "init_workspace",
+    "open_workspace",
+]
 
 SETTINGS_FILE = "kpidesk.toml"
 WAREHOUSE_FILE = "kpidesk.duckdb"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows, ts
+
 from kpidesk.facts import refresh_ticket_facts
 from kpidesk.workspace import CalendarSettings, default_settings, init_workspace
-from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows, ts
 
 
 def test_team_calendar_in_london(tmp_path: Path) -> None:

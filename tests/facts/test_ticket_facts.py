@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ticket_fixture import EVENT_COLUMNS, insert_rows, ts
 
 from kpidesk.facts import refresh_ticket_facts
 from kpidesk.workspace import Workspace
-from ticket_fixture import EVENT_COLUMNS, insert_rows, ts
 
 
 def _facts(ws: Workspace) -> dict[str, dict[str, Any]]:
     with ws.connect() as con:
         refresh_ticket_facts(con, ws.settings)
         cur = con.execute(
-            "SELECT *, epoch(first_reply_at) - epoch(frt_start_at) AS frt_s, first_reply_at_bs - frt_start_at_bs AS "
-            "frt_bs, last_solved_at_bs - created_at_bs AS full_bs, first_solved_at_bs - created_at_bs AS first_bs "
+            "SELECT *, epoch(first_reply_at) - epoch(frt_start_at) AS frt_s, "
+            "first_reply_at_bs - frt_start_at_bs AS frt_bs, last_solved_at_bs - created_at_bs AS full_bs, "
+            "first_solved_at_bs - created_at_bs AS first_bs "
             "FROM ticket_facts"
         )
         names = [d[0] for d in cur.description]
@@ -49,7 +50,8 @@ def test_first_reply_across_a_public_holiday(ticket_workspace: Workspace) -> Non
 
 def test_first_reply_across_the_spring_dst_change(ticket_workspace: Workspace) -> None:
     t6 = _facts(ticket_workspace)["T6"]
-    # Thu 2026-03-26 16:00 (UTC+2) → Sun 2026-03-29 10:00 (UTC+3): 65 h elapsed, not the 66 h of the wall clock.
+    # Thu 2026-03-26 16:00 (UTC+2) → Sun 2026-03-29 10:00 (UTC+3): 65 h elapsed,
+    # not the 66 h of the wall clock.
     assert t6["frt_s"] == 65 * 3600
     assert t6["frt_bs"] == 7200
     assert t6["first_bs"] == 9000
@@ -102,7 +104,8 @@ def test_reply_stretches(ticket_workspace: Workspace) -> None:
     _facts(ticket_workspace)
     with ticket_workspace.connect() as con:
         rows = con.execute(
-            "SELECT stretch, epoch(replied_at) - epoch(stretch_start_at), replied_at_bs - stretch_start_at_bs "
+            "SELECT stretch, epoch(replied_at) - epoch(stretch_start_at), "
+            "replied_at_bs - stretch_start_at_bs "
             "FROM reply_stretches WHERE ticket_id = 'T2' ORDER BY stretch"
         ).fetchall()
     assert rows == [(1, 66 * 3600, 7200), (2, 3600, 3600), (3, 3600, 3600)]
@@ -124,16 +127,34 @@ def test_only_touched_tickets_are_rederived(ticket_workspace: Workspace) -> None
     _facts(ticket_workspace)
     with ticket_workspace.connect() as con:
         con.execute("UPDATE ticket_facts SET channel = 'stale' WHERE ticket_id = 'T1'")
-        insert_rows(con, "ticket_events", EVENT_COLUMNS, [{
-            "source": "desk", "event_id": "E900", "ticket_id": "T7", "at": ts("2026-03-05 08:00"),
-            "kind": "message", "actor_type": "agent", "actor_id": "a1", "public": True, "status": None,
-            "agent_id": None, "team_id": None, "level": None,
-        }])
+        insert_rows(
+            con,
+            "ticket_events",
+            EVENT_COLUMNS,
+            [
+                {
+                    "source": "desk",
+                    "event_id": "E900",
+                    "ticket_id": "T7",
+                    "at": ts("2026-03-05 08:00"),
+                    "kind": "message",
+                    "actor_type": "agent",
+                    "actor_id": "a1",
+                    "public": True,
+                    "status": None,
+                    "agent_id": None,
+                    "team_id": None,
+                    "level": None,
+                }
+            ],
+        )
         con.execute("DELETE FROM pending_ticket_facts WHERE ticket_id <> 'T7'")
         result = refresh_ticket_facts(con, ticket_workspace.settings)
         assert result.full is False and result.tickets == 1
         t1_channel = con.execute("SELECT channel FROM ticket_facts WHERE ticket_id = 'T1'").fetchall()[0][0]
-        t7_reply = con.execute("SELECT first_reply_at FROM ticket_facts WHERE ticket_id = 'T7'").fetchall()[0][0]
+        t7_reply = con.execute("SELECT first_reply_at FROM ticket_facts WHERE ticket_id = 'T7'").fetchall()[
+            0
+        ][0]
     assert t1_channel == "stale"  # untouched: not re-derived
     assert t7_reply == ts("2026-03-05 08:00")
 

@@ -18,4 +18,6 @@ def test_every_metric_is_documented() -> None:
 
 
 def test_metrics_doc_is_current() -> None:
-    assert DOC.read_text(encoding="utf-8") == catalogue_markdown(), "docs/metrics.md is stale; run `make docs`"
+    assert DOC.read_text(encoding="utf-8") == catalogue_markdown(), (
+        "docs/metrics.md is stale; run `make docs`"
+    )

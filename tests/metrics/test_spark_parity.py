@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -56,11 +55,18 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
             con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
             icon.read_parquet(str(target), table_name=name)
     facts = ticket_fact_tables(icon, ws.settings)
-    for name, expr in (("ticket_facts", facts.ticket_facts), ("reply_stretches", facts.reply_stretches),
-                       ("ticket_open_spans", facts.open_spans)):
+    for name, expr in (
+        ("ticket_facts", facts.ticket_facts),
+        ("reply_stretches", facts.reply_stretches),
+        ("ticket_open_spans", facts.open_spans),
+    ):
         icon.create_table(name, expr, overwrite=True)
-    return KpiTables(icon.table("ticket_facts"), icon.table("reply_stretches"), icon.table("ticket_open_spans"),
-                     icon.table(SLOTS_TABLE))
+    return KpiTables(
+        icon.table("ticket_facts"),
+        icon.table("reply_stretches"),
+        icon.table("ticket_open_spans"),
+        icon.table(SLOTS_TABLE),
+    )
 
 
 def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> None:
@@ -82,16 +88,19 @@ def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> None:
 @pytest.fixture(scope="module")
 def parity_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The hand-worked helpdesk plus 1,500 generated tickets over three teams and two calendars."""
+    from ticket_fixture import load_fixture, with_sla
+
     from kpidesk import init_workspace
     from kpidesk.demo import demo_settings, generate_tickets, write_demo_files
-    from ticket_fixture import load_fixture, with_sla
 
     folder = tmp_path_factory.mktemp("parity")
     ws = init_workspace(folder / "ws", settings=with_sla(demo_settings()))
     files = write_demo_files(generate_tickets(1500, seed=11, weeks=8), folder / "data", "parquet")
     with ws.connect() as con:
         for kind, table in (("tickets", "tickets"), ("events", "ticket_events")):
-            con.execute(f"INSERT INTO {table} BY NAME SELECT *, 'demo' AS source FROM read_parquet('{files[kind]}')")
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT *, 'demo' AS source FROM read_parquet('{files[kind]}')"
+            )
         con.execute("INSERT INTO pending_ticket_facts SELECT source, ticket_id FROM tickets")
         load_fixture(con)
     return ws
@@ -108,8 +117,14 @@ def parity_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 )
 def test_duckdb_and_spark_agree(spark: Any, parity_workspace: Workspace, query: KpiQuery) -> None:
     tables = _spark_tables(spark, parity_workspace)
-    duck = kpis(parity_workspace, metrics=query.metrics, by=query.by, period=query.period,
-                business_hours=query.business_hours, stat=query.stat)
+    duck = kpis(
+        parity_workspace,
+        metrics=query.metrics,
+        by=query.by,
+        period=query.period,
+        business_hours=query.business_hours,
+        stat=query.stat,
+    )
     on_spark = compute_kpis(tables, parity_workspace.settings, query)
     keys = ["metric", "period_start", *query.by, *(["sla_metric"] if "sla_metric" in duck else [])]
     _same(duck, on_spark, keys)

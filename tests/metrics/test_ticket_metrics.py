@@ -143,14 +143,22 @@ def test_weekly_periods_start_on_sunday(ticket_workspace: Workspace) -> None:
 
 
 def test_by_dimension_and_date_filter(ticket_workspace: Workspace) -> None:
-    frame = kpis(ticket_workspace, metrics=["volume"], by=["channel"], period="all",
-                 start=date(2026, 3, 1), end=date(2026, 3, 7))
+    frame = kpis(
+        ticket_workspace,
+        metrics=["volume"],
+        by=["channel"],
+        period="all",
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 7),
+    )
     counts = dict(zip(frame.channel, frame.value, strict=True))
     assert counts == {"chat": 2, "email": 3, "phone": 1}  # chat T2 T7; email T1 T3 T8; phone T4
 
 
 def test_percentile_and_small_sample_flag(ticket_workspace: Workspace) -> None:
-    row = _one(kpis(ticket_workspace, metrics=["first_reply_time"], period="all", stat="p90"), "first_reply_time")
+    row = _one(
+        kpis(ticket_workspace, metrics=["first_reply_time"], period="all", stat="p90"), "first_reply_time"
+    )
     # Interpolated p90 of 7 values: position 0.9 × 6 = 5.4 → 234000 + 0.4 × 3600.
     assert row["value"] == pytest.approx(235_440)
     assert row["stat"] == "p90"

@@ -1,0 +1,142 @@
+"""The command line end to end, on real workspaces on disk."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kpidesk.cli import main
+from kpidesk.workspace import Workspace
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_init_writes_an_israeli_workspace(tmp_path: Path) -> None:
+    code, out = _run("init", str(tmp_path / "acme"), "--country", "IL")
+    assert code == 0, out
+    text = (tmp_path / "acme" / "kpidesk.toml").read_text(encoding="utf-8")
+    assert 'week_start = "sun"' in text and 'timezone = "Asia/Jerusalem"' in text
+    assert (tmp_path / "acme" / "kpidesk.duckdb").exists()
+
+
+def test_kpis_json_has_the_design_shape(ticket_workspace: Workspace) -> None:
+    code, out = _run(
+        "kpis",
+        "--metric",
+        "volume",
+        "--metric",
+        "first_reply_time",
+        "--by",
+        "channel",
+        "--period",
+        "all",
+        "--format",
+        "json",
+        "-w",
+        str(ticket_workspace.path),
+    )
+    assert code == 0, out
+    rows = json.loads(out)
+    keys = {
+        "metric",
+        "stat",
+        "value",
+        "unit",
+        "n",
+        "ci_low",
+        "ci_high",
+        "period_start",
+        "period_end",
+        "channel",
+    }
+    assert all(keys <= set(r) for r in rows)
+    email = next(r for r in rows if r["metric"] == "volume" and r["channel"] == "email")
+    assert (email["value"], email["n"], email["period_start"]) == (5, 5, "2026-03-01")  # T1 T3 T5 T6 T8
+    chat_frt = next(r for r in rows if r["metric"] == "first_reply_time" and r["channel"] == "chat")
+    assert chat_frt["unanswered"] == 1 and chat_frt["value"] == 237_600  # T2 answered, T7 not
+
+
+def test_kpis_csv_to_file_and_business_hours(ticket_workspace: Workspace, tmp_path: Path) -> None:
+    out_file = tmp_path / "kpis.csv"
+    code, out = _run(
+        "kpis",
+        "--metric",
+        "first_reply_time",
+        "--period",
+        "all",
+        "--business-hours",
+        "--stat",
+        "mean",
+        "--format",
+        "csv",
+        "--output",
+        str(out_file),
+        "-w",
+        str(ticket_workspace.path),
+    )
+    assert code == 0, out
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
+    assert float(rows[0]["value"]) == 52_200 / 7
+
+
+def test_kpis_table_and_bad_options(ticket_workspace: Workspace) -> None:
+    code, out = _run("kpis", "--period", "week", "-w", str(ticket_workspace.path))
+    assert code == 0 and "first_reply_time" in out
+    code, out = _run("kpis", "--metric", "nope", "-w", str(ticket_workspace.path))
+    assert code == 2 and "unknown metric 'nope'" in out and "Traceback" not in out
+    code, out = _run("kpis", "--from", "1st of May", "-w", str(ticket_workspace.path))
+    assert code == 2 and "YYYY-MM-DD" in out
+
+
+def test_explain_traces_each_metric(ticket_workspace: Workspace) -> None:
+    code, out = _run("explain", "T3", "--format", "json", "-w", str(ticket_workspace.path))
+    assert code == 0, out
+    data = json.loads(out)
+    frt = next(m for m in data["metrics"] if m["metric"] == "first_reply_time")
+    assert frt["business_seconds"] == 12_600 and frt["calendar_seconds"] == 70_200
+    assert "customer" in frt["start_event"] and "agent" in frt["stop_event"]
+    assert "agent-opened" in frt["note"]
+    code, out = _run("explain", "T3", "-w", str(ticket_workspace.path))
+    assert code == 0 and "3.5 h" in out
+    code, out = _run("explain", "NOPE", "-w", str(ticket_workspace.path))
+    assert code == 2 and "no ticket 'NOPE'" in out
+
+
+def test_metrics_catalogue_and_markdown() -> None:
+    code, out = _run("metrics")
+    assert code == 0 and "first_reply_time" in out and "fcr" in out
+    code, out = _run("metrics", "--format", "markdown")
+    assert out.startswith("# Metrics")
+
+
+def test_not_a_workspace_is_a_plain_error(tmp_path: Path) -> None:
+    code, out = _run("kpis", "-w", str(tmp_path / "nowhere"))
+    assert code == 2 and "kpidesk init" in out
+
+
+def test_import_then_kpis(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert _run("init", str(ws), "--country", "US")[0] == 0
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "ticket_id,created_at,status,channel\nA1,2026-01-05 15:00:00,open,email\n"
+        "A2,2026-01-06 15:00:00,solved,chat\n",
+        encoding="utf-8",
+    )
+    code, out = _run("import", str(tickets), "--kind", "tickets", "-w", str(ws))
+    assert code == 0, out
+    assert "inserted 2" in out.replace(",", "")
+    code, out = _run("kpis", "--metric", "volume", "--period", "all", "--format", "json", "-w", str(ws))
+    assert json.loads(out)[0]["value"] == 2
+
+
+def test_demo_builds_a_workspace(tmp_path: Path) -> None:
+    code, out = _run("demo", "--tickets", "400", "-w", str(tmp_path / "demo"))
+    assert code == 0, out
+    assert "HTML summary" in out and (tmp_path / "demo" / "summary.html").exists()
