@@ -8,17 +8,25 @@ first slot, so every ticket must be measured on the same slot table).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
 import duckdb
 import ibis
+import ibis.expr.types as ir
 
 from kpidesk.calendars import SLOTS_TABLE, slot_range_for, write_calendar_slots
-from kpidesk.facts._ticket_facts import TicketFactTables, derive_ticket_facts
+from kpidesk.facts._ticket_facts import (
+    annotate_messages,
+    derive_open_spans,
+    derive_reply_stretches,
+    derive_ticket_facts,
+    status_changes,
+)
 from kpidesk.workspace import Settings
 
-__all__ = ["FACT_TABLES", "FactRefresh", "refresh_ticket_facts", "ticket_fact_tables"]
+__all__ = ["FACT_TABLES", "FactRefresh", "Materialize", "build_ticket_facts", "refresh_ticket_facts"]
 
 FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans")
 _STATE_DDL = "CREATE TABLE IF NOT EXISTS fact_state (key VARCHAR PRIMARY KEY, value VARCHAR)"
@@ -64,23 +72,62 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
     return row[0], row[1]
 
 
-def ticket_fact_tables(
-    icon: ibis.BaseBackend, settings: Settings, *, only_pending: bool = False
-) -> TicketFactTables:
-    """The fact expressions over an Ibis connection holding the canonical tables and calendar slots."""
+#: Stores an expression as a table named so and returns that table; `temporary` marks intermediate steps.
+Materialize = Callable[[str, ir.Table, bool], ir.Table]
+
+
+def build_ticket_facts(
+    icon: ibis.BaseBackend, settings: Settings, materialize: Materialize, *, only_pending: bool = False
+) -> None:
+    """Derive ticket_facts, reply_stretches and ticket_open_spans on any Ibis engine.
+
+    Intermediate steps are stored once and read by the steps after them, so no engine computes the
+    same windows twice.
+    """
     tickets = icon.table("tickets")
     events = icon.table("ticket_events")
-    if only_pending:
-        pending = icon.table("pending_ticket_facts")
+    pending = icon.table("pending_ticket_facts") if only_pending else None
+    if pending is not None:
         tickets = tickets.semi_join(pending, ["source", "ticket_id"])
         events = events.semi_join(pending, ["source", "ticket_id"])
-    return derive_ticket_facts(
-        tickets,
-        events,
-        icon.table(SLOTS_TABLE),
-        team_calendars=settings.teams,
-        default_calendar=settings.default_calendar,
+    slots = icon.table(SLOTS_TABLE)
+    messages = materialize("fact_messages", annotate_messages(events), True)
+    changes = materialize("fact_status_changes", status_changes(events), True)
+    facts = materialize(
+        "ticket_facts",
+        derive_ticket_facts(
+            tickets,
+            events,
+            messages,
+            changes,
+            slots,
+            team_calendars=settings.teams,
+            default_calendar=settings.default_calendar,
+        ),
+        False,
     )
+    if pending is not None:
+        facts = facts.semi_join(pending, ["source", "ticket_id"])
+    materialize("reply_stretches", derive_reply_stretches(messages, facts, slots), False)
+    materialize("ticket_open_spans", derive_open_spans(changes, facts), False)
+
+
+def _duckdb_materializer(
+    con: duckdb.DuckDBPyConnection, icon: ibis.BaseBackend, *, replace: bool
+) -> Materialize:
+    def materialize(name: str, expr: ir.Table, temporary: bool) -> ir.Table:
+        sql = icon.compile(expr)
+        if temporary or replace:
+            con.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE {name} AS {sql}")
+        else:
+            con.execute(
+                f"DELETE FROM {name} WHERE (source, ticket_id) IN "
+                "(SELECT source, ticket_id FROM pending_ticket_facts)"
+            )
+            con.execute(f"INSERT INTO {name} BY NAME {sql}")
+        return icon.table(name)
+
+    return materialize
 
 
 def refresh_ticket_facts(
@@ -88,43 +135,31 @@ def refresh_ticket_facts(
 ) -> FactRefresh:
     """Bring ticket_facts, reply_stretches and ticket_open_spans up to date, in one transaction."""
     state = _state(con)
-    lo, hi = _instant_range(con)
-    needed = slot_range_for(lo, hi)
     fingerprint = _calendar_fingerprint(settings)
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    current = state.get("calendars") == fingerprint and set(FACT_TABLES) <= existing
+    pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0]
+    if current and not full and pending == 0:
+        # Only an import can move the data's time range, and every import leaves pending tickets.
+        return FactRefresh(full=False, tickets=0)
+    lo, hi = _instant_range(con)
+    needed = slot_range_for(lo, hi)
     covered = (
         state.get("slots_from", "9999") <= needed[0].isoformat()
         and state.get("slots_to", "0000") >= needed[1].isoformat()
     )
-    if not covered or state.get("calendars") != fingerprint or not set(FACT_TABLES) <= existing:
-        full = True
-    if not full:
-        pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0]
-        if not pending or pending[0] == 0:
-            return FactRefresh(full=False, tickets=0)
+    full = full or not covered or not current
 
     con.execute("BEGIN TRANSACTION")
     try:
         if full:
             write_calendar_slots(con, settings.calendars, needed[0], needed[1])
         icon = ibis.duckdb.from_connection(con)
-        tables = ticket_fact_tables(icon, settings, only_pending=not full)
-        exprs = {
-            "ticket_facts": tables.ticket_facts,
-            "reply_stretches": tables.reply_stretches,
-            "ticket_open_spans": tables.open_spans,
-        }
-        if full:
-            for name, expr in exprs.items():
-                con.execute(f"CREATE OR REPLACE TABLE {name} AS {icon.compile(expr)}")
-        else:
-            for name, expr in exprs.items():
-                sql = icon.compile(expr)
-                con.execute(
-                    f"DELETE FROM {name} WHERE (source, ticket_id) IN "
-                    "(SELECT source, ticket_id FROM pending_ticket_facts)"
-                )
-                con.execute(f"INSERT INTO {name} BY NAME {sql}")
+        build_ticket_facts(
+            icon, settings, _duckdb_materializer(con, icon, replace=full), only_pending=not full
+        )
+        con.execute("DROP TABLE IF EXISTS fact_messages")
+        con.execute("DROP TABLE IF EXISTS fact_status_changes")
         row = con.execute(
             "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
         ).fetchall()[0]

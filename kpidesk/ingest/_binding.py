@@ -42,8 +42,9 @@ class Binding:
         return self.how != "absent"
 
 
-def bind_columns(schema: TableSchema, mapping: Mapping, file_columns: list[str],
-                 where: str) -> tuple[list[Binding], list[str]]:
+def bind_columns(
+    schema: TableSchema, mapping: Mapping, file_columns: list[str], where: str
+) -> tuple[list[Binding], list[str]]:
     """Bindings in schema order, and the file columns nothing reads (reported as ignored)."""
     used: set[str] = set()
     explicit = {*mapping.columns.values(), *(p for c in mapping.combine.values() for p in (c.date, c.time))}
@@ -51,8 +52,10 @@ def bind_columns(schema: TableSchema, mapping: Mapping, file_columns: list[str],
     def require(name: str, key: str) -> str:
         found = _resolve(name, file_columns)
         if found is None:
-            raise ImportFailed(f"{where}: the mapping's {key} names the column {name!r}, which the file "
-                               f"does not have; the file has columns: {_listing(file_columns)}")
+            raise ImportFailed(
+                f"{where}: the mapping's {key} names the column {name!r}, which the file "
+                f"does not have; the file has columns: {_listing(file_columns)}"
+            )
         return found
 
     bindings: list[Binding] = []
@@ -83,7 +86,7 @@ def bind_columns(schema: TableSchema, mapping: Mapping, file_columns: list[str],
         raise ImportFailed(
             f"{where}: missing required column{plural} {', '.join(missing)} for {schema.name}; name the "
             f"file's column{plural} so, or map {'them' if plural else 'it'} under `columns:` in the mapping "
-            f"(e.g. columns: {{{missing[0]}: \"Your column\"}}); the file has columns: "
+            f'(e.g. columns: {{{missing[0]}: "Your column"}}); the file has columns: '
             f"{_listing(file_columns)}"
         )
     ignored = [c for c in file_columns if c not in used]

@@ -25,18 +25,26 @@ def typed(binding: Binding, raw: str, timezone: str) -> str:
     """SQL for the column's value in its canonical type; NULL where `raw` (SQL text) does not parse."""
     kind = binding.column.type
     if kind == "TIMESTAMP":
-        return _timestamp(raw, binding.formats, timezone)
+        # DuckDB parses "infinity" as a timestamp; an instant always has digits.
+        parsed = _timestamp(raw, binding.formats, timezone)
+        return f"CASE WHEN regexp_matches({raw}, '[0-9]') THEN {parsed} END"
     if kind in ("INTEGER", "BIGINT"):
-        return (f"CASE WHEN regexp_full_match({raw}, '[+-]?[0-9]+(\\.0*)?') "
-                f"THEN try_cast(regexp_replace({raw}, '\\.0*$', '') AS {kind}) END")
+        return (
+            f"CASE WHEN regexp_full_match({raw}, '[+-]?[0-9]+(\\.0*)?') "
+            f"THEN try_cast(regexp_replace({raw}, '\\.0*$', '') AS {kind}) END"
+        )
     if kind == "DOUBLE":
         return f"CASE WHEN isfinite(try_cast({raw} AS DOUBLE)) THEN try_cast({raw} AS DOUBLE) END"
     if kind == "BOOLEAN":
-        return (f"CASE WHEN lower({raw}) IN ({_list(BOOLEAN_TRUE)}) THEN true "
-                f"WHEN lower({raw}) IN ({_list(BOOLEAN_FALSE)}) THEN false END")
+        return (
+            f"CASE WHEN lower({raw}) IN ({_list(BOOLEAN_TRUE)}) THEN true "
+            f"WHEN lower({raw}) IN ({_list(BOOLEAN_FALSE)}) THEN false END"
+        )
     if kind == "VARCHAR[]":
-        return (f"CASE WHEN starts_with({raw}, '[') THEN try(from_json({raw}, '[\"VARCHAR\"]')) "
-                f"ELSE list_filter(regexp_split_to_array({raw}, '\\s*[,;|]\\s*'), lambda x: x <> '') END")
+        return (
+            f"CASE WHEN starts_with({raw}, '[') THEN try(from_json({raw}, '[\"VARCHAR\"]')) "
+            f"ELSE list_filter(regexp_split_to_array({raw}, '\\s*[,;|]\\s*'), lambda x: x <> '') END"
+        )
     if binding.column.choices:
         return f"lower({raw})"
     return raw
@@ -54,7 +62,7 @@ def type_reason(binding: Binding, raw: str) -> str:
     elif kind == "BOOLEAN":
         expected = "true/false, 1/0 or yes/no"
     elif kind == "VARCHAR[]":
-        expected = "a JSON list such as [\"a\", \"b\"] or values separated by commas, semicolons or pipes"
+        expected = 'a JSON list such as ["a", "b"] or values separated by commas, semicolons or pipes'
     else:
         expected = f"a value of type {kind}"
     return f"{literal(f'expected {expected}, got ')} || {quoted_value(raw)}"
@@ -68,9 +76,11 @@ def quoted_value(raw: str) -> str:
 def _timestamp(raw: str, formats: tuple[str, ...] | None, timezone: str) -> str:
     if formats is None:
         zoned = f"regexp_replace(upper({raw}), '\\s+(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$', '\\1')"
-        return (f"CASE WHEN regexp_matches({raw}, {literal(_OFFSET)}, 'i') "
-                f"THEN timezone('UTC', try_cast({zoned} AS TIMESTAMPTZ)) "
-                f"ELSE {_local_to_utc(f'try_cast({raw} AS TIMESTAMP)', timezone)} END")
+        return (
+            f"CASE WHEN regexp_matches({raw}, {literal(_OFFSET)}, 'i') "
+            f"THEN timezone('UTC', try_cast({zoned} AS TIMESTAMPTZ)) "
+            f"ELSE {_local_to_utc(f'try_cast({raw} AS TIMESTAMP)', timezone)} END"
+        )
     if formats == ("epoch",):
         return f"timezone('UTC', try(to_timestamp(try_cast({raw} AS DOUBLE))))"
     if formats == ("epoch_ms",):
@@ -92,8 +102,10 @@ def _local_to_utc(timestamp: str, timezone: str) -> str:
 def _timestamp_expectation(binding: Binding) -> str:
     formats = binding.formats
     if formats is None:
-        return ("a timestamp like 2026-03-01 14:05:00 (ISO 8601; an offset such as +02:00 is allowed) or the "
-                "format given in the mapping")
+        return (
+            "a timestamp like 2026-03-01 14:05:00 (ISO 8601; an offset such as +02:00 is allowed) or the "
+            "format given in the mapping"
+        )
     if formats == ("epoch",):
         return "Unix time in seconds (format epoch)"
     if formats == ("epoch_ms",):

@@ -11,8 +11,14 @@ from pathlib import Path
 
 from kpidesk.ingest._errors import ImportFailed
 
-__all__ = ["CHUNK_BYTES", "check_encoding", "first_undecodable", "is_utf8", "not_utf8_error",
-           "transcode_to_utf8"]
+__all__ = [
+    "CHUNK_BYTES",
+    "check_encoding",
+    "first_undecodable",
+    "is_utf8",
+    "not_utf8_error",
+    "transcode_to_utf8",
+]
 
 CHUNK_BYTES = 1 << 20
 
@@ -22,16 +28,19 @@ def check_encoding(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise ImportFailed(f"unknown encoding {encoding!r}; expected e.g. utf-8, windows-1255 (Hebrew) or "
-                           "windows-1256 (Arabic)") from None
+        raise ImportFailed(
+            f"unknown encoding {encoding!r}; expected e.g. utf-8, windows-1255 (Hebrew) or "
+            "windows-1256 (Arabic)"
+        ) from None
 
 
 def is_utf8(encoding: str | None) -> bool:
     return encoding is None or check_encoding(encoding) in ("utf-8", "utf-8-sig")
 
 
-def transcode_to_utf8(path: Path, encoding: str, dest: Path, display: str,
-                      advance: Callable[[int], None]) -> None:
+def transcode_to_utf8(
+    path: Path, encoding: str, dest: Path, display: str, advance: Callable[[int], None]
+) -> None:
     """Write `path`, decoded from `encoding`, to `dest` as UTF-8 without ever holding the whole file."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     with path.open("rb") as src, dest.open("w", encoding="utf-8", newline="") as out:
@@ -78,8 +87,10 @@ def not_utf8_error(path: Path, display: str) -> ImportFailed:
 def _undecodable_error(path: Path, encoding: str, display: str) -> ImportFailed:
     where = first_undecodable(path, encoding)
     at = f"line {where[0]}, column {where[1]} has the byte 0x{where[2]:02X}" if where else "it ends early"
-    return ImportFailed(f"{display} is not valid {encoding}: {at}, which {encoding} does not define; "
-                        "check the declared encoding")
+    return ImportFailed(
+        f"{display} is not valid {encoding}: {at}, which {encoding} does not define; "
+        "check the declared encoding"
+    )
 
 
 def _position(path: Path, offset: int, encoding: str) -> tuple[int, int, int]:

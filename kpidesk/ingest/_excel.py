@@ -35,8 +35,9 @@ class ExcelSheet:
     rows: int
 
 
-def xlsx_to_parquet(path: Path, dest: Path, sheet: str | None, display: str,
-                    progress: ImportProgress) -> ExcelSheet:
+def xlsx_to_parquet(
+    path: Path, dest: Path, sheet: str | None, display: str, progress: ImportProgress
+) -> ExcelSheet:
     """Convert one sheet: the first non-empty row is the header, entirely empty rows are skipped."""
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -48,11 +49,13 @@ def xlsx_to_parquet(path: Path, dest: Path, sheet: str | None, display: str,
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:
-            raise ImportFailed(f"{display} has no sheet {sheet!r} (mapping `sheet:`); its sheets: "
-                               f"{', '.join(workbook.sheetnames)}")
+            raise ImportFailed(
+                f"{display} has no sheet {sheet!r} (mapping `sheet:`); its sheets: "
+                f"{', '.join(workbook.sheetnames)}"
+            )
         total = getattr(worksheet, "max_row", None)
         size = path.stat().st_size
-        with progress.task(f"converting {display}", total if progress.wants(size) else None) as advance:
+        with progress.task(f"converting {path.name}", total, progress.wants(size)) as advance:
             return _convert(enumerate(worksheet.iter_rows(values_only=True), start=1), dest, display, advance)
     finally:
         workbook.close()
@@ -90,8 +93,9 @@ class _SheetWriter:
         self.writer.close()
 
 
-def _convert(rows: Iterable[tuple[int, tuple[Any, ...]]], dest: Path, display: str,
-             advance: Callable[[int], None]) -> ExcelSheet:
+def _convert(
+    rows: Iterable[tuple[int, tuple[Any, ...]]], dest: Path, display: str, advance: Callable[[int], None]
+) -> ExcelSheet:
     header: list[str] | None = None
     header_row = 0
     out: _SheetWriter | None = None
@@ -111,8 +115,9 @@ def _convert(rows: Iterable[tuple[int, tuple[Any, ...]]], dest: Path, display: s
         if out is not None:
             out.close()
     if out is None or header is None:
-        raise ImportFailed(f"{display} is empty: its sheet has no cells; expected a header row and at least "
-                           "one row of data")
+        raise ImportFailed(
+            f"{display} is empty: its sheet has no cells; expected a header row and at least one row of data"
+        )
     return ExcelSheet(columns=header, header_row=header_row, rows=out.count)
 
 
@@ -140,7 +145,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
+        # A date cell is a datetime at midnight; as a bare date it can also be one half of a `combine`.
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dt.timedelta):

@@ -57,7 +57,7 @@ def import_files(
     resolved = _resolve_mapping(mapping, format)
     resolved.check_kind(kind)
     _check_formats(resolved, schema)
-    files = [Path(p) for p in paths]
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not files:
         raise ImportFailed("no files to import")
     for path in files:
@@ -83,8 +83,10 @@ def import_files(
     summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=[str(p) for p in files])
     show_progress = progress and any(p.stat().st_size > LARGE_INPUT_BYTES for p in files)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir, \
-            ImportProgress(show_progress) as bar:
+    with (
+        tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir,
+        ImportProgress(show_progress) as bar,
+    ):
         con.execute("BEGIN TRANSACTION")
         try:
             row = first_row(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
@@ -94,8 +96,18 @@ def import_files(
             con.execute(
                 "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
                 "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [summary.import_id, started, kind, source_name, summary.files, summary.read, summary.inserted,
-                 summary.updated, summary.unchanged, summary.rejected],
+                [
+                    summary.import_id,
+                    started,
+                    kind,
+                    source_name,
+                    summary.files,
+                    summary.read,
+                    summary.inserted,
+                    summary.updated,
+                    summary.unchanged,
+                    summary.rejected,
+                ],
             )
             con.execute("COMMIT")
         except BaseException:
@@ -105,9 +117,17 @@ def import_files(
     return summary
 
 
-def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema: TableSchema,
-                 mapping: Mapping, options: ReadOptions, workdir: Path, bar: ImportProgress,
-                 summary: ImportSummary) -> None:
+def _import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    number: int,
+    schema: TableSchema,
+    mapping: Mapping,
+    options: ReadOptions,
+    workdir: Path,
+    bar: ImportProgress,
+    summary: ImportSummary,
+) -> None:
     prefix = f"kpidesk_import_{number}"
     display = str(path)
     try:
@@ -125,18 +145,35 @@ def _import_file(con: duckdb.DuckDBPyConnection, path: Path, number: int, schema
         summary.warnings.append(f"{display} has a header but no rows; nothing was imported from it")
         _drop(con, staged.tables)
         return
-    validated = validate(con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid")
-    rejected = record_rejections(con, validated, bindings, schema, staged.lines, staged.unit,
-                                 summary.import_id, schema.kind, display)
-    counts = upsert(con, validated.accepted(), schema, summary.source, summary.import_id, f"{prefix}_actions")
+    large = bar.wants(path.stat().st_size)
+    with bar.query(con, f"checking {path.name}") if large else contextlib.nullcontext():
+        validated = validate(con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid")
+        rejected = record_rejections(
+            con,
+            validated,
+            bindings,
+            schema,
+            staged.lines,
+            staged.unit,
+            summary.import_id,
+            schema.kind,
+            display,
+        )
+    with bar.query(con, f"writing {path.name}") if large else contextlib.nullcontext():
+        counts = upsert(
+            con, validated.accepted(), schema, summary.source, summary.import_id, f"{prefix}_actions"
+        )
     summary.read += validated.read
     summary.rejected += rejected
     summary.inserted += counts.inserted
     summary.updated += counts.updated
     summary.unchanged += counts.unchanged
     if validated.empty:
-        rows = "1 row with every field empty was" if validated.empty == 1 else \
-            f"{validated.empty:,} rows with every field empty were"
+        rows = (
+            "1 row with every field empty was"
+            if validated.empty == 1
+            else f"{validated.empty:,} rows with every field empty were"
+        )
         summary.warnings.append(f"{display}: {rows} skipped")
     room = SAMPLE_SIZE - len(summary.rejections_sample)
     if rejected and room > 0:
@@ -178,7 +215,7 @@ def _resolve_mapping(mapping: str | Path | dict[str, Any] | Mapping | None, form
 
 
 def _check_formats(mapping: Mapping, schema: TableSchema) -> None:
-    """Reject a strptime pattern DuckDB does not know before anything is read, naming its key."""
+    """Reject a zone or strptime pattern DuckDB does not know, before anything is read."""
     patterns: list[tuple[str, str]] = []
     for column in schema.columns:
         if column.type != "TIMESTAMP":
@@ -189,12 +226,20 @@ def _check_formats(mapping: Mapping, schema: TableSchema) -> None:
             patterns += [(f"formats.{column.name}", f) for f in mapping.formats[column.name]]
     patterns += [("timestamp_format", f) for f in mapping.timestamp_format or ()]
     with duckdb.connect() as scratch:
+        try:
+            zone = literal(mapping.timezone)
+            scratch.execute(f"SELECT timezone({zone}, TIMESTAMP '2026-01-01')").fetchall()
+        except duckdb.Error:
+            raise MappingError(
+                f"{mapping.origin}: timezone: DuckDB does not know the time zone {mapping.timezone!r}"
+            ) from None
         for key, pattern in patterns:
             if pattern in EPOCH_FORMATS:
                 continue
             try:
-                scratch.execute(f"SELECT try_strptime('', {literal(pattern)})")
+                scratch.execute(f"SELECT try_strptime('', {literal(pattern)})").fetchall()
             except duckdb.Error as exc:
                 detail = str(exc).splitlines()[0].split(": ", 1)[-1]
-                raise MappingError(f"{mapping.origin}: {key}: {pattern!r} is not a strptime format DuckDB "
-                                   f"reads ({detail})") from None
+                raise MappingError(
+                    f"{mapping.origin}: {key}: {pattern!r} is not a strptime format DuckDB reads ({detail})"
+                ) from None

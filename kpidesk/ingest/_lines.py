@@ -53,8 +53,9 @@ class LineNumbers:
         return line
 
 
-def count_embedded_newlines(con: duckdb.DuckDBPyConnection, stage: str, columns: list[str],
-                            table: str) -> str | None:
+def count_embedded_newlines(
+    con: duckdb.DuckDBPyConnection, stage: str, columns: list[str], table: str
+) -> str | None:
     """Record the rows whose quoted fields span lines; None when there are none (the usual case)."""
     if not columns:
         return None
@@ -73,8 +74,9 @@ def count_embedded_newlines(con: duckdb.DuckDBPyConnection, stage: str, columns:
     return None
 
 
-def blank_lines(path: Path, quote: str | None, *, json_lines: bool = False,
-                advance: Callable[[int], None] | None = None) -> array.array[int]:
+def blank_lines(
+    path: Path, quote: str | None, *, json_lines: bool = False, advance: Callable[[int], None] | None = None
+) -> array.array[int]:
     """Numbers (1-based) of the blank lines outside quoted fields, which DuckDB's readers skip.
 
     One streaming pass at memory speed: only the candidates are examined, and a candidate counts when

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,33 @@ import yaml
 from kpidesk.ingest._errors import MappingError
 from kpidesk.warehouse import table_schema
 
-__all__ = ["DEFAULT_NULL_VALUES", "EPOCH_FORMATS", "MAPPING_KEYS", "Combine", "Mapping", "load_mapping",
-           "merge_mapping_dicts", "parse_mapping"]
+__all__ = [
+    "DEFAULT_NULL_VALUES",
+    "EPOCH_FORMATS",
+    "MAPPING_KEYS",
+    "Combine",
+    "Mapping",
+    "load_mapping",
+    "merge_mapping_dicts",
+    "parse_mapping",
+]
 
-MAPPING_KEYS = ("kind", "source", "encoding", "delimiter", "timezone", "sheet", "records", "columns",
-                "values", "formats", "timestamp_format", "combine", "constants", "null_values")
+MAPPING_KEYS = (
+    "kind",
+    "source",
+    "encoding",
+    "delimiter",
+    "timezone",
+    "sheet",
+    "records",
+    "columns",
+    "values",
+    "formats",
+    "timestamp_format",
+    "combine",
+    "constants",
+    "null_values",
+)
 DEFAULT_NULL_VALUES = ("", "NULL", "null")
 #: Formats that are not strptime patterns: Unix time in seconds or milliseconds.
 EPOCH_FORMATS = ("epoch", "epoch_ms")
@@ -69,22 +92,24 @@ _COMBINE_KEYS = ("date", "time", "date_format", "time_format")
 class _Loader(yaml.SafeLoader):
     """YAML that keeps export values as written.
 
-    YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans, ``1:30`` as the number 90 and
-    ``2026-03-01`` as a date; in a mapping those are source values, so only ``true``/``false``, plain
-    decimal numbers and ``~``/``null`` keep a special meaning.
+    YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans, ``1:30`` as the number 90, ``NULL`` as
+    empty and ``2026-03-01`` as a date; in a mapping those are source values, so only ``true``/``false``,
+    plain decimal numbers and ``~``/``null`` keep a special meaning.
     """
 
 
-_KEEP_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag in _KEEP_TAGS]
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:merge"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                              list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|)$"), ["~", "n", ""])
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"),
-                              list("-+0123456789."))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$"), list("-+0123456789.")
+)
 
 
 @dataclass(frozen=True)
@@ -131,19 +156,23 @@ class Mapping:
     def check_kind(self, kind: str) -> None:
         """Fail if the mapping names a column the kind's table does not have, or is for another kind."""
         if self.kind is not None and self.kind != kind:
-            raise self._error("kind", f"this mapping is for kind {self.kind!r}, but the import is of kind "
-                                      f"{kind!r}")
+            raise self._error(
+                "kind", f"this mapping is for kind {self.kind!r}, but the import is of kind {kind!r}"
+            )
         schema = table_schema(kind)
         names = schema.column_names
         types = {c.name: c.type for c in schema.columns}
         for section in ("columns", "values", "formats", "combine", "constants"):
             for column in getattr(self, section):
                 if column not in names:
-                    raise self._error(f"{section}.{column}", f"{column!r} is not a column of {schema.name}; "
-                                                             f"expected one of {', '.join(names)}")
+                    raise self._error(
+                        f"{section}.{column}",
+                        f"{column!r} is not a column of {schema.name}; expected one of {', '.join(names)}",
+                    )
                 if section in ("formats", "combine") and types[column] != "TIMESTAMP":
-                    raise self._error(f"{section}.{column}",
-                                      f"{column} is not a timestamp column of {schema.name}")
+                    raise self._error(
+                        f"{section}.{column}", f"{column} is not a timestamp column of {schema.name}"
+                    )
 
     def _error(self, key: str, message: str) -> MappingError:
         return MappingError(f"{self.origin}: {key}: {message}")
@@ -183,8 +212,9 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
         return MappingError(f"{origin}: {key}: {message}")
 
     if not isinstance(data, dict):
-        raise MappingError(f"{origin}: expected a mapping of keys ({', '.join(MAPPING_KEYS)}), "
-                           f"got {type(data).__name__}")
+        raise MappingError(
+            f"{origin}: expected a mapping of keys ({', '.join(MAPPING_KEYS)}), got {type(data).__name__}"
+        )
     unknown = [str(k) for k in data if k not in MAPPING_KEYS]
     if unknown:
         raise fail(unknown[0], f"unknown key; expected one of {', '.join(MAPPING_KEYS)}")
@@ -217,17 +247,19 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise fail("encoding", f"unknown encoding {encoding!r}; expected e.g. utf-8, windows-1255, "
-                                   "windows-1256") from None
+            raise fail(
+                "encoding", f"unknown encoding {encoding!r}; expected e.g. utf-8, windows-1255, windows-1256"
+            ) from None
     delimiter = text("delimiter")
     if delimiter is not None and len(delimiter) != 1:
-        raise fail("delimiter", f"expected one character such as \",\", \";\" or \"\\t\", got {delimiter!r}")
+        raise fail("delimiter", f'expected one character such as ",", ";" or "\\t", got {delimiter!r}')
     timezone = text("timezone") or "UTC"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise fail("timezone", f"unknown time zone {timezone!r}; expected an IANA name such as "
-                               "Asia/Jerusalem") from None
+        raise fail(
+            "timezone", f"unknown time zone {timezone!r}; expected an IANA name such as Asia/Jerusalem"
+        ) from None
 
     columns = {}
     for column, source_column in section("columns").items():
@@ -238,21 +270,25 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
     values: dict[str, dict[str, str | None]] = {}
     for column, table in section("values").items():
         if not isinstance(table, dict):
-            raise fail(f"values.{column}", f"expected a mapping of source value: canonical value, "
-                                           f"got {table!r}")
+            raise fail(
+                f"values.{column}", f"expected a mapping of source value: canonical value, got {table!r}"
+            )
         if None in table:
             raise fail(f"values.{column}", "a source value is empty (~); empty values are set by null_values")
         values[column] = {_as_text(k): None if v is None else _as_text(v) for k, v in table.items()}
 
     formats = {c: _formats(spec, f"formats.{c}", fail) for c, spec in section("formats").items()}
-    timestamp_format = (_formats(data["timestamp_format"], "timestamp_format", fail)
-                        if data.get("timestamp_format") is not None else None)
+    timestamp_format = (
+        _formats(data["timestamp_format"], "timestamp_format", fail)
+        if data.get("timestamp_format") is not None
+        else None
+    )
 
     combine = {}
     for column, spec in section("combine").items():
         key = f"combine.{column}"
         if not isinstance(spec, dict):
-            raise fail(key, "expected {date: \"Date column\", time: \"Time column\"}")
+            raise fail(key, 'expected {date: "Date column", time: "Time column"}')
         extra = [k for k in spec if k not in _COMBINE_KEYS]
         if extra:
             raise fail(f"{key}.{extra[0]}", f"unknown key; expected one of {', '.join(_COMBINE_KEYS)}")
@@ -277,8 +313,10 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
     for name, sec in (("columns", columns), ("combine", combine), ("constants", constants)):
         for column in sec:
             if column in seen:
-                raise fail(f"{name}.{column}", f"{column} is already given under {seen[column]}.{column}; "
-                                               "give each column one way")
+                raise fail(
+                    f"{name}.{column}",
+                    f"{column} is already given under {seen[column]}.{column}; give each column one way",
+                )
             seen[column] = name
 
     raw_nulls = data.get("null_values")
@@ -286,8 +324,9 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
         null_values: tuple[str, ...] = DEFAULT_NULL_VALUES
     else:
         if not isinstance(raw_nulls, list) or any(isinstance(v, dict | list) for v in raw_nulls):
-            raise fail("null_values", f"expected a list of values such as [\"\", \"?\", \"NULL\"], "
-                                      f"got {raw_nulls!r}")
+            raise fail(
+                "null_values", f'expected a list of values such as ["", "?", "NULL"], got {raw_nulls!r}'
+            )
         given = ("" if v is None else _as_text(v) for v in raw_nulls)
         null_values = tuple(dict.fromkeys(["", *given]))
 
@@ -321,11 +360,14 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _formats(spec: Any, key: str, fail: Any) -> tuple[str, ...]:
+def _formats(spec: Any, key: str, fail: Callable[[str, str], MappingError]) -> tuple[str, ...]:
     formats = spec if isinstance(spec, list) else [spec]
     if not formats or any(not isinstance(f, str) or not f for f in formats):
-        raise fail(key, f"expected a strptime format such as \"%d/%m/%Y %H:%M\" (or a list of them), "
-                        f"or epoch / epoch_ms, got {spec!r}")
+        raise fail(
+            key,
+            f'expected a strptime format such as "%d/%m/%Y %H:%M" (or a list of them), '
+            f"or epoch / epoch_ms, got {spec!r}",
+        )
     epoch = [f for f in formats if f in EPOCH_FORMATS]
     if epoch and len(formats) > 1:
         raise fail(key, f"{epoch[0]} cannot be combined with other formats")

@@ -6,6 +6,7 @@ When progress is off every method is a no-op, so the readers never branch on it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,16 +37,26 @@ class ImportProgress:
                 TimeElapsedColumn(),
                 console=Console(stderr=True),
             )
+        #: The connection whose progress settings were changed, with their previous values.
+        self._changed: tuple[duckdb.DuckDBPyConnection, list[tuple[str, object]]] | None = None
 
     def __enter__(self) -> ImportProgress:
         if self._bar is not None:
             self._bar.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Stop the bars and give the connection its settings back, after the import's COMMIT or ROLLBACK
+        (an aborted transaction accepts no SET)."""
         if self._bar is not None:
             self._bar.stop()
+        if self._changed is not None:
+            con, previous = self._changed
+            with contextlib.suppress(duckdb.Error):
+                for name, value in previous:
+                    con.execute(f"SET {name} = {'true' if value else 'false'}")
 
     def wants(self, size_bytes: int) -> bool:
         """Whether an input of this size gets a bar."""
@@ -62,14 +73,16 @@ class ImportProgress:
         done = threading.Event()
 
         def poll() -> None:
+            shown = 0.0
             while not done.wait(_POLL_SECONDS):
-                percent = con.query_progress()
-                if percent >= 0:
-                    bar.update(task, completed=percent)
+                # A step may run several statements; the bar only moves forward.
+                shown = max(shown, con.query_progress())
+                bar.update(task, completed=shown)
 
-        previous = _progress_settings(con)
-        con.execute("SET enable_progress_bar = true")
-        con.execute("SET enable_progress_bar_print = false")
+        if self._changed is None:
+            self._changed = (con, _progress_settings(con))
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
         poller = threading.Thread(target=poll, name="kpidesk-import-progress", daemon=True)
         poller.start()
         try:
@@ -78,14 +91,12 @@ class ImportProgress:
         finally:
             done.set()
             poller.join()
-            for name, value in previous:
-                con.execute(f"SET {name} = {'true' if value else 'false'}")
 
     @contextmanager
-    def task(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-        """A bar advanced by the caller (bytes transcoded, spreadsheet rows converted)."""
+    def task(self, description: str, total: int | None, show: bool) -> Iterator[Callable[[int], None]]:
+        """A bar advanced by the caller (bytes transcoded, spreadsheet rows converted), when `show`."""
         bar = self._bar
-        if bar is None:
+        if bar is None or not show:
             yield _ignore
             return
         task = bar.add_task(description, total=total)

@@ -25,8 +25,14 @@ class Counts:
     unchanged: int = 0
 
 
-def upsert(con: duckdb.DuckDBPyConnection, accepted: str, schema: TableSchema, source: str, import_id: int,
-           actions: str) -> Counts:
+def upsert(
+    con: duckdb.DuckDBPyConnection,
+    accepted: str,
+    schema: TableSchema,
+    source: str,
+    import_id: int,
+    actions: str,
+) -> Counts:
     """Write the rows of the SQL relation `accepted` (typed canonical columns plus ROW) into the table."""
     target = ident(schema.name)
     match = " AND ".join(f"t.{ident(k)} = a.{ident(k)}" for k in schema.key)
@@ -59,8 +65,10 @@ def upsert(con: duckdb.DuckDBPyConnection, accepted: str, schema: TableSchema, s
         where += f" AND {target}.source = {literal(source)}"
     con.execute(f"UPDATE {target} SET {', '.join(assignments)} FROM {rows(_UPDATE)} u WHERE {where}")
     if schema.kind in ("tickets", "events"):
-        touched = (f"SELECT a.ticket_id FROM {accepted} a JOIN {actions} x ON x.{ROW} = a.{ROW} "
-                   f"WHERE x.act <> {_UNCHANGED}")
+        touched = (
+            f"SELECT a.ticket_id FROM {accepted} a JOIN {actions} x ON x.{ROW} = a.{ROW} "
+            f"WHERE x.act <> {_UNCHANGED}"
+        )
         if previous_ticket:
             touched += f" UNION SELECT old_ticket FROM {actions} WHERE act = {_UPDATE}"
         con.execute(
@@ -68,5 +76,6 @@ def upsert(con: duckdb.DuckDBPyConnection, accepted: str, schema: TableSchema, s
             f"SELECT DISTINCT {literal(source)}, ticket_id FROM ({touched}) WHERE ticket_id IS NOT NULL"
         )
     counts = dict(con.execute(f"SELECT act, count(*) FROM {actions} GROUP BY act").fetchall())
-    return Counts(inserted=counts.get(_INSERT, 0), updated=counts.get(_UPDATE, 0),
-                  unchanged=counts.get(_UNCHANGED, 0))
+    return Counts(
+        inserted=counts.get(_INSERT, 0), updated=counts.get(_UPDATE, 0), unchanged=counts.get(_UNCHANGED, 0)
+    )

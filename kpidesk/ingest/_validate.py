@@ -38,12 +38,21 @@ class Validated:
 
     def accepted(self) -> str:
         """SQL for the rows that go on to the upsert."""
-        return (f"(SELECT v.* FROM {self.table} v ANTI JOIN {self.duplicates} d ON d.{ROW} = v.{ROW} "
-                f"WHERE v.{_ERRORS} IS NULL)")
+        return (
+            f"(SELECT v.* FROM {self.table} v ANTI JOIN {self.duplicates} d ON d.{ROW} = v.{ROW} "
+            f"WHERE v.{_ERRORS} IS NULL)"
+        )
 
 
-def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[str], bindings: list[Binding],
-             schema: TableSchema, mapping: Mapping, table: str) -> Validated:
+def validate(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    staged_columns: list[str],
+    bindings: list[Binding],
+    schema: TableSchema,
+    mapping: Mapping,
+    table: str,
+) -> Validated:
     """Create `table` (typed rows with their problems) and `table`_dups from the staged text."""
     sources = sorted({s for b in bindings for s in b.sources})
     slot = {name: f"s{i}" for i, name in enumerate(sources)}
@@ -68,10 +77,13 @@ def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[st
         label = literal(binding.label)
         prefix = "" if binding.label == column.name else f"{column.name}: "
 
-        def problem(condition: str, reason: str, shown: str = raw, label: str = label,
-                    prefix: str = prefix) -> None:
-            struct = (f"{{'col': {label}, 'val': {shown}, 'why': {literal(prefix)} || {reason}, "
-                      "'ref': CAST(NULL AS BIGINT)}")
+        def problem(
+            condition: str, reason: str, shown: str = raw, label: str = label, prefix: str = prefix
+        ) -> None:
+            struct = (
+                f"{{'col': {label}, 'val': {shown}, 'why': {literal(prefix)} || {reason}, "
+                "'ref': CAST(NULL AS BIGINT)}"
+            )
             checks.append((condition, struct))
 
         if column.required:
@@ -79,12 +91,14 @@ def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[st
         problem(f"{raw} IS NOT NULL AND {value} IS NULL", type_reason(binding, raw))
         if column.choices:
             expected = ", ".join(column.choices)
-            advice = literal(f" is not one of {expected}; add a value mapping, e.g. "
-                             f'values: {{{column.name}: {{"')
+            advice = literal(
+                f' is not one of {expected}; add a value mapping, e.g. values: {{{column.name}: {{"'
+            )
             advice_end = literal('": <one of those>}}')
             allowed = ", ".join(literal(c) for c in column.choices)
-            problem(f"{value} NOT IN ({allowed})",
-                    f"{quoted_value(raw)} || {advice} || {raw} || {advice_end}")
+            problem(
+                f"{value} NOT IN ({allowed})", f"{quoted_value(raw)} || {advice} || {raw} || {advice_end}"
+            )
         if column.minimum is not None:
             at_least = literal(f"must be at least {column.minimum:g}, got ")
             problem(f"{value} < {column.minimum}", f"{at_least} || {raw}")
@@ -129,9 +143,17 @@ def validate(con: duckdb.DuckDBPyConnection, stage: str, staged_columns: list[st
     return Validated(table=table, duplicates=duplicates, read=read, empty=staged - read)
 
 
-def record_rejections(con: duckdb.DuckDBPyConnection, validated: Validated, bindings: list[Binding],
-                      schema: TableSchema, lines: LineNumbers, unit: str, import_id: int, kind: str,
-                      file: str) -> int:
+def record_rejections(
+    con: duckdb.DuckDBPyConnection,
+    validated: Validated,
+    bindings: list[Binding],
+    schema: TableSchema,
+    lines: LineNumbers,
+    unit: str,
+    import_id: int,
+    kind: str,
+    file: str,
+) -> int:
     """Append this file's problems to rejected_rows, in file order; the number of rejected rows."""
     by_name = {b.column.name: b for b in bindings}
     key_label = literal(by_name[schema.key[0]].label)
@@ -159,7 +181,7 @@ def record_rejections(con: duckdb.DuckDBPyConnection, validated: Validated, bind
     rejected = first_row(
         con,
         f"SELECT (SELECT count(*) FROM {validated.table} WHERE {_ERRORS} IS NOT NULL) + "
-        f"(SELECT count(*) FROM {validated.duplicates})"
+        f"(SELECT count(*) FROM {validated.duplicates})",
     )
     return int(rejected[0]) if rejected else 0
 

@@ -103,10 +103,6 @@ def first_reply_time(ctx: SampleContext) -> Sample:
 
 def reply_time(ctx: SampleContext) -> Sample:
     s = ctx.stretches.filter(ctx.stretches.replied_at.notnull())
-    f = ctx.facts.select(
-        "source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")]
-    )
-    s = s.join(f, ["source", "ticket_id"])
     value = _duration(s, "stretch_start_at", "replied_at", ctx.business_hours)
     table = s.select(
         *_dims(s),
@@ -197,11 +193,7 @@ def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
     p = p.mutate(at=instant).filter(instant <= now)
     s = ctx.spans
     rows = p.join(s, [s.open_from <= p.at, s.open_to.isnull() | (s.open_to > p.at)])
-    rows = rows.select(p.period_start, p.at, s.source, s.ticket_id)
-    f = ctx.facts
-    return rows.join(f, ["source", "ticket_id"]).select(
-        rows, *[f[c] for c in f.columns if c not in rows.columns]
-    )
+    return rows.select(p.period_start, p.at, s)
 
 
 def backlog(ctx: SampleContext) -> Sample:
@@ -288,10 +280,9 @@ def sla_attainment(ctx: SampleContext) -> Sample:
                     sla_metric=ibis.literal(metric),
                 )
             )
-        dims = f.select(
-            "source", "ticket_id", *[c for c in _DIM_COLUMNS if c not in ("source", "calendar_id")]
+        s = ctx.stretches.filter(ctx.stretches.sla_policy == name).drop(
+            "stretch_start_at_bs", "replied_at_bs"
         )
-        s = ctx.stretches.drop("stretch_start_at_bs", "replied_at_bs").join(dims, ["source", "ticket_id"])
         if policy.calendar is not None:
             s = s.mutate(calendar_id=ibis.literal(policy.calendar))
         s = with_business_seconds(

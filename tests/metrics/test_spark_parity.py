@@ -16,7 +16,7 @@ import pytest
 
 from kpidesk import kpis, refresh_facts
 from kpidesk.calendars import SLOTS_TABLE
-from kpidesk.facts import ticket_fact_tables
+from kpidesk.facts import build_ticket_facts
 from kpidesk.metrics import CATALOGUE, KpiQuery, KpiTables, compute_kpis
 from kpidesk.workspace import Workspace
 
@@ -54,13 +54,10 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
             target = export / f"{name}.parquet"
             con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
             icon.read_parquet(str(target), table_name=name)
-    facts = ticket_fact_tables(icon, ws.settings)
-    for name, expr in (
-        ("ticket_facts", facts.ticket_facts),
-        ("reply_stretches", facts.reply_stretches),
-        ("ticket_open_spans", facts.open_spans),
-    ):
-        icon.create_table(name, expr, overwrite=True)
+    def materialize(name: str, expr: Any, temporary: bool) -> Any:
+        return icon.create_table(name, expr, overwrite=True)
+
+    build_ticket_facts(icon, ws.settings, materialize)
     return KpiTables(
         icon.table("ticket_facts"),
         icon.table("reply_stretches"),
