@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import pandas as pd
 
+from kpidesk._status import status
 from kpidesk.calendars import SLOTS_TABLE
 from kpidesk.facts import FactRefresh, refresh_ticket_facts
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
@@ -96,7 +97,8 @@ def import_files(
         summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
                                       encoding=encoding, delimiter=delimiter, progress=progress)
         if kind in ("tickets", "events"):
-            refresh_ticket_facts(con, ws.settings)
+            with status("Deriving ticket facts…", progress):
+                refresh_ticket_facts(con, ws.settings)
     return summary
 
 

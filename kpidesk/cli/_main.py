@@ -18,6 +18,7 @@ import click
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kpidesk import _api
 from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS
@@ -50,7 +51,7 @@ def _user_errors(func: F) -> F:
             ValueError,
             FileNotFoundError,
         ) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -155,7 +156,7 @@ def import_(
         progress=True,
     )
     for line in summary.lines():
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, markup=False)
 
 
 @main.command()

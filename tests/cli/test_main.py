@@ -140,3 +140,10 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     code, out = _run("demo", "--tickets", "400", "-w", str(tmp_path / "demo"))
     assert code == 0, out
     assert "HTML summary" in out and (tmp_path / "demo" / "summary.html").exists()
+
+
+def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert _run("init", str(ws))[0] == 0
+    code, out = _run("explain", "[red]T1[/red]", "-w", str(ws))
+    assert code == 2 and "[red]T1[/red]" in out
