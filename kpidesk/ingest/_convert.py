@@ -9,15 +9,32 @@ row by row in Python.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from kpidesk.ingest._binding import Binding
 from kpidesk.ingest._sql import literal
 
-__all__ = ["BOOLEAN_FALSE", "BOOLEAN_TRUE", "quoted_value", "type_reason", "typed"]
+__all__ = [
+    "BOOLEAN_FALSE",
+    "BOOLEAN_TRUE",
+    "as_text",
+    "never_blank",
+    "quoted_value",
+    "type_reason",
+    "typed",
+    "typed_direct",
+]
 
 BOOLEAN_TRUE = ("true", "1", "yes")
 BOOLEAN_FALSE = ("false", "0", "no")
 _OFFSET = r"[0-9]:[0-9][0-9](:[0-9][0-9](\.[0-9]+)?)?\s*(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$"
+_INTEGERS = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+    | {"UHUGEINT"}
+)
+_NAIVE_TIMESTAMPS = frozenset(("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"))
+#: Texts of typed values with no digit in them, which a null value must not be for the direct path.
+_WORDS = frozenset(("true", "false", "nan", "inf", "-inf", "infinity", "-infinity", "+infinity"))
 _EXAMPLE = dt.datetime(2026, 3, 1, 14, 5, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 
 
@@ -48,6 +65,61 @@ def typed(binding: Binding, raw: str, timezone: str) -> str:
     if binding.column.choices:
         return f"lower({raw})"
     return raw
+
+
+def as_text(column: str, kind: str) -> str:
+    """A typed column (SQL `column` of DuckDB type `kind`) as the text the validator parses; instants with
+    a zone keep it (as UTC)."""
+    if kind == "VARCHAR":
+        return column
+    if kind == "TIMESTAMP WITH TIME ZONE":
+        return f"strftime(timezone('UTC', {column}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+    if kind.startswith("TIMESTAMP"):
+        return f"CAST(CAST({column} AS TIMESTAMP) AS VARCHAR)"
+    if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION")):
+        return f"CAST(to_json({column}) AS VARCHAR)"
+    return f"CAST({column} AS VARCHAR)"
+
+
+def never_blank(kind: str) -> bool:
+    """Whether every non-NULL value of a typed column has non-blank text (so no trim is needed to tell)."""
+    return kind in _INTEGERS or kind in ("BOOLEAN", "DOUBLE", "FLOAT", "DATE") or kind.startswith("TIMESTAMP")
+
+
+def typed_direct(
+    binding: Binding, kind: str, column: str, timezone: str, null_values: tuple[str, ...]
+) -> str | None:
+    """SQL for the canonical value straight from a typed column (Parquet), or None to go through text.
+
+    Only where the result is exactly what `typed` would give for the column's text (`as_text`): a plain
+    column without formats or a value mapping, a source type that converts without parsing, and null
+    values none of which could be the text of such a value. Range checks still apply: an out-of-range
+    whole number or an infinite instant or number gives NULL, so the row is rejected as before.
+    """
+    target = binding.column.type
+    if binding.how != "column" or binding.formats is not None or not _no_typed_nulls(null_values):
+        return None
+    if target == "TIMESTAMP" and kind == "TIMESTAMP WITH TIME ZONE":
+        return f"CASE WHEN isfinite({column}) THEN timezone('UTC', {column}) END"
+    if target == "TIMESTAMP" and kind in _NAIVE_TIMESTAMPS:
+        instant = column if kind == "TIMESTAMP" else f"CAST({column} AS TIMESTAMP)"
+        return f"CASE WHEN isfinite({column}) THEN {_local_to_utc(instant, timezone)} END"
+    if target in ("INTEGER", "BIGINT") and kind in _INTEGERS:
+        return f"try_cast({column} AS {target})"
+    if target == "DOUBLE" and kind == "DOUBLE":
+        return f"CASE WHEN isfinite({column}) THEN {column} END"
+    if target == kind and target in ("BOOLEAN", "VARCHAR[]"):
+        return column
+    return None
+
+
+def _no_typed_nulls(null_values: tuple[str, ...]) -> bool:
+    """Whether no null value could be the text of a number, boolean, instant or list (so typed values
+    never need comparing with them)."""
+    return not any(
+        re.search(r"[0-9]", v) or v.strip().lower() in _WORDS or v.strip().startswith(("[", "{"))
+        for v in null_values
+    )
 
 
 def type_reason(binding: Binding, raw: str) -> str:

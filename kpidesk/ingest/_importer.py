@@ -147,7 +147,9 @@ def _import_file(
         return
     large = bar.wants(path.stat().st_size)
     with bar.query(con, f"checking {path.name}") if large else contextlib.nullcontext():
-        validated = validate(con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid")
+        validated = validate(
+            con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid", staged.types
+        )
         rejected = record_rejections(
             con,
             validated,
@@ -161,7 +163,13 @@ def _import_file(
         )
     with bar.query(con, f"writing {path.name}") if large else contextlib.nullcontext():
         counts = upsert(
-            con, validated.accepted(), schema, summary.source, summary.import_id, f"{prefix}_actions"
+            con,
+            validated.accepted(),
+            validated.read - rejected,
+            schema,
+            summary.source,
+            summary.import_id,
+            f"{prefix}_actions",
         )
     summary.read += validated.read
     summary.rejected += rejected

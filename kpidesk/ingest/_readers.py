@@ -1,9 +1,11 @@
 """Readers: each input file becomes a temporary table of text columns, in file order.
 
 CSV, JSON and Parquet are read by DuckDB's own readers, never by a Python loop over rows; validation
-is left to SQL afterwards, so every value is staged as text. XLSX has no DuckDB reader: openpyxl streams
-it into a temporary Parquet file first. What Python does read (transcoding, the blank-line scan) it
-reads in fixed-size chunks, so a multi-gigabyte file never sits in memory.
+is left to SQL afterwards, so every value is staged as text, except that Parquet keeps its column types
+(the validator reads a typed value as its text wherever it does not convert it directly). XLSX has no
+DuckDB reader: openpyxl streams it into a temporary Parquet file first. What Python does read
+(transcoding, the blank-line scan) it reads in fixed-size chunks, so a multi-gigabyte file never sits in
+memory.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class StagedFile:
     has_header: bool = True
     #: Temporary tables to drop once the file is imported.
     tables: list[str] = field(default_factory=list)
+    #: DuckDB type of each staged column; empty when every column is text (all but Parquet).
+    types: dict[str, str] = field(default_factory=dict)
 
 
 def file_format(path: Path) -> str:
@@ -483,13 +487,14 @@ def _json_failure(source: Path, display: str, exc: duckdb.Error) -> ImportFailed
 def _stage_parquet(
     con: duckdb.DuckDBPyConnection, path: Path, display: str, table: str, progress: ImportProgress
 ) -> StagedFile:
+    """Parquet is staged with its own column types: the validator converts typed values directly where
+    that gives what their text would, and through their text (`as_text`) otherwise."""
     source = f"read_parquet({literal(str(path))})"
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         columns = [str(d[0]) for d in described]
-        fields = ", ".join(f"{_parquet_text(str(d[0]), str(d[1]))} AS {ident(str(d[0]))}" for d in described)
         with _query(con, progress, path.stat().st_size, f"reading {Path(display).name}"):
-            con.execute(f"CREATE TEMP TABLE {table} AS SELECT {fields} FROM {source}")
+            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {source}")
     except duckdb.Error as exc:
         detail = str(exc).splitlines()[0]
         raise ImportFailed(f"{display} is not a readable Parquet file: {detail}") from None
@@ -503,19 +508,8 @@ def _stage_parquet(
         lines=LineNumbers(table, first_rowid, first=1),
         header_where=display,
         tables=[table],
+        types={str(d[0]): str(d[1]) for d in described},
     )
-
-
-def _parquet_text(name: str, kind: str) -> str:
-    """A typed Parquet column as the text the validator parses; instants with a zone keep it (as UTC)."""
-    column = ident(name)
-    if kind == "TIMESTAMP WITH TIME ZONE":
-        return f"strftime(timezone('UTC', {column}), '%Y-%m-%dT%H:%M:%S.%fZ')"
-    if kind.startswith("TIMESTAMP"):
-        return f"CAST(CAST({column} AS TIMESTAMP) AS VARCHAR)"
-    if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION")):
-        return f"CAST(to_json({column}) AS VARCHAR)"
-    return f"CAST({column} AS VARCHAR)"
 
 
 def _stage_xlsx(

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kpidesk.ingest._sql import ident, literal
-from kpidesk.ingest._validate import ROW
+from kpidesk.ingest._sql import first_row, ident, literal
 from kpidesk.warehouse import TableSchema
 
 __all__ = ["Counts", "upsert"]
 
-_INSERT, _UPDATE, _UNCHANGED = 0, 1, 2
+_INSERT, _UPDATE = 0, 1
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,28 @@ class Counts:
 def upsert(
     con: duckdb.DuckDBPyConnection,
     accepted: str,
+    accepted_rows: int,
     schema: TableSchema,
     source: str,
     import_id: int,
     actions: str,
 ) -> Counts:
-    """Write the rows of the SQL relation `accepted` (typed canonical columns plus ROW) into the table."""
+    """Write the rows of the SQL relation `accepted` (typed canonical columns plus ROW, `accepted_rows`
+    of them) into the table."""
     target = ident(schema.name)
+    columns = [c.name for c in schema.columns]
+    names = ", ".join(ident(c) for c in ["source", *columns, "import_id"])
+    values = f"{literal(source)}, {', '.join(f'a.{ident(c)}' for c in columns)}, {import_id}"
+    if accepted_rows == 0:
+        return Counts()
+    if not _has_rows(con, schema, source):
+        # Nothing stored to compare with (a first import): every accepted row is an insert.
+        row = con.execute(f"INSERT INTO {target} ({names}) SELECT {values} FROM {accepted} a").fetchall()
+        inserted = int(row[0][0]) if row else 0
+        if schema.kind in ("tickets", "events"):
+            _queue_facts(con, source, f"SELECT ticket_id FROM {accepted}")
+        return Counts(inserted=inserted)
+
     match = " AND ".join(f"t.{ident(k)} = a.{ident(k)}" for k in schema.key)
     if schema.sourced:
         match += f" AND t.source = {literal(source)}"
@@ -42,40 +56,45 @@ def upsert(
     compared = [ident(c.name) for c in schema.columns if c.name not in keys]
     same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM a.{c}" for c in compared) or "true"
     previous_ticket = ", t.ticket_id AS old_ticket" if schema.kind == "events" else ""
+    # One join classifies every row; only the rows to write are kept, with their values.
+    missing = f"t.{ident(schema.key[0])} IS NULL"
     con.execute(
-        f"CREATE TEMP TABLE {actions} AS SELECT a.{ROW}, "
-        f"CASE WHEN t.{ident(schema.key[0])} IS NULL THEN {_INSERT} WHEN {same} THEN {_UNCHANGED} "
-        f"ELSE {_UPDATE} END AS act{previous_ticket} "
-        f"FROM {accepted} a LEFT JOIN {target} t ON {match}"
+        f"CREATE TEMP TABLE {actions} AS SELECT a.*, "
+        f"CASE WHEN {missing} THEN {_INSERT} ELSE {_UPDATE} END AS act{previous_ticket} "
+        f"FROM {accepted} a LEFT JOIN {target} t ON {match} WHERE {missing} OR NOT ({same})"
     )
-
-    def rows(act: int) -> str:
-        return f"(SELECT a.* FROM {accepted} a JOIN {actions} x ON x.{ROW} = a.{ROW} WHERE x.act = {act})"
-
-    columns = [c.name for c in schema.columns]
-    names = ", ".join(ident(c) for c in ["source", *columns, "import_id"])
     con.execute(
-        f"INSERT INTO {target} ({names}) SELECT {literal(source)}, "
-        f"{', '.join(f'a.{ident(c)}' for c in columns)}, {import_id} FROM {rows(_INSERT)} a"
+        f"INSERT INTO {target} ({names}) SELECT {values} FROM {actions} a WHERE a.act = {_INSERT}"
     )
     assignments = [f"{ident(c)} = u.{ident(c)}" for c in columns if c not in keys]
     assignments += [f"source = {literal(source)}", f"import_id = {import_id}"]
     where = " AND ".join(f"{target}.{ident(k)} = u.{ident(k)}" for k in schema.key)
     if schema.sourced:
         where += f" AND {target}.source = {literal(source)}"
-    con.execute(f"UPDATE {target} SET {', '.join(assignments)} FROM {rows(_UPDATE)} u WHERE {where}")
+    con.execute(
+        f"UPDATE {target} SET {', '.join(assignments)} "
+        f"FROM (SELECT * FROM {actions} WHERE act = {_UPDATE}) u WHERE {where}"
+    )
     if schema.kind in ("tickets", "events"):
-        touched = (
-            f"SELECT a.ticket_id FROM {accepted} a JOIN {actions} x ON x.{ROW} = a.{ROW} "
-            f"WHERE x.act <> {_UNCHANGED}"
-        )
+        touched = f"SELECT ticket_id FROM {actions}"
         if previous_ticket:
-            touched += f" UNION SELECT old_ticket FROM {actions} WHERE act = {_UPDATE}"
-        con.execute(
-            f"INSERT OR IGNORE INTO pending_ticket_facts (source, ticket_id) "
-            f"SELECT DISTINCT {literal(source)}, ticket_id FROM ({touched}) WHERE ticket_id IS NOT NULL"
-        )
+            touched += f" UNION ALL SELECT old_ticket FROM {actions} WHERE act = {_UPDATE}"
+        _queue_facts(con, source, touched)
     counts = dict(con.execute(f"SELECT act, count(*) FROM {actions} GROUP BY act").fetchall())
-    return Counts(
-        inserted=counts.get(_INSERT, 0), updated=counts.get(_UPDATE, 0), unchanged=counts.get(_UNCHANGED, 0)
+    inserted, updated = counts.get(_INSERT, 0), counts.get(_UPDATE, 0)
+    return Counts(inserted=inserted, updated=updated, unchanged=accepted_rows - inserted - updated)
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str) -> bool:
+    """Whether the table holds a row an accepted row could match (of this source, if keyed by source)."""
+    where = f" WHERE source = {literal(source)}" if schema.sourced else ""
+    row = first_row(con, f"SELECT count(*) FROM (SELECT 1 FROM {ident(schema.name)}{where} LIMIT 1)")
+    return bool(row and row[0])
+
+
+def _queue_facts(con: duckdb.DuckDBPyConnection, source: str, tickets: str) -> None:
+    """Queue the tickets (SQL selecting ticket_id) for the fact builder."""
+    con.execute(
+        f"INSERT OR IGNORE INTO pending_ticket_facts (source, ticket_id) "
+        f"SELECT DISTINCT {literal(source)}, ticket_id FROM ({tickets}) WHERE ticket_id IS NOT NULL"
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from kpidesk.ingest._binding import Binding
-from kpidesk.ingest._convert import quoted_value, type_reason, typed
+from kpidesk.ingest._convert import as_text, never_blank, quoted_value, type_reason, typed, typed_direct
 from kpidesk.ingest._lines import LineNumbers
 from kpidesk.ingest._mapping import Mapping
 from kpidesk.ingest._sql import first_row, ident, literal
@@ -52,28 +52,62 @@ def validate(
     schema: TableSchema,
     mapping: Mapping,
     table: str,
+    types: dict[str, str] | None = None,
 ) -> Validated:
-    """Create `table` (typed rows with their problems) and `table`_dups from the staged text."""
-    sources = sorted({s for b in bindings for s in b.sources})
-    slot = {name: f"s{i}" for i, name in enumerate(sources)}
-    nulls = ", ".join(literal(v) for v in mapping.null_values)
-    cleaned = ", ".join(
-        f"CASE WHEN trim({ident(name)}) IN ({nulls}) THEN NULL ELSE trim({ident(name)}) END AS {slot[name]}"
-        for name in sources
-    )
-    not_blank = " OR ".join(f"coalesce(trim({ident(c)}), '') <> ''" for c in staged_columns) or "true"
+    """Create `table` (typed rows with their problems) and `table`_dups from the staged rows.
 
-    raws, values, checks = [], [], []
+    `types` gives the DuckDB type of staged columns that are not text (Parquet). A typed column that
+    converts to its canonical type without parsing is read directly (`typed_direct`); any other is
+    validated through its text exactly like a CSV field.
+    """
+    types = types or {}
+    sources = sorted({s for b in bindings for s in b.sources})
+    number = {name: i for i, name in enumerate(sources)}
+    direct: dict[int, str] = {}
+    for i, binding in enumerate(bindings):
+        if binding.how != "column" or mapping.values.get(binding.column.name):
+            continue
+        name = binding.sources[0]
+        kind = types.get(name, "VARCHAR")
+        if kind == "VARCHAR":
+            continue
+        found = typed_direct(binding, kind, f"t{number[name]}", mapping.timezone, mapping.null_values)
+        if found is not None:
+            direct[i] = found
+    as_typed = sorted({bindings[i].sources[0] for i in direct})
+    textual = sorted({s for i, b in enumerate(bindings) if i not in direct for s in b.sources})
+    slot = {name: f"s{number[name]}" for name in textual}
+    nulls = ", ".join(literal(v) for v in mapping.null_values)
+
+    def text(name: str) -> str:
+        return as_text(ident(name), types.get(name, "VARCHAR"))
+
+    selected = [f"{ident(name)} AS t{number[name]}" for name in as_typed] + [
+        f"CASE WHEN trim({text(name)}) IN ({nulls}) THEN NULL ELSE trim({text(name)}) END AS {slot[name]}"
+        for name in textual
+    ]
+    cleaned = ", ".join(selected)
+    not_blank = " OR ".join(_not_blank(c, types.get(c, "VARCHAR")) for c in staged_columns) or "true"
+
+    raws, values, checks = [f"t{number[name]}" for name in as_typed], [], []
     index = {b.column.name: i for i, b in enumerate(bindings)}
     for i, binding in enumerate(bindings):
         raw, value = f"r{i}", f"v{i}"
-        raws.append(f"{_raw_text(binding, slot, mapping)} AS {raw}")
         column = binding.column
-        if binding.present:
-            values.append(f"CAST({typed(binding, raw, mapping.timezone)} AS {column.type}) AS {value}")
+        if i in direct:
+            # The value's text is only needed for messages, so only evaluated for failing rows.
+            source = binding.sources[0]
+            given = f"t{number[source]}"
+            raw = as_text(given, types[source])
+            values.append(f"CAST({direct[i]} AS {column.type}) AS {value}")
         else:
-            values.append(f"CAST(NULL AS {column.type}) AS {value}")
-            continue
+            given = raw
+            raws.append(f"{_raw_text(binding, slot, mapping)} AS {raw}")
+            if binding.present:
+                values.append(f"CAST({typed(binding, raw, mapping.timezone)} AS {column.type}) AS {value}")
+            else:
+                values.append(f"CAST(NULL AS {column.type}) AS {value}")
+                continue
         label = literal(binding.label)
         prefix = "" if binding.label == column.name else f"{column.name}: "
 
@@ -87,8 +121,8 @@ def validate(
             checks.append((condition, struct))
 
         if column.required:
-            problem(f"{raw} IS NULL", literal("required value is empty"))
-        problem(f"{raw} IS NOT NULL AND {value} IS NULL", type_reason(binding, raw))
+            problem(f"{given} IS NULL", literal("required value is empty"))
+        problem(f"{given} IS NOT NULL AND {value} IS NULL", type_reason(binding, raw))
         if column.choices:
             expected = ", ".join(column.choices)
             advice = literal(
@@ -126,17 +160,19 @@ def validate(
         f"CREATE TEMP TABLE {table} AS "
         f"WITH c AS (SELECT rowid AS {ROW}{', ' if cleaned else ''}{cleaned} "
         f"FROM {stage} WHERE {not_blank}), "
-        f"r AS (SELECT {ROW}, {', '.join(raws)} FROM c), "
+        f"r AS (SELECT {', '.join([ROW, *raws])} FROM c), "
         f"v AS (SELECT *, {', '.join(values)} FROM r) "
         f"SELECT {ROW}, {outputs}, CASE WHEN {failing} THEN {errors} END AS {_ERRORS} FROM v"
     )
 
+    # Keys seen more than once are few: find them with one aggregate, then pick out their later rows.
     keys = ", ".join(ident(k) for k in schema.key)
+    same_key = " AND ".join(f"v.{ident(k)} IS NOT DISTINCT FROM k.{ident(k)}" for k in schema.key)
     duplicates = f"{table}_dups"
     con.execute(
-        f"CREATE TEMP TABLE {duplicates} AS SELECT {ROW}, first FROM (SELECT {ROW}, "
-        f"min({ROW}) OVER (PARTITION BY {keys}) AS first FROM {table} WHERE {_ERRORS} IS NULL) "
-        f"WHERE {ROW} <> first"
+        f"CREATE TEMP TABLE {duplicates} AS SELECT v.{ROW}, k.first FROM {table} v JOIN "
+        f"(SELECT {keys}, min({ROW}) AS first FROM {table} WHERE {_ERRORS} IS NULL GROUP BY {keys} "
+        f"HAVING count(*) > 1) k ON {same_key} WHERE v.{_ERRORS} IS NULL AND v.{ROW} <> k.first"
     )
     counts = first_row(con, f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM {stage})")
     read, staged = (int(counts[0]), int(counts[1])) if counts else (0, 0)
@@ -184,6 +220,13 @@ def record_rejections(
         f"(SELECT count(*) FROM {validated.duplicates})",
     )
     return int(rejected[0]) if rejected else 0
+
+
+def _not_blank(name: str, kind: str) -> str:
+    """SQL: the staged field holds something (a row of empty fields is a trailing ",,," line)."""
+    if never_blank(kind):
+        return f"{ident(name)} IS NOT NULL"
+    return f"coalesce(trim({as_text(ident(name), kind)}), '') <> ''"
 
 
 def _raw_text(binding: Binding, slot: dict[str, str], mapping: Mapping) -> str:

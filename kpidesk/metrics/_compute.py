@@ -181,44 +181,35 @@ def _finish(
     return out
 
 
-def _quantile_bounds(
-    sample: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float, confidence: float
+def _order_statistics(
+    groups: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float, confidence: float
 ) -> pd.DataFrame:
-    """Order-statistic interval: the l-th and u-th smallest value of each group."""
+    """Order-statistic interval: the l-th and u-th smallest value of each group.
+
+    `groups` holds each group's values as a sorted array; the ranks come from the exact binomial
+    distribution for the group's n, so they are picked by a join on n instead of a second sort.
+    """
     ranks = []
     for n in sorted({int(n) for n in frame["n"] if n and n > 0}):
         lo, hi = quantile_rank_interval(n, quantile, confidence)
-        ranks.append(
-            {"n": n, "rank_low": lo if lo is not None else -1, "rank_high": hi if hi is not None else -1}
-        )
+        ranks.append({"n": n, "rank_low": lo or 0, "rank_high": hi or 0})
     if not ranks:
         return frame.assign(ci_low=None, ci_high=None)
     rank_table = ibis.memtable(pd.DataFrame(ranks)).cast(
-        {"n": "int64", "rank_low": "int64", "rank_high": "int64"}
+        {"n": "int64", "rank_low": "int32", "rank_high": "int32"}
     )
-    valued = sample.filter(sample.value.notnull())
-    part = ibis.window(group_by=[valued[k] for k in keys], order_by=[valued.value, valued.unit_key])
-    whole = ibis.window(group_by=[valued[k] for k in keys])
-    ranked = valued.mutate(
-        rn=ibis.row_number().over(part) + 1, n=valued.value.count().over(whole).cast("int64")
-    )
-    joined = ranked.join(rank_table, "n")
-    bounds = (
-        joined.group_by(keys)
-        .aggregate(
-            ci_low=joined.value.max(where=joined.rn == joined.rank_low),
-            ci_high=joined.value.max(where=joined.rn == joined.rank_high),
-        )
-        .execute()
-    )
-    return (
-        frame.merge(bounds, on=keys, how="left")
-        if keys
-        else frame.assign(
+    joined = groups.join(rank_table, "n")
+
+    def pick(rank: ir.IntegerValue) -> ir.Value:
+        return ibis.ifelse(rank > 0, joined.ordered[(rank - 1).cast("int32")], None)
+
+    bounds = joined.select(*keys, ci_low=pick(joined.rank_low), ci_high=pick(joined.rank_high)).execute()
+    if not keys:
+        return frame.assign(
             ci_low=bounds.ci_low.iloc[0] if len(bounds) else None,
             ci_high=bounds.ci_high.iloc[0] if len(bounds) else None,
         )
-    )
+    return frame.merge(bounds, on=keys, how="left")
 
 
 def _summarise(
@@ -226,6 +217,7 @@ def _summarise(
 ) -> pd.DataFrame:
     t = sample.table
     aggs: dict[str, ir.Value] = {}
+    with_ranks = metric.kind == "duration" and quantile is not None
     if metric.kind == "count":
         aggs["n"] = t.count()
     elif metric.kind == "proportion":
@@ -235,16 +227,24 @@ def _summarise(
         aggs["n"] = t.value.count()
         aggs["mean"] = t.value.mean()
         aggs["std"] = t.value.std()
-        if metric.kind == "duration" and quantile is not None:
+        if with_ranks:
+            assert quantile is not None
             aggs["quantile"] = t.value.quantile(quantile)
+            aggs["ordered"] = t.value.collect().sort()
     if sample.missing_as:
         aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
     expr = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
-    frame = expr.execute()
-    frame = frame[frame["n"].notna()]
-    if metric.kind == "duration" and quantile is not None and len(frame):
-        frame = _quantile_bounds(t, keys, frame, quantile, confidence)
-    return frame
+    if not with_ranks:
+        frame = expr.execute()
+        return frame[frame["n"].notna()]
+    assert quantile is not None
+    groups = expr.cache()
+    try:
+        frame = groups.drop("ordered").execute()
+        frame = frame[frame["n"].notna()]
+        return _order_statistics(groups, keys, frame, quantile, confidence) if len(frame) else frame
+    finally:
+        groups.release()
 
 
 def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.DataFrame:
