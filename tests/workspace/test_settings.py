@@ -1,0 +1,88 @@
+"""kpidesk.toml: country defaults, a faithful round trip, and mistakes named by their key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kpidesk.workspace import (
+    SettingsError,
+    WorkspaceError,
+    default_settings,
+    init_workspace,
+    load_settings,
+    open_workspace,
+    parse_duration,
+    save_settings,
+)
+
+
+@pytest.mark.parametrize(
+    "country,first_day,days,locale",
+    [
+        ("IL", "sun", ["sun", "mon", "tue", "wed", "thu"], "he"),
+        ("SA", "sun", ["sun", "mon", "tue", "wed", "thu"], "ar"),
+        ("AE", "mon", ["mon", "tue", "wed", "thu", "fri"], "ar"),
+        ("US", "mon", ["mon", "tue", "wed", "thu", "fri"], "en"),
+        ("GB", "mon", ["mon", "tue", "wed", "thu", "fri"], "en"),
+    ],
+)
+def test_country_work_weeks(country: str, first_day: str, days: list[str], locale: str) -> None:
+    settings = default_settings(country=country)
+    calendar = settings.calendars["default"]
+    assert calendar.week_start == first_day
+    assert list(calendar.hours) == days
+    assert set(calendar.hours.values()) == {"09:00-17:00"}
+    assert settings.locale == locale
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    settings = default_settings(country="IL")
+    settings.teams = {"billing": "default"}
+    settings.metrics.fcr = "no_repeat_contact"
+    settings.calendars["default"].half_days = {"2026-09-11": "09:00-13:00"}
+    save_settings(settings, tmp_path / "kpidesk.toml")
+    assert load_settings(tmp_path / "kpidesk.toml") == settings
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kpidesk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('[workspace]\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
+        (
+            '[workspace]\ntimezone = "UTC"\n[teams]\nbilling = { calendar = "nope" }\n',
+            "no calendar named 'nope'",
+        ),
+        ('[workspace]\ntimezone = "UTC"\n[metrics]\nfcr = "magic"\n', "fcr: expected one of one_reply"),
+        ('[workspace]\ntimezone = "UTC"\n[metrics]\ncolour = 1\n', "unknown option(s) colour"),
+        ('[workspace]\ntimezone = "UTC"\n[sla.std]\nfirst_reply = { high = "soon" }\n', "first_reply.high"),
+        ("[workspace\n", "not valid TOML"),
+    ],
+)
+def test_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_settings(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "value,seconds", [(3600, 3600), ("90m", 5400), ("4h", 14400), ("2d", 172800), ("45", 45)]
+)
+def test_durations(value: object, seconds: float) -> None:
+    assert parse_duration(value, "x") == seconds
+
+
+def test_workspace_lookup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(WorkspaceError, match="kpidesk init"):
+        open_workspace(tmp_path / "missing")
+    ws = init_workspace(tmp_path / "ws", country="GB")
+    monkeypatch.setenv("KPIDESK_WORKSPACE", str(ws.path))
+    assert open_workspace().settings.timezone == "Europe/London"
+    # init again keeps the existing settings
+    assert init_workspace(ws.path, country="IL").settings.country == "GB"
