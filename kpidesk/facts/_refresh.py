@@ -29,6 +29,9 @@ from kpidesk.workspace import Settings
 __all__ = ["FACT_TABLES", "FactRefresh", "Materialize", "build_ticket_facts", "refresh_ticket_facts"]
 
 FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans")
+#: Intermediate steps of a refresh, dropped when it ends.
+MESSAGES_TABLE = "_fact_messages"
+CHANGES_TABLE = "_fact_status_changes"
 _STATE_DDL = "CREATE TABLE IF NOT EXISTS fact_state (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
 
@@ -91,8 +94,8 @@ def build_ticket_facts(
         tickets = tickets.semi_join(pending, ["source", "ticket_id"])
         events = events.semi_join(pending, ["source", "ticket_id"])
     slots = icon.table(SLOTS_TABLE)
-    messages = materialize("fact_messages", annotate_messages(events), True)
-    changes = materialize("fact_status_changes", status_changes(events), True)
+    messages = materialize(MESSAGES_TABLE, annotate_messages(events), True)
+    changes = materialize(CHANGES_TABLE, status_changes(events), True)
     facts = materialize(
         "ticket_facts",
         derive_ticket_facts(
@@ -118,7 +121,9 @@ def _duckdb_materializer(
     def materialize(name: str, expr: ir.Table, temporary: bool) -> ir.Table:
         sql = icon.compile(expr)
         if temporary or replace:
-            con.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE {name} AS {sql}")
+            # Intermediate steps go to the warehouse file too (and are dropped after): a TEMP table
+            # lives in memory, which tens of millions of events do not fit.
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
         else:
             con.execute(
                 f"DELETE FROM {name} WHERE (source, ticket_id) IN "
@@ -158,8 +163,8 @@ def refresh_ticket_facts(
         build_ticket_facts(
             icon, settings, _duckdb_materializer(con, icon, replace=full), only_pending=not full
         )
-        con.execute("DROP TABLE IF EXISTS fact_messages")
-        con.execute("DROP TABLE IF EXISTS fact_status_changes")
+        con.execute(f"DROP TABLE IF EXISTS {MESSAGES_TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {CHANGES_TABLE}")
         row = con.execute(
             "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
         ).fetchall()[0]

@@ -82,11 +82,10 @@ def annotate_messages(events: ir.Table) -> ir.Table:
     return msgs.select(
         "source",
         "ticket_id",
-        "event_id",
         "at",
         "is_customer",
         "is_agent",
-        rn=ibis.row_number().over(_per_ticket()),
+        is_first=ibis.row_number().over(_per_ticket()) == 0,
         customer_seen=msgs.is_customer.cast("int32").max().over(_per_ticket(preceding=None, following=0)),
         agents_before=msgs.is_agent.cast("int64").sum().over(_per_ticket(preceding=None, following=0)),
         next_agent_at=ibis.ifelse(msgs.is_agent, msgs.at, None)
@@ -124,7 +123,7 @@ def _message_facts(messages: ir.Table) -> ir.Table:
         ev_agent_replies=m.is_agent.cast("int64").sum(),
         ev_customer_messages=m.is_customer.cast("int64").sum(),
         ev_stretches=customer_stretch.nunique(),
-        ev_agent_opened=(m.is_agent & (m.rn == 0)).any(),
+        ev_agent_opened=(m.is_agent & m.is_first).any(),
     )
 
 
