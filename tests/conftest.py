@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +37,26 @@ def ticket_workspace(tmp_path: Path) -> Workspace:
     with ws.connect() as con:
         load_fixture(con)
     return ws
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One Spark local-mode session for the whole run (starting the JVM is the slow part)."""
+    sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install -e '.[spark]')")
+    try:
+        session = (
+            sql.SparkSession.builder.master("local[2]")
+            .appName("kpidesk-tests")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.memory", "2g")
+            .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
+            .getOrCreate()
+        )
+    except Exception as exc:
+        pytest.skip(f"Spark local mode could not start (needs Java 17 on PATH or JAVA_HOME): {exc}")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

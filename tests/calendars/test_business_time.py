@@ -7,7 +7,6 @@ is UTC−5 until 2026-03-08 and UTC−4 after.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -193,28 +192,6 @@ def test_the_slot_table_written_to_duckdb_is_the_built_one(duckdb_file: Path, sl
     stored = ibis.duckdb.connect(duckdb_file).table("calendar_slots").to_pyarrow()
     key = [("calendar_id", "ascending"), ("utc_day", "ascending"), ("slot_start", "ascending")]
     assert stored.sort_by(key).equals(slots.sort_by(key))
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One Spark local-mode session for this module, its warehouse in a temporary folder."""
-    sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install -e '.[spark]')")
-    try:
-        session = (
-            sql.SparkSession.builder.master("local[1]")
-            .appName("kpidesk-calendars-test")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "1")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
-            .getOrCreate()
-        )
-    except Exception as exc:
-        pytest.skip(f"Spark local mode could not start (needs Java 17 on PATH or JAVA_HOME): {exc}")
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.mark.spark

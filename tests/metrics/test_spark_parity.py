@@ -7,7 +7,6 @@ there by the same Ibis expressions, and every KPI is compared value by value.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import ibis
@@ -21,27 +20,6 @@ from kpidesk.metrics import CATALOGUE, KpiQuery, KpiTables, compute_kpis
 from kpidesk.workspace import Workspace
 
 pytestmark = pytest.mark.spark
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed")
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")
-    try:
-        session = (
-            pyspark_sql.SparkSession.builder.master("local[2]")
-            .appName("kpidesk-parity")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.warehouse.dir", str(warehouse))
-            .config("spark.driver.memory", "2g")
-            .getOrCreate()
-        )
-    except Exception as exc:  # Java missing or unusable: say so rather than fail obscurely
-        pytest.skip(f"Spark local mode could not start: {exc}")
-    yield session
-    session.stop()
 
 
 def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
