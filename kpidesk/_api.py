@@ -88,15 +88,20 @@ def import_files(
     encoding: str | None = None,
     delimiter: str | None = None,
     progress: bool = False,
+    derive_facts: bool = True,
 ) -> ImportSummary:
-    """Import files into the warehouse in one transaction, then bring the facts up to date."""
+    """Import files into the warehouse in one transaction, then bring the facts up to date.
+
+    With `derive_facts=False` the touched tickets stay pending until the next import or KPI query,
+    which saves deriving twice when tickets and their events arrive in separate files.
+    """
     from kpidesk import ingest
 
     ws = _workspace(workspace)
     with ws.connect() as con:
         summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
                                       encoding=encoding, delimiter=delimiter, progress=progress)
-        if kind in ("tickets", "events"):
+        if derive_facts and kind in ("tickets", "events"):
             with status("Deriving ticket facts…", progress):
                 refresh_ticket_facts(con, ws.settings)
     return summary
@@ -149,7 +154,8 @@ def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_00
     data = generate_tickets(n_tickets, seed=seed)
     files = write_demo_files(data, path / "data", "csv")
     imports = [
-        import_files([files[kind]], kind, workspace=ws, source="demo", progress=progress)
+        import_files([files[kind]], kind, workspace=ws, source="demo", progress=progress,
+                     derive_facts=kind == "events")
         for kind in ("agents", "tickets", "events")
     ]
     return DemoResult(workspace=ws, summary_html=write_summary(ws), imports=imports)

@@ -154,6 +154,10 @@ def refresh_ticket_facts(
         and state.get("slots_to", "0000") >= needed[1].isoformat()
     )
     full = full or not covered or not current
+    if not full:
+        # Re-deriving most tickets one by one costs more than rebuilding them all.
+        total = con.execute("SELECT count(*) FROM ticket_facts").fetchall()[0][0]
+        full = pending * 2 > total
 
     con.execute("BEGIN TRANSACTION")
     try:

@@ -147,9 +147,23 @@ def _import_file(
         return
     large = bar.wants(path.stat().st_size)
     with bar.query(con, f"checking {path.name}") if large else contextlib.nullcontext():
-        validated = validate(
-            con, staged.table, staged.columns, bindings, schema, mapping, f"{prefix}_valid", staged.types
-        )
+        try:
+            validated = validate(
+                con,
+                staged.table,
+                staged.columns,
+                bindings,
+                schema,
+                mapping,
+                f"{prefix}_valid",
+                staged.types,
+                staged.row,
+            )
+        except duckdb.Error as exc:
+            failure = _read_failure(exc, staged.unreadable, display)
+            if failure is None:
+                raise
+            raise failure from None
         rejected = record_rejections(
             con,
             validated,
@@ -192,6 +206,15 @@ def _import_file(
         ).fetchall()
         summary.rejections_sample += [Rejection(*r) for r in sample]
     _drop(con, [*staged.tables, validated.table, validated.duplicates, f"{prefix}_actions"])
+
+
+def _read_failure(exc: duckdb.Error, unreadable: str | None, display: str) -> ImportFailed | None:
+    """A file validated where it lies (Parquet) is first read by validation: a corrupt page fails there,
+    and is reported as when a file is staged. None for an error that is not about reading."""
+    if unreadable is None or isinstance(exc, duckdb.ProgrammingError | duckdb.InterruptException):
+        return None
+    what = f"{display} could not be read" if isinstance(exc, duckdb.OutOfMemoryException) else unreadable
+    return ImportFailed(f"{what}: {str(exc).splitlines()[0]}")
 
 
 def _expected_columns(schema: TableSchema) -> str:

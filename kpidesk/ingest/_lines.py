@@ -2,8 +2,9 @@
 
 A staged row's line is the line of the first row, plus the rows before it, plus the newlines inside
 quoted fields of earlier rows, plus the blank lines the reader skipped before it. Rows are numbered by
-`rowid` of the staging table, which keeps the file's order. Only rejected rows ever need a line, so the
-corrections are SQL subqueries evaluated for those rows alone.
+`rowid` of the staging table, which keeps the file's order (Parquet, read in place, by each record's
+`file_row_number`). Only rejected rows ever need a line, so the corrections are SQL subqueries evaluated
+for those rows alone.
 """
 
 from __future__ import annotations

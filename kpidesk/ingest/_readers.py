@@ -61,7 +61,8 @@ class ReadOptions:
 
 @dataclass
 class StagedFile:
-    """One input file as a temporary table of text columns, one per source column."""
+    """One input file as a temporary table of text columns, one per source column (or, for Parquet, the
+    file itself as a relation of typed columns)."""
 
     display: str
     table: str
@@ -78,6 +79,10 @@ class StagedFile:
     tables: list[str] = field(default_factory=list)
     #: DuckDB type of each staged column; empty when every column is text (all but Parquet).
     types: dict[str, str] = field(default_factory=dict)
+    #: SQL numbering the rows of `table` in file order.
+    row: str = "rowid"
+    #: When `table` reads the file itself (Parquet): what a failure to read it during validation means.
+    unreadable: str | None = None
 
 
 def file_format(path: Path) -> str:
@@ -487,29 +492,43 @@ def _json_failure(source: Path, display: str, exc: duckdb.Error) -> ImportFailed
 def _stage_parquet(
     con: duckdb.DuckDBPyConnection, path: Path, display: str, table: str, progress: ImportProgress
 ) -> StagedFile:
-    """Parquet is staged with its own column types: the validator converts typed values directly where
-    that gives what their text would, and through their text (`as_text`) otherwise."""
+    """Parquet is not copied: the validator reads the file itself, numbering records by their position
+    in it, and keeps its column types (converting typed values directly where that gives what their text
+    would, and through their text otherwise). A file that has a column called file_row_number is
+    copied into `table` instead."""
     source = f"read_parquet({literal(str(path))})"
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         columns = [str(d[0]) for d in described]
-        with _query(con, progress, path.stat().st_size, f"reading {Path(display).name}"):
-            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {source}")
+        if "file_row_number" in (c.lower() for c in columns):
+            with _query(con, progress, path.stat().st_size, f"reading {Path(display).name}"):
+                con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {source}")
+            rows, first_rowid = _first_rowid(con, table)
+            relation, row, tables = table, "rowid", [table]
+        else:
+            relation = f"read_parquet({literal(str(path))}, file_row_number = true)"
+            counted = first_row(con, f"SELECT count(*) FROM {source}")
+            rows, first_rowid = (int(counted[0]) if counted else 0), 0
+            row, tables = "file_row_number", []
     except duckdb.Error as exc:
-        detail = str(exc).splitlines()[0]
-        raise ImportFailed(f"{display} is not a readable Parquet file: {detail}") from None
-    rows, first_rowid = _first_rowid(con, table)
+        raise ImportFailed(f"{display} is not a readable Parquet file: {_first_line(exc)}") from None
     return StagedFile(
         display=display,
-        table=table,
+        table=relation,
         columns=columns,
         rows=rows,
         unit="record",
-        lines=LineNumbers(table, first_rowid, first=1),
+        lines=LineNumbers(relation, first_rowid, first=1),
         header_where=display,
-        tables=[table],
+        tables=tables,
         types={str(d[0]): str(d[1]) for d in described},
+        row=row,
+        unreadable=f"{display} is not a readable Parquet file",
     )
+
+
+def _first_line(exc: duckdb.Error) -> str:
+    return str(exc).splitlines()[0]
 
 
 def _stage_xlsx(

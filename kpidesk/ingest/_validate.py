@@ -53,12 +53,13 @@ def validate(
     mapping: Mapping,
     table: str,
     types: dict[str, str] | None = None,
+    row: str = "rowid",
 ) -> Validated:
     """Create `table` (typed rows with their problems) and `table`_dups from the staged rows.
 
-    `types` gives the DuckDB type of staged columns that are not text (Parquet). A typed column that
-    converts to its canonical type without parsing is read directly (`typed_direct`); any other is
-    validated through its text exactly like a CSV field.
+    `row` numbers the staged rows in file order. `types` gives the DuckDB type of staged columns that
+    are not text (Parquet). A typed column that converts to its canonical type without parsing is read
+    directly (`typed_direct`); any other is validated through its text exactly like a CSV field.
     """
     types = types or {}
     sources = sorted({s for b in bindings for s in b.sources})
@@ -158,7 +159,7 @@ def validate(
     outputs = ", ".join(f"v{i} AS {ident(b.column.name)}" for i, b in enumerate(bindings))
     con.execute(
         f"CREATE TEMP TABLE {table} AS "
-        f"WITH c AS (SELECT rowid AS {ROW}{', ' if cleaned else ''}{cleaned} "
+        f"WITH c AS (SELECT {row} AS {ROW}{', ' if cleaned else ''}{cleaned} "
         f"FROM {stage} WHERE {not_blank}), "
         f"r AS (SELECT {', '.join([ROW, *raws])} FROM c), "
         f"v AS (SELECT *, {', '.join(values)} FROM r) "

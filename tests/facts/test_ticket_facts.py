@@ -171,3 +171,24 @@ def test_changed_calendars_rebuild_everything(ticket_workspace: Workspace) -> No
 def test_calendar_follows_the_team(ticket_workspace: Workspace, team: str, expected: str) -> None:
     facts = _facts(ticket_workspace)
     assert facts["T1"]["calendar_id"] == expected
+
+
+def test_when_most_tickets_are_touched_everything_is_rebuilt(ticket_workspace: Workspace) -> None:
+    _facts(ticket_workspace)
+    with ticket_workspace.connect() as con:
+        con.execute("INSERT INTO pending_ticket_facts SELECT source, ticket_id FROM tickets")
+        result = refresh_ticket_facts(con, ticket_workspace.settings)
+        assert result.full is True and result.tickets == 8
+        assert con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0] == 0
+
+
+def test_import_can_leave_facts_pending(ticket_workspace: Workspace, tmp_path: Any) -> None:
+    import kpidesk
+
+    csv = tmp_path / "more.csv"
+    csv.write_text("ticket_id,created_at\nN1,2026-03-03 08:00:00\n", encoding="utf-8")
+    _facts(ticket_workspace)
+    kpidesk.import_files([csv], "tickets", workspace=ticket_workspace, source="desk", derive_facts=False)
+    with ticket_workspace.connect() as con:
+        assert con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0] == 1
+    assert "N1" in _facts(ticket_workspace)
