@@ -160,7 +160,7 @@ def _import_file(
                 staged.row,
             )
         except duckdb.Error as exc:
-            failure = _read_failure(exc, staged.unreadable, display)
+            failure = _read_failure(exc, staged.unreadable)
             if failure is None:
                 raise
             raise failure from None
@@ -208,13 +208,12 @@ def _import_file(
     _drop(con, [*staged.tables, validated.table, validated.duplicates, f"{prefix}_actions"])
 
 
-def _read_failure(exc: duckdb.Error, unreadable: str | None, display: str) -> ImportFailed | None:
+def _read_failure(exc: duckdb.Error, unreadable: str | None) -> ImportFailed | None:
     """A file validated where it lies (Parquet) is first read by validation: a corrupt page fails there,
     and is reported as when a file is staged. None for an error that is not about reading."""
     if unreadable is None or isinstance(exc, duckdb.ProgrammingError | duckdb.InterruptException):
         return None
-    what = f"{display} could not be read" if isinstance(exc, duckdb.OutOfMemoryException) else unreadable
-    return ImportFailed(f"{what}: {str(exc).splitlines()[0]}")
+    return ImportFailed(f"{unreadable}: {str(exc).splitlines()[0]}")
 
 
 def _expected_columns(schema: TableSchema) -> str:

@@ -17,7 +17,6 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from kpidesk.calendars import with_local_periods
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
 from kpidesk.metrics._stats import mean_interval, quantile_rank_interval, wilson_interval
 from kpidesk.metrics._ticket_samples import DIMENSIONS, SAMPLES, Sample, SampleContext
@@ -274,21 +273,15 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         settings=settings,
         business_hours=query.business_hours,
         now_at=now,
+        period_column=None if query.period == "all" else _PERIOD_COLUMN[query.period],
+        first_period=periods.period_start.iloc[0],
+        start=query.start,
+        end=query.end,
     )
     frames = []
     for metric in metrics:
         sample = SAMPLES[metric.id](ctx)
-        t = sample.table
-        if not sample.periodic:
-            t = with_local_periods(t, "anchor_at", settings.default_calendar, tables.slots)
-            if query.start is not None:
-                t = t.filter(t.anchor_at_date >= query.start)
-            if query.end is not None:
-                t = t.filter(t.anchor_at_date <= query.end)
-            if query.period == "all":
-                t = t.mutate(period_start=ibis.literal(periods.period_start.iloc[0]))
-            else:
-                t = t.mutate(period_start=t[f"anchor_at_{_PERIOD_COLUMN[query.period]}"])
+        t = sample.table if sample.periodic else ctx.place_in_periods(sample.table, "anchor_at")
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
         frame = _summarise(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import ibis
 import ibis.expr.types as ir
 
-from kpidesk.calendars import with_business_seconds
+from kpidesk.calendars import with_business_seconds, with_local_periods
 from kpidesk.workspace import Settings
 
 __all__ = ["DIMENSIONS", "SAMPLES", "Sample", "SampleContext"]
@@ -46,6 +46,23 @@ class SampleContext:
     business_hours: bool
     #: The latest instant in the data: "now" for backlogs and pending SLA clocks.
     now_at: datetime
+    #: Local period of the slot table to group by (`week`…), or None for one period from `first_period`.
+    period_column: str | None
+    first_period: date
+    start: date | None = None
+    end: date | None = None
+
+    def place_in_periods(self, table: ir.Table, column: str) -> ir.Table:
+        """Rows with the `period_start` of their instant `column`, limited to the chosen dates."""
+        t = with_local_periods(table, column, self.settings.default_calendar, self.slots)
+        local_date = t[f"{column}_date"]
+        if self.start is not None:
+            t = t.filter(local_date >= self.start)
+        if self.end is not None:
+            t = t.filter(local_date <= self.end)
+        if self.period_column is None:
+            return t.mutate(period_start=ibis.literal(self.first_period))
+        return t.mutate(period_start=t[f"{column}_{self.period_column}"])
 
 
 @dataclass
@@ -220,10 +237,8 @@ def resolution_rate(ctx: SampleContext) -> Sample:
     open_at_start = _backlog_rows(ctx, at_start=True).select("period_start", "source", "ticket_id")
     p = ctx.periods
     f = ctx.facts
-    created = p.join(f, [f.created_at >= p.start_at, f.created_at < p.end_at]).select(
-        p.period_start, f.source, f.ticket_id
-    )
-    units = open_at_start.union(created)
+    created = ctx.place_in_periods(f.select("source", "ticket_id", "created_at"), "created_at")
+    units = open_at_start.union(created.select("period_start", "source", "ticket_id"))
     units = units.join(p, "period_start").select(units, p.start_at, p.end_at)
     units = units.join(f, ["source", "ticket_id"]).select(
         units, *[f[c] for c in f.columns if c not in units.columns]
