@@ -24,6 +24,7 @@ from kpidesk.facts._ticket_facts import (
     derive_ticket_facts,
     status_changes,
 )
+from kpidesk.warehouse import clear_pending_facts
 from kpidesk.workspace import Settings
 
 __all__ = ["FACT_TABLES", "FactRefresh", "Materialize", "build_ticket_facts", "refresh_ticket_facts"]
@@ -173,7 +174,7 @@ def refresh_ticket_facts(
             "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
         ).fetchall()[0]
         count = int(row[0]) if row else 0
-        con.execute("DELETE FROM pending_ticket_facts")
+        clear_pending_facts(con)
         for key, value in (
             ("slots_from", needed[0].isoformat()),
             ("slots_to", needed[1].isoformat()),

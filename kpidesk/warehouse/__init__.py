@@ -8,7 +8,7 @@ from kpidesk.warehouse._schema import (
     TableSchema,
     table_schema,
 )
-from kpidesk.warehouse._warehouse import connect, create_warehouse
+from kpidesk.warehouse._warehouse import clear_pending_facts, connect, create_warehouse
 
 __all__ = [
     "CANONICAL_TABLES",
@@ -16,6 +16,7 @@ __all__ = [
     "TICKET_STATUSES",
     "Column",
     "TableSchema",
+    "clear_pending_facts",
     "connect",
     "create_warehouse",
     "table_schema",

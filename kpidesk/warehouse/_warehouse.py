@@ -8,7 +8,14 @@ import duckdb
 
 from kpidesk.warehouse._schema import CANONICAL_TABLES
 
-__all__ = ["BOOKKEEPING_DDL", "connect", "create_warehouse"]
+__all__ = ["BOOKKEEPING_DDL", "PENDING_FACTS_DDL", "clear_pending_facts", "connect", "create_warehouse"]
+
+#: Tickets whose facts must be re-derived: written by an import in the same transaction as its rows.
+PENDING_FACTS_DDL = """CREATE TABLE IF NOT EXISTS pending_ticket_facts (
+  source VARCHAR,
+  ticket_id VARCHAR,
+  PRIMARY KEY (source, ticket_id)
+)"""
 
 #: Tables the importer and the fact builder keep beside the canonical tables.
 BOOKKEEPING_DDL = (
@@ -33,12 +40,7 @@ BOOKKEEPING_DDL = (
   value VARCHAR,
   reason VARCHAR
 )""",
-    # Tickets whose facts must be re-derived: written by an import in the same transaction as its rows.
-    """CREATE TABLE IF NOT EXISTS pending_ticket_facts (
-  source VARCHAR,
-  ticket_id VARCHAR,
-  PRIMARY KEY (source, ticket_id)
-)""",
+    PENDING_FACTS_DDL,
 )
 
 
@@ -53,3 +55,13 @@ def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.create_sql())
     for ddl in BOOKKEEPING_DDL:
         con.execute(ddl)
+
+
+def clear_pending_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty the queue of tickets to re-derive.
+
+    Dropped and created again rather than deleted from: deleting millions of rows from a table with a
+    primary key makes DuckDB's commit rewrite the index row by row.
+    """
+    con.execute("DROP TABLE IF EXISTS pending_ticket_facts")
+    con.execute(PENDING_FACTS_DDL)
