@@ -57,6 +57,12 @@ KEYS = ["metric", "stat", "period_start", "team"]
 # --- helpers -------------------------------------------------------------------------------------------
 
 
+
+def _bench_settings(settings: Any) -> Any:
+    """The demo settings, with DuckDB's memory cap from --memory-limit (passed to children by environment)."""
+    settings.memory_limit = os.environ.get("KPIDESK_BENCH_MEMORY_LIMIT") or None
+    return settings
+
 def _now() -> float:
     return time.perf_counter()
 
@@ -136,7 +142,7 @@ def run_kpidesk(data: Path, out: Path) -> dict[str, Any]:
     timings: dict[str, float] = {}
     notes: list[str] = []
     t0 = _now()
-    ws = kpidesk.init_workspace(ws_dir, settings=demo_settings())
+    ws = kpidesk.init_workspace(ws_dir, settings=_bench_settings(demo_settings()))
     timings["init"] = _now() - t0
 
     # Import without the automatic fact refresh of kpidesk.import_files, so derivation is timed on its own.
@@ -210,7 +216,7 @@ def run_kpidesk_api(data: Path, out: Path) -> dict[str, Any]:
     ws_dir = data / "workspace-api"
     shutil.rmtree(ws_dir, ignore_errors=True)
     timings: dict[str, float] = {}
-    ws = kpidesk.init_workspace(ws_dir, settings=demo_settings())
+    ws = kpidesk.init_workspace(ws_dir, settings=_bench_settings(demo_settings()))
     for kind in ("tickets", "events"):
         t0 = _now()
         kpidesk.import_files([str(p) for p in _files(data, kind)], kind, workspace=ws, source=SOURCE)
@@ -850,6 +856,8 @@ def run_sql(data: Path, out: Path) -> dict[str, Any]:
     ws_dir = data / "workspace"
     timings: dict[str, float] = {}
     con = duckdb.connect(str(ws_dir / "kpidesk.duckdb"))
+    if os.environ.get("KPIDESK_BENCH_MEMORY_LIMIT"):
+        con.execute(f"SET memory_limit = '{os.environ['KPIDESK_BENCH_MEMORY_LIMIT']}'")
     try:
         t0 = _now()
         sql_derive(con)
@@ -1228,6 +1236,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="comma-separated contenders to run (sql needs kpidesk's warehouse from the same run)")
     p.add_argument("--data", type=Path, help="data folder (default bench/results/data-N)")
     p.add_argument("--out", type=Path, help="results folder (default bench/results/run-N)")
+    p.add_argument("--memory-limit", help="DuckDB memory cap for kpidesk and hand SQL, e.g. 10GB")
     p.add_argument("--max-rss-gb", type=float, default=16.0,
                    help="stop a contender whose RSS passes this many GB (0: no limit)")
     p.add_argument("--doc-only", action="store_true",
@@ -1235,6 +1244,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--write-doc", action="store_true", help="write docs/performance.md from this run")
     p.add_argument("--keep-data", action="store_true", help="keep the generated Parquet and warehouse")
     args = p.parse_args(argv)
+    if args.memory_limit:
+        os.environ["KPIDESK_BENCH_MEMORY_LIMIT"] = args.memory_limit
     data = args.data or _data_dir(args.tickets)
     out = args.out or RESULTS / f"run-{args.tickets}"
     out.mkdir(parents=True, exist_ok=True)

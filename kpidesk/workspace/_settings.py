@@ -126,6 +126,8 @@ class Settings:
     locale: str = "en"
     country: str | None = None
     default_calendar: str = "default"
+    #: DuckDB's memory cap for this warehouse, e.g. "8GB"; past it DuckDB spills to disk.
+    memory_limit: str | None = None
     calendars: dict[str, CalendarSettings] = field(default_factory=dict)
     teams: dict[str, str] = field(default_factory=dict)
     metrics: MetricOptions = field(default_factory=MetricOptions)
@@ -243,6 +245,19 @@ def _sla_from_toml(name: str, raw: dict[str, Any], calendars: dict[str, Calendar
     )
 
 
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def _memory_limit(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not _MEMORY.match(str(value)):
+        raise SettingsError(
+            f"kpidesk.toml [workspace] memory_limit: expected a size such as \"8GB\", got {value!r}"
+        )
+    return str(value).strip()
+
+
 def load_settings(path: Path) -> Settings:
     """Read kpidesk.toml; a mistake in it is a SettingsError naming the key."""
     try:
@@ -286,6 +301,7 @@ def load_settings(path: Path) -> Settings:
         locale=str(ws.get("locale", "en")),
         country=ws.get("country"),
         default_calendar=default_calendar,
+        memory_limit=_memory_limit(ws.get("memory_limit")),
         calendars=calendars,
         teams=teams,
         metrics=options,
@@ -298,6 +314,8 @@ def save_settings(settings: Settings, path: Path) -> None:
     if settings.country:
         ws["country"] = settings.country
     ws["default_calendar"] = settings.default_calendar
+    if settings.memory_limit:
+        ws["memory_limit"] = settings.memory_limit
     doc: dict[str, Any] = {
         "workspace": ws,
         "calendars": {name: c.to_toml() for name, c in settings.calendars.items()},

@@ -38,7 +38,10 @@ class Workspace:
         return self.path / WAREHOUSE_FILE
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        return connect(self.warehouse_path, read_only=read_only)
+        con = connect(self.warehouse_path, read_only=read_only)
+        if self.settings.memory_limit:
+            con.execute(f"SET memory_limit = '{self.settings.memory_limit}'")
+        return con
 
 
 def resolve_workspace_dir(directory: str | Path | None) -> Path:

@@ -86,3 +86,18 @@ def test_workspace_lookup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert open_workspace().settings.timezone == "Europe/London"
     # init again keeps the existing settings
     assert init_workspace(ws.path, country="IL").settings.country == "GB"
+
+
+def test_memory_limit_reaches_duckdb(tmp_path: Path) -> None:
+    settings = default_settings(country="IL")
+    settings.memory_limit = "1GB"
+    ws = init_workspace(tmp_path / "ws", settings=settings)
+    assert load_settings(ws.path / "kpidesk.toml").memory_limit == "1GB"
+    with ws.connect() as con:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit.replace(" ", "").upper() in {"1GB", "953.6MIB", "1.0GB", "953.6MB"}
+
+
+def test_memory_limit_must_be_a_size(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="memory_limit"):
+        load_settings(_write(tmp_path, '[workspace]\ntimezone = "UTC"\nmemory_limit = "lots"\n'))
