@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import duckdb
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -53,6 +54,14 @@ def _user_errors(func: F) -> F:
         ) as exc:
             err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False)
             sys.exit(2)
+        except duckdb.Error as exc:
+            text = str(exc).strip()
+            first_line = text.splitlines()[0] if text else type(exc).__name__
+            message = f"the warehouse could not finish: {first_line}"
+            if "memory" in text.lower() or "allocate" in text.lower():
+                message += " (raise memory_limit in the [workspace] table of kpidesk.toml, or remove it)"
+            err_console.print(Text.assemble(("error: ", "bold red"), message + ". Nothing was changed."))
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

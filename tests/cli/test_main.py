@@ -147,3 +147,16 @@ def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:
     assert _run("init", str(ws))[0] == 0
     code, out = _run("explain", "[red]T1[/red]", "-w", str(ws))
     assert code == 2 and "[red]T1[/red]" in out
+
+
+def test_out_of_memory_is_a_plain_error(ticket_workspace: Workspace) -> None:
+    from kpidesk import refresh_facts
+
+    refresh_facts(ticket_workspace)
+    text = (ticket_workspace.path / "kpidesk.toml").read_text(encoding="utf-8")
+    (ticket_workspace.path / "kpidesk.toml").write_text(
+        text.replace("[workspace]\n", '[workspace]\nmemory_limit = "1KB"\n'), encoding="utf-8"
+    )
+    code, out = _run("kpis", "--period", "week", "-w", str(ticket_workspace.path))
+    assert code == 1, out
+    assert "memory_limit" in out and "Traceback" not in out
