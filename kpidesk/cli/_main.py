@@ -200,7 +200,8 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
         clean: dict[str, Any] = {}
-        for key, value in row.items():
+        for name, value in row.items():
+            key = str(name)
             if isinstance(value, date):
                 value = value.isoformat()
             elif value is not None and not isinstance(value, str | bool) and pd.isna(value):

@@ -138,6 +138,11 @@ def _periods_table(
     return grouped[["period_start", "period_end", "start_at", "end_at"]].reset_index(drop=True)
 
 
+def _number(value: Any) -> float | None:
+    """A float from an engine value, None for SQL NULL / NaN."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def _finish(
     metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
 ) -> pd.DataFrame:
@@ -145,29 +150,29 @@ def _finish(
     low: list[Any] = []
     high: list[Any] = []
     values: list[Any] = []
-    for row in frame.itertuples(index=False):
-        n = int(row.n)
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    for row in rows:
+        n = int(row["n"])
         if metric.kind == "count":
             values.append(float(n))
             low.append(None)
             high.append(None)
         elif metric.kind == "proportion":
-            k = float(row.k) if not pd.isna(row.k) else 0.0
+            k = _number(row["k"]) or 0.0
             values.append(k / n if n else None)
             lo, hi = wilson_interval(k, n, confidence)
             low.append(lo)
             high.append(hi)
         elif metric.kind == "mean" or quantile is None:
-            mean = None if pd.isna(row.mean) else float(row.mean)
+            mean = _number(row["mean"])
             values.append(mean)
-            std = None if pd.isna(row.std) else float(row.std)
-            lo, hi = mean_interval(mean, std, n, confidence)
+            lo, hi = mean_interval(mean, _number(row["std"]), n, confidence)
             low.append(lo)
             high.append(hi)
         else:
-            values.append(None if pd.isna(row.quantile) else float(row.quantile))
-            low.append(None if pd.isna(row.ci_low) else float(row.ci_low))
-            high.append(None if pd.isna(row.ci_high) else float(row.ci_high))
+            values.append(_number(row["quantile"]))
+            low.append(_number(row["ci_low"]))
+            high.append(_number(row["ci_high"]))
     out = frame.copy()
     out["value"] = values
     out["ci_low"] = low
