@@ -107,9 +107,12 @@ def init(
     The country fills in its usual work week from 09:00 to 17:00 (IL and SA: Sunday–Thursday; AE, US, GB:
     Monday–Friday) and its public holidays. Edit kpidesk.toml for team calendars, half days and SLA policies.
     """
-    from kpidesk.workspace import init_workspace
+    from kpidesk.workspace import SETTINGS_FILE, init_workspace, resolve_workspace_dir
 
+    existed = (resolve_workspace_dir(directory or workspace) / SETTINGS_FILE).exists()
     ws = init_workspace(directory or workspace, timezone=tz, country=country, locale=locale)
+    if existed:
+        console.print(f"{ws.path / SETTINGS_FILE} already exists: its settings are kept.")
     cal = ws.settings.calendars[ws.settings.default_calendar]
     days = ", ".join(f"{d} {h}" for d, h in cal.hours.items())
     console.print(f"Workspace ready in [bold]{ws.path}[/]")

@@ -23,6 +23,9 @@ def test_init_writes_an_israeli_workspace(tmp_path: Path) -> None:
     text = (tmp_path / "acme" / "kpidesk.toml").read_text(encoding="utf-8")
     assert 'week_start = "sun"' in text and 'timezone = "Asia/Jerusalem"' in text
     assert (tmp_path / "acme" / "kpidesk.duckdb").exists()
+    code, out = _run("init", str(tmp_path / "acme"), "--country", "US")
+    assert code == 0 and "already exists" in out
+    assert 'week_start = "sun"' in (tmp_path / "acme" / "kpidesk.toml").read_text(encoding="utf-8")
 
 
 def test_kpis_json_has_the_design_shape(ticket_workspace: Workspace) -> None:
