@@ -63,7 +63,7 @@ def kpis(
     period: str = "week",
     start: date | None = None,
     end: date | None = None,
-    stat: str = "median",
+    stat: str | Sequence[str] = "median",
     business_hours: bool = False,
 ) -> pd.DataFrame:
     """KPI results as a DataFrame: metric, stat, value, unit, n, ci_low, ci_high, period_start, period_end,

@@ -308,9 +308,11 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
 @click.option(
     "--stat",
-    default="median",
+    "stats",
+    multiple=True,
+    default=("median",),
     show_default=True,
-    help="Statistic for durations: median, mean, p90 or any pNN.",
+    help="Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each).",
 )
 @click.option(
     "--business-hours", is_flag=True, help="Measure durations in business seconds of each ticket's calendar."
@@ -331,7 +333,7 @@ def kpis(
     period: str,
     start: date | None,
     end: date | None,
-    stat: str,
+    stats: tuple[str, ...],
     business_hours: bool,
     fmt: str,
     output: Path | None,
@@ -350,7 +352,7 @@ def kpis(
         period=period,
         start=start,
         end=end,
-        stat=stat,
+        stat=list(stats),
         business_hours=business_hours,
     )
     if fmt == "table":

@@ -46,7 +46,8 @@ class KpiQuery:
     period: str = "week"
     start: date | None = None
     end: date | None = None
-    stat: str = "median"
+    #: One statistic for durations, or several (one result row each): median, mean, pNN.
+    stat: str | Sequence[str] = "median"
     business_hours: bool = False
 
 
@@ -186,7 +187,7 @@ def _finish(
 
 
 def _order_statistics(
-    groups: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float, confidence: float
+    groups: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float, confidence: float, suffix: str
 ) -> pd.DataFrame:
     """Order-statistic interval: the l-th and u-th smallest value of each group.
 
@@ -197,8 +198,9 @@ def _order_statistics(
     for n in sorted({int(n) for n in frame["n"] if n and n > 0}):
         lo, hi = quantile_rank_interval(n, quantile, confidence)
         ranks.append({"n": n, "rank_low": lo or 0, "rank_high": hi or 0})
+    low, high = f"ci_low{suffix}", f"ci_high{suffix}"
     if not ranks:
-        return frame.assign(ci_low=None, ci_high=None)
+        return frame.assign(**{low: None, high: None})
     rank_table = ibis.memtable(pd.DataFrame(ranks)).cast(
         {"n": "int64", "rank_low": "int32", "rank_high": "int32"}
     )
@@ -207,21 +209,25 @@ def _order_statistics(
     def pick(rank: ir.IntegerValue) -> ir.Value:
         return ibis.ifelse(rank > 0, joined.ordered[(rank - 1).cast("int32")], None)
 
-    bounds = joined.select(*keys, ci_low=pick(joined.rank_low), ci_high=pick(joined.rank_high)).execute()
+    bounds = joined.select(*keys, **{low: pick(joined.rank_low), high: pick(joined.rank_high)}).execute()
     if not keys:
         return frame.assign(
-            ci_low=bounds.ci_low.iloc[0] if len(bounds) else None,
-            ci_high=bounds.ci_high.iloc[0] if len(bounds) else None,
+            **{
+                low: bounds[low].iloc[0] if len(bounds) else None,
+                high: bounds[high].iloc[0] if len(bounds) else None,
+            }
         )
     return frame.merge(bounds, on=keys, how="left")
 
 
 def _summarise(
-    metric: Metric, sample: Sample, keys: list[str], quantile: float | None, confidence: float
+    metric: Metric, sample: Sample, keys: list[str], quantiles: list[float], confidence: float
 ) -> pd.DataFrame:
+    """Counts, sums and moments per group; for durations each quantile `i` as `quantile_i` with its
+    order-statistic bounds `ci_low_i`, `ci_high_i`, all from one pass over the sample."""
     t = sample.table
     aggs: dict[str, ir.Value] = {}
-    with_ranks = metric.kind == "duration" and quantile is not None
+    with_ranks = metric.kind == "duration" and bool(quantiles)
     if metric.kind == "count":
         aggs["n"] = t.count()
     elif metric.kind == "proportion":
@@ -232,8 +238,8 @@ def _summarise(
         aggs["mean"] = t.value.mean()
         aggs["std"] = t.value.std()
         if with_ranks:
-            assert quantile is not None
-            aggs["quantile"] = t.value.quantile(quantile)
+            for i, q in enumerate(quantiles):
+                aggs[f"quantile_{i}"] = t.value.quantile(q)
             aggs["ordered"] = t.value.collect().sort()
     if sample.missing_as:
         aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
@@ -241,12 +247,14 @@ def _summarise(
     if not with_ranks:
         frame = expr.execute()
         return frame[frame["n"].notna()]
-    assert quantile is not None
     groups = expr.cache()
     try:
         frame = groups.drop("ordered").execute()
         frame = frame[frame["n"].notna()]
-        return _order_statistics(groups, keys, frame, quantile, confidence) if len(frame) else frame
+        for i, q in enumerate(quantiles):
+            if len(frame):
+                frame = _order_statistics(groups, keys, frame, q, confidence, f"_{i}")
+        return frame
     finally:
         groups.release()
 
@@ -262,7 +270,10 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         )
     if query.period not in PERIODS:
         raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
-    stat_name, quantile = parse_stat(query.stat)
+    stats = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat)]
+    if not stats:
+        raise ValueError("no statistic asked for; expected median, mean or pNN such as p90")
+    quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
     dim_columns = [DIMENSIONS[b] for b in query.by]
     first, now = _data_range(tables)
     columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
@@ -290,9 +301,25 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
         frame = _summarise(
-            metric, sample, keys, quantile if metric.kind == "duration" else None, settings.metrics.confidence
+            metric, sample, keys, quantiles if metric.kind == "duration" else [], settings.metrics.confidence
         )
-        frame = _finish(metric, frame, stat_name if metric.kind == "duration" else "", quantile, settings)
+        if metric.kind == "duration":
+            parts = []
+            for name, q in stats:
+                part = frame
+                if q is not None:
+                    i = quantiles.index(q)
+                    part = frame.rename(
+                        columns={
+                            f"quantile_{i}": "quantile",
+                            f"ci_low_{i}": "ci_low",
+                            f"ci_high_{i}": "ci_high",
+                        }
+                    )
+                parts.append(_finish(metric, part, name, q, settings))
+            frame = pd.concat(parts, ignore_index=True)
+        else:
+            frame = _finish(metric, frame, "", None, settings)
         frame["metric"] = metric.id
         frame["unit"] = metric.unit
         frames.append(frame)

@@ -163,3 +163,34 @@ def test_out_of_memory_is_a_plain_error(ticket_workspace: Workspace) -> None:
     code, out = _run("kpis", "--period", "week", "-w", str(ticket_workspace.path))
     assert code == 1, out
     assert "memory_limit" in out and "Traceback" not in out
+
+
+def test_several_statistics_in_one_call(ticket_workspace: Workspace) -> None:
+    code, out = _run(
+        "kpis",
+        "--metric",
+        "first_reply_time",
+        "--metric",
+        "volume",
+        "--period",
+        "all",
+        "--stat",
+        "median",
+        "--stat",
+        "p90",
+        "--stat",
+        "mean",
+        "--format",
+        "json",
+        "-w",
+        str(ticket_workspace.path),
+    )
+    assert code == 0, out
+    frt = {r["stat"]: r for r in json.loads(out) if r["metric"] == "first_reply_time"}
+    assert frt["median"]["value"] == 70_200
+    assert frt["median"]["ci_low"] == 3600 and frt["median"]["ci_high"] == 237_600
+    assert frt["p90"]["value"] == 235_440  # 234000 + 0.4 × 3600
+    # (3600 + 7200 + 7200 + 70200 + 151200 + 234000 + 237600) / 7
+    assert abs(frt["mean"]["value"] - 711_000 / 7) < 1e-6
+    assert all(r["n"] == 7 for r in frt.values())
+    assert [r["stat"] for r in json.loads(out) if r["metric"] == "volume"] == ["count"]
