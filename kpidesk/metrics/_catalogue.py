@@ -28,7 +28,6 @@ class Metric:
     definition: str
     anchor: str
     options: tuple[str, ...] = ()
-    area: str = "tickets"
 
 
 #: Options of `[metrics]` in kpidesk.toml, with what each one does.

@@ -6,7 +6,7 @@ list them, so the three can never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "CANONICAL_TABLES",
@@ -50,7 +50,6 @@ class TableSchema:
     description: str = ""
     #: Whether `source` is part of the key (ticket ids repeat across systems; agent ids do not).
     sourced: bool = True
-    extra_ddl: tuple[str, ...] = field(default=())
 
     @property
     def column_names(self) -> tuple[str, ...]:
