@@ -18,17 +18,18 @@ import duckdb
 from kpidesk.ingest._binding import bind_columns
 from kpidesk.ingest._encoding import check_encoding
 from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest._excel import LINE_COLUMN
 from kpidesk.ingest._formats import format_mapping
 from kpidesk.ingest._mapping import EPOCH_FORMATS, Mapping, load_mapping, merge_mapping_dicts, parse_mapping
 from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
-from kpidesk.ingest._readers import ReadOptions, file_format, stage_file
+from kpidesk.ingest._readers import ReadOptions, StagedFile, file_format, stage_file
 from kpidesk.ingest._sql import first_row, literal
 from kpidesk.ingest._summary import SAMPLE_SIZE, ImportSummary, Rejection
 from kpidesk.ingest._upsert import upsert
 from kpidesk.ingest._validate import record_rejections, validate
 from kpidesk.warehouse import TableSchema, table_schema
 
-__all__ = ["import_files"]
+__all__ = ["check_formats", "import_files", "import_staged", "resolve_mapping", "sample_rejections"]
 
 
 def import_files(
@@ -54,9 +55,9 @@ def import_files(
         schema = table_schema(kind)
     except ValueError as exc:
         raise ImportFailed(str(exc)) from None
-    resolved = _resolve_mapping(mapping, format)
+    resolved = resolve_mapping(mapping, format)
     resolved.check_kind(kind)
-    _check_formats(resolved, schema)
+    check_formats(resolved, schema)
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if not files:
         raise ImportFailed("no files to import")
@@ -134,19 +135,39 @@ def _import_file(
         staged = stage_file(con, path, display, f"{prefix}_stage", options, workdir, bar)
     except (duckdb.IOException, duckdb.OutOfMemoryException) as exc:
         raise ImportFailed(f"{display} could not be read: {str(exc).splitlines()[0]}") from None
+    import_staged(con, staged, prefix, schema, mapping, bar, summary, path.stat().st_size)
+
+
+def import_staged(
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    prefix: str,
+    schema: TableSchema,
+    mapping: Mapping,
+    bar: ImportProgress,
+    summary: ImportSummary,
+    size: int,
+) -> None:
+    """Validate, record rejections and upsert one staged file, inside the caller's transaction.
+
+    `size` (bytes of the file read) decides whether long steps show progress; the staged tables are
+    dropped afterwards.
+    """
+    display = staged.display
+    name = Path(display).name
     summary.units[display] = staged.unit
     if staged.rows == 0 and not staged.has_header:
         summary.warnings.append(f"{display} has no records; nothing was imported from it")
         _drop(con, staged.tables)
         return
     bindings, ignored = bind_columns(schema, mapping, staged.columns, staged.header_where)
-    summary.ignored_columns += [c for c in ignored if c not in summary.ignored_columns]
+    summary.ignored_columns += [c for c in ignored if c not in summary.ignored_columns and c != LINE_COLUMN]
     if staged.rows == 0:
         summary.warnings.append(f"{display} has a header but no rows; nothing was imported from it")
         _drop(con, staged.tables)
         return
-    large = bar.wants(path.stat().st_size)
-    with bar.query(con, f"checking {path.name}") if large else contextlib.nullcontext():
+    large = bar.wants(size)
+    with bar.query(con, f"checking {name}") if large else contextlib.nullcontext():
         try:
             validated = validate(
                 con,
@@ -175,7 +196,7 @@ def _import_file(
             schema.kind,
             display,
         )
-    with bar.query(con, f"writing {path.name}") if large else contextlib.nullcontext():
+    with bar.query(con, f"writing {name}") if large else contextlib.nullcontext():
         counts = upsert(
             con,
             validated.accepted(),
@@ -197,15 +218,21 @@ def _import_file(
             else f"{validated.empty:,} rows with every field empty were"
         )
         summary.warnings.append(f"{display}: {rows} skipped")
-    room = SAMPLE_SIZE - len(summary.rejections_sample)
-    if rejected and room > 0:
-        sample = con.execute(
-            'SELECT file, line, "column", reason FROM rejected_rows WHERE import_id = ? AND file = ? '
-            "ORDER BY line LIMIT ?",
-            [summary.import_id, display, room],
-        ).fetchall()
-        summary.rejections_sample += [Rejection(*r) for r in sample]
+    sample_rejections(con, summary, display)
     _drop(con, [*staged.tables, validated.table, validated.duplicates, f"{prefix}_actions"])
+
+
+def sample_rejections(con: duckdb.DuckDBPyConnection, summary: ImportSummary, display: str) -> None:
+    """Quote the file's first problems in the summary, up to its sample size."""
+    room = SAMPLE_SIZE - len(summary.rejections_sample)
+    if room <= 0:
+        return
+    sample = con.execute(
+        'SELECT file, line, "column", reason FROM rejected_rows WHERE import_id = ? AND file = ? '
+        "ORDER BY line LIMIT ?",
+        [summary.import_id, display, room],
+    ).fetchall()
+    summary.rejections_sample += [Rejection(*r) for r in sample]
 
 
 def _read_failure(exc: duckdb.Error, unreadable: str | None) -> ImportFailed | None:
@@ -228,7 +255,7 @@ def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _resolve_mapping(mapping: str | Path | dict[str, Any] | Mapping | None, format: str | None) -> Mapping:
+def resolve_mapping(mapping: str | Path | dict[str, Any] | Mapping | None, format: str | None) -> Mapping:
     if isinstance(mapping, Mapping):
         own, origin = mapping.raw, mapping.origin
     elif isinstance(mapping, dict):
@@ -244,7 +271,7 @@ def _resolve_mapping(mapping: str | Path | dict[str, Any] | Mapping | None, form
     return parse_mapping(merge_mapping_dicts(base, own), f"format {format}" + (f" + {origin}" if own else ""))
 
 
-def _check_formats(mapping: Mapping, schema: TableSchema) -> None:
+def check_formats(mapping: Mapping, schema: TableSchema) -> None:
     """Reject a zone or strptime pattern DuckDB does not know, before anything is read."""
     patterns: list[tuple[str, str]] = []
     for column in schema.columns:

@@ -65,6 +65,7 @@ __all__ = [
     "load_mapping",
     "merge_mapping_dicts",
     "parse_mapping",
+    "read_mapping_file",
 ]
 
 MAPPING_KEYS = (
@@ -180,6 +181,11 @@ class Mapping:
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping YAML file; a mistake is a MappingError naming the key."""
+    return parse_mapping(read_mapping_file(path), origin=str(path))
+
+
+def read_mapping_file(path: str | Path) -> dict[str, Any]:
+    """A mapping YAML file as a dict, read with the YAML rules below but not yet checked."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -191,7 +197,9 @@ def load_mapping(path: str | Path) -> Mapping:
         data = yaml.load(text, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         raise MappingError(f"{path}: not valid YAML: {exc}") from None
-    return parse_mapping(data, origin=str(path))
+    if not isinstance(data, dict):
+        raise MappingError(f"{path}: expected a mapping of keys, got {type(data).__name__}")
+    return data
 
 
 def merge_mapping_dicts(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

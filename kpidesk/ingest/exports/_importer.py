@@ -1,0 +1,241 @@
+"""`import_export`: one system's export, in any number of files, into every canonical table it feeds.
+
+The format converts the files into canonical rows; each kind is then validated and upserted exactly like
+a mapped import, with its own row in `imports` and its own summary, all in one transaction: a problem
+with any file leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+
+from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest._importer import check_formats, import_staged, sample_rejections
+from kpidesk.ingest._lines import LineNumbers
+from kpidesk.ingest._mapping import parse_mapping, read_mapping_file
+from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
+from kpidesk.ingest._readers import StagedFile
+from kpidesk.ingest._sql import first_row
+from kpidesk.ingest._summary import ImportSummary
+from kpidesk.ingest.exports._format import LINE, Emitted, ExportContext, ExportFormat, FormatOptions
+from kpidesk.ingest.exports._registry import export_format
+from kpidesk.warehouse import table_schema
+
+__all__ = ["OPTION_KEYS", "format_options", "import_export"]
+
+#: Keys of a mapping file given with an export format.
+OPTION_KEYS = ("source", "timezone", "encoding", "delimiter", "columns", "values", "settings")
+
+
+def import_export(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str | Path],
+    format: str | ExportFormat,
+    *,
+    mapping: str | Path | dict[str, Any] | None = None,
+    source: str | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: bool = False,
+) -> list[ImportSummary]:
+    """Import `paths`, an export of the built-in `format`, in one transaction; one summary per kind.
+
+    `mapping` (a YAML path or dict, keys `OPTION_KEYS`) points the format's column roles at other
+    columns, remaps canonical values, and sets the format's own settings. `timezone` is the zone of
+    timestamps written without an offset (default: the mapping's, else the format's).
+    """
+    export = format if isinstance(format, ExportFormat) else export_format(format)
+    raw = _mapping_dict(mapping)
+    origin = str(mapping) if isinstance(mapping, str | Path) else "mapping"
+    options = format_options(
+        export, raw, timezone=timezone, encoding=encoding, delimiter=delimiter, origin=origin
+    )
+    source_name = source or raw.get("source") or export.name
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not files:
+        raise ImportFailed("no files to import")
+    for path in files:
+        if not path.exists():
+            raise ImportFailed(f"{path} does not exist")
+        if not path.is_file():
+            raise ImportFailed(f"{path} is not a file")
+        if path.suffix.lower() not in export.suffixes:
+            raise ImportFailed(
+                f"{path}: the {export.title} format reads {', '.join(export.suffixes)} files, "
+                f"not {path.suffix or '(no extension)'!r}"
+            )
+    show_progress = progress and any(p.stat().st_size > LARGE_INPUT_BYTES for p in files)
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    summaries: list[ImportSummary] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir,
+        ImportProgress(show_progress) as bar,
+    ):
+        context = ExportContext(con, export, options, Path(workdir), bar)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            export.convert(context, files)
+            row = first_row(con, "SELECT coalesce(max(import_id), 0) FROM imports")
+            next_id = (int(row[0]) if row else 0) + 1
+            for kind in export.kinds:
+                emitted = [e for e in context.emitted if e.kind == kind]
+                dropped = [r for r in context.rejected if r.kind == kind]
+                if not emitted and not dropped:
+                    continue
+                displays = list(dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)]))
+                summary = ImportSummary(import_id=next_id, kind=kind, source=source_name, files=displays)
+                next_id += 1
+                _import_kind(con, context, summary, emitted, bar)
+                _write_import_row(con, summary, started)
+                summaries.append(summary)
+            if not summaries:
+                raise ImportFailed(
+                    f"{', '.join(map(str, files))}: no rows found that a {export.title} export holds"
+                )
+            summaries[0].warnings += context.warnings
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            context.close()
+    return summaries
+
+
+def format_options(
+    export: ExportFormat,
+    raw: dict[str, Any],
+    *,
+    timezone: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    origin: str = "mapping",
+) -> FormatOptions:
+    """Check a mapping dict meant for `export` and turn it into its options."""
+
+    def fail(key: str, message: str) -> MappingError:
+        return MappingError(f"{origin}: {key}: {message}")
+
+    unknown = [str(k) for k in raw if k not in OPTION_KEYS]
+    if unknown:
+        raise fail(
+            unknown[0], f"unknown key for the {export.name} format; expected one of {', '.join(OPTION_KEYS)}"
+        )
+    zone = timezone or raw.get("timezone") or export.timezone
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(
+            "timezone", f"unknown time zone {zone!r}; expected an IANA name such as Asia/Jerusalem"
+        ) from None
+    columns = raw.get("columns") or {}
+    if not isinstance(columns, dict) or any(not isinstance(v, str) for v in columns.values()):
+        raise fail("columns", 'expected role: "File column" pairs')
+    values = raw.get("values") or {}
+    if not isinstance(values, dict) or any(not isinstance(v, dict) for v in values.values()):
+        raise fail("values", "expected canonical column: {value: canonical value} mappings")
+    settings = raw.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise fail("settings", "expected name: value pairs")
+    for name in settings:
+        if name not in export.settings:
+            known = ", ".join(export.settings) or "none"
+            raise fail(
+                f"settings.{name}", f"the {export.name} format has no such setting; its settings: {known}"
+            )
+    return FormatOptions(
+        timezone=str(zone),
+        columns={str(k): v for k, v in columns.items()},
+        values={
+            str(k): {str(a): None if b is None else str(b) for a, b in v.items()} for k, v in values.items()
+        },
+        encoding=encoding or raw.get("encoding"),
+        delimiter=delimiter or raw.get("delimiter"),
+        settings=dict(settings),
+        origin=origin,
+    )
+
+
+def _mapping_dict(mapping: str | Path | dict[str, Any] | None) -> dict[str, Any]:
+    if mapping is None:
+        return {}
+    if isinstance(mapping, dict):
+        return dict(mapping)
+    return read_mapping_file(mapping)
+
+
+def _import_kind(
+    con: duckdb.DuckDBPyConnection,
+    context: ExportContext,
+    summary: ImportSummary,
+    emitted: list[Emitted],
+    bar: ImportProgress,
+) -> None:
+    schema = table_schema(summary.kind)
+    origin = f"format {context.export.name}"
+    for number, part in enumerate(emitted):
+        parse = dict(part.parse)
+        if context.options.values:
+            parse["values"] = {**parse.get("values", {}), **context.options.values}
+        mapping = parse_mapping(parse, origin)
+        mapping.check_kind(summary.kind)
+        check_formats(mapping, schema)
+        described = con.execute(f"DESCRIBE SELECT * FROM {part.table}").fetchall()
+        columns = [str(d[0]) for d in described]
+        counted = first_row(con, f"SELECT count(*) FROM {part.table}")
+        staged = StagedFile(
+            display=part.display,
+            table=part.table,
+            columns=columns,
+            rows=int(counted[0]) if counted else 0,
+            unit=part.unit,
+            lines=LineNumbers(part.table, 0, column=LINE),
+            header_where=part.display,
+            tables=[part.table],
+            types={str(d[0]): str(d[1]) for d in described if str(d[1]) != "VARCHAR"},
+        )
+        import_staged(
+            con, staged, f"kpidesk_export_{summary.kind}_{number}", schema, mapping, bar, summary, part.size
+        )
+    dropped = [r for r in context.rejected if r.kind == summary.kind]
+    if dropped:
+        con.executemany(
+            'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[summary.import_id, schema.kind, r.file, r.line, r.column, r.value, r.reason] for r in dropped],
+        )
+        summary.read += len(dropped)
+        summary.rejected += len(dropped)
+        summary.rejections_sample.clear()
+        for display in summary.files:
+            summary.units.setdefault(display, "line")
+            sample_rejections(con, summary, display)
+
+
+def _write_import_row(con: duckdb.DuckDBPyConnection, summary: ImportSummary, started: dt.datetime) -> None:
+    con.execute(
+        "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
+        "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            summary.import_id,
+            started,
+            summary.kind,
+            summary.source,
+            summary.files,
+            summary.read,
+            summary.inserted,
+            summary.updated,
+            summary.unchanged,
+            summary.rejected,
+        ],
+    )

@@ -1,0 +1,1 @@
+"""One module per export format, each defining its `ExportFormat` as `FORMAT` (found by the registry)."""
