@@ -39,6 +39,7 @@ check: install
 
 docs: install
 	$(BIN)/kpidesk metrics --format markdown --output docs/metrics.md
+	$(BIN)/kpidesk formats --format markdown --output docs/importers.md
 
 bench: install
 	$(BIN)/python bench/bench_ticket_kpis.py

@@ -5,6 +5,7 @@ The same operations as the `kpidesk` command, as plain functions::
     import kpidesk
     ws = kpidesk.init_workspace("acme", country="IL")
     kpidesk.import_files(["tickets.csv"], "tickets", workspace=ws)
+    kpidesk.import_export(["incidents.csv"], "servicenow", workspace=ws)
     frame = kpidesk.kpis(ws, by=["team"], period="week", business_hours=True)
 """
 
@@ -12,6 +13,7 @@ from kpidesk._api import (
     DemoResult,
     build_demo,
     explain,
+    import_export,
     import_files,
     kpis,
     refresh_facts,
@@ -28,6 +30,7 @@ __all__ = [
     "__version__",
     "build_demo",
     "explain",
+    "import_export",
     "import_files",
     "init_workspace",
     "kpis",

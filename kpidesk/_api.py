@@ -27,6 +27,7 @@ __all__ = [
     "DemoResult",
     "build_demo",
     "explain",
+    "import_export",
     "import_files",
     "kpis",
     "refresh_facts",
@@ -105,6 +106,37 @@ def import_files(
             with status("Deriving ticket facts…", progress):
                 refresh_ticket_facts(con, ws.settings)
     return summary
+
+
+def import_export(
+    paths: Sequence[str | Path],
+    format: str,
+    *,
+    workspace: Workspace | str | Path | None = None,
+    mapping: str | Path | dict[str, Any] | None = None,
+    source: str | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    kinds: Sequence[str] | None = None,
+    progress: bool = False,
+    derive_facts: bool = True,
+) -> list[ImportSummary]:
+    """Import one system's export (a built-in format, see docs/importers.md) into every table it feeds.
+
+    All files and kinds are one transaction; one summary per kind. `kinds` keeps only some of the
+    tables the format writes.
+    """
+    from kpidesk.ingest.exports import import_export as run
+
+    ws = _workspace(workspace)
+    with ws.connect() as con:
+        summaries = run(con, paths, format, mapping=mapping, source=source, timezone=timezone,
+                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress)
+        if derive_facts and any(s.kind in ("tickets", "events") for s in summaries):
+            with status("Deriving ticket facts…", progress):
+                refresh_ticket_facts(con, ws.settings)
+    return summaries
 
 
 def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,

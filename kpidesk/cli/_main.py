@@ -124,8 +124,17 @@ def init(
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--kind", required=True, type=click.Choice(KINDS), help="Which canonical table the rows go to.")
-@click.option("--format", "fmt", default=None, help="A built-in export format of a helpdesk or call system.")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    help="Which canonical table the rows go to (not needed with a built-in --format, which knows).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    help="A built-in export format (servicenow, zendesk, call-log…; `kpidesk formats` lists them).",
+)
 @click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -135,6 +144,12 @@ def init(
     "--source", default=None, help="Name of the system the data comes from (default: the format's)."
 )
 @click.option(
+    "--timezone",
+    "tz",
+    default=None,
+    help="IANA zone of timestamps written without an offset (default: the mapping's, else the format's).",
+)
+@click.option(
     "--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256."
 )
 @click.option("--delimiter", default=None, help="Field delimiter (default: detected).")
@@ -142,33 +157,97 @@ def init(
 @_user_errors
 def import_(
     files: tuple[Path, ...],
-    kind: str,
+    kind: str | None,
     fmt: str | None,
     mapping: Path | None,
     source: str | None,
+    tz: str | None,
     encoding: str | None,
     delimiter: str | None,
     workspace: Path | None,
 ) -> None:
     """Import CSV/TSV, JSON, JSON Lines, Parquet or XLSX files into the warehouse.
 
+    With --kind, the files hold rows of one canonical table, mapped column by column (--mapping). With a
+    built-in --format, the files are one system's export and go to every table it feeds (incidents and
+    their updates, calls, survey ratings…): see docs/importers.md.
+
     All files are imported in one transaction: a file-level problem (missing column, wrong encoding, empty
     file) changes nothing. Rows that fail validation are kept in `rejected_rows` with file, line, column and
     reason. Importing the same rows again changes nothing; a newer export updates what changed.
     """
-    summary = _api.import_files(
-        files,
-        kind,
-        workspace=workspace,
-        format=fmt,
-        mapping=mapping,
-        source=source,
-        encoding=encoding,
-        delimiter=delimiter,
-        progress=True,
-    )
-    for line in summary.lines():
-        console.print(line, highlight=False, markup=False)
+    from kpidesk.ingest.exports import EXPORT_FORMATS
+
+    if fmt is not None and fmt in EXPORT_FORMATS:
+        summaries = _api.import_export(
+            files,
+            fmt,
+            workspace=workspace,
+            mapping=mapping,
+            source=source,
+            timezone=tz,
+            encoding=encoding,
+            delimiter=delimiter,
+            kinds=[kind] if kind else None,
+            progress=True,
+        )
+    else:
+        if kind is None:
+            known = ", ".join(sorted(EXPORT_FORMATS))
+            raise click.UsageError(
+                f"say which table the rows go to with --kind, or name a built-in export with --format "
+                f"({known})"
+            )
+        mapped = _api.import_files(
+            files,
+            kind,
+            workspace=workspace,
+            format=fmt,
+            mapping=mapping if tz is None else {**_mapping_dict(mapping), "timezone": tz},
+            source=source,
+            encoding=encoding,
+            delimiter=delimiter,
+            progress=True,
+        )
+        summaries = [mapped]
+    for number, summary in enumerate(summaries):
+        if number:
+            console.print()
+        for line in summary.lines():
+            console.print(line, highlight=False, markup=False)
+
+
+def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
+    from kpidesk.ingest._mapping import read_mapping_file
+
+    return read_mapping_file(mapping) if mapping is not None else {}
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def formats(fmt: str, output: Path | None) -> None:
+    """The built-in export formats: what each reads and which tables it writes."""
+    from kpidesk.ingest.exports import EXPORT_FORMATS
+    from kpidesk.ingest.exports._docs import importers_markdown
+
+    if fmt == "markdown":
+        text = importers_markdown()
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text)
+        return
+    table = Table(show_lines=True)
+    for col in ("format", "reads", "writes", "what"):
+        table.add_column(col, overflow="fold")
+    for name in sorted(EXPORT_FORMATS):
+        export = EXPORT_FORMATS[name]
+        table.add_row(
+            name, " ".join(export.suffixes), ", ".join(export.kinds), f"{export.title}: {export.description}"
+        )
+    console.print(table)
+    console.print("Details, field by field: docs/importers.md")
 
 
 @main.command()

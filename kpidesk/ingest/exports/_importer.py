@@ -45,15 +45,21 @@ def import_export(
     timezone: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    kinds: Sequence[str] | None = None,
     progress: bool = False,
 ) -> list[ImportSummary]:
     """Import `paths`, an export of the built-in `format`, in one transaction; one summary per kind.
 
     `mapping` (a YAML path or dict, keys `OPTION_KEYS`) points the format's column roles at other
     columns, remaps canonical values, and sets the format's own settings. `timezone` is the zone of
-    timestamps written without an offset (default: the mapping's, else the format's).
+    timestamps written without an offset (default: the mapping's, else the format's). `kinds` keeps only
+    those of the tables the format writes.
     """
     export = format if isinstance(format, ExportFormat) else export_format(format)
+    wanted = tuple(kinds) if kinds else export.kinds
+    for kind in wanted:
+        if kind not in export.kinds:
+            raise ImportFailed(f"the {export.title} format writes {', '.join(export.kinds)}, not {kind!r}")
     raw = _mapping_dict(mapping)
     origin = str(mapping) if isinstance(mapping, str | Path) else "mapping"
     options = format_options(
@@ -86,7 +92,7 @@ def import_export(
             export.convert(context, files)
             row = first_row(con, "SELECT coalesce(max(import_id), 0) FROM imports")
             next_id = (int(row[0]) if row else 0) + 1
-            for kind in export.kinds:
+            for kind in (k for k in export.kinds if k in wanted):
                 emitted = [e for e in context.emitted if e.kind == kind]
                 dropped = [r for r in context.rejected if r.kind == kind]
                 if not emitted and not dropped:
