@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench docs install system-deps clean
+.PHONY: demo test check bench bench-import docs install system-deps clean
 
 $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -43,6 +43,9 @@ docs: install
 
 bench: install
 	$(BIN)/python bench/bench_ticket_kpis.py
+
+bench-import: install
+	$(BIN)/python bench/bench_import_exports.py --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo
