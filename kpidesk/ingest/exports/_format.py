@@ -187,14 +187,20 @@ class ExportContext:
     # Reading --------------------------------------------------------------------------------------
 
     def read(
-        self, path: Path, roles: tuple[Role, ...] | None = None, *, records: str | None = None
+        self,
+        path: Path,
+        roles: tuple[Role, ...] | None = None,
+        *,
+        records: str | None = None,
+        display: str | None = None,
     ) -> SourceTable:
         """Stage `path` with the importer's readers and resolve the format's roles against its header.
 
         A required role the file lacks fails the import at the header, naming the role and the mapping
-        key that would point it elsewhere.
+        key that would point it elsewhere. `display` names the file in messages and rejected rows when
+        `path` is a repaired copy of the user's file (same lines) under the work directory.
         """
-        display = str(path)
+        display = display or str(path)
         table = self.temp_name("source")
         options = ReadOptions(
             encoding=self.options.encoding,
