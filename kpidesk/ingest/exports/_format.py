@@ -126,8 +126,12 @@ class SourceTable:
 
     @property
     def line(self) -> str:
-        """SQL for a staged row's line in the file (in a query over `table`, unaliased)."""
-        return self.staged.lines.sql("rowid")
+        """SQL for a staged row's line in the file (in a query over `table`, unaliased).
+
+        The row id is qualified by the table: the correction for quoted newlines is a subquery over a
+        table that has row ids of its own.
+        """
+        return self.staged.lines.sql(f"{self.staged.table}.rowid")
 
     def col(self, role: str) -> str:
         """SQL for the role's column, or NULL when the file lacks an optional role."""
