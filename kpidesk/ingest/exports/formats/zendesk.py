@@ -350,9 +350,9 @@ class ZendeskExport:
                 "tags": _text(t.get("tags") or None),
                 "subject": _text(t.get("subject")),
             }
-            metric = metrics.get(ticket_id)
-            if metric is not None:
-                row.update(self.summary(t, metric.data))
+            measured = metrics.get(ticket_id)
+            if measured is not None:
+                row.update(self.summary(t, measured.data))
             out.setdefault(record.file, Rows(_TICKET_COLUMNS)).add(record.position, **row)
         return out
 
