@@ -155,9 +155,10 @@ def _report_repairs(ctx: ExportContext, src: SourceTable, scan: _Scan) -> None:
         )
     if scan.cut is not None:
         _, line, got, shown = scan.cut
-        missing = header[got] if got < len(header) else header[-1] if header else "?"
+        # The cut falls in the last field the row still has.
+        where = header[min(max(got, 1), len(header)) - 1] if header else "?"
         ctx.reject(
-            "events", src.display, line, missing, shown[:200],
+            "events", src.display, line, where, shown[:200],
             f"the file ends in the middle of this row ({got} of {len(header)} fields, or a quote never "
             "closed): the row is cut off, so it is left out",
         )  # fmt: skip
@@ -209,7 +210,10 @@ def _check(ctx: ExportContext, sources: list[SourceTable], posts: str) -> str:
         f"{literal(role['author'])} WHEN inbound IS NULL THEN {literal(role['inbound'])} "
         f"WHEN posted_at IS NULL THEN {literal(role['created'])} ELSE {literal(role['post'])} END"
     )
-    value = "CASE WHEN inbound IS NULL THEN inbound_text WHEN posted_at IS NULL THEN at_text ELSE post_id END"
+    value = (
+        "CASE WHEN post_id IS NULL OR author IS NULL THEN NULL WHEN inbound IS NULL THEN inbound_text "
+        "WHEN posted_at IS NULL THEN at_text ELSE post_id END"
+    )
     before = "PARTITION BY post_id ORDER BY file_no, line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
     duplicate = (
         f"'post ' || post_id || ' appears again; the row at ' || CASE first_file {files} END || ' line ' "
