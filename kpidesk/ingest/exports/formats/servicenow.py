@@ -134,11 +134,11 @@ out-of-sequence counter or time. An event whose update is timed before an earlie
 the latest earlier update time, so events keep the order of the updates; that repair is listed in
 `rejected_rows` (column `sys_updated_at`) with the time it was given.
 
-**Rejected**: an update whose `incident_state` is not one of the states above (the UCI log has `-100`
-on 7 updates) gives a status event that is rejected with its line (map it with
-`values: {status: {"-100": open}}` to keep it); an incident whose last update has such a state is
-rejected as a ticket. Values that are not timestamps, whole numbers or `true`/`false` are rejected with
-file, line and column like in any import.
+**Rejected**: an update whose `incident_state` is not one of the states above gives a status event
+that is rejected with its line (the UCI log has `-100` on 7 updates of 2 incidents, between Active or
+New and Resolved: 2 status events); map it with `values: {status: {"-100": open}}` to keep it. An
+incident whose last update has such a state is rejected as a ticket. Values that are not timestamps,
+whole numbers or `true`/`false` are rejected with file, line and column like in any import.
 
 **Lost**: the log holds no messages, so `first_reply_time`, `reply_time` and the reply counts are not
 available from this source (every ticket counts as `unanswered`; ServiceNow's `made_sla` is the SLA
