@@ -261,7 +261,8 @@ class FreshdeskExport:
             unknown,
             src.roles["status"],
             _blank(src.col("status")),
-            f"'ticket ' || {_blank(src.col('ticket_id'))} || ': status ' || {_blank(src.col('status'))} || "
+            f"'ticket ' || coalesce({_blank(src.col('ticket_id'))}, '(no id)') || ': status ' || "
+            f"{_blank(src.col('status'))} || "
             f"' is not a Freshdesk status ({known}); map a custom status with values: {{status: {{…}}}}'",
         )
         kept = ctx.temp_name("freshdesk_tickets")
@@ -413,7 +414,8 @@ CSV are rejected saying so.
 **Lost**: `Due by Time`, `Time tracked`, the hours columns (`First response time (in hrs)`, `Resolution
 time (in hrs)`: kpidesk measures its own, in its own calendars), `Customer interactions`, `Survey
 results`, `Product`, `Full name`, `Company Name`, custom fields, conversation bodies. The export has no
-history of assignments or of earlier reopens: reassignments are unknown (and not invented), and only a
-reopen still open at export time is seen.
+history of assignments or reopens: tickets without conversations have no reassignment or reopen count
+(the metrics leave them out rather than count zero); for tickets with conversations no assignment event
+exists, so they count no reassignment, and only a reopen still open at export time is seen.
 """,
 )
