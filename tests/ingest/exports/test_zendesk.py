@@ -463,8 +463,8 @@ def test_without_users_the_requester_is_the_customer(workspace: Workspace) -> No
     assert sorted(actors) == [("80001", "customer"), ("80009", "bot"), ("80013", "agent")]
     # Noa, Sami and the admin Rivka are told from the requesters only by being someone else.
     assert summaries["tickets"].warnings == [
-        "3 comment authors are not in a users list and are not the ticket's requester, so they count as "
-        "agents; import the users list (include=users) to be exact"
+        "3 authors of comments or changes are not in a users list and are not the ticket's requester, "
+        "so they count as agents; import the users list (include=users) to be exact"
     ]
 
 

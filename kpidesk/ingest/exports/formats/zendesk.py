@@ -427,12 +427,18 @@ class ZendeskExport:
                 if not isinstance(event, dict):
                     continue
                 kind, name, value = event.get("type"), event.get("field_name"), event.get("value")
+                changes = kind in ("Create", "Change")
+                created = created or kind == "Create"
+                if changes and name == "assignee_id":
+                    assignee = _text(value) or None
+                elif changes and name == "group_id":
+                    group = _text(value) or None
+                if kind not in COMMENT_EVENTS and not (changes and name == "status"):
+                    continue
                 event_via = _object(event.get("via")) or audit_via
                 author = event.get("author_id", a.get("author_id"))
                 actor = self.actor(ticket_id, author, event_via.get("channel"))
                 base = {"ticket_id": ticket_id, "at": at, "actor_type": actor, "actor_id": _text(author)}
-                if kind == "Create":
-                    created = True
                 if kind in COMMENT_EVENTS:
                     public = event.get("public") is not False
                     rows.add(
@@ -442,29 +448,30 @@ class ZendeskExport:
                         public="true" if public else "false",
                         **base,
                     )
-                elif kind in ("Create", "Change") and name == "status":
-                    problem = self.status_problem(value)
-                    if problem is not None:
-                        self.ctx.reject(
-                            "events",
-                            audit.file,
-                            audit.position,
-                            "status",
-                            _text(value),
-                            f"ticket {ticket_id}, audit {a.get('id')}, event {event.get('id')}: {problem}",
-                        )
-                        continue
-                    rows.add(
+                    continue
+                problem = self.status_problem(value)
+                if problem is not None:
+                    self.ctx.reject(
+                        "events",
+                        audit.file,
                         audit.position,
-                        event_id=_text(event.get("id")),
-                        kind="status",
-                        status=_text(value),
-                        **base,
+                        "status",
+                        _text(value),
+                        f"ticket {ticket_id}, audit {a.get('id')}, event {event.get('id')}: {problem}",
                     )
-                elif kind in ("Create", "Change") and name == "assignee_id":
-                    assignee = _text(value) or None
-                elif kind in ("Create", "Change") and name == "group_id":
-                    group = _text(value) or None
+                    continue
+                rows.add(
+                    audit.position,
+                    event_id=_text(event.get("id")),
+                    kind="status",
+                    status=_text(value),
+                    **base,
+                )
+            # Only a change that leaves someone assigned hands the ticket over; routing to a group first
+            # and an agent taking it later is one assignment, not two.
+            handed_over = (assignee, group) != before and assignee is not None
+            if not (created or handed_over):
+                continue
             actor = self.actor(ticket_id, a.get("author_id"), audit_via.get("channel"))
             base = {
                 "ticket_id": ticket_id,
@@ -474,9 +481,7 @@ class ZendeskExport:
             }
             if created:
                 rows.add(audit.position, event_id=f"audit-{a['id']}-created", kind="created", **base)
-            # Only a change that leaves someone assigned hands the ticket over; routing to a group first
-            # and an agent taking it later is one assignment, not two.
-            if (assignee, group) != before and assignee is not None:
+            if handed_over:
                 rows.add(
                     audit.position,
                     event_id=f"audit-{a['id']}-assign",
@@ -562,14 +567,14 @@ class ZendeskExport:
     def warnings(self) -> Iterable[str]:
         if self.guessed_agents:
             yield (
-                f"{len(self.guessed_agents)} comment authors are not in a users list and are not the "
-                "ticket's requester, so they count as agents; import the users list (include=users) to be "
-                "exact"
+                f"{len(self.guessed_agents)} authors of comments or changes are not in a users list and are "
+                "not the ticket's requester, so they count as agents; import the users list (include=users) "
+                "to be exact"
             )
         if self.unknown_authors:
             yield (
-                f"{len(self.unknown_authors)} comment authors could not be told apart as customer or agent "
-                "(no users list, no requester known); their comments count as neither"
+                f"{len(self.unknown_authors)} authors of comments or changes could not be told apart as "
+                "customer or agent (no users list, no requester known); their comments count as neither"
             )
 
 
