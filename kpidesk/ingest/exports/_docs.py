@@ -24,7 +24,7 @@ the same system updates what changed. `--source` names the system (default: the 
 ```sh
 kpidesk import incident_event_log.csv --format servicenow -w ./acme
 kpidesk import tickets.json audits.json satisfaction_ratings.json --format zendesk -w ./acme
-kpidesk import august_calls_1999.csv --format call-log \
+kpidesk import august_calls_1999.csv --format call-log \\
   --mapping examples/mappings/anonymous-bank.yaml -w ./acme
 ```
 
@@ -74,7 +74,7 @@ def _section(export: ExportFormat) -> list[str]:
         "",
         f"## {export.title} (`--format {export.name}`)",
         "",
-        export.description.strip(),
+        _sentence(export.description),
         "",
         f"Reads {', '.join(f'`{s}`' for s in export.suffixes)} files; writes {', '.join(export.kinds)}. "
         f"Default time zone: {export.timezone}.",
@@ -92,3 +92,8 @@ def _section(export: ExportFormat) -> list[str]:
     if export.documentation.strip():
         out += ["", export.documentation.strip()]
     return out
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
