@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import pandas as pd
 
+from kpidesk import facts
 from kpidesk._status import status
 from kpidesk.calendars import SLOTS_TABLE
-from kpidesk.facts import FactRefresh, refresh_ticket_facts
+from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
 from kpidesk.reports import render_summary_html
@@ -36,15 +37,20 @@ __all__ = [
 ]
 
 
+#: Imported kinds the facts are derived from (a call's team comes from its agent).
+_FACT_KINDS = ("tickets", "events", "calls", "agents")
+
+
 def _workspace(workspace: Workspace | str | Path | None) -> Workspace:
     return workspace if isinstance(workspace, Workspace) else open_workspace(workspace)
 
 
 def refresh_facts(workspace: Workspace | str | Path | None = None, *, full: bool = False) -> FactRefresh:
-    """Re-derive the facts of every ticket touched since the last refresh (or all, with `full`)."""
+    """Re-derive the facts of every ticket touched since the last refresh and, when calls or agents
+    changed, the call facts (or everything, with `full`)."""
     ws = _workspace(workspace)
     with ws.connect() as con:
-        return refresh_ticket_facts(con, ws.settings, full=full)
+        return facts.refresh_facts(con, ws.settings, full=full)
 
 
 def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
@@ -52,6 +58,7 @@ def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
         facts=icon.table("ticket_facts"),
         stretches=icon.table("reply_stretches"),
         spans=icon.table("ticket_open_spans"),
+        calls=icon.table(CALL_FACTS_TABLE),
         slots=icon.table(SLOTS_TABLE),
     )
 
@@ -68,7 +75,10 @@ def kpis(
     business_hours: bool = False,
 ) -> pd.DataFrame:
     """KPI results as a DataFrame: metric, stat, value, unit, n, ci_low, ci_high, period_start, period_end,
-    one column per `by` dimension, and the `small_sample` flag."""
+    one column per `by` dimension, and the `small_sample` flag.
+
+    Without `metrics`: every ticket metric, and the call metrics when the warehouse holds calls, except
+    those whose units lack a `by` dimension (calls have no channel, tickets no queue)."""
     ws = _workspace(workspace)
     refresh_facts(ws)
     query = KpiQuery(metrics=metrics, by=by, period=period, start=start, end=end, stat=stat,
@@ -102,9 +112,9 @@ def import_files(
     with ws.connect() as con:
         summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
                                       encoding=encoding, delimiter=delimiter, progress=progress)
-        if derive_facts and kind in ("tickets", "events"):
-            with status("Deriving ticket facts…", progress):
-                refresh_ticket_facts(con, ws.settings)
+        if derive_facts and kind in _FACT_KINDS:
+            with status("Deriving facts…", progress):
+                facts.refresh_facts(con, ws.settings)
     return summary
 
 
@@ -133,9 +143,9 @@ def import_export(
     with ws.connect() as con:
         summaries = run(con, paths, format, mapping=mapping, source=source, timezone=timezone,
                         encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress)
-        if derive_facts and any(s.kind in ("tickets", "events") for s in summaries):
-            with status("Deriving ticket facts…", progress):
-                refresh_ticket_facts(con, ws.settings)
+        if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
+            with status("Deriving facts…", progress):
+                facts.refresh_facts(con, ws.settings)
     return summaries
 
 

@@ -39,6 +39,17 @@ def ticket_workspace(tmp_path: Path) -> Workspace:
     return ws
 
 
+@pytest.fixture
+def call_workspace(tmp_path: Path) -> Workspace:
+    """The hand-worked call center of tests/call_fixture.py in an Israeli workspace, without tickets."""
+    from call_fixture import load_calls
+
+    ws = init_workspace(tmp_path / "calls", country="IL")
+    with ws.connect() as con:
+        load_calls(con)
+    return ws
+
+
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One Spark local-mode session for the whole run (starting the JVM is the slow part)."""

@@ -1,11 +1,13 @@
-"""Facts: one row per ticket (and per reply stretch, per open span), derived and kept up to date."""
+"""Facts: one row per ticket (and per reply stretch, per open span) and per call, kept up to date."""
 
+from kpidesk.facts._call_facts import CALL_FACTS_TABLE, CALL_INSTANTS, derive_call_facts
 from kpidesk.facts._refresh import (
     FACT_TABLES,
     FactRefresh,
     Materialize,
+    build_call_facts,
     build_ticket_facts,
-    refresh_ticket_facts,
+    refresh_facts,
 )
 from kpidesk.facts._ticket_facts import (
     FACT_INSTANTS,
@@ -18,16 +20,20 @@ from kpidesk.facts._ticket_facts import (
 )
 
 __all__ = [
+    "CALL_FACTS_TABLE",
+    "CALL_INSTANTS",
     "FACT_INSTANTS",
     "FACT_TABLES",
     "TICKET_DIMENSIONS",
     "FactRefresh",
     "Materialize",
     "annotate_messages",
+    "build_call_facts",
     "build_ticket_facts",
+    "derive_call_facts",
     "derive_open_spans",
     "derive_reply_stretches",
     "derive_ticket_facts",
-    "refresh_ticket_facts",
+    "refresh_facts",
     "status_changes",
 ]

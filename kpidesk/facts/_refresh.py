@@ -2,7 +2,8 @@
 
 A full rebuild happens when the facts do not exist yet, when the calendars in kpidesk.toml changed, or
 when new data falls outside the calendar slots built so far (business seconds are measured from the
-first slot, so every ticket must be measured on the same slot table).
+first slot, so every ticket and call must be measured on the same slot table). Call facts are one cheap
+pass over the calls, so they are derived again as a whole whenever the calls or the agents changed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kpidesk.calendars import SLOTS_TABLE, slot_range_for, write_calendar_slots
+from kpidesk.facts._call_facts import CALL_FACTS_TABLE, derive_call_facts
 from kpidesk.facts._ticket_facts import (
     annotate_messages,
     derive_open_spans,
@@ -27,9 +29,17 @@ from kpidesk.facts._ticket_facts import (
 from kpidesk.warehouse import clear_pending_facts
 from kpidesk.workspace import Settings
 
-__all__ = ["FACT_TABLES", "FactRefresh", "Materialize", "build_ticket_facts", "refresh_ticket_facts"]
+__all__ = [
+    "FACT_TABLES",
+    "FactRefresh",
+    "Materialize",
+    "build_call_facts",
+    "build_ticket_facts",
+    "refresh_facts",
+]
 
-FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans")
+TICKET_FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans")
+FACT_TABLES = (*TICKET_FACT_TABLES, CALL_FACTS_TABLE)
 #: Intermediate steps of a refresh, dropped when it ends.
 MESSAGES_TABLE = "_fact_messages"
 CHANGES_TABLE = "_fact_status_changes"
@@ -38,8 +48,11 @@ _STATE_DDL = "CREATE TABLE IF NOT EXISTS fact_state (key VARCHAR PRIMARY KEY, va
 
 @dataclass
 class FactRefresh:
+    """Whether everything was rebuilt, and how many tickets and calls were derived."""
+
     full: bool
     tickets: int
+    calls: int = 0
 
 
 def _calendar_fingerprint(settings: Settings) -> str:
@@ -69,11 +82,25 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
           FROM tickets
           UNION ALL
           SELECT min("at"), max("at") FROM ticket_events
+          UNION ALL
+          SELECT min(arrived_at),
+                 max(greatest(arrived_at, coalesce(answered_at, arrived_at),
+                              coalesce(abandoned_at, arrived_at), coalesce(ended_at, arrived_at)))
+          FROM calls
         )
         """
     ).fetchall()[0]
     assert row is not None
     return row[0], row[1]
+
+
+def _calls_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever an import inserts or updates calls or agents (each import has a new import_id)."""
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM calls), (SELECT max(import_id) FROM calls), "
+        "(SELECT count(*) FROM agents), (SELECT max(import_id) FROM agents)"
+    ).fetchall()[0]
+    return json.dumps(list(row))
 
 
 #: Stores an expression as a table named so and returns that table; `temporary` marks intermediate steps.
@@ -116,6 +143,14 @@ def build_ticket_facts(
     materialize("ticket_open_spans", derive_open_spans(changes, facts), False)
 
 
+def build_call_facts(icon: ibis.BaseBackend, settings: Settings, materialize: Materialize) -> ir.Table:
+    """Derive call_facts on any Ibis engine, in the workspace's default calendar."""
+    facts = derive_call_facts(
+        icon.table("calls"), icon.table("agents"), icon.table(SLOTS_TABLE), calendar=settings.default_calendar
+    )
+    return materialize(CALL_FACTS_TABLE, facts, False)
+
+
 def _duckdb_materializer(
     con: duckdb.DuckDBPyConnection, icon: ibis.BaseBackend, *, replace: bool
 ) -> Materialize:
@@ -136,17 +171,18 @@ def _duckdb_materializer(
     return materialize
 
 
-def refresh_ticket_facts(
-    con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False
-) -> FactRefresh:
-    """Bring ticket_facts, reply_stretches and ticket_open_spans up to date, in one transaction."""
+def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False) -> FactRefresh:
+    """Bring ticket_facts, reply_stretches, ticket_open_spans and call_facts up to date in one transaction."""
     state = _state(con)
     fingerprint = _calendar_fingerprint(settings)
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    current = state.get("calendars") == fingerprint and set(FACT_TABLES) <= existing
+    current = state.get("calendars") == fingerprint and set(TICKET_FACT_TABLES) <= existing
     pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0]
-    if current and not full and pending == 0:
-        # Only an import can move the data's time range, and every import leaves pending tickets.
+    calls_version = _calls_version(con)
+    calls_current = state.get("calls") == calls_version and CALL_FACTS_TABLE in existing
+    if current and calls_current and not full and pending == 0:
+        # Only an import can move the data's time range, and every import leaves pending tickets or a
+        # new calls version.
         return FactRefresh(full=False, tickets=0)
     lo, hi = _instant_range(con)
     needed = slot_range_for(lo, hi)
@@ -155,7 +191,7 @@ def refresh_ticket_facts(
         and state.get("slots_to", "0000") >= needed[1].isoformat()
     )
     full = full or not covered or not current
-    if not full:
+    if not full and pending:
         # Re-deriving most tickets one by one costs more than rebuilding them all.
         total = con.execute("SELECT count(*) FROM ticket_facts").fetchall()[0][0]
         full = pending * 2 > total
@@ -165,24 +201,31 @@ def refresh_ticket_facts(
         if full:
             write_calendar_slots(con, settings.calendars, needed[0], needed[1])
         icon = ibis.duckdb.from_connection(con)
-        build_ticket_facts(
-            icon, settings, _duckdb_materializer(con, icon, replace=full), only_pending=not full
-        )
-        con.execute(f"DROP TABLE IF EXISTS {MESSAGES_TABLE}")
-        con.execute(f"DROP TABLE IF EXISTS {CHANGES_TABLE}")
-        row = con.execute(
-            "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
-        ).fetchall()[0]
-        count = int(row[0]) if row else 0
-        clear_pending_facts(con)
+        tickets = 0
+        if full or pending:
+            build_ticket_facts(
+                icon, settings, _duckdb_materializer(con, icon, replace=full), only_pending=not full
+            )
+            con.execute(f"DROP TABLE IF EXISTS {MESSAGES_TABLE}")
+            con.execute(f"DROP TABLE IF EXISTS {CHANGES_TABLE}")
+            row = con.execute(
+                "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
+            ).fetchall()[0]
+            tickets = int(row[0]) if row else 0
+            clear_pending_facts(con)
+        calls = 0
+        if full or not calls_current:
+            build_call_facts(icon, settings, _duckdb_materializer(con, icon, replace=True))
+            calls = int(con.execute(f"SELECT count(*) FROM {CALL_FACTS_TABLE}").fetchall()[0][0])
         for key, value in (
             ("slots_from", needed[0].isoformat()),
             ("slots_to", needed[1].isoformat()),
             ("calendars", fingerprint),
+            ("calls", calls_version),
         ):
             con.execute("INSERT OR REPLACE INTO fact_state VALUES (?, ?)", [key, value])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return FactRefresh(full=full, tickets=count)
+    return FactRefresh(full=full, tickets=tickets, calls=calls)

@@ -2,8 +2,8 @@
 
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
 from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
+from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import mean_interval, nps_interval, quantile_rank_interval, wilson_interval
-from kpidesk.metrics._ticket_samples import DIMENSIONS
 
 __all__ = [
     "CATALOGUE",

@@ -17,7 +17,8 @@ class Metric:
 
     `kind` says how its sample is summarised: `count` (rows), `proportion` (share of true values, Wilson
     interval), `duration` (seconds: mean, median, p90 or any percentile), `mean` (per-unit average, t
-    interval), `ratio_count` (a stock counted at an instant).
+    interval), `ratio_count` (a stock counted at an instant). `area` names the facts it is measured on:
+    `tickets` or `calls`.
     """
 
     id: str
@@ -28,6 +29,7 @@ class Metric:
     definition: str
     anchor: str
     options: tuple[str, ...] = ()
+    area: str = "tickets"
 
 
 #: Options of `[metrics]` in kpidesk.toml, with what each one does.
@@ -38,11 +40,16 @@ METRIC_OPTIONS = {
     "`no_repeat_contact` FCR (default 7).",
     "repeat_contact_days": "Days after the solve in which a new ticket from the same customer counts as a "
     "repeat contact (default 7).",
+    "service_level_seconds": "The T of service level SL(T): calls answered within this many seconds of "
+    "entering the queue count as answered in time (default 20).",
+    "short_abandon_seconds": "Abandoned calls that left the queue in fewer seconds than this are left out of "
+    "the service level's denominator (default 0: none are).",
     "small_sample": "Groups with fewer units than this are flagged `small_sample` (default 30).",
     "confidence": "Confidence level of every interval (default 0.95).",
 }
 
 _SOLVED = "the period of the ticket's last solve"
+_ARRIVED = "the call's arrival in the agent queue"
 
 CATALOGUE: tuple[Metric, ...] = (
     Metric(
@@ -147,6 +154,59 @@ CATALOGUE: tuple[Metric, ...] = (
         "the target, and is left out while it is still within it. Tickets whose source carries its own SLA "
         "outcome (e.g. ServiceNow `made_sla`) are reported under SLA metric `source`.",
         "the ticket's creation (for `reply`, the start of the stretch)",
+    ),
+    Metric(
+        "offered", "Calls offered", "count", "calls", "neutral",
+        "Calls that entered the agent queue (those with an arrival time). Calls that never queued, such as "
+        "calls that ended in the IVR, are not offered and no call metric counts them.",
+        _ARRIVED,
+        area="calls",
+    ),
+    Metric(
+        "answered", "Calls answered", "count", "calls", "higher",
+        "Offered calls an agent answered.",
+        _ARRIVED,
+        area="calls",
+    ),
+    Metric(
+        "abandoned", "Calls abandoned", "count", "calls", "lower",
+        "Offered calls that left the queue unanswered (the caller hung up or the call ended before an "
+        "agent answered); every offered call is either answered or abandoned.",
+        _ARRIVED,
+        area="calls",
+    ),
+    Metric(
+        "abandonment_rate", "Abandonment rate", "proportion", "ratio", "lower",
+        "Abandoned calls / offered calls.",
+        _ARRIVED,
+        area="calls",
+    ),
+    Metric(
+        "asa", "Average speed of answer", "duration", "seconds", "lower",
+        "Time answered calls waited in the queue, from arrival to answer; the mean is the ASA, and the "
+        "median and percentiles are available like every duration. With business hours, the wait is "
+        "measured in business seconds of the workspace's default calendar.",
+        _ARRIVED,
+        area="calls",
+    ),
+    Metric(
+        "service_level", "Service level", "proportion", "ratio", "higher",
+        "SL(T): calls answered within `service_level_seconds` seconds of arrival (wait ≤ T) / offered "
+        "calls. Abandoned calls that left the queue in fewer than `short_abandon_seconds` seconds are left "
+        "out of the denominator (an abandon whose leaving time is unknown stays in). The wait is always "
+        "measured in calendar seconds, also with business hours.",
+        _ARRIVED,
+        ("service_level_seconds", "short_abandon_seconds"),
+        area="calls",
+    ),
+    Metric(
+        "aht", "Average handle time", "duration", "seconds", "lower",
+        "Talk + hold + wrap-up time of answered calls, a missing part counting as 0; a call with none of "
+        "the three has no handle time and is left out. The mean is the AHT; median and percentiles as for "
+        "every duration. The parts are durations reported by the phone system, not instants, so business "
+        "hours do not change them.",
+        _ARRIVED,
+        area="calls",
     ),
 )
 

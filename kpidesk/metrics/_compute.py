@@ -17,9 +17,11 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
+from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
 from kpidesk.metrics._stats import mean_interval, quantile_rank_interval, wilson_interval
-from kpidesk.metrics._ticket_samples import DIMENSIONS, SAMPLES, Sample, SampleContext
+from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
 __all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"]
@@ -27,6 +29,7 @@ __all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis",
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+_SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES}
 
 
 @dataclass
@@ -36,7 +39,12 @@ class KpiTables:
     facts: ir.Table
     stretches: ir.Table
     spans: ir.Table
+    calls: ir.Table
     slots: ir.Table
+
+    def area_facts(self, area: str) -> ir.Table:
+        """The one-row-per-unit facts a metric of `area` (tickets or calls) is measured on."""
+        return self.calls if area == "calls" else self.facts
 
 
 @dataclass
@@ -78,9 +86,36 @@ def _period_end(start: date, period: str) -> date:
     return date(start.year, 12, 31)
 
 
-def _data_range(tables: KpiTables) -> tuple[datetime | None, datetime | None]:
+@dataclass
+class _DataRange:
+    """When the data starts and ends: tickets (None without tickets) and calls (by arrival) together."""
+
+    first: datetime
+    last: datetime
+    ticket_first: datetime | None
+    ticket_last: datetime | None
+    has_calls: bool
+
+    @property
+    def now(self) -> datetime:
+        """The instant of the current backlog: the latest ticket instant."""
+        return self.ticket_last or self.last
+
+    def period_bounds(self, period: str) -> tuple[datetime, datetime]:
+        """The span the periods table covers. Stocks (backlog, resolution rate) are ticket periods, so
+        only the one `all` period reaches over the calls too."""
+        if period == "all" or self.ticket_first is None or self.ticket_last is None:
+            return self.first, self.last
+        return self.ticket_first, self.ticket_last
+
+
+def _instant(value: Any) -> datetime | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+
+
+def _data_range(tables: KpiTables) -> _DataRange | None:
     f = tables.facts
-    row = f.aggregate(
+    tickets = f.aggregate(
         first=f.created_at.min(),
         last=ibis.greatest(
             f.created_at.max(),
@@ -88,10 +123,14 @@ def _data_range(tables: KpiTables) -> tuple[datetime | None, datetime | None]:
             f.last_solved_at.max().fill_null(f.created_at.max()),
         ),
     ).execute()
-    first, last = row["first"].iloc[0], row["last"].iloc[0]
-    if pd.isna(first):
-        return None, None
-    return pd.Timestamp(first).to_pydatetime(), pd.Timestamp(last).to_pydatetime()
+    c = tables.calls
+    calls = c.aggregate(first=c.arrived_at.min(), last=c.arrived_at.max(), count=c.count()).execute()
+    ticket_first, ticket_last = _instant(tickets["first"].iloc[0]), _instant(tickets["last"].iloc[0])
+    firsts = [t for t in (ticket_first, _instant(calls["first"].iloc[0])) if t is not None]
+    lasts = [t for t in (ticket_last, _instant(calls["last"].iloc[0])) if t is not None]
+    if not firsts or not lasts:
+        return None
+    return _DataRange(min(firsts), max(lasts), ticket_first, ticket_last, bool(calls["count"].iloc[0]))
 
 
 def _periods_table(
@@ -99,7 +138,7 @@ def _periods_table(
     settings: Settings,
     query: KpiQuery,
     first: datetime,
-    now: datetime,
+    last: datetime,
 ) -> pd.DataFrame:
     """Local periods of the default calendar with their UTC start and end instants."""
     s = tables.slots.filter(tables.slots.calendar_id == settings.default_calendar)
@@ -110,13 +149,13 @@ def _periods_table(
     )
     days["local_date"] = pd.to_datetime(days["local_date"]).dt.date
     lo = query.start or pd.Timestamp(first).date() - timedelta(days=1)
-    hi = query.end or pd.Timestamp(now).date() + timedelta(days=1)
+    hi = query.end or pd.Timestamp(last).date() + timedelta(days=1)
     days = days[(days.local_date >= lo) & (days.local_date <= hi)]
     key = "all" if query.period == "all" else _PERIOD_COLUMN[query.period]
     if key == "all":
-        first_s, now_s = int(pd.Timestamp(first).timestamp()), int(pd.Timestamp(now).timestamp())
+        first_s, last_s = int(pd.Timestamp(first).timestamp()), int(pd.Timestamp(last).timestamp())
         first_day = days[(days.start_s <= first_s) & (days.end_s > first_s)].local_date.min()
-        last_day = days[(days.start_s <= now_s) & (days.end_s > now_s)].local_date.max()
+        last_day = days[(days.start_s <= last_s) & (days.end_s > last_s)].local_date.max()
         period_start = query.start or first_day
         period_end = query.end or last_day
         chosen = days[(days.local_date >= period_start) & (days.local_date <= period_end)]
@@ -259,10 +298,24 @@ def _summarise(
         groups.release()
 
 
+def _default_metrics(tables: KpiTables, by: Sequence[str], has_calls: bool) -> list[Metric]:
+    """Every ticket metric, the call metrics when there are calls, less those whose units lack a `by`
+    dimension."""
+    return [
+        m
+        for m in CATALOGUE
+        if (m.area != "calls" or has_calls)
+        and all(DIMENSIONS[b] in tables.area_facts(m.area).columns for b in by)
+    ]
+
+
 def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.DataFrame:
-    """KPI results: one row per metric × period × group, with n and confidence bounds."""
-    metric_ids = list(query.metrics) if query.metrics else [m.id for m in CATALOGUE]
-    metrics = [get_metric(m) for m in metric_ids]
+    """KPI results: one row per metric × period × group, with n and confidence bounds.
+
+    Without `query.metrics`, the metrics of `_default_metrics`. A metric asked for by name whose units
+    lack a `by` dimension reports that dimension empty.
+    """
+    metrics = [get_metric(m) for m in query.metrics or ()]
     unknown = [b for b in query.by if b not in DIMENSIONS]
     if unknown:
         raise ValueError(
@@ -275,20 +328,26 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         raise ValueError("no statistic asked for; expected median, mean or pNN such as p90")
     quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
     dim_columns = [DIMENSIONS[b] for b in query.by]
-    first, now = _data_range(tables)
+    data = _data_range(tables)
     columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
-    if first is None or now is None:
+    if data is None:
         return pd.DataFrame(columns=columns)
-    periods = _periods_table(tables, settings, query, first, now)
+    if not metrics:
+        metrics = _default_metrics(tables, query.by, data.has_calls)
+    periods = _periods_table(tables, settings, query, *data.period_bounds(query.period))
+    if periods.empty:
+        # The chosen dates lie outside the calendar slots, so no unit can fall in them.
+        return pd.DataFrame(columns=columns)
     ctx = SampleContext(
         facts=tables.facts,
         stretches=tables.stretches,
         spans=tables.spans,
+        calls=tables.calls,
         slots=tables.slots,
         periods=ibis.memtable(periods),
         settings=settings,
         business_hours=query.business_hours,
-        now_at=now,
+        now_at=data.now,
         period_column=None if query.period == "all" else _PERIOD_COLUMN[query.period],
         first_period=periods.period_start.iloc[0],
         start=query.start,
@@ -296,7 +355,7 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     )
     frames = []
     for metric in metrics:
-        sample = SAMPLES[metric.id](ctx)
+        sample = _SAMPLES[metric.id](ctx)
         t = sample.table if sample.periodic else ctx.place_in_periods(sample.table, "anchor_at")
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)

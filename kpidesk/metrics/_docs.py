@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS
-from kpidesk.metrics._ticket_samples import DIMENSIONS
+from kpidesk.metrics._samples import DIMENSIONS
 
 __all__ = ["catalogue_json", "catalogue_markdown"]
 
@@ -26,8 +26,8 @@ def catalogue_markdown() -> str:
         "(`kpidesk metrics --format markdown`); a test fails if this file falls behind.",
         "",
         "Rates are fractions in [0, 1]; durations are seconds, in calendar time or, with `--business-hours`, "
-        "in business seconds of each ticket's calendar (its team's, else the workspace default). "
-        "Messages from "
+        "in business seconds of each ticket's calendar (its team's, else the workspace default); calls are "
+        "measured in the workspace default calendar. Messages from "
         "bots and the system and private notes never count as replies. Every result carries `n`; groups "
         "with n below `small_sample` are flagged. Periods are local days, weeks (starting on the default "
         "calendar's `week_start`), months, quarters or years of the workspace's default calendar.",
@@ -56,6 +56,13 @@ def catalogue_markdown() -> str:
     lines += [f"- `{name}`: {text}" for name, text in METRIC_OPTIONS.items()]
     lines += ["", "## Dimensions", "", "`kpidesk kpis --by NAME` groups on:", ""]
     lines += [f"- `{name}` (column `{column}`)" for name, column in DIMENSIONS.items()]
+    lines += [
+        "",
+        "A call's team is the team of the agent who answered it (from `agents`). A dimension a unit does "
+        "not have (a call's channel, priority, category or SLA policy; a ticket's queue) is empty for its "
+        "metrics; `kpidesk kpis` without `--metric` leaves such metrics out, and shows call metrics only "
+        "when the warehouse holds calls.",
+    ]
     lines += [
         "",
         "## Statistics",

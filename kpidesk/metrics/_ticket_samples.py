@@ -8,83 +8,16 @@ reads like the catalogue's sentence.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
 
 import ibis
 import ibis.expr.types as ir
 
-from kpidesk.calendars import with_business_seconds, with_local_periods
-from kpidesk.workspace import Settings
+from kpidesk.calendars import with_business_seconds
+from kpidesk.metrics._samples import Sample, SampleContext, dimension_values, duration
 
-__all__ = ["DIMENSIONS", "SAMPLES", "Sample", "SampleContext"]
+__all__ = ["TICKET_SAMPLES"]
 
-#: `--by` names and the fact columns they group on.
-DIMENSIONS = {
-    "team": "team_id",
-    "agent": "agent_id",
-    "channel": "channel",
-    "priority": "priority",
-    "category": "category",
-    "source": "source",
-    "sla_policy": "sla_policy",
-    "calendar": "calendar_id",
-}
-_DIM_COLUMNS = tuple(dict.fromkeys(DIMENSIONS.values()))
 _DAY = 86_400
-
-
-@dataclass
-class SampleContext:
-    facts: ir.Table
-    stretches: ir.Table
-    spans: ir.Table
-    slots: ir.Table
-    #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
-    periods: ir.Table
-    settings: Settings
-    business_hours: bool
-    #: The latest instant in the data: "now" for backlogs and pending SLA clocks.
-    now_at: datetime
-    #: Local period of the slot table to group by (`week`…), or None for one period from `first_period`.
-    period_column: str | None
-    first_period: date
-    start: date | None = None
-    end: date | None = None
-
-    def place_in_periods(self, table: ir.Table, column: str) -> ir.Table:
-        """Rows with the `period_start` of their instant `column`, limited to the chosen dates."""
-        t = with_local_periods(table, column, self.settings.default_calendar, self.slots)
-        local_date = t[f"{column}_date"]
-        if self.start is not None:
-            t = t.filter(local_date >= self.start)
-        if self.end is not None:
-            t = t.filter(local_date <= self.end)
-        if self.period_column is None:
-            return t.mutate(period_start=ibis.literal(self.first_period))
-        return t.mutate(period_start=t[f"{column}_{self.period_column}"])
-
-
-@dataclass
-class Sample:
-    """Rows to summarise. `anchor_at` places a row in a period, unless the rows already carry
-    `period_start` (`periodic`). `extra_dims` are dimensions the metric always reports (e.g. sla_metric);
-    `missing_as` names the count of rows without a value (e.g. unanswered tickets for first reply time)."""
-
-    table: ir.Table
-    periodic: bool = False
-    extra_dims: tuple[str, ...] = ()
-    missing_as: str | None = None
-
-
-def _dims(t: ir.Table) -> list[ir.Value]:
-    return [t[c] for c in _DIM_COLUMNS]
-
-
-def _duration(t: ir.Table, start: str, end: str, business: bool) -> ir.Value:
-    if business:
-        return (t[f"{end}_bs"] - t[f"{start}_bs"]).cast("float64")
-    return (t[end].epoch_seconds() - t[start].epoch_seconds()).cast("float64")
 
 
 def _unit_key(t: ir.Table) -> ir.Value:
@@ -97,7 +30,7 @@ def _solved(ctx: SampleContext) -> ir.Table:
 
 
 def _anchored(t: ir.Table, anchor: ir.Value, value: ir.Value) -> ir.Table:
-    return t.select(*_dims(t), unit_key=_unit_key(t), anchor_at=anchor, value=value)
+    return t.select(*dimension_values(t), unit_key=_unit_key(t), anchor_at=anchor, value=value)
 
 
 def volume(ctx: SampleContext) -> Sample:
@@ -113,16 +46,16 @@ def solved(ctx: SampleContext) -> Sample:
 def first_reply_time(ctx: SampleContext) -> Sample:
     f = ctx.facts.filter(ctx.facts.frt_start_at.notnull())
     value = ibis.ifelse(
-        f.first_reply_at.notnull(), _duration(f, "frt_start_at", "first_reply_at", ctx.business_hours), None
+        f.first_reply_at.notnull(), duration(f, "frt_start_at", "first_reply_at", ctx.business_hours), None
     )
     return Sample(_anchored(f, f.created_at, value), missing_as="unanswered")
 
 
 def reply_time(ctx: SampleContext) -> Sample:
     s = ctx.stretches.filter(ctx.stretches.replied_at.notnull())
-    value = _duration(s, "stretch_start_at", "replied_at", ctx.business_hours)
+    value = duration(s, "stretch_start_at", "replied_at", ctx.business_hours)
     table = s.select(
-        *_dims(s),
+        *dimension_values(s),
         unit_key=_unit_key(s).concat("\x1f", s.stretch.cast("string")),
         anchor_at=s.replied_at,
         value=value,
@@ -133,14 +66,14 @@ def reply_time(ctx: SampleContext) -> Sample:
 def first_resolution_time(ctx: SampleContext) -> Sample:
     f = _solved(ctx)
     return Sample(
-        _anchored(f, f.last_solved_at, _duration(f, "created_at", "first_solved_at", ctx.business_hours))
+        _anchored(f, f.last_solved_at, duration(f, "created_at", "first_solved_at", ctx.business_hours))
     )
 
 
 def full_resolution_time(ctx: SampleContext) -> Sample:
     f = _solved(ctx)
     return Sample(
-        _anchored(f, f.last_solved_at, _duration(f, "created_at", "last_solved_at", ctx.business_hours))
+        _anchored(f, f.last_solved_at, duration(f, "created_at", "last_solved_at", ctx.business_hours))
     )
 
 
@@ -216,7 +149,9 @@ def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
 def backlog(ctx: SampleContext) -> Sample:
     rows = _backlog_rows(ctx, at_start=False)
     return Sample(
-        rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=ibis.literal(1.0)),
+        rows.select(
+            *dimension_values(rows), "period_start", unit_key=_unit_key(rows), value=ibis.literal(1.0)
+        ),
         periodic=True,
     )
 
@@ -229,7 +164,8 @@ def backlog_age(ctx: SampleContext) -> Sample:
     else:
         age = (rows.at.epoch_seconds() - rows.created_at.epoch_seconds()).cast("float64")
     return Sample(
-        rows.select(*_dims(rows), "period_start", unit_key=_unit_key(rows), value=age), periodic=True
+        rows.select(*dimension_values(rows), "period_start", unit_key=_unit_key(rows), value=age),
+        periodic=True,
     )
 
 
@@ -245,7 +181,7 @@ def resolution_rate(ctx: SampleContext) -> Sample:
     )
     solved_in = (units.last_solved_at >= units.start_at) & (units.last_solved_at < units.end_at)
     table = units.select(
-        *_dims(units), "period_start", unit_key=_unit_key(units), value=solved_in.fill_null(False)
+        *dimension_values(units), "period_start", unit_key=_unit_key(units), value=solved_in.fill_null(False)
     )
     return Sample(table, periodic=True)
 
@@ -262,8 +198,8 @@ def _sla_target(policy_targets: dict[str, float], priority: ir.Value) -> ir.Valu
 
 def _sla_value(t: ir.Table, start: str, stop: str, target: ir.Value, business: bool) -> ir.Value:
     """Met, breached, or null while the clock still runs within the target."""
-    done = _duration(t, start, stop, business)
-    waited = _duration(t, start, "now_at", business)
+    done = duration(t, start, stop, business)
+    waited = duration(t, start, "now_at", business)
     return ibis.cases((t[stop].notnull(), done <= target), (waited > target, False), else_=None)
 
 
@@ -288,7 +224,7 @@ def sla_attainment(ctx: SampleContext) -> Sample:
                 continue
             parts.append(
                 g.select(
-                    *_dims(g),
+                    *dimension_values(g),
                     unit_key=_unit_key(g),
                     anchor_at=g.created_at,
                     value=_sla_value(g, start, stop, target, business),
@@ -307,7 +243,7 @@ def sla_attainment(ctx: SampleContext) -> Sample:
         if target is not None:
             parts.append(
                 s.select(
-                    *_dims(s),
+                    *dimension_values(s),
                     unit_key=_unit_key(s).concat("\x1f", s.stretch.cast("string")),
                     anchor_at=s.stretch_start_at,
                     value=_sla_value(s, "stretch_start_at", "replied_at", target, business),
@@ -318,7 +254,7 @@ def sla_attainment(ctx: SampleContext) -> Sample:
     carried = ctx.facts.filter(ctx.facts.sla_met.notnull())
     parts.append(
         carried.select(
-            *_dims(carried),
+            *dimension_values(carried),
             unit_key=_unit_key(carried),
             anchor_at=carried.created_at,
             value=carried.sla_met,
@@ -331,7 +267,7 @@ def sla_attainment(ctx: SampleContext) -> Sample:
     return Sample(table, extra_dims=("sla_metric",))
 
 
-SAMPLES: dict[str, Callable[[SampleContext], Sample]] = {
+TICKET_SAMPLES: dict[str, Callable[[SampleContext], Sample]] = {
     "volume": volume,
     "solved": solved,
     "backlog": backlog,

@@ -113,6 +113,8 @@ class MetricOptions:
     fcr: str = "one_reply"
     fcr_repeat_days: int = 7
     repeat_contact_days: int = 7
+    service_level_seconds: float = 20.0
+    short_abandon_seconds: float = 0.0
     small_sample: int = 30
     confidence: float = 0.95
 
@@ -291,6 +293,12 @@ def load_settings(path: Path) -> Settings:
             f"expected {', '.join(known)}"
         )
     options = MetricOptions(**{**known, **m})
+    for name in ("service_level_seconds", "short_abandon_seconds"):
+        where = f"kpidesk.toml [metrics] {name}"
+        seconds = parse_duration(getattr(options, name), where)
+        if seconds < 0:
+            raise SettingsError(f"{where}: expected a number of seconds ≥ 0, got {getattr(options, name)!r}")
+        setattr(options, name, seconds)
     if options.fcr not in FCR_DEFINITIONS:
         raise SettingsError(
             f"kpidesk.toml [metrics] fcr: expected one of {', '.join(FCR_DEFINITIONS)}, got {options.fcr!r}"

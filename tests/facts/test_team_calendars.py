@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows, ts
 
-from kpidesk.facts import refresh_ticket_facts
+from kpidesk.facts import refresh_facts
 from kpidesk.workspace import CalendarSettings, default_settings, init_workspace
 
 
@@ -29,7 +29,7 @@ def test_team_calendar_in_london(tmp_path: Path) -> None:
     with ws.connect() as con:
         insert_rows(con, "tickets", TICKET_COLUMNS, [ticket])
         insert_rows(con, "ticket_events", EVENT_COLUMNS, events)
-        refresh_ticket_facts(con, ws.settings)
+        refresh_facts(con, ws.settings)
         calendar, bs = con.execute(
             "SELECT calendar_id, first_reply_at_bs - frt_start_at_bs FROM ticket_facts"
         ).fetchall()[0]

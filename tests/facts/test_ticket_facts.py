@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from ticket_fixture import EVENT_COLUMNS, insert_rows, ts
 
-from kpidesk.facts import refresh_ticket_facts
+from kpidesk.facts import refresh_facts
 from kpidesk.workspace import Workspace
 
 
 def _facts(ws: Workspace) -> dict[str, dict[str, Any]]:
     with ws.connect() as con:
-        refresh_ticket_facts(con, ws.settings)
+        refresh_facts(con, ws.settings)
         cur = con.execute(
             "SELECT *, epoch(first_reply_at) - epoch(frt_start_at) AS frt_s, "
             "first_reply_at_bs - frt_start_at_bs AS frt_bs, last_solved_at_bs - created_at_bs AS full_bs, "
@@ -149,7 +149,7 @@ def test_only_touched_tickets_are_rederived(ticket_workspace: Workspace) -> None
             ],
         )
         con.execute("DELETE FROM pending_ticket_facts WHERE ticket_id <> 'T7'")
-        result = refresh_ticket_facts(con, ticket_workspace.settings)
+        result = refresh_facts(con, ticket_workspace.settings)
         assert result.full is False and result.tickets == 1
         t1_channel = con.execute("SELECT channel FROM ticket_facts WHERE ticket_id = 'T1'").fetchall()[0][0]
         t7_reply = con.execute("SELECT first_reply_at FROM ticket_facts WHERE ticket_id = 'T7'").fetchall()[
@@ -177,7 +177,7 @@ def test_when_most_tickets_are_touched_everything_is_rebuilt(ticket_workspace: W
     _facts(ticket_workspace)
     with ticket_workspace.connect() as con:
         con.execute("INSERT INTO pending_ticket_facts SELECT source, ticket_id FROM tickets")
-        result = refresh_ticket_facts(con, ticket_workspace.settings)
+        result = refresh_facts(con, ticket_workspace.settings)
         assert result.full is True and result.tickets == 8
         assert con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0] == 0
 

@@ -1,12 +1,13 @@
-"""The whole ticket KPI suite on DuckDB and on Spark local mode gives the same numbers.
+"""The whole KPI suite, tickets and calls, on DuckDB and on Spark local mode gives the same numbers.
 
-The canonical tables and calendar slots of a DuckDB warehouse are copied into Spark; facts are derived
-there by the same Ibis expressions, and every KPI is compared value by value.
+The canonical tables and calendar slots of a DuckDB warehouse are copied into Spark once; facts are
+derived there by the same Ibis expressions, and every KPI is compared value by value.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 import ibis
@@ -15,7 +16,7 @@ import pytest
 
 from kpidesk import kpis, refresh_facts
 from kpidesk.calendars import SLOTS_TABLE
-from kpidesk.facts import build_ticket_facts
+from kpidesk.facts import build_call_facts, build_ticket_facts
 from kpidesk.metrics import CATALOGUE, KpiQuery, KpiTables, compute_kpis
 from kpidesk.workspace import Workspace
 
@@ -28,7 +29,7 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
     export = ws.path / "spark-export"
     export.mkdir(exist_ok=True)
     with ws.connect() as con:
-        for name in ("tickets", "ticket_events", SLOTS_TABLE):
+        for name in ("tickets", "ticket_events", "calls", "agents", SLOTS_TABLE):
             target = export / f"{name}.parquet"
             con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
             icon.read_parquet(str(target), table_name=name)
@@ -37,10 +38,11 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
 
     build_ticket_facts(icon, ws.settings, materialize)
     return KpiTables(
-        icon.table("ticket_facts"),
-        icon.table("reply_stretches"),
-        icon.table("ticket_open_spans"),
-        icon.table(SLOTS_TABLE),
+        facts=icon.table("ticket_facts"),
+        stretches=icon.table("reply_stretches"),
+        spans=icon.table("ticket_open_spans"),
+        calls=build_call_facts(icon, ws.settings, materialize),
+        slots=icon.table(SLOTS_TABLE),
     )
 
 
@@ -62,36 +64,64 @@ def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def parity_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The hand-worked helpdesk plus 1,500 generated tickets over three teams and two calendars."""
-    from ticket_fixture import load_fixture, with_sla
+    """The hand-worked helpdesk and call center plus 1,500 generated tickets over three teams and two
+    calendars, and 1,200 generated calls answered by the same agents; short abandons (under 5 s) are left
+    out of the service level so that both of its branches run."""
+    from call_fixture import CALL_COLUMNS, generate_calls, load_calls
+    from ticket_fixture import insert_rows, load_fixture, with_sla
 
     from kpidesk import init_workspace
     from kpidesk.demo import demo_settings, generate_tickets, write_demo_files
 
     folder = tmp_path_factory.mktemp("parity")
-    ws = init_workspace(folder / "ws", settings=with_sla(demo_settings()))
-    files = write_demo_files(generate_tickets(1500, seed=11, weeks=8), folder / "data", "parquet")
+    settings = with_sla(demo_settings())
+    settings.metrics.short_abandon_seconds = 5
+    ws = init_workspace(folder / "ws", settings=settings)
+    data = generate_tickets(1500, seed=11, weeks=8)
+    files = write_demo_files(data, folder / "data", "parquet")
     with ws.connect() as con:
-        for kind, table in (("tickets", "tickets"), ("events", "ticket_events")):
+        for kind, table in (("tickets", "tickets"), ("events", "ticket_events"), ("agents", "agents")):
             con.execute(
                 f"INSERT INTO {table} BY NAME SELECT *, 'demo' AS source FROM read_parquet('{files[kind]}')"
             )
         con.execute("INSERT INTO pending_ticket_facts SELECT source, ticket_id FROM tickets")
         load_fixture(con)
+        agents = [str(a) for a in data.agents.column("agent_id").to_pylist()]
+        calls = generate_calls(1200, agents, seed=11, start=datetime(2026, 1, 4), days=56)
+        insert_rows(con, "calls", CALL_COLUMNS, calls)
+        load_calls(con)
     return ws
 
 
+@pytest.fixture(scope="module")
+def spark_tables(spark: Any, parity_workspace: Workspace) -> KpiTables:
+    return _spark_tables(spark, parity_workspace)
+
+
 @pytest.mark.parametrize(
-    "query",
+    "query,areas",
     [
-        KpiQuery(by=["team"], period="week"),
-        KpiQuery(by=["channel", "priority"], period="month", business_hours=True, stat="p90"),
-        KpiQuery(by=["sla_policy"], period="all", business_hours=True, stat="mean"),
+        (KpiQuery(by=["team"], period="week"), {"tickets", "calls"}),
+        (
+            KpiQuery(by=["channel", "priority"], period="month", business_hours=True, stat="p90"),
+            {"tickets"},
+        ),
+        (KpiQuery(by=["sla_policy"], period="all", business_hours=True, stat="mean"), {"tickets"}),
+        (
+            KpiQuery(by=["queue", "agent"], period="week", business_hours=True, stat=["mean", "p90"]),
+            {"calls"},
+        ),
     ],
-    ids=["team-week-calendar", "channel-priority-month-business-p90", "all-business-mean"],
+    ids=[
+        "team-week-calendar",
+        "channel-priority-month-business-p90",
+        "all-business-mean",
+        "queue-agent-week-business-mean-p90",
+    ],
 )
-def test_duckdb_and_spark_agree(spark: Any, parity_workspace: Workspace, query: KpiQuery) -> None:
-    tables = _spark_tables(spark, parity_workspace)
+def test_duckdb_and_spark_agree(
+    spark_tables: KpiTables, parity_workspace: Workspace, query: KpiQuery, areas: set[str]
+) -> None:
     duck = kpis(
         parity_workspace,
         metrics=query.metrics,
@@ -100,7 +130,8 @@ def test_duckdb_and_spark_agree(spark: Any, parity_workspace: Workspace, query: 
         business_hours=query.business_hours,
         stat=query.stat,
     )
-    on_spark = compute_kpis(tables, parity_workspace.settings, query)
-    keys = ["metric", "period_start", *query.by, *(["sla_metric"] if "sla_metric" in duck else [])]
+    on_spark = compute_kpis(spark_tables, parity_workspace.settings, query)
+    keys = ["metric", "stat", "period_start", *query.by, *(["sla_metric"] if "sla_metric" in duck else [])]
     _same(duck, on_spark, keys)
-    assert set(duck.metric) == {m.id for m in CATALOGUE}  # every ticket metric was compared
+    # Every metric of the areas whose units have these dimensions was compared.
+    assert set(duck.metric) == {m.id for m in CATALOGUE if m.area in areas}

@@ -1,0 +1,89 @@
+"""What every metric sample shares: the `--by` dimensions, the context builders read, the sample itself.
+
+A builder (in `_ticket_samples` or `_call_samples`) returns the rows a metric is computed over with their
+`value`; summaries, intervals and periods are the engine's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import ibis
+import ibis.expr.types as ir
+
+from kpidesk.calendars import with_local_periods
+from kpidesk.workspace import Settings
+
+__all__ = ["DIMENSIONS", "Sample", "SampleContext", "dimension_values", "duration"]
+
+#: `--by` names and the fact columns they group on. A unit without the column (a call has no channel, a
+#: ticket no queue) is grouped under an empty value.
+DIMENSIONS = {
+    "team": "team_id",
+    "agent": "agent_id",
+    "channel": "channel",
+    "priority": "priority",
+    "category": "category",
+    "source": "source",
+    "sla_policy": "sla_policy",
+    "calendar": "calendar_id",
+    "queue": "queue",
+}
+_DIM_COLUMNS = tuple(dict.fromkeys(DIMENSIONS.values()))
+
+
+@dataclass
+class SampleContext:
+    facts: ir.Table
+    stretches: ir.Table
+    spans: ir.Table
+    calls: ir.Table
+    slots: ir.Table
+    #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
+    periods: ir.Table
+    settings: Settings
+    business_hours: bool
+    #: The latest instant in the ticket data: "now" for backlogs and pending SLA clocks.
+    now_at: datetime
+    #: Local period of the slot table to group by (`week`…), or None for one period from `first_period`.
+    period_column: str | None
+    first_period: date
+    start: date | None = None
+    end: date | None = None
+
+    def place_in_periods(self, table: ir.Table, column: str) -> ir.Table:
+        """Rows with the `period_start` of their instant `column`, limited to the chosen dates."""
+        t = with_local_periods(table, column, self.settings.default_calendar, self.slots)
+        local_date = t[f"{column}_date"]
+        if self.start is not None:
+            t = t.filter(local_date >= self.start)
+        if self.end is not None:
+            t = t.filter(local_date <= self.end)
+        if self.period_column is None:
+            return t.mutate(period_start=ibis.literal(self.first_period))
+        return t.mutate(period_start=t[f"{column}_{self.period_column}"])
+
+
+@dataclass
+class Sample:
+    """Rows to summarise. `anchor_at` places a row in a period, unless the rows already carry
+    `period_start` (`periodic`). `extra_dims` are dimensions the metric always reports (e.g. sla_metric);
+    `missing_as` names the count of rows without a value (e.g. unanswered tickets for first reply time)."""
+
+    table: ir.Table
+    periodic: bool = False
+    extra_dims: tuple[str, ...] = ()
+    missing_as: str | None = None
+
+
+def dimension_values(t: ir.Table) -> list[ir.Value]:
+    """Every dimension column of `t`, and an empty one for each dimension its units do not have."""
+    return [t[c] if c in t.columns else ibis.null("string").name(c) for c in _DIM_COLUMNS]
+
+
+def duration(t: ir.Table, start: str, end: str, business: bool) -> ir.Value:
+    """Seconds from instant `start` to `end`: on the clock, or business seconds from their `_bs` columns."""
+    if business:
+        return (t[f"{end}_bs"] - t[f"{start}_bs"]).cast("float64")
+    return (t[end].epoch_seconds() - t[start].epoch_seconds()).cast("float64")
