@@ -317,6 +317,16 @@ def test_a_newer_export_updates_the_changed_conversation(workspace: Workspace, t
     ) == [(at("2026-03-03 12:00"), at("2026-03-03 12:01"))]
 
 
+def test_an_empty_page_is_a_warning(workspace: Workspace, tmp_path: Path) -> None:
+    empty = tmp_path / "conversations-page-2.json"
+    empty.write_text("[]", encoding="utf-8")
+    summaries = chatwoot_import(workspace, [CONVERSATIONS, empty])
+    assert summaries["tickets"].inserted == 5
+    assert summaries["tickets"].warnings == [
+        f"{empty} holds an empty list (a last page, say); nothing was imported from it"
+    ]
+
+
 def test_a_file_of_another_shape_fails_naming_it(
     workspace: Workspace, tmp_path: Path, warehouse_snapshot: Callable[[duckdb.DuckDBPyConnection], Any]
 ) -> None:

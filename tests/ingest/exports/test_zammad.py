@@ -378,6 +378,16 @@ def test_a_newer_export_updates_the_changed_ticket(workspace: Workspace, tmp_pat
     ]
 
 
+def test_an_empty_page_is_a_warning(workspace: Workspace, tmp_path: Path) -> None:
+    empty = tmp_path / "tickets-page-2.json"
+    empty.write_text("[]", encoding="utf-8")
+    summaries = zammad_import(workspace, [TICKETS, empty])
+    assert summaries["tickets"].inserted == 5
+    assert f"{empty} holds an empty list (a last page, say); nothing was imported from it" in (
+        summaries["tickets"].warnings
+    )
+
+
 def test_a_file_of_another_shape_fails_naming_it(
     workspace: Workspace, tmp_path: Path, warehouse_snapshot: Callable[[duckdb.DuckDBPyConnection], Any]
 ) -> None:

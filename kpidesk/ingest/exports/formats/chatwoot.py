@@ -215,6 +215,9 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
         display = str(path)
         sink.sizes[display] = path.stat().st_size
         data = load_json(path, ctx.options.encoding)
+        if data == []:
+            ctx.warn(f"{display} holds an empty list (a last page, say); nothing was imported from it")
+            continue
         found = _classify(data)
         if found is None:
             raise ImportFailed(
@@ -338,7 +341,7 @@ def _event_rows(
         by_conversation[message.conversation].append(message)
     with_status: set[str] = set()
     for conversation, items in by_conversation.items():
-        items.sort(key=lambda m: (m.at, str(m.data["id"])))
+        items.sort(key=lambda m: (m.at, len(str(m.data["id"])), str(m.data["id"])))
         assigned: dict[str, str | None] = {"agent_id": None, "team_id": None}
         seen: set[str] = set()
         for message in items:

@@ -152,6 +152,9 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
         display = str(path)
         sink.sizes[display] = path.stat().st_size
         data = load_json(path, ctx.options.encoding)
+        if data == []:
+            ctx.warn(f"{display} holds an empty list (a last page, say); nothing was imported from it")
+            continue
         found = _classify(data)
         if found is None:
             raise ImportFailed(
@@ -319,7 +322,7 @@ def _history_rows(
         by_ticket[ticket].append(item)
     with_state: set[str] = set()
     for ticket, items in by_ticket.items():
-        items.sort(key=lambda i: (str(i.data.get("created_at")), int(text(i.data["id"]) or 0)))
+        items.sort(key=lambda i: (str(i.data.get("created_at")), len(str(i.data["id"])), str(i.data["id"])))
         current = tickets.get(ticket, {})
         first = {a: next((i.data for i in items if _attribute(i.data) == a), {}) for a in ("owner", "group")}
         assigned = {
