@@ -192,7 +192,10 @@ def _import_kind(
     for number, part in enumerate(emitted):
         parse = dict(part.parse)
         if context.options.values:
-            parse["values"] = {**parse.get("values", {}), **context.options.values}
+            own = parse.get("values", {})
+            parse["values"] = {
+                column: {**own.get(column, {}), **table} for column, table in context.options.values.items()
+            } | {column: table for column, table in own.items() if column not in context.options.values}
         mapping = parse_mapping(parse, origin)
         mapping.check_kind(summary.kind)
         check_formats(mapping, schema)

@@ -190,3 +190,22 @@ def test_every_built_in_format_is_documented() -> None:
     for export in EXPORT_FORMATS.values():
         assert export.documentation.strip(), f"{export.name} has no documentation"
         assert export.kinds and export.title and export.description
+
+
+def test_a_mapping_s_values_extend_the_format_s_own_for_the_same_column(
+    con: duckdb.DuckDBPyConnection, write: Callable[..., Path]
+) -> None:
+    def convert(ctx: ExportContext, files: list[Path]) -> None:
+        src = ctx.read(files[0])
+        ctx.emit(
+            "tickets",
+            src.display,
+            f"SELECT {src.col('number')} AS ticket_id, {src.col('opened')} AS created_at, "
+            f"{src.col('state')} AS status, {src.line} AS {LINE} FROM {src.table}",
+            parse={"formats": {"created_at": "%d/%m/%Y %H:%M"}, "values": {"status": {"Fixed": "solved"}}},
+        )
+
+    fixer = ExportFormat("fixer", "Fixer", "Maps its own states.", ("tickets",), convert, roles=ROLES)
+    path = write("s.csv", "number,opened_at,state\nE1,03/03/2026 09:00,Fixed\nE2,03/03/2026 09:00,Parked\n")
+    import_export(con, [path], fixer, mapping={"values": {"status": {"Parked": "hold"}}})
+    assert [row[3] for row in _tickets(con)] == ["solved", "hold"]
