@@ -29,7 +29,15 @@ from kpidesk.ingest._upsert import upsert
 from kpidesk.ingest._validate import record_rejections, validate
 from kpidesk.warehouse import TableSchema, table_schema
 
-__all__ = ["check_formats", "import_files", "import_staged", "resolve_mapping", "sample_rejections"]
+__all__ = [
+    "check_formats",
+    "check_text_options",
+    "import_files",
+    "import_staged",
+    "input_files",
+    "resolve_mapping",
+    "sample_rejections",
+]
 
 
 def import_files(
@@ -58,21 +66,12 @@ def import_files(
     resolved = resolve_mapping(mapping, format)
     resolved.check_kind(kind)
     check_formats(resolved, schema)
-    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
-    if not files:
-        raise ImportFailed("no files to import")
+    files = input_files(paths)
     for path in files:
-        if not path.exists():
-            raise ImportFailed(f"{path} does not exist")
-        if not path.is_file():
-            raise ImportFailed(f"{path} is not a file")
         file_format(path)
     encoding = encoding or resolved.encoding
-    if encoding is not None:
-        check_encoding(encoding)
     delimiter = delimiter or resolved.delimiter
-    if delimiter is not None and len(delimiter) != 1:
-        raise ImportFailed(f"delimiter must be one character such as ',', ';' or a tab, got {delimiter!r}")
+    check_text_options(encoding, delimiter)
     source_name = source or resolved.source or format or "default"
     options = ReadOptions(
         encoding=encoding,
@@ -116,6 +115,27 @@ def import_files(
                 con.execute("ROLLBACK")
             raise
     return summary
+
+
+def input_files(paths: Sequence[str | Path] | str | Path) -> list[Path]:
+    """The paths to import, each an existing file; anything else is an ImportFailed naming it."""
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not files:
+        raise ImportFailed("no files to import")
+    for path in files:
+        if not path.exists():
+            raise ImportFailed(f"{path} does not exist")
+        if not path.is_file():
+            raise ImportFailed(f"{path} is not a file")
+    return files
+
+
+def check_text_options(encoding: str | None, delimiter: str | None) -> None:
+    """Refuse an encoding Python does not know or a delimiter that is not one character."""
+    if encoding is not None:
+        check_encoding(encoding)
+    if delimiter is not None and len(delimiter) != 1:
+        raise ImportFailed(f"delimiter must be one character such as ',', ';' or a tab, got {delimiter!r}")
 
 
 def _import_file(

@@ -18,7 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 
 from kpidesk.ingest._errors import ImportFailed, MappingError
-from kpidesk.ingest._importer import check_formats, import_staged, sample_rejections
+from kpidesk.ingest._importer import (
+    check_formats,
+    check_text_options,
+    import_staged,
+    input_files,
+    sample_rejections,
+)
 from kpidesk.ingest._lines import LineNumbers
 from kpidesk.ingest._mapping import parse_mapping, read_mapping_file
 from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
@@ -66,14 +72,9 @@ def import_export(
         export, raw, timezone=timezone, encoding=encoding, delimiter=delimiter, origin=origin
     )
     source_name = source or raw.get("source") or export.name
-    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
-    if not files:
-        raise ImportFailed("no files to import")
+    check_text_options(options.encoding, options.delimiter)
+    files = input_files(paths)
     for path in files:
-        if not path.exists():
-            raise ImportFailed(f"{path} does not exist")
-        if not path.is_file():
-            raise ImportFailed(f"{path} is not a file")
         if path.suffix.lower() not in export.suffixes:
             raise ImportFailed(
                 f"{path}: the {export.title} format reads {', '.join(export.suffixes)} files, "
