@@ -309,7 +309,7 @@ def _format_value(unit: str, value: Any) -> str:
         if seconds >= 60:
             return f"{seconds / 60:.1f} min"
         return f"{seconds:.0f} s"
-    if unit == "tickets":
+    if unit in ("tickets", "calls"):
         return f"{value:,.0f}"
     return f"{value:.2f}"
 
@@ -394,7 +394,9 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each).",
 )
 @click.option(
-    "--business-hours", is_flag=True, help="Measure durations in business seconds of each ticket's calendar."
+    "--business-hours",
+    is_flag=True,
+    help="Measure durations in business seconds (a ticket's team calendar; the default one for calls).",
 )
 @click.option(
     "--format",

@@ -88,3 +88,24 @@ def test_formats_lists_every_format_and_writes_the_doc(tmp_path: Path) -> None:
 def test_import_help_explains_formats() -> None:
     code, out = _run("import", "--help")
     assert code == 0 and "--format" in out and "--timezone" in out and "kpidesk formats" in out
+
+
+def test_call_counts_print_as_whole_numbers(tmp_path: Path) -> None:
+    """A call log with one answered call (waited 10 s) and one abandoned call, through the table output."""
+    ws = str(tmp_path / "ws")
+    _run("init", ws)
+    log = tmp_path / "calls.csv"
+    log.write_text(
+        "call_id,queue_entry,queue_exit,service_start,service_end,agent\n"
+        "1,2026-03-02 09:00:00,2026-03-02 09:00:10,2026-03-02 09:00:10,2026-03-02 09:03:10,ann\n"
+        "2,2026-03-02 09:05:00,2026-03-02 09:06:00,,,\n",
+        encoding="utf-8",
+    )
+    code, out = _run("import", str(log), "--format", "call-log", "-w", ws)
+    assert code == 0, out
+    args = ("--metric", "offered", "--metric", "abandonment_rate", "--period", "all", "-w", ws)
+    code, out = _run("kpis", *args)
+    assert code == 0, out
+    offered = next(line for line in out.splitlines() if "offered" in line)
+    assert " 2 " in offered and "2.00" not in offered
+    assert "50.0%" in out
