@@ -71,13 +71,6 @@ def import_bank(con: duckdb.DuckDBPyConnection, path: Path, **kwargs: Any) -> An
     return summary
 
 
-def has_call_kpis() -> bool:
-    from kpidesk.metrics import _catalogue
-
-    known = {m.id for m in _catalogue.CATALOGUE}
-    return all(name in known for name in CALL_KPIS)
-
-
 def kpi_values(ws: Workspace) -> dict[str, tuple[float, int]]:
     """(value, n) of each call KPI over the whole warehouse, the mean for durations."""
     frame = kpidesk.kpis(ws, metrics=CALL_KPIS, period="all", stat="mean")
@@ -169,8 +162,6 @@ def test_call_figures_of_the_hand_worked_log(con: duckdb.DuckDBPyConnection, sma
 
 
 def test_call_kpis_of_the_hand_worked_log(workspace: Workspace) -> None:
-    if not has_call_kpis():
-        pytest.skip("the call KPIs are not in kpidesk.metrics yet")
     with workspace.connect() as con:
         import_bank(con, FIXTURE)
     values = kpi_values(workspace)
@@ -437,8 +428,6 @@ def test_bank_log_call_figures_match_the_raw_file(bank: tuple[Workspace, Any, di
 
 @pytest.mark.dataset
 def test_bank_log_call_kpis_match_the_raw_file(bank: tuple[Workspace, Any, dict[str, Any]]) -> None:
-    if not has_call_kpis():
-        pytest.skip("the call KPIs are not in kpidesk.metrics yet")
     ws, _, expected = bank
     values = kpi_values(ws)
     offered = expected["offered"]
