@@ -319,6 +319,41 @@ def test_bad_values_are_rejected_with_line_and_column(
     assert _table(con, "SELECT ticket_id FROM tickets") == [("INC0000003",)]
 
 
+def test_a_raised_priority_is_an_escalation(workspace: Workspace, write: Callable) -> None:
+    # D goes Moderate → High (escalation, level 2) → Moderate → High again (not above High: none) →
+    # Critical (escalation, level 3). E starts Critical and is lowered: no escalation.
+    d = [("3 - Moderate", "New"), ("2 - High", "Active"), ("3 - Moderate", "Active"),
+         ("2 - High", "Active"), ("1 - Critical", "Resolved")]
+    rows = [
+        _row("INC0000004", state, mod, f"1/3/2016 1{mod}:00", priority=priority)
+        for mod, (priority, state) in enumerate(d)
+    ] + [
+        _row("INC0000005", "New", 0, "1/3/2016 10:00", priority="1 - Critical"),
+        _row("INC0000005", "Resolved", 1, "1/3/2016 11:00", priority="4 - Low"),
+    ]
+    path = write("escalations.csv", _csv(rows))
+    with workspace.connect() as con:
+        _import(con, path)
+        events = _table(con, "SELECT event_id, \"at\", level FROM ticket_events WHERE kind = 'escalate' "
+                             "ORDER BY event_id")
+        levels = _table(con, "SELECT ticket_id, escalation_level FROM tickets ORDER BY ticket_id")
+    assert events == [
+        ("INC0000004/00001/escalate", _ts("1/3/2016 11:00"), 2),
+        ("INC0000004/00004/escalate", _ts("1/3/2016 14:00"), 3),
+    ]
+    assert levels == [("INC0000004", 3), ("INC0000005", 1)]
+    frame = kpidesk.kpis(workspace, metrics=["escalation_rate"], period="all")
+    assert (frame.value[0], frame.n[0]) == (pytest.approx(1 / 2), 2)
+
+
+def test_escalation_none_derives_no_escalation(con: duckdb.DuckDBPyConnection, write: Callable) -> None:
+    rows = [_row("INC0000006", "New", 0, "1/3/2016 10:00", priority="3 - Moderate"),
+            _row("INC0000006", "Active", 1, "1/3/2016 11:00", priority="1 - Critical")]
+    _import(con, write("plain.csv", _csv(rows)), mapping={"settings": {"escalation": "none"}})
+    assert _table(con, "SELECT count(*) FROM ticket_events WHERE kind = 'escalate'") == [(0,)]
+    assert _table(con, "SELECT escalation_level FROM tickets") == [(1,)]
+
+
 # The UCI incident event log --------------------------------------------------------------------------
 
 
@@ -372,12 +407,15 @@ def _changes(log: pd.DataFrame) -> pd.DataFrame:
     before = (assigned.astype(int).groupby(log.number).cumsum() - assigned.astype(int)) > 0
     moved = (group.fillna("") != group.shift().fillna("")) | (agent.fillna("") != agent.shift().fillna(""))
     solved = log.incident_state.isin(["Resolved", "Closed"])
+    rank = log.priority.str[0].astype(int)
+    highest_before = rank.groupby(log.number).cummin().groupby(log.number).shift()
     return pd.DataFrame({
         "number": log.number,
         "state": log.incident_state,
         "status_event": first | (log.incident_state != log.incident_state.shift()),
         "assign_event": (before & ~first & moved) | (~before & assigned),
         "solves": solved & (first | ~solved.shift(fill_value=False)),
+        "escalates": rank < highest_before,
         "updated_at": pd.to_datetime(log.sys_updated_at, format="%d/%m/%Y %H:%M"),
         "opened_at": pd.to_datetime(log.opened_at, format="%d/%m/%Y %H:%M"),
     })
@@ -395,6 +433,7 @@ def test_full_log_tickets_and_events(full_workspace: Workspace, full_log: pd.Dat
         "created": 24_918,
         "status": int(changes.status_event.sum() - unknown_state.sum()),
         "assign": int(changes.assign_event.sum()),
+        "escalate": int(changes.escalates.sum()),
     }
     assert rejected == [
         ("status", "-100", int(unknown_state.sum())),
@@ -406,6 +445,7 @@ def test_full_log_tickets_and_events(full_workspace: Workspace, full_log: pd.Dat
 def test_full_log_reopens_and_sla(full_workspace: Workspace, full_log: pd.DataFrame) -> None:
     last = _last_updates(full_log)
     reopened = int((last.reopen_count.astype(int) > 0).sum())
+    escalated = int(_changes(full_log).groupby("number").escalates.any().sum())
     made_sla = float((last.made_sla == "true").mean())
     with full_workspace.connect() as con:
         assert _table(con, "SELECT count(*) FROM ticket_facts WHERE reopens > 0") == [(reopened,)] == [(275,)]
@@ -420,7 +460,9 @@ def test_full_log_reopens_and_sla(full_workspace: Workspace, full_log: pd.DataFr
     assert row["sla_attainment"].sla_metric == "source"
     assert (row["sla_attainment"].value, row["sla_attainment"].n) == (pytest.approx(made_sla), 24_918)
     assert made_sla == pytest.approx(0.6342, abs=1e-4)
-    assert (row["escalation_rate"].value, row["escalation_rate"].n) == (0, 24_918)
+    assert escalated == 297
+    escalation = row["escalation_rate"]
+    assert (escalation.value, escalation.n) == (pytest.approx(escalated / 24_918), 24_918)
     assert (row["first_reply_time"].n, row["first_reply_time"].unanswered) == (0, 24_918)
 
 

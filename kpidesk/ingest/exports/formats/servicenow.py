@@ -22,6 +22,7 @@ __all__ = ["FORMAT"]
 
 _TIMESTAMP_FORMAT = "%d/%m/%Y %H:%M"
 _ORDERS = ("file", "sys_mod_count", "sys_updated_at")
+_ESCALATIONS = ("priority_raise", "none")
 
 ROLES = (
     Role("number", "number", description="incident number"),
@@ -92,6 +93,7 @@ or `timezone:` names the instance's zone; `?` means no value.
 | `category` | `category` |
 | `reopen_count`, `reassignment_count` | the same fields of the last update |
 | `sla_met` | `made_sla` of the last update; it is what `sla_attainment` reports as `sla_metric = source` |
+| `escalation_level` | 1 plus the number of escalations (below) |
 | `first_solved_at` | the first update that moved the incident into Resolved (or Closed) |
 | `last_solved_at` | `resolved_at` of the last update, else the last update moving it to Resolved or Closed |
 | `closed_at` | `closed_at` of the last update |
@@ -114,7 +116,12 @@ were stripped gives the same ids as the original.
 - `status` at the first update and at every update whose `incident_state` differs from the previous
   update's, with the status above; `actor_id` = `sys_updated_by`;
 - `assign` at the first update that has an assignment group or assignee and at every update where
-  either changes, with `team_id` = `assignment_group` and `agent_id` = `assigned_to`.
+  either changes, with `team_id` = `assignment_group` and `agent_id` = `assigned_to`;
+- `escalate` at every update that raises the priority above every priority the incident had before
+  (`3 - Moderate` → `2 - High`; a later `3` → `2` again is not a new escalation), with `level` 2 for the
+  first, 3 for the second… The log has no escalation field of its own, so a raised priority is the
+  escalation it records (setting `escalation: none` derives none: then `escalation_rate` is 0 and says
+  nothing).
 
 Event ids are `number/sys_mod_count/kind` (`INC0000045/00002/status`; `INC0000045/created`), with `.2`,
 `.3`… after the counter when an incident has several updates with the same `sys_mod_count`, so importing
@@ -142,7 +149,7 @@ whole numbers or `true`/`false` are rejected with file, line and column like in 
 
 **Lost**: the log holds no messages, so `first_reply_time`, `reply_time` and the reply counts are not
 available from this source (every ticket counts as `unanswered`; ServiceNow's `made_sla` is the SLA
-outcome to read). It holds no escalation either: `escalation_rate` is 0, not a measurement. Not
+outcome to read). Escalation to another group is not told apart from any other reassignment. Not
 imported: `active`, `opened_by`, `sys_created_by`, `sys_created_at`, `location`, `subcategory`,
 `u_symptom`, `cmdb_ci`, `impact`, `urgency`, `knowledge`, `u_priority_confirmation`, `notify`,
 `problem_id`, `rfc`, `vendor`, `caused_by`, `closed_code`, `resolved_by`.
@@ -175,9 +182,15 @@ def _setting(ctx: ExportContext, name: str, default: str, choices: tuple[str, ..
     return value
 
 
-def _stage_updates(ctx: ExportContext, src: SourceTable, fmt: str, order: str) -> str:
-    """A helper table: one row per update with its values, its place in the incident and what changed."""
+def _stage_updates(ctx: ExportContext, src: SourceTable, fmt: str, order: str, escalation: str) -> str:
+    """A helper table: one row per update with its values, its place in the incident and what changed.
+
+    With `escalation` priority_raise, an update escalates when it raises the priority above every
+    priority the incident had before (a lower ServiceNow number is a higher priority).
+    """
     updates = ctx.temp_name("updates")
+    raised = "coalesce(priority_rank < highest_before, false)"
+    escalates = raised if escalation == "priority_raise" else "false"
     fmt_sql = literal(fmt)
     ordering = {
         "file": "line",
@@ -201,6 +214,8 @@ def _stage_updates(ctx: ExportContext, src: SourceTable, fmt: str, order: str) -
                 {_value(src, "opened_at")} AS opened_at,
                 {_value(src, "contact_type")} AS contact_type,
                 {_value(src, "priority")} AS priority,
+                CASE WHEN regexp_full_match({_value(src, "priority")}, '[1-5]( *-.*)?')
+                    THEN CAST(substr({_value(src, "priority")}, 1, 1) AS INTEGER) END AS priority_rank,
                 {_value(src, "caller_id")} AS caller_id,
                 {_value(src, "assigned_to")} AS assigned_to,
                 {_value(src, "assignment_group")} AS assignment_group,
@@ -220,6 +235,8 @@ def _stage_updates(ctx: ExportContext, src: SourceTable, fmt: str, order: str) -
                 lag(state) OVER incident AS previous_state,
                 lag(assignment_group) OVER incident AS previous_group,
                 lag(assigned_to) OVER incident AS previous_agent,
+                min(priority_rank) OVER (PARTITION BY ticket_id ORDER BY {ordering}
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS highest_before,
                 max(updated_ts) OVER (PARTITION BY ticket_id ORDER BY {ordering}
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS event_ts,
                 status IN ('solved', 'closed') AS is_solved,
@@ -240,7 +257,8 @@ def _stage_updates(ctx: ExportContext, src: SourceTable, fmt: str, order: str) -
                 THEN assignment_group IS DISTINCT FROM previous_group
                     OR assigned_to IS DISTINCT FROM previous_agent
                 ELSE assignment_group IS NOT NULL OR assigned_to IS NOT NULL END AS assignment_changed,
-            is_solved AND was_solved IS NOT TRUE AS solves
+            is_solved AND was_solved IS NOT TRUE AS solves,
+            {escalates} AS escalates
         FROM ranked
         WHERE ticket_id IS NOT NULL
         """
@@ -292,14 +310,18 @@ def _emit_tickets(ctx: ExportContext, src: SourceTable, updates: str, size: int,
                 arg_min(updated_at, position) AS first_solved_at,
                 arg_max(updated_at, position) AS last_solve_at
             FROM {updates} WHERE solves GROUP BY ticket_id
+        ), levels AS (
+            SELECT ticket_id, 1 + count(*) FILTER (WHERE escalates) AS escalation_level
+            FROM {updates} GROUP BY ticket_id
         )
         SELECT u.ticket_id, u.opened_at AS created_at, lower(u.contact_type) AS channel,
             {priority} AS priority, u.status, u.caller_id AS customer_id, u.assigned_to AS agent_id,
             u.assignment_group AS team_id, u.category,
             CASE WHEN u.is_solved THEN s.first_solved_at END AS first_solved_at,
             CASE WHEN u.is_solved THEN coalesce(u.resolved_at, s.last_solve_at) END AS last_solved_at,
-            u.closed_at, u.reopen_count, u.reassignment_count, u.made_sla AS sla_met, u.line AS {LINE}
-        FROM {updates} u LEFT JOIN solves s USING (ticket_id)
+            u.closed_at, u.reopen_count, u.reassignment_count, u.made_sla AS sla_met,
+            l.escalation_level, u.line AS {LINE}
+        FROM {updates} u LEFT JOIN solves s USING (ticket_id) JOIN levels l USING (ticket_id)
         WHERE u.position = u.updates
         """,
         parse=parse,
@@ -319,16 +341,24 @@ def _emit_events(ctx: ExportContext, src: SourceTable, updates: str, size: int, 
         f"""
         SELECT ticket_id || '/created' AS event_id, ticket_id, opened_at AS at, 'created' AS kind,
             'customer' AS actor_type, caller_id AS actor_id, NULL AS status, NULL AS agent_id,
-            NULL AS team_id, line AS {LINE}
+            NULL AS team_id, NULL AS level, line AS {LINE}
         FROM {updates} WHERE position = updates
         UNION ALL
         SELECT update_id || '/status', ticket_id, event_at, 'status', NULL, updated_by, status, NULL, NULL,
-            line
+            NULL, line
         FROM {updates} WHERE state_changed
         UNION ALL
         SELECT update_id || '/assign', ticket_id, event_at, 'assign', NULL, updated_by, NULL, assigned_to,
-            assignment_group, line
+            assignment_group, NULL, line
         FROM {updates} WHERE assignment_changed
+        UNION ALL
+        SELECT update_id || '/escalate', ticket_id, event_at, 'escalate', NULL, updated_by, NULL, NULL,
+            NULL, level, line
+        FROM (
+            SELECT *, 1 + count(*) FILTER (WHERE escalates) OVER (
+                PARTITION BY ticket_id ORDER BY position ROWS UNBOUNDED PRECEDING) AS level
+            FROM {updates}
+        ) WHERE escalates
         ORDER BY {LINE}, kind
         """,
         parse=parse,
@@ -339,12 +369,13 @@ def _emit_events(ctx: ExportContext, src: SourceTable, updates: str, size: int, 
 def convert(ctx: ExportContext, files: list[Path]) -> None:
     fmt = _setting(ctx, "timestamp_format", _TIMESTAMP_FORMAT)
     order = _setting(ctx, "update_order", "file", _ORDERS)
+    escalation = _setting(ctx, "escalation", "priority_raise", _ESCALATIONS)
     parse = {"timestamp_format": fmt, "null_values": ["", "?"]}
     for path in files:
         src = ctx.read(path, ROLES)
         size = path.stat().st_size
         with ctx.step(f"ordering the updates of {path.name}", size):
-            updates = _stage_updates(ctx, src, fmt, order)
+            updates = _stage_updates(ctx, src, fmt, order, escalation)
         _reject_missing_numbers(ctx, src)
         _reject_moved_events(ctx, src, updates)
         _emit_tickets(ctx, src, updates, size, parse)
@@ -365,6 +396,8 @@ FORMAT = ExportFormat(
         "update_order": "how an incident's updates are ordered: file (default), sys_mod_count or "
         "sys_updated_at; the other two, then the line, break ties",
         "timestamp_format": f"strptime layout of the export's timestamps (default {_TIMESTAMP_FORMAT})",
+        "escalation": "priority_raise (default): an update that raises the priority above every earlier "
+        "one is an escalation; none: the log says nothing of escalation",
     },
     suffixes=(".csv",),
     documentation=DOCUMENTATION,
