@@ -31,6 +31,8 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    #: Rows a built-in format changed before importing them (each also listed in rejected_rows).
+    repaired: int = 0
     #: The first problems (file, line, column, reason), in file order.
     rejections_sample: list[Rejection] = field(default_factory=list)
     #: File columns no canonical column reads, each listed once.
@@ -44,7 +46,8 @@ class ImportSummary:
         out = [
             f"imported {self.kind} from {files} (source {self.source!r}, import {self.import_id})",
             f"read {self.read:,} · inserted {self.inserted:,} · updated {self.updated:,} · "
-            f"unchanged {self.unchanged:,} · rejected {self.rejected:,}",
+            f"unchanged {self.unchanged:,} · rejected {self.rejected:,}"
+            + (f" · repaired {self.repaired:,} (imported, listed in rejected_rows)" if self.repaired else ""),
         ]
         if self.ignored_columns:
             out.append(f"ignored columns: {', '.join(self.ignored_columns)}")

@@ -97,7 +97,11 @@ class Emitted:
 
 @dataclass(frozen=True)
 class Rejected:
-    """A row of the export a format drops or repairs itself, kept in rejected_rows like any other."""
+    """A row of the export a format drops or repairs itself, kept in rejected_rows like any other.
+
+    A dropped row counts as read and rejected; a `repaired` one was imported all the same, so it counts
+    as repaired only (its entry in rejected_rows says what was changed).
+    """
 
     kind: str
     file: str
@@ -105,6 +109,7 @@ class Rejected:
     column: str
     value: str | None
     reason: str
+    repaired: bool = False
 
 
 @dataclass(frozen=True)
@@ -305,6 +310,10 @@ class ExportContext:
         """Record a row the format drops (or repairs) itself; it is counted as read and rejected."""
         self.rejected.append(Rejected(kind, file, line, column, value, reason))
 
+    def repair(self, kind: str, file: str, line: int, column: str, value: str | None, reason: str) -> None:
+        """Record a row the format changed before emitting it; `reason` says what it changed and why."""
+        self.rejected.append(Rejected(kind, file, line, column, value, reason, repaired=True))
+
     def reject_where(
         self, kind: str, source: SourceTable, condition: str, column: str, value: str, reason: str
     ) -> int:
@@ -345,6 +354,11 @@ class ExportContext:
 def line_numbers(table: str) -> LineNumbers:
     """Line numbers of an emitted table: each row carries its own in `LINE`."""
     return LineNumbers(table, 0, column=LINE)
+
+
+def blank(sql: str) -> str:
+    """SQL for a text column trimmed, NULL when it is empty."""
+    return f"nullif(trim({sql}), '')"
 
 
 def quoted(value: str) -> str:

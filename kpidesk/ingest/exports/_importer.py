@@ -224,8 +224,10 @@ def _import_kind(
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [[summary.import_id, schema.kind, r.file, r.line, r.column, r.value, r.reason] for r in dropped],
         )
-        summary.read += len(dropped)
-        summary.rejected += len(dropped)
+        repaired = sum(1 for r in dropped if r.repaired)
+        summary.read += len(dropped) - repaired
+        summary.rejected += len(dropped) - repaired
+        summary.repaired += repaired
         summary.rejections_sample.clear()
         for display in summary.files:
             summary.units.setdefault(display, "line")

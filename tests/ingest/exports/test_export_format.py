@@ -209,3 +209,24 @@ def test_a_mapping_s_values_extend_the_format_s_own_for_the_same_column(
     path = write("s.csv", "number,opened_at,state\nE1,03/03/2026 09:00,Fixed\nE2,03/03/2026 09:00,Parked\n")
     import_export(con, [path], fixer, mapping={"values": {"status": {"Parked": "hold"}}})
     assert [row[3] for row in _tickets(con)] == ["solved", "hold"]
+
+
+def test_a_repaired_row_is_listed_but_counted_as_imported(
+    con: duckdb.DuckDBPyConnection, write: Callable[..., Path], rejected_rows: Callable[..., list[Any]]
+) -> None:
+    def convert(ctx: ExportContext, files: list[Path]) -> None:
+        src = ctx.read(files[0])
+        ctx.repair("tickets", src.display, 2, "opened_at", "1/3/2026 10:00", "day written without its zero")
+        ctx.emit(
+            "tickets",
+            src.display,
+            f"SELECT {src.col('number')} AS ticket_id, '2026-03-01 10:00' AS created_at, "
+            f"{src.line} AS {LINE} FROM {src.table}",
+        )
+
+    mender = ExportFormat("mender", "Mender", "Repairs a date.", ("tickets",), convert, roles=ROLES)
+    (summary,) = import_export(con, [write("m.csv", "number,opened_at\nF1,1/3/2026 10:00\n")], mender)
+    assert (summary.read, summary.inserted, summary.rejected, summary.repaired) == (1, 1, 0, 1)
+    assert rejected_rows(con, summary.import_id) == [
+        ("m.csv", 2, "opened_at", "1/3/2026 10:00", "day written without its zero")
+    ]

@@ -198,7 +198,10 @@ def test_unknown_state_and_moved_event_are_in_rejected_rows(
     con: duckdb.DuckDBPyConnection, write: Callable, rejected_rows: Callable
 ) -> None:
     summary = _import(con, write("incidents.csv", _csv(UPDATES)))
-    assert (summary["events"].inserted, summary["events"].rejected) == (22, 2)
+    events = summary["events"]
+    # The -100 status event is rejected; the event moved in time is imported and listed as repaired.
+    assert (events.read, events.inserted, events.rejected, events.repaired) == (23, 22, 1, 1)
+    assert "repaired 1 (imported, listed in rejected_rows)" in str(events)
     problems = rejected_rows(con, summary["events"].import_id)
     assert [(p[0], p[1], p[2], p[3]) for p in problems] == [
         ("incidents.csv", 10, "status", "-100"),
@@ -210,7 +213,7 @@ def test_unknown_state_and_moved_event_are_in_rejected_rows(
 def test_unknown_state_can_be_mapped(con: duckdb.DuckDBPyConnection, write: Callable) -> None:
     mapping = {"values": {"status": {"-100": "open"}}}
     summary = _import(con, write("incidents.csv", _csv(UPDATES)), mapping=mapping)
-    assert summary["events"].rejected == 1
+    assert (summary["events"].rejected, summary["events"].repaired) == (0, 1)
     sql = "SELECT status FROM ticket_events WHERE event_id = 'INC0000002/00002/status'"
     assert _table(con, sql) == [("open",)]
 

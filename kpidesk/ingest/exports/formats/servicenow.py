@@ -139,7 +139,7 @@ choices, each with the remaining two and then the line as tie-breakers. In the U
 is the one that gives every incident exactly its `reopen_count`: a few incidents' first rows carry an
 out-of-sequence counter or time. An event whose update is timed before an earlier update is placed at
 the latest earlier update time, so events keep the order of the updates; that repair is listed in
-`rejected_rows` (column `sys_updated_at`) with the time it was given.
+`rejected_rows` (column `sys_updated_at`) with the time it was given, and counted as repaired.
 
 **Rejected**: an update whose `incident_state` is not one of the states above gives a status event
 that is rejected with its line (the UCI log has `-100` on 7 updates of 2 incidents, between Active or
@@ -276,7 +276,7 @@ def _reject_moved_events(ctx: ExportContext, src: SourceTable, updates: str) -> 
         """
     ).fetchall()
     for line, updated_at, event_at in rows:
-        ctx.reject(
+        ctx.repair(
             "events",
             src.display,
             int(line),
