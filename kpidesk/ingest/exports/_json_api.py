@@ -1,4 +1,4 @@
-"""Helpers for formats that read the JSON a helpdesk's REST API returns (Chatwoot, Zammad).
+"""Helpers for formats that read the JSON of a helpdesk's REST API (Zendesk, Freshdesk, Chatwoot, Zammad).
 
 Such exports are small nested documents, one API response per file, so they are parsed in Python;
 what they yield is handed over as text rows, one Arrow table per file and kind, and validated by
@@ -11,15 +11,41 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from kpidesk.ingest._errors import ImportFailed
-from kpidesk.ingest.exports._format import LINE, ExportContext
+from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest.exports._format import LINE, ExportContext, FormatOptions
+from kpidesk.warehouse import table_schema
 
-__all__ = ["RowSink", "canonical_value", "describe_json", "load_json", "text"]
+__all__ = [
+    "Record",
+    "RowSink",
+    "canonical_columns",
+    "canonical_value",
+    "describe_json",
+    "json_object",
+    "load_json",
+    "read_json",
+    "refuse_columns",
+    "text",
+    "user_ids",
+]
+
+#: Why a JSON format refuses `columns:` in a mapping.
+_NO_ROLES = "reads the API's JSON by its field names and has no column roles"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One object of a file's list, with its position in the list (from 1) for messages and rejections."""
+
+    display: str
+    position: int
+    data: dict[str, Any]
 
 
 def load_json(path: Path, encoding: str | None = None) -> Any:
@@ -39,6 +65,19 @@ def load_json(path: Path, encoding: str | None = None) -> Any:
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             f"{path} line {exc.lineno}: not valid JSON ({exc.msg}); expected the JSON an API call returns"
+        ) from None
+
+
+def read_json(path: Path, encoding: str | None = None) -> Any:
+    """The parsed document, read as text; undecodable text or invalid JSON fails the import saying where."""
+    display = str(path)
+    try:
+        return json.loads(path.read_text(encoding=encoding or "utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{display} is not valid UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(
+            f"{display} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
 
 
@@ -71,6 +110,37 @@ def text(value: Any) -> str | None:
     return str(value)
 
 
+def json_object(value: Any) -> dict[str, Any]:
+    """A nested JSON object, or an empty one when the field is missing, null or not an object."""
+    return value if isinstance(value, dict) else {}
+
+
+def user_ids(options: FormatOptions, setting: str) -> set[str]:
+    """The API user ids a setting lists (a list, or one comma-separated string)."""
+    value = options.settings.get(setting)
+    if value is None:
+        return set()
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise MappingError(f"{options.origin}: settings.{setting}: expected a list of user ids")
+    return {str(v).strip() for v in items if str(v).strip()}
+
+
+def refuse_columns(ctx: ExportContext, why: str = _NO_ROLES) -> None:
+    """Fail when the mapping has `columns:`: a JSON format reads fields by name and has no roles to map."""
+    if ctx.options.columns:
+        raise MappingError(f"{ctx.options.origin}: columns: the {ctx.export.name} format {why}")
+
+
+def canonical_columns(kind: str, *, without: Sequence[str] = ()) -> tuple[str, ...]:
+    """The columns of the canonical table of `kind`, in its order, less those a format never fills."""
+    names = table_schema(kind).column_names
+    unknown = set(without) - set(names)
+    if unknown:
+        raise ValueError(f"{kind} has no column(s) {', '.join(sorted(unknown))}")
+    return tuple(n for n in names if n not in without)
+
+
 def canonical_value(
     value: str | None, defaults: Mapping[str, str | None], user: Mapping[str, str | None]
 ) -> str | None:
@@ -92,10 +162,15 @@ def canonical_value(
 
 
 class RowSink:
-    """Canonical rows gathered per kind and file, in record order, then emitted as text tables."""
+    """Canonical rows gathered per kind and file, then emitted as text tables.
 
-    def __init__(self, columns: Mapping[str, Sequence[str]]) -> None:
+    A file's rows are emitted in record order, or with `in_record_order=False` in the order they were
+    added (the first of two rows with the same key is the one imported).
+    """
+
+    def __init__(self, columns: Mapping[str, Sequence[str]], *, in_record_order: bool = True) -> None:
         self.columns = {kind: tuple(names) for kind, names in columns.items()}
+        self.in_record_order = in_record_order
         self.rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.sizes: dict[str, int] = {}
 
@@ -105,13 +180,14 @@ class RowSink:
             raise ValueError(f"{kind} has no column(s) {', '.join(sorted(unknown))}")
         self.rows[(kind, display)].append({**{k: text(v) for k, v in values.items()}, LINE: record})
 
-    def emit(self, ctx: ExportContext, parse: Mapping[str, dict[str, Any]]) -> None:
+    def emit(self, ctx: ExportContext, parse: Mapping[str, dict[str, Any]] | None = None) -> None:
         """Hand every gathered table to the import, kinds in the format's write order."""
         for kind in ctx.export.kinds:
             for (row_kind, display), rows in self.rows.items():
                 if row_kind != kind:
                     continue
-                rows.sort(key=lambda r: int(r[LINE]))
+                if self.in_record_order:
+                    rows.sort(key=lambda r: int(r[LINE]))
                 names = self.columns[kind]
                 table = pa.table(
                     {
@@ -120,6 +196,6 @@ class RowSink:
                     }
                 )
                 ctx.emit(
-                    kind, display, table, parse=parse.get(kind, {}), unit="record",
+                    kind, display, table, parse=(parse or {}).get(kind, {}), unit="record",
                     size=self.sizes.get(display, 0),
                 )

@@ -16,6 +16,7 @@ from typing import Any
 from kpidesk.ingest._errors import MappingError
 from kpidesk.ingest._sql import ident, literal
 from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports._format import blank
 
 __all__ = ["FORMAT", "INSTANT_ROLES"]
 
@@ -176,7 +177,7 @@ def _calls_table(ctx: ExportContext, src: SourceTable, settings: _Settings, time
     """A helper table: one row per source row with its instants placed in time and its first problem."""
 
     def text(role: str) -> str:
-        return f"nullif(trim({src.col(role)}), '')"
+        return blank(src.col(role))
 
     def instant_text(role: str) -> str:
         raw = text(role)

@@ -13,9 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest.exports._format import ExportContext, ExportFormat
-from kpidesk.ingest.exports._json_api import RowSink, canonical_value, describe_json, load_json, text
+from kpidesk.ingest.exports._json_api import (
+    Record,
+    RowSink,
+    canonical_columns,
+    canonical_value,
+    describe_json,
+    json_object,
+    load_json,
+    refuse_columns,
+    text,
+)
 
 __all__ = ["FORMAT"]
 
@@ -54,8 +64,7 @@ TICKET_COLUMNS = (
     "ticket_id", "created_at", "channel", "priority", "status", "customer_id", "agent_id", "team_id",
     "tags", "subject", "sla_policy", "first_reply_at", "last_solved_at",
 )
-EVENT_COLUMNS = ("event_id", "ticket_id", "at", "kind", "actor_type", "actor_id", "public", "status",
-                 "agent_id", "team_id")
+EVENT_COLUMNS = canonical_columns("events", without=("level",))
 _EPOCH_TICKETS = {c: "epoch" for c in ("created_at", "first_reply_at", "last_solved_at")}
 
 # Activity texts (config/locales/en.yml, conversations.activity), most specific first. `user` is who
@@ -106,18 +115,11 @@ class _Directory:
 @dataclass
 class _Message:
     display: str
-    record: int
+    position: int
     data: dict[str, Any]
     kind: str
     at: float
     conversation: str
-
-
-@dataclass
-class _Conversation:
-    display: str
-    record: int
-    data: dict[str, Any]
 
 
 def _classify(data: Any) -> tuple[str, list[Any]] | None:
@@ -128,7 +130,7 @@ def _classify(data: Any) -> tuple[str, list[Any]] | None:
             return "conversations", inner["payload"]
         payload = data.get("payload")
         if isinstance(payload, list):
-            meta = _object(data.get("meta"))
+            meta = json_object(data.get("meta"))
             found = _classify_list(payload)
             if found is not None:
                 return found, payload
@@ -159,10 +161,6 @@ def _classify_list(records: list[Any]) -> str | None:
     if all("allow_auto_assign" in r for r in objects):
         return "teams"
     return None
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _epoch(value: Any) -> float | None:
@@ -201,14 +199,10 @@ def _sender_id(message: dict[str, Any]) -> str | None:
 
 
 def convert(ctx: ExportContext, files: list[Path]) -> None:
-    if ctx.options.columns:
-        raise MappingError(
-            f"{ctx.options.origin}: columns: the chatwoot format reads the API's JSON by its field names "
-            "and has no column roles"
-        )
+    refuse_columns(ctx)
     statuses = ctx.options.values.get("status", {})
     directory = _Directory()
-    conversations: list[_Conversation] = []
+    conversations: list[Record] = []
     messages: list[_Message] = []
     sink = RowSink({"tickets": TICKET_COLUMNS, "events": EVENT_COLUMNS})
     for path in files:
@@ -241,10 +235,10 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
             elif what == "teams":
                 directory.learn(directory.teams, record)
             elif what == "conversations":
-                meta = _object(record.get("meta"))
+                meta = json_object(record.get("meta"))
                 directory.learn(directory.agents, meta.get("assignee"))
                 directory.learn(directory.teams, meta.get("team"))
-                conversations.append(_Conversation(display, number, record))
+                conversations.append(Record(display, number, record))
             else:
                 message = _read_message(ctx, display, number, record, directory)
                 if message is not None:
@@ -287,15 +281,15 @@ def _read_message(
                     str(text(record["conversation_id"])))
 
 
-def _ticket_row(sink: RowSink, conversation: _Conversation, statuses: dict[str, str | None]) -> None:
+def _ticket_row(sink: RowSink, conversation: Record, statuses: dict[str, str | None]) -> None:
     c = conversation.data
-    meta = _object(c.get("meta"))
-    sender, assignee, team = (_object(meta.get(k)) for k in ("sender", "assignee", "team"))
+    meta = json_object(c.get("meta"))
+    sender, assignee, team = (json_object(meta.get(k)) for k in ("sender", "assignee", "team"))
     channel = meta.get("channel")
-    attributes = _object(c.get("additional_attributes"))
+    attributes = json_object(c.get("additional_attributes"))
     status = canonical_value(text(c.get("status")), STATUSES, statuses)
     labels = c.get("labels")
-    sink.add("tickets", conversation.display, conversation.record, {
+    sink.add("tickets", conversation.display, conversation.position, {
         "ticket_id": c["id"],
         "created_at": _epoch_text(c.get("created_at")),
         "channel": CHANNELS.get(channel, str(channel).removeprefix("Channel::").lower()) if channel else None,
@@ -353,7 +347,7 @@ def _event_rows(
                 continue
             if row["kind"] == "status":
                 with_status.add(conversation)
-            sink.add("events", message.display, message.record, row)
+            sink.add("events", message.display, message.position, row)
     return with_status
 
 
@@ -399,7 +393,7 @@ def _message_event(
         return {**base, "kind": "note", "actor_type": "system", "public": False}
     user, after, problem = change
     if problem is not None:
-        ctx.reject("events", message.display, message.record, "content", content,
+        ctx.reject("events", message.display, message.position, "content", content,
                    f"message {m['id']} of conversation {message.conversation}: {problem}; add the agents "
                    "and teams lists (GET /api/v1/accounts/{id}/agents and .../teams) to the import")
         return None
@@ -455,7 +449,7 @@ def _assignment(
 
 def _synthesised_solve(
     sink: RowSink,
-    conversation: _Conversation,
+    conversation: Record,
     with_messages: set[str],
     with_status: set[str],
     statuses: dict[str, str | None],
@@ -472,7 +466,7 @@ def _synthesised_solve(
     at = _epoch(c.get("timestamp"))
     if status != "solved" or at is None:
         return
-    sink.add("events", conversation.display, conversation.record, {
+    sink.add("events", conversation.display, conversation.position, {
         "event_id": f"{key}-resolved", "ticket_id": key, "at": at, "kind": "status",
         "actor_type": "system", "public": False, "status": status,
     })

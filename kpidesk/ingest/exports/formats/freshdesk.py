@@ -9,18 +9,16 @@ events of a ticket with conversations also take its creation, resolution and clo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest._sql import literal
 from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports._format import blank
+from kpidesk.ingest.exports._json_api import Record, RowSink, canonical_columns, read_json, text, user_ids
 
 __all__ = ["FORMAT", "PRIORITIES", "STATUSES"]
 
@@ -69,29 +67,8 @@ SETTINGS = {
     "bot_users": "user ids (a list) whose conversation entries are a bot's, e.g. a Freddy bot or an app",
 }
 
-_TICKET_COLUMNS = (
-    "ticket_id",
-    "created_at",
-    "channel",
-    "priority",
-    "status",
-    "customer_id",
-    "agent_id",
-    "team_id",
-    "category",
-    "tags",
-    "subject",
-    "first_reply_at",
-    "last_solved_at",
-    "closed_at",
-    "agent_reply_count",
-    "sla_met",
-)
-_EVENT_COLUMNS = ("event_id", "ticket_id", "at", "kind", "actor_type", "actor_id", "public", "status")
-
-
-def _blank(sql: str) -> str:
-    return f"nullif(trim({sql}), '')"
+#: What the conversations fill of the canonical events.
+_EVENT_COLUMNS = canonical_columns("events", without=("agent_id", "team_id", "level"))
 
 
 def _case(sql: str, table: dict[str, str], otherwise: str) -> str:
@@ -99,25 +76,9 @@ def _case(sql: str, table: dict[str, str], otherwise: str) -> str:
     return f"CASE lower({sql}) {whens} ELSE {otherwise} END"
 
 
-@dataclass(frozen=True)
-class Conversation:
-    file: str
-    position: int
-    data: dict[str, Any]
-
-    @property
-    def ticket(self) -> str | None:
-        value = self.data.get("ticket_id")
-        return None if value is None else str(value)
-
-
-def _user_ids(value: Any, origin: str) -> set[str]:
-    if value is None:
-        return set()
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        raise MappingError(f"{origin}: settings.bot_users: expected a list of user ids")
-    return {str(v).strip() for v in items if str(v).strip()}
+def _ticket(conversation: Record) -> str | None:
+    value = conversation.data.get("ticket_id")
+    return None if value is None else str(value)
 
 
 def _updated(value: Any) -> tuple[int, str]:
@@ -133,25 +94,16 @@ class FreshdeskExport:
         self.ctx = ctx
         settings = ctx.options.settings
         self.timestamp_format = str(settings.get("timestamp_format") or TIMESTAMP_FORMAT)
-        self.bots = _user_ids(settings.get("bot_users"), ctx.options.origin)
-        self.conversations: dict[str, Conversation] = {}
-        self.sizes: dict[str, int] = {}
+        self.bots = user_ids(ctx.options, "bot_users")
+        self.conversations: dict[str, Record] = {}
+        self.sink = RowSink({"events": _EVENT_COLUMNS})
 
     # Conversations --------------------------------------------------------------------------------
 
     def load_conversations(self, path: Path) -> None:
         display = str(path)
-        self.sizes[display] = path.stat().st_size
-        try:
-            document = json.loads(path.read_text(encoding=self.ctx.options.encoding or "utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(
-                f"{display} is not valid UTF-8 text: {exc.reason} at byte {exc.start}"
-            ) from None
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(
-                f"{display} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-            ) from None
+        self.sink.sizes[display] = path.stat().st_size
+        document = read_json(path, self.ctx.options.encoding)
         records = document.get("conversations") if isinstance(document, dict) else document
         expected = ("id", "ticket_id", "incoming", "private", "created_at")
         if not isinstance(records, list) or any(
@@ -163,7 +115,7 @@ class FreshdeskExport:
                 f"{', '.join(expected)}"
             )
         for position, data in enumerate(records, start=1):
-            record = Conversation(display, position, data)
+            record = Record(display, position, data)
             ident = str(data["id"])
             earlier = self.conversations.get(ident)
             if earlier is None:
@@ -174,18 +126,18 @@ class FreshdeskExport:
             self.conversations[ident] = keeper
             self.ctx.reject(
                 "events",
-                old.file,
+                old.display,
                 old.position,
                 "id",
                 ident,
-                f"conversation {ident} appears again in {keeper.file} record {keeper.position}; "
+                f"conversation {ident} appears again in {keeper.display} record {keeper.position}; "
                 "that copy is imported",
             )
 
     def conversation_tickets(self) -> str:
         """A temporary table of the tickets that have conversations, for the CSV's events."""
         table = self.ctx.temp_name("freshdesk_conversation_tickets")
-        ids = sorted({c.ticket for c in self.conversations.values() if c.ticket is not None})
+        ids = sorted({t for t in map(_ticket, self.conversations.values()) if t is not None})
         self.ctx.con.execute(f"CREATE TEMP TABLE {table} (ticket_id VARCHAR)")
         if ids:
             self.ctx.con.executemany(f"INSERT INTO {table} VALUES (?)", [[i] for i in ids])
@@ -199,39 +151,33 @@ class FreshdeskExport:
         return "customer" if data.get("incoming") is True else "agent"
 
     def emit_conversations(self, known: set[str]) -> None:
-        rows: dict[str, list[dict[str, Any]]] = {}
-        for ident, record in sorted(self.conversations.items(), key=lambda kv: (kv[1].file, kv[1].position)):
+        by_place = sorted(self.conversations.items(), key=lambda kv: (kv[1].display, kv[1].position))
+        for ident, record in by_place:
             c = record.data
-            if record.ticket is None or record.ticket not in known:
+            ticket = _ticket(record)
+            if ticket is None or ticket not in known:
                 self.ctx.reject(
                     "events",
-                    record.file,
+                    record.display,
                     record.position,
                     "ticket_id",
-                    record.ticket,
-                    f"conversation {ident} belongs to ticket {record.ticket}, which is not in the tickets "
+                    ticket,
+                    f"conversation {ident} belongs to ticket {ticket}, which is not in the tickets "
                     "export of this import; import conversations with the CSV export of their tickets "
                     "(it holds the message that opened the ticket)",
                 )
                 continue
             note = c.get("private") is True or c.get("source") in NOTE_SOURCES
-            rows.setdefault(record.file, []).append(
-                {
-                    "event_id": ident,
-                    "ticket_id": record.ticket,
-                    "at": None if c.get("created_at") is None else str(c["created_at"]),
-                    "kind": "note" if note else "message",
-                    "actor_type": self.actor(c),
-                    "actor_id": None if c.get("user_id") is None else str(c["user_id"]),
-                    "public": "false" if note else "true",
-                    "status": None,
-                    LINE: record.position,
-                }
-            )
-        for display, found in rows.items():
-            columns = {name: pa.array([r[name] for r in found], pa.string()) for name in _EVENT_COLUMNS}
-            columns[LINE] = pa.array([r[LINE] for r in found], pa.int64())
-            self.ctx.emit("events", display, pa.table(columns), unit="record", size=self.sizes[display])
+            self.sink.add("events", record.display, record.position, {
+                "event_id": ident,
+                "ticket_id": ticket,
+                "at": text(c.get("created_at")),
+                "kind": "note" if note else "message",
+                "actor_type": self.actor(c),
+                "actor_id": text(c.get("user_id")),
+                "public": "false" if note else "true",
+            })
+        self.sink.emit(self.ctx)
 
     # The ticket CSV -------------------------------------------------------------------------------
 
@@ -240,7 +186,7 @@ class FreshdeskExport:
 
         A custom status mapped under `values: {status: …}` passes through as it is, to be mapped there.
         """
-        raw = _blank(src.col("status"))
+        raw = blank(src.col("status"))
         mapped = list(self.ctx.options.values.get("status", {}))
         passthrough = (
             f"CASE WHEN {raw} IN ({', '.join(map(literal, mapped))}) THEN {raw} END" if mapped else "NULL"
@@ -260,28 +206,28 @@ class FreshdeskExport:
             src,
             unknown,
             src.roles["status"],
-            _blank(src.col("status")),
-            f"'ticket ' || coalesce({_blank(src.col('ticket_id'))}, '(no id)') || ': status ' || "
-            f"{_blank(src.col('status'))} || "
+            blank(src.col("status")),
+            f"'ticket ' || coalesce({blank(src.col('ticket_id'))}, '(no id)') || ': status ' || "
+            f"{blank(src.col('status'))} || "
             f"' is not a Freshdesk status ({known}); map a custom status with values: {{status: {{…}}}}'",
         )
         kept = ctx.temp_name("freshdesk_tickets")
-        sla = [_blank(src.col(r)) for r in ("resolution_status", "first_response_status")]
+        sla = [blank(src.col(r)) for r in ("resolution_status", "first_response_status")]
         violated = " OR ".join(f"lower({s}) = 'sla violated'" for s in sla)
         within = " OR ".join(f"lower({s}) = 'within sla'" for s in sla)
-        priority = _blank(src.col("priority"))
+        priority = blank(src.col("priority"))
         ctx.con.execute(
             f"CREATE TEMP TABLE {kept} AS SELECT {src.line} AS {LINE}, "
-            f"{_blank(src.col('ticket_id'))} AS ticket_id, {_blank(src.col('created'))} AS created_at, "
-            f"{status} AS status, lower({_blank(src.col('source'))}) AS source, "
-            f"{_blank(src.col('resolved'))} AS resolved, {_blank(src.col('closed'))} AS closed, "
-            f"{_blank(src.col('updated'))} AS updated, {_blank(src.col('agent'))} AS agent, "
-            f"coalesce({_blank(src.col('contact'))}, {_blank(src.col('email'))}) AS customer, "
+            f"{blank(src.col('ticket_id'))} AS ticket_id, {blank(src.col('created'))} AS created_at, "
+            f"{status} AS status, lower({blank(src.col('source'))}) AS source, "
+            f"{blank(src.col('resolved'))} AS resolved, {blank(src.col('closed'))} AS closed, "
+            f"{blank(src.col('updated'))} AS updated, {blank(src.col('agent'))} AS agent, "
+            f"coalesce({blank(src.col('contact'))}, {blank(src.col('email'))}) AS customer, "
             f"{_case(priority, PRIORITIES, f'lower({priority})')} AS priority, "
-            f"{_blank(src.col('group'))} AS team, {_blank(src.col('type'))} AS category, "
-            f"{_blank(src.col('tags'))} AS tags, {_blank(src.col('subject'))} AS subject, "
-            f"{_blank(src.col('first_response'))} AS first_response, "
-            f"{_blank(src.col('agent_interactions'))} AS agent_interactions, "
+            f"{blank(src.col('group'))} AS team, {blank(src.col('type'))} AS category, "
+            f"{blank(src.col('tags'))} AS tags, {blank(src.col('subject'))} AS subject, "
+            f"{blank(src.col('first_response'))} AS first_response, "
+            f"{blank(src.col('agent_interactions'))} AS agent_interactions, "
             f"CASE WHEN {violated} THEN 'false' WHEN {within} THEN 'true' END AS sla_met "
             f"FROM {src.table} WHERE NOT ({unknown})"
         )

@@ -22,7 +22,9 @@ from kpidesk.ingest._binding import Binding
 from kpidesk.ingest._convert import BOOLEAN_FALSE, BOOLEAN_TRUE, type_reason, typed
 from kpidesk.ingest._encoding import CHUNK_BYTES
 from kpidesk.ingest._sql import ident, literal
-from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports import ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports._file_rows import emit_by_file, reject_problems
+from kpidesk.ingest.exports._format import blank
 from kpidesk.warehouse import Column
 
 __all__ = ["FORMAT"]
@@ -170,7 +172,7 @@ def _id(sql: str) -> str:
 
 
 def _stage(ctx: ExportContext, src: SourceTable, number: int, posts: str) -> None:
-    created = f"nullif(trim({src.col('created')}), '')"
+    created = blank(src.col("created"))
     role = src.roles
     strptime = Binding(Column("at", "TIMESTAMP"), "column", (role["created"],), formats=(_format(ctx),))
     iso = Binding(Column("at", "TIMESTAMP"), "column", (role["created"],))
@@ -179,10 +181,10 @@ def _stage(ctx: ExportContext, src: SourceTable, number: int, posts: str) -> Non
     true, false = (", ".join(map(literal, values)) for values in (BOOLEAN_TRUE, BOOLEAN_FALSE))
     ctx.con.execute(
         f"INSERT INTO {posts} SELECT {number}, {src.line}, {_id(src.col('post'))}, "
-        f"nullif(trim({src.col('author')}), ''), nullif(trim({src.col('inbound')}), ''), "
+        f"{blank(src.col('author'))}, {blank(src.col('inbound'))}, "
         f"CASE WHEN {inbound} IN ({true}) THEN true WHEN {inbound} IN ({false}) THEN false END, "
         f"{created}, coalesce({typed(strptime, created, zone)}, {typed(iso, created, zone)}), "
-        f"nullif(trim({src.col('reply_to')}), ''), {_id(src.col('reply_to'))}, {src.col('text')} "
+        f"{blank(src.col('reply_to'))}, {_id(src.col('reply_to'))}, {src.col('text')} "
         f"FROM {src.table}"
     )
 
@@ -251,11 +253,7 @@ def _convert(ctx: ExportContext, files: list[Path]) -> None:
         _stage(ctx, src, number, posts)
         sources.append(src)
     checked = _check(ctx, sources, posts)
-    for file_no, line, column, value, reason in ctx.con.execute(
-        f"SELECT file_no, line, problem_column, problem_value, problem FROM {checked} "
-        "WHERE problem IS NOT NULL ORDER BY file_no, line"
-    ).fetchall():
-        ctx.reject("events", sources[file_no].display, int(line), str(column), value, str(reason))
+    reject_problems(ctx, "events", sources, checked, "problem")
 
     threads = ctx.temp_name("threads")
     ctx.con.execute(
@@ -329,17 +327,7 @@ def _emit(ctx: ExportContext, sources: list[SourceTable], threads: str) -> None:
     ticket_table, event_table = ctx.temp_name("thread_tickets"), ctx.temp_name("thread_events")
     ctx.con.execute(f"CREATE TEMP TABLE {ticket_table} AS {tickets}")
     ctx.con.execute(f"CREATE TEMP TABLE {event_table} AS {events}")
-    for number, src in enumerate(sources):
-        size = src.path.stat().st_size
-        for kind, table in (("tickets", ticket_table), ("events", event_table)):
-            ctx.emit(
-                kind,
-                src.display,
-                f"SELECT * EXCLUDE (file_no, line), line AS {LINE} FROM {table} WHERE file_no = {number} "
-                "ORDER BY line",
-                parse={"timezone": "UTC"},
-                size=size,
-            )
+    emit_by_file(ctx, sources, (("tickets", ticket_table, "line"), ("events", event_table, "line")))
 
 
 FORMAT = ExportFormat(

@@ -16,7 +16,9 @@ from kpidesk.ingest._binding import Binding
 from kpidesk.ingest._convert import type_reason, typed
 from kpidesk.ingest._errors import MappingError
 from kpidesk.ingest._sql import literal
-from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports import ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports._file_rows import emit_by_file, reject_problems
+from kpidesk.ingest.exports._format import blank
 from kpidesk.warehouse import TICKET_STATUSES, Column
 
 __all__ = ["FORMAT", "PRIORITIES", "STATUSES"]
@@ -72,10 +74,6 @@ _LEVEL_WORD = r"(?i)(?:^|[^a-z0-9])l([0-9]+)(?:[^0-9]|$)"
 _ORDINAL = r"(?i)([0-9]+)(?:st|nd|rd|th)(?:[^a-z]|$)"
 
 
-def _text(sql: str) -> str:
-    return f"nullif(trim({sql}), '')"
-
-
 def _level(sql: str, *, ordinal_only: bool) -> str:
     """The lowest support level a text names: "L2", "L2/L3" → 2, "V5 3rd" → 3, "2" → 2.
 
@@ -115,13 +113,13 @@ def _case(key: str, table: dict[str, str]) -> str:
 def _stage(ctx: ExportContext, src: SourceTable, file_no: int, rows: str) -> None:
     """One file's rows with parsed values and the first problem of each row (NULL when it has none)."""
     settings = ctx.options.settings
-    at_raw = _text(src.col("at"))
+    at_raw = blank(src.col("at"))
     fmt = settings.get("timestamp_format")
     at_binding = Binding(
         Column("at", "TIMESTAMP"), "column", (src.roles["at"],), formats=(str(fmt),) if fmt else None
     )
-    status, sub = _text(src.col("status")), _text(src.col("sub_status"))
-    level_text = _text(src.col("level")) if src.has("level") else _text(src.col("team"))
+    status, sub = blank(src.col("status")), blank(src.col("sub_status"))
+    level_text = blank(src.col("level")) if src.has("level") else blank(src.col("team"))
     level = _level(level_text, ordinal_only=not src.has("level"))
     statuses = _lookup(settings, "statuses", STATUSES, TICKET_STATUSES)
     source_status = f"CASE WHEN {sub} IS NULL THEN {status} ELSE {status} || ' / ' || {sub} END"
@@ -132,7 +130,7 @@ def _stage(ctx: ExportContext, src: SourceTable, file_no: int, rows: str) -> Non
         f"THEN lower({status}) END)"
     )
     priorities = _lookup(settings, "priorities", PRIORITIES, None)
-    impact = _text(src.col("impact"))
+    impact = blank(src.col("impact"))
     priority = f"coalesce({_case(f'lower({impact})', priorities)}, lower({impact}))"
     column = {role: literal(src.roles.get(role, role)) for role in ("case", "at", "status", "level", "team")}
     level_column = column["level"] if src.has("level") else column["team"]
@@ -158,12 +156,12 @@ def _stage(ctx: ExportContext, src: SourceTable, file_no: int, rows: str) -> Non
     ctx.con.execute(
         f"INSERT INTO {rows} SELECT *, {problem} AS problem_column, {value} AS problem_value, "
         f"{reason} AS problem_reason FROM ("
-        f"SELECT {file_no} AS file_no, {src.line} AS line, {_text(src.col('case'))} AS case_id, "
+        f"SELECT {file_no} AS file_no, {src.line} AS line, {blank(src.col('case'))} AS case_id, "
         f"{at_raw} AS at_text, {typed(at_binding, at_raw, ctx.options.timezone)} AS changed_at, "
         f"{status} AS status_text, {source_status} AS source_status, {canonical} AS status, "
-        f"{_text(src.col('team'))} AS team, {_text(src.col('owner'))} AS owner, "
+        f"{blank(src.col('team'))} AS team, {blank(src.col('owner'))} AS owner, "
         f"{level_text} AS level_text, {level} AS level, {priority} AS priority, "
-        f"{_text(src.col('product'))} AS category "
+        f"{blank(src.col('product'))} AS category "
         f"FROM {src.table})"
     )
 
@@ -179,11 +177,7 @@ def _convert(ctx: ExportContext, files: list[Path]) -> None:
     sources = [ctx.read(path, ROLES) for path in files]
     for number, src in enumerate(sources):
         _stage(ctx, src, number, rows)
-    for file_no, line, column, value, reason in ctx.con.execute(
-        f"SELECT file_no, line, problem_column, problem_value, problem_reason FROM {rows} "
-        "WHERE problem_reason IS NOT NULL ORDER BY file_no, line"
-    ).fetchall():
-        ctx.reject("events", sources[file_no].display, int(line), str(column), value, str(reason))
+    reject_problems(ctx, "events", sources, rows, "problem_reason")
 
     ordered = ctx.temp_name("status_ordered")
     case = "PARTITION BY case_id ORDER BY changed_at, file_no, line"
@@ -222,25 +216,7 @@ def _convert(ctx: ExportContext, files: list[Path]) -> None:
     ticket_table, event_table = ctx.temp_name("status_tickets"), ctx.temp_name("status_events")
     ctx.con.execute(f"CREATE TEMP TABLE {ticket_table} AS {tickets}")
     ctx.con.execute(f"CREATE TEMP TABLE {event_table} AS {events}")
-    utc = {"timezone": "UTC"}
-    for number, src in enumerate(sources):
-        size = src.path.stat().st_size
-        ctx.emit(
-            "tickets",
-            src.display,
-            f"SELECT * EXCLUDE (file_no, line), line AS {LINE} FROM {ticket_table} WHERE file_no = {number} "
-            "ORDER BY line",
-            parse=utc,
-            size=size,
-        )
-        ctx.emit(
-            "events",
-            src.display,
-            f"SELECT * EXCLUDE (file_no, line), line AS {LINE} FROM {event_table} WHERE file_no = {number} "
-            "ORDER BY line, event_id",
-            parse=utc,
-            size=size,
-        )
+    emit_by_file(ctx, sources, (("tickets", ticket_table, "line"), ("events", event_table, "line, event_id")))
 
 
 FORMAT = ExportFormat(

@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpidesk.ingest._errors import ImportFailed, MappingError
+from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest.exports._format import ExportContext, ExportFormat
-from kpidesk.ingest.exports._json_api import RowSink, canonical_value, describe_json, load_json, text
+from kpidesk.ingest.exports._json_api import (
+    Record,
+    RowSink,
+    canonical_columns,
+    canonical_value,
+    describe_json,
+    load_json,
+    refuse_columns,
+    text,
+)
 from kpidesk.warehouse import SOLVED_STATUSES
 
 __all__ = ["FORMAT"]
@@ -42,8 +51,7 @@ TICKET_COLUMNS = (
     "ticket_id", "created_at", "channel", "priority", "status", "customer_id", "agent_id", "team_id",
     "tags", "subject", "first_reply_at", "closed_at",
 )
-EVENT_COLUMNS = ("event_id", "ticket_id", "at", "kind", "actor_type", "actor_id", "public", "status",
-                 "agent_id", "team_id")
+EVENT_COLUMNS = canonical_columns("events", without=("level",))
 
 
 @dataclass
@@ -92,13 +100,6 @@ class _Lookups:
         return table
 
 
-@dataclass
-class _Record:
-    display: str
-    record: int
-    data: dict[str, Any]
-
-
 def _classify(data: Any) -> tuple[str, list[Any]] | None:
     """What a response holds (tickets, articles, history, states, priorities, groups) and its records."""
     if isinstance(data, dict):
@@ -140,13 +141,9 @@ def _owner(value: Any) -> str | None:
 
 
 def convert(ctx: ExportContext, files: list[Path]) -> None:
-    if ctx.options.columns:
-        raise MappingError(
-            f"{ctx.options.origin}: columns: the zammad format reads the API's JSON by its field names "
-            "and has no column roles"
-        )
+    refuse_columns(ctx)
     lookups = _Lookups()
-    gathered: dict[str, list[_Record]] = defaultdict(list)
+    gathered: dict[str, list[Record]] = defaultdict(list)
     sink = RowSink({"tickets": TICKET_COLUMNS, "events": EVENT_COLUMNS})
     for path in files:
         display = str(path)
@@ -178,7 +175,7 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
             elif what == "priorities" and isinstance(record.get("name"), str):
                 lookups.priorities[str(text(record["id"]))] = record["name"]
             elif what in ("tickets", "articles", "history"):
-                gathered[what].append(_Record(display, number, record))
+                gathered[what].append(Record(display, number, record))
 
     table = lookups.state_table()
     user = ctx.options.values.get("status", {})
@@ -189,11 +186,11 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
         key = str(row["ticket_id"])
         if row.get("status") == "removed":
             removed.add(key)
-            ctx.reject("tickets", item.display, item.record, "state", "removed",
+            ctx.reject("tickets", item.display, item.position, "state", "removed",
                        f"ticket {key} is in the state removed (deleted in Zammad)")
             continue
         tickets[key] = row
-        sink.add("tickets", item.display, item.record, row)
+        sink.add("tickets", item.display, item.position, row)
 
     with_articles = _article_rows(ctx, sink, gathered["articles"], lookups, removed)
     with_state = _history_rows(ctx, sink, gathered["history"], tickets, table, user, removed)
@@ -204,7 +201,7 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
             continue
         if known.get("status") in SOLVED_STATUSES:
             at = item.data.get("close_at") or item.data.get("updated_at")
-            sink.add("events", item.display, item.record, {
+            sink.add("events", item.display, item.position, {
                 "event_id": f"{key}-{known['status']}", "ticket_id": key, "at": at, "kind": "status",
                 "actor_type": "system", "public": False, "status": known["status"],
             })
@@ -213,7 +210,7 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
 
 def _ticket_row(
     ctx: ExportContext,
-    item: _Record,
+    item: Record,
     lookups: _Lookups,
     table: dict[str, str | None],
     user: dict[str, str | None],
@@ -222,7 +219,7 @@ def _ticket_row(
     state = lookups.state_name(t)
     if state is None:
         raise ImportFailed(
-            f"{item.display} record {item.record}: ticket {t['id']} gives state_id "
+            f"{item.display} record {item.position}: ticket {t['id']} gives state_id "
             f"{t.get('state_id')!r} but the export has no name for it; list the tickets with "
             "?expand=true, or add the ticket states (GET /api/v1/ticket_states) to the import"
         )
@@ -251,7 +248,7 @@ def _ticket_row(
 
 
 def _article_rows(
-    ctx: ExportContext, sink: RowSink, articles: list[_Record], lookups: _Lookups, removed: set[str]
+    ctx: ExportContext, sink: RowSink, articles: list[Record], lookups: _Lookups, removed: set[str]
 ) -> set[str]:
     """Events of the articles; the tickets that have some."""
     tickets: set[str] = set()
@@ -259,11 +256,11 @@ def _article_rows(
         a = item.data
         ticket = text(a.get("ticket_id"))
         if ticket is None:
-            ctx.reject("events", item.display, item.record, "ticket_id", None,
+            ctx.reject("events", item.display, item.position, "ticket_id", None,
                        f"article {a['id']} has no ticket_id")
             continue
         if ticket in removed:
-            ctx.reject("events", item.display, item.record, "ticket_id", ticket,
+            ctx.reject("events", item.display, item.position, "ticket_id", ticket,
                        f"article {a['id']} belongs to ticket {ticket}, which was removed in Zammad")
             continue
         sender = a.get("sender")
@@ -272,13 +269,13 @@ def _article_rows(
             sender = lookups.senders.get(sender_id, SENDERS.get(sender_id))
         actor = _ACTORS.get(str(sender).strip().casefold())
         if actor is None:
-            ctx.reject("events", item.display, item.record, "sender", text(sender),
+            ctx.reject("events", item.display, item.position, "sender", text(sender),
                        f"article {a['id']} of ticket {ticket}: unknown sender; expected Customer, Agent "
                        "or System")
             continue
         internal = a.get("internal") is True
         tickets.add(ticket)
-        sink.add("events", item.display, item.record, {
+        sink.add("events", item.display, item.position, {
             "event_id": f"article-{text(a['id'])}",
             "ticket_id": ticket,
             "at": a.get("created_at"),
@@ -299,14 +296,14 @@ def _attribute(entry: dict[str, Any]) -> Any:
 def _history_rows(
     ctx: ExportContext,
     sink: RowSink,
-    entries: list[_Record],
+    entries: list[Record],
     tickets: dict[str, dict[str, Any]],
     table: dict[str, str | None],
     user: dict[str, str | None],
     removed: set[str],
 ) -> set[str]:
     """State and assignment events of the ticket history; the tickets with a state change."""
-    by_ticket: dict[str, list[_Record]] = defaultdict(list)
+    by_ticket: dict[str, list[Record]] = defaultdict(list)
     for item in entries:
         h = item.data
         attribute = _attribute(h)
@@ -316,7 +313,7 @@ def _history_rows(
             continue
         ticket = str(text(h.get("o_id")))
         if ticket in removed:
-            ctx.reject("events", item.display, item.record, "o_id", ticket,
+            ctx.reject("events", item.display, item.position, "o_id", ticket,
                        f"history entry {h['id']} belongs to ticket {ticket}, which was removed in Zammad")
             continue
         by_ticket[ticket].append(item)
@@ -348,7 +345,7 @@ def _history_rows(
                 else:
                     assigned["team_id"] = text(h.get("id_to"))
                 row |= {"kind": "assign", **assigned}
-            sink.add("events", item.display, item.record, row)
+            sink.add("events", item.display, item.position, row)
     return with_state
 
 

@@ -8,17 +8,24 @@ recognised by its top-level key, so one import may mix tickets, metrics, audits 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from kpidesk.ingest._errors import ImportFailed, MappingError
-from kpidesk.ingest.exports._format import LINE, ExportContext, ExportFormat
+from kpidesk.ingest._errors import ImportFailed
+from kpidesk.ingest.exports._format import ExportContext, ExportFormat
+from kpidesk.ingest.exports._json_api import (
+    Record,
+    RowSink,
+    canonical_columns,
+    json_object,
+    read_json,
+    refuse_columns,
+    text,
+    user_ids,
+)
 
 __all__ = ["FORMAT"]
 
@@ -33,97 +40,12 @@ COMMENT_EVENTS = ("Comment", "VoiceComment")
 #: Satisfaction scores that are an answer, on kpidesk's 0..1 scale.
 ANSWERED_SCORES = {"good": "1", "bad": "0"}
 
-_TICKET_COLUMNS = (
-    "ticket_id",
-    "created_at",
-    "channel",
-    "priority",
-    "status",
-    "customer_id",
-    "agent_id",
-    "team_id",
-    "category",
-    "tags",
-    "subject",
-    "first_reply_at",
-    "first_solved_at",
-    "last_solved_at",
-    "closed_at",
-    "reopen_count",
-    "reassignment_count",
-    "agent_reply_count",
-)
-_EVENT_COLUMNS = (
-    "event_id",
-    "ticket_id",
-    "at",
-    "kind",
-    "actor_type",
-    "actor_id",
-    "public",
-    "status",
-    "agent_id",
-    "team_id",
-)
-_SURVEY_COLUMNS = (
-    "response_id",
-    "kind",
-    "score",
-    "scale_min",
-    "scale_max",
-    "sent_at",
-    "responded_at",
-    "ticket_id",
-    "customer_id",
-    "agent_id",
-    "team_id",
-    "comment",
-)
-
-
-@dataclass(frozen=True)
-class Record:
-    """One object of one list of one file, with its position (from 1) for rejected rows."""
-
-    file: str
-    position: int
-    data: dict[str, Any]
-
-
-@dataclass
-class Rows:
-    """Canonical rows of one kind from one file, as text, each with its record position."""
-
-    columns: tuple[str, ...]
-    values: list[dict[str, str | None]] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
-
-    def add(self, position: int, **row: str | None) -> None:
-        self.values.append(row)
-        self.positions.append(position)
-
-    def arrow(self) -> pa.Table:
-        data: dict[str, pa.Array] = {
-            name: pa.array([r.get(name) for r in self.values], pa.string()) for name in self.columns
-        }
-        data[LINE] = pa.array(self.positions, pa.int64())
-        return pa.table(data)
-
-
-def _text(value: Any) -> str | None:
-    """A JSON value as the text the importer parses (ids stay whole numbers, booleans true/false)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _object(value: Any) -> dict[str, Any]:
-    """A nested JSON object, or an empty one when the field is missing or null."""
-    return value if isinstance(value, dict) else {}
+#: What each kind's rows fill of the canonical table.
+COLUMNS = {
+    "tickets": canonical_columns("tickets", without=("escalation_level", "sla_policy", "sla_met")),
+    "events": canonical_columns("events", without=("level",)),
+    "surveys": canonical_columns("surveys"),
+}
 
 
 def _instant(value: Any) -> datetime | None:
@@ -158,17 +80,8 @@ def _sort_key(value: Any) -> tuple[int, str]:
 
 def _id_order(value: Any) -> tuple[int, str]:
     """Zendesk ids are increasing integers: the tie-breaker of audits written in the same second."""
-    text = str(value)
-    return (len(text), text) if text.isdigit() else (1 << 30, text)
-
-
-def _user_ids(value: Any, origin: str) -> set[str]:
-    if value is None:
-        return set()
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        raise MappingError(f"{origin}: settings.bot_users: expected a list of user ids")
-    return {str(v).strip() for v in items if str(v).strip()}
+    shown = str(value)
+    return (len(shown), shown) if shown.isdigit() else (1 << 30, shown)
 
 
 class ZendeskExport:
@@ -177,8 +90,9 @@ class ZendeskExport:
     def __init__(self, ctx: ExportContext) -> None:
         self.ctx = ctx
         self.lists: dict[str, list[Record]] = {name: [] for name in LISTS}
-        self.sizes: dict[str, int] = {}
-        self.bots = _user_ids(ctx.options.settings.get("bot_users"), ctx.options.origin)
+        # Rows are emitted in the order made: audits by ticket and time, then comments.
+        self.sink = RowSink(COLUMNS, in_record_order=False)
+        self.bots = user_ids(ctx.options, "bot_users")
         self.roles: dict[str, str] = {}
         self.requesters: dict[str, str] = {}
         self.guessed_agents: set[str] = set()
@@ -188,17 +102,8 @@ class ZendeskExport:
 
     def load(self, path: Path) -> None:
         display = str(path)
-        self.sizes[display] = path.stat().st_size
-        try:
-            document = json.loads(path.read_text(encoding=self.ctx.options.encoding or "utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(
-                f"{display} is not valid UTF-8 text: {exc.reason} at byte {exc.start}"
-            ) from None
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(
-                f"{display} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-            ) from None
+        self.sink.sizes[display] = path.stat().st_size
+        document = read_json(path, self.ctx.options.encoding)
         found = [name for name in LISTS if isinstance(document, dict) and name in document]
         if not found:
             has = (
@@ -285,7 +190,7 @@ class ZendeskExport:
         for record in self.lists[name]:
             value = record.data.get(key)
             if value is None:
-                self.ctx.reject(kind, record.file, record.position, key, None, f"the {what} has no {key}")
+                self.ctx.reject(kind, record.display, record.position, key, None, f"the {what} has no {key}")
                 continue
             ident = str(value)
             earlier = kept.get(ident)
@@ -298,63 +203,61 @@ class ZendeskExport:
             later = old.data.get("updated_at") != keeper.data.get("updated_at")
             self.ctx.reject(
                 kind,
-                old.file,
+                old.display,
                 old.position,
                 key,
                 ident,
-                f"{what} {ident} appears again in {keeper.file} record {keeper.position}"
+                f"{what} {ident} appears again in {keeper.display} record {keeper.position}"
                 f"{', updated later' if later else ''}; that copy is imported",
             )
         return kept
 
     # Tickets --------------------------------------------------------------------------------------
 
-    def tickets(self, tickets: dict[str, Record]) -> dict[str, Rows]:
+    def tickets(self, tickets: dict[str, Record]) -> None:
         metrics = self.latest("tickets", "ticket_metrics", "ticket_id", "ticket metric")
         for ticket_id, metric in metrics.items():
             if ticket_id not in tickets:
                 self.ctx.reject(
                     "tickets",
-                    metric.file,
+                    metric.display,
                     metric.position,
                     "ticket_id",
                     ticket_id,
                     f"ticket metrics of ticket {ticket_id}, which is not in the tickets export of this "
                     "import; import ticket_metrics together with the tickets they belong to",
                 )
-        out: dict[str, Rows] = {}
-        for ticket_id, record in sorted(tickets.items(), key=lambda kv: (kv[1].file, kv[1].position)):
+        for ticket_id, record in sorted(tickets.items(), key=lambda kv: (kv[1].display, kv[1].position)):
             t = record.data
             problem = self.status_problem(t.get("status"))
             if problem is not None:
                 self.ctx.reject(
                     "tickets",
-                    record.file,
+                    record.display,
                     record.position,
                     "status",
-                    _text(t.get("status")),
+                    text(t.get("status")),
                     f"ticket {ticket_id}: {problem}",
                 )
                 continue
-            via = _object(t.get("via"))
+            via = json_object(t.get("via"))
             row: dict[str, str | None] = {
                 "ticket_id": ticket_id,
-                "created_at": _text(t.get("created_at")),
-                "channel": _text(via.get("channel")),
-                "priority": _text(t.get("priority")),
-                "status": _text(t.get("status")),
-                "customer_id": _text(t.get("requester_id")),
-                "agent_id": _text(t.get("assignee_id")),
-                "team_id": _text(t.get("group_id")),
-                "category": _text(t.get("type")),
-                "tags": _text(t.get("tags") or None),
-                "subject": _text(t.get("subject")),
+                "created_at": text(t.get("created_at")),
+                "channel": text(via.get("channel")),
+                "priority": text(t.get("priority")),
+                "status": text(t.get("status")),
+                "customer_id": text(t.get("requester_id")),
+                "agent_id": text(t.get("assignee_id")),
+                "team_id": text(t.get("group_id")),
+                "category": text(t.get("type")),
+                "tags": text(t.get("tags") or None),
+                "subject": text(t.get("subject")),
             }
             measured = metrics.get(ticket_id)
             if measured is not None:
                 row.update(self.summary(t, measured.data))
-            out.setdefault(record.file, Rows(_TICKET_COLUMNS)).add(record.position, **row)
-        return out
+            self.sink.add("tickets", record.display, record.position, row)
 
     @staticmethod
     def summary(ticket: dict[str, Any], metric: dict[str, Any]) -> dict[str, str | None]:
@@ -362,7 +265,7 @@ class ZendeskExport:
         created = ticket.get("created_at")
         reopens = metric.get("reopens")
         stations = metric.get("assignee_stations")
-        solved_at = _text(metric.get("solved_at"))
+        solved_at = text(metric.get("solved_at"))
         last_solved = solved_at or _after_minutes(
             created, _calendar_minutes(metric, "full_resolution_time_in_minutes")
         )
@@ -377,16 +280,15 @@ class ZendeskExport:
             "first_reply_at": _after_minutes(created, _calendar_minutes(metric, "reply_time_in_minutes")),
             "first_solved_at": first_solved,
             "last_solved_at": last_solved,
-            "closed_at": _text(metric.get("status_updated_at")) if closed else None,
-            "reopen_count": _text(reopens),
+            "closed_at": text(metric.get("status_updated_at")) if closed else None,
+            "reopen_count": text(reopens),
             "reassignment_count": str(max(stations - 1, 0)) if isinstance(stations, int) else None,
-            "agent_reply_count": _text(metric.get("replies")),
+            "agent_reply_count": text(metric.get("replies")),
         }
 
     # Events ---------------------------------------------------------------------------------------
 
-    def events(self) -> dict[str, Rows]:
-        out: dict[str, Rows] = {}
+    def events(self) -> None:
         audits = self.latest("events", "audits", "id", "audit")
         audit_tickets: dict[str, str] = {}
         by_ticket: dict[str, list[Record]] = {}
@@ -395,7 +297,7 @@ class ZendeskExport:
             if ticket is None:
                 self.ctx.reject(
                     "events",
-                    audit.file,
+                    audit.display,
                     audit.position,
                     "ticket_id",
                     None,
@@ -408,19 +310,18 @@ class ZendeskExport:
             ordered = sorted(
                 ticket_audits, key=lambda a: (_sort_key(a.data.get("created_at")), _id_order(a.data["id"]))
             )
-            self.audit_events(ticket_id, ordered, out)
-        self.comment_events(audit_tickets, out)
-        return out
+            self.audit_events(ticket_id, ordered)
+        self.comment_events(audit_tickets)
 
-    def audit_events(self, ticket_id: str, audits: list[Record], out: dict[str, Rows]) -> None:
+    def audit_events(self, ticket_id: str, audits: list[Record]) -> None:
         """One ticket's audits in time order, so each assignment carries the agent and group after it."""
         assignee: str | None = None
         group: str | None = None
         for audit in audits:
             a = audit.data
-            at = _text(a.get("created_at"))
-            audit_via = _object(a.get("via"))
-            rows = out.setdefault(audit.file, Rows(_EVENT_COLUMNS))
+            at = text(a.get("created_at"))
+            audit_via = json_object(a.get("via"))
+            add = partial(self.sink.add, "events", audit.display, audit.position)
             before = (assignee, group)
             created = False
             for event in a.get("events") or []:
@@ -430,43 +331,36 @@ class ZendeskExport:
                 changes = kind in ("Create", "Change")
                 created = created or kind == "Create"
                 if changes and name == "assignee_id":
-                    assignee = _text(value) or None
+                    assignee = text(value) or None
                 elif changes and name == "group_id":
-                    group = _text(value) or None
+                    group = text(value) or None
                 if kind not in COMMENT_EVENTS and not (changes and name == "status"):
                     continue
-                event_via = _object(event.get("via")) or audit_via
+                event_via = json_object(event.get("via")) or audit_via
                 author = event.get("author_id", a.get("author_id"))
                 actor = self.actor(ticket_id, author, event_via.get("channel"))
-                base = {"ticket_id": ticket_id, "at": at, "actor_type": actor, "actor_id": _text(author)}
+                base = {"ticket_id": ticket_id, "at": at, "actor_type": actor, "actor_id": text(author)}
                 if kind in COMMENT_EVENTS:
                     public = event.get("public") is not False
-                    rows.add(
-                        audit.position,
-                        event_id=_text(event.get("id")),
-                        kind="message" if public else "note",
-                        public="true" if public else "false",
+                    add({
+                        "event_id": text(event.get("id")),
+                        "kind": "message" if public else "note",
+                        "public": "true" if public else "false",
                         **base,
-                    )
+                    })
                     continue
                 problem = self.status_problem(value)
                 if problem is not None:
                     self.ctx.reject(
                         "events",
-                        audit.file,
+                        audit.display,
                         audit.position,
                         "status",
-                        _text(value),
+                        text(value),
                         f"ticket {ticket_id}, audit {a.get('id')}, event {event.get('id')}: {problem}",
                     )
                     continue
-                rows.add(
-                    audit.position,
-                    event_id=_text(event.get("id")),
-                    kind="status",
-                    status=_text(value),
-                    **base,
-                )
+                add({"event_id": text(event.get("id")), "kind": "status", "status": text(value), **base})
             # Only a change that leaves someone assigned hands the ticket over; routing to a group first
             # and an agent taking it later is one assignment, not two.
             handed_over = (assignee, group) != before and assignee is not None
@@ -477,31 +371,30 @@ class ZendeskExport:
                 "ticket_id": ticket_id,
                 "at": at,
                 "actor_type": actor,
-                "actor_id": _text(a.get("author_id")),
+                "actor_id": text(a.get("author_id")),
             }
             if created:
-                rows.add(audit.position, event_id=f"audit-{a['id']}-created", kind="created", **base)
+                add({"event_id": f"audit-{a['id']}-created", "kind": "created", **base})
             if handed_over:
-                rows.add(
-                    audit.position,
-                    event_id=f"audit-{a['id']}-assign",
-                    kind="assign",
-                    agent_id=assignee,
-                    team_id=group,
+                add({
+                    "event_id": f"audit-{a['id']}-assign",
+                    "kind": "assign",
+                    "agent_id": assignee,
+                    "team_id": group,
                     **base,
-                )
+                })
 
-    def comment_events(self, audit_tickets: dict[str, str], out: dict[str, Rows]) -> None:
+    def comment_events(self, audit_tickets: dict[str, str]) -> None:
         """Comments carry no ticket id in Zendesk's API; an exporter's `ticket_id` or their audit gives it."""
         comments = self.latest("events", "comments", "id", "comment")
-        for comment_id, record in sorted(comments.items(), key=lambda kv: (kv[1].file, kv[1].position)):
+        for comment_id, record in sorted(comments.items(), key=lambda kv: (kv[1].display, kv[1].position)):
             c = record.data
             ticket = c.get("ticket_id")
             ticket_id = str(ticket) if ticket is not None else audit_tickets.get(str(c.get("audit_id")))
             if ticket_id is None:
                 self.ctx.reject(
                     "events",
-                    record.file,
+                    record.display,
                     record.position,
                     "ticket_id",
                     None,
@@ -509,60 +402,51 @@ class ZendeskExport:
                     "out; add ticket_id to each comment or import the ticket's audits with it",
                 )
                 continue
-            via = _object(c.get("via"))
+            via = json_object(c.get("via"))
             public = c.get("public") is not False
-            out.setdefault(record.file, Rows(_EVENT_COLUMNS)).add(
-                record.position,
-                event_id=comment_id,
-                ticket_id=ticket_id,
-                at=_text(c.get("created_at")),
-                kind="message" if public else "note",
-                public="true" if public else "false",
-                actor_type=self.actor(ticket_id, c.get("author_id"), via.get("channel")),
-                actor_id=_text(c.get("author_id")),
-            )
+            self.sink.add("events", record.display, record.position, {
+                "event_id": comment_id,
+                "ticket_id": ticket_id,
+                "at": text(c.get("created_at")),
+                "kind": "message" if public else "note",
+                "public": "true" if public else "false",
+                "actor_type": self.actor(ticket_id, c.get("author_id"), via.get("channel")),
+                "actor_id": text(c.get("author_id")),
+            })
 
     # Surveys --------------------------------------------------------------------------------------
 
-    def surveys(self) -> dict[str, Rows]:
-        out: dict[str, Rows] = {}
+    def surveys(self) -> None:
         ratings = self.latest("surveys", "satisfaction_ratings", "id", "satisfaction rating")
-        for rating_id, record in sorted(ratings.items(), key=lambda kv: (kv[1].file, kv[1].position)):
+        for rating_id, record in sorted(ratings.items(), key=lambda kv: (kv[1].display, kv[1].position)):
             r = record.data
             score = r.get("score")
             if score not in ANSWERED_SCORES and score != "offered":
                 why = "no survey was sent" if score == "unoffered" else "expected good, bad or offered"
                 self.ctx.reject(
                     "surveys",
-                    record.file,
+                    record.display,
                     record.position,
                     "score",
-                    _text(score),
+                    text(score),
                     f"satisfaction rating {rating_id} has score {score!r}: {why}",
                 )
                 continue
             answered = score in ANSWERED_SCORES
-            out.setdefault(record.file, Rows(_SURVEY_COLUMNS)).add(
-                record.position,
-                response_id=rating_id,
-                kind="csat",
-                score=ANSWERED_SCORES.get(str(score)),
-                scale_min="0",
-                scale_max="1",
-                sent_at=_text(r.get("created_at")),
-                responded_at=_text(r.get("updated_at")) if answered else None,
-                ticket_id=_text(r.get("ticket_id")),
-                customer_id=_text(r.get("requester_id")),
-                agent_id=_text(r.get("assignee_id")),
-                team_id=_text(r.get("group_id")),
-                comment=_text(r.get("comment")) if answered else None,
-            )
-        return out
-
-    def emit(self, kind: str, parts: dict[str, Rows]) -> None:
-        for display, rows in parts.items():
-            if rows.values:
-                self.ctx.emit(kind, display, rows.arrow(), unit="record", size=self.sizes.get(display, 0))
+            self.sink.add("surveys", record.display, record.position, {
+                "response_id": rating_id,
+                "kind": "csat",
+                "score": ANSWERED_SCORES.get(str(score)),
+                "scale_min": "0",
+                "scale_max": "1",
+                "sent_at": text(r.get("created_at")),
+                "responded_at": text(r.get("updated_at")) if answered else None,
+                "ticket_id": text(r.get("ticket_id")),
+                "customer_id": text(r.get("requester_id")),
+                "agent_id": text(r.get("assignee_id")),
+                "team_id": text(r.get("group_id")),
+                "comment": text(r.get("comment")) if answered else None,
+            })
 
     def warnings(self) -> Iterable[str]:
         if self.guessed_agents:
@@ -579,19 +463,16 @@ class ZendeskExport:
 
 
 def _convert(ctx: ExportContext, files: list[Path]) -> None:
-    if ctx.options.columns:
-        raise MappingError(
-            f"{ctx.options.origin}: columns: the zendesk format reads Zendesk's JSON fields by name; "
-            "there are no columns to map"
-        )
+    refuse_columns(ctx, "reads Zendesk's JSON fields by name; there are no columns to map")
     export = ZendeskExport(ctx)
     for path in files:
         export.load(path)
     tickets = export.latest("tickets", "tickets", "id", "ticket")
     export.learn_people(tickets)
-    export.emit("tickets", export.tickets(tickets))
-    export.emit("events", export.events())
-    export.emit("surveys", export.surveys())
+    export.tickets(tickets)
+    export.events()
+    export.surveys()
+    export.sink.emit(ctx)
     for message in export.warnings():
         ctx.warn(message)
 
