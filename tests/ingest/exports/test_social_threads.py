@@ -177,7 +177,7 @@ def test_bare_carriage_return_is_repaired_and_recorded(
     with workspace.connect() as con:
         tickets, events = import_export(con, [path], "social-threads")
         assert con.execute("SELECT subject FROM tickets").fetchall() == [("@BrandA hi  there",)]
-        assert (events.inserted, events.rejected) == (3, 1)
+        assert (events.read, events.inserted, events.rejected, events.repaired) == (3, 3, 0, 1)
         ((file, line, column, value, reason),) = rejected_rows(con, events.import_id)
         assert (file, line, column, value) == ("twcs.csv", 2, "text", "@BrandA hi  there")
         assert reason == (
@@ -298,8 +298,9 @@ def test_twcs_counts(twcs: tuple[Workspace, list[Any]]) -> None:
         ).fetchall()
     assert got == [(messages,)]
     assert [line for line, _ in repaired] == [2589]
-    # Every post is a message or rejected, and the repaired row is both.
-    assert messages + events.rejected - len(repaired) == len(rows)
+    # Every post is a message or rejected; the repaired row is a message, listed as repaired.
+    assert messages + events.rejected == len(rows)
+    assert events.repaired == len(repaired) == 1
 
 
 @pytest.mark.dataset

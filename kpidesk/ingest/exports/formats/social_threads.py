@@ -143,7 +143,7 @@ def _report_repairs(ctx: ExportContext, src: SourceTable, scan: _Scan) -> None:
             query = f"SELECT {ident(name)} FROM {src.table} WHERE {src.line} = {line}"
             row = ctx.con.execute(query).fetchall()
             value = row[0][0] if row else None
-        ctx.reject(
+        ctx.repair(
             "events", src.display, line, name, value,
             "repaired, not dropped: a carriage return (\\r) inside this unquoted field split the row in "
             "two; it was read with each such \\r as a space and imported",
@@ -377,9 +377,10 @@ private messages that threads often move to, and the text of every post but the 
 
 Rows repaired or left out, all in `rejected_rows` (kind events) with file, line, column and reason:
 a carriage return (`\\r`) inside an unquoted field — it splits the row for every CSV reader — is read as
-a space on a copy with the same line numbers and the row **is imported**; it is listed as *repaired*
-(and counted under rejected, besides the warning) so that the change is on record. A last row the file
-cuts off (fewer fields than the header, or a quote never closed) is left out. Posts without an id, an
+a space on a copy with the same line numbers and the row **is imported**; it is listed in
+`rejected_rows` as *repaired* so that the change is on record, and the summary counts it as repaired,
+not rejected (besides a warning). A last row the file cuts off (fewer fields than the header, or a
+quote never closed) is left out. Posts without an id, an
 author, an `inbound` flag (`True`/`False`) or a readable time, a post id seen before (the first row
 is kept) and replies that loop back on themselves are left out; replies to a post left out start their
 own thread.
