@@ -35,6 +35,7 @@ __all__ = [
     "import_files",
     "import_staged",
     "input_files",
+    "record_import",
     "resolve_mapping",
     "sample_rejections",
 ]
@@ -93,28 +94,33 @@ def import_files(
             summary.import_id = int(row[0]) if row else 1
             for number, path in enumerate(files):
                 _import_file(con, path, number, schema, resolved, options, Path(workdir), bar, summary)
-            con.execute(
-                "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
-                "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    summary.import_id,
-                    started,
-                    kind,
-                    source_name,
-                    summary.files,
-                    summary.read,
-                    summary.inserted,
-                    summary.updated,
-                    summary.unchanged,
-                    summary.rejected,
-                ],
-            )
+            record_import(con, summary, started)
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
     return summary
+
+
+def record_import(con: duckdb.DuckDBPyConnection, summary: ImportSummary, started: dt.datetime) -> None:
+    """The import's row in `imports`: what it read and what it did, per kind."""
+    con.execute(
+        "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
+        "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            summary.import_id,
+            started,
+            summary.kind,
+            summary.source,
+            summary.files,
+            summary.read,
+            summary.inserted,
+            summary.updated,
+            summary.unchanged,
+            summary.rejected,
+        ],
+    )
 
 
 def input_files(paths: Sequence[str | Path] | str | Path) -> list[Path]:

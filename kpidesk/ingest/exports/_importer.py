@@ -23,6 +23,7 @@ from kpidesk.ingest._importer import (
     check_text_options,
     import_staged,
     input_files,
+    record_import,
     sample_rejections,
 )
 from kpidesk.ingest._lines import LineNumbers
@@ -102,7 +103,7 @@ def import_export(
                 summary = ImportSummary(import_id=next_id, kind=kind, source=source_name, files=displays)
                 next_id += 1
                 _import_kind(con, context, summary, emitted, bar)
-                _write_import_row(con, summary, started)
+                record_import(con, summary, started)
                 summaries.append(summary)
             if not summaries:
                 raise ImportFailed(
@@ -232,22 +233,3 @@ def _import_kind(
         for display in summary.files:
             summary.units.setdefault(display, "line")
             sample_rejections(con, summary, display)
-
-
-def _write_import_row(con: duckdb.DuckDBPyConnection, summary: ImportSummary, started: dt.datetime) -> None:
-    con.execute(
-        "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
-        "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            summary.import_id,
-            started,
-            summary.kind,
-            summary.source,
-            summary.files,
-            summary.read,
-            summary.inserted,
-            summary.updated,
-            summary.unchanged,
-            summary.rejected,
-        ],
-    )

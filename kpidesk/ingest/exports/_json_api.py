@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from kpidesk.warehouse import table_schema
 
 __all__ = [
     "Record",
+    "Response",
     "RowSink",
+    "api_responses",
     "canonical_columns",
     "canonical_value",
     "describe_json",
@@ -159,6 +161,40 @@ def canonical_value(
             if name.casefold() == folded:
                 return canonical
     return value
+
+
+@dataclass(frozen=True)
+class Response:
+    """One file of an export: the API response it holds, what kind of list that is, and its records."""
+
+    display: str
+    data: Any
+    what: str
+    records: list[Any]
+
+
+def api_responses(
+    ctx: ExportContext,
+    files: Sequence[Path],
+    sink: RowSink,
+    classify: Callable[[Any], tuple[str, list[Any]] | None],
+    expected: str,
+) -> Iterator[Response]:
+    """Each file's response, recognised by `classify`; an empty list (a last page) is only a warning.
+
+    A file `classify` does not recognise fails the import: "`display`: not `expected`; found …".
+    """
+    for path in files:
+        display = str(path)
+        sink.sizes[display] = path.stat().st_size
+        data = load_json(path, ctx.options.encoding)
+        if data == []:
+            ctx.warn(f"{display} holds an empty list (a last page, say); nothing was imported from it")
+            continue
+        found = classify(data)
+        if found is None:
+            raise ImportFailed(f"{display}: not {expected}; found {describe_json(data)}")
+        yield Response(display, data, *found)
 
 
 class RowSink:

@@ -13,16 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest.exports._format import ExportContext, ExportFormat
 from kpidesk.ingest.exports._json_api import (
     Record,
     RowSink,
+    api_responses,
     canonical_columns,
     canonical_value,
-    describe_json,
     json_object,
-    load_json,
     refuse_columns,
     text,
 )
@@ -205,22 +203,13 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
     conversations: list[Record] = []
     messages: list[_Message] = []
     sink = RowSink({"tickets": TICKET_COLUMNS, "events": EVENT_COLUMNS})
-    for path in files:
-        display = str(path)
-        sink.sizes[display] = path.stat().st_size
-        data = load_json(path, ctx.options.encoding)
-        if data == []:
-            ctx.warn(f"{display} holds an empty list (a last page, say); nothing was imported from it")
-            continue
-        found = _classify(data)
-        if found is None:
-            raise ImportFailed(
-                f"{display}: not a Chatwoot API export; expected the JSON of GET /api/v1/accounts/{{id}}/"
-                'conversations ({"data": {"meta": ..., "payload": [conversations]}}), of GET .../'
-                'conversations/{id}/messages ({"meta": ..., "payload": [messages with message_type]}), '
-                f"or the agents or teams list; found {describe_json(data)}"
-            )
-        what, records = found
+    expected = (
+        "a Chatwoot API export; expected the JSON of GET /api/v1/accounts/{id}/conversations "
+        '({"data": {"meta": ..., "payload": [conversations]}}), of GET .../conversations/{id}/messages '
+        '({"meta": ..., "payload": [messages with message_type]}), or the agents or teams list'
+    )
+    for response in api_responses(ctx, files, sink, _classify, expected):
+        display, what, records = response.display, response.what, response.records
         if not records:
             ctx.warn(f"{display} holds no {what}; nothing was imported from it")
         for number, record in enumerate(records, start=1):
@@ -243,6 +232,7 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
                 message = _read_message(ctx, display, number, record, directory)
                 if message is not None:
                     messages.append(message)
+        data = response.data
         if what == "messages" and isinstance(data, dict) and isinstance(data.get("meta"), dict):
             directory.learn(directory.agents, data["meta"].get("assignee"))
 

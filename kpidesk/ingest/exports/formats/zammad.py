@@ -20,10 +20,9 @@ from kpidesk.ingest.exports._format import ExportContext, ExportFormat
 from kpidesk.ingest.exports._json_api import (
     Record,
     RowSink,
+    api_responses,
     canonical_columns,
     canonical_value,
-    describe_json,
-    load_json,
     refuse_columns,
     text,
 )
@@ -145,24 +144,16 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
     lookups = _Lookups()
     gathered: dict[str, list[Record]] = defaultdict(list)
     sink = RowSink({"tickets": TICKET_COLUMNS, "events": EVENT_COLUMNS})
-    for path in files:
-        display = str(path)
-        sink.sizes[display] = path.stat().st_size
-        data = load_json(path, ctx.options.encoding)
-        if data == []:
-            ctx.warn(f"{display} holds an empty list (a last page, say); nothing was imported from it")
-            continue
-        found = _classify(data)
-        if found is None:
-            raise ImportFailed(
-                f"{display}: not a Zammad API export; expected the JSON of GET /api/v1/tickets (a list of "
-                "tickets with number and state_id), of GET /api/v1/ticket_articles/by_ticket/{id} (a list "
-                'of articles with ticket_id and sender), of GET /api/v1/ticket_history/{id} ({"history": '
-                "[...]}), or the ticket states or priorities list; found " + describe_json(data)
-            )
-        if isinstance(data, dict):
-            lookups.learn_assets(data.get("assets"))
-        what, records = found
+    expected = (
+        "a Zammad API export; expected the JSON of GET /api/v1/tickets (a list of tickets with number "
+        "and state_id), of GET /api/v1/ticket_articles/by_ticket/{id} (a list of articles with ticket_id "
+        'and sender), of GET /api/v1/ticket_history/{id} ({"history": [...]}), or the ticket states or '
+        "priorities list"
+    )
+    for response in api_responses(ctx, files, sink, _classify, expected):
+        display, what, records = response.display, response.what, response.records
+        if isinstance(response.data, dict):
+            lookups.learn_assets(response.data.get("assets"))
         for number, record in enumerate(records, start=1):
             if not isinstance(record, dict) or record.get("id") is None:
                 if what in ("tickets", "articles", "history"):
