@@ -47,11 +47,12 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]
 
 
 def rejected(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> list[tuple[Any, ...]]:
-    """(file name, line, column, value, reason) of rejected rows, in file order."""
+    """(file name, line, column, value, reason) of rejected rows by import, file name and line (the
+    folders the files sit in differ between runs)."""
     where = "" if import_id is None else f"WHERE import_id = {import_id}"
     rows = con.execute(
         f'SELECT file, line, "column", value, reason FROM rejected_rows {where} '
-        "ORDER BY import_id, file, line"
+        "ORDER BY import_id, regexp_extract(file, '[^/]*$'), line"
     ).fetchall()
     return [(Path(f).name, line, column, value, reason) for f, line, column, value, reason in rows]
 

@@ -55,7 +55,9 @@ def zammad_rows(ws: Workspace, sql: str) -> list[tuple[Any, ...]]:
 
 def zammad_rejected(ws: Workspace) -> list[tuple[str, int, str, str | None, str]]:
     rows = zammad_rows(
-        ws, 'SELECT file, line, "column", value, reason FROM rejected_rows ORDER BY import_id, file, line'
+        ws,
+        'SELECT file, line, "column", value, reason FROM rejected_rows '
+        "ORDER BY import_id, regexp_extract(file, '[^/]*$'), line",
     )
     return [(Path(f).name, line, column, value, reason) for f, line, column, value, reason in rows]
 

@@ -54,7 +54,8 @@ def zendesk_rows(ws: Workspace, sql: str) -> list[tuple[Any, ...]]:
 
 def zendesk_rejected(ws: Workspace) -> list[tuple[str, int, str, str | None, str]]:
     rows = zendesk_rows(
-        ws, 'SELECT file, line, "column", value, reason FROM rejected_rows ORDER BY import_id, file, line'
+        ws, 'SELECT file, line, "column", value, reason FROM rejected_rows '
+        "ORDER BY import_id, regexp_extract(file, '[^/]*$'), line",
     )
     return [(Path(f).name, line, column, value, reason) for f, line, column, value, reason in rows]
 
