@@ -60,6 +60,11 @@ def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
         spans=icon.table("ticket_open_spans"),
         calls=icon.table(CALL_FACTS_TABLE),
         slots=icon.table(SLOTS_TABLE),
+        surveys=icon.table("surveys"),
+        agents=icon.table("agents"),
+        agent_states=icon.table("agent_states"),
+        customers=icon.table("customers"),
+        qa=icon.table("qa_reviews"),
     )
 
 

@@ -30,21 +30,52 @@ PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 _SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES}
+#: Areas whose dates (hires, customer sign-ups) do not set the periods while there is activity data.
+_BACKGROUND_AREAS = ("people", "customers")
 
 
 @dataclass
 class KpiTables:
-    """The fact tables and calendar slots of one engine, as Ibis tables."""
+    """The fact tables, the canonical tables metrics read directly, and the calendar slots of one engine,
+    as Ibis tables."""
 
     facts: ir.Table
     stretches: ir.Table
     spans: ir.Table
     calls: ir.Table
     slots: ir.Table
+    surveys: ir.Table
+    agents: ir.Table
+    agent_states: ir.Table
+    customers: ir.Table
+    qa: ir.Table
 
     def area_facts(self, area: str) -> ir.Table:
-        """The one-row-per-unit facts a metric of `area` (tickets or calls) is measured on."""
-        return self.calls if area == "calls" else self.facts
+        """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`)."""
+        return {
+            "tickets": self.facts,
+            "calls": self.calls,
+            "surveys": self.surveys,
+            "people": self.agents,
+            "customers": self.customers,
+            "qa": self.qa,
+        }[area]
+
+    def area_instants(self) -> dict[str, list[ir.Value]]:
+        """Per area, the instants its data spans: they decide the periods a query without dates covers.
+
+        Activity (tickets, calls, surveys, reviews) comes first; hire and customer dates reach years back,
+        so they only set the periods when there is no activity at all (an HR list on its own).
+        """
+        f, c, s, a, cu, q = self.facts, self.calls, self.surveys, self.agents, self.customers, self.qa
+        return {
+            "tickets": [f.created_at, f.last_event_at, f.last_solved_at],
+            "calls": [c.arrived_at],
+            "surveys": [s.responded_at, s.sent_at],
+            "people": [a.hired_at, a.left_at],
+            "customers": [cu.created_at, cu.churned_at],
+            "qa": [q.reviewed_at],
+        }
 
 
 @dataclass
@@ -88,13 +119,14 @@ def _period_end(start: date, period: str) -> date:
 
 @dataclass
 class _DataRange:
-    """When the data starts and ends: tickets (None without tickets) and calls (by arrival) together."""
+    """When the data starts and ends: every area together, tickets on their own (None without tickets),
+    and the areas that hold any data."""
 
     first: datetime
     last: datetime
     ticket_first: datetime | None
     ticket_last: datetime | None
-    has_calls: bool
+    areas: frozenset[str]
 
     @property
     def now(self) -> datetime:
@@ -114,23 +146,28 @@ def _instant(value: Any) -> datetime | None:
 
 
 def _data_range(tables: KpiTables) -> _DataRange | None:
-    f = tables.facts
-    tickets = f.aggregate(
-        first=f.created_at.min(),
-        last=ibis.greatest(
-            f.created_at.max(),
-            f.last_event_at.max().fill_null(f.created_at.max()),
-            f.last_solved_at.max().fill_null(f.created_at.max()),
-        ),
-    ).execute()
-    c = tables.calls
-    calls = c.aggregate(first=c.arrived_at.min(), last=c.arrived_at.max(), count=c.count()).execute()
-    ticket_first, ticket_last = _instant(tickets["first"].iloc[0]), _instant(tickets["last"].iloc[0])
-    firsts = [t for t in (ticket_first, _instant(calls["first"].iloc[0])) if t is not None]
-    lasts = [t for t in (ticket_last, _instant(calls["last"].iloc[0])) if t is not None]
-    if not firsts or not lasts:
+    ranges: dict[str, tuple[datetime, datetime]] = {}
+    for area, instants in tables.area_instants().items():
+        t = tables.area_facts(area)
+        firsts, lasts = [i.min() for i in instants], [i.max() for i in instants]
+        bounds = t.aggregate(
+            first=ibis.least(*firsts) if len(firsts) > 1 else firsts[0],
+            last=ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0],
+        ).execute()
+        first, last = _instant(bounds["first"].iloc[0]), _instant(bounds["last"].iloc[0])
+        if first is not None and last is not None:
+            ranges[area] = (first, last)
+    if not ranges:
         return None
-    return _DataRange(min(firsts), max(lasts), ticket_first, ticket_last, bool(calls["count"].iloc[0]))
+    ticket_first, ticket_last = ranges.get("tickets", (None, None))
+    spanning = [r for a, r in ranges.items() if a not in _BACKGROUND_AREAS] or list(ranges.values())
+    return _DataRange(
+        min(r[0] for r in spanning),
+        max(r[1] for r in spanning),
+        ticket_first,
+        ticket_last,
+        frozenset(ranges),
+    )
 
 
 def _periods_table(
@@ -298,13 +335,13 @@ def _summarise(
         groups.release()
 
 
-def _default_metrics(tables: KpiTables, by: Sequence[str], has_calls: bool) -> list[Metric]:
-    """Every ticket metric, the call metrics when there are calls, less those whose units lack a `by`
-    dimension."""
+def _default_metrics(tables: KpiTables, by: Sequence[str], areas: frozenset[str]) -> list[Metric]:
+    """Every ticket metric and the metrics of every other area that holds data, less those whose units
+    lack a `by` dimension."""
     return [
         m
         for m in CATALOGUE
-        if (m.area != "calls" or has_calls)
+        if (m.area == "tickets" or m.area in areas)
         and all(DIMENSIONS[b] in tables.area_facts(m.area).columns for b in by)
     ]
 
@@ -333,7 +370,7 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     if data is None:
         return pd.DataFrame(columns=columns)
     if not metrics:
-        metrics = _default_metrics(tables, query.by, data.has_calls)
+        metrics = _default_metrics(tables, query.by, data.areas)
     periods = _periods_table(tables, settings, query, *data.period_bounds(query.period))
     if periods.empty:
         # The chosen dates lie outside the calendar slots, so no unit can fall in them.
@@ -344,6 +381,11 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         spans=tables.spans,
         calls=tables.calls,
         slots=tables.slots,
+        surveys=tables.surveys,
+        agents=tables.agents,
+        agent_states=tables.agent_states,
+        customers=tables.customers,
+        qa=tables.qa,
         periods=ibis.memtable(periods),
         settings=settings,
         business_hours=query.business_hours,

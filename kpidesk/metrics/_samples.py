@@ -40,6 +40,12 @@ class SampleContext:
     spans: ir.Table
     calls: ir.Table
     slots: ir.Table
+    #: Canonical tables read directly by the survey, people, customer and QA metrics.
+    surveys: ir.Table
+    agents: ir.Table
+    agent_states: ir.Table
+    customers: ir.Table
+    qa: ir.Table
     #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
     periods: ir.Table
     settings: Settings

@@ -20,6 +20,15 @@ from kpidesk.facts import build_call_facts, build_ticket_facts
 from kpidesk.metrics import CATALOGUE, KpiQuery, KpiTables, compute_kpis
 from kpidesk.workspace import Workspace
 
+#: KpiTables field → the canonical table the metrics read as it is.
+PLAIN_TABLES = {
+    "surveys": "surveys",
+    "agents": "agents",
+    "agent_states": "agent_states",
+    "customers": "customers",
+    "qa": "qa_reviews",
+}
+
 pytestmark = pytest.mark.spark
 
 
@@ -29,7 +38,7 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
     export = ws.path / "spark-export"
     export.mkdir(exist_ok=True)
     with ws.connect() as con:
-        for name in ("tickets", "ticket_events", "calls", "agents", SLOTS_TABLE):
+        for name in ("tickets", "ticket_events", "calls", *PLAIN_TABLES.values(), SLOTS_TABLE):
             target = export / f"{name}.parquet"
             con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
             icon.read_parquet(str(target), table_name=name)
@@ -43,6 +52,7 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
         spans=icon.table("ticket_open_spans"),
         calls=build_call_facts(icon, ws.settings, materialize),
         slots=icon.table(SLOTS_TABLE),
+        **{field: icon.table(name) for field, name in PLAIN_TABLES.items()},
     )
 
 
