@@ -205,6 +205,7 @@ def import_staged(
                 f"{prefix}_valid",
                 staged.types,
                 staged.row,
+                source=summary.source,
             )
         except duckdb.Error as exc:
             failure = _read_failure(exc, staged.unreadable)

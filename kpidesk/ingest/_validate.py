@@ -16,6 +16,7 @@ from kpidesk.ingest._convert import as_text, never_blank, quoted_value, type_rea
 from kpidesk.ingest._lines import LineNumbers
 from kpidesk.ingest._mapping import Mapping
 from kpidesk.ingest._sql import first_row, ident, literal
+from kpidesk.ingest._survey_checks import ScoredColumn, survey_checks, ticket_checks
 from kpidesk.warehouse import TableSchema
 
 __all__ = ["ROW", "Validated", "record_rejections", "validate"]
@@ -54,12 +55,14 @@ def validate(
     table: str,
     types: dict[str, str] | None = None,
     row: str = "rowid",
+    source: str | None = None,
 ) -> Validated:
     """Create `table` (typed rows with their problems) and `table`_dups from the staged rows.
 
     `row` numbers the staged rows in file order. `types` gives the DuckDB type of staged columns that
     are not text (Parquet). A typed column that converts to its canonical type without parsing is read
     directly (`typed_direct`); any other is validated through its text exactly like a CSV field.
+    `source` (the import's) lets survey rows be checked against the tickets of that source.
     """
     types = types or {}
     sources = sorted({s for b in bindings for s in b.sources})
@@ -153,6 +156,15 @@ def validate(
                 f"{literal(f' UTC; {column.name} may not be before {column.not_before}')}",
             )
 
+    if schema.name == "surveys":
+        shown = [
+            as_text(f"t{number[b.sources[0]]}", types[b.sources[0]]) if i in direct else f"r{i}"
+            for i, b in enumerate(bindings)
+        ]
+        scored = {b.column.name: ScoredColumn(b, f"v{i}", shown[i]) for i, b in enumerate(bindings)}
+        checks += survey_checks(scored)
+        if source is not None:
+            checks += ticket_checks(con, scored["ticket_id"], source)
     failing = " OR ".join(f"coalesce({c}, false)" for c, _ in checks) or "false"
     problems = ", ".join(f"CASE WHEN {c} THEN {s} END" for c, s in checks)
     errors = f"list_filter([{problems}], lambda e: e IS NOT NULL)" if checks else "NULL"
