@@ -189,8 +189,9 @@ def write_summary(workspace: Workspace | str | Path | None = None, path: Path | 
 
 def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7,
                progress: bool = False) -> DemoResult:
-    """A demo workspace from realistic generated data, imported through the normal importer."""
-    from kpidesk.demo import demo_settings, generate_tickets, write_demo_files
+    """A demo workspace from realistic generated data, imported through the normal importer: tickets and
+    their events, calls, agent states, surveys, QA reviews, customers and agents."""
+    from kpidesk.demo import demo_settings, generate_demo, write_demo_files
 
     path = Path(directory)
     if path.exists():
@@ -198,11 +199,12 @@ def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_00
             raise WorkspaceError(f"{path} exists and is not a kpidesk workspace; choose another --workspace")
         shutil.rmtree(path)
     ws = init_workspace(path, settings=demo_settings())
-    data = generate_tickets(n_tickets, seed=seed)
+    data = generate_demo(n_tickets, seed=seed)
     files = write_demo_files(data, path / "data", "csv")
+    # Surveys name tickets, so they follow them; the facts are derived once, after the calls.
     imports = [
         import_files([files[kind]], kind, workspace=ws, source="demo", progress=progress,
-                     derive_facts=kind == "events")
-        for kind in ("agents", "tickets", "events")
+                     derive_facts=kind == "calls")
+        for kind in ("agents", "customers", "agent_states", "tickets", "events", "calls", "surveys", "qa")
     ]
     return DemoResult(workspace=ws, summary_html=write_summary(ws), imports=imports)

@@ -142,11 +142,24 @@ _TEAM_SIZE = ((9, 13), (8, 11), (11, 15))
 
 @dataclass(frozen=True)
 class DemoData:
-    """Generated canonical tables: `tickets`, `events` (ticket_events) and `agents`."""
+    """Generated canonical tables: `tickets`, `events` (ticket_events) and `agents`, and with
+    `generate_demo` also the contact-center tables around those tickets."""
 
     tickets: pa.Table
     events: pa.Table
     agents: pa.Table
+    calls: pa.Table | None = None
+    surveys: pa.Table | None = None
+    agent_states: pa.Table | None = None
+    customers: pa.Table | None = None
+    qa_reviews: pa.Table | None = None
+
+    def tables(self) -> dict[str, pa.Table]:
+        """The tables present, by the import kind that reads them."""
+        kinds = {"tickets": self.tickets, "events": self.events, "agents": self.agents, "calls": self.calls,
+                 "surveys": self.surveys, "agent_states": self.agent_states, "customers": self.customers,
+                 "qa": self.qa_reviews}
+        return {kind: table for kind, table in kinds.items() if table is not None}
 
 
 def demo_settings() -> Settings:
@@ -449,7 +462,7 @@ def _make_world(n_total: int, seed: int, start: date, weeks: int) -> _World:
 # --- arrow helpers -----------------------------------------------------------------------------------
 
 _ARROW = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "INTEGER": pa.int32(),
-          "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
+          "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string()), "DOUBLE": pa.float64()}
 
 
 def _table(kind: str, columns: dict[str, pa.Array]) -> pa.Table:
@@ -793,7 +806,9 @@ def generate_tickets(n_tickets: int, *, seed: int = 7, start: date = date(2026, 
 
 
 def write_demo_files(data: DemoData, folder: Path, file_format: str = "csv") -> dict[str, Path]:
-    """Write `tickets`, `events` and `agents` files that `kpidesk import --kind KIND` reads as they are.
+    """Write one file per table of `data`, named after the import kind (`tickets`, `events`, `agents`, and
+    `calls`, `surveys`, `agent_states`, `customers`, `qa` when present), that `kpidesk import --kind KIND`
+    reads as they are.
 
     CSV holds tags as one "|"-separated string and timestamps to the second; Parquet keeps the types.
     """
@@ -802,7 +817,7 @@ def write_demo_files(data: DemoData, folder: Path, file_format: str = "csv") -> 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    for kind, table in (("tickets", data.tickets), ("events", data.events), ("agents", data.agents)):
+    for kind, table in data.tables().items():
         path = folder / f"{kind}.{file_format}"
         if file_format == "parquet":
             pq.write_table(table, path)
