@@ -17,6 +17,7 @@ from kpidesk._api import (
     import_files,
     kpis,
     refresh_facts,
+    survey_comments,
     write_summary,
 )
 from kpidesk.metrics import CATALOGUE
@@ -36,5 +37,6 @@ __all__ = [
     "kpis",
     "open_workspace",
     "refresh_facts",
+    "survey_comments",
     "write_summary",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,6 +32,7 @@ __all__ = [
     "import_files",
     "kpis",
     "refresh_facts",
+    "survey_comments",
     "warehouse_tables",
     "write_summary",
 ]
@@ -91,6 +92,31 @@ def kpis(
     with ws.connect(read_only=False) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
+
+
+def survey_comments(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    metric: str | None = None,
+    filters: Mapping[str, str | Sequence[str]] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    commented_only: bool = True,
+) -> pd.DataFrame:
+    """The survey responses behind a survey metric, newest first: source, response_id, kind, score,
+    scale_min, scale_max, responded_at, ticket_id, customer_id, agent_id, team_id, channel and comment.
+
+    `filters` keeps responses by `--by` dimension (e.g. ``{"agent": "a1"}``); `start`/`end` keep the
+    local dates the metric places them in. With `commented_only` (default), only responses with a comment.
+    """
+    from kpidesk.metrics import survey_comments as responses
+
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    with ws.connect(read_only=False) as con:
+        icon = ibis.duckdb.from_connection(con)
+        return responses(warehouse_tables(icon), ws.settings, metric=metric, filters=filters, start=start,
+                         end=end, commented_only=commented_only)
 
 
 def import_files(

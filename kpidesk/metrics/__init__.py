@@ -4,9 +4,11 @@ from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_me
 from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import mean_interval, nps_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._survey_comments import COMMENT_COLUMNS, survey_comments
 
 __all__ = [
     "CATALOGUE",
+    "COMMENT_COLUMNS",
     "DIMENSIONS",
     "METRIC_OPTIONS",
     "PERIODS",
@@ -20,5 +22,6 @@ __all__ = [
     "nps_interval",
     "parse_stat",
     "quantile_rank_interval",
+    "survey_comments",
     "wilson_interval",
 ]

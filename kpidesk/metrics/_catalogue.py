@@ -17,8 +17,9 @@ class Metric:
 
     `kind` says how its sample is summarised: `count` (rows), `proportion` (share of true values, Wilson
     interval), `duration` (seconds: mean, median, p90 or any percentile), `mean` (per-unit average, t
-    interval), `ratio_count` (a stock counted at an instant). `area` names the facts it is measured on:
-    `tickets` or `calls`.
+    interval), `ratio_count` (a stock counted at an instant), `nps` (promoters minus detractors as a
+    fraction in [−1, 1] from per-response values +1, 0, −1, with the NPS interval). `area` names the
+    facts it is measured on: `tickets` or `calls`.
     """
 
     id: str
@@ -50,6 +51,7 @@ METRIC_OPTIONS = {
 
 _SOLVED = "the period of the ticket's last solve"
 _ARRIVED = "the call's arrival in the agent queue"
+_RESPONDED = "the survey's response (its send when the response is undated)"
 
 CATALOGUE: tuple[Metric, ...] = (
     Metric(
@@ -207,6 +209,53 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours do not change them.",
         _ARRIVED,
         area="calls",
+    ),
+    Metric(
+        "csat", "Customer satisfaction (CSAT)", "proportion", "ratio", "higher",
+        "Responses to `csat` surveys scoring in the top two points of their declared scale "
+        "(scale_min–scale_max) / responses: 4 and 5 on 1–5, 9 and 10 on 0–10. A scale of at most two points "
+        "(scale_max − scale_min ≤ 1, such as a 0–1 good/bad rating) counts its top point only. A response is "
+        "a survey row with a score; its agent and team are the survey's, else its ticket's.",
+        _RESPONDED,
+        area="surveys",
+    ),
+    Metric(
+        "csat_mean", "Mean CSAT score", "mean", "score", "higher",
+        "Mean score of `csat` responses, in the scale the surveys declare (group by `source` when sources "
+        "use different scales).",
+        _RESPONDED,
+        area="surveys",
+    ),
+    Metric(
+        "nps", "Net Promoter Score", "nps", "ratio", "higher",
+        "Share of `nps` responses scoring 9–10 (promoters) minus the share scoring 0–6 (detractors), on "
+        "the 0–10 scale, as a fraction in [−1, 1] (×100 for the usual points). Normal interval from the "
+        "variance (p₊ + p₋ − (p₊ − p₋)²) / n.",
+        _RESPONDED,
+        area="surveys",
+    ),
+    Metric(
+        "enps", "Employee Net Promoter Score", "nps", "ratio", "higher",
+        "The NPS of employee surveys: `enps` responses (0–10 by definition) and `pulse` responses declared "
+        "on a 0–10 scale; a `pulse` survey on any other scale asks no recommend question and is left out.",
+        _RESPONDED,
+        area="surveys",
+    ),
+    Metric(
+        "ces", "Customer effort score", "mean", "score", "higher",
+        "Mean score of `ces` responses, in the scale the surveys declare; higher is better on the usual "
+        "agreement scale (\"the company made it easy to handle my issue\", 1–7).",
+        _RESPONDED,
+        area="surveys",
+    ),
+    Metric(
+        "survey_response_rate", "Survey response rate", "proportion", "ratio", "higher",
+        "For a source whose surveys carry a send time (any row with `sent_at`): surveys with a score / "
+        "surveys of that source, in the period of the send (else of the response). For a source whose "
+        "surveys never do: its solved tickets with a scored survey / its solved tickets, in the period of "
+        "the last solve. Every survey kind counts; group by `source` to tell them apart.",
+        "the survey's send (or, without sends, the ticket's last solve)",
+        area="surveys",
     ),
 )
 

@@ -20,7 +20,8 @@ import pandas as pd
 from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
-from kpidesk.metrics._stats import mean_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._stats import mean_interval, nps_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
@@ -29,7 +30,7 @@ __all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis",
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
-_SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES}
+_SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES, **SURVEY_SAMPLES}
 #: Areas whose dates (hires, customer sign-ups) do not set the periods while there is activity data.
 _BACKGROUND_AREAS = ("people", "customers")
 
@@ -55,7 +56,7 @@ class KpiTables:
         return {
             "tickets": self.facts,
             "calls": self.calls,
-            "surveys": self.surveys,
+            "surveys": survey_units(self.surveys, self.facts),
             "people": self.agents,
             "customers": self.customers,
             "qa": self.qa,
@@ -240,6 +241,12 @@ def _finish(
             lo, hi = wilson_interval(k, n, confidence)
             low.append(lo)
             high.append(hi)
+        elif metric.kind == "nps":
+            promoters, detractors = _number(row["promoters"]) or 0.0, _number(row["detractors"]) or 0.0
+            values.append((promoters - detractors) / n if n else None)
+            lo, hi = nps_interval(promoters, detractors, n, confidence)
+            low.append(lo)
+            high.append(hi)
         elif metric.kind == "mean" or quantile is None:
             mean = _number(row["mean"])
             values.append(mean)
@@ -257,7 +264,7 @@ def _finish(
     out["stat"] = (
         stat
         if metric.kind == "duration"
-        else {"count": "count", "proportion": "rate"}.get(metric.kind, "mean")
+        else {"count": "count", "proportion": "rate", "nps": "nps"}.get(metric.kind, "mean")
     )
     return out
 
@@ -309,6 +316,10 @@ def _summarise(
     elif metric.kind == "proportion":
         aggs["n"] = t.value.count()
         aggs["k"] = t.value.cast("int64").sum()
+    elif metric.kind == "nps":
+        aggs["n"] = t.value.count()
+        aggs["promoters"] = (t.value > 0).cast("int64").sum()
+        aggs["detractors"] = (t.value < 0).cast("int64").sum()
     else:
         aggs["n"] = t.value.count()
         aggs["mean"] = t.value.mean()

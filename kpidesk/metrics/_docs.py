@@ -15,6 +15,7 @@ _KIND_SUMMARY = {
     "duration": "seconds (calendar or business): mean, median, p90 or any pNN with n; order-statistic "
     "interval for percentiles, t interval for the mean",
     "mean": "a mean per unit with a t interval",
+    "nps": "promoters minus detractors as a fraction in [−1, 1] with the NPS normal interval",
 }
 
 
