@@ -66,6 +66,7 @@ def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
         agent_states=icon.table("agent_states"),
         customers=icon.table("customers"),
         qa=icon.table("qa_reviews"),
+        events=icon.table("ticket_events"),
     )
 
 

@@ -18,8 +18,10 @@ class Metric:
     `kind` says how its sample is summarised: `count` (rows), `proportion` (share of true values, Wilson
     interval), `duration` (seconds: mean, median, p90 or any percentile), `mean` (per-unit average, t
     interval), `ratio_count` (a stock counted at an instant), `nps` (promoters minus detractors as a
-    fraction in [−1, 1] from per-response values +1, 0, −1, with the NPS interval). `area` names the
-    facts it is measured on: `tickets` or `calls`.
+    fraction in [−1, 1] from per-response values +1, 0, −1, with the NPS interval),
+    `rate` (events per unit of exposure — staffed hours, average headcount — with the exact Poisson
+    interval), `rate_complement` (1 − such a rate). `area` names the facts it is measured on: `tickets`,
+    `calls`, `surveys`, `people`, `qa`, `customers` or `staffing` (agent states).
     """
 
     id: str
@@ -45,12 +47,19 @@ METRIC_OPTIONS = {
     "entering the queue count as answered in time (default 20).",
     "short_abandon_seconds": "Abandoned calls that left the queue in fewer seconds than this are left out of "
     "the service level's denominator (default 0: none are).",
+    "attrition_annualised": "Multiply the attrition rate (and so the retention rate) by the periods per "
+    "year: 365 for days, 52 for weeks, 12 for months, 4 for quarters, 1 for years, 365 / its days for "
+    "`all` (default false).",
     "small_sample": "Groups with fewer units than this are flagged `small_sample` (default 30).",
     "confidence": "Confidence level of every interval (default 0.95).",
 }
 
 _SOLVED = "the period of the ticket's last solve"
 _ARRIVED = "the call's arrival in the agent queue"
+_PERIOD_END = "the period's end"
+_REVIEWED = "the review (`reviewed_at`)"
+_DONE_WHILE_STAFFED = "the solve or reply; staffed time cut at the period's bounds"
+_CUSTOMER_BASE = "the period (customers active at its start)"
 _RESPONDED = "the survey's response (its send when the response is undated)"
 
 CATALOGUE: tuple[Metric, ...] = (
@@ -256,6 +265,94 @@ CATALOGUE: tuple[Metric, ...] = (
         "the last solve. Every survey kind counts; group by `source` to tell them apart.",
         "the survey's send (or, without sends, the ticket's last solve)",
         area="surveys",
+    ),
+    Metric(
+        "headcount", "Headcount", "count", "agents", "neutral",
+        "Agents active at the end of the period: hired at or before its last instant and not left by "
+        "then (no `left_at`, or one after the end) — a stock, whatever the agent's role. Agents without a "
+        "hire date are left out of every people metric.",
+        _PERIOD_END,
+        area="people",
+    ),
+    Metric(
+        "tenure", "Tenure", "duration", "days", "neutral",
+        "Days from hire to the end of the period of the agents active at its end (the headcount); the "
+        "median by default, any statistic of `--stat` on request, with the order-statistic interval. "
+        "Calendar days: business hours do not change it.",
+        _PERIOD_END,
+        area="people",
+    ),
+    Metric(
+        "attrition_rate", "Attrition rate", "rate", "ratio", "lower",
+        "Leavers in the period / average headcount, where the average headcount is (headcount at the "
+        "period's start + headcount at its end) / 2 and a leaver is an agent whose `left_at` falls after "
+        "the start and no later than the end. Can exceed 1 when people are hired and leave within the "
+        "period; no value when the average headcount is 0. The interval treats leavers as a Poisson count "
+        "over the average headcount (exact Garwood interval), which stays valid for few leavers and rates "
+        "above 1. With `attrition_annualised` the rate and its interval are multiplied by the periods per "
+        "year: 365 for days, 52 for weeks, 12 for months, 4 for quarters, 1 for years, and 365 / its days "
+        "for the `all` period. `n` counts the agents employed at some point of the period.",
+        "the period (leavers in it; headcount at its start and end)",
+        ("attrition_annualised",),
+        area="people",
+    ),
+    Metric(
+        "retention_rate", "Retention rate", "rate_complement", "ratio", "higher",
+        "1 − attrition rate (annualised with `attrition_annualised`), its interval the attrition "
+        "interval mirrored; below 0 when the leavers outnumber the average headcount.",
+        "the period (leavers in it; headcount at its start and end)",
+        ("attrition_annualised",),
+        area="people",
+    ),
+    Metric(
+        "qa_score", "QA score", "mean", "points", "higher",
+        "Mean `score` (0–100) of the QA reviews in the period, as recorded (an auto-failed review keeps "
+        "the score its scorecard gave); reviews without a score are left out. Team is the reviewed "
+        "agent's team in the agents table.",
+        _REVIEWED,
+        area="qa",
+    ),
+    Metric(
+        "qa_auto_fail_rate", "QA auto-fail rate", "proportion", "ratio", "lower",
+        "QA reviews marked `auto_fail` / QA reviews in the period; reviews with no auto-fail flag are left "
+        "out.",
+        _REVIEWED,
+        area="qa",
+    ),
+    Metric(
+        "tickets_solved_per_hour", "Tickets solved per staffed hour", "rate", "tickets per hour", "higher",
+        "Tickets whose last solve falls in the period, counted for their assignee, / the assignees' staffed "
+        "hours in the period. Staffed time is agent-state time `available`, `busy` or `wrap`, cut at the "
+        "period's bounds; `away` is not staffed. Only agents with recorded states count, and the team is "
+        "the agent's team in the agents table. `n` is the number of tickets; the interval treats them as a "
+        "Poisson count over the staffed hours (exact Garwood interval).",
+        _DONE_WHILE_STAFFED,
+        area="staffing",
+    ),
+    Metric(
+        "replies_per_hour", "Replies per staffed hour", "rate", "replies per hour", "higher",
+        "Public agent messages in ticket events (by their author) in the period / the authors' staffed "
+        "hours in the period, staffed time and interval as for `tickets_solved_per_hour`. Tickets from a "
+        "source without events carry no reply times and do not count.",
+        _DONE_WHILE_STAFFED,
+        area="staffing",
+    ),
+    Metric(
+        "churn_rate", "Customer churn rate", "proportion", "ratio", "lower",
+        "Customers churned in the period / customers active at its start. Active at the start: created at "
+        "or before the period's first instant and not churned before it (a customer churning exactly at "
+        "the start is in the base and churns in this period; one churning exactly at the end belongs to "
+        "the next). Customers created during the period are not in its base. Customers without a creation "
+        "date are left out. Wilson interval.",
+        _CUSTOMER_BASE,
+        area="customers",
+    ),
+    Metric(
+        "customer_retention_rate", "Customer retention rate", "proportion", "ratio", "higher",
+        "Customers active at the period's start who did not churn in it / customers active at its start: "
+        "1 − churn rate, the Wilson interval mirrored.",
+        _CUSTOMER_BASE,
+        area="customers",
     ),
 )
 

@@ -19,8 +19,16 @@ import pandas as pd
 
 from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
+from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
+from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
-from kpidesk.metrics._stats import mean_interval, nps_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._stats import (
+    mean_interval,
+    nps_interval,
+    poisson_rate_interval,
+    quantile_rank_interval,
+    wilson_interval,
+)
 from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
@@ -30,7 +38,7 @@ __all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis",
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
-_SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES, **SURVEY_SAMPLES}
+_SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES, **SURVEY_SAMPLES, **PEOPLE_SAMPLES, **CUSTOMER_SAMPLES}
 #: Areas whose dates (hires, customer sign-ups) do not set the periods while there is activity data.
 _BACKGROUND_AREAS = ("people", "customers")
 
@@ -50,6 +58,7 @@ class KpiTables:
     agent_states: ir.Table
     customers: ir.Table
     qa: ir.Table
+    events: ir.Table
 
     def area_facts(self, area: str) -> ir.Table:
         """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`)."""
@@ -59,7 +68,8 @@ class KpiTables:
             "surveys": survey_units(self.surveys, self.facts),
             "people": self.agents,
             "customers": self.customers,
-            "qa": self.qa,
+            "qa": reviews_with_team(self.qa, self.agents),
+            "staffing": staffed_states(self.agent_states, self.agents),
         }[area]
 
     def area_instants(self) -> dict[str, list[ir.Value]]:
@@ -68,7 +78,8 @@ class KpiTables:
         Activity (tickets, calls, surveys, reviews) comes first; hire and customer dates reach years back,
         so they only set the periods when there is no activity at all (an HR list on its own).
         """
-        f, c, s, a, cu, q = self.facts, self.calls, self.surveys, self.agents, self.customers, self.qa
+        f, c, s, a, cu = self.facts, self.calls, self.surveys, self.agents, self.customers
+        q, st = self.area_facts("qa"), self.area_facts("staffing")
         return {
             "tickets": [f.created_at, f.last_event_at, f.last_solved_at],
             "calls": [c.arrived_at],
@@ -76,6 +87,7 @@ class KpiTables:
             "people": [a.hired_at, a.left_at],
             "customers": [cu.created_at, cu.churned_at],
             "qa": [q.reviewed_at],
+            "staffing": [st["start"], st["end"]],
         }
 
 
@@ -247,6 +259,17 @@ def _finish(
             lo, hi = nps_interval(promoters, detractors, n, confidence)
             low.append(lo)
             high.append(hi)
+        elif metric.kind in ("rate", "rate_complement"):
+            k, exposure = _number(row["k"]) or 0.0, _number(row["exposure"]) or 0.0
+            rate = k / exposure if exposure > 0 else None
+            lo, hi = poisson_rate_interval(k, exposure, confidence)
+            if metric.kind == "rate_complement":
+                # The complement of a rate, with its interval mirrored.
+                rate = None if rate is None else 1 - rate
+                lo, hi = (None if hi is None else 1 - hi), (None if lo is None else 1 - lo)
+            values.append(rate)
+            low.append(lo)
+            high.append(hi)
         elif metric.kind == "mean" or quantile is None:
             mean = _number(row["mean"])
             values.append(mean)
@@ -264,7 +287,9 @@ def _finish(
     out["stat"] = (
         stat
         if metric.kind == "duration"
-        else {"count": "count", "proportion": "rate", "nps": "nps"}.get(metric.kind, "mean")
+        else {
+            "count": "count", "proportion": "rate", "nps": "nps", "rate": "rate", "rate_complement": "rate"
+        }.get(metric.kind, "mean")
     )
     return out
 
@@ -316,6 +341,10 @@ def _summarise(
     elif metric.kind == "proportion":
         aggs["n"] = t.value.count()
         aggs["k"] = t.value.cast("int64").sum()
+    elif metric.kind in ("rate", "rate_complement"):
+        aggs["n"] = t.value.count()
+        aggs["k"] = t.value.sum()
+        aggs["exposure"] = t.exposure.sum()
     elif metric.kind == "nps":
         aggs["n"] = t.value.count()
         aggs["promoters"] = (t.value > 0).cast("int64").sum()
@@ -397,6 +426,7 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         agent_states=tables.agent_states,
         customers=tables.customers,
         qa=tables.qa,
+        events=tables.events,
         periods=ibis.memtable(periods),
         settings=settings,
         business_hours=query.business_hours,

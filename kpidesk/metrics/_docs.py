@@ -12,9 +12,11 @@ __all__ = ["catalogue_json", "catalogue_markdown"]
 _KIND_SUMMARY = {
     "count": "a count; no interval",
     "proportion": "a fraction in [0, 1] with a Wilson interval",
-    "duration": "seconds (calendar or business): mean, median, p90 or any pNN with n; order-statistic "
-    "interval for percentiles, t interval for the mean",
+    "duration": "a duration in its unit (seconds: calendar or business): mean, median, p90 or any pNN "
+    "with n; order-statistic interval for percentiles, t interval for the mean",
     "mean": "a mean per unit with a t interval",
+    "rate": "events per unit of exposure (staffed hour, average head) with an exact Poisson interval",
+    "rate_complement": "1 − a rate, with the rate's interval mirrored",
     "nps": "promoters minus detractors as a fraction in [−1, 1] with the NPS normal interval",
 }
 

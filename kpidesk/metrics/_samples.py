@@ -29,6 +29,8 @@ DIMENSIONS = {
     "sla_policy": "sla_policy",
     "calendar": "calendar_id",
     "queue": "queue",
+    "segment": "segment",
+    "country": "country",
 }
 _DIM_COLUMNS = tuple(dict.fromkeys(DIMENSIONS.values()))
 
@@ -46,6 +48,8 @@ class SampleContext:
     agent_states: ir.Table
     customers: ir.Table
     qa: ir.Table
+    #: The canonical ticket events, for metrics counted per event and actor (replies per staffed hour).
+    events: ir.Table
     #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
     periods: ir.Table
     settings: Settings

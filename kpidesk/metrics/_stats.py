@@ -14,6 +14,7 @@ from scipy import stats as _sp
 __all__ = [
     "mean_interval",
     "nps_interval",
+    "poisson_rate_interval",
     "quantile_rank_interval",
     "wilson_interval",
 ]
@@ -71,3 +72,19 @@ def nps_interval(
     se = math.sqrt(max(0.0, p_plus + p_minus - nps * nps) / n)
     z = _z(confidence)
     return max(-1.0, nps - z * se), min(1.0, nps + z * se)
+
+
+def poisson_rate_interval(
+    events: float, exposure: float, confidence: float = 0.95
+) -> tuple[float | None, float | None]:
+    """Exact (Garwood) interval for a rate of `events` Poisson counts over `exposure` (hours, heads…).
+
+    From the chi-square quantiles of the Poisson count, so it holds however few events there were and
+    also for rates above 1; (None, None) without exposure.
+    """
+    if exposure <= 0:
+        return None, None
+    alpha = 1 - confidence
+    low = float(_sp.chi2.ppf(alpha / 2, 2 * events)) / 2 if events > 0 else 0.0
+    high = float(_sp.chi2.ppf(1 - alpha / 2, 2 * events + 2)) / 2
+    return low / exposure, high / exposure

@@ -115,6 +115,7 @@ class MetricOptions:
     repeat_contact_days: int = 7
     service_level_seconds: float = 20.0
     short_abandon_seconds: float = 0.0
+    attrition_annualised: bool = False
     small_sample: int = 30
     confidence: float = 0.95
 
@@ -299,6 +300,11 @@ def load_settings(path: Path) -> Settings:
         if seconds < 0:
             raise SettingsError(f"{where}: expected a number of seconds ≥ 0, got {getattr(options, name)!r}")
         setattr(options, name, seconds)
+    if not isinstance(options.attrition_annualised, bool):
+        raise SettingsError(
+            "kpidesk.toml [metrics] attrition_annualised: expected true or false, "
+            f"got {options.attrition_annualised!r}"
+        )
     if options.fcr not in FCR_DEFINITIONS:
         raise SettingsError(
             f"kpidesk.toml [metrics] fcr: expected one of {', '.join(FCR_DEFINITIONS)}, got {options.fcr!r}"

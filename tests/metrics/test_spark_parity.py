@@ -52,6 +52,7 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
         spans=icon.table("ticket_open_spans"),
         calls=build_call_facts(icon, ws.settings, materialize),
         slots=icon.table(SLOTS_TABLE),
+        events=icon.table("ticket_events"),
         **{field: icon.table(name) for field, name in PLAIN_TABLES.items()},
     )
 
@@ -111,7 +112,7 @@ def spark_tables(spark: Any, parity_workspace: Workspace) -> KpiTables:
 @pytest.mark.parametrize(
     "query,areas",
     [
-        (KpiQuery(by=["team"], period="week"), {"tickets", "calls"}),
+        (KpiQuery(by=["team"], period="week"), {"tickets", "calls", "people"}),
         (
             KpiQuery(by=["channel", "priority"], period="month", business_hours=True, stat="p90"),
             {"tickets"},
