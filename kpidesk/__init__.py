@@ -17,6 +17,7 @@ from kpidesk._api import (
     import_files,
     kpis,
     refresh_facts,
+    resilience,
     survey_comments,
     write_summary,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "kpis",
     "open_workspace",
     "refresh_facts",
+    "resilience",
     "survey_comments",
     "write_summary",
 ]

@@ -32,6 +32,7 @@ __all__ = [
     "import_files",
     "kpis",
     "refresh_facts",
+    "resilience",
     "survey_comments",
     "warehouse_tables",
     "write_summary",
@@ -80,19 +81,45 @@ def kpis(
     end: date | None = None,
     stat: str | Sequence[str] = "median",
     business_hours: bool = False,
+    compare: str | None = None,
 ) -> pd.DataFrame:
     """KPI results as a DataFrame: metric, stat, value, unit, n, ci_low, ci_high, period_start, period_end,
     one column per `by` dimension, and the `small_sample` flag.
 
     Without `metrics`: every ticket metric, and the call metrics when the warehouse holds calls, except
-    those whose units lack a `by` dimension (calls have no channel, tickets no queue)."""
+    those whose units lack a `by` dimension (calls have no channel, tickets no queue). With `compare`
+    (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high and significant."""
     ws = _workspace(workspace)
     refresh_facts(ws)
     query = KpiQuery(metrics=metrics, by=by, period=period, start=start, end=end, stat=stat,
-                     business_hours=business_hours)
+                     business_hours=business_hours, compare=compare)
     with ws.connect(read_only=False) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
+
+
+def resilience(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    metric: str,
+    person: str,
+    start: date | None = None,
+    end: date | None = None,
+    stat: str | Sequence[str] = "median",
+    business_hours: bool = False,
+) -> pd.DataFrame:
+    """A KPI on the open days agent `person` was absent (no agent_states other than `away`) against the
+    days they were present: present_value, absent_value, difference (absent − present) with ci_low and
+    ci_high, significant, and n and days on each side (see `kpidesk.metrics._compare.resilience`)."""
+    from kpidesk.metrics._compare import resilience as compare_days
+
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    with ws.connect(read_only=False) as con:
+        icon = ibis.duckdb.from_connection(con)
+        return compare_days(warehouse_tables(icon), ws.settings, metric, person, start=start, end=end,
+                            stat=list([stat] if isinstance(stat, str) else stat),
+                            business_hours=business_hours)
 
 
 def survey_comments(

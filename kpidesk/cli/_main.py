@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -327,10 +327,12 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
         title = f"{title or 'KPIs'} · {start} → {end}"
     table = Table(title=title, show_edge=False)
     dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
-    for col in ("metric", *([] if single else ["period"]), *dims, "stat", "value", "95% interval", "n"):
+    compared = ["before", "change"] if "change" in frame.columns else []
+    for col in ("metric", *([] if single else ["period"]), *dims, "stat", "value", "95% interval", "n",
+                *compared):
         table.add_column(
             col,
-            justify="right" if col in ("value", "n", "95% interval") else "left",
+            justify="right" if col in ("value", "n", "95% interval", *compared) else "left",
             no_wrap=col in ("metric", "period", "value"),
         )
     for row in frame.to_dict(orient="records"):
@@ -350,10 +352,23 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
             _format_value(row["unit"], row["value"]),
             interval,
             n,
+            *([_format_value(row["unit"], row["compare_value"]), _format_change(row)] if compared else []),
         )
     console.print(table)
     if len(frame) and frame["small_sample"].any():
         console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
+    if compared:
+        console.print("[dim]✱ significant: the change's 95% interval excludes zero.[/]")
+
+
+def _format_change(row: Mapping[Any, Any]) -> str:
+    """A change with its sign, marked ✱ when significant."""
+    value = row.get("change")
+    if value is None or _missing(value):
+        return "—"
+    change = float(value)
+    marker = " ✱" if row.get("significant") is True else ""
+    return f"{'+' if change >= 0 else '−'}{_format_value(row['unit'], abs(change))}{marker}"
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -406,6 +421,13 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     show_default=True,
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option(
+    "--compare",
+    type=click.Choice(["previous", "year"]),
+    default=None,
+    help="Also the same metric and group in the period before (previous) or a year earlier (year), "
+    "with the change and its 95% interval.",
+)
 @workspace_option
 @_user_errors
 def kpis(
@@ -418,6 +440,7 @@ def kpis(
     business_hours: bool,
     fmt: str,
     output: Path | None,
+    compare: str | None,
     workspace: Path | None,
 ) -> None:
     """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
@@ -435,6 +458,7 @@ def kpis(
         end=end,
         stat=list(stats),
         business_hours=business_hours,
+        compare=compare,
     )
     if fmt == "table":
         print_kpi_table(frame, by)
@@ -453,6 +477,46 @@ def kpis(
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
+
+
+@main.command()
+@click.option("--metric", "metric_id", required=True, metavar="NAME", help="Metric id (`kpidesk metrics`).")
+@click.option("--person", required=True, metavar="AGENT_ID", help="The agent whose absence is compared.")
+@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
+@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
+@click.option("--stat", "stats", multiple=True, default=("median",), show_default=True,
+              help="Statistic for durations: median, mean or pNN (repeatable).")
+@click.option("--business-hours", is_flag=True, help="Measure durations in business seconds.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@workspace_option
+@_user_errors
+def resilience(metric_id: str, person: str, start: date | None, end: date | None, stats: tuple[str, ...],
+               business_hours: bool, fmt: str, workspace: Path | None) -> None:
+    """A KPI on the open days a person was absent (no agent_states other than away) vs present, with the
+    difference (absent − present), its 95% interval and whether it is significant."""
+    frame = _api.resilience(workspace, metric=metric_id, person=person, start=start, end=end,
+                            stat=list(stats), business_hours=business_hours)
+    if fmt == "json":
+        click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{metric_id}: days {person} was present vs absent", show_edge=False)
+    for col in ("stat", "present", "absent", "difference", "95% interval", "n present / absent", "days"):
+        table.add_column(col, justify="left" if col == "stat" else "right")
+    for row in frame.to_dict(orient="records"):
+        unit = row["unit"]
+        lo, hi = row["ci_low"], row["ci_high"]
+        bounds = [_format_change({"unit": unit, "change": b}) for b in (lo, hi)]
+        interval = "" if _missing(lo) or _missing(hi) else " – ".join(bounds)
+        table.add_row(
+            row["stat"],
+            _format_value(unit, row["present_value"]),
+            _format_value(unit, row["absent_value"]),
+            _format_change({"unit": unit, "change": row["difference"], "significant": row["significant"]}),
+            interval,
+            f"{row['present_n']:,} / {row['absent_n']:,}" + (" ⚠" if row["small_sample"] else ""),
+            f"{row['present_days']} / {row['absent_days']}",
+        )
+    console.print(table)
 
 
 @main.command()

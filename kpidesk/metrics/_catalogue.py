@@ -50,6 +50,8 @@ METRIC_OPTIONS = {
     "attrition_annualised": "Multiply the attrition rate (and so the retention rate) by the periods per "
     "year: 365 for days, 52 for weeks, 12 for months, 4 for quarters, 1 for years, 365 / its days for "
     "`all` (default false).",
+    "manager_level": "Support level at which an `escalate` event reaches a manager, as an `assign` event to "
+    "an agent whose role is `manager` does (default 3: agent 1, lead 2, manager 3).",
     "small_sample": "Groups with fewer units than this are flagged `small_sample` (default 30).",
     "confidence": "Confidence level of every interval (default 0.95).",
 }
@@ -353,6 +355,25 @@ CATALOGUE: tuple[Metric, ...] = (
         "1 − churn rate, the Wilson interval mirrored.",
         _CUSTOMER_BASE,
         area="customers",
+    ),
+    Metric(
+        "manager_escalations", "Escalations to a manager", "count", "tickets", "lower",
+        "Tickets that reached a manager: an `assign` event to an agent whose role is `manager`, or an "
+        "`escalate` event to level `manager_level` or above. A ticket counts once, in the period of the "
+        "first such event. Only tickets with events are counted (summary fields carry no instant of "
+        "escalation).",
+        "the ticket's first arrival at a manager",
+        ("manager_level",),
+    ),
+    Metric(
+        "manager_resolution_rate", "Resolved by the manager", "proportion", "ratio", "higher",
+        "Of the tickets that reached a manager, the share resolved there without going further: solved "
+        "now, last solved after reaching the manager, and never afterwards assigned to anyone who is not a "
+        "manager (or to no agent) nor escalated back below `manager_level` or above the highest level "
+        "reached. A hand-over between managers stays there. A ticket still open with the manager is left "
+        "out until it is solved or moves on. Wilson interval.",
+        "the ticket's first arrival at a manager",
+        ("manager_level",),
     ),
 )
 

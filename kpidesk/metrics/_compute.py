@@ -20,6 +20,7 @@ import pandas as pd
 from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
 from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
+from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
 from kpidesk.metrics._stats import (
@@ -37,8 +38,17 @@ __all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis",
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
+#: The counts and moments a result's value comes from, kept by `compute_kpis(summaries=True)`.
+SUMMARY_COLUMNS = ("k", "mean", "std", "promoters", "detractors", "exposure")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
-_SAMPLES = {**TICKET_SAMPLES, **CALL_SAMPLES, **SURVEY_SAMPLES, **PEOPLE_SAMPLES, **CUSTOMER_SAMPLES}
+_SAMPLES = {
+    **TICKET_SAMPLES,
+    **CALL_SAMPLES,
+    **SURVEY_SAMPLES,
+    **PEOPLE_SAMPLES,
+    **CUSTOMER_SAMPLES,
+    **MANAGEMENT_SAMPLES,
+}
 #: Areas whose dates (hires, customer sign-ups) do not set the periods while there is activity data.
 _BACKGROUND_AREAS = ("people", "customers")
 
@@ -101,6 +111,8 @@ class KpiQuery:
     #: One statistic for durations, or several (one result row each): median, mean, pNN.
     stat: str | Sequence[str] = "median"
     business_hours: bool = False
+    #: `previous` or `year`: every row also gets the comparison period's value and the change.
+    compare: str | None = None
 
 
 def parse_stat(stat: str) -> tuple[str, float | None]:
@@ -201,7 +213,8 @@ def _periods_table(
     lo = query.start or pd.Timestamp(first).date() - timedelta(days=1)
     hi = query.end or pd.Timestamp(last).date() + timedelta(days=1)
     days = days[(days.local_date >= lo) & (days.local_date <= hi)]
-    key = "all" if query.period == "all" else _PERIOD_COLUMN[query.period]
+    # The slot table names the local day `local_date`; every other period by its own name.
+    key = "all" if query.period == "all" else _PERIOD_COLUMN[query.period].replace("date", "local_date")
     if key == "all":
         first_s, last_s = int(pd.Timestamp(first).timestamp()), int(pd.Timestamp(last).timestamp())
         first_day = days[(days.start_s <= first_s) & (days.end_s > first_s)].local_date.min()
@@ -386,35 +399,14 @@ def _default_metrics(tables: KpiTables, by: Sequence[str], areas: frozenset[str]
     ]
 
 
-def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.DataFrame:
-    """KPI results: one row per metric × period × group, with n and confidence bounds.
-
-    Without `query.metrics`, the metrics of `_default_metrics`. A metric asked for by name whose units
-    lack a `by` dimension reports that dimension empty.
-    """
-    metrics = [get_metric(m) for m in query.metrics or ()]
-    unknown = [b for b in query.by if b not in DIMENSIONS]
-    if unknown:
-        raise ValueError(
-            f"unknown dimension {unknown[0]!r} for --by; expected one of: {', '.join(DIMENSIONS)}"
-        )
-    if query.period not in PERIODS:
-        raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
-    stats = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat)]
-    if not stats:
-        raise ValueError("no statistic asked for; expected median, mean or pNN such as p90")
-    quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
-    dim_columns = [DIMENSIONS[b] for b in query.by]
-    data = _data_range(tables)
-    columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
-    if data is None:
-        return pd.DataFrame(columns=columns)
-    if not metrics:
-        metrics = _default_metrics(tables, query.by, data.areas)
+def sample_context(
+    tables: KpiTables, settings: Settings, query: KpiQuery, data: _DataRange
+) -> tuple[SampleContext, pd.DataFrame] | None:
+    """What sample builders read for `query`, and its periods; None when the dates lie outside the
+    calendar slots, so that no unit can fall in them."""
     periods = _periods_table(tables, settings, query, *data.period_bounds(query.period))
     if periods.empty:
-        # The chosen dates lie outside the calendar slots, so no unit can fall in them.
-        return pd.DataFrame(columns=columns)
+        return None
     ctx = SampleContext(
         facts=tables.facts,
         stretches=tables.stretches,
@@ -436,6 +428,46 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         start=query.start,
         end=query.end,
     )
+    return ctx, periods
+
+
+def compute_kpis(
+    tables: KpiTables, settings: Settings, query: KpiQuery, *, summaries: bool = False
+) -> pd.DataFrame:
+    """KPI results: one row per metric × period × group, with n and confidence bounds.
+
+    Without `query.metrics`, the metrics of `_default_metrics`. A metric asked for by name whose units
+    lack a `by` dimension reports that dimension empty. With `query.compare`, the rows of
+    `kpidesk.metrics._compare.compare_kpis`; with `summaries`, also the `SUMMARY_COLUMNS` the values come
+    from, for comparisons.
+    """
+    if query.compare is not None:
+        from kpidesk.metrics._compare import compare_kpis
+
+        return compare_kpis(tables, settings, query)
+    metrics = [get_metric(m) for m in query.metrics or ()]
+    unknown = [b for b in query.by if b not in DIMENSIONS]
+    if unknown:
+        raise ValueError(
+            f"unknown dimension {unknown[0]!r} for --by; expected one of: {', '.join(DIMENSIONS)}"
+        )
+    if query.period not in PERIODS:
+        raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
+    stats = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat)]
+    if not stats:
+        raise ValueError("no statistic asked for; expected median, mean or pNN such as p90")
+    quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
+    dim_columns = [DIMENSIONS[b] for b in query.by]
+    data = _data_range(tables)
+    columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
+    if data is None:
+        return pd.DataFrame(columns=columns)
+    if not metrics:
+        metrics = _default_metrics(tables, query.by, data.areas)
+    built = sample_context(tables, settings, query, data)
+    if built is None:
+        return pd.DataFrame(columns=columns)
+    ctx, periods = built
     frames = []
     for metric in metrics:
         sample = _SAMPLES[metric.id](ctx)
@@ -488,7 +520,8 @@ def compute_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         na_position="last",
         kind="stable",
     )
-    result = result[[*RESULT_COLUMNS, *query.by, *extra, "small_sample"]].reset_index(drop=True)
+    kept = [c for c in SUMMARY_COLUMNS if summaries and c in result.columns]
+    result = result[[*RESULT_COLUMNS, *query.by, *extra, "small_sample", *kept]].reset_index(drop=True)
     for col in ("value", "ci_low", "ci_high"):
         result[col] = [
             None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in result[col]

@@ -116,6 +116,7 @@ class MetricOptions:
     service_level_seconds: float = 20.0
     short_abandon_seconds: float = 0.0
     attrition_annualised: bool = False
+    manager_level: int = 3
     small_sample: int = 30
     confidence: float = 0.95
 
@@ -304,6 +305,12 @@ def load_settings(path: Path) -> Settings:
         raise SettingsError(
             "kpidesk.toml [metrics] attrition_annualised: expected true or false, "
             f"got {options.attrition_annualised!r}"
+        )
+    if isinstance(options.manager_level, bool) or not isinstance(options.manager_level, int) \
+            or options.manager_level < 1:
+        raise SettingsError(
+            "kpidesk.toml [metrics] manager_level: expected a whole number ≥ 1, "
+            f"got {options.manager_level!r}"
         )
     if options.fcr not in FCR_DEFINITIONS:
         raise SettingsError(
