@@ -12,6 +12,7 @@ The same operations as the `kpidesk` command, as plain functions::
 from kpidesk._api import (
     DemoResult,
     build_demo,
+    call_intervals,
     explain,
     import_export,
     import_files,
@@ -31,6 +32,7 @@ __all__ = [
     "DemoResult",
     "__version__",
     "build_demo",
+    "call_intervals",
     "explain",
     "import_export",
     "import_files",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DemoResult",
     "build_demo",
+    "call_intervals",
     "explain",
     "import_export",
     "import_files",
@@ -145,6 +146,31 @@ def survey_comments(
         icon = ibis.duckdb.from_connection(con)
         return responses(warehouse_tables(icon), ws.settings, metric=metric, filters=filters, start=start,
                          end=end, commented_only=commented_only)
+
+
+def call_intervals(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    minutes: int = 30,
+    from_: date | None = None,
+    to: date | None = None,
+    queue: str | None = None,
+    by: str | Sequence[str] = (),
+) -> pd.DataFrame:
+    """Calls per 15-, 30- or 60-minute local interval of the default calendar, for staffing: interval_start
+    (local, with offset), interval_start_utc, one column per `by` dimension (e.g. "queue"), offered,
+    answered, abandoned, mean_handle_s and mean_wait_s; intervals without calls included, as zeros.
+
+    `from_` and `to` are the first and last local dates (default: those of the calls); `queue` keeps
+    one queue."""
+    from kpidesk.metrics._call_intervals import call_intervals as intervals
+
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    with ws.connect(read_only=False) as con:
+        icon = ibis.duckdb.from_connection(con)
+        return intervals(icon.table(CALL_FACTS_TABLE), ws.settings, minutes=minutes, start=from_, end=to,
+                         queue=queue, by=[by] if isinstance(by, str) else list(by))
 
 
 def import_files(

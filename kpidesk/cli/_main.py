@@ -479,6 +479,52 @@ def kpis(
         click.echo(text)
 
 
+@main.group()
+def calls() -> None:
+    """Call-center views beyond the KPI table."""
+
+
+@calls.command("intervals")
+@click.option("--minutes", type=click.Choice(["15", "30", "60"]), default="30", show_default=True,
+              help="Interval length, in local time of the default calendar.")
+@click.option("--queue", default=None, help="Only this queue.")
+@click.option("--by-queue", is_flag=True, help="One row per queue and interval.")
+@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
+@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@workspace_option
+@_user_errors
+def calls_intervals(minutes: str, queue: str | None, by_queue: bool, start: date | None, end: date | None,
+                    fmt: str, workspace: Path | None) -> None:
+    """Offered, answered and abandoned calls, mean handle time and mean wait per local interval.
+
+    Intervals without calls are listed with zeros; a DST day has 23 or 25 hours of them.
+    """
+    frame = _api.call_intervals(workspace, minutes=int(minutes), from_=start, to=end, queue=queue,
+                                by=["queue"] if by_queue else [])
+    if fmt == "json":
+        click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+        return
+    table = Table(show_edge=False)
+    shown = [c for c in frame.columns if c != "interval_start_utc"]
+    for col in shown:
+        table.add_column(col, justify="left" if col in ("interval_start", "queue") else "right",
+                         no_wrap=col == "interval_start")
+    for row in frame.to_dict(orient="records"):
+        table.add_row(
+            row["interval_start"].isoformat(timespec="minutes"),
+            *[
+                "—" if _missing(row[c]) else (f"{row[c]:.0f}" if c.startswith("mean") else str(row[c]))
+                for c in shown[1:]
+            ],
+        )
+    console.print(table)
+
+
 @main.command()
 @click.option("--metric", "metric_id", required=True, metavar="NAME", help="Metric id (`kpidesk metrics`).")
 @click.option("--person", required=True, metavar="AGENT_ID", help="The agent whose absence is compared.")

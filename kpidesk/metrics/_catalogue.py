@@ -375,6 +375,63 @@ CATALOGUE: tuple[Metric, ...] = (
         "the ticket's first arrival at a manager",
         ("manager_level",),
     ),
+    Metric(
+        "call_fcr_rate", "Call first contact resolution", "proportion", "ratio", "higher",
+        "`no_repeat_contact` FCR for calls: answered calls of a known customer after which that customer "
+        "made no other contact — no offered call and no ticket — from the call's arrival until "
+        "`fcr_repeat_days` days after the call ended (its answer when the end is unknown) / answered calls "
+        "of a known customer. The ticket a call was logged in (`ticket_id`) is part of the call, not a new "
+        "contact. Calls and tickets are matched on `customer_id`. The message-based FCR definitions of "
+        "`fcr_rate` do not apply to calls, so the `fcr` option does not change this metric.",
+        _ARRIVED,
+        ("fcr_repeat_days",),
+        area="calls",
+    ),
+    Metric(
+        "cross_channel_repeat_rate", "Repeat contact rate across channels", "proportion", "ratio", "lower",
+        "Handled contacts — solved tickets and answered calls of a known customer — after which the same "
+        "customer made another contact (a ticket or an offered call) from the contact's start (a ticket's "
+        "creation, a call's arrival) until `repeat_contact_days` days after it ended (a ticket's last "
+        "solve, a call's end) / handled contacts. A call and the ticket it was logged in are one contact. "
+        "`repeat_contact_rate` stays the ticket-only measure of the design; this one also counts calls, "
+        "as units and as repeats. Tickets are in the period of their last solve, calls in that of their "
+        "arrival.",
+        "a ticket's last solve; a call's arrival in the agent queue",
+        ("repeat_contact_days",),
+        area="calls",
+    ),
+    Metric(
+        "occupancy", "Occupancy", "ratio", "ratio", "neutral",
+        "Handling time / staffed time, per agent-day summed over the group: talk + hold + wrap of the calls "
+        "an agent answered (a missing part as 0), in the local day of the answer, over the agent's staffed "
+        "time, agent-state time `available`, `busy` or `wrap` (`away` is not staffed) cut at local midnight "
+        "of the default calendar. Only agents with recorded states count; a day with handled calls but no "
+        "staffed time adds handling time only, so occupancy can exceed 1 when states are missing. Neither "
+        "higher nor lower is simply better: sustained occupancy near 1 means no slack. `n` counts the "
+        "agent-days; the interval is the ratio estimator's (agent-days as independent draws).",
+        "the local day of the answer and of the staffed time",
+        area="staffing",
+    ),
+    Metric(
+        "calls_per_hour", "Calls per staffed hour", "rate", "calls per hour", "higher",
+        "Answered calls, counted for the answering agent in the local day of the answer, / the agents' "
+        "staffed hours (as for `occupancy`). Only agents with recorded states count. `n` is the number of "
+        "calls; the interval treats them as a Poisson count over the staffed hours (exact Garwood "
+        "interval).",
+        "the local day of the answer and of the staffed time",
+        area="staffing",
+    ),
+    Metric(
+        "calls_per_shift", "Calls per shift", "mean", "calls per shift", "higher",
+        "Answered calls per shift. A shift is a run of one agent's staffed states (`available`, `busy`, "
+        "`wrap`) in which each state starts less than 30 minutes after the latest end before it: a shorter "
+        "`away` state or unrecorded gap is a break within the shift, a longer one ends it, and a night "
+        "shift stays one shift across midnight. A call counts in the shift whose span (first start to last "
+        "end) holds its answer; calls answered outside every shift are not counted. Shifts without calls "
+        "count as 0. t interval over shifts.",
+        "the shift's start",
+        area="staffing",
+    ),
 )
 
 _BY_ID = {m.id: m for m in CATALOGUE}

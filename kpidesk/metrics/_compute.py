@@ -28,6 +28,7 @@ from kpidesk.metrics._stats import (
     nps_interval,
     poisson_rate_interval,
     quantile_rank_interval,
+    ratio_interval,
     wilson_interval,
 )
 from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
@@ -283,6 +284,14 @@ def _finish(
             values.append(rate)
             low.append(lo)
             high.append(hi)
+        elif metric.kind == "ratio":
+            y, x, yy, xx, xy = (
+                _number(row[c]) or 0.0 for c in ("sum_y", "sum_x", "sum_yy", "sum_xx", "sum_xy")
+            )
+            values.append(y / x if x > 0 else None)
+            lo, hi = ratio_interval(y, x, yy, xx, xy, n, confidence)
+            low.append(lo)
+            high.append(hi)
         elif metric.kind == "mean" or quantile is None:
             mean = _number(row["mean"])
             values.append(mean)
@@ -301,7 +310,8 @@ def _finish(
         stat
         if metric.kind == "duration"
         else {
-            "count": "count", "proportion": "rate", "nps": "nps", "rate": "rate", "rate_complement": "rate"
+            "count": "count", "proportion": "rate", "nps": "nps", "rate": "rate", "rate_complement": "rate",
+            "ratio": "ratio",
         }.get(metric.kind, "mean")
     )
     return out
@@ -358,6 +368,14 @@ def _summarise(
         aggs["n"] = t.value.count()
         aggs["k"] = t.value.sum()
         aggs["exposure"] = t.exposure.sum()
+    elif metric.kind == "ratio":
+        # A ratio of sums Σvalue / Σexposure over units, with the moments of its ratio-estimator interval.
+        aggs["n"] = t.count()
+        aggs["sum_y"] = t.value.sum()
+        aggs["sum_x"] = t.exposure.sum()
+        aggs["sum_yy"] = (t.value * t.value).sum()
+        aggs["sum_xx"] = (t.exposure * t.exposure).sum()
+        aggs["sum_xy"] = (t.value * t.exposure).sum()
     elif metric.kind == "nps":
         aggs["n"] = t.value.count()
         aggs["promoters"] = (t.value > 0).cast("int64").sum()

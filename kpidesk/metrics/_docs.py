@@ -17,6 +17,7 @@ _KIND_SUMMARY = {
     "mean": "a mean per unit with a t interval",
     "rate": "events per unit of exposure (staffed hour, average head) with an exact Poisson interval",
     "rate_complement": "1 − a rate, with the rate's interval mirrored",
+    "ratio": "a ratio of sums over units (agent-days) with a ratio-estimator t interval",
     "nps": "promoters minus detractors as a fraction in [−1, 1] with the NPS normal interval",
 }
 
@@ -76,6 +77,8 @@ def catalogue_markdown() -> str:
         "[x₍ₗ₎, x₍ᵤ₎] with l and u from the binomial distribution of the number of observations below the "
         "quantile; a bound is empty when no order statistic reaches the confidence (small n).",
         "- NPS: variance (p₊ + p₋ − (p₊ − p₋)²) / n.",
+        "- Ratios of sums (occupancy): R = Σy / Σx over units, Student-t interval with the linearised "
+        "variance Σ(y − R·x)² / ((n − 1) · n · x̄²), the units taken as independent draws.",
         "",
     ]
     return "\n".join(lines)
