@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 from call_fixture import CALL_COLUMNS, load_calls
 from click.testing import CliRunner
+from kpi_rows import one_result as _one
 from ticket_fixture import load_fixture, with_sla
 
 import kpidesk
@@ -30,13 +30,6 @@ TICKET_METRICS = {m.id for m in CATALOGUE if m.area == "tickets"}
 DEFAULT_CALL_METRICS = {*CALL_METRICS, "call_fcr_rate", "cross_channel_repeat_rate"}
 CALL_ONLY_METRICS = DEFAULT_CALL_METRICS - {"cross_channel_repeat_rate"}
 
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return rows.iloc[0].to_dict()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from call_staffing_fixture import load_staffed_calls
 from click.testing import CliRunner
+from kpi_rows import one_result as _one
 
 import kpidesk
 from kpidesk import kpis, refresh_facts
@@ -33,13 +34,6 @@ from kpidesk.workspace import Workspace, init_workspace
 STAFFING = ["occupancy", "calls_per_hour", "calls_per_shift"]
 REPEATS = ["call_fcr_rate", "cross_channel_repeat_rate"]
 
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return rows.iloc[0].to_dict()
 
 
 @pytest.fixture

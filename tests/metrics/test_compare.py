@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
+from kpi_rows import one_result as _one
 from management_fixture import event_rows, load_management
 from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows
 
@@ -43,13 +43,6 @@ def management_workspace(tmp_path: Path) -> Workspace:
         load_management(con)
     return ws
 
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return {str(k): v for k, v in rows.iloc[0].to_dict().items()}
 
 
 # --- The intervals of a difference -------------------------------------------------------------------

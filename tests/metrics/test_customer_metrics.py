@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from kpi_rows import one_result as _one
 from people_fixture import load_people
 
 from kpidesk import kpis
@@ -24,13 +24,6 @@ CUSTOMER = ["churn_rate", "customer_retention_rate"]
 W1, W2, W3 = date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 15)
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 21)}
 
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return rows.iloc[0].to_dict()
 
 
 @pytest.fixture

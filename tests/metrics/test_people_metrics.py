@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
+from kpi_rows import one_result as _one
 from people_fixture import load_people
 
 from kpidesk import kpis
@@ -26,13 +26,6 @@ PER_HOUR = ["tickets_solved_per_hour", "replies_per_hour"]
 W1, W2, W3 = date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 15)
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 21)}
 
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return rows.iloc[0].to_dict()
 
 
 @pytest.fixture

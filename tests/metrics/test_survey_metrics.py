@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from kpi_rows import one_result as _one
 from survey_fixture import load_surveys
 from ticket_fixture import load_fixture, with_sla
 
@@ -23,13 +24,6 @@ from kpidesk.workspace import Workspace, default_settings, init_workspace
 SURVEY_METRICS = ["csat", "csat_mean", "nps", "enps", "ces", "survey_response_rate"]
 WEEK1, WEEK2 = date(2026, 3, 1), date(2026, 3, 8)
 
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return rows.iloc[0].to_dict()
 
 
 def _value_n(frame: pd.DataFrame, metric: str, **where: Any) -> tuple[Any, int]:

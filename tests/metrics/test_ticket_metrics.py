@@ -6,21 +6,13 @@ Values in comments are worked out by hand from the fixture's events; times in th
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import pytest
+from kpi_rows import one_result as _one
 
 from kpidesk import kpis
 from kpidesk.workspace import Workspace
-
-
-def _one(frame: pd.DataFrame, metric: str, **where: Any) -> dict[str, Any]:
-    rows = frame[frame.metric == metric]
-    for key, value in where.items():
-        rows = rows[rows[key] == value]
-    assert len(rows) == 1, rows
-    return rows.iloc[0].to_dict()
 
 
 @pytest.fixture
