@@ -295,6 +295,10 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
+#: Units of the count metrics, printed as whole numbers.
+_WHOLE_UNITS = ("tickets", "calls", "agents")
+
+
 def _format_value(unit: str, value: Any) -> str:
     if _missing(value):
         return "—"
@@ -309,8 +313,10 @@ def _format_value(unit: str, value: Any) -> str:
         if seconds >= 60:
             return f"{seconds / 60:.1f} min"
         return f"{seconds:.0f} s"
-    if unit in ("tickets", "calls"):
+    if unit in _WHOLE_UNITS:
         return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.1f} d"
     return f"{value:.2f}"
 
 
@@ -604,6 +610,35 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
     )
 
 
+#: The headline KPIs of each area the demo fills: tickets, calls, surveys, people, QA and customers.
+DEMO_METRICS = (
+    "volume",
+    "solved",
+    "backlog",
+    "first_reply_time",
+    "reply_time",
+    "full_resolution_time",
+    "one_touch_rate",
+    "fcr_rate",
+    "reopen_rate",
+    "escalation_rate",
+    "sla_attainment",
+    "offered",
+    "abandonment_rate",
+    "asa",
+    "service_level",
+    "aht",
+    "occupancy",
+    "csat",
+    "nps",
+    "headcount",
+    "tenure",
+    "attrition_rate",
+    "qa_score",
+    "churn_rate",
+)
+
+
 @main.command()
 @click.option("--tickets", default=20_000, show_default=True, help="How many tickets to generate.")
 @click.option("--seed", default=7, show_default=True)
@@ -619,24 +654,7 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
 def demo(tickets: int, seed: int, workspace: Path) -> None:
     """Build a demo workspace from realistic generated data and print its KPI table."""
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
-    frame = _api.kpis(
-        result.workspace,
-        period="all",
-        business_hours=True,
-        metrics=[
-            "volume",
-            "solved",
-            "backlog",
-            "first_reply_time",
-            "reply_time",
-            "full_resolution_time",
-            "one_touch_rate",
-            "fcr_rate",
-            "reopen_rate",
-            "escalation_rate",
-            "sla_attainment",
-        ],
-    )
+    frame = _api.kpis(result.workspace, period="all", business_hours=True, metrics=DEMO_METRICS)
     print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)")
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")

@@ -143,6 +143,8 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     code, out = _run("demo", "--tickets", "400", "-w", str(tmp_path / "demo"))
     assert code == 0, out
     assert "HTML summary" in out and (tmp_path / "demo" / "summary.html").exists()
+    for headline in ("abandonment_rate", "csat", "headcount", "qa_score"):
+        assert headline in out
 
 
 def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:
