@@ -152,3 +152,23 @@ def load_staffed_calls(con: duckdb.DuckDBPyConnection, *, tickets: bool = True) 
     insert_rows(con, "agent_states", STATE_COLUMNS, STATES)
     if tickets:
         insert_rows(con, "tickets", TICKET_COLUMNS, TICKETS)
+
+
+#: A second week for comparisons: on Sunday 8 March a1 and a2 are each available 06:00–08:00 UTC (7200 s)
+#: and each answers one call, a1 with 3600 s of handle time (occupancy 0.5), a2 with 1800 s (0.25).
+SECOND_WEEK_STATES = [
+    {"agent_id": agent, "start": ts("2026-03-08 06:00:00"), "end": ts("2026-03-08 08:00:00"),
+     "state": "available"}
+    for agent in ("a1", "a2")
+]
+SECOND_WEEK_CALLS = [
+    _call("E01", "cust8", "2026-03-08 06:00:00", agent="a1", answered="2026-03-08 06:00:10",
+          handle=(3000, 0, 600)),
+    _call("E02", "cust9", "2026-03-08 06:10:00", agent="a2", answered="2026-03-08 06:10:10",
+          handle=(1500, 0, 300)),
+]
+
+
+def load_second_week(con: duckdb.DuckDBPyConnection) -> None:
+    insert_rows(con, "calls", CALL_COLUMNS, SECOND_WEEK_CALLS)
+    insert_rows(con, "agent_states", STATE_COLUMNS, SECOND_WEEK_STATES)

@@ -87,6 +87,14 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
                  max(greatest(arrived_at, coalesce(answered_at, arrived_at),
                               coalesce(abandoned_at, arrived_at), coalesce(ended_at, arrived_at)))
           FROM calls
+          UNION ALL
+          SELECT min("start"), max("end") FROM agent_states
+          UNION ALL
+          SELECT min(coalesce(sent_at, responded_at)), max(greatest(coalesce(sent_at, responded_at),
+                                                                    coalesce(responded_at, sent_at)))
+          FROM surveys
+          UNION ALL
+          SELECT min(reviewed_at), max(reviewed_at) FROM qa_reviews
         )
         """
     ).fetchall()[0]
@@ -180,16 +188,15 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
     pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0]
     calls_version = _calls_version(con)
     calls_current = state.get("calls") == calls_version and CALL_FACTS_TABLE in existing
-    if current and calls_current and not full and pending == 0:
-        # Only an import can move the data's time range, and every import leaves pending tickets or a
-        # new calls version.
-        return FactRefresh(full=False, tickets=0)
+    # Every activity table counts: staffed time, surveys and reviews are read per local day too.
     lo, hi = _instant_range(con)
     needed = slot_range_for(lo, hi)
     covered = (
         state.get("slots_from", "9999") <= needed[0].isoformat()
         and state.get("slots_to", "0000") >= needed[1].isoformat()
     )
+    if current and calls_current and covered and not full and pending == 0:
+        return FactRefresh(full=False, tickets=0)
     full = full or not covered or not current
     if not full and pending:
         # Re-deriving most tickets one by one costs more than rebuilding them all.

@@ -11,8 +11,9 @@ when its interval excludes zero. Each metric kind has its own interval:
   [low₁ − high₂, high₁ − low₂]; both hold together with probability ≥ c (Bonferroni), so the interval is
   distribution-free and conservative;
 - NPS: the difference of the two scores ± z·√(v₁ + v₂), vᵢ = (p₊ + p₋ − NPS²)/n;
-- Poisson rates (events per exposure): the difference ± z·√(k₁/e₁² + k₂/e₂²).
-Other kinds (ratios of sums) report the change without an interval.
+- Poisson rates (events per exposure): the difference ± z·√(k₁/e₁² + k₂/e₂²);
+- ratios of sums (occupancy): the difference ± t·√(se₁² + se₂²) from the two linearised standard
+  errors, with Welch–Satterthwaite degrees of freedom over the units (agent-days) of each side.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ __all__ = [
     "nps_difference_interval",
     "poisson_difference_interval",
     "quantile_difference_interval",
+    "ratio_difference_interval",
     "resilience",
     "welch_interval",
 ]
@@ -142,6 +144,21 @@ def quantile_difference_interval(
     return low1 - high2, high1 - low2
 
 
+def ratio_difference_interval(
+    ratio1: float, se1: float, n1: float, ratio2: float, se2: float, n2: float, confidence: float = 0.95
+) -> Interval:
+    """Interval for R₁ − R₂ of two ratio estimators: ± t·√(se₁² + se₂²), Welch–Satterthwaite df."""
+    if n1 < 2 or n2 < 2:
+        return None, None
+    v1, v2 = se1 * se1, se2 * se2
+    d = ratio1 - ratio2
+    if v1 + v2 == 0:
+        return d, d
+    df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+    half = float(_sp.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(v1 + v2)
+    return d - half, d + half
+
+
 def _poisson_rate_difference(k1: float, e1: float, k2: float, e2: float, confidence: float) -> Interval:
     if e1 <= 0 or e2 <= 0 or k1 + k2 <= 0:
         return None, None
@@ -191,6 +208,12 @@ def difference_interval(
             return None, None
         m1, s1, m2, s2 = (float(m) for m in moments)  # type: ignore[arg-type]
         return welch_interval(m1, s1, n1, m2, s2, n2, confidence)
+    if kind == "ratio":
+        parts = [_num(r, c) for r in (first, second) for c in ("value", "se")]
+        if any(p is None for p in parts):
+            return None, None
+        r1, se1, r2, se2 = (float(p) for p in parts)  # type: ignore[arg-type]
+        return ratio_difference_interval(r1, se1, n1, r2, se2, n2, confidence)
     if kind == "duration":
         return quantile_difference_interval(
             _num(first, "q_low"), _num(first, "q_high"), _num(second, "q_low"), _num(second, "q_high")

@@ -29,6 +29,7 @@ from kpidesk.metrics._stats import (
     poisson_rate_interval,
     quantile_rank_interval,
     ratio_interval,
+    ratio_standard_error,
     wilson_interval,
 )
 from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
@@ -40,7 +41,7 @@ __all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis",
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
 #: The counts and moments a result's value comes from, kept by `compute_kpis(summaries=True)`.
-SUMMARY_COLUMNS = ("k", "mean", "std", "promoters", "detractors", "exposure")
+SUMMARY_COLUMNS = ("k", "mean", "std", "promoters", "detractors", "exposure", "se")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 _SAMPLES = {
     **TICKET_SAMPLES,
@@ -254,6 +255,7 @@ def _finish(
     low: list[Any] = []
     high: list[Any] = []
     values: list[Any] = []
+    standard_errors: list[float | None] = []
     rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
     for row in rows:
         n = int(row["n"])
@@ -290,6 +292,7 @@ def _finish(
             )
             values.append(y / x if x > 0 else None)
             lo, hi = ratio_interval(y, x, yy, xx, xy, n, confidence)
+            standard_errors.append(ratio_standard_error(y, x, yy, xx, xy, n))
             low.append(lo)
             high.append(hi)
         elif metric.kind == "mean" or quantile is None:
@@ -306,6 +309,8 @@ def _finish(
     out["value"] = values
     out["ci_low"] = low
     out["ci_high"] = high
+    if metric.kind == "ratio":
+        out["se"] = standard_errors
     out["stat"] = (
         stat
         if metric.kind == "duration"

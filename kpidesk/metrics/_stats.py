@@ -17,6 +17,7 @@ __all__ = [
     "poisson_rate_interval",
     "quantile_rank_interval",
     "ratio_interval",
+    "ratio_standard_error",
     "wilson_interval",
 ]
 
@@ -91,6 +92,22 @@ def poisson_rate_interval(
     return low / exposure, high / exposure
 
 
+def ratio_standard_error(
+    sum_y: float, sum_x: float, sum_yy: float, sum_xx: float, sum_xy: float, n: float
+) -> float | None:
+    """Linearised standard error of a ratio of sums R = Σy / Σx over n units (the ratio estimator).
+
+    s² = Σ(y − R·x)² / (n − 1), se = sqrt(s² / n) / x̄. It treats the units (e.g. agent-days) as
+    independent draws, so it says how much R moves with the units sampled, not with what happens inside
+    one unit; needs n ≥ 2 and Σx > 0.
+    """
+    if n < 2 or sum_x <= 0:
+        return None
+    ratio = sum_y / sum_x
+    residual = max(0.0, sum_yy - 2 * ratio * sum_xy + ratio * ratio * sum_xx)
+    return math.sqrt(residual / (n - 1) / n) / (sum_x / n)
+
+
 def ratio_interval(
     sum_y: float,
     sum_x: float,
@@ -100,16 +117,10 @@ def ratio_interval(
     n: float,
     confidence: float = 0.95,
 ) -> tuple[float | None, float | None]:
-    """Student-t interval for a ratio of sums R = Σy / Σx over n units (the ratio estimator).
-
-    The variance is linearised: s² = Σ(y − R·x)² / (n − 1), se = sqrt(s² / n) / x̄. It treats the units
-    (e.g. agent-days) as independent draws, so it says how much R moves with the units sampled, not with
-    what happens inside one unit; needs n ≥ 2 and Σx > 0.
-    """
-    if n < 2 or sum_x <= 0:
+    """Student-t interval (n − 1 degrees of freedom) for a ratio of sums, from `ratio_standard_error`."""
+    se = ratio_standard_error(sum_y, sum_x, sum_yy, sum_xx, sum_xy, n)
+    if se is None:
         return None, None
     ratio = sum_y / sum_x
-    residual = max(0.0, sum_yy - 2 * ratio * sum_xy + ratio * ratio * sum_xx)
-    se = math.sqrt(residual / (n - 1) / n) / (sum_x / n)
     half = float(_sp.t.ppf(0.5 + confidence / 2, n - 1)) * se
     return ratio - half, ratio + half

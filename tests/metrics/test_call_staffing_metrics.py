@@ -18,7 +18,7 @@ from typing import Any
 import ibis
 import pandas as pd
 import pytest
-from call_staffing_fixture import load_staffed_calls
+from call_staffing_fixture import load_second_week, load_staffed_calls
 from click.testing import CliRunner
 from kpi_rows import one_result as _one
 
@@ -107,6 +107,35 @@ def test_occupancy_per_day_agent_and_team(staffed: Workspace) -> None:
     technical = _one(teams, "occupancy", team="technical")
     assert (technical["value"], technical["n"]) == (pytest.approx(1 / 6), 2)
     assert technical["ci_low"] == pytest.approx(1 / 6) and technical["ci_high"] == pytest.approx(1 / 6)
+
+
+def test_occupancy_against_the_previous_week(staffed: Workspace) -> None:
+    with staffed.connect() as con:
+        load_second_week(con)
+    frame = kpis(staffed, metrics=["occupancy"], period="week", compare="previous")
+    row = _one(frame, "occupancy", period_start=date(2026, 3, 8))
+    # Week of 8 March: a1 3600 / 7200, a2 1800 / 7200: R₂ = 5400 / 14400 = 0.375; residuals ±900, s² =
+    # 1,620,000, se₂ = sqrt(1,620,000 / 2) / 7200 = 0.125. Week of 1 March: R₁ = 0.158140, se₁ = 0.0054525
+    # over 3 agent-days (see the whole-span test). Change 0.216860; v = 2.972972e-5 + 0.015625 = 0.015655;
+    # df = 0.015655² / (v₁²/2 + v₂²/1) = 1.003807; t(0.975, 1.0038) = 12.592887; half = 1.575608.
+    assert row["value"] == pytest.approx(0.375)
+    assert row["compare_value"] == pytest.approx(4080 / 25800)
+    assert row["change"] == pytest.approx(0.216860, abs=1e-6)
+    assert row["change_ci_low"] == pytest.approx(0.216860 - 1.575608, abs=1e-5)
+    assert row["change_ci_high"] == pytest.approx(0.216860 + 1.575608, abs=1e-5)
+    assert bool(row["significant"]) is False
+
+
+def test_staffed_time_years_away_from_every_call_and_ticket_counts(staffed: Workspace) -> None:
+    # Calendar days are built around all activity, agent states included: a 2-hour state in June 2020,
+    # five years before any call or ticket, is one agent-day with 7200 staffed seconds and no handle time.
+    with staffed.connect() as con:
+        con.execute("INSERT INTO agent_states (source, agent_id, start, \"end\", state) VALUES "
+                    "('pbx', 'a1', '2020-06-07 06:00:00', '2020-06-07 08:00:00', 'available')")
+    frame = kpis(staffed, metrics=["occupancy", "calls_per_hour"], period="all",
+                 start=date(2020, 6, 1), end=date(2020, 6, 30))
+    assert (_one(frame, "occupancy")["value"], _one(frame, "occupancy")["n"]) == (0, 1)
+    assert _one(frame, "calls_per_hour")["value"] == 0
 
 
 def test_calls_per_staffed_hour(whole: pd.DataFrame, staffed: Workspace) -> None:

@@ -29,6 +29,7 @@ from kpidesk.metrics._compare import (
     nps_difference_interval,
     poisson_difference_interval,
     quantile_difference_interval,
+    ratio_difference_interval,
     welch_interval,
 )
 from kpidesk.workspace import Workspace, init_workspace
@@ -86,6 +87,17 @@ def test_nps_difference() -> None:
     # 0.2 ± z · sqrt(0.013) = 0.2 ± 0.223470.
     low, high = nps_difference_interval(50, 20, 100, 40, 30, 100)
     assert (low, high) == (pytest.approx(-0.023470, abs=1e-6), pytest.approx(0.423470, abs=1e-6))
+
+
+def test_ratio_difference_of_two_ratio_estimators() -> None:
+    # 0.60 with se 0.05 over 10 units against 0.50 with se 0.04 over 12: v₁ = 0.0025, v₂ = 0.0016,
+    # se = sqrt(0.0041) = 0.064031; df = 0.0041² / (0.0025²/9 + 0.0016²/11) = 1.681e-5 / 9.2717e-7
+    # = 18.1304; t(0.975, 18.13) = 2.099839; half = 0.134455 → [0.1 − 0.134455, 0.1 + 0.134455].
+    low, high = ratio_difference_interval(0.60, 0.05, 10, 0.50, 0.04, 12)
+    assert low == pytest.approx(-0.034455, abs=1e-6)
+    assert high == pytest.approx(0.234455, abs=1e-6)
+    assert ratio_difference_interval(0.6, 0.05, 1, 0.5, 0.04, 12) == (None, None)  # one unit: no spread
+    assert ratio_difference_interval(0.6, 0, 5, 0.5, 0, 5) == (pytest.approx(0.1), pytest.approx(0.1))
 
 
 def test_quantile_difference_combines_the_two_order_statistic_intervals() -> None:
