@@ -1,0 +1,1 @@
+"""Staffing: from service-level targets and forecast volumes to agents per interval."""
