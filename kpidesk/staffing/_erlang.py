@@ -150,8 +150,9 @@ def erlang_a(
     x, y = agents * patience_s / aht_s, rate * patience_s
     b = erlang_b(a, agents)
     log_t, log_s = _queue_weights(x, y)
-    # P(N ≥ n) = B·S / (1 − B + B·S), written so that a tiny B or a huge S cannot overflow.
-    p_wait = 0.0 if b == 0 else 1.0 / (1.0 + (1.0 - b) * math.exp(-math.log(b) - log_s))
+    # P(N ≥ n) = B·S / (1 − B + B·S) = 1 / (1 + exp(log(1 − B) − log B − log S)): a tiny B or a huge S
+    # cannot overflow.
+    p_wait = 0.0 if b == 0 else float(special.expit(math.log(b) + log_s - math.log1p(-b)))
     weights = np.exp(log_t - log_s)  # P(N = n + j | N ≥ n)
     j = np.arange(len(weights), dtype=np.float64)
     answered = x / (x + j + 1)
