@@ -121,7 +121,8 @@ def _figures_for(model: str, patience_s: float | None) -> Callable[[float, float
     if patience_s is None:
         raise ValueError("Erlang A needs the callers' mean patience in seconds")
 
-    def figures(calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float) -> QueueFigures:
+    def figures(calls: float, interval_s: float, aht_s: float, agents: int,
+                threshold_s: float) -> QueueFigures:
         return erlang_a(calls, interval_s, aht_s, agents, patience_s, threshold_s)
 
     return figures

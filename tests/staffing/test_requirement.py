@@ -91,7 +91,8 @@ def test_unreachable_and_bad_targets() -> None:
 
 
 @pytest.mark.parametrize(
-    "text,expected", [("80/20", (0.8, 20)), ("80%/20s", (0.8, 20)), (" 90 / 15 ", (0.9, 15)), ("99.5/10", (0.995, 10))]
+    "text,expected",
+    [("80/20", (0.8, 20)), ("80%/20s", (0.8, 20)), (" 90 / 15 ", (0.9, 15)), ("99.5/10", (0.995, 10))],
 )
 def test_parse_target(text: str, expected: tuple[float, float]) -> None:
     assert parse_target(text) == pytest.approx(expected)
