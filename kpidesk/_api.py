@@ -159,7 +159,8 @@ def call_intervals(
 ) -> pd.DataFrame:
     """Calls per 15-, 30- or 60-minute local interval of the default calendar, for staffing: interval_start
     (local, with offset), interval_start_utc, one column per `by` dimension (e.g. "queue"), offered,
-    answered, abandoned, mean_handle_s and mean_wait_s; intervals without calls included, as zeros.
+    answered, abandoned, mean_handle_s, mean_wait_s and the sums staffing pools (handled, handle_sum_s,
+    queue_time_s, timed_abandons); intervals without calls included, as zeros.
 
     `from_` and `to` are the first and last local dates (default: those of the calls); `queue` keeps
     one queue."""

@@ -25,9 +25,15 @@ __all__ = ["INTERVAL_COLUMNS", "INTERVAL_MINUTES", "call_intervals"]
 
 INTERVAL_MINUTES = (15, 30, 60)
 #: The columns every interval row has, after the `by` dimensions.
-INTERVAL_COLUMNS = ("offered", "answered", "abandoned", "mean_handle_s", "mean_wait_s")
+INTERVAL_COLUMNS = (
+    "offered", "answered", "abandoned", "mean_handle_s", "mean_wait_s", "handled", "handle_sum_s",
+    "queue_time_s", "timed_abandons",
+)
 _BLOCK_S = 900
-_SUMS = ("offered", "answered", "abandoned", "handle_sum", "handle_n", "wait_sum", "wait_n")
+_SUMS = (
+    "offered", "answered", "abandoned", "handle_sum", "handle_n", "wait_sum", "wait_n", "queue_time",
+    "timed_abandons",
+)
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> int:
@@ -68,6 +74,8 @@ def _block_sums(calls: ir.Table, lo: int | None, hi: int | None, queue: str | No
             handle_n=handle.count(),
             wait_sum=wait.sum(),
             wait_n=wait.count(),
+            queue_time=c.wait_s.sum(),
+            timed_abandons=(c.abandoned & c.wait_s.notnull()).cast("int64").sum(),
         )
         .execute()
     )
@@ -89,8 +97,12 @@ def call_intervals(
     else those of the calls — including intervals without calls, so that a staffing profile has its
     zeros. A call is in the interval of its arrival in the queue: `offered`, `answered` and `abandoned`
     count calls; `mean_handle_s` (talk + hold + wrap) and `mean_wait_s` (arrival to answer) are over the
-    answered calls that have them, empty when there are none. `interval_start` is local time with its UTC
-    offset, `interval_start_utc` the same instant in UTC without zone.
+    answered calls that have them, empty when there are none. For estimates pooled over many intervals,
+    the sums behind them too: `handled` calls with a handle time and their `handle_sum_s`, and
+    `queue_time_s`, the seconds every offered call with a known wait spent in the queue (answered or not),
+    beside `timed_abandons`, the abandoned calls among them: patience is estimated from these two.
+    `interval_start` is local time with its UTC offset, `interval_start_utc` the same instant in UTC
+    without zone.
     """
     if minutes not in INTERVAL_MINUTES:
         raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
@@ -121,10 +133,12 @@ def call_intervals(
     grid = pd.DataFrame({"interval": starts}).merge(groups, how="cross")
     frame = grid.merge(sums, on=["interval", *columns], how="left")
     frame[list(_SUMS)] = frame[list(_SUMS)].fillna(0.0)
-    for name in ("offered", "answered", "abandoned"):
+    for name in ("offered", "answered", "abandoned", "handle_n", "timed_abandons"):
         frame[name] = frame[name].astype("int64")
     frame["mean_handle_s"] = (frame.handle_sum / frame.handle_n).where(frame.handle_n > 0)
     frame["mean_wait_s"] = (frame.wait_sum / frame.wait_n).where(frame.wait_n > 0)
+    frame = frame.rename(columns={"handle_n": "handled", "handle_sum": "handle_sum_s",
+                                  "queue_time": "queue_time_s"})
     frame["interval_start_utc"] = [
         datetime.fromtimestamp(s, UTC).replace(tzinfo=None) for s in frame.interval
     ]

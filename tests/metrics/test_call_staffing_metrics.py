@@ -259,6 +259,10 @@ def test_call_intervals_of_30_minutes_split_09_29_59_from_09_30(staffed: Workspa
     nine = _at(frame, "2026-03-01T09:00:00+02:00")
     assert (nine["offered"], nine["answered"], nine["abandoned"]) == (2, 1, 1)
     assert (nine["mean_handle_s"], nine["mean_wait_s"]) == (300, 15)
+    # The sums patience and pooled handle time are estimated from: D08 waited 31 s (07:29:59–07:30:30 UTC)
+    # before leaving, so the queue held the two calls for 15 + 31 = 46 s, with one timed abandon.
+    assert (nine["handled"], nine["handle_sum_s"], nine["queue_time_s"], nine["timed_abandons"]) == (
+        1, 300, 46, 1)
     half_past = _at(frame, "2026-03-01T09:30:00+02:00")
     assert (half_past["offered"], half_past["answered"], half_past["mean_handle_s"]) == (1, 1, 200)
     assert half_past["interval_start_utc"] == datetime(2026, 3, 1, 7, 30)
