@@ -3,7 +3,14 @@
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
 from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
 from kpidesk.metrics._samples import DIMENSIONS
-from kpidesk.metrics._stats import mean_interval, nps_interval, quantile_rank_interval, wilson_interval
+from kpidesk.metrics._stats import (
+    mean_interval,
+    nps_interval,
+    poisson_rate_interval,
+    quantile_rank_interval,
+    ratio_interval,
+    wilson_interval,
+)
 from kpidesk.metrics._survey_comments import COMMENT_COLUMNS, survey_comments
 
 __all__ = [
@@ -21,7 +28,9 @@ __all__ = [
     "mean_interval",
     "nps_interval",
     "parse_stat",
+    "poisson_rate_interval",
     "quantile_rank_interval",
+    "ratio_interval",
     "survey_comments",
     "wilson_interval",
 ]

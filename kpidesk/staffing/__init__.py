@@ -14,6 +14,7 @@ from kpidesk.staffing._erlang import (
     erlang_c_probability_of_waiting,
     offered_traffic,
 )
+from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
 from kpidesk.staffing._requirement import (
     MODELS,
     Requirement,
@@ -28,6 +29,7 @@ from kpidesk.staffing._requirement import (
 
 __all__ = [
     "MODELS",
+    "QueueEstimates",
     "QueueFigures",
     "Requirement",
     "StaffingTarget",
@@ -36,6 +38,7 @@ __all__ = [
     "erlang_b_lines",
     "erlang_c",
     "erlang_c_probability_of_waiting",
+    "estimate_queue",
     "evaluate_agents",
     "offered_traffic",
     "parse_interval",
