@@ -148,7 +148,7 @@ def staffing_required(calls: float, interval: str, aht: float, model: str, patie
 @staffing.command("evaluate")
 @_load_options
 @click.option("--agents", type=int, required=True,
-              help="Agents scheduled; with --shrinkage, those left on the phones are floor(agents × (1 − s)).")
+              help="Agents scheduled; with --shrinkage, floor(agents × (1 − s)) of them take calls.")
 @click.option("--target", default=None, metavar="PCT/SEC",
               help='Service level to check, e.g. "80/20"; without it SL is given for 20 seconds.')
 @_user_errors
