@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench bench-import docs install system-deps clean
+.PHONY: demo test check bench bench-import bench-staffing docs install system-deps clean
 
 $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -46,6 +46,9 @@ bench: install
 
 bench-import: install
 	$(BIN)/python bench/bench_import_exports.py --write-doc
+
+bench-staffing: install
+	$(BIN)/python bench/bench_staffing.py --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo

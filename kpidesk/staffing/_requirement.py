@@ -163,14 +163,22 @@ def required_agents(
 
     lowest = math.floor(traffic) + 1 if model == "erlang-c" else 1
     limit = math.floor(traffic) + _SEARCH_MARGIN
-    # Gallop up from the lowest candidate, then halve the last step: O(log n) evaluations.
-    failed, step, n = lowest - 1, 1, lowest
-    while not meets(n):
+    # Gallop from near the traffic (the answer is A + O(√A) agents) until the target flips, then halve
+    # the last step: O(log n) evaluations. `failed` < answer ≤ `n` throughout the halving.
+    n = max(lowest, math.floor(traffic))
+    step = 1
+    if meets(n):
+        failed = n - 1
+        while failed >= lowest and meets(failed):
+            n, step = failed, step * 2
+            failed = max(lowest - 1, n - step)
+    else:
         failed = n
-        if n >= limit:
-            raise ValueError(f"no number of agents up to {limit} meets the target for {calls:g} calls "
-                             f"of {aht_s:g} s in {interval_s:g} s")
-        n, step = min(n + step, limit), step * 2
+        while not meets(n := min(failed + step, limit)):
+            if n >= limit:
+                raise ValueError(f"no number of agents up to {limit} meets the target for {calls:g} calls "
+                                 f"of {aht_s:g} s in {interval_s:g} s")
+            failed, step = n, step * 2
     while n - failed > 1:
         middle = (failed + n) // 2
         if meets(middle):
