@@ -19,6 +19,7 @@ from kpidesk._api import (
     kpis,
     refresh_facts,
     resilience,
+    staffing_plan,
     survey_comments,
     write_summary,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "open_workspace",
     "refresh_facts",
     "resilience",
+    "staffing_plan",
     "survey_comments",
     "write_summary",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from kpidesk.workspace import SETTINGS_FILE, Workspace, WorkspaceError, init_wor
 
 if TYPE_CHECKING:
     from kpidesk.ingest import ImportSummary
+    from kpidesk.staffing import StaffingPlan, StaffingTarget
 
 __all__ = [
     "DemoResult",
@@ -34,6 +35,7 @@ __all__ = [
     "kpis",
     "refresh_facts",
     "resilience",
+    "staffing_plan",
     "survey_comments",
     "warehouse_tables",
     "write_summary",
@@ -172,6 +174,47 @@ def call_intervals(
         icon = ibis.duckdb.from_connection(con)
         return intervals(icon.table(CALL_FACTS_TABLE), ws.settings, minutes=minutes, start=from_, end=to,
                          queue=queue, by=[by] if isinstance(by, str) else list(by))
+
+
+def staffing_plan(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    start: date,
+    end: date,
+    target: StaffingTarget | str = "80/20",
+    queue: str | None = None,
+    model: str = "erlang-c",
+    shrinkage: float = 0.0,
+    minutes: int = 30,
+    history_from: date | None = None,
+    holdout_weeks: int = 1,
+    aht_s: float | None = None,
+    patience_s: float | None = None,
+) -> StaffingPlan:
+    """Agents per local interval of the default calendar from `start` to `end` (inclusive), for one queue
+    (or all calls): forecast from the calls before `start` (from `history_from`, else all of them), AHT
+    and patience estimated from the same calls, staffed to `target` ("80/20" or a `StaffingTarget`).
+    """
+    from kpidesk.calendars import BusinessCalendar
+    from kpidesk.staffing import StaffingTarget, build_plan, parse_target
+
+    if isinstance(target, str):
+        level, threshold = parse_target(target)
+        target = StaffingTarget(service_level=level, threshold_s=threshold)
+    ws = _workspace(workspace)
+    if minutes not in (15, 30, 60):
+        raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
+    with ws.connect(read_only=True) as con:
+        queues = {r[0] for r in con.execute("SELECT DISTINCT queue FROM calls").fetchall()}
+    if queue is not None and queue not in queues:
+        known = ", ".join(sorted(q for q in queues if q is not None)) or "none"
+        raise ValueError(f"no call in queue {queue!r}; the queues are: {known}")
+    history = call_intervals(ws, minutes=minutes, from_=history_from, to=start - timedelta(days=1),
+                             queue=queue)
+    calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
+    return build_plan(history, calendar, start=start, end=end, target=target, model=model,
+                      shrinkage=shrinkage, minutes=minutes, holdout_weeks=holdout_weeks, aht_s=aht_s,
+                      patience_s=patience_s, queue=queue)
 
 
 def import_files(

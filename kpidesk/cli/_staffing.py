@@ -5,20 +5,37 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kpidesk.cli._main import _user_errors, console, main
+from kpidesk import _api
+from kpidesk.cli._main import (
+    _json_ready,
+    _missing,
+    _parse_date,
+    _user_errors,
+    console,
+    err_console,
+    main,
+    workspace_option,
+)
 from kpidesk.staffing import (
+    MEASURES,
     MODELS,
     QueueFigures,
+    StaffingPlan,
     StaffingTarget,
     evaluate_agents,
     parse_interval,
     parse_target,
     required_agents,
+    simulate_plan,
 )
 
 __all__ = ["staffing"]
@@ -175,3 +192,253 @@ def staffing_evaluate(calls: float, interval: str, aht: float, model: str, patie
         click.echo(json.dumps(record, indent=2))
     else:
         _print_record(record, f"{on_phones} agents · {model}")
+
+
+def _plan_options(func: Any) -> Any:
+    options = [
+        click.option("--queue", default=None, help="The queue to plan (default: all calls together)."),
+        click.option("--from", "start", required=True, callback=_parse_date,
+                     help="First local date of the plan, YYYY-MM-DD."),
+        click.option("--to", "end", required=True, callback=_parse_date,
+                     help="Last local date of the plan, YYYY-MM-DD (inclusive)."),
+        click.option("--target", default="80/20", show_default=True, metavar="PCT/SEC",
+                     help="Service level target: PCT% of calls answered within SEC seconds."),
+        click.option("--asa", type=float, default=None, help="Longest average speed of answer, seconds."),
+        click.option("--max-abandonment", default=None, help="Highest abandonment share (Erlang A)."),
+        click.option("--max-occupancy", default=None, help="Occupancy cap, e.g. 0.85."),
+        click.option("--model", type=click.Choice(MODELS), default="erlang-c", show_default=True,
+                     help="erlang-a uses the callers' patience estimated from the abandoned calls."),
+        click.option("--shrinkage", default=None, help="Share of paid time off the phones, e.g. 0.3."),
+        click.option("--minutes", type=click.Choice(["15", "30", "60"]), default="30", show_default=True,
+                     help="Interval length, local time of the default calendar."),
+        click.option("--history-from", callback=_parse_date, default=None,
+                     help="Use calls from this date on (default: all calls before --from)."),
+        click.option("--holdout-weeks", type=int, default=1, show_default=True,
+                     help="Weeks held back to measure the forecast against the seasonal naive."),
+        click.option("--aht", type=float, default=None, help="Use this AHT (seconds) instead of the data's."),
+        click.option("--patience", type=float, default=None,
+                     help="Use this mean patience (seconds) instead of the data's (Erlang A)."),
+        workspace_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _build_plan(workspace: Path | None, queue: str | None, start: date, end: date, target: str,
+                asa: float | None, max_abandonment: str | None, max_occupancy: str | None, model: str,
+                shrinkage: str | None, minutes: str, history_from: date | None, holdout_weeks: int,
+                aht: float | None, patience: float | None) -> StaffingPlan:
+    return _api.staffing_plan(
+        workspace, start=start, end=end, target=_target(target, asa, max_abandonment, max_occupancy),
+        queue=queue, model=model, shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,
+        minutes=int(minutes), history_from=history_from, holdout_weeks=holdout_weeks, aht_s=aht,
+        patience_s=patience,
+    )
+
+
+def plan_record(plan: StaffingPlan) -> dict[str, Any]:
+    """The whole plan as one JSON-ready object."""
+    forecast, estimates, target = plan.forecast, plan.estimates, plan.target
+    return {
+        "queue": plan.queue,
+        "model": plan.model,
+        "minutes": plan.minutes,
+        "shrinkage": plan.shrinkage,
+        "target": {"service_level": target.service_level, "service_level_seconds": target.threshold_s,
+                   "max_asa_s": target.max_asa_s, "max_abandonment": target.max_abandonment,
+                   "max_occupancy": target.max_occupancy},
+        "forecast": {"method": forecast.method, "holdout_start": forecast.holdout_start.isoformat(),
+                     "holdout_end": forecast.holdout_end.isoformat(),
+                     "accuracy": _json_ready(forecast.accuracy)},
+        "estimates": {"aht_s": estimates.aht_s, "handled": estimates.handled,
+                      "patience_s": estimates.patience_s, "patience_low_s": estimates.patience_low_s,
+                      "patience_high_s": estimates.patience_high_s,
+                      "timed_abandons": estimates.timed_abandons, "queue_time_s": estimates.queue_time_s},
+        "totals": plan.totals(),
+        "intervals": _json_ready(plan.intervals),
+    }
+
+
+def _print_plan(plan: StaffingPlan) -> None:
+    accuracy = Table(title=f"Forecast on the held-back {plan.forecast.holdout_start} → "
+                           f"{plan.forecast.holdout_end}", show_edge=False)
+    for column in ("method", "mae", "rmse", "wape", "bias"):
+        accuracy.add_column(column, justify="left" if column == "method" else "right")
+    for row in plan.forecast.accuracy.to_dict(orient="records"):
+        accuracy.add_row(str(row["method"]), f"{row['mae']:.2f}", f"{row['rmse']:.2f}",
+                         "—" if _missing(row["wape"]) else f"{row['wape']:.1%}", f"{row['bias']:+.2f}")
+    console.print(accuracy)
+    console.print(f"[dim]{plan.forecast.method}[/dim]")
+    console.print(f"[dim]{plan.estimates.describe()}[/dim]")
+    table = Table(title=f"Staffing plan · {plan.queue or 'all calls'} · {plan.model}", show_edge=False)
+    columns = ("interval_start", "forecast_calls", "aht_s", "agents", "scheduled_agents", "service_level",
+               "asa_s", "abandonment", "occupancy")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "interval_start" else "right")
+    shares = {"service_level", "abandonment", "occupancy"}
+    for row in plan.intervals.to_dict(orient="records"):
+        cells = [row["interval_start"].isoformat(timespec="minutes")]
+        for column in columns[1:]:
+            value = row[column]
+            if _missing(value):
+                cells.append("—")
+            elif column in shares:
+                cells.append(f"{value:.1%}")
+            elif column in ("agents", "scheduled_agents"):
+                cells.append(str(int(value)))
+            else:
+                cells.append(f"{value:,.1f}")
+        table.add_row(*cells)
+    console.print(table)
+    totals = plan.totals()
+    console.print(f"{totals['forecast_calls']:,.0f} calls forecast; {totals['agent_hours']:,.1f} agent-hours "
+                  f"on the phones, {totals['scheduled_agent_hours']:,.1f} scheduled; peak "
+                  f"{totals['peak_agents']} agents; expected service level {totals['service_level']:.1%}")
+
+
+@staffing.command("plan")
+@_plan_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of the terminal (csv or json).")
+@_user_errors
+def staffing_plan(fmt: str, output: Path | None, **options: Any) -> None:
+    """Agents per interval for the dates ahead, from the queue's calls and a service level target.
+
+    Each interval gets the forecast calls (with the seasonal-naive benchmark and both methods' error on
+    the held-back weeks), the AHT and patience of that interval of the week, the agents required, the
+    agents to schedule after shrinkage, and the expected service level, ASA, abandonment and occupancy.
+
+    Example: kpidesk staffing plan --queue billing --from 2026-12-06 --to 2026-12-12 --target 80/20
+    """
+    plan = _build_plan(**options)
+    if fmt == "table":
+        if output:
+            raise ValueError("--output needs --format csv or json")
+        _print_plan(plan)
+        return
+    text = (plan.intervals.assign(interval_start=[s.isoformat() for s in plan.intervals.interval_start])
+            .to_csv(index=False) if fmt == "csv"
+            else json.dumps(plan_record(plan), ensure_ascii=False, indent=2))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {len(plan.intervals)} intervals to {output}")
+    else:
+        click.echo(text, nl=fmt == "json")
+
+
+def simulation_rows(analytic: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataFrame:
+    """Analytic figures beside the simulated mean and interval, and whether each lies inside."""
+    out = analytic.copy()
+    for measure in MEASURES:
+        column = _ANALYTIC_COLUMN[measure]
+        low, high = simulated[f"{measure}_low"], simulated[f"{measure}_high"]
+        out[f"{measure}_simulated"] = simulated[f"{measure}_mean"].to_numpy()
+        out[f"{measure}_low"] = low.to_numpy()
+        out[f"{measure}_high"] = high.to_numpy()
+        value = out[column].to_numpy(dtype=float)
+        inside = (value >= low.to_numpy() - 1e-9) & (value <= high.to_numpy() + 1e-9)
+        out[f"{measure}_inside"] = [None if pd.isna(lo) else bool(ok)
+                                    for lo, ok in zip(low, inside, strict=True)]
+    return out
+
+
+_ANALYTIC_COLUMN = {"service_level": "service_level", "asa": "asa_s", "p_wait": "p_wait",
+                    "abandonment": "abandonment", "occupancy": "occupancy"}
+
+
+@staffing.command("simulate")
+@click.option("--calls", type=float, default=None, help="One interval: calls expected in it.")
+@click.option("--agents", type=int, default=None, help="One interval: agents on the phones.")
+@click.option("--interval", "interval", default="30m", show_default=True, help="One interval: its length.")
+@click.option("--queue", default=None, help="Plan: the queue (default: all calls together).")
+@click.option("--from", "start", callback=_parse_date, help="Plan: first local date, YYYY-MM-DD.")
+@click.option("--to", "end", callback=_parse_date, help="Plan: last local date, YYYY-MM-DD.")
+@click.option("--target", default="80/20", show_default=True, metavar="PCT/SEC",
+              help="Service level target; its seconds are the simulated service level's T.")
+@click.option("--model", type=click.Choice(MODELS), default="erlang-c", show_default=True)
+@click.option("--aht", type=float, default=None, help="AHT in seconds (one interval: required).")
+@click.option("--patience", type=float, default=None, help="Mean patience in seconds (Erlang A).")
+@click.option("--shrinkage", default=None, help="Plan: share of paid time off the phones.")
+@click.option("--minutes", type=click.Choice(["15", "30", "60"]), default="30", show_default=True,
+              help="Plan: interval length.")
+@click.option("--replications", type=int, default=20, show_default=True,
+              help="Independent runs per interval; the interval of each figure comes from their spread.")
+@click.option("--hours", type=float, default=4.0, show_default=True,
+              help="Simulated hours measured per replication (after a one-hour warm-up).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@workspace_option
+@_user_errors
+def staffing_simulate(calls: float | None, agents: int | None, interval: str, queue: str | None,
+                      start: date | None, end: date | None, target: str, model: str, aht: float | None,
+                      patience: float | None, shrinkage: str | None, minutes: str, replications: int,
+                      hours: float, seed: int, fmt: str, workspace: Path | None) -> None:
+    """Check the analytic figures by discrete-event simulation (M/M/n, or M/M/n+M for Erlang A).
+
+    Either one interval (--calls, --aht, --agents) or a plan (--from, --to, like `staffing plan`): each
+    interval is simulated as its own steady state, REPLICATIONS times, and every analytic figure is shown
+    beside the simulated mean and its 95% interval, with whether it lies inside.
+    """
+    _, threshold = parse_target(target)
+    if model == "erlang-a" and calls is not None and patience is None:
+        raise ValueError("Erlang A needs the callers' mean patience (--patience)")
+    if calls is not None:
+        if aht is None or agents is None:
+            raise ValueError("one interval needs --calls, --aht and --agents")
+        interval_s = parse_interval(interval)
+        figures = evaluate_agents(calls, interval_s, aht, agents, threshold, model=model,
+                                  patience_s=patience if model == "erlang-a" else None)
+        analytic = pd.DataFrame([{
+            "interval_start": None, "forecast_calls": calls, "interval_s": interval_s, "aht_s": aht,
+            "patience_s": patience if model == "erlang-a" else math.nan, "agents": agents,
+            "service_level": figures.service_level, "asa_s": figures.asa, "p_wait": figures.p_wait,
+            "abandonment": figures.abandonment, "occupancy": figures.occupancy,
+        }])
+    else:
+        if start is None or end is None:
+            raise ValueError("give one interval (--calls, --aht, --agents) or a plan (--from and --to)")
+        plan = _build_plan(workspace, queue, start, end, target, None, None, None, model, shrinkage,
+                           minutes, None, 1, aht, patience)
+        analytic = plan.intervals.assign(interval_s=plan.minutes * 60.0)
+    with Progress(TextColumn("simulating"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True, disable=len(analytic) < 2) as bar:
+        task = bar.add_task("simulate", total=len(analytic))
+        simulated = simulate_plan(
+            analytic, threshold_s=threshold, replications=replications, seed=seed, hours=hours,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    rows = simulation_rows(analytic, simulated)
+    keep = ["interval_start", "forecast_calls", "agents", *[
+        c for m in MEASURES for c in (_ANALYTIC_COLUMN[m], f"{m}_simulated", f"{m}_low", f"{m}_high",
+                                      f"{m}_inside")]]
+    rows = rows[keep]
+    checked = [v for m in MEASURES for v in rows[f"{m}_inside"] if v is not None]
+    summary = (f"{sum(checked)} of {len(checked)} analytic figures lie inside their simulated 95% intervals "
+               f"({replications} replications of {hours:g} h per interval)")
+    if fmt == "json":
+        click.echo(json.dumps({"summary": summary, "intervals": _json_ready(rows)}, ensure_ascii=False,
+                              indent=2))
+        return
+    if fmt == "csv":
+        click.echo(rows.to_csv(index=False), nl=False)
+        return
+    table = Table(title=f"Simulation check · {model}", show_edge=False)
+    for column in ("interval", "agents", "figure", "analytic", "simulated", "95% interval", "inside"):
+        table.add_column(column, justify="left" if column in ("interval", "figure") else "right")
+    for row in rows.to_dict(orient="records"):
+        when = "—" if row["interval_start"] is None else row["interval_start"].isoformat(timespec="minutes")
+        for measure in MEASURES:
+            if row[f"{measure}_inside"] is None:
+                continue
+            fmt_value = (lambda v: f"{v:.2f} s") if measure == "asa" else (lambda v: f"{v:.1%}")
+            table.add_row(when, str(int(row["agents"])), measure, fmt_value(row[_ANALYTIC_COLUMN[measure]]),
+                          fmt_value(row[f"{measure}_simulated"]),
+                          f"{fmt_value(row[f'{measure}_low'])} – {fmt_value(row[f'{measure}_high'])}",
+                          "yes" if row[f"{measure}_inside"] else "no")
+            when = ""
+    console.print(table)
+    console.print(summary)

@@ -15,6 +15,8 @@ from kpidesk.staffing._erlang import (
     offered_traffic,
 )
 from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
+from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
+from kpidesk.staffing._plan import PLAN_COLUMNS, StaffingPlan, build_plan
 from kpidesk.staffing._requirement import (
     MODELS,
     Requirement,
@@ -26,13 +28,20 @@ from kpidesk.staffing._requirement import (
     required_agents_erlang_c,
     scheduled_agents,
 )
+from kpidesk.staffing._simulation import MEASURES, simulate_interval, simulate_plan
 
 __all__ = [
+    "MEASURES",
     "MODELS",
+    "PLAN_COLUMNS",
+    "ArrivalForecast",
+    "ForecastError",
     "QueueEstimates",
     "QueueFigures",
     "Requirement",
+    "StaffingPlan",
     "StaffingTarget",
+    "build_plan",
     "erlang_a",
     "erlang_b",
     "erlang_b_lines",
@@ -40,10 +49,13 @@ __all__ = [
     "erlang_c_probability_of_waiting",
     "estimate_queue",
     "evaluate_agents",
+    "forecast_arrivals",
     "offered_traffic",
     "parse_interval",
     "parse_target",
     "required_agents",
     "required_agents_erlang_c",
     "scheduled_agents",
+    "simulate_interval",
+    "simulate_plan",
 ]
