@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,13 +205,21 @@ def staffing_plan(
     if minutes not in (15, 30, 60):
         raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
     with ws.connect(read_only=True) as con:
-        queues = {r[0] for r in con.execute("SELECT DISTINCT queue FROM calls").fetchall()}
-    if queue is not None and queue not in queues:
-        known = ", ".join(sorted(q for q in queues if q is not None)) or "none"
+        latest = dict(con.execute(
+            "SELECT queue, max(arrived_at) FROM calls WHERE arrived_at IS NOT NULL GROUP BY queue"
+        ).fetchall())
+    if queue is not None and queue not in latest:
+        known = ", ".join(sorted(q for q in latest if q is not None)) or "none"
         raise ValueError(f"no call in queue {queue!r}; the queues are: {known}")
-    history = call_intervals(ws, minutes=minutes, from_=history_from, to=start - timedelta(days=1),
-                             queue=queue)
+    if not latest:
+        raise ValueError("the workspace has no offered calls to plan from; import calls first")
     calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
+    last_call = latest[queue] if queue is not None else max(latest.values())
+    # The history ends with the calls, not with the day before the plan: days after the last call would
+    # read as days without calls.
+    last_day = last_call.replace(tzinfo=UTC).astimezone(calendar.zone).date()
+    history = call_intervals(ws, minutes=minutes, from_=history_from,
+                             to=min(start - timedelta(days=1), last_day), queue=queue)
     return build_plan(history, calendar, start=start, end=end, target=target, model=model,
                       shrinkage=shrinkage, minutes=minutes, holdout_weeks=holdout_weeks, aht_s=aht_s,
                       patience_s=patience_s, queue=queue)

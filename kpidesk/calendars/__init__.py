@@ -2,6 +2,7 @@
 
 from kpidesk.calendars._business_time import PERIODS, with_business_seconds, with_local_periods
 from kpidesk.calendars._calendar import BusinessCalendar, Hours, parse_hours
+from kpidesk.calendars._local_intervals import local_interval_start, local_midnight
 from kpidesk.calendars._slots import (
     SLOT_SCHEMA,
     SLOTS_TABLE,
@@ -17,6 +18,8 @@ __all__ = [
     "BusinessCalendar",
     "Hours",
     "build_slots",
+    "local_interval_start",
+    "local_midnight",
     "parse_hours",
     "slot_range_for",
     "with_business_seconds",

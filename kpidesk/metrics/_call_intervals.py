@@ -11,13 +11,14 @@ apart by its UTC start and offset).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from kpidesk.calendars import local_interval_start, local_midnight
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.workspace import Settings
 
@@ -34,21 +35,6 @@ _SUMS = (
     "offered", "answered", "abandoned", "handle_sum", "handle_n", "wait_sum", "wait_n", "queue_time",
     "timed_abandons",
 )
-
-
-def _local_midnight(day: date, zone: ZoneInfo) -> int:
-    return int(datetime.combine(day, time(0), tzinfo=zone).timestamp())
-
-
-def _interval_start(block: int, minutes: int, zone: ZoneInfo) -> int:
-    """UTC epoch of the start of the local interval that holds the 15-minute block starting at `block`."""
-    local = datetime.fromtimestamp(block, zone)
-    if local.second or local.minute % 15:
-        raise ValueError(
-            f"time zone {zone.key} is offset from UTC by a number of minutes not divisible by 15 at "
-            f"{local.isoformat()}; call intervals need quarter-hour offsets"
-        )
-    return block - ((local.hour * 60 + local.minute) % minutes) * 60
 
 
 def _block_sums(calls: ir.Table, lo: int | None, hi: int | None, queue: str | None,
@@ -113,8 +99,8 @@ def call_intervals(
         raise ValueError(f"the last date ({end}) is before the first ({start})")
     zone = ZoneInfo(settings.calendars[settings.default_calendar].timezone)
     columns = [DIMENSIONS[b] for b in by]
-    lo = _local_midnight(start, zone) if start is not None else None
-    hi = _local_midnight(end + timedelta(days=1), zone) if end is not None else None
+    lo = local_midnight(start, zone) if start is not None else None
+    hi = local_midnight(end + timedelta(days=1), zone) if end is not None else None
     blocks = _block_sums(calls, lo, hi, queue, columns)
     out_columns = ["interval_start", "interval_start_utc", *by, *INTERVAL_COLUMNS]
     if lo is None or hi is None:
@@ -122,10 +108,10 @@ def call_intervals(
             return pd.DataFrame(columns=out_columns)
         first = datetime.fromtimestamp(int(blocks.block.min()), zone).date()
         last = datetime.fromtimestamp(int(blocks.block.max()), zone).date()
-        lo = lo if lo is not None else _local_midnight(first, zone)
-        hi = hi if hi is not None else _local_midnight(last + timedelta(days=1), zone)
-    starts = sorted({_interval_start(b, minutes, zone) for b in range(lo, hi, _BLOCK_S)})
-    blocks["interval"] = [_interval_start(int(b), minutes, zone) for b in blocks.block]
+        lo = lo if lo is not None else local_midnight(first, zone)
+        hi = hi if hi is not None else local_midnight(last + timedelta(days=1), zone)
+    starts = sorted({local_interval_start(b, minutes, zone) for b in range(lo, hi, _BLOCK_S)})
+    blocks["interval"] = [local_interval_start(int(b), minutes, zone) for b in blocks.block]
     for name in _SUMS:
         blocks[name] = pd.to_numeric(blocks[name]).fillna(0).astype("float64")
     sums = blocks.groupby(["interval", *columns], dropna=False, as_index=False)[list(_SUMS)].sum()

@@ -31,8 +31,8 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from kpidesk.calendars import BusinessCalendar
-from kpidesk.metrics._call_intervals import INTERVAL_MINUTES, _interval_start, _local_midnight
+from kpidesk.calendars import BusinessCalendar, local_interval_start, local_midnight
+from kpidesk.metrics._call_intervals import INTERVAL_MINUTES
 
 __all__ = ["ArrivalForecast", "ForecastError", "forecast_arrivals"]
 
@@ -109,8 +109,8 @@ class _Model:
 
 def _grid(first: date, last: date, minutes: int, zone: ZoneInfo) -> np.ndarray:
     """UTC epochs of every local interval from `first` to `last`, the way `call_intervals` builds them."""
-    lo, hi = _local_midnight(first, zone), _local_midnight(last + timedelta(days=1), zone)
-    return np.array(sorted({_interval_start(b, minutes, zone) for b in range(lo, hi, _QUARTER_S)}),
+    lo, hi = local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone)
+    return np.array(sorted({local_interval_start(b, minutes, zone) for b in range(lo, hi, _QUARTER_S)}),
                     dtype="int64")
 
 
@@ -147,7 +147,7 @@ def _history_counts(history: pd.DataFrame, calendar: BusinessCalendar, minutes: 
             f"intervals asked for; build it with call_intervals(minutes={minutes})")
     zone = calendar.zone
     binned = pd.DataFrame({
-        "epoch": [_interval_start(int(e), minutes, zone) for e in epochs],
+        "epoch": [local_interval_start(int(e), minutes, zone) for e in epochs],
         "offered": pd.to_numeric(history["offered"]).fillna(0).to_numpy(dtype="float64"),
     }).groupby("epoch")["offered"].sum()
     first = pd.Timestamp(int(binned.index.min()), unit="s", tz="UTC").tz_convert(zone).date()

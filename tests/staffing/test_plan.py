@@ -102,6 +102,18 @@ def test_erlang_a_and_shrinkage(plan_workspace: Workspace, plan: kpidesk.staffin
     assert busy.scheduled_agents.sum() > busy.agents.sum()
 
 
+def test_a_plan_weeks_after_the_last_call(
+    plan_workspace: Workspace, plan: kpidesk.staffing.StaffingPlan
+) -> None:
+    # The last call came on Friday 27 February (Saturdays have none); the two weeks between it and the plan
+    # are not read as weeks without calls, so the forecast stays that of the week after the history.
+    later = kpidesk.staffing_plan(plan_workspace, queue="billing", start=date(2026, 3, 15),
+                                  end=date(2026, 3, 21))
+    assert later.forecast.holdout_end == date(2026, 2, 27)
+    expected = plan.intervals.forecast_calls.sum()
+    assert later.intervals.forecast_calls.sum() == pytest.approx(expected, rel=0.02)
+
+
 def test_plain_errors(plan_workspace: Workspace) -> None:
     with pytest.raises(ValueError, match="no call in queue 'support'; the queues are: billing, sales"):
         kpidesk.staffing_plan(plan_workspace, queue="support", **WEEK)
