@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpidesk import facts
 from kpidesk._status import status
-from kpidesk.calendars import SLOTS_TABLE
+from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
@@ -38,6 +38,7 @@ __all__ = [
     "staffing_plan",
     "survey_comments",
     "warehouse_tables",
+    "write_staffing_page",
     "write_summary",
 ]
 
@@ -195,7 +196,6 @@ def staffing_plan(
     (or all calls): forecast from the calls before `start` (from `history_from`, else all of them), AHT
     and patience estimated from the same calls, staffed to `target` ("80/20" or a `StaffingTarget`).
     """
-    from kpidesk.calendars import BusinessCalendar
     from kpidesk.staffing import StaffingTarget, build_plan, parse_target
 
     if isinstance(target, str):
@@ -300,6 +300,9 @@ class DemoResult:
     workspace: Workspace
     summary_html: Path
     imports: list[ImportSummary]
+    #: The week after the demo's calls, staffed to 80/20 with Erlang A and 30% shrinkage.
+    staffing: StaffingPlan
+    staffing_html: Path
 
 
 def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
@@ -317,6 +320,18 @@ def write_summary(workspace: Workspace | str | Path | None = None, path: Path | 
         encoding="utf-8",
     )
     return target
+
+
+def write_staffing_page(
+    plan: StaffingPlan, path: Path, workspace: Workspace | str | Path | None = None
+) -> Path:
+    """Write `plan` as an HTML page (chart, forecast error, busy intervals) in the workspace's language."""
+    from kpidesk.reports import render_staffing_html
+
+    ws = _workspace(workspace)
+    path.write_text(render_staffing_html(plan, locale=ws.settings.locale, workspace_name=ws.path.name,
+                                         generated=date.today()), encoding="utf-8")
+    return path
 
 
 def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7,
@@ -339,4 +354,13 @@ def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_00
                      derive_facts=kind == "calls")
         for kind in ("agents", "customers", "agent_states", "tickets", "events", "calls", "surveys", "qa")
     ]
-    return DemoResult(workspace=ws, summary_html=write_summary(ws), imports=imports)
+    with ws.connect(read_only=True) as con:
+        row = con.execute("SELECT max(arrived_at) FROM calls").fetchall()[0]
+    calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
+    last_call = row[0].replace(tzinfo=UTC).astimezone(calendar.zone).date()
+    # The plan is the calendar's first whole week after the calls end.
+    start = last_call + timedelta(days=(calendar.week_start - last_call.weekday()) % 7 or 7)
+    plan = staffing_plan(ws, start=start, end=start + timedelta(days=6), target="80/20", model="erlang-a",
+                         shrinkage=0.3)
+    return DemoResult(workspace=ws, summary_html=write_summary(ws), imports=imports, staffing=plan,
+                      staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws))

@@ -656,6 +656,18 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
     frame = _api.kpis(result.workspace, period="all", business_hours=True, metrics=DEMO_METRICS)
     print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)")
+    plan = result.staffing
+    totals = plan.totals()
+    accuracy = plan.forecast.accuracy.set_index("method").mae
+    first, last = plan.intervals.interval_start.iloc[0].date(), plan.intervals.interval_start.iloc[-1].date()
+    console.print(
+        f"\nStaffing {first} → {last} (80/20, Erlang A, 30% shrinkage): "
+        f"{totals['forecast_calls']:,.0f} calls "
+        f"forecast (error per interval {accuracy['model']:.2f} calls vs {accuracy['seasonal_naive']:.2f} for "
+        f"the seasonal naive), peak {totals['peak_agents']} agents, {totals['scheduled_agent_hours']:,.0f} "
+        f"agent-hours to schedule, expected service level {totals['service_level']:.1%}"
+    )
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
+    console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
     console.print(f"Try: kpidesk kpis --by team --period month --business-hours -w {result.workspace.path}")

@@ -303,8 +303,11 @@ def _print_plan(plan: StaffingPlan) -> None:
               show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of the terminal (csv or json).")
+@click.option("--html", "html_page", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the plan as an HTML page: a chart of the week, the forecast error, the "
+                   "busy intervals.")
 @_user_errors
-def staffing_plan(fmt: str, output: Path | None, **options: Any) -> None:
+def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **options: Any) -> None:
     """Agents per interval for the dates ahead, from the queue's calls and a service level target.
 
     Each interval gets the forecast calls (with the seasonal-naive benchmark and both methods' error on
@@ -314,6 +317,9 @@ def staffing_plan(fmt: str, output: Path | None, **options: Any) -> None:
     Example: kpidesk staffing plan --queue billing --from 2026-12-06 --to 2026-12-12 --target 80/20
     """
     plan = _build_plan(**options)
+    if html_page:
+        _api.write_staffing_page(plan, html_page, options["workspace"])
+        err_console.print(f"wrote the plan's page to {html_page}")
     if fmt == "table":
         if output:
             raise ValueError("--output needs --format csv or json")

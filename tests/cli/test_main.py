@@ -145,6 +145,8 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     assert "HTML summary" in out and (tmp_path / "demo" / "summary.html").exists()
     for headline in ("abandonment_rate", "csat", "headcount", "qa_score"):
         assert headline in out
+    assert "80/20, Erlang A, 30% shrinkage" in out and "seasonal naive" in out
+    assert (tmp_path / "demo" / "staffing.html").exists()
 
 
 def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:

@@ -326,3 +326,12 @@ def test_build_demo_imports_every_table(tmp_path: Path) -> None:
         count = counts[kind]
         assert count is not None and count[0] == expected.tables()[kind].num_rows > 0, kind
     assert rejected == (0,)
+    # The staffing plan is the calendar's first whole week (Sunday to Saturday) after the last call.
+    plan = result.staffing
+    first = plan.intervals.interval_start.iloc[0]
+    with result.workspace.connect(read_only=True) as con:
+        last_call = con.execute("SELECT max(arrived_at) FROM calls").fetchone()
+    assert last_call is not None
+    assert first.weekday() == 6 and 1 <= (first.date() - last_call[0].date()).days <= 7
+    assert len(plan.intervals) == 7 * 48 and plan.intervals.agents.max() > 0
+    assert result.staffing_html.read_text(encoding="utf-8").count("<rect") == 7 * 48
