@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +16,12 @@ from plan_fixture import AHT_S, load_plan_history, mean_calls
 
 import kpidesk
 from kpidesk.cli import main
+from kpidesk.ingest.exports import import_export
 from kpidesk.staffing import PLAN_COLUMNS, StaffingTarget, required_agents, scheduled_agents
 from kpidesk.workspace import Workspace, init_workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+BANK_LOG = ROOT.parent / "shared" / "datasets" / "anonymous-bank-1999-08" / "august_calls_1999.csv"
 
 WEEK = {"start": date(2026, 3, 1), "end": date(2026, 3, 7)}
 
@@ -174,3 +179,47 @@ def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> 
     assert table.exit_code == 0 and "Simulation check" in table.output
     missing = runner.invoke(main, ["staffing", "simulate", "--calls", "100"])
     assert missing.exit_code == 2 and "--aht" in missing.output
+
+
+# The real log: Anonymous Bank, August 1999 --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    if not BANK_LOG.exists():
+        pytest.skip(f"the Anonymous Bank log is not at {BANK_LOG.resolve()} (datasets sit beside the repo)")
+    copy = tmp_path_factory.mktemp("bank-log") / BANK_LOG.name
+    shutil.copyfile(BANK_LOG, copy)
+    ws = init_workspace(tmp_path_factory.mktemp("bank-plan") / "ws", country="IL")
+    with ws.connect() as con:
+        import_export(con, [copy], "call-log", mapping=ROOT / "examples" / "mappings" / "anonymous-bank.yaml")
+    return ws
+
+
+@pytest.mark.dataset
+def test_bank_plan_for_the_week_after_august(bank: Workspace) -> None:
+    with bank.connect(read_only=True) as con:
+        queues = dict(con.execute("SELECT queue, count(*) FROM calls GROUP BY queue").fetchall())
+        busiest = max(queues, key=lambda q: queues[q])
+        handled, handle, abandons, queue_time = con.execute(
+            "SELECT count(*) FILTER (WHERE answered_at IS NOT NULL AND coalesce(talk_s, hold_s, wrap_s) "
+            "IS NOT NULL), sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(wrap_s, 0)) FILTER "
+            "(WHERE answered_at IS NOT NULL AND coalesce(talk_s, hold_s, wrap_s) IS NOT NULL), "
+            "count(*) FILTER (WHERE answered_at IS NULL AND abandoned_at IS NOT NULL), "
+            "sum(epoch(coalesce(answered_at, abandoned_at)) - epoch(arrived_at)) "
+            "FROM calls WHERE queue = ? AND arrived_at IS NOT NULL", [busiest]).fetchall()[0]
+    plan = kpidesk.staffing_plan(bank, queue=busiest, start=date(1999, 9, 5), end=date(1999, 9, 11),
+                                 model="erlang-a", shrinkage=0.3)
+    # Handle time and patience, recomputed in SQL from the imported calls.
+    assert plan.estimates.handled == handled
+    assert plan.estimates.aht_s == pytest.approx(handle / handled)
+    assert plan.estimates.timed_abandons == abandons
+    assert plan.estimates.patience_s == pytest.approx(queue_time / abandons)
+    frame = plan.intervals
+    assert len(frame) == 7 * 48  # no DST change in this week
+    busy = frame[frame.forecast_calls > 1]
+    assert len(busy) > 100
+    assert (busy.service_level >= 0.8).all() and (busy.agents >= 1).all()
+    assert (frame.scheduled_agents >= frame.agents).all()
+    accuracy = plan.forecast.accuracy.set_index("method")
+    assert accuracy.loc["model", "mae"] < accuracy.loc["seasonal_naive", "mae"]
