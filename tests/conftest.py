@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bank_fixture import BankImport
 
 from kpidesk.workspace import Workspace, init_workspace
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+BANK_LOG = SHARED_DATASETS / "anonymous-bank-1999-08" / "august_calls_1999.csv"
+BANK_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "anonymous-bank.yaml"
+
+
+@pytest.fixture(scope="session")
+def bank_import(tmp_path_factory: pytest.TempPathFactory) -> BankImport:
+    """Shared by every test that reads the bank's calls; none of them writes to it."""
+    from kpidesk.ingest.exports import import_export
+
+    if not BANK_LOG.exists():
+        pytest.skip(f"the Anonymous Bank log is not at {BANK_LOG.resolve()} (datasets sit beside the repo)")
+    copy = tmp_path_factory.mktemp("bank") / BANK_LOG.name
+    shutil.copyfile(BANK_LOG, copy)
+    ws = init_workspace(tmp_path_factory.mktemp("bank-ws") / "ws", country="IL")
+    with ws.connect() as con:
+        (summary,) = import_export(con, [copy], "call-log", mapping=BANK_MAPPING)
+    return BankImport(ws, summary, copy)
+
+
+@pytest.fixture(scope="session")
+def plan_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """Four weeks of simulated calls with a known pattern (tests/plan_fixture.py); read, never written."""
+    from plan_fixture import load_plan_history
+
+    ws = init_workspace(tmp_path_factory.mktemp("plan") / "ws", country="IL")
+    with ws.connect() as con:
+        load_plan_history(con)
+    return ws
 
 
 @pytest.fixture

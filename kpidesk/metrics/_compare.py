@@ -107,8 +107,12 @@ def welch_interval(
     """Welch's t interval for m₁ − m₂ from each side's mean, sample standard deviation and n (n ≥ 2)."""
     if n1 < 2 or n2 < 2 or math.isnan(s1) or math.isnan(s2):
         return None, None
-    v1, v2 = s1 * s1 / n1, s2 * s2 / n2
-    d = m1 - m2
+    return _satterthwaite(m1 - m2, s1 * s1 / n1, n1, s2 * s2 / n2, n2, confidence)
+
+
+def _satterthwaite(d: float, v1: float, n1: float, v2: float, n2: float, confidence: float) -> Interval:
+    """d ± t·√(v₁ + v₂), t with Welch–Satterthwaite degrees of freedom; the difference itself when both
+    variances are 0."""
     if v1 + v2 == 0:
         return d, d
     df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
@@ -150,13 +154,7 @@ def ratio_difference_interval(
     """Interval for R₁ − R₂ of two ratio estimators: ± t·√(se₁² + se₂²), Welch–Satterthwaite df."""
     if n1 < 2 or n2 < 2:
         return None, None
-    v1, v2 = se1 * se1, se2 * se2
-    d = ratio1 - ratio2
-    if v1 + v2 == 0:
-        return d, d
-    df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
-    half = float(_sp.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(v1 + v2)
-    return d - half, d + half
+    return _satterthwaite(ratio1 - ratio2, se1 * se1, n1, se2 * se2, n2, confidence)
 
 
 def _poisson_rate_difference(k1: float, e1: float, k2: float, e2: float, confidence: float) -> Interval:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kpidesk.reports._summary import RTL_LOCALES
+from kpidesk.reports._summary import PAGE_CSS, RTL_LOCALES
 
 if TYPE_CHECKING:
     from kpidesk.staffing import StaffingPlan
@@ -147,12 +147,7 @@ def render_staffing_html(plan: StaffingPlan, *, locale: str, workspace_name: str
 <head><meta charset="utf-8">
 <title>{html.escape(text["title"])} · {queue} · {html.escape(workspace_name)}</title>
 <style>
-body {{ font-family: "Noto Sans", "Noto Sans Hebrew", "Noto Sans Arabic", system-ui, sans-serif; margin: 2rem;
-       color: #1d2733; }}
-table {{ border-collapse: collapse; margin-block-end: 2rem; }}
-th, td {{ padding: .3rem .8rem; border-block-end: 1px solid #dde3ea; text-align: start; }}
-td.num {{ text-align: end; font-variant-numeric: tabular-nums; direction: ltr; unicode-bidi: embed; }}
-.plan {{ width: 100%; max-width: 960px; }}
+{PAGE_CSS}.plan {{ width: 100%; max-width: 960px; }}
 .plan .calls {{ fill: #9cc0e8; }} .plan .agents {{ fill: none; stroke: #1d4f91; stroke-width: 2; }}
 .plan .scheduled {{ fill: none; stroke: #a15c00; stroke-width: 1.5; stroke-dasharray: 4 3; }}
 .plan .day {{ stroke: #c5ccd4; }} .plan text {{ font-size: 11px; fill: #555; }}

@@ -13,9 +13,16 @@ import pandas as pd
 
 from kpidesk.metrics import CATALOGUE
 
-__all__ = ["RTL_LOCALES", "render_summary_html"]
+__all__ = ["PAGE_CSS", "RTL_LOCALES", "render_summary_html"]
 
 RTL_LOCALES = ("he", "ar")
+#: The look every kpidesk page shares; logical properties, so a right-to-left page mirrors by itself.
+PAGE_CSS = """body { font-family: "Noto Sans", "Noto Sans Hebrew", "Noto Sans Arabic", system-ui, sans-serif;
+       margin: 2rem; color: #1d2733; }
+table { border-collapse: collapse; margin-block-end: 2rem; }
+th, td { padding: .3rem .8rem; border-block-end: 1px solid #dde3ea; text-align: start; }
+td.num { text-align: end; font-variant-numeric: tabular-nums; direction: ltr; unicode-bidi: embed; }
+"""
 
 _TEXT = {
     "en": {
@@ -135,12 +142,7 @@ def render_summary_html(
 <html lang="{lang}" dir="{direction}">
 <head><meta charset="utf-8"><title>{html.escape(text["title"])} · {html.escape(workspace_name)}</title>
 <style>
-body {{ font-family: "Noto Sans", "Noto Sans Hebrew", "Noto Sans Arabic", system-ui, sans-serif; margin: 2rem;
-       color: #1d2733; }}
-table {{ border-collapse: collapse; margin-block-end: 2rem; }}
-th, td {{ padding: .3rem .8rem; border-block-end: 1px solid #dde3ea; text-align: start; }}
-td.num {{ text-align: end; font-variant-numeric: tabular-nums; direction: ltr; unicode-bidi: embed; }}
-.flag {{ color: #a15c00; font-size: .8em; }}
+{PAGE_CSS}.flag {{ color: #a15c00; font-size: .8em; }}
 .trend rect {{ fill: #2f6db5; }} .trend text {{ font-size: 11px; fill: #555; }}
 </style></head>
 <body>

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from plan_fixture import load_plan_history
 
 import kpidesk
 from kpidesk.cli import main
 from kpidesk.reports import render_staffing_html
 from kpidesk.staffing import StaffingPlan
-from kpidesk.workspace import Workspace, init_workspace
+from kpidesk.workspace import Workspace
 
 
 class _Tags(HTMLParser):
@@ -36,17 +35,9 @@ def _parse(page: str) -> _Tags:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("page") / "ws", country="IL")
-    with ws.connect() as con:
-        load_plan_history(con)
-    return ws
-
-
-@pytest.fixture(scope="module")
-def plan(workspace: Workspace) -> StaffingPlan:
-    return kpidesk.staffing_plan(workspace, queue="billing", start=date(2026, 3, 1), end=date(2026, 3, 7),
-                                 model="erlang-a", shrinkage=0.3)
+def plan(plan_workspace: Workspace) -> StaffingPlan:
+    return kpidesk.staffing_plan(plan_workspace, queue="billing", start=date(2026, 3, 1),
+                                 end=date(2026, 3, 7), model="erlang-a", shrinkage=0.3)
 
 
 def test_chart_and_tables(plan: StaffingPlan) -> None:
@@ -75,11 +66,11 @@ def test_hebrew_page_is_right_to_left(plan: StaffingPlan) -> None:
     assert 'dir="rtl"' in arabic and "خطة التوظيف" in arabic
 
 
-def test_cli_writes_the_page(workspace: Workspace, tmp_path: Path) -> None:
+def test_cli_writes_the_page(plan_workspace: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "plan.html"
     result = CliRunner().invoke(main, ["staffing", "plan", "--queue", "billing", "--from", "2026-03-01",
                                        "--to", "2026-03-07", "--html", str(target), "--format", "csv",
-                                       "-w", str(workspace.path)])
+                                       "-w", str(plan_workspace.path)])
     assert result.exit_code == 0, result.output
     # The workspace is Israeli, so the page is in Hebrew.
     assert 'lang="he" dir="rtl"' in target.read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ of the module's own grid. Weeks start on Sunday. Israel is UTC+2 until Fri 27 Ma
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -21,13 +20,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+from bank_fixture import BankImport
 from scipy import stats
 
 import kpidesk
 from kpidesk.calendars import BusinessCalendar
-from kpidesk.ingest.exports import import_export
 from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
-from kpidesk.workspace import CalendarSettings, init_workspace
+from kpidesk.workspace import CalendarSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "mappings" / "anonymous-bank.yaml"
@@ -345,15 +344,9 @@ def test_a_queue_without_calls_is_forecast_zero() -> None:
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, BusinessCalendar]:
+def bank(bank_import: BankImport) -> tuple[pd.DataFrame, BusinessCalendar]:
     """All offered calls of the bank per 30 minutes of Israeli time, and the workspace's calendar."""
-    if not BANK_LOG.exists():
-        pytest.skip(f"the Anonymous Bank log is not at {BANK_LOG.resolve()} (datasets sit beside the repo)")
-    copy = tmp_path_factory.mktemp("bank") / "august_calls_1999.csv"
-    shutil.copyfile(BANK_LOG, copy)
-    ws = init_workspace(tmp_path_factory.mktemp("bank-ws") / "ws", country="IL")
-    with ws.connect() as con:
-        import_export(con, [copy], "call-log", mapping=MAPPING)
+    ws = bank_import.workspace
     intervals = kpidesk.call_intervals(ws, minutes=30)
     return intervals, BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
 

@@ -5,33 +5,24 @@ from __future__ import annotations
 import io
 import json
 import math
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from bank_fixture import BankImport
 from click.testing import CliRunner
-from plan_fixture import AHT_S, load_plan_history, mean_calls
+from plan_fixture import AHT_S, mean_calls
 
 import kpidesk
 from kpidesk.cli import main
-from kpidesk.ingest.exports import import_export
 from kpidesk.staffing import PLAN_COLUMNS, StaffingTarget, required_agents, scheduled_agents
-from kpidesk.workspace import Workspace, init_workspace
+from kpidesk.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK_LOG = ROOT.parent / "shared" / "datasets" / "anonymous-bank-1999-08" / "august_calls_1999.csv"
 
 WEEK = {"start": date(2026, 3, 1), "end": date(2026, 3, 7)}
-
-
-@pytest.fixture(scope="module")
-def plan_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("plan") / "ws", country="IL")
-    with ws.connect() as con:
-        load_plan_history(con)
-    return ws
 
 
 @pytest.fixture(scope="module")
@@ -184,16 +175,9 @@ def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> 
 # The real log: Anonymous Bank, August 1999 --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    if not BANK_LOG.exists():
-        pytest.skip(f"the Anonymous Bank log is not at {BANK_LOG.resolve()} (datasets sit beside the repo)")
-    copy = tmp_path_factory.mktemp("bank-log") / BANK_LOG.name
-    shutil.copyfile(BANK_LOG, copy)
-    ws = init_workspace(tmp_path_factory.mktemp("bank-plan") / "ws", country="IL")
-    with ws.connect() as con:
-        import_export(con, [copy], "call-log", mapping=ROOT / "examples" / "mappings" / "anonymous-bank.yaml")
-    return ws
+@pytest.fixture
+def bank(bank_import: BankImport) -> Workspace:
+    return bank_import.workspace
 
 
 @pytest.mark.dataset

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 import statistics
 from collections import Counter
 from collections.abc import Callable
@@ -14,16 +13,16 @@ from typing import Any
 
 import duckdb
 import pytest
+from bank_fixture import BankImport
 
 import kpidesk
 from kpidesk.ingest import ImportFailed, MappingError
 from kpidesk.ingest.exports import import_export
-from kpidesk.workspace import Workspace, init_workspace
+from kpidesk.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[3]
 MAPPING = ROOT / "examples" / "mappings" / "anonymous-bank.yaml"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "call_log" / "bank_small.csv"
-BANK_LOG = ROOT / ".." / "shared" / "datasets" / "anonymous-bank-1999-08" / "august_calls_1999.csv"
 NEVER = "0:00:00"
 CALL_KPIS = ["offered", "answered", "abandoned", "abandonment_rate", "asa", "service_level", "aht"]
 
@@ -368,15 +367,8 @@ def expected_bank_figures(path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Any, dict[str, Any]]:
-    if not BANK_LOG.exists():
-        pytest.skip(f"the Anonymous Bank log is not at {BANK_LOG.resolve()} (datasets sit beside the repo)")
-    copy = tmp_path_factory.mktemp("bank") / "august_calls_1999.csv"
-    shutil.copyfile(BANK_LOG, copy)
-    ws = init_workspace(tmp_path_factory.mktemp("bank-ws") / "ws", country="IL")
-    with ws.connect() as con:
-        summary = import_bank(con, copy)
-    return ws, summary, expected_bank_figures(copy)
+def bank(bank_import: BankImport) -> tuple[Workspace, Any, dict[str, Any]]:
+    return bank_import.workspace, bank_import.summary, expected_bank_figures(bank_import.log)
 
 
 @pytest.mark.dataset
