@@ -131,7 +131,8 @@ def _queue_weights(x: float, y: float) -> tuple[np.ndarray, float]:
     last = int(max(0.0, y - x) + 12 * math.sqrt(y + 1) + 50)
     j = np.arange(1, last + 1, dtype=np.float64)
     log_t = np.concatenate([[0.0], np.cumsum(np.log(y) - np.log(x + j))])
-    return log_t, float(special.logsumexp(log_t))
+    peak = float(log_t.max())
+    return log_t, peak + math.log(float(np.exp(log_t - peak).sum()))
 
 
 def erlang_a(
