@@ -58,7 +58,8 @@ def parse_share(text: str | None, what: str) -> float | None:
 
 def _target(target: str | None, asa: float | None, max_abandonment: str | None,
             max_occupancy: str | None) -> StaffingTarget:
-    level, threshold = parse_target(target) if target else (None, 20.0)
+    wanted = target is not None and target.strip().lower() not in ("", "none")
+    level, threshold = parse_target(target) if wanted and target else (None, 20.0)
     return StaffingTarget(
         service_level=level, threshold_s=threshold, max_asa_s=asa,
         max_abandonment=parse_share(max_abandonment, "--max-abandonment"),
@@ -202,7 +203,8 @@ def _plan_options(func: Any) -> Any:
         click.option("--to", "end", required=True, callback=_parse_date,
                      help="Last local date of the plan, YYYY-MM-DD (inclusive)."),
         click.option("--target", default="80/20", show_default=True, metavar="PCT/SEC",
-                     help="Service level target: PCT% of calls answered within SEC seconds."),
+                     help="Service level target: PCT% of calls answered within SEC seconds; `none` "
+                          "to staff by the other targets only."),
         click.option("--asa", type=float, default=None, help="Longest average speed of answer, seconds."),
         click.option("--max-abandonment", default=None, help="Highest abandonment share (Erlang A)."),
         click.option("--max-occupancy", default=None, help="Occupancy cap, e.g. 0.85."),

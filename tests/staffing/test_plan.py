@@ -138,6 +138,12 @@ def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
     csv_text = runner.invoke(main, [*base, "--format", "csv"]).output
     frame = pd.read_csv(io.StringIO(csv_text))
     assert list(frame.columns) == list(PLAN_COLUMNS) and len(frame) == 336
+    by_occupancy = runner.invoke(main, [*base[:-4], "--target", "none", "--max-occupancy", "0.5",
+                                        "--format", "json", "-w", str(plan_workspace.path)])
+    assert by_occupancy.exit_code == 0, by_occupancy.output
+    busy = [r for r in json.loads(by_occupancy.output)["intervals"] if r["forecast_calls"] > 0]
+    assert busy and all(r["occupancy"] <= 0.5 for r in busy)
+    assert json.loads(by_occupancy.output)["target"]["service_level"] is None
     bad = runner.invoke(main, [*base, "--model", "erlang-x"])
     assert bad.exit_code == 2
 
