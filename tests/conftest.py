@@ -32,6 +32,17 @@ def bank_import(tmp_path_factory: pytest.TempPathFactory) -> BankImport:
     return BankImport(ws, summary, copy)
 
 
+@pytest.fixture
+def management_workspace(tmp_path: Path) -> Workspace:
+    """The hand-worked escalation ladder and absences of tests/management_fixture.py."""
+    from management_fixture import load_management
+
+    ws = init_workspace(tmp_path / "management", country="IL")
+    with ws.connect() as con:
+        load_management(con)
+    return ws
+
+
 @pytest.fixture(scope="session")
 def plan_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """Four weeks of simulated calls with a known pattern (tests/plan_fixture.py); read, never written."""

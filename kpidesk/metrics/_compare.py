@@ -170,6 +170,16 @@ def _num(row: Mapping[str, Any], column: str) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def _pairs(
+    first: Mapping[str, Any], second: Mapping[str, Any], a: str, b: str
+) -> tuple[float, float, float, float] | None:
+    """(first[a], first[b], second[a], second[b]), or None when any of them is missing."""
+    values = (_num(first, a), _num(first, b), _num(second, a), _num(second, b))
+    if any(v is None for v in values):
+        return None
+    return values  # type: ignore[return-value]
+
+
 def difference_interval(
     kind: str, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
 ) -> Interval:
@@ -186,31 +196,27 @@ def difference_interval(
         k1, k2 = _num(first, "k"), _num(second, "k")
         return (None, None) if k1 is None or k2 is None else newcombe_interval(k1, n1, k2, n2, confidence)
     if kind == "nps":
-        parts = [_num(r, c) for r in (first, second) for c in ("promoters", "detractors")]
-        if any(p is None for p in parts):
+        if (parts := _pairs(first, second, "promoters", "detractors")) is None:
             return None, None
-        p1, d1, p2, d2 = (float(p) for p in parts)  # type: ignore[arg-type]
+        p1, d1, p2, d2 = parts
         return nps_difference_interval(p1, d1, n1, p2, d2, n2, confidence)
     if kind in ("rate", "rate_complement"):
-        parts = [_num(r, c) for r in (first, second) for c in ("k", "exposure")]
-        if any(p is None for p in parts):
+        if (parts := _pairs(first, second, "k", "exposure")) is None:
             return None, None
-        k1, e1, k2, e2 = (float(p) for p in parts)  # type: ignore[arg-type]
+        k1, e1, k2, e2 = parts
         lo, hi = _poisson_rate_difference(k1, e1, k2, e2, confidence)
         if kind == "rate_complement" and lo is not None and hi is not None:
             return -hi, -lo
         return lo, hi
     if kind == "mean" or (kind == "duration" and stat == "mean"):
-        moments = [_num(r, c) for r in (first, second) for c in ("mean", "std")]
-        if any(m is None for m in moments):
+        if (parts := _pairs(first, second, "mean", "std")) is None:
             return None, None
-        m1, s1, m2, s2 = (float(m) for m in moments)  # type: ignore[arg-type]
+        m1, s1, m2, s2 = parts
         return welch_interval(m1, s1, n1, m2, s2, n2, confidence)
     if kind == "ratio":
-        parts = [_num(r, c) for r in (first, second) for c in ("value", "se")]
-        if any(p is None for p in parts):
+        if (parts := _pairs(first, second, "value", "se")) is None:
             return None, None
-        r1, se1, r2, se2 = (float(p) for p in parts)  # type: ignore[arg-type]
+        r1, se1, r2, se2 = parts
         return ratio_difference_interval(r1, se1, n1, r2, se2, n2, confidence)
     if kind == "duration":
         return quantile_difference_interval(

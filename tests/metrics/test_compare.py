@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from kpi_rows import one_result as _one
-from management_fixture import event_rows, load_management
+from management_fixture import event_rows
 from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows
 
 import kpidesk
@@ -37,12 +37,6 @@ from kpidesk.workspace import Workspace, init_workspace
 METRICS = ["manager_escalations", "manager_resolution_rate"]
 
 
-@pytest.fixture
-def management_workspace(tmp_path: Path) -> Workspace:
-    ws = init_workspace(tmp_path / "management", country="IL")
-    with ws.connect() as con:
-        load_management(con)
-    return ws
 
 
 

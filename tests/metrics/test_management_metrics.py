@@ -8,25 +8,17 @@ Wilson intervals, weeks of the default Israeli calendar starting on Sunday.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from management_fixture import load_management
 
 from kpidesk import kpis
-from kpidesk.workspace import SettingsError, Workspace, init_workspace, open_workspace
+from kpidesk.workspace import SettingsError, Workspace, open_workspace
 
 METRICS = ["manager_escalations", "manager_resolution_rate"]
 
 
-@pytest.fixture
-def management_workspace(tmp_path: Path) -> Workspace:
-    ws = init_workspace(tmp_path / "management", country="IL")
-    with ws.connect() as con:
-        load_management(con)
-    return ws
 
 
 def _rows(frame: pd.DataFrame, metric: str, **where: Any) -> list[dict[str, Any]]:
