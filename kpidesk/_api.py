@@ -83,7 +83,7 @@ def kpis(
     period: str = "week",
     start: date | None = None,
     end: date | None = None,
-    stat: str | Sequence[str] = "median",
+    stat: str | Sequence[str] | None = None,
     business_hours: bool = False,
     compare: str | None = None,
 ) -> pd.DataFrame:
@@ -109,7 +109,7 @@ def resilience(
     person: str,
     start: date | None = None,
     end: date | None = None,
-    stat: str | Sequence[str] = "median",
+    stat: str | Sequence[str] | None = None,
     business_hours: bool = False,
 ) -> pd.DataFrame:
     """A KPI on the open days agent `person` was absent (no agent_states other than `away`) against the
@@ -122,7 +122,7 @@ def resilience(
     with ws.connect(read_only=False) as con:
         icon = ibis.duckdb.from_connection(con)
         return compare_days(warehouse_tables(icon), ws.settings, metric, person, start=start, end=end,
-                            stat=list([stat] if isinstance(stat, str) else stat),
+                            stat=None if stat is None else list([stat] if isinstance(stat, str) else stat),
                             business_hours=business_hours)
 
 

@@ -265,7 +265,8 @@ def metrics(fmt: str, output: Path | None) -> None:
             table.add_column(col, overflow="fold")
         for m in CATALOGUE:
             options = f"\n[dim]options: {', '.join(m.options)}[/]" if m.options else ""
-            table.add_row(m.id, m.unit, m.direction, f"{m.definition}\n[dim]period: {m.anchor}[/]{options}")
+            table.add_row(m.id, m.unit, m.direction, f"{m.definition}\n[dim]period: {m.anchor}; default "
+                          f"statistic: {m.statistic}[/]{options}")
         console.print(table)
         console.print("Options ([metrics] in kpidesk.toml):")
         for name, text in METRIC_OPTIONS.items():
@@ -276,6 +277,17 @@ def metrics(fmt: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
+
+
+#: Significant digits of a number written as JSON or CSV: enough for any figure kpidesk computes, few
+#: enough that binary float noise (178579.60000000006) does not show.
+_DIGITS = 15
+_CSV_FLOATS = f"%.{_DIGITS}g"
+
+
+def _plain(value: float) -> float:
+    """`value` without float noise: 178579.60000000006 → 178579.6."""
+    return float(f"{value:.{_DIGITS}g}")
 
 
 def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -290,6 +302,8 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()
+            if isinstance(value, float):
+                value = _plain(value)
             clean[key] = value
         records.append(clean)
     return records
@@ -304,6 +318,8 @@ def _format_value(unit: str, value: Any) -> str:
         return "—"
     if unit == "ratio":
         return f"{value:.1%}"
+    if unit == "points":
+        return f"{value:+.1f}".replace("-", "−")
     if unit == "seconds":
         seconds = float(value)
         if seconds >= 86400:
@@ -410,9 +426,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     "--stat",
     "stats",
     multiple=True,
-    default=("median",),
-    show_default=True,
-    help="Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each).",
+    help="Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each; default: each "
+    "metric's own, the mean for asa and aht, the median for other durations).",
 )
 @click.option(
     "--business-hours",
@@ -451,9 +466,10 @@ def kpis(
 ) -> None:
     """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
 
-    Rates are fractions in [0, 1]; durations are seconds (calendar, or business with --business-hours).
-    JSON is an array of objects with metric, stat, value, unit, n, ci_low, ci_high, period_start,
-    period_end and one key per --by dimension.
+    Rates are fractions in [0, 1]; NPS is a score from -100 to +100; durations are seconds (calendar, or
+    business with --business-hours; a call's wait is always calendar time). Each duration reports its
+    metric's default statistic unless --stat asks for others. JSON is an array of objects with metric,
+    stat, value, unit, n, ci_low, ci_high, period_start, period_end and one key per --by dimension.
     """
     frame = _api.kpis(
         workspace,
@@ -462,7 +478,7 @@ def kpis(
         period=period,
         start=start,
         end=end,
-        stat=list(stats),
+        stat=list(stats) or None,
         business_hours=business_hours,
         compare=compare,
     )
@@ -475,7 +491,7 @@ def kpis(
         frame.to_parquet(output, index=False)
         return
     text = (
-        frame.to_csv(index=False)
+        frame.to_csv(index=False, float_format=_CSV_FLOATS)
         if fmt == "csv"
         else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
     )
@@ -513,7 +529,7 @@ def calls_intervals(minutes: str, queue: str | None, by_queue: bool, start: date
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        click.echo(frame.to_csv(index=False, float_format=_CSV_FLOATS), nl=False)
         return
     table = Table(show_edge=False)
     shown = [c for c in frame.columns if c != "interval_start_utc"]
@@ -536,8 +552,8 @@ def calls_intervals(minutes: str, queue: str | None, by_queue: bool, start: date
 @click.option("--person", required=True, metavar="AGENT_ID", help="The agent whose absence is compared.")
 @click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
 @click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option("--stat", "stats", multiple=True, default=("median",), show_default=True,
-              help="Statistic for durations: median, mean or pNN (repeatable).")
+@click.option("--stat", "stats", multiple=True,
+              help="Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).")
 @click.option("--business-hours", is_flag=True, help="Measure durations in business seconds.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @workspace_option
@@ -547,7 +563,7 @@ def resilience(metric_id: str, person: str, start: date | None, end: date | None
     """A KPI on the open days a person was absent (no agent_states other than away) vs present, with the
     difference (absent − present), its 95% interval and whether it is significant."""
     frame = _api.resilience(workspace, metric=metric_id, person=person, start=start, end=end,
-                            stat=list(stats), business_hours=business_hours)
+                            stat=list(stats) or None, business_hours=business_hours)
     if fmt == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return

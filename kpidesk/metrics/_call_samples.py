@@ -57,7 +57,8 @@ def abandonment_rate(ctx: SampleContext) -> Sample:
 
 def asa(ctx: SampleContext) -> Sample:
     c = _answered(ctx)
-    return Sample(_anchored(c, duration(c, "arrived_at", "answered_at", ctx.business_hours)))
+    # A caller waits in real time: the same clock as service level and abandonment, whatever the hours.
+    return Sample(_anchored(c, duration(c, "arrived_at", "answered_at", business=False)))
 
 
 def service_level(ctx: SampleContext) -> Sample:

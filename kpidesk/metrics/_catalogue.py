@@ -22,6 +22,9 @@ class Metric:
     `rate` (events per unit of exposure — staffed hours, average headcount — with the exact Poisson
     interval), `rate_complement` (1 − such a rate). `area` names the facts it is measured on: `tickets`,
     `calls`, `surveys`, `people`, `qa`, `customers` or `staffing` (agent states).
+
+    `default_stat` is part of a duration's definition: the statistic reported when none is asked for
+    (ASA and AHT are averages by name, so theirs is the mean; other durations report the median).
     """
 
     id: str
@@ -33,6 +36,36 @@ class Metric:
     anchor: str
     options: tuple[str, ...] = ()
     area: str = "tickets"
+    default_stat: str = "median"
+
+    @property
+    def statistic(self) -> str:
+        """The statistic a result reports by default: the duration's `default_stat`, else its kind's."""
+        return self.default_stat if self.kind == "duration" else _KIND_STATISTIC[self.kind]
+
+    @property
+    def limits(self) -> tuple[float | None, float | None]:
+        """The values the metric can take: no interval bound reaches past them (a mean wait's interval
+        stops at 0 s, a proportion's at 0 and 1, NPS at −100 and +100). Scores keep their survey's own
+        scale, so they have no fixed limits."""
+        if self.kind == "proportion":
+            return 0.0, 1.0
+        if self.kind == "nps":
+            return -100.0, 100.0
+        if self.unit == "score":
+            return None, None
+        return 0.0, None
+
+
+_KIND_STATISTIC = {
+    "count": "count",
+    "proportion": "rate",
+    "nps": "score",
+    "rate": "rate",
+    "rate_complement": "rate",
+    "ratio": "ratio",
+    "mean": "mean",
+}
 
 
 #: Options of `[metrics]` in kpidesk.toml, with what each one does.
@@ -196,11 +229,13 @@ CATALOGUE: tuple[Metric, ...] = (
     ),
     Metric(
         "asa", "Average speed of answer", "duration", "seconds", "lower",
-        "Time answered calls waited in the queue, from arrival to answer; the mean is the ASA, and the "
-        "median and percentiles are available like every duration. With business hours, the wait is "
-        "measured in business seconds of the workspace's default calendar.",
+        "Time answered calls waited in the queue, from arrival to answer; reported as the mean (the ASA), "
+        "and the median and percentiles are available like every duration. A caller waits in real time: "
+        "the wait is always in calendar seconds, also with business hours, the same clock as service "
+        "level and abandonment.",
         _ARRIVED,
         area="calls",
+        default_stat="mean",
     ),
     Metric(
         "service_level", "Service level", "proportion", "ratio", "higher",
@@ -220,6 +255,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours do not change them.",
         _ARRIVED,
         area="calls",
+        default_stat="mean",
     ),
     Metric(
         "csat", "Customer satisfaction (CSAT)", "proportion", "ratio", "higher",
@@ -238,17 +274,18 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "nps", "Net Promoter Score", "nps", "ratio", "higher",
-        "Share of `nps` responses scoring 9–10 (promoters) minus the share scoring 0–6 (detractors), on "
-        "the 0–10 scale, as a fraction in [−1, 1] (×100 for the usual points). Normal interval from the "
-        "variance (p₊ + p₋ − (p₊ − p₋)²) / n.",
+        "nps", "Net Promoter Score", "nps", "points", "higher",
+        "Percentage of `nps` responses scoring 9–10 (promoters) minus the percentage scoring 0–6 "
+        "(detractors), on the 0–10 scale: a score from −100 to +100, not a percentage. Normal interval "
+        "from the variance (p₊ + p₋ − (p₊ − p₋)²) / n, times 100 and kept within ±100.",
         _RESPONDED,
         area="surveys",
     ),
     Metric(
-        "enps", "Employee Net Promoter Score", "nps", "ratio", "higher",
-        "The NPS of employee surveys: `enps` responses (0–10 by definition) and `pulse` responses declared "
-        "on a 0–10 scale; a `pulse` survey on any other scale asks no recommend question and is left out.",
+        "enps", "Employee Net Promoter Score", "nps", "points", "higher",
+        "The NPS of employee surveys, a score from −100 to +100: `enps` responses (0–10 by definition) "
+        "and `pulse` responses declared on a 0–10 scale; a `pulse` survey on any other scale asks no "
+        "recommend question and is left out.",
         _RESPONDED,
         area="surveys",
     ),

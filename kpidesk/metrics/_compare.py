@@ -52,6 +52,7 @@ __all__ = [
     "COMPARISONS",
     "RESILIENCE_COLUMNS",
     "compare_kpis",
+    "difference_interval",
     "newcombe_interval",
     "nps_difference_interval",
     "poisson_difference_interval",
@@ -199,7 +200,9 @@ def difference_interval(
         if (parts := _pairs(first, second, "promoters", "detractors")) is None:
             return None, None
         p1, d1, p2, d2 = parts
-        return nps_difference_interval(p1, d1, n1, p2, d2, n2, confidence)
+        lo, hi = nps_difference_interval(p1, d1, n1, p2, d2, n2, confidence)
+        # NPS reads as a score from −100 to +100, so its change is in the same points.
+        return (None, None) if lo is None or hi is None else (100 * lo, 100 * hi)
     if kind in ("rate", "rate_complement"):
         if (parts := _pairs(first, second, "k", "exposure")) is None:
             return None, None
@@ -401,7 +404,7 @@ def resilience(
     *,
     start: date | None = None,
     end: date | None = None,
-    stat: str | list[str] = "median",
+    stat: str | list[str] | None = None,
     business_hours: bool = False,
 ) -> pd.DataFrame:
     """A KPI on the days `person` was absent against the days they were present, and the difference
@@ -419,9 +422,7 @@ def resilience(
             f"agent {person!r} has no agent_states: absent and present days come from staffed time "
             "(import them with `kpidesk import FILE --kind agent_states`)"
         )
-    stats = [parse_stat(s) for s in ([stat] if isinstance(stat, str) else stat)]
-    if not stats:
-        raise ValueError("no statistic asked for; expected median, mean or pNN such as p90")
+    stats = [parse_stat(s) for s in ([stat] if isinstance(stat, str) else stat or [m.default_stat])]
     if m.kind != "duration":
         stats = [("", None)]
     query = KpiQuery(metrics=[metric], period="day", start=start, end=end, business_hours=business_hours)

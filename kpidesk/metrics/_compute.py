@@ -110,8 +110,9 @@ class KpiQuery:
     period: str = "week"
     start: date | None = None
     end: date | None = None
-    #: One statistic for durations, or several (one result row each): median, mean, pNN.
-    stat: str | Sequence[str] = "median"
+    #: One statistic for durations, or several (one result row each): median, mean, pNN. None: each
+    #: metric's own default statistic (`Metric.default_stat`).
+    stat: str | Sequence[str] | None = None
     business_hours: bool = False
     #: `previous` or `year`: every row also gets the comparison period's value and the change.
     compare: str | None = None
@@ -270,11 +271,12 @@ def _finish(
             low.append(lo)
             high.append(hi)
         elif metric.kind == "nps":
+            # A score from −100 to +100: percentages of promoters and detractors.
             promoters, detractors = _number(row["promoters"]) or 0.0, _number(row["detractors"]) or 0.0
-            values.append((promoters - detractors) / n if n else None)
+            values.append(100 * (promoters - detractors) / n if n else None)
             lo, hi = nps_interval(promoters, detractors, n, confidence)
-            low.append(lo)
-            high.append(hi)
+            low.append(None if lo is None else 100 * lo)
+            high.append(None if hi is None else 100 * hi)
         elif metric.kind in ("rate", "rate_complement"):
             k, exposure = _number(row["k"]) or 0.0, _number(row["exposure"]) or 0.0
             rate = k / exposure if exposure > 0 else None
@@ -305,21 +307,26 @@ def _finish(
             values.append(_number(row["quantile"]))
             low.append(_number(row["ci_low"]))
             high.append(_number(row["ci_high"]))
+    floor, ceiling = metric.limits
     out = frame.copy()
     out["value"] = values
-    out["ci_low"] = low
-    out["ci_high"] = high
+    out["ci_low"] = [_within(v, floor, ceiling) for v in low]
+    out["ci_high"] = [_within(v, floor, ceiling) for v in high]
     if metric.kind == "ratio":
         out["se"] = standard_errors
-    out["stat"] = (
-        stat
-        if metric.kind == "duration"
-        else {
-            "count": "count", "proportion": "rate", "nps": "nps", "rate": "rate", "rate_complement": "rate",
-            "ratio": "ratio",
-        }.get(metric.kind, "mean")
-    )
+    out["stat"] = stat if metric.kind == "duration" else metric.statistic
     return out
+
+
+def _within(value: float | None, floor: float | None, ceiling: float | None) -> float | None:
+    """An interval bound kept inside what the metric can take (a mean wait's interval stops at 0 s)."""
+    if value is None or math.isnan(value):
+        return value
+    if floor is not None:
+        value = max(value, floor)
+    if ceiling is not None:
+        value = min(value, ceiling)
+    return value
 
 
 def _order_statistics(
@@ -476,10 +483,7 @@ def compute_kpis(
         )
     if query.period not in PERIODS:
         raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
-    stats = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat)]
-    if not stats:
-        raise ValueError("no statistic asked for; expected median, mean or pNN such as p90")
-    quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
+    asked = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat or ())]
     dim_columns = [DIMENSIONS[b] for b in query.by]
     data = _data_range(tables)
     columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
@@ -493,6 +497,8 @@ def compute_kpis(
     ctx, periods = built
     frames = []
     for metric in metrics:
+        stats = asked or [parse_stat(metric.default_stat)]
+        quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
         sample = _SAMPLES[metric.id](ctx)
         t = sample.table if sample.periodic else ctx.place_in_periods(sample.table, "anchor_at")
         keys = ["period_start", *dim_columns, *sample.extra_dims]

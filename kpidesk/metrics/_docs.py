@@ -18,7 +18,7 @@ _KIND_SUMMARY = {
     "rate": "events per unit of exposure (staffed hour, average head) with an exact Poisson interval",
     "rate_complement": "1 − a rate, with the rate's interval mirrored",
     "ratio": "a ratio of sums over units (agent-days) with a ratio-estimator t interval",
-    "nps": "promoters minus detractors as a fraction in [−1, 1] with the NPS normal interval",
+    "nps": "a score from −100 to +100: % promoters minus % detractors, with the NPS normal interval",
 }
 
 
@@ -30,17 +30,19 @@ def catalogue_markdown() -> str:
         "(`kpidesk metrics --format markdown`); a test fails if this file falls behind.",
         "",
         "Rates are fractions in [0, 1]; durations are seconds, in calendar time or, with `--business-hours`, "
-        "in business seconds of each ticket's calendar (its team's, else the workspace default); calls are "
-        "measured in the workspace default calendar. Messages from "
+        "in business seconds of each ticket's calendar (its team's, else the workspace default). A caller "
+        "waits in real time, so a call's wait (ASA, service level, abandonment) is always in calendar "
+        "seconds. NPS and eNPS are scores from −100 to +100. Each metric has a default statistic, part of "
+        "its definition (ASA and AHT: the mean; other durations: the median). Messages from "
         "bots and the system and private notes never count as replies. Every result carries `n`; groups "
         "with n below `small_sample` are flagged. Periods are local days, weeks (starting on the default "
         "calendar's `week_start`), months, quarters or years of the workspace's default calendar.",
         "",
-        "| metric | unit | better | summarised as |",
-        "| --- | --- | --- | --- |",
+        "| metric | unit | better | default statistic | summarised as |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for m in CATALOGUE:
-        lines.append(f"| `{m.id}` | {m.unit} | {m.direction} | {_KIND_SUMMARY[m.kind]} |")
+        lines.append(f"| `{m.id}` | {m.unit} | {m.direction} | {m.statistic} | {_KIND_SUMMARY[m.kind]} |")
     lines.append("")
     for m in CATALOGUE:
         lines += [
@@ -52,6 +54,8 @@ def catalogue_markdown() -> str:
             f"- Unit: {m.unit}; {m.direction} is better."
             if m.direction != "neutral"
             else f"- Unit: {m.unit}.",
+            f"- Default statistic: {m.statistic}"
+            + (" (`--stat` asks for another: median, mean, pNN)." if m.kind == "duration" else "."),
         ]
         if m.options:
             lines.append(f"- Options: {', '.join(f'`{o}`' for o in m.options)}.")
@@ -87,7 +91,7 @@ def catalogue_markdown() -> str:
 def catalogue_json() -> str:
     return json.dumps(
         {
-            "metrics": [m.__dict__ for m in CATALOGUE],
+            "metrics": [{**m.__dict__, "statistic": m.statistic} for m in CATALOGUE],
             "options": METRIC_OPTIONS,
             "dimensions": DIMENSIONS,
         },

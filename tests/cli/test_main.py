@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from kpidesk.cli import main
@@ -85,7 +87,8 @@ def test_kpis_csv_to_file_and_business_hours(ticket_workspace: Workspace, tmp_pa
     )
     assert code == 0, out
     rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
-    assert float(rows[0]["value"]) == 52_200 / 7
+    # Written to 15 significant digits: 7457.14285714286.
+    assert float(rows[0]["value"]) == pytest.approx(52_200 / 7, rel=1e-14)
 
 
 def test_kpis_table_and_bad_options(ticket_workspace: Workspace) -> None:
@@ -198,3 +201,13 @@ def test_several_statistics_in_one_call(ticket_workspace: Workspace) -> None:
     assert abs(frt["mean"]["value"] - 711_000 / 7) < 1e-6
     assert all(r["n"] == 7 for r in frt.values())
     assert [r["stat"] for r in json.loads(out) if r["metric"] == "volume"] == ["count"]
+
+
+def test_json_and_csv_numbers_carry_no_float_noise() -> None:
+    from kpidesk.cli._main import _json_ready
+
+    # 0.1 + 0.2 is 0.30000000000000004 in binary floating point; a mean such as 178579.60000000006 is
+    # the same noise. Written out, they read as the numbers they are.
+    frame = pd.DataFrame({"value": [0.1 + 0.2, 178579.60000000006, 52_200 / 7], "n": [3, 5, 7]})
+    assert [r["value"] for r in _json_ready(frame)] == [0.3, 178579.6, 7457.14285714286]
+    assert [r["n"] for r in _json_ready(frame)] == [3, 5, 7]

@@ -103,11 +103,28 @@ def test_asa_mean_and_median(whole: pd.DataFrame) -> None:
     assert mean["ci_high"] == pytest.approx(45.625 + 39.746336, abs=1e-5)
 
 
-def test_asa_in_business_hours(call_workspace: Workspace) -> None:
-    frame = kpis(call_workspace, metrics=["asa"], period="all", business_hours=True, stat=["mean", "median"])
-    # C11 waited 60 business seconds instead of 120: 305 / 8; sorted 5 10 15 20 30 45 60 120 → median 25.
-    assert _one(frame, "asa", stat="mean")["value"] == pytest.approx(38.125)
-    assert _one(frame, "asa", stat="median")["value"] == 25
+def test_a_callers_wait_is_on_one_clock_with_business_hours(call_workspace: Workspace) -> None:
+    metrics = ["asa", "service_level", "abandonment_rate"]
+    calendar = kpis(call_workspace, metrics=metrics, period="all", stat=["mean", "median"])
+    business = kpis(call_workspace, metrics=metrics, period="all", business_hours=True,
+                    stat=["mean", "median"])
+    # C11 waited 120 s of which only 60 fell in business hours; a caller waits in real time, so ASA keeps
+    # the 120 s, as service level and abandonment do: 365 / 8 = 45.625, median (20 + 30) / 2 = 25.
+    assert _one(business, "asa", stat="mean")["value"] == pytest.approx(45.625)
+    assert _one(business, "asa", stat="median")["value"] == 25
+    for metric in ("service_level", "abandonment_rate"):
+        assert _one(business, metric)["value"] == _one(calendar, metric)["value"]
+    assert _one(business, "service_level")["value"] == pytest.approx(4 / 11)
+
+
+def test_asa_and_aht_report_their_mean_by_default(call_workspace: Workspace) -> None:
+    frame = kpis(call_workspace, metrics=["asa", "aht"], period="all")
+    # ASA and AHT are averages by name: 365 / 8 and 2270 / 7, with stat "mean" and no median row.
+    assert list(frame.stat) == ["mean", "mean"]
+    assert _one(frame, "asa")["value"] == pytest.approx(45.625)
+    assert _one(frame, "aht")["value"] == pytest.approx(2270 / 7)
+    # Asked for, the median is still there.
+    assert _one(kpis(call_workspace, metrics=["asa"], period="all", stat="median"), "asa")["value"] == 25
 
 
 def test_service_level_at_20_seconds(whole: pd.DataFrame) -> None:
@@ -167,13 +184,21 @@ def test_by_queue(call_workspace: Workspace) -> None:
 
 def test_by_agent_and_team(call_workspace: Workspace) -> None:
     frame = kpis(call_workspace, metrics=["offered", "asa"], by=["agent"], period="all")
-    # a1: C01 C02 C07 C11 C12 (waits 10 15 20 120 30 → median 20); a2: C03 C04 C08 (45 120 5 → 45);
-    # the three abandoned calls reached no agent.
+    # a1: C01 C02 C07 C11 C12 (waits 10 15 20 120 30 → mean 195 / 5 = 39); a2: C03 C04 C08 (45 120 5 →
+    # 170 / 3); the three abandoned calls reached no agent.
     assert _one(frame, "offered", agent="a1")["value"] == 5
     assert _one(frame, "offered", agent="a2")["value"] == 3
     assert _one(frame, "offered", agent=None)["value"] == 3
-    assert _one(frame, "asa", agent="a1")["value"] == 20
-    assert _one(frame, "asa", agent="a2")["value"] == 45
+    assert _one(frame, "asa", agent="a1")["value"] == 39
+    assert _one(frame, "asa", agent="a2")["value"] == pytest.approx(170 / 3)
+    # a2's mean wait: Σ(x − x̄)² = 6,816.667, sd = sqrt(6,816.667 / 2) = 58.380933, half-width
+    # t(0.975, 2) 4.302653 · 58.380933 / sqrt(3) = 145.026277; 56.667 − 145.026 = −88.36 s is no possible
+    # wait, so the interval stops at 0 s.
+    a2 = _one(frame, "asa", agent="a2")
+    assert (a2["ci_low"], a2["ci_high"]) == (0.0, pytest.approx(170 / 3 + 145.026277, abs=1e-5))
+    # a1: 39 ± t(0.975, 4) 2.776445 · 45.880279 / sqrt(5) = 56.967891 → −17.97 cut to 0 as well.
+    a1 = _one(frame, "asa", agent="a1")
+    assert (a1["ci_low"], a1["ci_high"]) == (0.0, pytest.approx(39 + 56.967891, abs=1e-5))
     teams = kpis(call_workspace, metrics=["answered"], by=["team"], period="all")
     assert dict(zip(teams.team, teams.value, strict=True)) == {"billing": 5, "technical": 3}
 

@@ -25,6 +25,7 @@ from kpidesk.metrics import RESULT_COLUMNS
 from kpidesk.metrics._compare import (
     COMPARE_COLUMNS,
     RESILIENCE_COLUMNS,
+    difference_interval,
     newcombe_interval,
     nps_difference_interval,
     poisson_difference_interval,
@@ -81,6 +82,11 @@ def test_nps_difference() -> None:
     # 0.2 ± z · sqrt(0.013) = 0.2 ± 0.223470.
     low, high = nps_difference_interval(50, 20, 100, 40, 30, 100)
     assert (low, high) == (pytest.approx(-0.023470, abs=1e-6), pytest.approx(0.423470, abs=1e-6))
+    # A result reads NPS in points (+30 against +10), so its change's interval is in points too.
+    first = {"value": 30.0, "n": 100, "promoters": 50, "detractors": 20}
+    second = {"value": 10.0, "n": 100, "promoters": 40, "detractors": 30}
+    assert difference_interval("nps", "score", first, second, 0.95) == (
+        pytest.approx(-2.3470, abs=1e-4), pytest.approx(42.3470, abs=1e-4))
 
 
 def test_ratio_difference_of_two_ratio_estimators() -> None:

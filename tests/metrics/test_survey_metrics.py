@@ -126,12 +126,12 @@ def test_csat_mean_per_source(survey_workspace: Workspace) -> None:
 def test_nps_with_its_interval(whole: pd.DataFrame) -> None:
     row = _one(whole, "nps")
     # Scores 10 9 9 10 9 8 7 6 0 8 (N10's scale undeclared: 0–10 by definition): promoters (9–10) 5,
-    # passives (7–8) 3, detractors (0–6) 2. NPS = 5/10 − 2/10 = 0.3.
-    assert (row["value"], row["n"], row["stat"], row["unit"]) == (pytest.approx(0.3), 10, "nps", "ratio")
+    # passives (7–8) 3, detractors (0–6) 2. NPS = 50% − 20% = +30, a score in points, not a percentage.
+    assert (row["value"], row["n"], row["stat"], row["unit"]) == (pytest.approx(30), 10, "score", "points")
     # Variance (p₊ + p₋ − (p₊ − p₋)²) / n = (0.5 + 0.2 − 0.09) / 10 = 0.061; se = 0.246982;
-    # z · se = 0.484075.
-    assert row["ci_low"] == pytest.approx(0.3 - 0.484075, abs=1e-5)
-    assert row["ci_high"] == pytest.approx(0.3 + 0.484075, abs=1e-5)
+    # z · se = 0.484075, i.e. 48.4075 points.
+    assert row["ci_low"] == pytest.approx(30 - 48.4075, abs=1e-3)
+    assert row["ci_high"] == pytest.approx(30 + 48.4075, abs=1e-3)
 
 
 def test_nps_interval_worked_numbers() -> None:
@@ -148,12 +148,13 @@ def test_nps_interval_worked_numbers() -> None:
 def test_enps_counts_enps_and_zero_to_ten_pulse_surveys(whole: pd.DataFrame) -> None:
     row = _one(whole, "enps")
     # E1 10 promoter, E2 3 detractor, E3 pulse on 0–10 9 promoter, E5 7 passive (enps: 0–10 by definition);
-    # E4 is a pulse on 1–5 (no recommend question) and E6 never answered. n = 4, P = 2, D = 1 → 0.25.
-    assert (row["value"], row["n"]) == (0.25, 4)
-    # Variance (0.5 + 0.25 − 0.0625) / 4 = 0.171875, se = 0.414578, z · se = 0.812558; the upper bound
-    # 1.062558 is cut to 1.
-    assert row["ci_low"] == pytest.approx(0.25 - 0.812558, abs=1e-5)
-    assert row["ci_high"] == 1.0
+    # E4 is a pulse on 1–5 (no recommend question) and E6 never answered. n = 4, P = 2, D = 1 → 50% − 25%
+    # = +25 points.
+    assert (row["value"], row["n"]) == (25.0, 4)
+    # Variance (0.5 + 0.25 − 0.0625) / 4 = 0.171875, se = 0.414578, z · se = 81.2558 points; the upper
+    # bound 25 + 81.2558 = 106.2558 is cut to the score's limit, +100.
+    assert row["ci_low"] == pytest.approx(25 - 81.2558, abs=1e-3)
+    assert row["ci_high"] == 100.0
 
 
 def test_ces_mean(whole: pd.DataFrame) -> None:
