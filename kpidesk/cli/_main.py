@@ -318,7 +318,7 @@ def _format_value(unit: str, value: Any) -> str:
         return "—"
     if unit == "ratio":
         return f"{value:.1%}"
-    if unit == "points":
+    if unit == "NPS points":
         return f"{value:+.1f}".replace("-", "−")
     if unit == "seconds":
         seconds = float(value)

@@ -46,12 +46,14 @@ class Metric:
     @property
     def limits(self) -> tuple[float | None, float | None]:
         """The values the metric can take: no interval bound reaches past them (a mean wait's interval
-        stops at 0 s, a proportion's at 0 and 1, NPS at −100 and +100). Scores keep their survey's own
-        scale, so they have no fixed limits."""
-        if self.kind == "proportion":
+        stops at 0 s, a proportion or retention at 0 and 1, NPS at −100 and +100, a QA score at 0 and 100).
+        Survey scores keep their survey's own scale, so they have no fixed limits."""
+        if self.kind in ("proportion", "rate_complement"):
             return 0.0, 1.0
         if self.kind == "nps":
             return -100.0, 100.0
+        if self.unit == "points":
+            return 0.0, 100.0
         if self.unit == "score":
             return None, None
         return 0.0, None
@@ -274,7 +276,7 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "nps", "Net Promoter Score", "nps", "points", "higher",
+        "nps", "Net Promoter Score", "nps", "NPS points", "higher",
         "Percentage of `nps` responses scoring 9–10 (promoters) minus the percentage scoring 0–6 "
         "(detractors), on the 0–10 scale: a score from −100 to +100, not a percentage. Normal interval "
         "from the variance (p₊ + p₋ − (p₊ − p₋)²) / n, times 100 and kept within ±100.",
@@ -282,7 +284,7 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "enps", "Employee Net Promoter Score", "nps", "points", "higher",
+        "enps", "Employee Net Promoter Score", "nps", "NPS points", "higher",
         "The NPS of employee surveys, a score from −100 to +100: `enps` responses (0–10 by definition) "
         "and `pulse` responses declared on a 0–10 scale; a `pulse` survey on any other scale asks no "
         "recommend question and is left out.",

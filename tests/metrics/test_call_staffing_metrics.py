@@ -157,7 +157,8 @@ def test_calls_per_shift(whole: pd.DataFrame, staffed: Workspace) -> None:
     # A: D01, D02 and D03 (answered 09:05 during the break) = 3; B: D04 = 1; C: D05 = 1; D: D06 = 1.
     # mean 6 / 4 = 1.5; Σ(x − 1.5)² = 2.25 + 3 · 0.25 = 3, sd = 1; half = 3.182446 · 1 / 2 = 1.591223.
     assert (row["value"], row["n"], row["stat"]) == (1.5, 4, "mean")
-    assert row["ci_low"] == pytest.approx(1.5 - 1.591223, abs=1e-6)
+    # 1.5 − 1.591223 = −0.09 calls is no possible count, so the interval stops at 0.
+    assert row["ci_low"] == 0.0
     assert row["ci_high"] == pytest.approx(1.5 + 1.591223, abs=1e-6)
     by_day = kpis(staffed, metrics=["calls_per_shift"], by=["agent"], period="day")
     # The night shift starts at 23:00 local on Sunday: both of a2's shifts are Sunday's.

@@ -99,8 +99,9 @@ def test_attrition_rate_with_its_poisson_interval(weekly: pd.DataFrame) -> None:
 def test_retention_rate_mirrors_attrition(weekly: pd.DataFrame) -> None:
     row = _one(weekly, "retention_rate", period_start=W1)
     assert row["value"] == pytest.approx(2 / 3)
-    # 1 − attrition's bounds, swapped: the upper bound 1.857214 makes the lower one negative.
-    assert row["ci_low"] == pytest.approx(1 - 11.143287 / 6, abs=1e-6)
+    # 1 − attrition's bounds, swapped: the upper bound 1.857214 would make the lower one 1 − 1.857214 =
+    # −0.857, no possible retention, so it stops at 0.
+    assert row["ci_low"] == 0.0
     assert row["ci_high"] == pytest.approx(1 - 0.050636 / 6, abs=1e-6)
     assert (row["n"], row["stat"]) == (4, "rate")
 
@@ -165,8 +166,8 @@ def test_qa_score(weekly: pd.DataFrame, people_workspace: Workspace) -> None:
     # half = t(0.975, 3) 3.182446 · 40.311289 / 2 = 64.144250.
     row = _one(weekly, "qa_score", period_start=W1)
     assert (row["value"], row["n"], row["stat"], row["unit"]) == (57.5, 4, "mean", "points")
-    assert row["ci_low"] == pytest.approx(57.5 - 64.144250, abs=1e-5)
-    assert row["ci_high"] == pytest.approx(57.5 + 64.144250, abs=1e-5)
+    # 57.5 ± 64.144250 reaches past both ends of the 0–100 scale: the interval is the whole scale.
+    assert (row["ci_low"], row["ci_high"]) == (0.0, 100.0)
     # W2: R8 (exactly at E1) 100, R4 70, R6 85; R5 has no score → 85, sd 15, half 4.302653 · 15 / √3.
     row = _one(weekly, "qa_score", period_start=W2)
     assert (row["value"], row["n"]) == (85.0, 3)
