@@ -1,5 +1,6 @@
 """The `kpidesk` command line."""
 
+from kpidesk.cli import _reconcile  # noqa: F401  (registers `kpidesk reconcile`)
 from kpidesk.cli import _staffing  # noqa: F401  (registers `kpidesk staffing`)
 from kpidesk.cli._main import main
 

@@ -169,8 +169,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         _seconds_between("frt_start_at", "first_reply_at"),
         (
             Reason("agent_opened", "differ",
-                   "agent-opened ticket: kpidesk starts the clock at the customer's first message after "
-                   "the agent's, the source at the ticket's creation", _agent_opened),
+                   "agent-opened ticket: the source times it from creation to the agent's next public "
+                   "comment, kpidesk from the customer's first message after the agent's", _agent_opened),
             Reason("reply_later", "differ", "the source's first reply is later than kpidesk's first public "
                    "agent reply", _later),
             Reason("reply_earlier", "differ", "the source's first reply is earlier than kpidesk's first "
