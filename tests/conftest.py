@@ -28,7 +28,8 @@ def bank_import(tmp_path_factory: pytest.TempPathFactory) -> BankImport:
     shutil.copyfile(BANK_LOG, copy)
     ws = init_workspace(tmp_path_factory.mktemp("bank-ws") / "ws", country="IL")
     with ws.connect() as con:
-        (summary,) = import_export(con, [copy], "call-log", mapping=BANK_MAPPING)
+        summaries = {s.kind: s for s in import_export(con, [copy], "call-log", mapping=BANK_MAPPING)}
+    summary = summaries["calls"]
     return BankImport(ws, summary, copy)
 
 

@@ -251,6 +251,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             Reason("not_answered", "kpidesk_missing", "the call was not answered: kpidesk has no handle "
                    "time", _not_answered),
+            Reason("not_answered_either", "neither", "the call was not answered: neither has a handle time",
+                   _not_answered),
         ),
         "talk + hold + wrap of an answered call, against the source's service time",
     ),

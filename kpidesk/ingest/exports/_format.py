@@ -340,8 +340,8 @@ class ExportContext:
         size: int = 0,
     ) -> None:
         """Hand over the system's own figures: `rows` (SQL or Arrow) has unit_id, figure, value, at and
-        `LINE`; each figure must be declared by the format, which gives its unit kind, field and
-        precision."""
+        `LINE`; each figure must be declared by the format, which gives its unit kind, precision and
+        field (an optional `field` column names the file's own column instead)."""
         declared = {f.name: f for f in self.export.figures}
 
         def per_figure(attribute: str) -> str:
@@ -362,10 +362,12 @@ class ExportContext:
             self.con.execute(f"CREATE TEMP TABLE {table} AS {rows}")
         for (name,) in self.con.execute(f"SELECT DISTINCT figure FROM {table}").fetchall():
             self.export.figure(str(name))
+        columns = {str(r[0]) for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+        field = f"coalesce(field, {per_figure('field')})" if "field" in columns else per_figure("field")
         self.emit(
             "figures",
             display,
-            f'SELECT {per_figure("unit_kind")} AS unit_kind, unit_id, figure, {per_figure("field")} AS field, '
+            f'SELECT {per_figure("unit_kind")} AS unit_kind, unit_id, figure, {field} AS field, '
             f'value, "at", {per_figure("precision_s")} AS precision_s, {LINE} FROM {table}',
             parse=parse,
             size=size,
