@@ -263,8 +263,10 @@ def test_importing_twice_changes_nothing(con: duckdb.DuckDBPyConnection, write: 
     path = write("incidents.csv", _csv(UPDATES))
     _import(con, path)
     again = _import(con, path)
-    assert [(s.inserted, s.updated) for s in again.values()] == [(0, 0), (0, 0)]
+    assert [(s.inserted, s.updated) for s in again.values()] == [(0, 0), (0, 0), (0, 0)]
     assert again["tickets"].unchanged == 3
+    # A, B and C: resolved_at, closed_at, reopen_count, reassignment_count, made_sla each.
+    assert again["figures"].unchanged == 15
 
 
 def test_a_longer_log_updates_the_changed_incident(con: duckdb.DuckDBPyConnection, write: Callable) -> None:

@@ -479,8 +479,9 @@ its instants. The importer then rejects, as for every import, a call id seen bef
 stage is not stored: an IVR exit before its entry is only a warning.
 
 **Lost:** the IVR instants and duration (the calls table has no IVR stage), the queue exit of served
-calls (unless `answer_instant: queue_exit`), the priority (unless `queue_by_priority`), and the log's
-own queue duration (checked, then recomputed from the instants by the call facts).
+calls (unless `answer_instant: queue_exit`) and the priority (unless `queue_by_priority`). The log's own
+queue and service durations are checked against the instants, and kept as the log's figures (below): the
+call facts compute kpidesk's own from the instants.
 """
 
 #: The log's own durations of a call, in whole seconds.

@@ -154,6 +154,10 @@ New and Resolved: 2 status events); map it with `values: {status: {"-100": open}
 incident whose last update has such a state is rejected as a ticket. Values that are not timestamps,
 whole numbers or `true`/`false` are rejected with file, line and column like in any import.
 
+**The log's own figures** (below) are the incident's last update's values, like the ticket's fields:
+the log repeats them on every update, and the last one is what ServiceNow held when the log ended.
+`kpidesk reconcile` sets them against what kpidesk derives from the updates.
+
 **Lost**: the log holds no messages, so `first_reply_time`, `reply_time` and the reply counts are not
 available from this source (every ticket counts as `unanswered`; ServiceNow's `made_sla` is the SLA
 outcome to read). Escalation to another group is not told apart from any other reassignment. Not

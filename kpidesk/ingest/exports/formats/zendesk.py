@@ -614,7 +614,7 @@ score); `unoffered` is rejected (no survey was sent). `ticket_id`, `requester_id
 `assignee_id` → agent_id, `group_id` → team_id.
 
 **Lost**: custom fields, `satisfaction_rating` inside tickets (import the ratings list), organisations,
-business-hours metrics (kpidesk computes its own from its calendars), priority and tag changes in audits,
+priority and tag changes in audits,
 notifications and other audit events, comment bodies. Zendesk writes UTC instants with `Z`; the time zone
 setting does not change them.
 """,
