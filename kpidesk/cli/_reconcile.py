@@ -11,7 +11,7 @@ import pandas as pd
 from rich.table import Table
 
 from kpidesk import _api
-from kpidesk.cli._main import _format_value, _user_errors, console, main, workspace_option
+from kpidesk.cli._main import _user_errors, console, main, workspace_option
 from kpidesk.reconcile import Reconciliation
 
 #: How each outcome is printed.
@@ -33,7 +33,9 @@ _OUTCOME_WORDS = {
     default=None,
     help="Only this figure (full_resolution_time, reopens, wait_time…) or the metric it is compared with.",
 )
-@click.option("--tickets", "units", is_flag=True, help="List the tickets (or calls) that do not agree exactly.")
+@click.option(
+    "--tickets", "units", is_flag=True, help="List the tickets (or calls) that do not agree exactly."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @workspace_option
 @_user_errors
@@ -47,7 +49,8 @@ def reconcile(source: str | None, metric: str | None, units: bool, fmt: str, wor
         console.print("No figures of the sources to compare: import an export whose format keeps them "
                       "(kpidesk formats lists them).")
         return
-    for row in result.summary.to_dict("records"):
+    for record in result.summary.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
         _print_figure(result, row)
         if units:
             _print_units(result, row)
@@ -73,7 +76,9 @@ def _print_figure(result: Reconciliation, row: dict[str, Any]) -> None:
     table.add_column(noun, justify="right")
     table.add_column("share", justify="right")
     table.add_column("main reasons", overflow="fold")
-    reasons = result.reasons[(result.reasons.source == row["source"]) & (result.reasons.figure == row["figure"])]
+    reasons = result.reasons[
+        (result.reasons.source == row["source"]) & (result.reasons.figure == row["figure"])
+    ]
     for outcome, words in _OUTCOME_WORDS.items():
         count = int(row[outcome])
         if not count:
@@ -119,7 +124,9 @@ def _print_units(result: Reconciliation, row: dict[str, Any]) -> None:
     table.add_column("reason", overflow="fold")
     for unit in shown.itertuples():
         table.add_row(
-            str(unit.unit_id), _value(row["unit"], unit.kpidesk_value), _value(row["unit"], unit.source_value),
+            str(unit.unit_id),
+            _value(row["unit"], unit.kpidesk_value),
+            _value(row["unit"], unit.source_value),
             str(unit.reason),
         )
     console.print(table)

@@ -140,7 +140,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                    "re-stamped resolution: the source's {field} is later than kpidesk's last solve", _later),
             Reason("solved_later", "differ",
                    "the source's {field} is earlier than kpidesk's last solve: an update timed before an "
-                   "earlier one has its event placed at the earlier time (listed in rejected_rows)", _earlier),
+                   "earlier one has its event placed at the earlier time (listed in rejected_rows)",
+                   _earlier),
             Reason("no_solve", "kpidesk_missing", "kpidesk sees no solve of the ticket", _always),
         ),
         "created → last solve in calendar seconds, against the source's own resolution time",

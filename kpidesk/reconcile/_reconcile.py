@@ -117,9 +117,9 @@ def _load(con: duckdb.DuckDBPyConnection, compared: Comparison, sources: list[st
     if compared.unit_kind == "ticket":
         facts, key = "ticket_facts", "ticket_id"
         context = (
-            f", c.first_status, coalesce(c.ever_solved, k.status = 'solved', false) AS ever_solved, "
-            f"coalesce(c.ever_closed, k.status = 'closed', false) AS ever_closed, "
-            f"coalesce(c.group_changes, 0) AS group_changes, coalesce(k.agent_opened, false) AS agent_opened"
+            ", c.first_status, coalesce(c.ever_solved, k.status = 'solved', false) AS ever_solved, "
+            "coalesce(c.ever_closed, k.status = 'closed', false) AS ever_closed, "
+            "coalesce(c.group_changes, 0) AS group_changes, coalesce(k.agent_opened, false) AS agent_opened"
         )
         joined = (
             f"LEFT JOIN ({_TICKET_CONTEXT.format(sources=listed)}) c "

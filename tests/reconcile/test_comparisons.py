@@ -35,7 +35,8 @@ def _assigned(number: str, teams: list[tuple[str, str]], reassignments: str) -> 
     for position, (group, agent) in enumerate(teams, start=1):
         rows.append(update(number, "Active", position, f"1/3/2016 09:{10 + position:02d}", **SOLVED,
                            assignment_group=group, assigned_to=agent, reassignment_count=reassignments))
-    last = {"assignment_group": teams[-1][0], "assigned_to": teams[-1][1], "reassignment_count": reassignments}
+    group, agent = teams[-1]
+    last = {"assignment_group": group, "assigned_to": agent, "reassignment_count": reassignments}
     rows.append(update(number, "Resolved", 10, "1/3/2016 10:00", **SOLVED, **last))
     return rows
 

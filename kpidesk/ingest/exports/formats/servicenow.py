@@ -381,7 +381,8 @@ def _emit_events(ctx: ExportContext, src: SourceTable, updates: str, size: int, 
 FIGURES = (
     SourceFigure(
         "full_resolution_time", "ticket", "resolved_at",
-        "seconds from `opened_at` to `resolved_at`, ServiceNow's resolution stamp (also kept as `at`)", precision_s=60,
+        "seconds from `opened_at` to `resolved_at`, ServiceNow's resolution stamp (also kept as `at`)",
+        precision_s=60,
     ),
     SourceFigure("closed_at", "ticket", "closed_at", "when ServiceNow closed the incident (`at`)"),
     SourceFigure("reopens", "ticket", "reopen_count", "reopens ServiceNow counted"),

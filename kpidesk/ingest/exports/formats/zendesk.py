@@ -14,9 +14,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kpidesk.ingest._errors import ImportFailed
 import pyarrow as pa
 
+from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest.exports._format import LINE, ExportContext, ExportFormat, SourceFigure
 from kpidesk.ingest.exports._json_api import (
     Record,
@@ -531,7 +531,8 @@ def _figures(metric: dict[str, Any]) -> Iterable[tuple[str, str | None, str | No
             yield name, text(metric.get(field)), None
     stations = metric.get("assignee_stations")
     if stations is not None:
-        yield "reassignments", str(max(stations - 1, 0)) if isinstance(stations, int) else text(stations), None
+        value = str(max(stations - 1, 0)) if isinstance(stations, int) else text(stations)
+        yield "reassignments", value, None
 
 
 def _convert(ctx: ExportContext, files: list[Path]) -> None:
