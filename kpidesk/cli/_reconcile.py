@@ -19,9 +19,9 @@ _OUTCOME_WORDS = {
     "exact": "agree exactly",
     "within": "agree within {tolerance}",
     "differ": "differ",
-    "source_missing": "not comparable: the source has none",
-    "kpidesk_missing": "not comparable: kpidesk has none",
-    "neither": "not comparable: neither has one",
+    "source_missing": "source has none",
+    "kpidesk_missing": "kpidesk has none",
+    "neither": "neither has one",
 }
 
 
@@ -54,10 +54,15 @@ def reconcile(source: str | None, metric: str | None, units: bool, fmt: str, wor
         _print_figure(result, row)
         if units:
             _print_units(result, row)
+    console.print(
+        "\n[dim]Shares: agree and differ of the units both sides have a value for; the others (not "
+        "comparable) of all units.[/]",
+        highlight=False,
+    )
 
 
 def _tolerance(row: dict[str, Any]) -> str:
-    return f"{row['tolerance_s']:g} s" if row["unit"] == "seconds" else "none"
+    return f"{row['tolerance_s']:g} s" if row["unit"] == "seconds" else "0 (counts are exact)"
 
 
 def _share(part: int, whole: int) -> str:
@@ -72,7 +77,7 @@ def _print_figure(result: Reconciliation, row: dict[str, Any]) -> None:
         highlight=False,
     )
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("outcome", overflow="fold", max_width=36)
+    table.add_column("outcome", overflow="fold", max_width=24)
     table.add_column(noun, justify="right")
     table.add_column("share", justify="right")
     table.add_column("main reasons", overflow="fold")
@@ -89,11 +94,6 @@ def _print_figure(result: Reconciliation, row: dict[str, Any]) -> None:
         why = "\n".join(f"{r.units:,}: {r.reason}" for r in mine.head(4).itertuples())
         table.add_row(words.format(tolerance=_tolerance(row)), f"{count:,}", share, why)
     console.print(table)
-    console.print(
-        f"[dim]agree and differ: share of the {row['compared']:,} {noun} both have a value for; "
-        f"not comparable: share of all {row['units']:,}[/]",
-        highlight=False,
-    )
 
 
 def _value(unit: str, value: Any) -> str:
