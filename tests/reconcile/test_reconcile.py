@@ -14,12 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from bank_fixture import BankImport
-from conftest import SERVICENOW_LOG
 
 import kpidesk
 from kpidesk.ingest.exports import import_export
 from kpidesk.workspace import Workspace
 
+SERVICENOW_LOG = (
+    Path(__file__).resolve().parents[3] / "shared" / "datasets" / "uci-incident-event-log"
+    / "incident_event_log_full_stripped.csv"
+)
 ZENDESK = Path(__file__).resolve().parents[1] / "ingest" / "exports" / "fixtures" / "zendesk"
 ZENDESK_FILES = [
     ZENDESK / name
