@@ -474,3 +474,33 @@ def test_prefixed_log_agrees_with_the_full_one(
         assert _table(a, "SELECT DISTINCT priority FROM tickets ORDER BY 1") == [
             ("high",), ("low",), ("normal",), ("urgent",)
         ]
+
+
+def test_figures_are_the_last_updates_values(con: duckdb.DuckDBPyConnection, write: Callable) -> None:
+    rows = [dict(r) for r in UPDATES]
+    rows[15]["made_sla"] = "perhaps"  # C's last update (line 17)
+    summaries = _import(con, write("incidents.csv", _csv(rows)))
+    assert (summaries["figures"].read, summaries["figures"].rejected) == (15, 1)
+    figures = _table(con, 'SELECT unit_id, figure, value, "at", precision_s, field FROM source_figures '
+                          "ORDER BY unit_id, figure")
+    closed = {"INC0000001": "6/3/2016 15:00", "INC0000002": "8/3/2016 10:00", "INC0000003": "5/3/2016 12:00"}
+    # resolved_at − opened_at: A 09:00 → 15:00 = 21,600 s; B 2/3 08:00 → 3/3 10:00 = 93,600 s;
+    # C 09:48 → 11:03 = 4,500 s. A was reopened once (its last update says 1); B's made_sla is false.
+    resolution = {"INC0000001": (21_600, "1/3/2016 15:00"), "INC0000002": (93_600, "3/3/2016 10:00"),
+                  "INC0000003": (4_500, "29/2/2016 11:03")}
+    expected = []
+    for ticket in ("INC0000001", "INC0000002", "INC0000003"):
+        seconds, resolved = resolution[ticket]
+        expected += [
+            (ticket, "closed_at", None, _ts(closed[ticket]), 0.0, "closed_at"),
+            (ticket, "full_resolution_time", seconds, _ts(resolved), 60.0, "resolved_at"),
+            (ticket, "reassignments", 0.0, None, 0.0, "reassignment_count"),
+            (ticket, "reopens", 1.0 if ticket == "INC0000001" else 0.0, None, 0.0, "reopen_count"),
+        ]
+        if ticket != "INC0000003":
+            made = 1.0 if ticket == "INC0000001" else 0.0
+            expected.append((ticket, "sla_met", made, None, 0.0, "made_sla"))
+    assert figures == expected
+    assert _table(con, "SELECT line, value, reason FROM rejected_rows WHERE kind = 'figures'") == [
+        (17, "perhaps", "expected a number, got 'perhaps'")
+    ]
