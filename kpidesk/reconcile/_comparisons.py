@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 __all__ = [
+    "COMMON_REASONS",
     "COMPARISONS",
     "OUTCOMES",
     "PLAIN",
@@ -113,6 +114,17 @@ def _not_answered(frame: pd.DataFrame) -> pd.Series:
 def _always(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=frame.index)
 
+
+def _not_imported(frame: pd.DataFrame) -> pd.Series:
+    return ~frame.known.astype(bool)
+
+
+#: Reasons tried before any comparison's own.
+COMMON_REASONS = (
+    Reason("not_imported", "kpidesk_missing",
+           "not in kpidesk: the source has a figure for a ticket or call that was not imported (see "
+           "rejected_rows)", _not_imported),
+)
 
 _SOURCE_NOT_SOLVED = (
     Reason("opened_solved", "source_missing", "opened already solved: the source has no {field}",

@@ -15,7 +15,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpidesk.reconcile._comparisons import COMPARISONS, OUTCOMES, PLAIN, Comparison, comparison
+from kpidesk.reconcile._comparisons import (
+    COMMON_REASONS,
+    COMPARISONS,
+    OUTCOMES,
+    PLAIN,
+    Comparison,
+    comparison,
+)
 
 __all__ = ["UNIT_COLUMNS", "Reconciliation", "reconcile_figures"]
 
@@ -142,7 +149,7 @@ def _load(con: duckdb.DuckDBPyConnection, compared: Comparison, sources: list[st
         SELECT coalesce(k.source, f.source) AS source, coalesce(k.{key}, f.unit_id) AS unit_id,
             CAST({compared.kpidesk} AS DOUBLE) AS kpidesk_value, f.value AS source_value,
             f."at" AS source_at, coalesce(f.precision_s, m.precision_s, 0) AS precision_s,
-            m.field {context}
+            m.field, k.source IS NOT NULL AS known {context}
         FROM k FULL JOIN f ON k.source = f.source AND k.{key} = f.unit_id
         JOIN meta m ON m.source = coalesce(k.source, f.source)
         {joined}
@@ -164,7 +171,7 @@ def _classify(frame: pd.DataFrame, compared: Comparison) -> pd.DataFrame:
     mine["difference"] = theirs - ours
     mine["reason_key"] = None
     mine["reason"] = None
-    for reason in compared.reasons:
+    for reason in (*COMMON_REASONS, *compared.reasons):
         todo = (mine.outcome == reason.outcome) & mine.reason_key.isna()
         if not todo.any():
             continue

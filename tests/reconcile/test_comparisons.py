@@ -169,3 +169,21 @@ def test_no_figures_gives_empty_frames(workspace: Workspace) -> None:
     result = kpidesk.reconcile(workspace)
     assert result.summary.empty and result.reasons.empty and result.units.empty
     assert result.as_dict(units=True) == {"figures": [], "units": []}
+
+
+def test_a_figure_of_a_ticket_not_imported_says_so(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "incidents.csv"
+    rows = _solved("INC0000001") + _solved("INC0000002")
+    rows[-1]["made_sla"] = "perhaps"  # the ticket is rejected; its other figures are kept
+    path.write_text(csv_text(rows), encoding="utf-8")
+    with workspace.connect() as con:
+        import_export(con, [path], "servicenow")
+    found = _by_ticket(workspace, "reopens")
+    # INC0000002 has no ticket, but its events give it facts: kpidesk still knows it.
+    assert found["INC0000001"] == found["INC0000002"] == (0, 0, "exact", None)
+    with workspace.connect() as con:
+        con.execute("DELETE FROM ticket_events WHERE ticket_id = 'INC0000002'")
+        con.execute("INSERT INTO pending_ticket_facts VALUES ('servicenow', 'INC0000002')")
+    kpidesk.refresh_facts(workspace, full=True)
+    found = _by_ticket(workspace, "reopens")
+    assert found["INC0000002"] == (None, 0, "kpidesk_missing", "not_imported")
