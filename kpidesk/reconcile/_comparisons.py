@@ -150,9 +150,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             *_SOURCE_NOT_SOLVED,
             Reason("restamped", "differ",
                    "re-stamped resolution: the source's {field} is later than kpidesk's last solve", _later),
-            Reason("solved_later", "differ",
-                   "the source's {field} is earlier than kpidesk's last solve: an update timed before an "
-                   "earlier one has its event placed at the earlier time (listed in rejected_rows)",
+            Reason("solved_later", "differ", "the source's {field} is earlier than kpidesk's last solve",
                    _earlier),
             Reason("no_solve", "kpidesk_missing", "kpidesk sees no solve of the ticket", _always),
         ),
@@ -262,8 +260,6 @@ COMPARISONS: tuple[Comparison, ...] = (
         "seconds",
         "k.handle_s",
         (
-            Reason("not_answered", "kpidesk_missing", "the call was not answered: kpidesk has no handle "
-                   "time", _not_answered),
             Reason("not_answered_either", "neither", "the call was not answered: neither has a handle time",
                    _not_answered),
         ),

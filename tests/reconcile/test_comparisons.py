@@ -6,6 +6,7 @@ worked out by hand from the rows.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from kpidesk.ingest.exports import import_export
 from kpidesk.reconcile import COMPARISONS, comparison
 from kpidesk.workspace import Workspace
 
+ROOT = Path(__file__).resolve().parents[2]
 SOLVED = {"resolved_at": "1/3/2016 10:00", "closed_at": "6/3/2016 10:00"}
 
 
@@ -187,3 +189,79 @@ def test_a_figure_of_a_ticket_not_imported_says_so(workspace: Workspace, tmp_pat
     kpidesk.refresh_facts(workspace, full=True)
     found = _by_ticket(workspace, "reopens")
     assert found["INC0000002"] == (None, 0, "kpidesk_missing", "not_imported")
+
+
+ZENDESK = Path(__file__).resolve().parents[1] / "ingest" / "exports" / "fixtures" / "zendesk"
+
+
+def test_zendesk_rules_in_each_direction(workspace: Workspace, tmp_path: Path) -> None:
+    """The fixture's ticket metrics with figures moved away from what the audits give.
+
+    kpidesk from the audits: 101 first reply 60 min, first solve 150 min, last solve 1,500 min, 2 replies;
+    102 120 min for all three, 1 reply; 104 open and unanswered, no reply.
+    """
+    document = json.loads((ZENDESK / "ticket_metrics.json").read_text(encoding="utf-8"))
+    metric = {m["ticket_id"]: m for m in document["ticket_metrics"]}
+    metric[101].update(reply_time_in_minutes={"calendar": 30, "business": 30}, replies=3,
+                       first_resolution_time_in_minutes={"calendar": 200, "business": 200})
+    metric[102].update(reply_time_in_minutes={"calendar": 150, "business": 150}, replies=0,
+                       first_resolution_time_in_minutes={"calendar": 100, "business": 100},
+                       full_resolution_time_in_minutes={"calendar": 100, "business": 100})
+    metric[104].update(reply_time_in_minutes={"calendar": 20, "business": 20},
+                       first_resolution_time_in_minutes={"calendar": 30, "business": 30})
+    moved = tmp_path / "ticket_metrics.json"
+    moved.write_text(json.dumps(document), encoding="utf-8")
+    files = [ZENDESK / "tickets.json", moved, ZENDESK / "audits.json", ZENDESK / "users.json"]
+    with workspace.connect() as con:
+        import_export(con, files, "zendesk")
+    reply = _by_ticket(workspace, "first_reply_time")
+    assert reply["101"] == (3600, 1800, "differ", "reply_earlier")
+    assert reply["102"] == (7200, 9000, "differ", "reply_later")
+    assert reply["104"] == (None, 1200, "kpidesk_missing", "no_public_reply")
+    first = _by_ticket(workspace, "first_resolution_time")
+    assert first["101"] == (9000, 12000, "differ", "first_later")
+    assert first["102"] == (7200, 6000, "differ", "first_earlier")
+    assert first["104"] == (None, 1800, "kpidesk_missing", "no_solve")
+    full = _by_ticket(workspace, "full_resolution_time")
+    assert full["102"] == (7200, 6000, "differ", "solved_later")
+    replies = _by_ticket(workspace, "agent_replies")
+    assert replies["101"] == (2, 3, "differ", "source_more_replies")
+    assert replies["102"] == (1, 0, "differ", "kpidesk_more_replies")
+
+
+#: Anonymous Bank columns; C1's service starts 2 s after it left the queue, C3's q_time is a second longer
+#: than its queue instants, C4 never left the IVR, C5 hung up in the queue.
+CALLS = """\
+vru+line,call_id,customer_id,priority,type,date,vru_entry,vru_exit,vru_time,q_start,q_exit,q_time,outcome,ser_start,ser_exit,ser_time,server
+AA0101,1,0,0,PS,990801,10:00:00,10:00:05,5,10:00:05,10:00:35,30,AGENT,10:00:37,10:05:37,300,ANAT
+AA0101,2,0,0,PS,990801,11:00:00,11:00:05,5,11:00:05,11:00:35,30,AGENT,11:00:35,11:02:35,120,ANAT
+AA0101,3,0,0,PS,990801,12:00:00,12:00:05,5,12:00:05,12:00:35,31,AGENT,12:00:35,12:01:35,60,ANAT
+AA0101,4,0,0,PS,990801,13:00:00,13:00:20,20,0:00:00,0:00:00,0,HANG,0:00:00,0:00:00,0,NO_SERVER
+AA0101,5,0,0,PS,990801,14:00:00,14:00:05,5,14:00:05,14:01:05,60,HANG,0:00:00,0:00:00,0,NO_SERVER
+"""
+
+
+def test_call_log_rules(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(CALLS, encoding="utf-8")
+    with workspace.connect() as con:
+        import_export(con, [path], "call-log", mapping=ROOT / "examples" / "mappings" / "anonymous-bank.yaml")
+    wait = {k.rsplit("/", 1)[1]: v for k, v in _by_ticket(workspace, "asa").items()}
+    # kpidesk's wait ends at the service start: 1: 10:00:05 → 10:00:37 = 32 s against q_time 30 s, the
+    # 2 s between queue exit and service start; 2: 30 = 30; 3: 30 against 31 (within 1 s); 4: no queue;
+    # 5: abandoned after 60 s.
+    assert wait == {
+        "1": (32, 30, "differ", "wait_ends_at_answer"),
+        "2": (30, 30, "exact", None),
+        "3": (30, 31, "within", None),
+        "4": (None, 0, "kpidesk_missing", "never_queued"),
+        "5": (60, 60, "exact", None),
+    }
+    handle = {k.rsplit("/", 1)[1]: v for k, v in _by_ticket(workspace, "aht").items()}
+    assert handle == {
+        "1": (300, 300, "exact", None),
+        "2": (120, 120, "exact", None),
+        "3": (60, 60, "exact", None),
+        "4": (None, None, "neither", "not_answered_either"),
+        "5": (None, None, "neither", "not_answered_either"),
+    }
