@@ -37,7 +37,7 @@ _TICKET_CONTEXT = """
         SELECT source, ticket_id, kind, status, team_id,
             row_number() OVER (PARTITION BY source, ticket_id, kind ORDER BY "at", event_id) AS n,
             lag(team_id) OVER (PARTITION BY source, ticket_id, kind ORDER BY "at", event_id) AS previous_team
-        FROM ticket_events WHERE kind IN ('status', 'assign') AND source IN ({sources})
+        FROM ticket_events WHERE kind IN ('status', 'assign') AND {sources}
     )
     SELECT source, ticket_id,
         any_value(status) FILTER (WHERE kind = 'status' AND n = 1) AS first_status,
@@ -117,44 +117,56 @@ def reconcile_figures(
     return Reconciliation(_summary(units), _reasons(units), units[list(UNIT_COLUMNS)])
 
 
+@dataclass(frozen=True)
+class _Units:
+    """Where kpidesk's units of one kind live, and the context its reason rules read beside the values."""
+
+    facts: str
+    key: str
+    #: Extra columns of the SELECT (after a comma), over the facts `k` and the join below.
+    context: str
+    #: A join after the facts and figures (SQL with `{sources}` for the sources' condition), or "".
+    join: str = ""
+
+
+_UNITS = {
+    "ticket": _Units(
+        "ticket_facts",
+        "ticket_id",
+        "c.first_status, coalesce(c.ever_solved, k.status = 'solved', false) AS ever_solved, "
+        "coalesce(c.ever_closed, k.status = 'closed', false) AS ever_closed, "
+        "coalesce(c.group_changes, 0) AS group_changes, coalesce(k.agent_opened, false) AS agent_opened",
+        f"LEFT JOIN ({_TICKET_CONTEXT}) c "
+        "ON c.source = coalesce(k.source, f.source) AND c.ticket_id = coalesce(k.ticket_id, f.unit_id)",
+    ),
+    "call": _Units("call_facts", "call_id", "k.arrived_at, k.answered_at"),
+}
+
+
 def _load(con: duckdb.DuckDBPyConnection, compared: Comparison, sources: list[str]) -> pd.DataFrame:
     """One row per unit of `sources`: kpidesk's value, the source's, and the context the rules read."""
-    listed = ", ".join("'" + s.replace("'", "''") + "'" for s in sources)
-    figure = compared.figure.replace("'", "''")
-    if compared.unit_kind == "ticket":
-        facts, key = "ticket_facts", "ticket_id"
-        context = (
-            ", c.first_status, coalesce(c.ever_solved, k.status = 'solved', false) AS ever_solved, "
-            "coalesce(c.ever_closed, k.status = 'closed', false) AS ever_closed, "
-            "coalesce(c.group_changes, 0) AS group_changes, coalesce(k.agent_opened, false) AS agent_opened"
-        )
-        joined = (
-            f"LEFT JOIN ({_TICKET_CONTEXT.format(sources=listed)}) c "
-            f"ON c.source = coalesce(k.source, f.source) AND c.ticket_id = coalesce(k.ticket_id, f.unit_id)"
-        )
-    else:
-        facts, key = "call_facts", "call_id"
-        context = ", k.arrived_at, k.answered_at"
-        joined = ""
+    units = _UNITS[compared.unit_kind]
+    among = "list_contains($sources, source)"
     return con.execute(
         f"""
         WITH f AS (
             SELECT source, unit_id, value, "at", precision_s, field FROM source_figures
-            WHERE unit_kind = '{compared.unit_kind}' AND figure = '{figure}' AND source IN ({listed})
+            WHERE unit_kind = $unit_kind AND figure = $figure AND {among}
         ), meta AS (
             SELECT source, max(precision_s) AS precision_s, max(field) AS field FROM f GROUP BY source
         ), k AS (
-            SELECT * FROM {facts} WHERE source IN ({listed})
+            SELECT * FROM {units.facts} WHERE {among}
         )
-        SELECT coalesce(k.source, f.source) AS source, coalesce(k.{key}, f.unit_id) AS unit_id,
+        SELECT coalesce(k.source, f.source) AS source, coalesce(k.{units.key}, f.unit_id) AS unit_id,
             CAST({compared.kpidesk} AS DOUBLE) AS kpidesk_value, f.value AS source_value,
             f."at" AS source_at, coalesce(f.precision_s, m.precision_s, 0) AS precision_s,
-            m.field, k.source IS NOT NULL AS known {context}
-        FROM k FULL JOIN f ON k.source = f.source AND k.{key} = f.unit_id
+            m.field, k.source IS NOT NULL AS known, {units.context}
+        FROM k FULL JOIN f ON k.source = f.source AND k.{units.key} = f.unit_id
         JOIN meta m ON m.source = coalesce(k.source, f.source)
-        {joined}
+        {units.join.format(sources=among)}
         ORDER BY 1, 2
-        """
+        """,
+        {"sources": sources, "unit_kind": compared.unit_kind, "figure": compared.figure},
     ).df()
 
 
