@@ -18,6 +18,7 @@ from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
+from kpidesk.reconcile import Reconciliation, reconcile_figures
 from kpidesk.reports import render_summary_html
 from kpidesk.workspace import SETTINGS_FILE, Workspace, WorkspaceError, init_workspace, open_workspace
 
@@ -33,6 +34,7 @@ __all__ = [
     "import_export",
     "import_files",
     "kpis",
+    "reconcile",
     "refresh_facts",
     "resilience",
     "staffing_plan",
@@ -293,6 +295,22 @@ def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
     refresh_facts(ws)
     with ws.connect(read_only=True) as con:
         return explain_ticket(con, ticket_id, source)
+
+
+def reconcile(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    source: str | None = None,
+    metric: str | None = None,
+) -> Reconciliation:
+    """Each source's own figures against kpidesk's, per ticket or call: agreement and the reasons.
+
+    `metric` is a figure (`full_resolution_time`, `wait_time`…) or the metric it is compared with.
+    """
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    with ws.connect(read_only=True) as con:
+        return reconcile_figures(con, source=source, metric=metric)
 
 
 @dataclass

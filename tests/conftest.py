@@ -15,6 +15,8 @@ from kpidesk.workspace import Workspace, init_workspace
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 BANK_LOG = SHARED_DATASETS / "anonymous-bank-1999-08" / "august_calls_1999.csv"
 BANK_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "anonymous-bank.yaml"
+#: The UCI ServiceNow incident event log, every one of its 141,712 updates (label prefixes stripped).
+SERVICENOW_LOG = SHARED_DATASETS / "uci-incident-event-log" / "incident_event_log_full_stripped.csv"
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +30,25 @@ def bank_import(tmp_path_factory: pytest.TempPathFactory) -> BankImport:
     shutil.copyfile(BANK_LOG, copy)
     ws = init_workspace(tmp_path_factory.mktemp("bank-ws") / "ws", country="IL")
     with ws.connect() as con:
-        (summary,) = import_export(con, [copy], "call-log", mapping=BANK_MAPPING)
+        summaries = {s.kind: s for s in import_export(con, [copy], "call-log", mapping=BANK_MAPPING)}
+    summary = summaries["calls"]
     return BankImport(ws, summary, copy)
+
+
+@pytest.fixture(scope="session")
+def servicenow_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The whole UCI ServiceNow log imported once, facts derived; shared by every test that reads it."""
+    import kpidesk
+    from kpidesk.ingest.exports import import_export
+
+    if not SERVICENOW_LOG.exists():
+        pytest.skip(f"the UCI incident event log is not at {SERVICENOW_LOG.resolve()} (datasets sit beside "
+                    "the repo)")
+    ws = init_workspace(tmp_path_factory.mktemp("servicenow") / "full", country="IL")
+    with ws.connect() as con:
+        import_export(con, [SERVICENOW_LOG], "servicenow")
+    kpidesk.refresh_facts(ws)
+    return ws
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """The `kpidesk` command line."""
 
-from kpidesk.cli import _staffing  # noqa: F401  (registers `kpidesk staffing`)
+from kpidesk.cli import (
+    _reconcile,  # noqa: F401  (registers `kpidesk reconcile`)
+    _staffing,  # noqa: F401  (registers `kpidesk staffing`)
+)
 from kpidesk.cli._main import main
 
 __all__ = ["main"]

@@ -2,6 +2,7 @@
 
 from kpidesk.warehouse._schema import (
     CANONICAL_TABLES,
+    FIGURE_UNITS,
     SOLVED_STATUSES,
     TICKET_STATUSES,
     Column,
@@ -12,6 +13,7 @@ from kpidesk.warehouse._warehouse import clear_pending_facts, connect, create_wa
 
 __all__ = [
     "CANONICAL_TABLES",
+    "FIGURE_UNITS",
     "SOLVED_STATUSES",
     "TICKET_STATUSES",
     "Column",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CANONICAL_TABLES",
+    "FIGURE_UNITS",
     "SOLVED_STATUSES",
     "TICKET_STATUSES",
     "Column",
@@ -21,6 +22,8 @@ __all__ = [
 TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 #: Statuses in which a ticket counts as solved.
 SOLVED_STATUSES = ("solved", "closed")
+#: What a source's own figure describes (`source_figures.unit_kind`).
+FIGURE_UNITS = ("ticket", "call")
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,24 @@ CANONICAL_TABLES: tuple[TableSchema, ...] = (
         ),
         "Quality reviews of tickets or calls.",
         sourced=False,
+    ),
+    TableSchema(
+        "source_figures",
+        "figures",
+        ("unit_kind", "unit_id", "figure"),
+        (
+            Column("unit_kind", "VARCHAR", required=True, choices=FIGURE_UNITS),
+            Column("unit_id", "VARCHAR", required=True, description="the ticket_id or call_id"),
+            Column("figure", "VARCHAR", required=True, description="what the source measured"),
+            Column("field", "VARCHAR", description="where the source's export holds it"),
+            Column("value", "DOUBLE", description="seconds, a count, or 1/0 for a yes/no outcome"),
+            Column("at", TS, description="the instant the figure ends at, when the source records it"),
+            Column(
+                "precision_s", "DOUBLE", minimum=0,
+                description="the smallest step of the source's figure (60 when it keeps whole minutes)",
+            ),
+        ),
+        "A source system's own figures for its tickets and calls, kept beside what kpidesk derives.",
     ),
 )
 

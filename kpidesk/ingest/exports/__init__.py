@@ -13,6 +13,7 @@ from kpidesk.ingest.exports._format import (
     FormatOptions,
     Rejected,
     Role,
+    SourceFigure,
     SourceTable,
 )
 from kpidesk.ingest.exports._importer import OPTION_KEYS, format_options, import_export
@@ -27,6 +28,7 @@ __all__ = [
     "FormatOptions",
     "Rejected",
     "Role",
+    "SourceFigure",
     "SourceTable",
     "export_format",
     "export_format_names",

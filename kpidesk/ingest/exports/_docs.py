@@ -91,6 +91,20 @@ def _section(export: ExportFormat) -> list[str]:
         out += [f"- `{name}`: {text}" for name, text in export.settings.items()]
     if export.documentation.strip():
         out += ["", export.documentation.strip()]
+    if export.figures:
+        out += [
+            "",
+            "**The system's own figures**, kept in `source_figures` beside what kpidesk derives "
+            "(`kpidesk reconcile` compares them; see [reconcile.md](reconcile.md)):",
+            "",
+            "| figure | per | from | what | precision |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for figure in export.figures:
+            step = f"{figure.precision_s:g} s" if figure.precision_s else "exact"
+            out.append(
+                f"| `{figure.name}` | {figure.unit_kind} | `{figure.field}` | {figure.description} | {step} |"
+            )
     return out
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "FormatOptions",
     "Rejected",
     "Role",
+    "SourceFigure",
     "SourceTable",
 ]
 
@@ -60,6 +61,22 @@ class Role:
     required: bool = True
     description: str = ""
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceFigure:
+    """A figure the system records of its own tickets or calls, kept in `source_figures` as it says it.
+
+    `name` is the figure's name in `source_figures` (the same name across formats for the same
+    measure, so `reconcile` compares every source alike); `field` is where the export holds it.
+    `precision_s` is the smallest step the system records it in (60 when it keeps whole minutes).
+    """
+
+    name: str
+    unit_kind: str
+    field: str
+    description: str
+    precision_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,6 +186,14 @@ class ExportFormat:
     suffixes: tuple[str, ...] = (".csv",)
     #: Markdown for docs/importers.md: which fields map where, what is derived, what is lost.
     documentation: str = ""
+    #: The system's own figures the format keeps in `source_figures` (kind `figures`).
+    figures: tuple[SourceFigure, ...] = ()
+
+    def figure(self, name: str) -> SourceFigure:
+        for declared in self.figures:
+            if declared.name == name:
+                return declared
+        raise ValueError(f"format {self.name} does not declare the figure {name!r}")
 
 
 class ExportContext:
@@ -305,6 +330,48 @@ class ExportContext:
         parse = dict(parse or {})
         parse.setdefault("timezone", self.options.timezone)
         self.emitted.append(Emitted(kind, display, table, unit, parse, size))
+
+    def emit_figures(
+        self,
+        display: str,
+        rows: str | pa.Table,
+        *,
+        parse: dict[str, Any] | None = None,
+        size: int = 0,
+    ) -> None:
+        """Hand over the system's own figures: `rows` (SQL or Arrow) has unit_id, figure, value, at and
+        `LINE`; each figure must be declared by the format, which gives its unit kind, precision and
+        field (an optional `field` column names the file's own column instead)."""
+        declared = {f.name: f for f in self.export.figures}
+
+        def per_figure(attribute: str) -> str:
+            cases = " ".join(
+                f"WHEN {literal(n)} THEN {literal(str(getattr(f, attribute)))}" for n, f in declared.items()
+            )
+            return f"CASE figure {cases} END"
+
+        table = self.temp_name("figure_rows")
+        if isinstance(rows, pa.Table):
+            view = f"{table}_arrow"
+            self.con.register(view, rows)
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {view}")
+            finally:
+                self.con.unregister(view)
+        else:
+            self.con.execute(f"CREATE TEMP TABLE {table} AS {rows}")
+        for (name,) in self.con.execute(f"SELECT DISTINCT figure FROM {table}").fetchall():
+            self.export.figure(str(name))
+        columns = {str(r[0]) for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+        field = f"coalesce(field, {per_figure('field')})" if "field" in columns else per_figure("field")
+        self.emit(
+            "figures",
+            display,
+            f'SELECT {per_figure("unit_kind")} AS unit_kind, unit_id, figure, {field} AS field, '
+            f'value, "at", {per_figure("precision_s")} AS precision_s, {LINE} FROM {table}',
+            parse=parse,
+            size=size,
+        )
 
     def reject(self, kind: str, file: str, line: int, column: str, value: str | None, reason: str) -> None:
         """Record a row the format drops (or repairs) itself; it is counted as read and rejected."""

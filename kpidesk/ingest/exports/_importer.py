@@ -73,6 +73,7 @@ def import_export(
         export, raw, timezone=timezone, encoding=encoding, delimiter=delimiter, origin=origin
     )
     source_name = source or raw.get("source") or export.name
+    _check_values(export, options, wanted)
     check_text_options(options.encoding, options.delimiter)
     files = input_files(paths)
     for path in files:
@@ -174,6 +175,19 @@ def format_options(
     )
 
 
+def _check_values(export: ExportFormat, options: FormatOptions, kinds: tuple[str, ...]) -> None:
+    """Fail on a `values:` column that no table the import writes has."""
+    for column in options.values:
+        tables = [table_schema(k) for k in kinds]
+        if not any(column in t.column_names for t in tables):
+            names = sorted({n for t in tables for n in t.column_names})
+            raise MappingError(
+                f"{options.origin}: values.{column}: {column!r} is not a column of the tables the "
+                f"{export.name} format writes ({', '.join(t.name for t in tables)}); expected one of "
+                f"{', '.join(names)}"
+            )
+
+
 def _mapping_dict(mapping: str | Path | dict[str, Any] | None) -> dict[str, Any]:
     if mapping is None:
         return {}
@@ -193,11 +207,13 @@ def _import_kind(
     origin = f"format {context.export.name}"
     for number, part in enumerate(emitted):
         parse = dict(part.parse)
-        if context.options.values:
+        # The user's values apply to the kinds whose table has the column (`_check_values` saw to typos).
+        users = {c: t for c, t in context.options.values.items() if c in schema.column_names}
+        if users:
             own = parse.get("values", {})
             parse["values"] = {
-                column: {**own.get(column, {}), **table} for column, table in context.options.values.items()
-            } | {column: table for column, table in own.items() if column not in context.options.values}
+                column: {**own.get(column, {}), **table} for column, table in users.items()
+            } | {column: table for column, table in own.items() if column not in users}
         mapping = parse_mapping(parse, origin)
         mapping.check_kind(summary.kind)
         check_formats(mapping, schema)

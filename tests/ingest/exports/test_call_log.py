@@ -66,7 +66,7 @@ def call_figures(con: duckdb.DuckDBPyConnection, threshold_s: int = 20) -> dict[
 
 
 def import_bank(con: duckdb.DuckDBPyConnection, path: Path, **kwargs: Any) -> Any:
-    (summary,) = import_export(con, [path], "call-log", mapping=MAPPING, **kwargs)
+    summary, *_ = import_export(con, [path], "call-log", mapping=MAPPING, **kwargs)
     return summary
 
 
@@ -221,7 +221,7 @@ def test_a_log_with_full_timestamps_and_the_default_names_needs_no_mapping(
         "c3,sales,a2,,,2026-03-01T12:00:00+02:00,2026-03-01T12:01:00+02:00,,,\n"
         "c4,sales,a2,2026-03-01 13:00:00,2026-03-01 13:00:05,not a time,,answered,,\n"
     ))
-    (summary,) = import_export(con, [log], "call-log", timezone="Asia/Jerusalem")
+    summary, *_ = import_export(con, [log], "call-log", timezone="Asia/Jerusalem")
     assert (summary.inserted, summary.rejected) == (3, 1)
     rows = calls(con)
     # Call ids carry the local date of the call's first instant (call_id_scope defaults to date and line).

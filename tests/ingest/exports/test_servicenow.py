@@ -5,9 +5,7 @@ Figures on the real files are computed here from the raw CSV with pandas, not fr
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +14,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pytest
+from servicenow_rows import HEADER
+from servicenow_rows import csv_text as _csv
+from servicenow_rows import update as _row
 
 import kpidesk
 from kpidesk.ingest import ImportFailed, MappingError
@@ -25,31 +26,6 @@ from kpidesk.workspace import Workspace, init_workspace
 DATASET = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "uci-incident-event-log"
 FULL = "incident_event_log_full_stripped.csv"
 PREFIXED = "incident_event_log_ibm_prefix.csv"
-
-HEADER = [
-    "number", "incident_state", "active", "reassignment_count", "reopen_count", "sys_mod_count", "made_sla",
-    "caller_id", "opened_by", "opened_at", "sys_created_by", "sys_created_at", "sys_updated_by",
-    "sys_updated_at", "contact_type", "location", "category", "subcategory", "u_symptom", "cmdb_ci",
-    "impact", "urgency", "priority", "assignment_group", "assigned_to", "knowledge",
-    "u_priority_confirmation", "notify", "problem_id", "rfc", "vendor", "caused_by", "closed_code",
-    "resolved_by", "resolved_at", "closed_at",
-]
-
-
-def _row(number: str, state: str, mod: int, updated: str, **fields: str) -> dict[str, str]:
-    """One update with the fields the tests vary; every other field as the UCI log writes it."""
-    row = dict.fromkeys(HEADER, "?")
-    row.update(
-        number=number, incident_state=state, active="true", reassignment_count="0", reopen_count="0",
-        sys_mod_count=str(mod), made_sla="true", caller_id="Caller 7", opened_by="Opened by  3",
-        opened_at="1/3/2016 09:00", sys_updated_by="Updated by 21", sys_updated_at=updated,
-        contact_type="Phone", location="Location 143", category="Category 55", subcategory="Subcategory 170",
-        impact="2 - Medium", urgency="2 - Medium", priority="3 - Moderate", knowledge="false",
-        u_priority_confirmation="false", notify="Do Not Notify", closed_code="code 5",
-    )
-    row.update(fields)
-    return row
-
 
 A = {"resolved_at": "1/3/2016 15:00", "closed_at": "6/3/2016 15:00", "priority": "2 - High"}
 B = {
@@ -88,14 +64,6 @@ UPDATES = [
 
 _PREFIX = re.compile(r"^(INC|Caller |Opened by  |Created by |Updated by |Location |Category |Subcategory |"
                      r"Symptom |Group |Resolver |code |Resolved by )(\d+)$")
-
-
-def _csv(rows: list[dict[str, str]], header: list[str] | None = None) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header or HEADER)
-    writer.writerows([list(r.values()) for r in rows])
-    return out.getvalue()
 
 
 def _stripped(rows: list[dict[str, str]]) -> str:
@@ -263,8 +231,10 @@ def test_importing_twice_changes_nothing(con: duckdb.DuckDBPyConnection, write: 
     path = write("incidents.csv", _csv(UPDATES))
     _import(con, path)
     again = _import(con, path)
-    assert [(s.inserted, s.updated) for s in again.values()] == [(0, 0), (0, 0)]
+    assert [(s.inserted, s.updated) for s in again.values()] == [(0, 0), (0, 0), (0, 0)]
     assert again["tickets"].unchanged == 3
+    # A, B and C: resolved_at, closed_at, reopen_count, reassignment_count, made_sla each.
+    assert again["figures"].unchanged == 15
 
 
 def test_a_longer_log_updates_the_changed_incident(con: duckdb.DuckDBPyConnection, write: Callable) -> None:
@@ -379,16 +349,6 @@ def full_log() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def full_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    path = _dataset(FULL)
-    ws = init_workspace(tmp_path_factory.mktemp("servicenow") / "full", country="IL")
-    with ws.connect() as con:
-        import_export(con, [path], "servicenow")
-    kpidesk.refresh_facts(ws)
-    return ws
-
-
-@pytest.fixture(scope="module")
 def prefixed_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     path = _dataset(PREFIXED)
     ws = init_workspace(tmp_path_factory.mktemp("servicenow") / "prefixed", country="IL")
@@ -425,10 +385,10 @@ def _changes(log: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.dataset
-def test_full_log_tickets_and_events(full_workspace: Workspace, full_log: pd.DataFrame) -> None:
+def test_full_log_tickets_and_events(servicenow_workspace: Workspace, full_log: pd.DataFrame) -> None:
     changes = _changes(full_log)
     unknown_state = changes.status_event & (changes.state == "-100")
-    with full_workspace.connect() as con:
+    with servicenow_workspace.connect() as con:
         assert _table(con, "SELECT count(*) FROM tickets") == [(full_log.number.nunique(),)] == [(24_918,)]
         kinds = dict(_table(con, "SELECT kind, count(*) FROM ticket_events GROUP BY kind"))
         rejected = _table(con, 'SELECT "column", value, count(*) FROM rejected_rows GROUP BY ALL ORDER BY 1')
@@ -445,16 +405,16 @@ def test_full_log_tickets_and_events(full_workspace: Workspace, full_log: pd.Dat
 
 
 @pytest.mark.dataset
-def test_full_log_reopens_and_sla(full_workspace: Workspace, full_log: pd.DataFrame) -> None:
+def test_full_log_reopens_and_sla(servicenow_workspace: Workspace, full_log: pd.DataFrame) -> None:
     last = _last_updates(full_log)
     reopened = int((last.reopen_count.astype(int) > 0).sum())
     escalated = int(_changes(full_log).groupby("number").escalates.any().sum())
     made_sla = float((last.made_sla == "true").mean())
-    with full_workspace.connect() as con:
+    with servicenow_workspace.connect() as con:
         assert _table(con, "SELECT count(*) FROM ticket_facts WHERE reopens > 0") == [(reopened,)] == [(275,)]
         assert _table(con, "SELECT count(*) FROM ticket_facts WHERE first_reply_at IS NOT NULL") == [(0,)]
     frame = kpidesk.kpis(
-        full_workspace,
+        servicenow_workspace,
         metrics=["reopen_rate", "sla_attainment", "escalation_rate", "first_reply_time", "volume"],
         period="all",
     )
@@ -470,11 +430,11 @@ def test_full_log_reopens_and_sla(full_workspace: Workspace, full_log: pd.DataFr
 
 
 @pytest.mark.dataset
-def test_full_log_resolution_times(full_workspace: Workspace, full_log: pd.DataFrame) -> None:
+def test_full_log_resolution_times(servicenow_workspace: Workspace, full_log: pd.DataFrame) -> None:
     changes = _changes(full_log)
     last_solve = changes[changes.solves].groupby("number", sort=False).tail(1).set_index("number")
     expected = (last_solve.updated_at - last_solve.opened_at).dt.total_seconds()
-    frame = kpidesk.kpis(full_workspace, metrics=["full_resolution_time"], period="all", stat="median")
+    frame = kpidesk.kpis(servicenow_workspace, metrics=["full_resolution_time"], period="all", stat="median")
     assert (frame.value[0], frame.n[0]) == (expected.median(), 24_918)
     assert expected.median() == 54_420
     # resolved_at agrees with the last move into Resolved except where ServiceNow re-stamped it later.
@@ -484,7 +444,7 @@ def test_full_log_resolution_times(full_workspace: Workspace, full_log: pd.DataF
     later = stamped > last_solve.updated_at.reindex(stamped.index)
     assert (stamped >= last_solve.updated_at.reindex(stamped.index)).all()
     assert (int(later.sum()), len(stamped)) == (295, 23_362)
-    with full_workspace.connect() as con:
+    with servicenow_workspace.connect() as con:
         facts = dict(_table(con, "SELECT ticket_id, last_solved_at FROM ticket_facts"))
         summary = dict(_table(con, "SELECT ticket_id, last_solved_at FROM tickets"))
     for number in ("0000047", "0000062", "0024904"):
@@ -495,7 +455,7 @@ def test_full_log_resolution_times(full_workspace: Workspace, full_log: pd.DataF
 
 @pytest.mark.dataset
 def test_prefixed_log_agrees_with_the_full_one(
-    prefixed_workspace: Workspace, full_workspace: Workspace, full_log: pd.DataFrame
+    prefixed_workspace: Workspace, servicenow_workspace: Workspace, full_log: pd.DataFrame
 ) -> None:
     prefixed = _raw(PREFIXED)
     assert prefixed.number.str.startswith("INC").all()
@@ -504,7 +464,7 @@ def test_prefixed_log_agrees_with_the_full_one(
     short_counts = prefixed.number.str.removeprefix("INC").value_counts().to_dict()
     whole = {f"INC{n}" for n, c in short_counts.items() if full_counts[n] == c}
     assert (len(short_counts), len(whole)) == (20_769, 20_768)
-    with prefixed_workspace.connect() as a, full_workspace.connect() as b:
+    with prefixed_workspace.connect() as a, servicenow_workspace.connect() as b:
         assert _table(a, "SELECT count(*) FROM tickets") == [(20_769,)]
         for sql, ticket in ((f"SELECT {TICKET_COLUMNS} FROM tickets ORDER BY ticket_id", 0),
                             (f"SELECT {EVENT_COLUMNS} FROM ticket_events ORDER BY event_id", 1)):
@@ -514,3 +474,33 @@ def test_prefixed_log_agrees_with_the_full_one(
         assert _table(a, "SELECT DISTINCT priority FROM tickets ORDER BY 1") == [
             ("high",), ("low",), ("normal",), ("urgent",)
         ]
+
+
+def test_figures_are_the_last_updates_values(con: duckdb.DuckDBPyConnection, write: Callable) -> None:
+    rows = [dict(r) for r in UPDATES]
+    rows[15]["made_sla"] = "perhaps"  # C's last update (line 17)
+    summaries = _import(con, write("incidents.csv", _csv(rows)))
+    assert (summaries["figures"].read, summaries["figures"].rejected) == (15, 1)
+    figures = _table(con, 'SELECT unit_id, figure, value, "at", precision_s, field FROM source_figures '
+                          "ORDER BY unit_id, figure")
+    closed = {"INC0000001": "6/3/2016 15:00", "INC0000002": "8/3/2016 10:00", "INC0000003": "5/3/2016 12:00"}
+    # resolved_at − opened_at: A 09:00 → 15:00 = 21,600 s; B 2/3 08:00 → 3/3 10:00 = 93,600 s;
+    # C 09:48 → 11:03 = 4,500 s. A was reopened once (its last update says 1); B's made_sla is false.
+    resolution = {"INC0000001": (21_600, "1/3/2016 15:00"), "INC0000002": (93_600, "3/3/2016 10:00"),
+                  "INC0000003": (4_500, "29/2/2016 11:03")}
+    expected = []
+    for ticket in ("INC0000001", "INC0000002", "INC0000003"):
+        seconds, resolved = resolution[ticket]
+        expected += [
+            (ticket, "closed_at", None, _ts(closed[ticket]), 0.0, "closed_at"),
+            (ticket, "full_resolution_time", seconds, _ts(resolved), 60.0, "resolved_at"),
+            (ticket, "reassignments", 0.0, None, 0.0, "reassignment_count"),
+            (ticket, "reopens", 1.0 if ticket == "INC0000001" else 0.0, None, 0.0, "reopen_count"),
+        ]
+        if ticket != "INC0000003":
+            made = 1.0 if ticket == "INC0000001" else 0.0
+            expected.append((ticket, "sla_met", made, None, 0.0, "made_sla"))
+    assert figures == expected
+    assert _table(con, "SELECT line, value, reason FROM rejected_rows WHERE kind = 'figures'") == [
+        (17, "perhaps", "expected a number, got 'perhaps'")
+    ]

@@ -91,8 +91,11 @@ def zendesk_ws(workspace: Workspace) -> Workspace:
 def test_summaries(workspace: Workspace) -> None:
     summaries = zendesk_import(workspace, EXPORT)
     counts = {k: (s.read, s.inserted, s.updated, s.rejected) for k, s in summaries.items()}
-    # 5 tickets, one deleted; 30 events from 15 audits; 3 ratings.
-    assert counts == {"tickets": (5, 4, 0, 1), "events": (30, 30, 0, 0), "surveys": (3, 3, 0, 0)}
+    # 5 tickets, one deleted; 30 events from 15 audits; 3 ratings; figures of the 4 tickets' metrics:
+    # 101, 102, 103 9 each (6 durations, reopens, replies, reassignments), 104 the 3 counts only.
+    assert counts == {
+        "tickets": (5, 4, 0, 1), "events": (30, 30, 0, 0), "surveys": (3, 3, 0, 0), "figures": (30, 30, 0, 0)
+    }
     assert all(s.source == "zendesk" for s in summaries.values())
     assert summaries["tickets"].warnings == []
 
@@ -332,6 +335,7 @@ def test_import_twice_changes_nothing(zendesk_ws: Workspace) -> None:
         "tickets": (0, 0, 4),
         "events": (0, 0, 30),
         "surveys": (0, 0, 3),
+        "figures": (0, 0, 30),
     }
     with zendesk_ws.connect() as con:
         after = zendesk_snapshot(con)

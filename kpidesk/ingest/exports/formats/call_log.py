@@ -15,7 +15,7 @@ from typing import Any
 
 from kpidesk.ingest._errors import MappingError
 from kpidesk.ingest._sql import ident, literal
-from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceFigure, SourceTable
 from kpidesk.ingest.exports._format import blank
 
 __all__ = ["FORMAT", "INSTANT_ROLES"]
@@ -171,6 +171,9 @@ def _convert(ctx: ExportContext, files: list[Path]) -> None:
             parse["timestamp_format"] = settings.timestamp_format
         ctx.emit("calls", src.display, _canonical_sql(calls, settings, time_of_day), parse=parse,
                  size=path.stat().st_size)
+        if src.has("wait_s") or src.has("talk_s"):
+            ctx.emit_figures(src.display, _figures_sql(src, calls, settings, time_of_day), parse=parse,
+                             size=path.stat().st_size)
 
 
 def _calls_table(ctx: ExportContext, src: SourceTable, settings: _Settings, time_of_day: bool) -> str:
@@ -345,21 +348,53 @@ def _warn_ivr_order(ctx: ExportContext, src: SourceTable, calls: str) -> None:
         )
 
 
+def _instant(role: str, time_of_day: bool) -> str:
+    """SQL for a stage's instant as the text handed over (a time of day placed on its date, or as read)."""
+    return f"strftime(local_{role}, '%Y-%m-%d %H:%M:%S')" if time_of_day else f"at_{role}"
+
+
+def _call_id(settings: _Settings) -> str:
+    parts = []
+    if "date" in settings.scope:
+        parts.append("id_day")
+    if "line" in settings.scope:
+        parts.append("raw_line")
+    return f"concat_ws('/', {', '.join([*parts, 'raw_call_id'])})"
+
+
+def _figures_sql(src: SourceTable, calls: str, settings: _Settings, time_of_day: bool) -> str:
+    """The log's own queue time (ending at its queue exit) and service time of each imported call."""
+    parts = []
+    if src.has("wait_s"):
+        parts.append(
+            f"SELECT {LINE}, {_call_id(settings)} AS unit_id, 'wait_time' AS figure, "
+            f"{literal(src.roles['wait_s'])} AS field, raw_wait_s AS value, "
+            f"{_instant('queue_exit', time_of_day)} AS \"at\" "
+            f"FROM {calls} WHERE problem IS NULL AND raw_wait_s IS NOT NULL"
+        )
+    durations = [r for r in ("talk_s", "hold_s", "wrap_s") if src.has(r)]
+    if durations:
+        total = " + ".join(f"coalesce(try_cast(raw_{r} AS DOUBLE), 0)" for r in durations)
+        present = " OR ".join(f"raw_{r} IS NOT NULL" for r in durations)
+        field = " + ".join(src.roles[r] for r in durations)
+        parts.append(
+            f"SELECT {LINE}, {_call_id(settings)}, 'handle_time', {literal(field)}, "
+            f"CAST({total} AS VARCHAR), NULL "
+            f"FROM {calls} WHERE problem IS NULL AND local_service_start IS NOT NULL AND ({present})"
+        )
+    return " UNION ALL ".join(parts) + f" ORDER BY {LINE}, figure"
+
+
 def _canonical_sql(calls: str, settings: _Settings, time_of_day: bool) -> str:
     def instant(role: str) -> str:
-        return f"strftime(local_{role}, '%Y-%m-%d %H:%M:%S')" if time_of_day else f"at_{role}"
+        return _instant(role, time_of_day)
 
     queued = "local_queue_entry IS NOT NULL"
     served = "local_service_start IS NOT NULL"
     answered = instant("service_start")
     if settings.answer_at_queue_exit:
         answered = f"CASE WHEN local_queue_exit IS NOT NULL THEN {instant('queue_exit')} ELSE {answered} END"
-    parts = []
-    if "date" in settings.scope:
-        parts.append("id_day")
-    if "line" in settings.scope:
-        parts.append("raw_line")
-    call_id = f"concat_ws('/', {', '.join([*parts, 'raw_call_id'])})"
+    call_id = _call_id(settings)
     agent = f"CASE WHEN {_in('raw_agent', settings.no_agent)} THEN NULL ELSE raw_agent END"
     queue = "raw_queue"
     if settings.queue_by_priority:
@@ -444,17 +479,27 @@ its instants. The importer then rejects, as for every import, a call id seen bef
 stage is not stored: an IVR exit before its entry is only a warning.
 
 **Lost:** the IVR instants and duration (the calls table has no IVR stage), the queue exit of served
-calls (unless `answer_instant: queue_exit`), the priority (unless `queue_by_priority`), and the log's
-own queue duration (checked, then recomputed from the instants by the call facts).
+calls (unless `answer_instant: queue_exit`) and the priority (unless `queue_by_priority`). The log's own
+queue and service durations are checked against the instants, and kept as the log's figures (below): the
+call facts compute kpidesk's own from the instants.
 """
+
+#: The log's own durations of a call, in whole seconds.
+FIGURES = (
+    SourceFigure("wait_time", "call", "wait_s",
+                 "seconds in the agent queue as the log reports them; `at` is the queue exit", 1),
+    SourceFigure("handle_time", "call", "talk_s + hold_s + wrap_s",
+                 "the log's talk, hold and wrap seconds of a served call, added up", 1),
+)
 
 FORMAT = ExportFormat(
     name="call-log",
     title="Call log",
     description="Per-call logs of call systems (IVR, agent queue, service), as a date with times of day "
     "or as timestamps",
-    kinds=("calls",),
+    kinds=("calls", "figures"),
     convert=_convert,
+    figures=FIGURES,
     timezone="UTC",
     roles=ROLES,
     settings=SETTINGS,

@@ -16,7 +16,14 @@ from pathlib import Path
 
 from kpidesk.ingest._errors import MappingError
 from kpidesk.ingest._sql import literal
-from kpidesk.ingest.exports._format import LINE, ExportContext, ExportFormat, Role, SourceTable
+from kpidesk.ingest.exports._format import (
+    LINE,
+    ExportContext,
+    ExportFormat,
+    Role,
+    SourceFigure,
+    SourceTable,
+)
 
 __all__ = ["FORMAT"]
 
@@ -146,6 +153,10 @@ that is rejected with its line (the UCI log has `-100` on 7 updates of 2 inciden
 New and Resolved: 2 status events); map it with `values: {status: {"-100": open}}` to keep it. An
 incident whose last update has such a state is rejected as a ticket. Values that are not timestamps,
 whole numbers or `true`/`false` are rejected with file, line and column like in any import.
+
+**The log's own figures** (below) are the incident's last update's values, like the ticket's fields:
+the log repeats them on every update, and the last one is what ServiceNow held when the log ended.
+`kpidesk reconcile` sets them against what kpidesk derives from the updates.
 
 **Lost**: the log holds no messages, so `first_reply_time`, `reply_time` and the reply counts are not
 available from this source (every ticket counts as `unanswered`; ServiceNow's `made_sla` is the SLA
@@ -366,6 +377,41 @@ def _emit_events(ctx: ExportContext, src: SourceTable, updates: str, size: int, 
     )
 
 
+#: ServiceNow's own figures of an incident, from its last update (stamped to the minute).
+FIGURES = (
+    SourceFigure(
+        "full_resolution_time", "ticket", "resolved_at",
+        "seconds from `opened_at` to `resolved_at`, ServiceNow's resolution stamp (also kept as `at`)",
+        precision_s=60,
+    ),
+    SourceFigure("closed_at", "ticket", "closed_at", "when ServiceNow closed the incident (`at`)"),
+    SourceFigure("reopens", "ticket", "reopen_count", "reopens ServiceNow counted"),
+    SourceFigure("reassignments", "ticket", "reassignment_count", "reassignments ServiceNow counted"),
+    SourceFigure("sla_met", "ticket", "made_sla", "1 when ServiceNow says the SLA was made, else 0"),
+)
+
+
+def _emit_figures(ctx: ExportContext, src: SourceTable, updates: str, size: int, parse: dict) -> None:
+    fmt = literal(str(parse["timestamp_format"]))
+    seconds = f"epoch(try_strptime(resolved_at, {fmt})) - epoch(try_strptime(opened_at, {fmt}))"
+    made = "CASE lower(made_sla) WHEN 'true' THEN '1' WHEN 'false' THEN '0' ELSE made_sla END"
+    figures = [
+        ("full_resolution_time", f"CAST({seconds} AS VARCHAR)", "resolved_at", "resolved_at"),
+        ("closed_at", "NULL", "closed_at", "closed_at"),
+        ("reopens", "reopen_count", "NULL", "reopen_count"),
+        ("reassignments", "reassignment_count", "NULL", "reassignment_count"),
+        ("sla_met", made, "NULL", "made_sla"),
+    ]
+    parts = [
+        f"SELECT ticket_id AS unit_id, {literal(name)} AS figure, CAST({value} AS VARCHAR) AS value, "
+        f"CAST({at} AS VARCHAR) AS \"at\", line AS {LINE} "
+        f"FROM {updates} WHERE position = updates AND {present} IS NOT NULL"
+        for name, value, at, present in figures
+    ]
+    ctx.emit_figures(src.display, " UNION ALL ".join(parts) + f" ORDER BY {LINE}, figure", parse=parse,
+                     size=size)
+
+
 def convert(ctx: ExportContext, files: list[Path]) -> None:
     fmt = _setting(ctx, "timestamp_format", _TIMESTAMP_FORMAT)
     order = _setting(ctx, "update_order", "file", _ORDERS)
@@ -380,6 +426,7 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
         _reject_moved_events(ctx, src, updates)
         _emit_tickets(ctx, src, updates, size, parse)
         _emit_events(ctx, src, updates, size, parse)
+        _emit_figures(ctx, src, updates, size, parse)
         ctx.drop(updates)
 
 
@@ -388,7 +435,7 @@ FORMAT = ExportFormat(
     title="ServiceNow incident event log",
     description="ServiceNow incident export with one row per update: tickets from each incident's last "
     "update, status and assignment events from the changes between updates.",
-    kinds=("tickets", "events"),
+    kinds=("tickets", "events", "figures"),
     convert=convert,
     timezone="UTC",
     roles=ROLES,
@@ -401,4 +448,5 @@ FORMAT = ExportFormat(
     },
     suffixes=(".csv",),
     documentation=DOCUMENTATION,
+    figures=FIGURES,
 )

@@ -14,8 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from kpidesk.ingest._errors import ImportFailed
-from kpidesk.ingest.exports._format import ExportContext, ExportFormat
+from kpidesk.ingest.exports._format import LINE, ExportContext, ExportFormat, SourceFigure
 from kpidesk.ingest.exports._json_api import (
     Record,
     RowSink,
@@ -39,6 +41,34 @@ SYSTEM_AUTHOR = -1
 COMMENT_EVENTS = ("Comment", "VoiceComment")
 #: Satisfaction scores that are an answer, on kpidesk's 0..1 scale.
 ANSWERED_SCORES = {"good": "1", "bad": "0"}
+
+#: Zendesk's own figures of a ticket, from its ticket_metrics record (durations in whole minutes).
+FIGURES = (
+    SourceFigure("first_reply_time", "ticket", "reply_time_in_minutes.calendar",
+                 "minutes from creation to the first public agent comment after it, as seconds", 60),
+    SourceFigure("first_reply_time_business", "ticket", "reply_time_in_minutes.business",
+                 "the same in Zendesk's business hours, as seconds", 60),
+    SourceFigure("first_resolution_time", "ticket", "first_resolution_time_in_minutes.calendar",
+                 "minutes from creation to the first solve, as seconds", 60),
+    SourceFigure("first_resolution_time_business", "ticket",
+                 "first_resolution_time_in_minutes.business", "the same in business hours, as seconds", 60),
+    SourceFigure("full_resolution_time", "ticket", "full_resolution_time_in_minutes.calendar",
+                 "minutes from creation to the last solve, as seconds; `at` is solved_at", 60),
+    SourceFigure("full_resolution_time_business", "ticket",
+                 "full_resolution_time_in_minutes.business", "the same in business hours, as seconds", 60),
+    SourceFigure("reopens", "ticket", "reopens", "reopens Zendesk counted"),
+    SourceFigure("agent_replies", "ticket", "replies", "public agent replies Zendesk counted"),
+    SourceFigure("reassignments", "ticket", "assignee_stations − 1", "assignees after the first"),
+)
+#: Figure → (ticket_metrics field, its part) for the durations, kept in seconds.
+_MINUTES = {
+    "first_reply_time": ("reply_time_in_minutes", "calendar"),
+    "first_reply_time_business": ("reply_time_in_minutes", "business"),
+    "first_resolution_time": ("first_resolution_time_in_minutes", "calendar"),
+    "first_resolution_time_business": ("first_resolution_time_in_minutes", "business"),
+    "full_resolution_time": ("full_resolution_time_in_minutes", "calendar"),
+    "full_resolution_time_business": ("full_resolution_time_in_minutes", "business"),
+}
 
 #: What each kind's rows fill of the canonical table.
 COLUMNS = {
@@ -97,6 +127,8 @@ class ZendeskExport:
         self.requesters: dict[str, str] = {}
         self.guessed_agents: set[str] = set()
         self.unknown_authors: set[str] = set()
+        #: ticket_metrics records of the tickets imported, for their figures.
+        self.measured: list[tuple[str, Record]] = []
 
     # Reading --------------------------------------------------------------------------------------
 
@@ -257,6 +289,7 @@ class ZendeskExport:
             measured = metrics.get(ticket_id)
             if measured is not None:
                 row.update(self.summary(t, measured.data))
+                self.measured.append((ticket_id, measured))
             self.sink.add("tickets", record.display, record.position, row)
 
     @staticmethod
@@ -285,6 +318,25 @@ class ZendeskExport:
             "reassignment_count": str(max(stations - 1, 0)) if isinstance(stations, int) else None,
             "agent_reply_count": text(metric.get("replies")),
         }
+
+    def figures(self) -> None:
+        """Zendesk's own figures of each imported ticket with metrics, one table per metrics file."""
+        by_file: dict[str, list[dict[str, Any]]] = {}
+        for ticket_id, record in self.measured:
+            rows = by_file.setdefault(record.display, [])
+            for name, value, at in _figures(record.data):
+                rows.append({"unit_id": ticket_id, "figure": name, "value": value, "at": at,
+                             LINE: record.position})
+        for display, rows in by_file.items():
+            table = pa.table({
+                "unit_id": pa.array([r["unit_id"] for r in rows], pa.string()),
+                "figure": pa.array([r["figure"] for r in rows], pa.string()),
+                "value": pa.array([r["value"] for r in rows], pa.string()),
+                "at": pa.array([r["at"] for r in rows], pa.string()),
+                LINE: pa.array([r[LINE] for r in rows], pa.int64()),
+            })
+            self.ctx.emit_figures(display, table, parse={"timezone": "UTC"},
+                                  size=self.sink.sizes.get(display, 0))
 
     # Events ---------------------------------------------------------------------------------------
 
@@ -462,6 +514,27 @@ class ZendeskExport:
             )
 
 
+def _figures(metric: dict[str, Any]) -> Iterable[tuple[str, str | None, str | None]]:
+    """(figure, value as text, at) of one ticket_metrics record; fields it leaves empty give none.
+
+    A value that is not a number is handed over as written, so the import rejects it naming the record.
+    """
+    for name, (field, part) in _MINUTES.items():
+        minutes = json_object(metric.get(field)).get(part)
+        if minutes is None:
+            continue
+        seconds = minutes * 60 if isinstance(minutes, int | float) else minutes
+        at = text(metric.get("solved_at")) if name == "full_resolution_time" else None
+        yield name, text(seconds), at
+    for name, field in (("reopens", "reopens"), ("agent_replies", "replies")):
+        if metric.get(field) is not None:
+            yield name, text(metric.get(field)), None
+    stations = metric.get("assignee_stations")
+    if stations is not None:
+        value = str(max(stations - 1, 0)) if isinstance(stations, int) else text(stations)
+        yield "reassignments", value, None
+
+
 def _convert(ctx: ExportContext, files: list[Path]) -> None:
     refuse_columns(ctx, "reads Zendesk's JSON fields by name; there are no columns to map")
     export = ZendeskExport(ctx)
@@ -473,6 +546,7 @@ def _convert(ctx: ExportContext, files: list[Path]) -> None:
     export.events()
     export.surveys()
     export.sink.emit(ctx)
+    export.figures()
     for message in export.warnings():
         ctx.warn(message)
 
@@ -481,8 +555,9 @@ FORMAT = ExportFormat(
     name="zendesk",
     title="Zendesk Support",
     description="Zendesk Support API exports: tickets, metrics, audits, comments, satisfaction ratings",
-    kinds=("tickets", "events", "surveys"),
+    kinds=("tickets", "events", "surveys", "figures"),
     convert=_convert,
+    figures=FIGURES,
     timezone="UTC",
     settings={
         "bot_users": "user ids (a list) whose comments are a bot's, e.g. an integration posting as an agent",
@@ -540,7 +615,7 @@ score); `unoffered` is rejected (no survey was sent). `ticket_id`, `requester_id
 `assignee_id` → agent_id, `group_id` → team_id.
 
 **Lost**: custom fields, `satisfaction_rating` inside tickets (import the ratings list), organisations,
-business-hours metrics (kpidesk computes its own from its calendars), priority and tag changes in audits,
+priority and tag changes in audits,
 notifications and other audit events, comment bodies. Zendesk writes UTC instants with `Z`; the time zone
 setting does not change them.
 """,
