@@ -33,6 +33,7 @@ __all__ = [
     "import_export",
     "import_files",
     "kpis",
+    "records",
     "refresh_facts",
     "resilience",
     "staffing_plan",
@@ -100,6 +101,41 @@ def kpis(
     with ws.connect(read_only=False) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
+
+
+def records(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    metric: str,
+    period: str = "week",
+    start: date | None = None,
+    end: date | None = None,
+    filters: Mapping[str, str | None | Sequence[str | None]] | None = None,
+    business_hours: bool = False,
+) -> pd.DataFrame:
+    """The records behind one result row of `kpis`: the tickets (calls, responses, agents…) it counts and
+    the units near it that it does not, each with its value, `counted` and the reason.
+
+    The row is chosen as `kpis` computes it: `period`, `start`/`end` (which must narrow the periods to one)
+    and `business_hours`; `filters` names the row's group by `--by` dimension (``{"team": "billing"}``;
+    None or "" for the row without a value). The counted records number the row's `n`.
+    """
+    from kpidesk.metrics import metric_records
+
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    query = KpiQuery(metrics=[metric], period=period, start=start, end=end, business_hours=business_hours)
+    with ws.connect(read_only=False) as con:
+        icon = ibis.duckdb.from_connection(con)
+        frame = metric_records(warehouse_tables(icon), ws.settings, metric, query, filters)
+    periods = sorted(set(frame["period_start"]))
+    if len(periods) > 1:
+        raise ValueError(
+            f"records list one result row, and these dates cover {len(periods)} {period}s "
+            f"({periods[0]} … {periods[-1]}); choose one with --from and --to (start and end), "
+            "or --period all"
+        )
+    return frame
 
 
 def resilience(
