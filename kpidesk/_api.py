@@ -110,7 +110,7 @@ def records(
     period: str = "week",
     start: date | None = None,
     end: date | None = None,
-    filters: Mapping[str, str | None | Sequence[str | None]] | None = None,
+    filters: Mapping[str, str | Sequence[str | None] | None] | None = None,
     business_hours: bool = False,
 ) -> pd.DataFrame:
     """The records behind one result row of `kpis`: the tickets (calls, responses, agents…) it counts and

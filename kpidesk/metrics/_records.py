@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
 from typing import Any
 
 import ibis
@@ -30,7 +29,7 @@ from kpidesk.metrics._survey_samples import SURVEY_KINDS, SURVEY_SAMPLES, enps_q
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
-__all__ = ["RECORD_COLUMNS", "UNITS", "Unit", "metric_records"]
+__all__ = ["RECORD_COLUMNS", "RULES", "UNITS", "RecordRules", "RecordsContext", "Unit", "metric_records"]
 
 _SEPARATOR = "\x1f"
 #: Columns every records frame starts and ends with; the unit's id columns and the row's dimensions sit
@@ -146,16 +145,13 @@ _SOLVED_TICKET = RecordRules("ticket", left_out=(_NOT_SOLVED,))
 
 
 def _survey(metric: str, explains: tuple[tuple[Condition, str], ...] = ()) -> RecordRules:
+    """Responses of the metric's survey kinds; those without a score are not answers."""
     kinds = SURVEY_KINDS[metric]
+    left_out: tuple[tuple[Condition, str], ...] = ((lambda t, o: t.score.isnull(), "no score: not answered"),)
+    if metric == "enps":
+        left_out += ((lambda t, o: ~enps_question(t), "a pulse survey on another scale than 0–10"),)
     return RecordRules(
-        "response",
-        left_out=(
-            (lambda t, o: t.score.isnull(), "no score: not answered"),
-            *(((lambda t, o: ~enps_question(t)), "a pulse survey on another scale than 0–10"),)
-            * (metric == "enps"),
-        ),
-        explains=explains,
-        scope=lambda t, o: t.kind.isin(kinds),
+        "response", left_out=left_out, explains=explains, scope=lambda t, o: t.kind.isin(kinds)
     )
 
 
@@ -266,7 +262,10 @@ RULES: dict[str, RecordRules] = {
     "occupancy": RecordRules("agent-day"),
     "calls_per_hour": RecordRules("call", exposure_rows=True),
     "calls_per_shift": RecordRules("shift"),
-    "csat": _survey("csat", ((lambda t, o: t.value, "top two points"), (lambda t, o: ~t.value, "below them"))),
+    "csat": _survey(
+        "csat",
+        ((lambda t, o: t.value, "in the top two points"), (lambda t, o: ~t.value, "below the top two")),
+    ),
     "csat_mean": _survey("csat_mean"),
     "nps": _survey("nps", _NET_PROMOTER),
     "enps": _survey("enps", _NET_PROMOTER),
@@ -346,8 +345,27 @@ def _keep(t: ir.Table, columns: Mapping[str, Any]) -> ir.Table:
     return t
 
 
-def _empty(unit: Unit, dims: Sequence[str]) -> pd.DataFrame:
+def _empty(unit: Unit) -> pd.DataFrame:
+    dims = [d for d in DIMENSIONS if d not in unit.id_columns]
     return pd.DataFrame(columns=[*RECORD_COLUMNS, *unit.id_columns, *dims, *_VALUE_COLUMNS])
+
+
+class RecordsContext:
+    """What the records of any metric read for one query (its periods, dates and clock): built once, so
+    that the records of several metrics share the work."""
+
+    def __init__(self, tables: KpiTables, settings: Settings, query: KpiQuery) -> None:
+        self.settings = settings
+        data = _data_range(tables)
+        built = sample_context(tables, settings, query, data) if data is not None else None
+        self.ctx = None if built is None else built[0]
+
+    def records(
+        self, metric_id: str, filters: Mapping[str, str | Sequence[str | None] | None] | None = None
+    ) -> pd.DataFrame:
+        """The records behind `metric_id` in every period of the query, in the group `filters` chooses
+        (see `metric_records`)."""
+        return _records(self.ctx, self.settings, metric_id, filters or {})
 
 
 def metric_records(
@@ -355,7 +373,7 @@ def metric_records(
     settings: Settings,
     metric_id: str,
     query: KpiQuery,
-    filters: Mapping[str, str | None | Sequence[str | None]] | None = None,
+    filters: Mapping[str, str | Sequence[str | None] | None] | None = None,
 ) -> pd.DataFrame:
     """The records behind `metric_id` in every period of `query` (its period, dates and clock), in the
     group `filters` chooses (`--by` dimension name → value; None or "" for the group without a value).
@@ -363,22 +381,26 @@ def metric_records(
     One row per record: metric, period_start, unit, the unit's id columns, the dimensions, value, counted
     and reason. Per period and group, the counted records are the result row's `n`.
     """
+    return RecordsContext(tables, settings, query).records(metric_id, filters)
+
+
+def _records(
+    ctx: SampleContext | None, settings: Settings, metric_id: str, filters: Mapping[str, Any]
+) -> pd.DataFrame:
     metric = get_metric(metric_id)
     rules = RULES[metric.id]
     unit = UNITS[rules.unit]
-    dims = [d for d, c in DIMENSIONS.items()]
-    data = _data_range(tables)
-    built = sample_context(tables, settings, query, data) if data is not None else None
-    if built is None:
-        return _empty(unit, dims)
-    ctx, _periods = built
+    if ctx is None:
+        return _empty(unit)
     sample = _SAMPLES[metric.id](ctx)
-    columns = _filter_columns(metric.id, sample, filters or {})
+    columns = _filter_columns(metric.id, sample, filters)
     placed = sample.table if sample.periodic else ctx.place_in_periods(sample.table, "anchor_at")
     placed = _keep(placed, columns)
     if rules.exposure_rows:
         placed = placed.filter(placed.value.notnull())
-    counted = ibis.literal(True) if metric.kind in ("count", "ratio") else placed.value.notnull()
+    # The cast keeps a negated value (`NOT churned`) apart from the null test in the SQL.
+    has_value = placed.value.cast("float64").notnull()
+    counted = ibis.literal(True) if metric.kind in ("count", "ratio") else has_value
     dim_columns = list(dict.fromkeys(DIMENSIONS.values()))
     rows = placed.select(
         "period_start",
@@ -444,7 +466,8 @@ def _left_out(
     )
     outside = ibis.null("string")
     if not sample.periodic:
-        t = with_local_periods(_keep(sample.table, columns), "anchor_at", settings.default_calendar, ctx.slots)
+        chosen = _keep(sample.table, columns)
+        t = with_local_periods(chosen, "anchor_at", settings.default_calendar, ctx.slots)
         placed = t.group_by(e_unit_key=area_key(t.unit_key)).aggregate(e_date=t.anchor_at_date.min())
         near = near.left_join(placed, near.a_unit_key == placed.e_unit_key).select(near, placed.e_date)
         outside = ibis.ifelse(
