@@ -131,9 +131,9 @@ def records(
     periods = sorted(set(frame["period_start"]))
     if len(periods) > 1:
         raise ValueError(
-            f"records list one result row, and these dates cover {len(periods)} {period}s "
-            f"({periods[0]} … {periods[-1]}); choose one with --from and --to (start and end), "
-            "or --period all"
+            f"records list one result row, and the records of these dates fall in {len(periods)} {period}s "
+            f"({periods[0]} … {periods[-1]}); narrow them to one with --from and --to (start and end), "
+            "or use --period all"
         )
     return frame
 

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpidesk import _api
-from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS
+from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS, get_metric
 from kpidesk.workspace import SettingsError, WorkspaceError
 
 __all__ = ["main"]
@@ -434,6 +434,20 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Also the same metric and group in the period before (previous) or a year earlier (year), "
     "with the change and its 95% interval.",
 )
+@click.option(
+    "--records",
+    "show_records",
+    is_flag=True,
+    help="Instead of the results, the records behind one result row (one --metric; --from/--to narrow "
+    "to one period; --where picks the group): whether and why each counted.",
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="DIM=VALUE",
+    help="With --records: the row's group, e.g. team=billing (repeatable; DIM= for the row without a value).",
+)
 @workspace_option
 @_user_errors
 def kpis(
@@ -447,14 +461,23 @@ def kpis(
     fmt: str,
     output: Path | None,
     compare: str | None,
+    show_records: bool,
+    where: tuple[str, ...],
     workspace: Path | None,
 ) -> None:
     """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
 
     Rates are fractions in [0, 1]; durations are seconds (calendar, or business with --business-hours).
     JSON is an array of objects with metric, stat, value, unit, n, ci_low, ci_high, period_start,
-    period_end and one key per --by dimension.
+    period_end and one key per --by dimension. With --records, the tickets, calls, responses or agents
+    behind one row instead.
     """
+    if show_records:
+        _print_records(metric_ids, by, period, start, end, business_hours, compare, where, fmt, output,
+                       workspace)
+        return
+    if where:
+        raise click.UsageError("--where picks the row of --records; without --records use --by")
     frame = _api.kpis(
         workspace,
         metrics=list(metric_ids) or None,
@@ -483,6 +506,86 @@ def kpis(
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
+
+
+def _where_filters(where: tuple[str, ...], by: tuple[str, ...]) -> dict[str, str | None]:
+    """`DIM=VALUE` pairs as filters; every `--by` dimension must be among them, so that one row is meant."""
+    filters: dict[str, str | None] = {}
+    for pair in where:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected DIM=VALUE, got {pair!r}", param_hint="--where")
+        filters[name.strip()] = value.strip() or None
+    missing = [b for b in by if b not in filters]
+    if missing:
+        raise click.UsageError(
+            f"--records lists one result row: give its {missing[0]} with --where {missing[0]}=VALUE"
+        )
+    return filters
+
+
+def _print_records(
+    metric_ids: tuple[str, ...],
+    by: tuple[str, ...],
+    period: str,
+    start: date | None,
+    end: date | None,
+    business_hours: bool,
+    compare: str | None,
+    where: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    workspace: Path | None,
+) -> None:
+    if len(metric_ids) != 1:
+        raise click.UsageError("--records lists the records of one result row: give exactly one --metric")
+    if compare is not None:
+        raise click.UsageError("--records lists one result row; --compare does not apply to it")
+    metric = get_metric(metric_ids[0])
+    frame = _api.records(workspace, metric=metric.id, period=period, start=start, end=end,
+                         filters=_where_filters(where, by), business_hours=business_hours)
+    if fmt == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+        return
+    if fmt != "table":
+        text = (
+            frame.to_csv(index=False)
+            if fmt == "csv"
+            else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
+        )
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=fmt != "csv")
+        return
+    ids = [c for c in frame.columns[3:] if c not in DIMENSIONS and c not in ("value", "counted", "reason")]
+    ids = ["source", *ids] if "source" in frame.columns and "source" not in ids else ids
+    counted = int(frame["counted"].sum())
+    first = frame["period_start"].iloc[0].isoformat() if len(frame) else "no data"
+    table = Table(title=f"{metric.id} · {period} of {first} · n = {counted:,}", show_edge=False)
+    for col in (*ids, "value", "counted", "reason"):
+        table.add_column(col, justify="right" if col == "value" else "left", overflow="fold")
+    for row in frame.to_dict(orient="records"):
+        table.add_row(
+            *["" if _missing(row[c]) else str(row[c]) for c in ids],
+            _record_value(metric.kind, metric.unit, row["value"]),
+            "yes" if row["counted"] else "no",
+            "" if _missing(row["reason"]) else str(row["reason"]),
+        )
+    console.print(table)
+
+
+def _record_value(kind: str, unit: str, value: Any) -> str:
+    """A record's value: yes/no for a proportion's success, +1/0/−1 for a net-promoter answer."""
+    if _missing(value):
+        return "—"
+    if kind == "proportion":
+        return "yes" if value else "no"
+    if kind == "nps":
+        return {1.0: "+1", 0.0: "0", -1.0: "−1"}.get(float(value), str(value))
+    return _format_value(unit, value)
 
 
 @main.group()

@@ -240,12 +240,12 @@ RULES: dict[str, RecordRules] = {
         left_out=(
             _NOT_OFFERED,
             (lambda t, o: t.abandoned & (t.wait_s < o.short_abandon_seconds),
-             "abandoned within {short_abandon_seconds} s: not offered long enough to count"),
+             "abandoned within {short_abandon_seconds:g} s: not offered long enough to count"),
         ),
         explains=(
             (lambda t, o: t.answered & (t.wait_s <= o.service_level_seconds),
-             "answered within {service_level_seconds} s"),
-            (lambda t, o: t.answered, "answered after {service_level_seconds} s"),
+             "answered within {service_level_seconds:g} s"),
+            (lambda t, o: t.answered, "answered after {service_level_seconds:g} s"),
             (lambda t, o: t.abandoned, "abandoned"),
         ),
     ),
@@ -504,7 +504,10 @@ def _finish(frame: pd.DataFrame, metric_id: str, unit: Unit, dim_columns: list[s
     for column in dim_columns:
         if names[column] not in unit.id_columns:
             out[names[column]] = frame[column]
-    out["value"] = [None if pd.isna(v) else float(v) for v in frame["value"]]
+    # Object columns keep None for a missing value or reason: no NaN reaches a reader.
+    out["value"] = pd.Series([None if pd.isna(v) else float(v) for v in frame["value"]], dtype=object,
+                             index=frame.index)
     out["counted"] = frame["counted"].astype(bool)
-    out["reason"] = [None if pd.isna(r) else str(r) for r in frame["reason"]]
+    out["reason"] = pd.Series([None if pd.isna(r) else str(r) for r in frame["reason"]], dtype=object,
+                              index=frame.index)
     return out.reset_index(drop=True)
