@@ -269,12 +269,16 @@ def import_files(
     format: str | None = None,
     mapping: str | Path | dict[str, Any] | None = None,
     source: str | None = None,
+    timezone: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     progress: bool = False,
     derive_facts: bool = True,
 ) -> ImportSummary:
     """Import files into the warehouse in one transaction, then bring the facts up to date.
+
+    Timestamps without an offset are read in `timezone`, else the mapping's, else the workspace's zone;
+    the summary names the one used.
 
     With `derive_facts=False` the touched tickets stay pending until the next import or KPI query,
     which saves deriving twice when tickets and their events arrive in separate files.
@@ -284,7 +288,8 @@ def import_files(
     ws = _workspace(workspace)
     with ws.connect() as con:
         summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
-                                      encoding=encoding, delimiter=delimiter, progress=progress)
+                                      encoding=encoding, delimiter=delimiter, progress=progress,
+                                      timezone=timezone, workspace_timezone=ws.settings.timezone)
         if derive_facts and kind in _FACT_KINDS:
             with status("Deriving facts…", progress):
                 facts.refresh_facts(con, ws.settings)
@@ -308,14 +313,16 @@ def import_export(
     """Import one system's export (a built-in format, see docs/importers.md) into every table it feeds.
 
     All files and kinds are one transaction; one summary per kind. `kinds` keeps only some of the
-    tables the format writes.
+    tables the format writes. Timestamps without an offset are read in `timezone`, else the mapping's,
+    else the format's documented zone, else the workspace's; each summary names the one used.
     """
     from kpidesk.ingest.exports import import_export as run
 
     ws = _workspace(workspace)
     with ws.connect() as con:
         summaries = run(con, paths, format, mapping=mapping, source=source, timezone=timezone,
-                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress)
+                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress,
+                        workspace_timezone=ws.settings.timezone)
         if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
             with status("Deriving facts…", progress):
                 facts.refresh_facts(con, ws.settings)

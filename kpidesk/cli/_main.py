@@ -147,7 +147,8 @@ def init(
     "--timezone",
     "tz",
     default=None,
-    help="IANA zone of timestamps written without an offset (default: the mapping's, else the format's).",
+    help="IANA zone of timestamps written without an offset (default: the mapping's, else the format's "
+    "documented zone, else the workspace's).",
 )
 @click.option(
     "--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256."
@@ -203,8 +204,9 @@ def import_(
             kind,
             workspace=workspace,
             format=fmt,
-            mapping=mapping if tz is None else {**_mapping_dict(mapping), "timezone": tz},
+            mapping=mapping,
             source=source,
+            timezone=tz,
             encoding=encoding,
             delimiter=delimiter,
             progress=True,

@@ -541,7 +541,7 @@ score); `unoffered` is rejected (no survey was sent). `ticket_id`, `requester_id
 
 **Lost**: custom fields, `satisfaction_rating` inside tickets (import the ratings list), organisations,
 business-hours metrics (kpidesk computes its own from its calendars), priority and tag changes in audits,
-notifications and other audit events, comment bodies. Zendesk writes UTC instants with `Z`; the time zone
-setting does not change them.
+notifications and other audit events, comment bodies. Zendesk writes UTC instants with `Z`, so the format's
+zone is UTC whatever the workspace's; the time zone setting does not change them.
 """,
 )
