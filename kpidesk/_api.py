@@ -335,7 +335,7 @@ def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
     ws = _workspace(workspace)
     refresh_facts(ws)
     with ws.connect(read_only=True) as con:
-        return explain_ticket(con, ticket_id, source)
+        return explain_ticket(con, ticket_id, source, ws.settings)
 
 
 @dataclass

@@ -689,30 +689,53 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
         click.echo(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
         return
     f = result.facts
+
+    def named(what: str, value: Any) -> str:
+        return f"no {what}" if _missing(value) else f"{what} {value}"
+
     console.print(
-        f"[bold]{result.source} / {result.ticket_id}[/] · team {f['team_id']} · agent {f['agent_id']} · "
-        f"channel {f['channel']} · priority {f['priority']} · status {f['status']} · "
-        f"calendar {f['calendar_id']}",
+        Text.assemble(
+            (f"{result.source} / {result.ticket_id}", "bold"),
+            " · " + " · ".join(
+                named(what, f[column])
+                for what, column in (("team", "team_id"), ("agent", "agent_id"), ("channel", "channel"),
+                                     ("priority", "priority"), ("status", "status"),
+                                     ("calendar", "calendar_id"))
+            ),
+        ),
         highlight=False,
     )
     table = Table(show_edge=False)
-    for col in ("metric", "start", "stop", "calendar time", "business time", "note"):
-        table.add_column(col, overflow="fold")
+    table.add_column("metric", overflow="fold", min_width=13)
+    for col in ("start", "stop"):
+        table.add_column(col, overflow="fold", max_width=15)
+    for col in ("calendar", "business"):
+        table.add_column(col, justify="right")
     for t in result.traces:
         table.add_row(
-            t.metric,
-            f"{t.start_at or '—'}\n[dim]{t.start_event or ''}[/]",
-            f"{t.stop_at or '—'}\n[dim]{t.stop_event or ''}[/]",
+            Text.assemble(t.metric, *(("\n", (t.note, "italic")) if t.note else ())),
+            Text.assemble(_local_time(t.start_at), "\n", (t.start_event or "", "dim")),
+            Text.assemble(_local_time(t.stop_at), "\n", (t.stop_event or "", "dim")),
             _format_value("seconds", t.calendar_seconds),
             _format_value("seconds", t.business_seconds),
-            t.note,
         )
     console.print(table)
+    replies, reassigned, reopens = (int(f[c] or 0) for c in ("agent_replies", "reassignments", "reopens"))
+    escalated = f"escalated to level {f['max_level']}" if f["escalated"] else "not escalated"
     console.print(
-        f"agent replies {f['agent_replies']} · reassignments {f['reassignments']} · reopens {f['reopens']}"
-        f" · escalated {f['escalated']} (level {f['max_level']}) · times in UTC",
+        f"{replies} agent {'reply' if replies == 1 else 'replies'} · reassigned {reassigned} "
+        f"{'time' if reassigned == 1 else 'times'} · reopened {reopens} {'time' if reopens == 1 else 'times'}"
+        f" · {escalated} · times in {result.timezone}",
         highlight=False,
     )
+
+
+def _local_time(at: Any) -> str:
+    """An aware local instant as its date over its time and offset: 2026-03-01 / 09:00:05 +02:00."""
+    if at is None:
+        return "—"
+    offset = at.isoformat()[-6:]
+    return f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {offset}"
 
 
 #: The headline KPIs of each area the demo fills: tickets, calls, surveys, people, QA and customers.
