@@ -10,7 +10,7 @@ places it on.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import ibis
@@ -18,15 +18,11 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from kpidesk.calendars import with_local_periods
-from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import get_metric
-from kpidesk.metrics._compute import KpiQuery, KpiTables, _data_range, sample_context
-from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
-from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
-from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team
+from kpidesk.metrics._compute import _SAMPLES, KpiQuery, KpiTables, _data_range, sample_context
+from kpidesk.metrics._people_samples import reviews_with_team
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext, dimension_values
-from kpidesk.metrics._survey_samples import SURVEY_KINDS, SURVEY_SAMPLES, enps_question, survey_units
-from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
+from kpidesk.metrics._survey_samples import SURVEY_KINDS, enps_question, survey_units
 from kpidesk.workspace import Settings
 
 __all__ = ["RECORD_COLUMNS", "RULES", "UNITS", "RecordRules", "RecordsContext", "Unit", "metric_records"]
@@ -36,14 +32,6 @@ _SEPARATOR = "\x1f"
 #: between them.
 RECORD_COLUMNS = ("metric", "period_start", "unit")
 _VALUE_COLUMNS = ("value", "counted", "reason")
-_SAMPLES = {
-    **TICKET_SAMPLES,
-    **CALL_SAMPLES,
-    **SURVEY_SAMPLES,
-    **PEOPLE_SAMPLES,
-    **CUSTOMER_SAMPLES,
-    **MANAGEMENT_SAMPLES,
-}
 
 #: A condition on a unit's columns (and `value`, for counted records) under the metric options.
 Condition = Callable[[ir.Table, Any], ir.Value]
@@ -82,6 +70,8 @@ class Unit:
     id_columns: tuple[str, ...]
     units: Callable[[SampleContext], ir.Table] | None = None
     instants: tuple[str, ...] = ()
+    #: Id column → {value in the unit key: the word shown}.
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def key(self, t: ir.Table) -> ir.Value:
         """The `unit_key` of `t`'s rows, from the id columns `t` has (a ticket of an SLA clock has no
@@ -100,7 +90,9 @@ UNITS = {
     # A ticket's first-reply or resolution clock (no stretch), or one reply stretch's clock.
     "SLA clock": Unit("SLA clock", ("source", "ticket_id", "stretch"), _ticket_units, ("created_at",)),
     "call": Unit("call", ("source", "call_id"), lambda ctx: ctx.calls, ("arrived_at", "ended_at")),
-    "contact": Unit("contact", ("contact", "source", "contact_id")),
+    "contact": Unit(
+        "contact", ("contact", "source", "contact_id"), labels={"contact": {"t": "ticket", "c": "call"}}
+    ),
     "response": Unit(
         "response", ("source", "response_id"), lambda ctx: survey_units(ctx.surveys, ctx.facts),
         ("anchor_at",),
@@ -258,7 +250,10 @@ RULES: dict[str, RecordRules] = {
         left_out=(_NOT_ANSWERED, _NO_CUSTOMER),
         explains=((lambda t, o: ~t.value, "the customer came back within {fcr_repeat_days} days"),),
     ),
-    "cross_channel_repeat_rate": RecordRules("contact"),
+    "cross_channel_repeat_rate": RecordRules(
+        "contact",
+        explains=((lambda t, o: t.value, "the customer came back within {repeat_contact_days} days"),),
+    ),
     "occupancy": RecordRules("agent-day"),
     "calls_per_hour": RecordRules("call", exposure_rows=True),
     "calls_per_shift": RecordRules("shift"),
@@ -499,7 +494,10 @@ def _finish(frame: pd.DataFrame, metric_id: str, unit: Unit, dim_columns: list[s
         }
     )
     for i, column in enumerate(unit.id_columns):
-        out[column] = parts[i] if parts is not None and i in parts.columns else None
+        values = parts[i] if parts is not None and i in parts.columns else None
+        if values is not None and column in unit.labels:
+            values = values.replace(unit.labels[column])
+        out[column] = values
     names = {c: d for d, c in reversed(list(DIMENSIONS.items()))}
     for column in dim_columns:
         if names[column] not in unit.id_columns:
