@@ -562,17 +562,23 @@ def _print_records(
         else:
             click.echo(text, nl=fmt != "csv")
         return
-    ids = [c for c in frame.columns[3:] if c not in DIMENSIONS and c not in ("value", "counted", "reason")]
-    ids = ["source", *ids] if "source" in frame.columns and "source" not in ids else ids
+    ids = list(frame.attrs["id_columns"])
     counted = int(frame["counted"].sum())
     first = frame["period_start"].iloc[0].isoformat() if len(frame) else "no data"
-    table = Table(title=f"{metric.id} · {period} of {first} · n = {counted:,}", show_edge=False)
-    for col in (*ids, "value", "counted", "reason"):
-        table.add_column(col, justify="right" if col == "value" else "left", overflow="fold")
+    divided = metric.kind in ("ratio", "rate", "rate_complement")
+    console.print(f"[bold]{metric.id}[/] · {period} of {first} · n = {counted:,}", highlight=False)
+    table = Table(show_edge=False)
+    shown = (*ids, "value", *(("exposure",) if divided else ()), "counted", "reason")
+    for col in shown:
+        table.add_column(col, justify="right" if col in ("value", "exposure") else "left", overflow="fold")
     for row in frame.to_dict(orient="records"):
+        values = [_record_value(metric.kind, metric.unit, row["value"])]
+        if divided:
+            # A ratio's or rate's records carry its numerator and denominator, not the ratio itself.
+            values = [_format_value("number", row[c]) for c in ("value", "exposure")]
         table.add_row(
             *["" if _missing(row[c]) else str(row[c]) for c in ids],
-            _record_value(metric.kind, metric.unit, row["value"]),
+            *values,
             "yes" if row["counted"] else "no",
             "" if _missing(row["reason"]) else str(row["reason"]),
         )

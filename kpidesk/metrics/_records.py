@@ -31,7 +31,7 @@ _SEPARATOR = "\x1f"
 #: Columns every records frame starts and ends with; the unit's id columns and the row's dimensions sit
 #: between them.
 RECORD_COLUMNS = ("metric", "period_start", "unit")
-_VALUE_COLUMNS = ("value", "counted", "reason")
+_VALUE_COLUMNS = ("value", "exposure", "counted", "reason")
 
 #: A condition on a unit's columns (and `value`, for counted records) under the metric options.
 Condition = Callable[[ir.Table, Any], ir.Value]
@@ -342,7 +342,9 @@ def _keep(t: ir.Table, columns: Mapping[str, Any]) -> ir.Table:
 
 def _empty(unit: Unit) -> pd.DataFrame:
     dims = [d for d in DIMENSIONS if d not in unit.id_columns]
-    return pd.DataFrame(columns=[*RECORD_COLUMNS, *unit.id_columns, *dims, *_VALUE_COLUMNS])
+    frame = pd.DataFrame(columns=[*RECORD_COLUMNS, *unit.id_columns, *dims, *_VALUE_COLUMNS])
+    frame.attrs["id_columns"] = unit.id_columns
+    return frame
 
 
 class RecordsContext:
@@ -373,8 +375,10 @@ def metric_records(
     """The records behind `metric_id` in every period of `query` (its period, dates and clock), in the
     group `filters` chooses (`--by` dimension name → value; None or "" for the group without a value).
 
-    One row per record: metric, period_start, unit, the unit's id columns, the dimensions, value, counted
-    and reason. Per period and group, the counted records are the result row's `n`.
+    One row per record: metric, period_start, unit, the unit's id columns (also named in the frame's
+    `attrs["id_columns"]`), the dimensions, value, exposure (what a ratio or rate divides by: staffed
+    seconds or hours, a share of the headcount; else None), counted and reason. Per period and group, the
+    counted records are the result row's `n`.
     """
     return RecordsContext(tables, settings, query).records(metric_id, filters)
 
@@ -401,6 +405,7 @@ def _records(
         "period_start",
         "unit_key",
         "value",
+        exposure=placed.exposure.cast("float64") if "exposure" in placed.columns else ibis.null("float64"),
         counted=counted,
         **{f"r_{c}": placed[c] for c in dim_columns},
     )
@@ -422,6 +427,7 @@ def _records(
         "period_start",
         "unit_key",
         value=joined.value.cast("float64"),
+        exposure=joined.exposure,
         counted=joined.counted,
         reason=reason,
         **{c: joined[f"r_{c}"] for c in dim_columns},
@@ -476,6 +482,7 @@ def _left_out(
         "period_start",
         unit_key=near.a_unit_key,
         value=ibis.null("float64"),
+        exposure=ibis.null("float64"),
         counted=ibis.literal(False),
         reason=reason,
         **{c: near[c] for c in dim_columns},
@@ -503,9 +510,12 @@ def _finish(frame: pd.DataFrame, metric_id: str, unit: Unit, dim_columns: list[s
         if names[column] not in unit.id_columns:
             out[names[column]] = frame[column]
     # Object columns keep None for a missing value or reason: no NaN reaches a reader.
-    out["value"] = pd.Series([None if pd.isna(v) else float(v) for v in frame["value"]], dtype=object,
-                             index=frame.index)
+    for column in ("value", "exposure"):
+        out[column] = pd.Series([None if pd.isna(v) else float(v) for v in frame[column]], dtype=object,
+                                index=frame.index)
     out["counted"] = frame["counted"].astype(bool)
     out["reason"] = pd.Series([None if pd.isna(r) else str(r) for r in frame["reason"]], dtype=object,
                               index=frame.index)
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["id_columns"] = unit.id_columns
+    return out
