@@ -150,3 +150,25 @@ def test_one_demo_row_through_the_public_function(small_demo: Workspace) -> None
     )
     left_out = set(frame.loc[~frame.counted, "reason"])
     assert left_out <= {"not answered (abandoned)", "never entered the agent queue"}
+
+
+def test_service_level_calls_of_one_queue_and_week(call_workspace: Workspace) -> None:
+    call_workspace.settings.metrics.short_abandon_seconds = 10
+    week = {"period": "week", "start": date(2026, 3, 1), "end": date(2026, 3, 7)}
+    frame = kpidesk.records(call_workspace, metric="service_level", filters={"queue": "billing"}, **week)
+    # Billing calls of the week (tests/call_fixture.py), T = 20 s: C01 waited 10 s and C02 15 s (in time);
+    # C03 45 s, C04 120 s and C11 120 s (late); C06 left after 60 s; C05 left after 5 s, under the 10 s
+    # that count as offered. C12 arrived the week after; C07–C10 are tech calls.
+    got = {r.call_id: (r.value, r.counted, r.reason) for r in frame.itertuples()}
+    assert got == {
+        "C01": (1.0, True, "answered within 20 s"),
+        "C02": (1.0, True, "answered within 20 s"),
+        "C03": (0.0, True, "answered after 20 s"),
+        "C04": (0.0, True, "answered after 20 s"),
+        "C06": (0.0, True, "abandoned"),
+        "C11": (0.0, True, "answered after 20 s"),
+        "C05": (None, False, "abandoned within 10 s: not offered long enough to count"),
+    }
+    row = one_result(kpidesk.kpis(call_workspace, metrics=["service_level"], by=["queue"], **week),
+                     "service_level", queue="billing")
+    assert (row["n"], row["value"]) == (6, pytest.approx(2 / 6))
