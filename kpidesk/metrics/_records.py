@@ -387,7 +387,9 @@ def _records(
     ctx: SampleContext | None, settings: Settings, metric_id: str, filters: Mapping[str, Any]
 ) -> pd.DataFrame:
     metric = get_metric(metric_id)
-    rules = RULES[metric.id]
+    rules = RULES.get(metric.id)
+    if rules is None:
+        raise ValueError(f"the records behind {metric.id} are not described yet")
     unit = UNITS[rules.unit]
     if ctx is None:
         return _empty(unit)

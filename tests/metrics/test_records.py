@@ -115,6 +115,13 @@ def test_the_row_must_be_one(ticket_workspace: Workspace) -> None:
     assert kpidesk.records(ticket_workspace, metric="volume", period="all", filters={"team": "sales"}).empty
 
 
+def test_every_metric_describes_its_records() -> None:
+    from kpidesk.metrics._records import RULES, UNITS
+
+    assert set(RULES) == {m.id for m in CATALOGUE}
+    assert {r.unit for r in RULES.values()} <= set(UNITS)
+
+
 def _group_sizes(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     return frame.fillna({k: "" for k in keys}).groupby(keys).size()
 
