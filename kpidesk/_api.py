@@ -35,6 +35,7 @@ __all__ = [
     "import_files",
     "kpis",
     "reconcile",
+    "records",
     "refresh_facts",
     "resilience",
     "staffing_plan",
@@ -102,6 +103,41 @@ def kpis(
     with ws.connect(read_only=False) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
+
+
+def records(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    metric: str,
+    period: str = "week",
+    start: date | None = None,
+    end: date | None = None,
+    filters: Mapping[str, str | Sequence[str | None] | None] | None = None,
+    business_hours: bool = False,
+) -> pd.DataFrame:
+    """The records behind one result row of `kpis`: the tickets (calls, responses, agents…) it counts and
+    the units near it that it does not, each with its value, `counted` and the reason.
+
+    The row is chosen as `kpis` computes it: `period`, `start`/`end` (which must narrow the periods to one)
+    and `business_hours`; `filters` names the row's group by `--by` dimension (``{"team": "billing"}``;
+    None or "" for the row without a value). The counted records number the row's `n`.
+    """
+    from kpidesk.metrics import metric_records
+
+    ws = _workspace(workspace)
+    refresh_facts(ws)
+    query = KpiQuery(metrics=[metric], period=period, start=start, end=end, business_hours=business_hours)
+    with ws.connect(read_only=False) as con:
+        icon = ibis.duckdb.from_connection(con)
+        frame = metric_records(warehouse_tables(icon), ws.settings, metric, query, filters)
+    periods = sorted(set(frame["period_start"]))
+    if len(periods) > 1:
+        raise ValueError(
+            f"records list one result row, and the records of these dates fall in {len(periods)} {period}s "
+            f"({periods[0]} … {periods[-1]}); narrow them to one with --from and --to (start and end), "
+            "or use --period all"
+        )
+    return frame
 
 
 def resilience(
@@ -235,12 +271,16 @@ def import_files(
     format: str | None = None,
     mapping: str | Path | dict[str, Any] | None = None,
     source: str | None = None,
+    timezone: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     progress: bool = False,
     derive_facts: bool = True,
 ) -> ImportSummary:
     """Import files into the warehouse in one transaction, then bring the facts up to date.
+
+    Timestamps without an offset are read in `timezone`, else the mapping's, else the workspace's zone;
+    the summary names the one used.
 
     With `derive_facts=False` the touched tickets stay pending until the next import or KPI query,
     which saves deriving twice when tickets and their events arrive in separate files.
@@ -250,7 +290,8 @@ def import_files(
     ws = _workspace(workspace)
     with ws.connect() as con:
         summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
-                                      encoding=encoding, delimiter=delimiter, progress=progress)
+                                      encoding=encoding, delimiter=delimiter, progress=progress,
+                                      timezone=timezone, workspace_timezone=ws.settings.timezone)
         if derive_facts and kind in _FACT_KINDS:
             with status("Deriving facts…", progress):
                 facts.refresh_facts(con, ws.settings)
@@ -274,14 +315,16 @@ def import_export(
     """Import one system's export (a built-in format, see docs/importers.md) into every table it feeds.
 
     All files and kinds are one transaction; one summary per kind. `kinds` keeps only some of the
-    tables the format writes.
+    tables the format writes. Timestamps without an offset are read in `timezone`, else the mapping's,
+    else the format's documented zone, else the workspace's; each summary names the one used.
     """
     from kpidesk.ingest.exports import import_export as run
 
     ws = _workspace(workspace)
     with ws.connect() as con:
         summaries = run(con, paths, format, mapping=mapping, source=source, timezone=timezone,
-                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress)
+                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress,
+                        workspace_timezone=ws.settings.timezone)
         if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
             with status("Deriving facts…", progress):
                 facts.refresh_facts(con, ws.settings)
@@ -294,7 +337,7 @@ def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
     ws = _workspace(workspace)
     refresh_facts(ws)
     with ws.connect(read_only=True) as con:
-        return explain_ticket(con, ticket_id, source)
+        return explain_ticket(con, ticket_id, source, ws.settings)
 
 
 def reconcile(

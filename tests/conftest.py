@@ -131,3 +131,12 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A small demo workspace (300 tickets with their calls, surveys, people and customers); read, never
+    written."""
+    from kpidesk import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo", n_tickets=300, seed=3).workspace

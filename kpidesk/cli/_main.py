@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpidesk import _api
-from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS
+from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS, get_metric
 from kpidesk.workspace import SettingsError, WorkspaceError
 
 __all__ = ["main"]
@@ -147,7 +147,8 @@ def init(
     "--timezone",
     "tz",
     default=None,
-    help="IANA zone of timestamps written without an offset (default: the mapping's, else the format's).",
+    help="IANA zone of timestamps written without an offset (default: the mapping's, else the format's "
+    "documented zone, else the workspace's).",
 )
 @click.option(
     "--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256."
@@ -203,8 +204,9 @@ def import_(
             kind,
             workspace=workspace,
             format=fmt,
-            mapping=mapping if tz is None else {**_mapping_dict(mapping), "timezone": tz},
+            mapping=mapping,
             source=source,
+            timezone=tz,
             encoding=encoding,
             delimiter=delimiter,
             progress=True,
@@ -449,6 +451,20 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Also the same metric and group in the period before (previous) or a year earlier (year), "
     "with the change and its 95% interval.",
 )
+@click.option(
+    "--records",
+    "show_records",
+    is_flag=True,
+    help="Instead of the results, the records behind one result row (one --metric; --from/--to narrow "
+    "to one period; --where picks the group): whether and why each counted.",
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="DIM=VALUE",
+    help="With --records: the row's group, e.g. team=billing (repeatable; DIM= for the row without a value).",
+)
 @workspace_option
 @_user_errors
 def kpis(
@@ -462,6 +478,8 @@ def kpis(
     fmt: str,
     output: Path | None,
     compare: str | None,
+    show_records: bool,
+    where: tuple[str, ...],
     workspace: Path | None,
 ) -> None:
     """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
@@ -469,8 +487,15 @@ def kpis(
     Rates are fractions in [0, 1]; NPS is a score from -100 to +100; durations are seconds (calendar, or
     business with --business-hours; a call's wait is always calendar time). Each duration reports its
     metric's default statistic unless --stat asks for others. JSON is an array of objects with metric,
-    stat, value, unit, n, ci_low, ci_high, period_start, period_end and one key per --by dimension.
+    stat, value, unit, n, ci_low, ci_high, period_start, period_end and one key per --by dimension. With
+    --records, the tickets, calls, responses or agents behind one row instead.
     """
+    if show_records:
+        _print_records(metric_ids, by, period, start, end, business_hours, compare, where, fmt, output,
+                       workspace)
+        return
+    if where:
+        raise click.UsageError("--where picks the row of --records; without --records use --by")
     frame = _api.kpis(
         workspace,
         metrics=list(metric_ids) or None,
@@ -499,6 +524,92 @@ def kpis(
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
+
+
+def _where_filters(where: tuple[str, ...], by: tuple[str, ...]) -> dict[str, str | None]:
+    """`DIM=VALUE` pairs as filters; every `--by` dimension must be among them, so that one row is meant."""
+    filters: dict[str, str | None] = {}
+    for pair in where:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected DIM=VALUE, got {pair!r}", param_hint="--where")
+        filters[name.strip()] = value.strip() or None
+    missing = [b for b in by if b not in filters]
+    if missing:
+        raise click.UsageError(
+            f"--records lists one result row: give its {missing[0]} with --where {missing[0]}=VALUE"
+        )
+    return filters
+
+
+def _print_records(
+    metric_ids: tuple[str, ...],
+    by: tuple[str, ...],
+    period: str,
+    start: date | None,
+    end: date | None,
+    business_hours: bool,
+    compare: str | None,
+    where: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    workspace: Path | None,
+) -> None:
+    if len(metric_ids) != 1:
+        raise click.UsageError("--records lists the records of one result row: give exactly one --metric")
+    if compare is not None:
+        raise click.UsageError("--records lists one result row; --compare does not apply to it")
+    metric = get_metric(metric_ids[0])
+    frame = _api.records(workspace, metric=metric.id, period=period, start=start, end=end,
+                         filters=_where_filters(where, by), business_hours=business_hours)
+    if fmt == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet needs --output FILE")
+        frame.to_parquet(output, index=False)
+        return
+    if fmt != "table":
+        text = (
+            frame.to_csv(index=False)
+            if fmt == "csv"
+            else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
+        )
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=fmt != "csv")
+        return
+    ids = list(frame.attrs["id_columns"])
+    counted = int(frame["counted"].sum())
+    first = frame["period_start"].iloc[0].isoformat() if len(frame) else "no data"
+    divided = metric.kind in ("ratio", "rate", "rate_complement")
+    console.print(f"[bold]{metric.id}[/] · {period} of {first} · n = {counted:,}", highlight=False)
+    table = Table(show_edge=False)
+    shown = (*ids, "value", *(("exposure",) if divided else ()), "counted", "reason")
+    for col in shown:
+        table.add_column(col, justify="right" if col in ("value", "exposure") else "left", overflow="fold")
+    for row in frame.to_dict(orient="records"):
+        values = [_record_value(metric.kind, metric.unit, row["value"])]
+        if divided:
+            # A ratio's or rate's records carry its numerator and denominator, not the ratio itself.
+            values = [_format_value("number", row[c]) for c in ("value", "exposure")]
+        table.add_row(
+            *["" if _missing(row[c]) else str(row[c]) for c in ids],
+            *values,
+            "yes" if row["counted"] else "no",
+            "" if _missing(row["reason"]) else str(row["reason"]),
+        )
+    console.print(table)
+
+
+def _record_value(kind: str, unit: str, value: Any) -> str:
+    """A record's value: yes/no for a proportion's success, +1/0/−1 for a net-promoter answer."""
+    if _missing(value):
+        return "—"
+    if kind == "proportion":
+        return "yes" if value else "no"
+    if kind == "nps":
+        return {1.0: "+1", 0.0: "0", -1.0: "−1"}.get(float(value), str(value))
+    return _format_value(unit, value)
 
 
 @main.group()
@@ -600,30 +711,53 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
         click.echo(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
         return
     f = result.facts
+
+    def named(what: str, value: Any) -> str:
+        return f"no {what}" if _missing(value) else f"{what} {value}"
+
     console.print(
-        f"[bold]{result.source} / {result.ticket_id}[/] · team {f['team_id']} · agent {f['agent_id']} · "
-        f"channel {f['channel']} · priority {f['priority']} · status {f['status']} · "
-        f"calendar {f['calendar_id']}",
+        Text.assemble(
+            (f"{result.source} / {result.ticket_id}", "bold"),
+            " · " + " · ".join(
+                named(what, f[column])
+                for what, column in (("team", "team_id"), ("agent", "agent_id"), ("channel", "channel"),
+                                     ("priority", "priority"), ("status", "status"),
+                                     ("calendar", "calendar_id"))
+            ),
+        ),
         highlight=False,
     )
     table = Table(show_edge=False)
-    for col in ("metric", "start", "stop", "calendar time", "business time", "note"):
-        table.add_column(col, overflow="fold")
+    table.add_column("metric", overflow="fold", min_width=13)
+    for col in ("start", "stop"):
+        table.add_column(col, overflow="fold", max_width=15)
+    for col in ("calendar", "business"):
+        table.add_column(col, justify="right")
     for t in result.traces:
         table.add_row(
-            t.metric,
-            f"{t.start_at or '—'}\n[dim]{t.start_event or ''}[/]",
-            f"{t.stop_at or '—'}\n[dim]{t.stop_event or ''}[/]",
+            Text.assemble(t.metric, *(("\n", (t.note, "italic")) if t.note else ())),
+            Text.assemble(_local_time(t.start_at), "\n", (t.start_event or "", "dim")),
+            Text.assemble(_local_time(t.stop_at), "\n", (t.stop_event or "", "dim")),
             _format_value("seconds", t.calendar_seconds),
             _format_value("seconds", t.business_seconds),
-            t.note,
         )
     console.print(table)
+    replies, reassigned, reopens = (int(f[c] or 0) for c in ("agent_replies", "reassignments", "reopens"))
+    escalated = f"escalated to level {f['max_level']}" if f["escalated"] else "not escalated"
     console.print(
-        f"agent replies {f['agent_replies']} · reassignments {f['reassignments']} · reopens {f['reopens']}"
-        f" · escalated {f['escalated']} (level {f['max_level']}) · times in UTC",
+        f"{replies} agent {'reply' if replies == 1 else 'replies'} · reassigned {reassigned} "
+        f"{'time' if reassigned == 1 else 'times'} · reopened {reopens} {'time' if reopens == 1 else 'times'}"
+        f" · {escalated} · times in {result.timezone}",
         highlight=False,
     )
+
+
+def _local_time(at: Any) -> str:
+    """An aware local instant as its date over its time and offset: 2026-03-01 / 09:00:05 +02:00."""
+    if at is None:
+        return "—"
+    offset = at.isoformat()[-6:]
+    return f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {offset}"
 
 
 #: The headline KPIs of each area the demo fills: tickets, calls, surveys, people, QA and customers.

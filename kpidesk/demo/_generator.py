@@ -832,5 +832,6 @@ def _csv_ready(table: pa.Table) -> pa.Table:
         if pa.types.is_list(f.type):
             table = table.set_column(i, f.name, pc.binary_join(table.column(i), "|"))
         elif pa.types.is_timestamp(f.type):
-            table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp("s")))
+            # UTC instants written with their `Z`, so that no workspace zone is applied to them.
+            table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp("s", tz="UTC")))
     return table

@@ -7,6 +7,7 @@ row in `imports`) or, on any whole-file problem, nothing is: the warehouse is ex
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import tempfile
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from kpidesk.ingest._sql import first_row, literal
 from kpidesk.ingest._summary import SAMPLE_SIZE, ImportSummary, Rejection
 from kpidesk.ingest._upsert import upsert
 from kpidesk.ingest._validate import record_rejections, validate
+from kpidesk.ingest._zones import naive_zone
 from kpidesk.warehouse import TableSchema, table_schema
 
 __all__ = [
@@ -52,19 +54,25 @@ def import_files(
     delimiter: str | None = None,
     progress: bool = False,
     format: str | None = None,
+    timezone: str | None = None,
+    workspace_timezone: str = "UTC",
 ) -> ImportSummary:
     """Import `paths` as `kind` (tickets, events, calls, surveys, agents, agent_states, customers, qa).
 
     `mapping` is a YAML path, a dict or a `Mapping`; `format` names a built-in format it is layered
     over. `source` defaults to the mapping's, else the format's name, else "default"; `encoding` and
-    `delimiter` override the mapping's. Raises ImportFailed (nothing written) for a whole-file problem;
-    rows that fail validation are counted and stored in `rejected_rows` instead.
+    `delimiter` override the mapping's. Timestamps without an offset are read in `timezone`, else the
+    mapping's, else `workspace_timezone` (see `naive_zone`). Raises ImportFailed (nothing written) for a
+    whole-file problem; rows that fail validation are counted and stored in `rejected_rows` instead.
     """
     try:
         schema = table_schema(kind)
     except ValueError as exc:
         raise ImportFailed(str(exc)) from None
     resolved = resolve_mapping(mapping, format)
+    zone = naive_zone(asked=timezone, mapping=resolved.timezone, format_zone=None, format_title=None,
+                      workspace=workspace_timezone)
+    resolved = dataclasses.replace(resolved, timezone=zone.zone)
     resolved.check_kind(kind)
     check_formats(resolved, schema)
     files = input_files(paths)
@@ -81,7 +89,8 @@ def import_files(
         records=resolved.records,
         expected=_expected_columns(schema),
     )
-    summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=[str(p) for p in files])
+    summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=[str(p) for p in files],
+                            timezone=zone)
     show_progress = progress and any(p.stat().st_size > LARGE_INPUT_BYTES for p in files)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with (
@@ -311,11 +320,11 @@ def check_formats(mapping: Mapping, schema: TableSchema) -> None:
     patterns += [("timestamp_format", f) for f in mapping.timestamp_format or ()]
     with duckdb.connect() as scratch:
         try:
-            zone = literal(mapping.timezone)
+            zone = literal(mapping.zone)
             scratch.execute(f"SELECT timezone({zone}, TIMESTAMP '2026-01-01')").fetchall()
         except duckdb.Error:
             raise MappingError(
-                f"{mapping.origin}: timezone: DuckDB does not know the time zone {mapping.timezone!r}"
+                f"{mapping.origin}: timezone: DuckDB does not know the time zone {mapping.zone!r}"
             ) from None
         for key, pattern in patterns:
             if pattern in EPOCH_FORMATS:

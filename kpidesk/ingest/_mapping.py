@@ -12,7 +12,8 @@ A mapping is a YAML file, a dict with the same keys, or a built-in format. Every
 ``delimiter``
     CSV field separator, one character. Default: sniffed (a tab for ``.tsv``).
 ``timezone``
-    IANA zone of timestamps written without an offset, e.g. ``Asia/Jerusalem``. Default ``UTC``.
+    IANA zone of timestamps written without an offset, e.g. ``Asia/Jerusalem``. Default: the built-in
+    format's documented zone, else the workspace's (``--timezone`` wins over both).
 ``sheet``
     XLSX sheet to read. Default: the first sheet.
 ``records``
@@ -135,7 +136,8 @@ class Mapping:
     source: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
-    timezone: str = "UTC"
+    #: None when the mapping names no zone: the importer then uses the format's or the workspace's.
+    timezone: str | None = None
     sheet: str | None = None
     records: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
@@ -153,6 +155,12 @@ class Mapping:
     def formats_for(self, column: str) -> tuple[str, ...] | None:
         """The strptime formats of a timestamp column, or None for ISO 8601."""
         return self.formats.get(column) or self.timestamp_format
+
+    @property
+    def zone(self) -> str:
+        """The zone naive timestamps are read in. The importer fills in the format's or the workspace's
+        when the mapping names none; a mapping read on its own falls back to UTC."""
+        return self.timezone or "UTC"
 
     def check_kind(self, kind: str) -> None:
         """Fail if the mapping names a column the kind's table does not have, or is for another kind."""
@@ -261,9 +269,10 @@ def parse_mapping(data: Any, origin: str = "mapping") -> Mapping:
     delimiter = text("delimiter")
     if delimiter is not None and len(delimiter) != 1:
         raise fail("delimiter", f'expected one character such as ",", ";" or "\\t", got {delimiter!r}')
-    timezone = text("timezone") or "UTC"
+    timezone = text("timezone")
     try:
-        ZoneInfo(timezone)
+        if timezone is not None:
+            ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise fail(
             "timezone", f"unknown time zone {timezone!r}; expected an IANA name such as Asia/Jerusalem"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kpidesk.ingest._zones import NaiveZone
+
 __all__ = ["SAMPLE_SIZE", "ImportSummary", "Rejection"]
 
 #: How many problems the summary quotes; all of them are in the rejected_rows table.
@@ -38,6 +40,8 @@ class ImportSummary:
     #: File columns no canonical column reads, each listed once.
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The zone timestamps without an offset were read in, and who chose it.
+    timezone: NaiveZone | None = None
     #: What a position is called in each file: "line", "row" (spreadsheets) or "record".
     units: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -49,6 +53,10 @@ class ImportSummary:
             f"unchanged {self.unchanged:,} · rejected {self.rejected:,}"
             + (f" · repaired {self.repaired:,} (imported, listed in rejected_rows)" if self.repaired else ""),
         ]
+        if self.timezone is not None:
+            out.append(
+                f"timestamps without an offset read in {self.timezone.zone} ({self.timezone.chosen_by})"
+            )
         if self.ignored_columns:
             out.append(f"ignored columns: {', '.join(self.ignored_columns)}")
         out += [f"warning: {w}" for w in self.warnings]

@@ -75,7 +75,7 @@ def validate(
         kind = types.get(name, "VARCHAR")
         if kind == "VARCHAR":
             continue
-        found = typed_direct(binding, kind, f"t{number[name]}", mapping.timezone, mapping.null_values)
+        found = typed_direct(binding, kind, f"t{number[name]}", mapping.zone, mapping.null_values)
         if found is not None:
             direct[i] = found
     as_typed = sorted({bindings[i].sources[0] for i in direct})
@@ -108,7 +108,7 @@ def validate(
             given = raw
             raws.append(f"{_raw_text(binding, slot, mapping)} AS {raw}")
             if binding.present:
-                values.append(f"CAST({typed(binding, raw, mapping.timezone)} AS {column.type}) AS {value}")
+                values.append(f"CAST({typed(binding, raw, mapping.zone)} AS {column.type}) AS {value}")
             else:
                 values.append(f"CAST(NULL AS {column.type}) AS {value}")
                 continue

@@ -2,6 +2,7 @@
 
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
 from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
+from kpidesk.metrics._records import RECORD_COLUMNS, metric_records
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import (
     mean_interval,
@@ -19,6 +20,7 @@ __all__ = [
     "DIMENSIONS",
     "METRIC_OPTIONS",
     "PERIODS",
+    "RECORD_COLUMNS",
     "RESULT_COLUMNS",
     "KpiQuery",
     "KpiTables",
@@ -26,6 +28,7 @@ __all__ = [
     "compute_kpis",
     "get_metric",
     "mean_interval",
+    "metric_records",
     "nps_interval",
     "parse_stat",
     "poisson_rate_interval",

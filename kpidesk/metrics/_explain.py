@@ -1,12 +1,19 @@
-"""Why a ticket's numbers are what they are: each metric's start and stop event, calendar and value."""
+"""Why a ticket's numbers are what they are: each metric's start and stop event, calendar and value.
+
+Instants are shown in the zone of the ticket's calendar, with their offset, as a team lead reads a clock;
+the warehouse keeps them in UTC.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
+
+from kpidesk.workspace import Settings
 
 __all__ = ["MetricTrace", "TicketExplanation", "TicketNotFound", "explain_ticket"]
 
@@ -35,11 +42,14 @@ class TicketExplanation:
     facts: dict[str, Any]
     traces: list[MetricTrace]
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: The IANA zone every instant is shown in: the ticket's calendar's.
+    timezone: str = "UTC"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "ticket_id": self.ticket_id,
+            "timezone": self.timezone,
             "facts": self.facts,
             "metrics": [t.__dict__ for t in self.traces],
             "events": self.events,
@@ -79,16 +89,35 @@ def _is_solve(e: dict[str, Any]) -> bool:
     return e["kind"] == "status" and e.get("status") in ("solved", "closed")
 
 
+def _reopened(times: int) -> str:
+    return "" if not times else "reopened once" if times == 1 else f"reopened {times} times"
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def _local(value: Any, zone: ZoneInfo) -> Any:
+    """A UTC instant of the warehouse as an aware local time of `zone`; anything else as it is."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC).astimezone(zone)
+    return value
+
+
+def _localised(row: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    return {k: _local(v, zone) for k, v in row.items()}
+
+
 def explain_ticket(
-    con: duckdb.DuckDBPyConnection, ticket_id: str, source: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    ticket_id: str,
+    source: str | None = None,
+    settings: Settings | None = None,
 ) -> TicketExplanation:
-    """Trace one ticket through the fact table; facts must be up to date."""
+    """Trace one ticket through the fact table; facts must be up to date. Instants are aware local times
+    of the ticket's calendar in `settings` (UTC without settings)."""
     params: list[Any] = [ticket_id]
     where = "ticket_id = ?"
     if source is not None:
@@ -110,6 +139,9 @@ def explain_ticket(
         [fact["source"], fact["ticket_id"]],
     )
     calendar = str(fact["calendar_id"])
+    known = settings.calendars.get(calendar) if settings is not None else None
+    zone_name = known.timezone if known is not None else (settings.timezone if settings else "UTC")
+    zone = ZoneInfo(zone_name)
 
     def trace(
         metric: str, start: str, stop: str, start_pred: Any, stop_pred: Any, note: str = ""
@@ -121,9 +153,9 @@ def explain_ticket(
             bus_s = float(fact[f"{stop}_bs"] - fact[f"{start}_bs"])
         return MetricTrace(
             metric,
-            start_at,
+            _local(start_at, zone),
             _describe(_find(events, start_at, start_pred)),
-            stop_at,
+            _local(stop_at, zone),
             _describe(_find(events, stop_at, stop_pred)),
             calendar,
             cal_s,
@@ -158,7 +190,7 @@ def explain_ticket(
             "last_solved_at",
             lambda e: e["kind"] == "created",
             _is_solve,
-            f"reopened {fact['reopens']} time(s)" if fact["reopens"] else "",
+            _reopened(int(fact["reopens"] or 0)),
         ),
     ]
     stretches = _rows(
@@ -173,9 +205,9 @@ def explain_ticket(
         traces.append(
             MetricTrace(
                 f"reply_time[{s['stretch']}]",
-                s["stretch_start_at"],
+                _local(s["stretch_start_at"], zone),
                 _describe(_find(events, s["stretch_start_at"], _is_customer)),
-                s["replied_at"],
+                _local(s["replied_at"], zone),
                 _describe(_find(events, s["replied_at"], _is_agent_reply)),
                 calendar,
                 (s["replied_at"] - s["stretch_start_at"]).total_seconds() if answered else None,
@@ -183,5 +215,12 @@ def explain_ticket(
                 "" if answered else "not answered yet",
             )
         )
-    shown = {k: v for k, v in fact.items() if not k.endswith("_bs")}
-    return TicketExplanation(str(fact["source"]), str(fact["ticket_id"]), shown, traces, events)
+    shown = _localised({k: v for k, v in fact.items() if not k.endswith("_bs")}, zone)
+    return TicketExplanation(
+        str(fact["source"]),
+        str(fact["ticket_id"]),
+        shown,
+        traces,
+        [_localised(e, zone) for e in events],
+        zone_name,
+    )

@@ -211,3 +211,43 @@ def test_json_and_csv_numbers_carry_no_float_noise() -> None:
     frame = pd.DataFrame({"value": [0.1 + 0.2, 178579.60000000006, 52_200 / 7], "n": [3, 5, 7]})
     assert [r["value"] for r in _json_ready(frame)] == [0.3, 178579.6, 7457.14285714286]
     assert [r["n"] for r in _json_ready(frame)] == [3, 5, 7]
+
+
+def test_kpis_records_lists_one_row(ticket_workspace: Workspace) -> None:
+    ws = str(ticket_workspace.path)
+    week = ("--period", "week", "--from", "2026-03-01", "--to", "2026-03-07")
+    result = CliRunner().invoke(
+        main,
+        ["kpis", "--metric", "full_resolution_time", *week, "--by", "team", "--records",
+         "--where", "team=billing", "-w", ws],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    # Solved that week: T1 (2.0 h), T8 (3.0 h), T4 (4.0 h); T2 solved the next week, T3 and T7 open.
+    assert "full_resolution_time · week of 2026-03-01 · n = 3" in out
+    assert "2.0 h" in out and "3.0 h" in out and "4.0 h" in out
+    assert "outside the period: placed on" in out and "2026-03-09" in out
+    assert out.count("not solved") == 2
+    assert max(len(line) for line in out.splitlines()) <= 80
+    code, out = _run("kpis", "--metric", "full_resolution_time", *week, "--records", "--format", "json",
+                     "-w", ws)
+    assert code == 0, out
+    records = json.loads(out)
+    assert sorted(r["ticket_id"] for r in records if r["counted"]) == ["T1", "T4", "T8"]
+    assert all(r["value"] is None and r["reason"] for r in records if not r["counted"])
+
+
+def test_kpis_records_needs_one_row(ticket_workspace: Workspace) -> None:
+    ws = str(ticket_workspace.path)
+    code, out = _run("kpis", "--metric", "volume", "--by", "team", "--records", "--period", "all", "-w", ws)
+    assert code == 2 and "--where team=VALUE" in out
+    code, out = _run("kpis", "--metric", "volume", "--records", "-w", ws)
+    assert code == 2 and "narrow them to one with --from and --to" in " ".join(out.split())
+    code, out = _run("kpis", "--records", "--period", "all", "-w", ws)
+    assert code == 2 and "exactly one --metric" in out
+    code, out = _run("kpis", "--metric", "volume", "--where", "team=billing", "-w", ws)
+    assert code == 2 and "--where picks the row of --records" in out
+    code, out = _run("kpis", "--metric", "volume", "--records", "--period", "all", "--where", "teamx",
+                     "-w", ws)
+    assert code == 2 and "expected DIM=VALUE" in out

@@ -309,7 +309,8 @@ def test_csv_files_keep_texts_and_json(tmp_path: Path, data: DemoData) -> None:
     criteria = data.qa_reviews.column("criteria").to_pylist()
     assert qa["criteria"].map(json.loads).tolist() == [json.loads(c) for c in criteria]
     states = pacsv.read_csv(paths["agent_states"]).to_pandas()
-    assert (pd.to_datetime(states["start"]).to_numpy() == data.agent_states.column("start").to_numpy()).all()
+    starts = pd.to_datetime(states["start"]).dt.tz_convert(None).to_numpy()  # UTC, written with a Z
+    assert (starts == data.agent_states.column("start").to_numpy()).all()
 
 
 def test_build_demo_imports_every_table(tmp_path: Path) -> None:

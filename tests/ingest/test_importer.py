@@ -158,14 +158,15 @@ def test_summary_lines_read_like_the_design(con, write):
     lines = summary.lines()
     assert lines[0] == f"imported tickets from {path} (source 'default', import 1)"
     assert lines[1] == "read 1,204 · inserted 1,200 · updated 0 · unchanged 0 · rejected 4"
-    assert lines[2] == "ignored columns: Satisfaction"
-    assert lines[3] == "first problems (all are in table rejected_rows, import_id = 1):"
-    assert lines[4] == (
+    assert lines[2] == "timestamps without an offset read in UTC (the workspace's)"
+    assert lines[3] == "ignored columns: Satisfaction"
+    assert lines[4] == "first problems (all are in table rejected_rows, import_id = 1):"
+    assert lines[5] == (
         f"  {path} line 1202, column 'created_at': expected a timestamp like 2026-03-01 14:05:00 "
         "(ISO 8601; an offset such as +02:00 is allowed) or the format given in the mapping, got "
         "'2026-03-01 25:00:00'"
     )
-    assert len(lines) == 8
+    assert len(lines) == 9
     assert str(summary) == "\n".join(lines)
     assert [r.line for r in summary.rejections_sample] == [1202, 1203, 1204, 1205]
 

@@ -28,8 +28,9 @@ kpidesk import august_calls_1999.csv --format call-log \\
   --mapping examples/mappings/anonymous-bank.yaml -w ./acme
 ```
 
-Timestamps written without an offset are read in the format's time zone (below), or in the one given by
-`--timezone` or `timezone:` in a mapping file.
+Timestamps written without an offset are read in the zone given by `--timezone`, else by `timezone:` in a
+mapping file, else in the format's own zone when its exports are documented in one (below: UTC for APIs
+that write `Z` or Unix time), else in the workspace's zone. The import summary names the zone it used.
 
 ## Mapping files for a format
 
@@ -51,13 +52,17 @@ another meaning, a mapping file (`--mapping FILE.yaml`) says so. Its keys, all o
 """
 
 
+#: How a format without a documented zone reads naive timestamps.
+_WORKSPACE_ZONE = "the workspace's"
+
+
 def importers_markdown() -> str:
     formats = [EXPORT_FORMATS[name] for name in sorted(EXPORT_FORMATS)]
     lines = [_INTRO.rstrip("\n")]
     for export in formats:
         lines.append(
             f"| [`{export.name}`](#{_anchor(export)}) | {' '.join(f'`{s}`' for s in export.suffixes)} | "
-            f"{', '.join(export.kinds)} | {export.timezone} |"
+            f"{', '.join(export.kinds)} | {export.timezone or 'workspace'} |"
         )
     for export in formats:
         lines += ["", *_section(export)]
@@ -77,7 +82,7 @@ def _section(export: ExportFormat) -> list[str]:
         _sentence(export.description),
         "",
         f"Reads {', '.join(f'`{s}`' for s in export.suffixes)} files; writes {', '.join(export.kinds)}. "
-        f"Default time zone: {export.timezone}.",
+        f"Default time zone: {export.timezone or _WORKSPACE_ZONE}.",
     ]
     if export.roles:
         out += ["", "| role | column | required | what |", "| --- | --- | --- | --- |"]

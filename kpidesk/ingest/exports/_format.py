@@ -30,6 +30,7 @@ from kpidesk.ingest._lines import LineNumbers
 from kpidesk.ingest._progress import ImportProgress
 from kpidesk.ingest._readers import ReadOptions, StagedFile, stage_file
 from kpidesk.ingest._sql import first_row, ident, literal
+from kpidesk.ingest._zones import NaiveZone
 
 __all__ = [
     "LINE",
@@ -85,6 +86,8 @@ class FormatOptions:
 
     #: IANA zone of timestamps the export writes without an offset.
     timezone: str
+    #: That zone and who chose it (the user, the mapping, the format, the workspace), for the summary.
+    naive_zone: NaiveZone | None = None
     #: Role name → the file's column, overriding the format's defaults.
     columns: dict[str, str] = field(default_factory=dict)
     #: Canonical column → {value as the format emits it: canonical value}, applied at validation.
@@ -169,8 +172,10 @@ class ExportFormat:
     """A built-in importer for one kind of export.
 
     `convert` reads the files through the context and emits canonical rows; `kinds` lists what it may
-    emit, in the order they are written (tickets before their events). `timezone` is the zone of the
-    export's naive timestamps unless the user says otherwise.
+    emit, in the order they are written (tickets before their events). `timezone` is the zone the
+    export is documented to write its naive timestamps in (UTC for an API writing `Z` or Unix time), or
+    None when it writes the system's local time: then the workspace's zone, unless the user says
+    otherwise.
     """
 
     name: str
@@ -178,7 +183,7 @@ class ExportFormat:
     description: str
     kinds: tuple[str, ...]
     convert: Callable[[ExportContext, list[Path]], None]
-    timezone: str = "UTC"
+    timezone: str | None = None
     roles: tuple[Role, ...] = ()
     #: Setting name → what it does, for `settings:` in a user's mapping.
     settings: dict[str, str] = field(default_factory=dict)

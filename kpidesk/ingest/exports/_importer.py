@@ -32,6 +32,7 @@ from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
 from kpidesk.ingest._readers import StagedFile
 from kpidesk.ingest._sql import first_row
 from kpidesk.ingest._summary import ImportSummary
+from kpidesk.ingest._zones import naive_zone
 from kpidesk.ingest.exports._format import LINE, Emitted, ExportContext, ExportFormat, FormatOptions
 from kpidesk.ingest.exports._registry import export_format
 from kpidesk.warehouse import table_schema
@@ -54,13 +55,14 @@ def import_export(
     delimiter: str | None = None,
     kinds: Sequence[str] | None = None,
     progress: bool = False,
+    workspace_timezone: str = "UTC",
 ) -> list[ImportSummary]:
     """Import `paths`, an export of the built-in `format`, in one transaction; one summary per kind.
 
     `mapping` (a YAML path or dict, keys `OPTION_KEYS`) points the format's column roles at other
     columns, remaps canonical values, and sets the format's own settings. `timezone` is the zone of
-    timestamps written without an offset (default: the mapping's, else the format's). `kinds` keeps only
-    those of the tables the format writes.
+    timestamps written without an offset (default: the mapping's, else the format's documented zone,
+    else `workspace_timezone`). `kinds` keeps only those of the tables the format writes.
     """
     export = format if isinstance(format, ExportFormat) else export_format(format)
     wanted = tuple(kinds) if kinds else export.kinds
@@ -70,7 +72,8 @@ def import_export(
     raw = _mapping_dict(mapping)
     origin = str(mapping) if isinstance(mapping, str | Path) else "mapping"
     options = format_options(
-        export, raw, timezone=timezone, encoding=encoding, delimiter=delimiter, origin=origin
+        export, raw, timezone=timezone, encoding=encoding, delimiter=delimiter, origin=origin,
+        workspace_timezone=workspace_timezone,
     )
     source_name = source or raw.get("source") or export.name
     _check_values(export, options, wanted)
@@ -101,7 +104,8 @@ def import_export(
                 if not emitted and not dropped:
                     continue
                 displays = list(dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)]))
-                summary = ImportSummary(import_id=next_id, kind=kind, source=source_name, files=displays)
+                summary = ImportSummary(import_id=next_id, kind=kind, source=source_name, files=displays,
+                                        timezone=options.naive_zone)
                 next_id += 1
                 _import_kind(con, context, summary, emitted, bar)
                 record_import(con, summary, started)
@@ -129,6 +133,7 @@ def format_options(
     encoding: str | None = None,
     delimiter: str | None = None,
     origin: str = "mapping",
+    workspace_timezone: str = "UTC",
 ) -> FormatOptions:
     """Check a mapping dict meant for `export` and turn it into its options."""
 
@@ -140,7 +145,9 @@ def format_options(
         raise fail(
             unknown[0], f"unknown key for the {export.name} format; expected one of {', '.join(OPTION_KEYS)}"
         )
-    zone = timezone or raw.get("timezone") or export.timezone
+    chosen = naive_zone(asked=timezone, mapping=raw.get("timezone"), format_zone=export.timezone,
+                        format_title=export.title, workspace=workspace_timezone)
+    zone = chosen.zone
     try:
         ZoneInfo(str(zone))
     except (ZoneInfoNotFoundError, ValueError):
@@ -164,6 +171,7 @@ def format_options(
             )
     return FormatOptions(
         timezone=str(zone),
+        naive_zone=chosen,
         columns={str(k): v for k, v in columns.items()},
         values={
             str(k): {str(a): None if b is None else str(b) for a, b in v.items()} for k, v in values.items()

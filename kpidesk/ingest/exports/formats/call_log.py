@@ -442,10 +442,10 @@ times of day `h:mm:ss` on that date (`date_format`, default `%Y-%m-%d`). The sta
 a time more than 12 hours earlier than the stage before it is on the next day (a queue entered at
 23:59:29 and left at 0:00:57 is left the day after), a time up to 12 hours earlier stays on the same day
 and is checked as an order problem. Values listed in `never` (e.g. `0:00:00`) mean the stage did not
-happen. Without a date column (or with `times: timestamp`) every instant is a full timestamp (ISO 8601,
-or `timestamp_format`). Local times are read in the format's zone, UTC, unless the mapping's `timezone:`
-or `--timezone` says otherwise. Durations measured from local clock times do not see a summer-time change
-during the call.
+happen. Without a date column (or with `times: timestamp`) every instant is a full timestamp (ISO 8601, or
+`timestamp_format`). A switch writes its own local time, so times are read in the workspace's zone unless the
+mapping's `timezone:` or `--timezone` says otherwise. Durations measured from local clock times do not see a
+summer-time change during the call.
 
 **Mapped to `calls`:**
 
@@ -500,7 +500,6 @@ FORMAT = ExportFormat(
     kinds=("calls", "figures"),
     convert=_convert,
     figures=FIGURES,
-    timezone="UTC",
     roles=ROLES,
     settings=SETTINGS,
     suffixes=(".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".xlsx"),

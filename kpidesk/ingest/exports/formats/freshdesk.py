@@ -314,7 +314,6 @@ FORMAT = ExportFormat(
     description="Freshdesk ticket CSV export, with the API's ticket conversations (JSON) for events",
     kinds=("tickets", "events"),
     convert=_convert,
-    timezone="UTC",
     roles=ROLES,
     settings=SETTINGS,
     suffixes=(".csv", ".json"),
@@ -328,10 +327,10 @@ arrays may be joined into one, or an object holding it under `conversations`). C
 kpidesk import tickets.csv conversations.json --format freshdesk --timezone Asia/Jerusalem
 ```
 
-**Time zone**: the CSV writes instants as `YYYY-MM-DD HH:MM:SS` in the helpdesk's time zone (Admin →
-Helpdesk Settings), without an offset. The default is UTC; give the helpdesk's zone with `--timezone` or
-`timezone:` in the mapping. Another layout takes the setting `timestamp_format` (strptime). The API's
-conversation times are UTC (`Z`) and need nothing.
+**Time zone**: the CSV writes instants as `YYYY-MM-DD HH:MM:SS` in the helpdesk's time zone (Admin → Helpdesk
+Settings), without an offset. They are read in the workspace's zone; give the helpdesk's zone with
+`--timezone` or `timezone:` in the mapping when it differs. Another layout takes the setting
+`timestamp_format` (strptime). The API's conversation times are UTC (`Z`) and need nothing.
 
 **Tickets**: `Ticket ID` → ticket_id, `Created time` → created_at, `Status` → status (`Open` → open,
 `Pending` → pending, `Resolved` → solved, `Closed` → closed, `Waiting on Customer` → pending, `Waiting on

@@ -82,8 +82,9 @@ LABELS = {
 DOCUMENTATION = """\
 A ServiceNow incident export with one row per update of an incident (the public UCI "incident
 management process enriched event log" is one), read into `tickets` and `ticket_events`. Timestamps are
-`d/m/yyyy HH:MM` (setting `timestamp_format` for another strptime layout) in UTC unless `--timezone`
-or `timezone:` names the instance's zone; `?` means no value.
+`d/m/yyyy HH:MM` (setting `timestamp_format` for another strptime layout) in the zone of the user who
+exported them, read in the workspace's zone unless `--timezone` or `timezone:` names another; `?` means
+no value.
 
 **Tickets**: one per `number`, from the incident's last update (in the update order below).
 
@@ -437,7 +438,6 @@ FORMAT = ExportFormat(
     "update, status and assignment events from the changes between updates.",
     kinds=("tickets", "events", "figures"),
     convert=convert,
-    timezone="UTC",
     roles=ROLES,
     settings={
         "update_order": "how an incident's updates are ordered: file (default), sys_mod_count or "

@@ -339,7 +339,6 @@ FORMAT = ExportFormat(
     ),
     kinds=("tickets", "events"),
     convert=_convert,
-    timezone="UTC",
     roles=ROLES,
     settings=SETTINGS,
     documentation="""\
@@ -386,7 +385,8 @@ is kept) and replies that loop back on themselves are left out; replies to a pos
 own thread.
 
 `created_at` is read as `Tue Oct 31 22:10:47 +0000 2017` (its offset applies) or ISO 8601; timestamps
-without an offset are in UTC unless `--timezone` (or `timezone:` in a mapping file) says otherwise;
+without an offset are read in the workspace's zone unless `--timezone` (or `timezone:` in a mapping file)
+says otherwise;
 another layout takes `settings: {timestamp_format: "..."}`.
 """,
 )

@@ -229,7 +229,6 @@ FORMAT = ExportFormat(
     ),
     kinds=("tickets", "events"),
     convert=_convert,
-    timezone="UTC",
     roles=ROLES,
     settings=SETTINGS,
     documentation="""\
@@ -292,7 +291,8 @@ Lost: `Activity` and `Activity Level` (IBM's concatenations of status, sub-statu
 `Involved ST 2`, `Involved ST Function Div`, `Involved Org line 3`, `Country` and `Owner Country`.
 
 Timestamps with an offset (the Volvo log's `2010-03-31T15:59:42+01:00`) are converted by it; those without
-one are read in UTC unless `--timezone` (or `timezone:` in a mapping file) names the log's zone. Another
+one are read in the workspace's zone unless `--timezone` (or `timezone:` in a mapping file) names the
+log's. Another
 layout takes `settings: {timestamp_format: "%d/%m/%Y %H:%M"}`.
 """,
 )

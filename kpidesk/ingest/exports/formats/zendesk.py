@@ -615,8 +615,8 @@ score); `unoffered` is rejected (no survey was sent). `ticket_id`, `requester_id
 `assignee_id` → agent_id, `group_id` → team_id.
 
 **Lost**: custom fields, `satisfaction_rating` inside tickets (import the ratings list), organisations,
-priority and tag changes in audits,
-notifications and other audit events, comment bodies. Zendesk writes UTC instants with `Z`; the time zone
-setting does not change them.
+priority and tag changes in audits, notifications and
+other audit events, comment bodies. Zendesk writes UTC instants with `Z`, so the format's zone is UTC whatever
+the workspace's; the time zone setting does not change them.
 """,
 )
