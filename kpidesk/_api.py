@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from pathlib import Path
@@ -19,10 +19,18 @@ from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
 from kpidesk.reports import render_summary_html
-from kpidesk.workspace import SETTINGS_FILE, Workspace, WorkspaceError, init_workspace, open_workspace
+from kpidesk.workspace import (
+    SETTINGS_FILE,
+    Workspace,
+    WorkspaceError,
+    import_lock,
+    init_workspace,
+    open_workspace,
+    retry_while_locked,
+)
 
 if TYPE_CHECKING:
-    from kpidesk.ingest import ImportSummary
+    from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
 
 __all__ = [
@@ -32,11 +40,14 @@ __all__ = [
     "explain",
     "import_export",
     "import_files",
+    "imports",
     "kpis",
     "refresh_facts",
+    "rejected",
     "resilience",
     "staffing_plan",
     "survey_comments",
+    "undo_import",
     "warehouse_tables",
     "write_staffing_page",
     "write_summary",
@@ -225,6 +236,20 @@ def staffing_plan(
                       patience_s=patience_s, queue=queue)
 
 
+def _destination(ws: Workspace) -> Destination:
+    """Files are read and checked apart from the warehouse, which the import waits for only to write."""
+    from kpidesk.ingest import warehouse_destination
+
+    def retry(action: Callable[[], None]) -> None:
+        retry_while_locked(action, ws.path)
+
+    return warehouse_destination(ws.warehouse_path, memory_limit=ws.settings.memory_limit, retry=retry)
+
+
+def _names(paths: Sequence[str | Path]) -> str:
+    return ", ".join(Path(p).name for p in paths)
+
+
 def import_files(
     paths: Sequence[str | Path],
     kind: str,
@@ -237,20 +262,27 @@ def import_files(
     delimiter: str | None = None,
     progress: bool = False,
     derive_facts: bool = True,
+    wait: bool = True,
 ) -> ImportSummary:
     """Import files into the warehouse in one transaction, then bring the facts up to date.
 
     With `derive_facts=False` the touched tickets stay pending until the next import or KPI query,
-    which saves deriving twice when tickets and their events arrive in separate files.
+    which saves deriving twice when tickets and their events arrive in separate files. One import runs
+    at a time in a workspace: another waits for it (saying so), or with `wait=False` raises
+    ImportRunning naming it. Readers keep reading while the files are read and checked.
     """
     from kpidesk import ingest
 
     ws = _workspace(workspace)
-    with ws.connect() as con:
-        summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
-                                      encoding=encoding, delimiter=delimiter, progress=progress)
+    with import_lock(ws.path, f"the import of {kind} from {_names(paths)}", wait=wait):
+        target = _destination(ws)
+        try:
+            summary = ingest.import_files(target, paths, kind, format=format, mapping=mapping, source=source,
+                                          encoding=encoding, delimiter=delimiter, progress=progress)
+        finally:
+            target.close()
         if derive_facts and kind in _FACT_KINDS:
-            with status("Deriving facts…", progress):
+            with status("Deriving facts…", progress), ws.connect() as con:
                 facts.refresh_facts(con, ws.settings)
     return summary
 
@@ -268,22 +300,64 @@ def import_export(
     kinds: Sequence[str] | None = None,
     progress: bool = False,
     derive_facts: bool = True,
+    wait: bool = True,
 ) -> list[ImportSummary]:
     """Import one system's export (a built-in format, see docs/importers.md) into every table it feeds.
 
     All files and kinds are one transaction; one summary per kind. `kinds` keeps only some of the
-    tables the format writes.
+    tables the format writes. `wait` as for `import_files`.
     """
     from kpidesk.ingest.exports import import_export as run
 
     ws = _workspace(workspace)
-    with ws.connect() as con:
-        summaries = run(con, paths, format, mapping=mapping, source=source, timezone=timezone,
-                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress)
+    with import_lock(ws.path, f"the import of the {format} export {_names(paths)}", wait=wait):
+        target = _destination(ws)
+        try:
+            summaries = run(target, paths, format, mapping=mapping, source=source, timezone=timezone,
+                            encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress)
+        finally:
+            target.close()
         if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
-            with status("Deriving facts…", progress):
+            with status("Deriving facts…", progress), ws.connect() as con:
                 facts.refresh_facts(con, ws.settings)
     return summaries
+
+
+def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:
+    """Every import, oldest first: import_id, started_at (UTC), kind, source, files, read, inserted,
+    updated, unchanged, rejected, repaired, batch_id (the first import of the same command), undone and
+    undone_at."""
+    from kpidesk.ingest import import_log
+
+    ws = _workspace(workspace)
+    with ws.connect(read_only=True) as con:
+        return import_log(con)
+
+
+def rejected(
+    workspace: Workspace | str | Path | None = None, *, import_id: int | None = None
+) -> pd.DataFrame:
+    """The rows imports rejected or repaired (of one import with `import_id`): import_id, kind, file, line,
+    column, value, reason and repaired."""
+    from kpidesk.ingest import rejected_rows
+
+    ws = _workspace(workspace)
+    with ws.connect(read_only=True) as con:
+        return rejected_rows(con, import_id)
+
+
+def undo_import(import_id: int, *, workspace: Workspace | str | Path | None = None,
+                wait: bool = True) -> UndoResult:
+    """Put the warehouse back as it was before import `import_id` (and the other imports of the same
+    command), in one transaction, and derive the facts of what changed again. Raises UndoRefused when
+    it is unknown, already undone, or a later import changed the same rows (naming it)."""
+    from kpidesk import ingest
+
+    ws = _workspace(workspace)
+    with import_lock(ws.path, f"the undo of import {import_id}", wait=wait), ws.connect() as con:
+        result = ingest.undo_import(con, import_id)
+        facts.refresh_facts(con, ws.settings)
+    return result
 
 
 def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,

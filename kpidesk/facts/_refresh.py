@@ -26,7 +26,7 @@ from kpidesk.facts._ticket_facts import (
     derive_ticket_facts,
     status_changes,
 )
-from kpidesk.warehouse import clear_pending_facts
+from kpidesk.warehouse import clear_pending_facts, undone_count
 from kpidesk.workspace import Settings
 
 __all__ = [
@@ -103,12 +103,14 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
 
 
 def _calls_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import inserts or updates calls or agents (each import has a new import_id)."""
+    """Changes whenever an import inserts or updates calls or agents (each import has a new import_id),
+    or an import is undone."""
     row = con.execute(
         "SELECT (SELECT count(*) FROM calls), (SELECT max(import_id) FROM calls), "
         "(SELECT count(*) FROM agents), (SELECT max(import_id) FROM agents)"
     ).fetchall()[0]
-    return json.dumps(list(row))
+    undone = undone_count(con)
+    return json.dumps([*row, undone] if undone else list(row))
 
 
 #: Stores an expression as a table named so and returns that table; `temporary` marks intermediate steps.
@@ -191,10 +193,10 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
     # Every activity table counts: staffed time, surveys and reviews are read per local day too.
     lo, hi = _instant_range(con)
     needed = slot_range_for(lo, hi)
-    covered = (
-        state.get("slots_from", "9999") <= needed[0].isoformat()
-        and state.get("slots_to", "0000") >= needed[1].isoformat()
-    )
+    # Exactly the needed range: after an undo shrinks the data, slots (and the business seconds measured
+    # from their first day) are built again as if the undone rows had never been imported.
+    built = (state.get("slots_from"), state.get("slots_to"))
+    covered = built == (needed[0].isoformat(), needed[1].isoformat())
     if current and calls_current and covered and not full and pending == 0:
         return FactRefresh(full=False, tickets=0)
     full = full or not covered or not current

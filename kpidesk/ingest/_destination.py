@@ -68,13 +68,16 @@ class WarehouseFile(Destination):
         if self.retry is None:
             self.con.execute(attach)
         else:
-            self.retry(lambda: self.con.execute(attach) and None)
+            self.retry(lambda: self._run(attach))
         try:
             self.con.execute(f"USE {_ATTACHED}")
             yield
         finally:
             self.con.execute(f"USE {ident(self.scratch)}")
             self.con.execute(f"DETACH {_ATTACHED}")
+
+    def _run(self, sql: str) -> None:
+        self.con.execute(sql)
 
     def close(self) -> None:
         self.con.close()

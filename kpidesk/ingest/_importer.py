@@ -102,7 +102,9 @@ def import_files(
         work_tables(con),
     ):
         checked = [
-            _check_file(con, path, number, schema, resolved, options, Path(workdir), bar, summary, target)
+            _check_file(
+                con, path, number, schema, resolved, options, Path(workdir), bar, summary, target
+            )
             for number, path in enumerate(files)
         ]
         with target.writing():
@@ -136,7 +138,8 @@ def work_tables(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -330,7 +333,8 @@ def write_checked(
         )
     if counts.updated:
         summary.warnings += misread_text_warnings(
-            con, schema, summary.source, actions, summary.import_id, staged.lines, staged.unit, display, checked.encoding
+            con, schema, summary.source, actions, summary.import_id, staged.lines, staged.unit, display,
+            checked.encoding,
         )
     summary.read += validated.read
     summary.rejected += rejected

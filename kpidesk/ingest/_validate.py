@@ -226,7 +226,8 @@ def record_rejections(
     why = "struct_extract(p.e, 'why')"
     ref = "struct_extract(p.e, 'ref')"
     con.execute(
-        f"INSERT INTO rejected_rows SELECT {import_id}, {literal(kind)}, {literal(file)}, "
+        'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason) '
+        f"SELECT {import_id}, {literal(kind)}, {literal(file)}, "
         f"{lines.sql('p.r')}, struct_extract(p.e, 'col'), struct_extract(p.e, 'val'), "
         f"CASE WHEN {ref} IS NULL THEN {why} "
         f"ELSE replace({why}, {literal(_LINE_PLACEHOLDER)}, CAST({lines.sql(ref)} AS VARCHAR)) END "

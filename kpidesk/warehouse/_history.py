@@ -2,7 +2,8 @@
 
 For every canonical table, `import_history_<table>` holds, per import, the keys of the rows it inserted
 and an exact copy of every row it replaced (same columns, written in the import's own transaction), and
-`import_log` says which imports were made together (one command, one transaction) and which were undone.
+`import_log` says which imports were made together (one command, one transaction) and which were undone;
+`rejected_rows.repaired` tells a repaired row from a rejected one.
 These tables are additions beside the canonical and bookkeeping tables; nothing else depends on them.
 """
 
@@ -50,6 +51,8 @@ HISTORY_DDL: tuple[str, ...] = (
   finished_at TIMESTAMP,
   undone_at TIMESTAMP
 )""",
+    # Rows a built-in format repaired (imported all the same) beside those it rejected.
+    "ALTER TABLE rejected_rows ADD COLUMN IF NOT EXISTS repaired BOOLEAN DEFAULT false",
 )
 
 

@@ -100,16 +100,18 @@ def import_export(
         try:
             with work_tables(con):
                 export.convert(context, files)
-                kinds = []
+                parts: list[tuple[ImportSummary, list[CheckedFile]]] = []
                 for kind in (k for k in export.kinds if k in wanted):
                     emitted = [e for e in context.emitted if e.kind == kind]
                     dropped = [r for r in context.rejected if r.kind == kind]
                     if not emitted and not dropped:
                         continue
-                    displays = list(dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)]))
+                    displays = list(
+                        dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)])
+                    )
                     summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=displays)
-                    kinds.append((summary, _check_kind(con, context, summary, emitted, bar, target)))
-                if not kinds:
+                    parts.append((summary, _check_kind(con, context, summary, emitted, bar, target)))
+                if not parts:
                     raise ImportFailed(
                         f"{', '.join(map(str, files))}: no rows found that a {export.title} export holds"
                     )
@@ -117,7 +119,7 @@ def import_export(
                     con.execute("BEGIN TRANSACTION")
                     try:
                         batch = next_id = next_import_id(con)
-                        for summary, checked in kinds:
+                        for summary, checked in parts:
                             summary.import_id = next_id
                             next_id += 1
                             _write_kind(con, context, summary, checked, bar)
@@ -256,9 +258,12 @@ def _write_kind(
     dropped = [r for r in context.rejected if r.kind == summary.kind]
     if dropped:
         con.executemany(
-            'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [[summary.import_id, schema.kind, r.file, r.line, r.column, r.value, r.reason] for r in dropped],
+            'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason, repaired) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [summary.import_id, schema.kind, r.file, r.line, r.column, r.value, r.reason, r.repaired]
+                for r in dropped
+            ],
         )
         repaired = sum(1 for r in dropped if r.repaired)
         summary.read += len(dropped) - repaired
