@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import ibis
 import pandas as pd
 
@@ -70,6 +72,27 @@ def refresh_facts(workspace: Workspace | str | Path | None = None, *, full: bool
         return facts.refresh_facts(con, ws.settings, full=full)
 
 
+@contextmanager
+def _reading(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to compute KPIs from. Read-only when the facts are up to date, so readers never block
+    each other nor an import waiting to write; otherwise the facts are brought up to date first."""
+    try:
+        con = ws.connect(read_only=True)
+    except duckdb.ConnectionException:
+        # This process already has the warehouse open for writing: read through that.
+        with ws.connect() as con:
+            facts.refresh_facts(con, ws.settings)
+            yield con
+        return
+    with con:
+        if facts.facts_current(con, ws.settings):
+            yield con
+            return
+    refresh_facts(ws)
+    with ws.connect(read_only=True) as con:
+        yield con
+
+
 def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
     return KpiTables(
         facts=icon.table("ticket_facts"),
@@ -105,10 +128,9 @@ def kpis(
     those whose units lack a `by` dimension (calls have no channel, tickets no queue). With `compare`
     (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high and significant."""
     ws = _workspace(workspace)
-    refresh_facts(ws)
     query = KpiQuery(metrics=metrics, by=by, period=period, start=start, end=end, stat=stat,
                      business_hours=business_hours, compare=compare)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
 
@@ -129,8 +151,7 @@ def resilience(
     from kpidesk.metrics._compare import resilience as compare_days
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return compare_days(warehouse_tables(icon), ws.settings, metric, person, start=start, end=end,
                             stat=list([stat] if isinstance(stat, str) else stat),
@@ -155,8 +176,7 @@ def survey_comments(
     from kpidesk.metrics import survey_comments as responses
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return responses(warehouse_tables(icon), ws.settings, metric=metric, filters=filters, start=start,
                          end=end, commented_only=commented_only)
@@ -181,8 +201,7 @@ def call_intervals(
     from kpidesk.metrics._call_intervals import call_intervals as intervals
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return intervals(icon.table(CALL_FACTS_TABLE), ws.settings, minutes=minutes, start=from_, end=to,
                          queue=queue, by=[by] if isinstance(by, str) else list(by))
@@ -364,8 +383,7 @@ def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
             source: str | None = None) -> TicketExplanation:
     """Each metric's start event, stop event, calendar and value for one ticket."""
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=True) as con:
+    with _reading(ws) as con:
         return explain_ticket(con, ticket_id, source)
 
 

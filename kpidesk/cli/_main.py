@@ -271,7 +271,7 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
     )
 
 
-def _import_record(row: Mapping[str, Any]) -> dict[str, Any]:
+def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
     """One import as plain JSON values."""
     def when(value: Any) -> str | None:
         return None if _missing_time(value) else pd.Timestamp(value).isoformat()
