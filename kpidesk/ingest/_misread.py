@@ -28,7 +28,7 @@ SCRIPTS = ("Hebrew", "Arabic", "Cyrillic", "Greek", "Thai", "Armenian", "Georgia
            "Hangul", "Hiragana", "Katakana")
 #: Encodings a misread file was probably written in, most likely first.
 _CANDIDATES = ("utf-8", "windows-1255", "iso-8859-8", "windows-1256", "iso-8859-6", "windows-1251",
-               "koi8-r", "windows-1253", "windows-874", "cp949", "shift_jis", "gb18030", "big5")
+               "koi8-r", "windows-1253", "cp874", "cp949", "shift_jis", "gb18030", "big5")
 _QUOTE_CHARS = 12
 
 
