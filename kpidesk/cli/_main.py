@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 import click
 import duckdb
 import pandas as pd
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -247,17 +249,20 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
     if not records:
         console.print("no imports yet: `kpidesk import FILE --kind tickets` makes the first one")
         return
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("id", "started (UTC)", "kind", "source", "files", "read", "ins", "upd", "rej", "undone"):
-        numeric = col in ("id", "read", "ins", "upd", "rej")
-        table.add_column(col, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("started (UTC)", no_wrap=True)
+    table.add_column("kind/source", overflow="fold")
+    table.add_column("files", overflow="fold", ratio=1)
+    for col in ("read", "ins", "upd", "rej"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("undone", no_wrap=True)
     for r in records:
         table.add_row(
             str(r["import_id"]),
             r["started_at"][:16].replace("T", " "),
-            r["kind"],
-            r["source"],
-            "\n".join(Path(f).name for f in r["files"]),
+            f"{r['kind']}\n[dim]{escape(r['source'])}[/]",
+            escape("\n".join(Path(f).name for f in r["files"])),
             f"{r['read']:,}",
             f"{r['inserted']:,}",
             f"{r['updated']:,}",

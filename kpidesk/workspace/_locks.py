@@ -152,7 +152,7 @@ def retry_while_locked(
 
 def _holder(workspace: Path, message: str) -> str:
     running = running_import(workspace)
-    if running is not None:
+    if running is not None and running.pid != os.getpid():
         return running.describe()
     pid = re.search(r"PID (\d+)", message)
     return f"another kpidesk process (pid {pid.group(1)})" if pid else "another process"
