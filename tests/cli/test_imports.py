@@ -127,7 +127,9 @@ def test_kpis_answer_while_an_import_runs_and_a_second_import_waits(tmp_path: Pa
     ws = init_workspace(tmp_path / "ws", country="IL")
     w = str(ws.path)
     small = tmp_path / "small.csv"
-    small.write_text("ticket_id,created_at,status\nA1,2026-01-05 10:00:00,open\nA2,2026-01-06 10:00:00,solved\n")
+    small.write_text(
+        "ticket_id,created_at,status\nA1,2026-01-05 10:00:00,open\nA2,2026-01-06 10:00:00,solved\n"
+    )
     assert subprocess.run(_cli("import", str(small), "--kind", "tickets", "-w", w), env=_env(),
                           capture_output=True, timeout=600).returncode == 0
     before = _volume(ws.path)

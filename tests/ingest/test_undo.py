@@ -76,7 +76,9 @@ def test_undo_of_a_misread_file_gives_back_the_rows_byte_for_byte(
         kpidesk.undo_import(2, workspace=workspace)
 
 
-def test_undo_of_new_rows_removes_them_and_their_facts(workspace: Workspace, write: Callable[..., Path]) -> None:
+def test_undo_of_new_rows_removes_them_and_their_facts(
+    workspace: Workspace, write: Callable[..., Path]
+) -> None:
     kpidesk.import_files([write("first.csv", HEBREW)], "tickets", workspace=workspace)
     before = warehouse_rows(workspace)
     # Two years later: the calendar slots grow to cover them, and shrink back after the undo.
@@ -129,7 +131,8 @@ def test_one_import_of_two_files_goes_back_to_the_rows_before_it(
     workspace: Workspace, write: Callable[..., Path]
 ) -> None:
     header = "ticket_id,created_at,status\n"
-    kpidesk.import_files([write("a.csv", header + "K1,2026-03-01 08:00:00,new\n")], "tickets", workspace=workspace)
+    first_file = write("a.csv", header + "K1,2026-03-01 08:00:00,new\n")
+    kpidesk.import_files([first_file], "tickets", workspace=workspace)
     before = warehouse_rows(workspace)
     # File 1 replaces K1 and inserts K2; file 2 replaces both again, within the same import.
     first = write("b.csv", header + "K1,2026-03-01 08:00:00,open\nK2,2026-03-02 08:00:00,new\n")

@@ -54,7 +54,8 @@ def test_a_running_import_is_named_and_a_dead_one_never_blocks(ws: Workspace) ->
         pass
     assert str(busy.value) == (
         f"the import of tickets from big.csv started {running.started_at:%Y-%m-%d %H:%M:%S} "
-        f"(pid {other.pid}) is still running; run this import when it has finished, or without --no-wait to wait for it"
+        f"(pid {other.pid}) is still running; run this import when it has finished, or without --no-wait "
+        "to wait for it"
     )
     # Killed without a chance to clean up: its pid stays in the file, the lock goes with the process.
     other.send_signal(signal.SIGKILL)
