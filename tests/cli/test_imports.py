@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -86,8 +85,8 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
 
 
 def _cli(*args: str) -> list[str]:
-    return [str(Path(sys.executable).with_name("kpidesk")) if shutil.which("kpidesk") is None
-            else shutil.which("kpidesk") or "kpidesk", *args]
+    """The `kpidesk` command of this checkout, as its own process."""
+    return [sys.executable, "-c", "from kpidesk.cli import main; main()", *args]
 
 
 def _env() -> dict[str, str]:
