@@ -162,3 +162,24 @@ def test_a_built_in_export_is_undone_as_one_import(workspace: Workspace) -> None
 def test_unknown_import(workspace: Workspace) -> None:
     with pytest.raises(UndoRefused, match=r"^there is no import 4; `kpidesk imports` lists them$"):
         kpidesk.undo_import(4, workspace=workspace)
+
+
+def test_undo_of_changed_calls_derives_their_facts_again(
+    workspace: Workspace, write: Callable[..., Path]
+) -> None:
+    header = "call_id,queue,arrived_at,answered_at,ended_at,talk_s\n"
+    first = write(
+        "calls.csv",
+        header + "C1,billing,2026-03-01 08:00:00,2026-03-01 08:00:30,2026-03-01 08:05:00,270\n"
+        "C2,billing,2026-03-01 09:00:00,,,\n",
+    )
+    kpidesk.import_files([first], "calls", workspace=workspace)
+    before = warehouse_rows(workspace)
+    # C2 was answered after all, after 60 s in the queue: its facts change.
+    fixed = write(
+        "fixed.csv", header + "C2,billing,2026-03-01 09:00:00,2026-03-01 09:01:00,2026-03-01 09:03:00,120\n"
+    )
+    assert kpidesk.import_files([fixed], "calls", workspace=workspace).updated == 1
+    assert warehouse_rows(workspace)["call_facts"] != before["call_facts"]
+    kpidesk.undo_import(2, workspace=workspace)
+    assert warehouse_rows(workspace) == before
