@@ -13,7 +13,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import duckdb
 
@@ -21,7 +20,6 @@ from kpidesk.ingest._sql import ident, literal
 
 __all__ = ["Destination", "OpenWarehouse", "Retry", "WarehouseFile", "warehouse_destination"]
 
-T = TypeVar("T")
 #: Runs an action that opens the warehouse, again and again while another process holds it.
 Retry = Callable[[Callable[[], None]], None]
 _ATTACHED = "kpidesk_warehouse"

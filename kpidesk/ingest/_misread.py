@@ -115,12 +115,16 @@ def likely_encoding(old: str, new: str, read_as: str | None, script: str) -> str
         if text == old:
             return candidate
         letters = sum(1 for ch in text if _in_script(ch, script))
-        if letters and (best is None or letters > best[0]):
+        # Most of the letters in the script: a few stray marks are no text.
+        if letters * 2 > sum(1 for ch in text if ch.isalpha()) and (best is None or letters > best[0]):
             best = (letters, candidate)
     return best[1] if best else None
 
 
 def _in_script(ch: str, script: str) -> bool:
+    """A letter (not a mark or sign) of the script."""
+    if not ch.isalpha():
+        return False
     name = unicodedata.name(ch, "")
     return name.startswith(script.upper()) or (script == "Han" and name.startswith("CJK"))
 

@@ -36,3 +36,9 @@ def test_an_edit_to_latin_text_is_not_a_warning(con: duckdb.DuckDBPyConnection,
     (warning,) = summary.warnings
     assert f"in 1 row of tickets.subject ({misread} line 2, column subject: 'שלום' → 'ùìåí')" in warning
     assert "probably windows-1255" in warning
+
+
+def test_latin_accents_read_in_a_hebrew_code_page_are_no_hebrew_text() -> None:
+    # "café" in UTF-8 ends C3 A9; windows-1255 reads C3 as a Hebrew vowel point (a mark, not a letter).
+    assert "café".encode().decode("windows-1255") == "caf\u05b3©"
+    assert likely_encoding("שלום", "café", "utf-8", "Hebrew") is None
