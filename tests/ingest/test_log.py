@@ -33,7 +33,9 @@ def test_repaired_and_rejected_rows_are_listed_per_import(
     ]
     rows = kpidesk.rejected(workspace)
     assert list(rows.columns) == list(REJECTED_COLUMNS)
-    listed = [(r.import_id, Path(r.file).name, r.line, r.column, r.value, r.repaired) for r in rows.itertuples()]
+    listed = [
+        (r.import_id, Path(r.file).name, r.line, r.column, r.value, r.repaired) for r in rows.itertuples()
+    ]
     assert listed == [
         (events.import_id, "twcs.csv", 2, "text", "@BrandA hi  there", True),
         (events.import_id, "twcs.csv", 4, "created_at", "yesterday", False),
