@@ -240,6 +240,7 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
     """Each import: id, time (UTC), kind, source, files, rows read / inserted / updated / rejected, and
     whether it was undone. `kpidesk imports undo ID` puts the warehouse back as it was before one."""
     if ctx.invoked_subcommand is not None:
+        ctx.obj = workspace  # `kpidesk imports -w DIR undo ID` means that workspace too
         return
     frame = _api.imports(workspace)
     records = [_import_record(row) for row in frame.to_dict(orient="records")]
@@ -304,13 +305,14 @@ def _missing_time(value: Any) -> bool:
     "--no-wait", is_flag=True, help="If an import is running, say so and stop instead of waiting for it."
 )
 @workspace_option
+@click.pass_context
 @_user_errors
-def imports_undo(import_id: int, no_wait: bool, workspace: Path | None) -> None:
+def imports_undo(ctx: click.Context, import_id: int, no_wait: bool, workspace: Path | None) -> None:
     """Put the warehouse back as it was before import ID: delete the rows it inserted, put back the rows
     it replaced, remove its rejected rows, and derive the facts again. The imports of one command (a
     built-in export writes one per table) are undone together. Refused, naming them, when later imports
     changed the same rows: undo those first."""
-    result = _api.undo_import(import_id, workspace=workspace, wait=not no_wait)
+    result = _api.undo_import(import_id, workspace=workspace or ctx.obj, wait=not no_wait)
     for line in result.lines():
         console.print(line, highlight=False, markup=False)
 
