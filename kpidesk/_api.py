@@ -256,8 +256,12 @@ def staffing_plan(
 
 
 def _destination(ws: Workspace) -> Destination:
-    """Files are read and checked apart from the warehouse, which the import waits for only to write."""
-    from kpidesk.ingest import warehouse_destination
+    """Files are read and checked apart from the warehouse, which the import waits for only to write.
+    Called under the import lock: a scratch folder found then was left by an import that was killed."""
+    from kpidesk.ingest import SCRATCH_PREFIX, warehouse_destination
+
+    for stale in ws.path.glob(f"{SCRATCH_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
     def retry(action: Callable[[], None]) -> None:
         retry_while_locked(action, ws.path)

@@ -7,7 +7,13 @@ with a whole file raises ImportFailed and leaves the warehouse as it was. Each i
 replaced, so that `undo_import` can put them back. See docs/importing.md.
 """
 
-from kpidesk.ingest._destination import Destination, OpenWarehouse, WarehouseFile, warehouse_destination
+from kpidesk.ingest._destination import (
+    SCRATCH_PREFIX,
+    Destination,
+    OpenWarehouse,
+    WarehouseFile,
+    warehouse_destination,
+)
 from kpidesk.ingest._errors import ImportFailed, MappingError
 from kpidesk.ingest._formats import FORMATS, format_names
 from kpidesk.ingest._importer import import_files
@@ -24,6 +30,7 @@ __all__ = [
     "IMPORT_COLUMNS",
     "LARGE_INPUT_BYTES",
     "REJECTED_COLUMNS",
+    "SCRATCH_PREFIX",
     "SUFFIXES",
     "Combine",
     "Destination",

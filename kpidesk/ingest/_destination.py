@@ -18,11 +18,20 @@ import duckdb
 
 from kpidesk.ingest._sql import ident, literal
 
-__all__ = ["Destination", "OpenWarehouse", "Retry", "WarehouseFile", "warehouse_destination"]
+__all__ = [
+    "SCRATCH_PREFIX",
+    "Destination",
+    "OpenWarehouse",
+    "Retry",
+    "WarehouseFile",
+    "warehouse_destination",
+]
 
 #: Runs an action that opens the warehouse, again and again while another process holds it.
 Retry = Callable[[Callable[[], None]], None]
 _ATTACHED = "kpidesk_warehouse"
+#: Name of an import's scratch folder beside the warehouse.
+SCRATCH_PREFIX = ".kpidesk-import-"
 
 
 class Destination:
@@ -54,7 +63,7 @@ class WarehouseFile(Destination):
         self.path = path
         self.retry = retry
         # Beside the warehouse: what spills to disk lands on the disk the warehouse was sized for.
-        self.folder = Path(tempfile.mkdtemp(prefix=".kpidesk-import-", dir=path.parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=path.parent))
         self.con = duckdb.connect(str(self.folder / "scratch.duckdb"))
         if memory_limit:
             self.con.execute(f"SET memory_limit = {literal(memory_limit)}")

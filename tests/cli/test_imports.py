@@ -41,7 +41,10 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     good.write_text(HEBREW, encoding="utf-8")
     misread = workspace.path / "hebrew-1255.csv"
     misread.write_bytes(HEBREW.encode("windows-1255"))
+    left = workspace.path / ".kpidesk-import-killed"  # the scratch folder of an import that was killed
+    (left / "scratch.duckdb").parent.mkdir()
     assert _run("import", str(good), "--kind", "tickets", "-w", w)[0] == 0
+    assert not list(workspace.path.glob(".kpidesk-import-*"))
     code, out = _run("import", str(misread), "--kind", "tickets", "--encoding", "latin-1", "-w", w)
     assert code == 0, out
     # H1 and H2 misread (H3 is rejected again): the warning names the likely encoding and the way back.
