@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import ibis
 import pandas as pd
 
@@ -20,10 +22,18 @@ from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
 from kpidesk.reconcile import Reconciliation, reconcile_figures
 from kpidesk.reports import render_summary_html
-from kpidesk.workspace import SETTINGS_FILE, Workspace, WorkspaceError, init_workspace, open_workspace
+from kpidesk.workspace import (
+    SETTINGS_FILE,
+    Workspace,
+    WorkspaceError,
+    import_lock,
+    init_workspace,
+    open_workspace,
+    retry_while_locked,
+)
 
 if TYPE_CHECKING:
-    from kpidesk.ingest import ImportSummary
+    from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
 
 __all__ = [
@@ -33,13 +43,16 @@ __all__ = [
     "explain",
     "import_export",
     "import_files",
+    "imports",
     "kpis",
     "reconcile",
     "records",
     "refresh_facts",
+    "rejected",
     "resilience",
     "staffing_plan",
     "survey_comments",
+    "undo_import",
     "warehouse_tables",
     "write_staffing_page",
     "write_summary",
@@ -60,6 +73,27 @@ def refresh_facts(workspace: Workspace | str | Path | None = None, *, full: bool
     ws = _workspace(workspace)
     with ws.connect() as con:
         return facts.refresh_facts(con, ws.settings, full=full)
+
+
+@contextmanager
+def _reading(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to compute KPIs from. Read-only when the facts are up to date, so readers never block
+    each other nor an import waiting to write; otherwise the facts are brought up to date first."""
+    try:
+        con = ws.connect(read_only=True)
+    except duckdb.ConnectionException:
+        # This process already has the warehouse open for writing: read through that.
+        with ws.connect() as con:
+            facts.refresh_facts(con, ws.settings)
+            yield con
+        return
+    with con:
+        if facts.facts_current(con, ws.settings):
+            yield con
+            return
+    refresh_facts(ws)
+    with ws.connect(read_only=True) as con:
+        yield con
 
 
 def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
@@ -97,10 +131,9 @@ def kpis(
     those whose units lack a `by` dimension (calls have no channel, tickets no queue). With `compare`
     (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high and significant."""
     ws = _workspace(workspace)
-    refresh_facts(ws)
     query = KpiQuery(metrics=metrics, by=by, period=period, start=start, end=end, stat=stat,
                      business_hours=business_hours, compare=compare)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
 
@@ -125,9 +158,8 @@ def records(
     from kpidesk.metrics import metric_records
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
     query = KpiQuery(metrics=[metric], period=period, start=start, end=end, business_hours=business_hours)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         frame = metric_records(warehouse_tables(icon), ws.settings, metric, query, filters)
     periods = sorted(set(frame["period_start"]))
@@ -156,8 +188,7 @@ def resilience(
     from kpidesk.metrics._compare import resilience as compare_days
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return compare_days(warehouse_tables(icon), ws.settings, metric, person, start=start, end=end,
                             stat=None if stat is None else list([stat] if isinstance(stat, str) else stat),
@@ -182,8 +213,7 @@ def survey_comments(
     from kpidesk.metrics import survey_comments as responses
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return responses(warehouse_tables(icon), ws.settings, metric=metric, filters=filters, start=start,
                          end=end, commented_only=commented_only)
@@ -208,8 +238,7 @@ def call_intervals(
     from kpidesk.metrics._call_intervals import call_intervals as intervals
 
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=False) as con:
+    with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return intervals(icon.table(CALL_FACTS_TABLE), ws.settings, minutes=minutes, start=from_, end=to,
                          queue=queue, by=[by] if isinstance(by, str) else list(by))
@@ -263,6 +292,24 @@ def staffing_plan(
                       patience_s=patience_s, queue=queue)
 
 
+def _destination(ws: Workspace) -> Destination:
+    """Files are read and checked apart from the warehouse, which the import waits for only to write.
+    Called under the import lock: a scratch folder found then was left by an import that was killed."""
+    from kpidesk.ingest import SCRATCH_PREFIX, warehouse_destination
+
+    for stale in ws.path.glob(f"{SCRATCH_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+    def retry(action: Callable[[], None]) -> None:
+        retry_while_locked(action, ws.path)
+
+    return warehouse_destination(ws.warehouse_path, memory_limit=ws.settings.memory_limit, retry=retry)
+
+
+def _names(paths: Sequence[str | Path]) -> str:
+    return ", ".join(Path(p).name for p in paths)
+
+
 def import_files(
     paths: Sequence[str | Path],
     kind: str,
@@ -276,6 +323,7 @@ def import_files(
     delimiter: str | None = None,
     progress: bool = False,
     derive_facts: bool = True,
+    wait: bool = True,
 ) -> ImportSummary:
     """Import files into the warehouse in one transaction, then bring the facts up to date.
 
@@ -283,17 +331,23 @@ def import_files(
     the summary names the one used.
 
     With `derive_facts=False` the touched tickets stay pending until the next import or KPI query,
-    which saves deriving twice when tickets and their events arrive in separate files.
+    which saves deriving twice when tickets and their events arrive in separate files. One import runs
+    at a time in a workspace: another waits for it (saying so), or with `wait=False` raises
+    ImportRunning naming it. Readers keep reading while the files are read and checked.
     """
     from kpidesk import ingest
 
     ws = _workspace(workspace)
-    with ws.connect() as con:
-        summary = ingest.import_files(con, paths, kind, format=format, mapping=mapping, source=source,
-                                      encoding=encoding, delimiter=delimiter, progress=progress,
-                                      timezone=timezone, workspace_timezone=ws.settings.timezone)
+    with import_lock(ws.path, f"the import of {kind} from {_names(paths)}", wait=wait):
+        target = _destination(ws)
+        try:
+            summary = ingest.import_files(target, paths, kind, format=format, mapping=mapping, source=source,
+                                          encoding=encoding, delimiter=delimiter, progress=progress,
+                                          timezone=timezone, workspace_timezone=ws.settings.timezone)
+        finally:
+            target.close()
         if derive_facts and kind in _FACT_KINDS:
-            with status("Deriving facts…", progress):
+            with status("Deriving facts…", progress), ws.connect() as con:
                 facts.refresh_facts(con, ws.settings)
     return summary
 
@@ -311,32 +365,74 @@ def import_export(
     kinds: Sequence[str] | None = None,
     progress: bool = False,
     derive_facts: bool = True,
+    wait: bool = True,
 ) -> list[ImportSummary]:
     """Import one system's export (a built-in format, see docs/importers.md) into every table it feeds.
 
     All files and kinds are one transaction; one summary per kind. `kinds` keeps only some of the
     tables the format writes. Timestamps without an offset are read in `timezone`, else the mapping's,
-    else the format's documented zone, else the workspace's; each summary names the one used.
+    else the format's documented zone, else the workspace's; each summary names the one used; `wait` as
+    for `import_files`.
     """
     from kpidesk.ingest.exports import import_export as run
 
     ws = _workspace(workspace)
-    with ws.connect() as con:
-        summaries = run(con, paths, format, mapping=mapping, source=source, timezone=timezone,
-                        encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress,
-                        workspace_timezone=ws.settings.timezone)
+    with import_lock(ws.path, f"the import of the {format} export {_names(paths)}", wait=wait):
+        target = _destination(ws)
+        try:
+            summaries = run(target, paths, format, mapping=mapping, source=source, timezone=timezone,
+                            encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress,
+                            workspace_timezone=ws.settings.timezone)
+        finally:
+            target.close()
         if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
-            with status("Deriving facts…", progress):
+            with status("Deriving facts…", progress), ws.connect() as con:
                 facts.refresh_facts(con, ws.settings)
     return summaries
+
+
+def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:
+    """Every import, oldest first: import_id, started_at (UTC), kind, source, files, read, inserted,
+    updated, unchanged, rejected, repaired, batch_id (the first import of the same command), undone and
+    undone_at."""
+    from kpidesk.ingest import import_log
+
+    ws = _workspace(workspace)
+    with ws.connect(read_only=True) as con:
+        return import_log(con)
+
+
+def rejected(
+    workspace: Workspace | str | Path | None = None, *, import_id: int | None = None
+) -> pd.DataFrame:
+    """The rows imports rejected or repaired (of one import with `import_id`): import_id, kind, file, line,
+    column, value, reason and repaired."""
+    from kpidesk.ingest import rejected_rows
+
+    ws = _workspace(workspace)
+    with ws.connect(read_only=True) as con:
+        return rejected_rows(con, import_id)
+
+
+def undo_import(import_id: int, *, workspace: Workspace | str | Path | None = None,
+                wait: bool = True) -> UndoResult:
+    """Put the warehouse back as it was before import `import_id` (and the other imports of the same
+    command), in one transaction, and derive the facts of what changed again. Raises UndoRefused when
+    it is unknown, already undone, or a later import changed the same rows (naming it)."""
+    from kpidesk import ingest
+
+    ws = _workspace(workspace)
+    with import_lock(ws.path, f"the undo of import {import_id}", wait=wait), ws.connect() as con:
+        result = ingest.undo_import(con, import_id)
+        facts.refresh_facts(con, ws.settings)
+    return result
 
 
 def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
             source: str | None = None) -> TicketExplanation:
     """Each metric's start event, stop event, calendar and value for one ticket."""
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=True) as con:
+    with _reading(ws) as con:
         return explain_ticket(con, ticket_id, source, ws.settings)
 
 
@@ -351,8 +447,7 @@ def reconcile(
     `metric` is a figure (`full_resolution_time`, `wait_time`…) or the metric it is compared with.
     """
     ws = _workspace(workspace)
-    refresh_facts(ws)
-    with ws.connect(read_only=True) as con:
+    with _reading(ws) as con:
         return reconcile_figures(con, source=source, metric=metric)
 
 

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 import click
 import duckdb
 import pandas as pd
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -39,8 +41,9 @@ def _user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kpidesk.ingest import ImportFailed
+        from kpidesk.ingest import ImportFailed, UndoRefused
         from kpidesk.metrics._explain import TicketNotFound
+        from kpidesk.workspace import ImportRunning
 
         try:
             return func(*args, **kwargs)
@@ -49,6 +52,9 @@ def _user_errors(func: F) -> F:
             SettingsError,
             WorkspaceError,
             TicketNotFound,
+            UndoRefused,
+            ImportRunning,
+            TimeoutError,
             ValueError,
             FileNotFoundError,
         ) as exc:
@@ -154,6 +160,9 @@ def init(
     "--encoding", default=None, help="File encoding when not UTF-8, e.g. windows-1255 or windows-1256."
 )
 @click.option("--delimiter", default=None, help="Field delimiter (default: detected).")
+@click.option(
+    "--no-wait", is_flag=True, help="If another import is running, say so and stop instead of waiting for it."
+)
 @workspace_option
 @_user_errors
 def import_(
@@ -165,6 +174,7 @@ def import_(
     tz: str | None,
     encoding: str | None,
     delimiter: str | None,
+    no_wait: bool,
     workspace: Path | None,
 ) -> None:
     """Import CSV/TSV, JSON, JSON Lines, Parquet or XLSX files into the warehouse.
@@ -175,7 +185,9 @@ def import_(
 
     All files are imported in one transaction: a file-level problem (missing column, wrong encoding, empty
     file) changes nothing. Rows that fail validation are kept in `rejected_rows` with file, line, column and
-    reason. Importing the same rows again changes nothing; a newer export updates what changed.
+    reason. Importing the same rows again changes nothing; a newer export updates what changed. Every
+    import keeps what it replaced: `kpidesk imports` lists them, `kpidesk imports undo ID` undoes one.
+    One import runs at a time (another waits, or stops with --no-wait); KPIs can be read meanwhile.
     """
     from kpidesk.ingest.exports import EXPORT_FORMATS
 
@@ -191,6 +203,7 @@ def import_(
             delimiter=delimiter,
             kinds=[kind] if kind else None,
             progress=True,
+            wait=not no_wait,
         )
     else:
         if kind is None:
@@ -210,6 +223,7 @@ def import_(
             encoding=encoding,
             delimiter=delimiter,
             progress=True,
+            wait=not no_wait,
         )
         summaries = [mapped]
     for number, summary in enumerate(summaries):
@@ -217,6 +231,141 @@ def import_(
             console.print()
         for line in summary.lines():
             console.print(line, highlight=False, markup=False)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@workspace_option
+@click.pass_context
+@_user_errors
+def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
+    """Each import: id, time (UTC), kind, source, files, rows read / inserted / updated / rejected, and
+    whether it was undone. `kpidesk imports undo ID` puts the warehouse back as it was before one."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = workspace  # `kpidesk imports -w DIR undo ID` means that workspace too
+        return
+    frame = _api.imports(workspace)
+    records = [_import_record(row) for row in frame.to_dict(orient="records")]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if not records:
+        console.print("no imports yet: `kpidesk import FILE --kind tickets` makes the first one")
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("started (UTC)", no_wrap=True)
+    table.add_column("kind/source", overflow="fold")
+    table.add_column("files", overflow="fold", ratio=1)
+    for col in ("read", "ins", "upd", "rej"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("undone", no_wrap=True)
+    for r in records:
+        table.add_row(
+            str(r["import_id"]),
+            r["started_at"][:16].replace("T", " "),
+            f"{r['kind']}\n[dim]{escape(r['source'])}[/]",
+            escape("\n".join(Path(f).name for f in r["files"])),
+            f"{r['read']:,}",
+            f"{r['inserted']:,}",
+            f"{r['updated']:,}",
+            f"{r['rejected']:,}" + (f" +{r['repaired']:,}r" if r["repaired"] else ""),
+            "yes" if r["undone"] else "",
+        )
+    console.print(table)
+    console.print(
+        "[dim]ins inserted · upd updated · rej rejected (+Nr repaired) · `kpidesk rejected --import ID` "
+        "lists them[/]"
+    )
+
+
+def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """One import as plain JSON values."""
+    def when(value: Any) -> str | None:
+        return None if _missing_time(value) else pd.Timestamp(value).isoformat()
+
+    return {
+        "import_id": int(row["import_id"]),
+        "started_at": when(row["started_at"]),
+        "kind": row["kind"],
+        "source": row["source"],
+        "files": [str(f) for f in row["files"]],
+        **{k: int(row[k]) for k in ("read", "inserted", "updated", "unchanged", "rejected", "repaired")},
+        "batch_id": None if _missing(row["batch_id"]) else int(row["batch_id"]),
+        "undone": bool(row["undone"]),
+        "undone_at": when(row["undone_at"]),
+    }
+
+
+def _missing_time(value: Any) -> bool:
+    return value is None or value is pd.NaT or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+@imports.command("undo")
+@click.argument("import_id", type=int)
+@click.option(
+    "--no-wait", is_flag=True, help="If an import is running, say so and stop instead of waiting for it."
+)
+@workspace_option
+@click.pass_context
+@_user_errors
+def imports_undo(ctx: click.Context, import_id: int, no_wait: bool, workspace: Path | None) -> None:
+    """Put the warehouse back as it was before import ID: delete the rows it inserted, put back the rows
+    it replaced, remove its rejected rows, and derive the facts again. The imports of one command (a
+    built-in export writes one per table) are undone together. Refused, naming them, when later imports
+    changed the same rows: undo those first."""
+    result = _api.undo_import(import_id, workspace=workspace or ctx.obj, wait=not no_wait)
+    for line in result.lines():
+        console.print(line, highlight=False, markup=False)
+
+
+@main.command()
+@click.option("--import", "import_id", type=int, default=None, help="Only the rows of this import.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@workspace_option
+@_user_errors
+def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
+    """The rows imports rejected (not imported) or repaired (imported after a change the reason names),
+    with import id, file, line, column and reason."""
+    frame = _api.rejected(workspace, import_id=import_id)
+    records = [
+        {
+            "import_id": int(r["import_id"]),
+            "kind": r["kind"],
+            "file": r["file"],
+            "line": None if _missing(r["line"]) else int(r["line"]),
+            "column": r["column"],
+            "value": None if _missing(r["value"]) else r["value"],
+            "reason": r["reason"],
+            "repaired": bool(r["repaired"]),
+        }
+        for r in frame.to_dict(orient="records")
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if not records:
+        console.print(
+            "no import has rejected or repaired rows"
+            if import_id is None
+            else f"import {import_id} has no rejected or repaired rows"
+        )
+        return
+    table = Table(show_edge=False, pad_edge=False, show_lines=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("file", overflow="fold", max_width=16)
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("column", overflow="fold", max_width=14)
+    table.add_column("reason", overflow="fold", ratio=1)
+    for r in records:
+        table.add_row(
+            str(r["import_id"]),
+            Path(r["file"]).name,
+            "—" if r["line"] is None else f"{r['line']:,}",
+            r["column"] or "—",
+            ("repaired: " if r["repaired"] else "") + r["reason"],
+        )
+    console.print(table)
 
 
 def _mapping_dict(mapping: Path | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from kpidesk.facts._refresh import (
     Materialize,
     build_call_facts,
     build_ticket_facts,
+    facts_current,
     refresh_facts,
 )
 from kpidesk.facts._ticket_facts import (
@@ -34,6 +35,7 @@ __all__ = [
     "derive_open_spans",
     "derive_reply_stretches",
     "derive_ticket_facts",
+    "facts_current",
     "refresh_facts",
     "status_changes",
 ]

@@ -26,7 +26,7 @@ from kpidesk.facts._ticket_facts import (
     derive_ticket_facts,
     status_changes,
 )
-from kpidesk.warehouse import clear_pending_facts
+from kpidesk.warehouse import clear_pending_facts, undone_count
 from kpidesk.workspace import Settings
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Materialize",
     "build_call_facts",
     "build_ticket_facts",
+    "facts_current",
     "refresh_facts",
 ]
 
@@ -64,11 +65,6 @@ def _calendar_fingerprint(settings: Settings) -> str:
         },
         sort_keys=True,
     )
-
-
-def _state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    con.execute(_STATE_DDL)
-    return dict(con.execute("SELECT key, value FROM fact_state").fetchall())
 
 
 def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
@@ -103,12 +99,14 @@ def _instant_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | 
 
 
 def _calls_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import inserts or updates calls or agents (each import has a new import_id)."""
+    """Changes whenever an import inserts or updates calls or agents (each import has a new import_id),
+    or an import is undone."""
     row = con.execute(
         "SELECT (SELECT count(*) FROM calls), (SELECT max(import_id) FROM calls), "
         "(SELECT count(*) FROM agents), (SELECT max(import_id) FROM agents)"
     ).fetchall()[0]
-    return json.dumps(list(row))
+    undone = undone_count(con)
+    return json.dumps([*row, undone] if undone else list(row))
 
 
 #: Stores an expression as a table named so and returns that table; `temporary` marks intermediate steps.
@@ -179,25 +177,62 @@ def _duckdb_materializer(
     return materialize
 
 
-def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False) -> FactRefresh:
-    """Bring ticket_facts, reply_stretches, ticket_open_spans and call_facts up to date in one transaction."""
-    state = _state(con)
-    fingerprint = _calendar_fingerprint(settings)
+@dataclass(frozen=True)
+class _Plan:
+    """What a refresh has to do, read from the warehouse without writing it."""
+
+    fingerprint: str
+    current: bool
+    calls_current: bool
+    calls_version: str
+    pending: int
+    needed: tuple[date, date]
+    covered: bool
+
+    @property
+    def idle(self) -> bool:
+        return self.current and self.calls_current and self.covered and self.pending == 0
+
+
+def _plan(con: duckdb.DuckDBPyConnection, settings: Settings) -> _Plan:
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    current = state.get("calendars") == fingerprint and set(TICKET_FACT_TABLES) <= existing
-    pending = con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0]
-    calls_version = _calls_version(con)
-    calls_current = state.get("calls") == calls_version and CALL_FACTS_TABLE in existing
+    state: dict[str, str] = (
+        dict(con.execute("SELECT key, value FROM fact_state").fetchall()) if "fact_state" in existing else {}
+    )
+    fingerprint = _calendar_fingerprint(settings)
     # Every activity table counts: staffed time, surveys and reviews are read per local day too.
     lo, hi = _instant_range(con)
     needed = slot_range_for(lo, hi)
-    covered = (
-        state.get("slots_from", "9999") <= needed[0].isoformat()
-        and state.get("slots_to", "0000") >= needed[1].isoformat()
+    calls_version = _calls_version(con)
+    # Exactly the needed range: after an undo shrinks the data, slots (and the business seconds measured
+    # from their first day) are built again as if the undone rows had never been imported.
+    built = (state.get("slots_from"), state.get("slots_to"))
+    return _Plan(
+        fingerprint=fingerprint,
+        current=state.get("calendars") == fingerprint and set(TICKET_FACT_TABLES) <= existing,
+        calls_current=state.get("calls") == calls_version and CALL_FACTS_TABLE in existing,
+        calls_version=calls_version,
+        pending=int(con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0]),
+        needed=needed,
+        covered=built == (needed[0].isoformat(), needed[1].isoformat()),
     )
-    if current and calls_current and covered and not full and pending == 0:
+
+
+def facts_current(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Whether the facts are up to date, so that `refresh_facts` would change nothing. It only reads,
+    so a read-only connection can ask (and then compute from the facts as they are)."""
+    return _plan(con, settings).idle
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False) -> FactRefresh:
+    """Bring ticket_facts, reply_stretches, ticket_open_spans and call_facts up to date in one transaction."""
+    con.execute(_STATE_DDL)
+    plan = _plan(con, settings)
+    if plan.idle and not full:
         return FactRefresh(full=False, tickets=0)
-    full = full or not covered or not current
+    fingerprint, needed, pending = plan.fingerprint, plan.needed, plan.pending
+    calls_current, calls_version = plan.calls_current, plan.calls_version
+    full = full or not plan.covered or not plan.current
     if not full and pending:
         # Re-deriving most tickets one by one costs more than rebuilding them all.
         total = con.execute("SELECT count(*) FROM ticket_facts").fetchall()[0][0]

@@ -1,7 +1,8 @@
 """`import_files`: read, validate and upsert one or more files as a single transaction.
 
 Either every file is imported (accepted rows written, rejected rows recorded with their reasons, one
-row in `imports`) or, on any whole-file problem, nothing is: the warehouse is exactly as before.
+row in `imports`, what it replaced kept for undo) or, on any whole-file problem, nothing is: the
+warehouse is exactly as before. Files are read and checked first; the warehouse is written at the end.
 """
 
 from __future__ import annotations
@@ -10,41 +11,48 @@ import contextlib
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from kpidesk.ingest._binding import bind_columns
+from kpidesk.ingest._binding import Binding, bind_columns
+from kpidesk.ingest._destination import Destination, OpenWarehouse
 from kpidesk.ingest._encoding import check_encoding
 from kpidesk.ingest._errors import ImportFailed, MappingError
 from kpidesk.ingest._excel import LINE_COLUMN
 from kpidesk.ingest._formats import format_mapping
 from kpidesk.ingest._mapping import EPOCH_FORMATS, Mapping, load_mapping, merge_mapping_dicts, parse_mapping
+from kpidesk.ingest._misread import misread_text_warnings
 from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
 from kpidesk.ingest._readers import ReadOptions, StagedFile, file_format, stage_file
-from kpidesk.ingest._sql import first_row, literal
+from kpidesk.ingest._sql import first_row, ident, literal
 from kpidesk.ingest._summary import SAMPLE_SIZE, ImportSummary, Rejection
 from kpidesk.ingest._upsert import upsert
-from kpidesk.ingest._validate import record_rejections, validate
+from kpidesk.ingest._validate import Validated, reads_warehouse, record_rejections, validate
 from kpidesk.ingest._zones import naive_zone
-from kpidesk.warehouse import TableSchema, table_schema
+from kpidesk.warehouse import TableSchema, create_history, table_schema
 
 __all__ = [
+    "CheckedFile",
     "check_formats",
+    "check_staged",
     "check_text_options",
     "import_files",
-    "import_staged",
     "input_files",
+    "next_import_id",
     "record_import",
     "resolve_mapping",
     "sample_rejections",
+    "work_tables",
+    "write_checked",
 ]
 
 
 def import_files(
-    con: duckdb.DuckDBPyConnection,
+    destination: duckdb.DuckDBPyConnection | Destination,
     paths: Sequence[str | Path],
     kind: str,
     *,
@@ -59,12 +67,16 @@ def import_files(
 ) -> ImportSummary:
     """Import `paths` as `kind` (tickets, events, calls, surveys, agents, agent_states, customers, qa).
 
-    `mapping` is a YAML path, a dict or a `Mapping`; `format` names a built-in format it is layered
-    over. `source` defaults to the mapping's, else the format's name, else "default"; `encoding` and
-    `delimiter` override the mapping's. Timestamps without an offset are read in `timezone`, else the
-    mapping's, else `workspace_timezone` (see `naive_zone`). Raises ImportFailed (nothing written) for a
-    whole-file problem; rows that fail validation are counted and stored in `rejected_rows` instead.
+    `destination` is a warehouse connection or a `Destination` (files read and checked apart from the
+    warehouse, which is written only at the end). `mapping` is a YAML path, a dict or a `Mapping`;
+    `format` names a built-in format it is layered over. `source` defaults to the mapping's, else the
+    format's name, else "default"; `encoding` and `delimiter` override the mapping's. Timestamps without
+    an offset are read in `timezone`, else the mapping's, else `workspace_timezone` (see `naive_zone`).
+    Raises ImportFailed (nothing written) for a whole-file problem; rows that fail validation are counted
+    and stored in `rejected_rows` instead.
     """
+    target = destination if isinstance(destination, Destination) else OpenWarehouse(destination)
+    con = target.con
     try:
         schema = table_schema(kind)
     except ValueError as exc:
@@ -96,24 +108,65 @@ def import_files(
     with (
         tempfile.TemporaryDirectory(prefix="kpidesk-import-") as workdir,
         ImportProgress(show_progress) as bar,
+        work_tables(con),
     ):
-        con.execute("BEGIN TRANSACTION")
-        try:
-            row = first_row(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
-            summary.import_id = int(row[0]) if row else 1
-            for number, path in enumerate(files):
-                _import_file(con, path, number, schema, resolved, options, Path(workdir), bar, summary)
-            record_import(con, summary, started)
-            con.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
+        checked = [
+            _check_file(
+                con, path, number, schema, resolved, options, Path(workdir), bar, summary, target
+            )
+            for number, path in enumerate(files)
+        ]
+        with target.writing():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                summary.import_id = next_import_id(con)
+                for part in checked:
+                    if part is not None:
+                        write_checked(con, part, bar, summary)
+                record_import(con, summary, started)
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
     return summary
 
 
-def record_import(con: duckdb.DuckDBPyConnection, summary: ImportSummary, started: dt.datetime) -> None:
-    """The import's row in `imports`: what it read and what it did, per kind."""
+@contextlib.contextmanager
+def work_tables(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Drop the temporary tables an import made when it stops half-way, so the connection can import
+    again (files are read and checked before the transaction that writes them)."""
+    before = _temp_tables(con)
+    try:
+        yield
+    except BaseException:
+        for table in _temp_tables(con) - before:
+            with contextlib.suppress(duckdb.Error):
+                con.execute(f"DROP TABLE IF EXISTS temp.main.{ident(table)}")
+        raise
+
+
+def _temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id of the next import, inside the writing transaction (history tables made if missing)."""
+    create_history(con)
+    row = first_row(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+    return int(row[0]) if row else 1
+
+
+def record_import(
+    con: duckdb.DuckDBPyConnection, summary: ImportSummary, started: dt.datetime, batch_id: int | None = None
+) -> None:
+    """The import's row in `imports` (what it read and what it did, per kind) and in `import_log`
+    (`batch_id`: the first import of the same command, undone with it)."""
+    con.execute(
+        "INSERT INTO import_log (import_id, batch_id, finished_at) VALUES (?, ?, ?)",
+        [summary.import_id, batch_id or summary.import_id, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
     con.execute(
         "INSERT INTO imports (import_id, started_at, kind, source, files, read, inserted, updated, "
         "unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -153,7 +206,7 @@ def check_text_options(encoding: str | None, delimiter: str | None) -> None:
         raise ImportFailed(f"delimiter must be one character such as ',', ';' or a tab, got {delimiter!r}")
 
 
-def _import_file(
+def _check_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     number: int,
@@ -163,17 +216,36 @@ def _import_file(
     workdir: Path,
     bar: ImportProgress,
     summary: ImportSummary,
-) -> None:
+    destination: Destination,
+) -> CheckedFile | None:
     prefix = f"kpidesk_import_{number}"
     display = str(path)
     try:
         staged = stage_file(con, path, display, f"{prefix}_stage", options, workdir, bar)
     except (duckdb.IOException, duckdb.OutOfMemoryException) as exc:
         raise ImportFailed(f"{display} could not be read: {str(exc).splitlines()[0]}") from None
-    import_staged(con, staged, prefix, schema, mapping, bar, summary, path.stat().st_size)
+    return check_staged(
+        con, staged, prefix, schema, mapping, bar, summary, path.stat().st_size,
+        encoding=options.encoding, now=isinstance(destination, OpenWarehouse) or not reads_warehouse(schema),
+    )
 
 
-def import_staged(
+@dataclass
+class CheckedFile:
+    """A staged file bound to its canonical columns and, once checked, its validated rows."""
+
+    staged: StagedFile
+    prefix: str
+    schema: TableSchema
+    mapping: Mapping
+    size: int
+    bindings: list[Binding]
+    #: The encoding the file was read with (None: UTF-8), named when text looks misread.
+    encoding: str | None
+    validated: Validated | None = None
+
+
+def check_staged(
     con: duckdb.DuckDBPyConnection,
     staged: StagedFile,
     prefix: str,
@@ -182,36 +254,47 @@ def import_staged(
     bar: ImportProgress,
     summary: ImportSummary,
     size: int,
-) -> None:
-    """Validate, record rejections and upsert one staged file, inside the caller's transaction.
+    *,
+    encoding: str | None = None,
+    now: bool = True,
+) -> CheckedFile | None:
+    """Bind and validate one staged file (before the warehouse is written); None when it has no rows.
 
-    `size` (bytes of the file read) decides whether long steps show progress; the staged tables are
-    dropped afterwards.
+    `size` (bytes of the file read) decides whether long steps show progress. Without `now`,
+    validation waits for `write_checked` (it reads the warehouse: surveys are checked against tickets).
     """
     display = staged.display
-    name = Path(display).name
     summary.units[display] = staged.unit
     if staged.rows == 0 and not staged.has_header:
         summary.warnings.append(f"{display} has no records; nothing was imported from it")
         _drop(con, staged.tables)
-        return
+        return None
     bindings, ignored = bind_columns(schema, mapping, staged.columns, staged.header_where)
     summary.ignored_columns += [c for c in ignored if c not in summary.ignored_columns and c != LINE_COLUMN]
     if staged.rows == 0:
         summary.warnings.append(f"{display} has a header but no rows; nothing was imported from it")
         _drop(con, staged.tables)
-        return
-    large = bar.wants(size)
-    with bar.query(con, f"checking {name}") if large else contextlib.nullcontext():
+        return None
+    checked = CheckedFile(staged, prefix, schema, mapping, size, bindings, encoding)
+    if now:
+        _validate(con, checked, bar, summary)
+    return checked
+
+
+def _validate(con: duckdb.DuckDBPyConnection, checked: CheckedFile, bar: ImportProgress,
+              summary: ImportSummary) -> Validated:
+    staged = checked.staged
+    large = bar.wants(checked.size)
+    with bar.query(con, f"checking {Path(staged.display).name}") if large else contextlib.nullcontext():
         try:
-            validated = validate(
+            checked.validated = validate(
                 con,
                 staged.table,
                 staged.columns,
-                bindings,
-                schema,
-                mapping,
-                f"{prefix}_valid",
+                checked.bindings,
+                checked.schema,
+                checked.mapping,
+                f"{checked.prefix}_valid",
                 staged.types,
                 staged.row,
                 source=summary.source,
@@ -221,10 +304,24 @@ def import_staged(
             if failure is None:
                 raise
             raise failure from None
+    return checked.validated
+
+
+def write_checked(
+    con: duckdb.DuckDBPyConnection, checked: CheckedFile, bar: ImportProgress, summary: ImportSummary
+) -> None:
+    """Record the file's rejections and upsert its rows, inside the caller's writing transaction;
+    the staged tables are dropped afterwards."""
+    staged, schema = checked.staged, checked.schema
+    display = staged.display
+    name = Path(display).name
+    validated = checked.validated or _validate(con, checked, bar, summary)
+    large = bar.wants(checked.size)
+    with bar.query(con, f"recording problems of {name}") if large else contextlib.nullcontext():
         rejected = record_rejections(
             con,
             validated,
-            bindings,
+            checked.bindings,
             schema,
             staged.lines,
             staged.unit,
@@ -232,6 +329,7 @@ def import_staged(
             schema.kind,
             display,
         )
+    actions = f"{checked.prefix}_actions"
     with bar.query(con, f"writing {name}") if large else contextlib.nullcontext():
         counts = upsert(
             con,
@@ -240,7 +338,12 @@ def import_staged(
             schema,
             summary.source,
             summary.import_id,
-            f"{prefix}_actions",
+            actions,
+        )
+    if counts.updated:
+        summary.warnings += misread_text_warnings(
+            con, schema, summary.source, actions, summary.import_id, staged.lines, staged.unit, display,
+            checked.encoding,
         )
     summary.read += validated.read
     summary.rejected += rejected
@@ -255,7 +358,7 @@ def import_staged(
         )
         summary.warnings.append(f"{display}: {rows} skipped")
     sample_rejections(con, summary, display)
-    _drop(con, [*staged.tables, validated.table, validated.duplicates, f"{prefix}_actions"])
+    _drop(con, [*staged.tables, validated.table, validated.duplicates, actions])
 
 
 def sample_rejections(con: duckdb.DuckDBPyConnection, summary: ImportSummary, display: str) -> None:

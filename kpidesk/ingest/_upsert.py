@@ -1,6 +1,9 @@
 """The upsert: accepted rows are inserted, or update the stored row with the same key when a value
 changed, or are counted unchanged, so re-importing an export never duplicates and the counts say what
 happened. Tickets and events touched (inserted or updated) are queued for the fact builder.
+
+In the same statements' transaction, the table's history records the keys of the rows inserted and a
+copy of each row before it is replaced, so that the import can be undone (see `_undo.py`).
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from dataclasses import dataclass
 import duckdb
 
 from kpidesk.ingest._sql import first_row, ident, literal
-from kpidesk.warehouse import TableSchema
+from kpidesk.warehouse import HISTORY_ACTION, HISTORY_IMPORT, INSERTED, REPLACED, TableSchema, history_table
 
-__all__ = ["Counts", "upsert"]
+__all__ = ["ACTIONS_UPDATE", "Counts", "upsert"]
 
 _INSERT, _UPDATE = 0, 1
+#: The value of `act` in the actions table for a row that replaced a stored one.
+ACTIONS_UPDATE = _UPDATE
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ def upsert(
         # Nothing stored to compare with (a first import): every accepted row is an insert.
         row = con.execute(f"INSERT INTO {target} ({names}) SELECT {values} FROM {accepted} a").fetchall()
         inserted = int(row[0][0]) if row else 0
+        _record_inserted(con, schema, source, import_id, accepted)
         if schema.kind in ("tickets", "events"):
             _queue_facts(con, source, f"SELECT ticket_id FROM {accepted}")
         return Counts(inserted=inserted)
@@ -66,6 +72,8 @@ def upsert(
     con.execute(
         f"INSERT INTO {target} ({names}) SELECT {values} FROM {actions} a WHERE a.act = {_INSERT}"
     )
+    _record_inserted(con, schema, source, import_id, f"(SELECT * FROM {actions} WHERE act = {_INSERT})")
+    _record_replaced(con, schema, source, import_id, actions)
     assignments = [f"{ident(c)} = u.{ident(c)}" for c in columns if c not in keys]
     assignments += [f"source = {literal(source)}", f"import_id = {import_id}"]
     where = " AND ".join(f"{target}.{ident(k)} = u.{ident(k)}" for k in schema.key)
@@ -83,6 +91,32 @@ def upsert(
     counts = dict(con.execute(f"SELECT act, count(*) FROM {actions} GROUP BY act").fetchall())
     inserted, updated = counts.get(_INSERT, 0), counts.get(_UPDATE, 0)
     return Counts(inserted=inserted, updated=updated, unchanged=accepted_rows - inserted - updated)
+
+
+def _record_inserted(
+    con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str, import_id: int, rows: str
+) -> None:
+    """Keep the keys of the rows the import inserted (SQL relation `rows`), for undo."""
+    keys = [ident(k) for k in schema.key]
+    con.execute(
+        f"INSERT INTO {ident(history_table(schema))} ({ident(HISTORY_IMPORT)}, {ident(HISTORY_ACTION)}, "
+        f"source, {', '.join(keys)}) SELECT {import_id}, {literal(INSERTED)}, {literal(source)}, "
+        f"{', '.join(f'a.{k}' for k in keys)} FROM {rows} a"
+    )
+
+
+def _record_replaced(
+    con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str, import_id: int, actions: str
+) -> None:
+    """Copy every stored row the import is about to replace, all columns as they are, for undo."""
+    match = " AND ".join(f"t.{ident(k)} = u.{ident(k)}" for k in schema.key)
+    if schema.sourced:
+        match += f" AND t.source = {literal(source)}"
+    stored = ", ".join(f"t.{ident(c.name)}" for c in schema.all_columns)
+    con.execute(
+        f"INSERT INTO {ident(history_table(schema))} SELECT {import_id}, {literal(REPLACED)}, {stored} "
+        f"FROM {ident(schema.name)} t JOIN (SELECT * FROM {actions} WHERE act = {_UPDATE}) u ON {match}"
+    )
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str) -> bool:

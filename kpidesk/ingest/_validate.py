@@ -19,7 +19,7 @@ from kpidesk.ingest._sql import first_row, ident, literal
 from kpidesk.ingest._survey_checks import ScoredColumn, survey_checks, ticket_checks
 from kpidesk.warehouse import TableSchema
 
-__all__ = ["ROW", "Validated", "record_rejections", "validate"]
+__all__ = ["ROW", "Validated", "reads_warehouse", "record_rejections", "validate"]
 
 #: Column of the validated table holding the staged row's rowid.
 ROW = "__kpidesk_row"
@@ -43,6 +43,11 @@ class Validated:
             f"(SELECT v.* FROM {self.table} v ANTI JOIN {self.duplicates} d ON d.{ROW} = v.{ROW} "
             f"WHERE v.{_ERRORS} IS NULL)"
         )
+
+
+def reads_warehouse(schema: TableSchema) -> bool:
+    """Whether validating rows of this table reads stored rows (a survey's ticket must exist)."""
+    return schema.kind == "surveys"
 
 
 def validate(
@@ -221,7 +226,8 @@ def record_rejections(
     why = "struct_extract(p.e, 'why')"
     ref = "struct_extract(p.e, 'ref')"
     con.execute(
-        f"INSERT INTO rejected_rows SELECT {import_id}, {literal(kind)}, {literal(file)}, "
+        'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason) '
+        f"SELECT {import_id}, {literal(kind)}, {literal(file)}, "
         f"{lines.sql('p.r')}, struct_extract(p.e, 'col'), struct_extract(p.e, 'val'), "
         f"CASE WHEN {ref} IS NULL THEN {why} "
         f"ELSE replace({why}, {literal(_LINE_PLACEHOLDER)}, CAST({lines.sql(ref)} AS VARCHAR)) END "

@@ -1,5 +1,14 @@
 """Canonical tables: the one shape every source is imported into."""
 
+from kpidesk.warehouse._history import (
+    HISTORY_ACTION,
+    HISTORY_IMPORT,
+    INSERTED,
+    REPLACED,
+    create_history,
+    history_table,
+    undone_count,
+)
 from kpidesk.warehouse._schema import (
     CANONICAL_TABLES,
     FIGURE_UNITS,
@@ -14,12 +23,19 @@ from kpidesk.warehouse._warehouse import clear_pending_facts, connect, create_wa
 __all__ = [
     "CANONICAL_TABLES",
     "FIGURE_UNITS",
+    "HISTORY_ACTION",
+    "HISTORY_IMPORT",
+    "INSERTED",
+    "REPLACED",
     "SOLVED_STATUSES",
     "TICKET_STATUSES",
     "Column",
     "TableSchema",
     "clear_pending_facts",
     "connect",
+    "create_history",
     "create_warehouse",
+    "history_table",
     "table_schema",
+    "undone_count",
 ]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from kpidesk.warehouse._history import create_history
 from kpidesk.warehouse._schema import CANONICAL_TABLES
 
 __all__ = ["BOOKKEEPING_DDL", "PENDING_FACTS_DDL", "clear_pending_facts", "connect", "create_warehouse"]
@@ -55,6 +56,7 @@ def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.create_sql())
     for ddl in BOOKKEEPING_DDL:
         con.execute(ddl)
+    create_history(con)
 
 
 def clear_pending_facts(con: duckdb.DuckDBPyConnection) -> None:

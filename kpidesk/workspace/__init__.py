@@ -1,5 +1,14 @@
 """Workspaces: a folder with kpidesk.toml and the warehouse."""
 
+from kpidesk.workspace._locks import (
+    IMPORT_LOCK_FILE,
+    WAREHOUSE_WAIT_S,
+    ImportRunning,
+    RunningImport,
+    import_lock,
+    retry_while_locked,
+    running_import,
+)
 from kpidesk.workspace._settings import (
     CalendarSettings,
     MetricOptions,
@@ -22,20 +31,27 @@ from kpidesk.workspace._workspace import (
 )
 
 __all__ = [
+    "IMPORT_LOCK_FILE",
     "SETTINGS_FILE",
     "WAREHOUSE_FILE",
+    "WAREHOUSE_WAIT_S",
     "CalendarSettings",
+    "ImportRunning",
     "MetricOptions",
+    "RunningImport",
     "Settings",
     "SettingsError",
     "SlaPolicy",
     "Workspace",
     "WorkspaceError",
     "default_settings",
+    "import_lock",
     "init_workspace",
     "load_settings",
     "open_workspace",
     "parse_duration",
     "resolve_workspace_dir",
+    "retry_while_locked",
+    "running_import",
     "save_settings",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from kpidesk.warehouse import connect, create_warehouse
+from kpidesk.workspace._locks import WAREHOUSE_WAIT_S, retry_while_locked
 from kpidesk.workspace._settings import Settings, default_settings, load_settings, save_settings
 
 __all__ = [
@@ -37,8 +38,13 @@ class Workspace:
     def warehouse_path(self) -> Path:
         return self.path / WAREHOUSE_FILE
 
-    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        con = connect(self.warehouse_path, read_only=read_only)
+    def connect(
+        self, read_only: bool = False, *, wait_s: float = WAREHOUSE_WAIT_S
+    ) -> duckdb.DuckDBPyConnection:
+        """Open the warehouse; while another process holds it, wait up to `wait_s` seconds, saying who."""
+        con = retry_while_locked(
+            lambda: connect(self.warehouse_path, read_only=read_only), self.path, wait_s=wait_s
+        )
         if self.settings.memory_limit:
             con.execute(f"SET memory_limit = '{self.settings.memory_limit}'")
         return con

@@ -10,10 +10,16 @@ from typing import Any
 import duckdb
 import pytest
 
-from kpidesk.warehouse import CANONICAL_TABLES
+from kpidesk.warehouse import CANONICAL_TABLES, history_table
 from kpidesk.workspace import Workspace
 
-BOOKKEEPING = ("imports", "rejected_rows", "pending_ticket_facts")
+BOOKKEEPING = (
+    "imports",
+    "rejected_rows",
+    "pending_ticket_facts",
+    "import_log",
+    *(history_table(t) for t in CANONICAL_TABLES),
+)
 
 
 @pytest.fixture

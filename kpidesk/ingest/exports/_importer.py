@@ -17,14 +17,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from kpidesk.ingest._destination import Destination, OpenWarehouse
 from kpidesk.ingest._errors import ImportFailed, MappingError
 from kpidesk.ingest._importer import (
+    CheckedFile,
     check_formats,
+    check_staged,
     check_text_options,
-    import_staged,
     input_files,
+    next_import_id,
     record_import,
     sample_rejections,
+    work_tables,
+    write_checked,
 )
 from kpidesk.ingest._lines import LineNumbers
 from kpidesk.ingest._mapping import parse_mapping, read_mapping_file
@@ -32,6 +37,7 @@ from kpidesk.ingest._progress import LARGE_INPUT_BYTES, ImportProgress
 from kpidesk.ingest._readers import StagedFile
 from kpidesk.ingest._sql import first_row
 from kpidesk.ingest._summary import ImportSummary
+from kpidesk.ingest._validate import reads_warehouse
 from kpidesk.ingest._zones import naive_zone
 from kpidesk.ingest.exports._format import LINE, Emitted, ExportContext, ExportFormat, FormatOptions
 from kpidesk.ingest.exports._registry import export_format
@@ -44,7 +50,7 @@ OPTION_KEYS = ("source", "timezone", "encoding", "delimiter", "columns", "values
 
 
 def import_export(
-    con: duckdb.DuckDBPyConnection,
+    destination: duckdb.DuckDBPyConnection | Destination,
     paths: Sequence[str | Path],
     format: str | ExportFormat,
     *,
@@ -62,8 +68,11 @@ def import_export(
     `mapping` (a YAML path or dict, keys `OPTION_KEYS`) points the format's column roles at other
     columns, remaps canonical values, and sets the format's own settings. `timezone` is the zone of
     timestamps written without an offset (default: the mapping's, else the format's documented zone,
-    else `workspace_timezone`). `kinds` keeps only those of the tables the format writes.
+    else `workspace_timezone`). `kinds` keeps only those of the tables the format writes. `destination`
+    is as for `import_files`.
     """
+    target = destination if isinstance(destination, Destination) else OpenWarehouse(destination)
+    con = target.con
     export = format if isinstance(format, ExportFormat) else export_format(format)
     wanted = tuple(kinds) if kinds else export.kinds
     for kind in wanted:
@@ -93,33 +102,41 @@ def import_export(
         ImportProgress(show_progress) as bar,
     ):
         context = ExportContext(con, export, options, Path(workdir), bar)
-        con.execute("BEGIN TRANSACTION")
         try:
-            export.convert(context, files)
-            row = first_row(con, "SELECT coalesce(max(import_id), 0) FROM imports")
-            next_id = (int(row[0]) if row else 0) + 1
-            for kind in (k for k in export.kinds if k in wanted):
-                emitted = [e for e in context.emitted if e.kind == kind]
-                dropped = [r for r in context.rejected if r.kind == kind]
-                if not emitted and not dropped:
-                    continue
-                displays = list(dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)]))
-                summary = ImportSummary(import_id=next_id, kind=kind, source=source_name, files=displays,
-                                        timezone=options.naive_zone)
-                next_id += 1
-                _import_kind(con, context, summary, emitted, bar)
-                record_import(con, summary, started)
-                summaries.append(summary)
-            if not summaries:
-                raise ImportFailed(
-                    f"{', '.join(map(str, files))}: no rows found that a {export.title} export holds"
-                )
-            summaries[0].warnings += context.warnings
-            con.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
+            with work_tables(con):
+                export.convert(context, files)
+                parts: list[tuple[ImportSummary, list[CheckedFile]]] = []
+                for kind in (k for k in export.kinds if k in wanted):
+                    emitted = [e for e in context.emitted if e.kind == kind]
+                    dropped = [r for r in context.rejected if r.kind == kind]
+                    if not emitted and not dropped:
+                        continue
+                    displays = list(
+                        dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)])
+                    )
+                    summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=displays,
+                                            timezone=options.naive_zone)
+                    parts.append((summary, _check_kind(con, context, summary, emitted, bar, target)))
+                if not parts:
+                    raise ImportFailed(
+                        f"{', '.join(map(str, files))}: no rows found that a {export.title} export holds"
+                    )
+                with target.writing():
+                    con.execute("BEGIN TRANSACTION")
+                    try:
+                        batch = next_id = next_import_id(con)
+                        for summary, checked in parts:
+                            summary.import_id = next_id
+                            next_id += 1
+                            _write_kind(con, context, summary, checked, bar)
+                            record_import(con, summary, started, batch)
+                            summaries.append(summary)
+                        summaries[0].warnings += context.warnings
+                        con.execute("COMMIT")
+                    except BaseException:
+                        with contextlib.suppress(duckdb.Error):
+                            con.execute("ROLLBACK")
+                        raise
         finally:
             context.close()
     return summaries
@@ -204,15 +221,18 @@ def _mapping_dict(mapping: str | Path | dict[str, Any] | None) -> dict[str, Any]
     return read_mapping_file(mapping)
 
 
-def _import_kind(
+def _check_kind(
     con: duckdb.DuckDBPyConnection,
     context: ExportContext,
     summary: ImportSummary,
     emitted: list[Emitted],
     bar: ImportProgress,
-) -> None:
+    target: Destination,
+) -> list[CheckedFile]:
+    """Validate each converted part of one kind, before the warehouse is written."""
     schema = table_schema(summary.kind)
     origin = f"format {context.export.name}"
+    checked: list[CheckedFile] = []
     for number, part in enumerate(emitted):
         parse = dict(part.parse)
         # The user's values apply to the kinds whose table has the column (`_check_values` saw to typos).
@@ -239,15 +259,36 @@ def _import_kind(
             tables=[part.table],
             types={str(d[0]): str(d[1]) for d in described if str(d[1]) != "VARCHAR"},
         )
-        import_staged(
-            con, staged, f"kpidesk_export_{summary.kind}_{number}", schema, mapping, bar, summary, part.size
+        now = isinstance(target, OpenWarehouse) or not reads_warehouse(schema)
+        part_checked = check_staged(
+            con, staged, f"kpidesk_export_{summary.kind}_{number}", schema, mapping, bar, summary, part.size,
+            encoding=context.options.encoding, now=now,
         )
+        if part_checked is not None:
+            checked.append(part_checked)
+    return checked
+
+
+def _write_kind(
+    con: duckdb.DuckDBPyConnection,
+    context: ExportContext,
+    summary: ImportSummary,
+    checked: list[CheckedFile],
+    bar: ImportProgress,
+) -> None:
+    """Upsert one kind's checked parts and record the rows the format dropped or repaired."""
+    schema = table_schema(summary.kind)
+    for part in checked:
+        write_checked(con, part, bar, summary)
     dropped = [r for r in context.rejected if r.kind == summary.kind]
     if dropped:
         con.executemany(
-            'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [[summary.import_id, schema.kind, r.file, r.line, r.column, r.value, r.reason] for r in dropped],
+            'INSERT INTO rejected_rows (import_id, kind, file, line, "column", value, reason, repaired) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [summary.import_id, schema.kind, r.file, r.line, r.column, r.value, r.reason, r.repaired]
+                for r in dropped
+            ],
         )
         repaired = sum(1 for r in dropped if r.repaired)
         summary.read += len(dropped) - repaired
