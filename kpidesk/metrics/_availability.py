@@ -1,0 +1,120 @@
+"""Whether each source can measure a metric, and how a result says so.
+
+A source that lacks what a metric needs (see `Capability`) is left out of the metric: pooled over several
+sources, the value is computed from those that can measure it and its `note` names the ones left out;
+grouped `--by source`, the source's row is not available with the reason; when no source can measure it,
+one row says so. A value of 0 is never shown for what could not be measured. A group with no unit at all
+(n = 0) is "no data", not a small sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import ibis.expr.types as ir
+import pandas as pd
+
+from kpidesk.metrics._capabilities import Capability
+from kpidesk.metrics._catalogue import Metric
+
+__all__ = [
+    "NO_DATA",
+    "STATUS_COLUMNS",
+    "SourceCapabilities",
+    "mark_availability",
+    "source_capabilities",
+]
+
+STATUS_COLUMNS = ("available", "reason", "note")
+NO_DATA = "no data: nothing to measure in this period and group"
+
+#: Per area, per source: the ids of the capabilities it holds.
+SourceCapabilities = Mapping[str, Mapping[str, frozenset[str]]]
+
+
+def source_capabilities(area_facts: Callable[[str], ir.Table], metrics: Sequence[Metric]) -> SourceCapabilities:
+    """What each source of the metrics' areas holds, one aggregate per area."""
+    needed: dict[str, dict[str, Capability]] = {}
+    for metric in metrics:
+        for capability in metric.needs:
+            needed.setdefault(capability.area, {})[capability.id] = capability
+    held: dict[str, dict[str, frozenset[str]]] = {}
+    for area, capabilities in needed.items():
+        t = area_facts(area)
+        frame = (
+            t.group_by(t.source)
+            .aggregate(**{c.id: c.shown_by(t).fill_null(False).any() for c in capabilities.values()})
+            .execute()
+        )
+        held[area] = {
+            str(row["source"]): frozenset(c for c in capabilities if bool(row[c]))
+            for row in frame.to_dict(orient="records")
+        }
+    return held
+
+
+def _lower_first(label: str) -> str:
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def left_out_sources(metric: Metric, held: SourceCapabilities) -> dict[str, str]:
+    """The sources that cannot measure `metric`, each with the reason in words."""
+    reasons: dict[str, str] = {}
+    for source, capabilities in sorted(held.get(metric.area, {}).items()):
+        missing = [c for c in metric.needs if c.id not in capabilities]
+        if missing:
+            lacking = " and ".join(c.lacking for c in missing)
+            reasons[source] = f"{source} {lacking}, so {_lower_first(metric.label)} cannot be measured from it"
+    return reasons
+
+
+def measurable_sources(metric: Metric, held: SourceCapabilities, sources: Sequence[str]) -> list[str]:
+    """Of `sources` (those holding data of the metric's area), the ones that can measure it."""
+    left = left_out_sources(metric, held)
+    return [s for s in sources if s not in left]
+
+
+def mark_availability(
+    result: pd.DataFrame,
+    metrics: Sequence[Metric],
+    held: SourceCapabilities,
+    stats: Mapping[str, Sequence[str]],
+    by: Sequence[str],
+    period: tuple[date, date],
+) -> pd.DataFrame:
+    """`result` with `available`, `reason` and `note`, and one not-available row per source left out
+    (with `by` source) or per metric no source can measure.
+
+    `stats` gives each metric's statistic names; `period` the dates of the rows added.
+    """
+    frame = result.copy()
+    no_data = frame["n"].fillna(0).astype("int64") == 0
+    frame["available"] = ~no_data & frame["value"].notna()
+    frame["reason"] = [NO_DATA if empty else None for empty in no_data]
+    frame["note"] = None
+    frame["small_sample"] = frame["small_sample"].astype(bool) & ~no_data
+    added: list[dict[str, Any]] = []
+    for metric in metrics:
+        left = left_out_sources(metric, held)
+        if not left:
+            continue
+        rows = frame["metric"] == metric.id
+        base = {
+            "metric": metric.id, "value": None, "unit": metric.unit, "n": 0, "ci_low": None, "ci_high": None,
+            "period_start": period[0], "period_end": period[1], "small_sample": False, "available": False,
+            "note": None,
+        }
+        if "source" in by:
+            for source, reason in left.items():
+                for stat in stats[metric.id]:
+                    added.append({**base, "stat": stat, "source": source, "reason": reason})
+        elif not rows.any() and len(left) == len(held.get(metric.area, {})):
+            for stat in stats[metric.id]:
+                added.append({**base, "stat": stat, "reason": "; ".join(left.values())})
+        else:
+            frame.loc[rows, "note"] = f"without {', '.join(left)}: " + "; ".join(left.values())
+    if added:
+        frame = pd.concat([frame, pd.DataFrame(added)], ignore_index=True)
+    return frame
