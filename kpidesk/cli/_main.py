@@ -324,6 +324,54 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value))
 
 
+def _available(row: Mapping[Any, Any]) -> bool:
+    return bool(row.get("available", True))
+
+
+def _partial(row: Mapping[Any, Any]) -> bool:
+    return row.get("partial") is True and not _missing(row.get("covered_from"))
+
+
+def _period_cell(row: Mapping[Any, Any]) -> str:
+    """A period's first day, marked ◐ when the data covers only part of it."""
+    return f"{row['period_start']}" + (" ◐" if _partial(row) else "")
+
+
+def _print_footnotes(frame: pd.DataFrame) -> None:
+    """Once below the table: why a value is n/a, which sources a value leaves out, which days were
+    compared for a partial period."""
+    rows = frame.to_dict(orient="records")
+    reasons = dict.fromkeys(
+        str(r["reason"]) for r in rows if not _available(r) and isinstance(r.get("reason"), str)
+    )
+    for reason in reasons:
+        console.print(f"[dim]n/a: {reason}.[/]", highlight=False)
+    notes = dict.fromkeys(
+        f"{r['metric']}: {r['note']}." for r in rows if _available(r) and isinstance(r.get("note"), str)
+    )
+    for note in notes:
+        console.print(f"[dim]{note}[/]", highlight=False)
+    covered = dict.fromkeys(
+        f"{r['period_start']} → {r['period_end']}: {r['covered_from']} – {r['covered_to']} "
+        f"({r['days_covered']} d)"
+        for r in rows
+        if _partial(r)
+    )
+    if covered:
+        console.print("[dim]◐ partial period, the days its data covers: " + "; ".join(covered) + ".[/]",
+                      highlight=False)
+    spans = dict.fromkeys(
+        f"{r['covered_from']} – {r['covered_to']} against {r['compare_from']} – {r['compare_to']}"
+        for r in rows
+        if _partial(r) and not _missing(r.get("compare_from"))
+    )
+    if spans:
+        console.print(
+            "[dim]Partial periods are compared with the same days before: " + "; ".join(spans) + ".[/]",
+            highlight=False,
+        )
+
+
 def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None) -> None:
     """KPI results as a terminal table; a shared period goes in the title instead of a column."""
     periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
@@ -349,13 +397,13 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
             else (f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}")
         )
         n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
-        period = [] if single else [f"{row['period_start']}"]
+        period = [] if single else [_period_cell(row)]
         table.add_row(
             row["metric"],
             *period,
             *["—" if _missing(row[d]) else str(row[d]) for d in dims],
             row["stat"],
-            _format_value(row["unit"], row["value"]),
+            _format_value(row["unit"], row["value"]) if _available(row) else "n/a",
             interval,
             n,
             *([_format_value(row["unit"], row["compare_value"]), _format_change(row)] if compared else []),
@@ -364,7 +412,10 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
     if len(frame) and frame["small_sample"].any():
         console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
     if compared:
-        console.print("[dim]✱ significant: the change's 95% interval excludes zero.[/]")
+        console.print(
+            "[dim]✱ significant: the change's 95% interval excludes zero; pp: percentage points.[/]"
+        )
+    _print_footnotes(frame)
 
 
 def _format_change(row: Mapping[Any, Any]) -> str:
@@ -374,7 +425,10 @@ def _format_change(row: Mapping[Any, Any]) -> str:
         return "—"
     change = float(value)
     marker = " ✱" if row.get("significant") is True else ""
-    return f"{'+' if change >= 0 else '−'}{_format_value(row['unit'], abs(change))}{marker}"
+    sign = "+" if change >= 0 else "−"
+    if row.get("change_unit") == "pp":
+        return f"{sign}{abs(change):.1f} pp{marker}"
+    return f"{sign}{_format_value(row['unit'], abs(change))}{marker}"
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

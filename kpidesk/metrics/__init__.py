@@ -1,7 +1,15 @@
 """Metrics: the catalogue of KPI definitions and the engine that computes them with intervals."""
 
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
-from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
+from kpidesk.metrics._compute import (
+    PERIODS,
+    RESULT_COLUMNS,
+    STATE_COLUMNS,
+    KpiQuery,
+    KpiTables,
+    compute_kpis,
+    parse_stat,
+)
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import (
     mean_interval,
@@ -20,6 +28,7 @@ __all__ = [
     "METRIC_OPTIONS",
     "PERIODS",
     "RESULT_COLUMNS",
+    "STATE_COLUMNS",
     "KpiQuery",
     "KpiTables",
     "Metric",

@@ -34,7 +34,9 @@ NO_DATA = "no data: nothing to measure in this period and group"
 SourceCapabilities = Mapping[str, Mapping[str, frozenset[str]]]
 
 
-def source_capabilities(area_facts: Callable[[str], ir.Table], metrics: Sequence[Metric]) -> SourceCapabilities:
+def source_capabilities(
+    area_facts: Callable[[str], ir.Table], metrics: Sequence[Metric]
+) -> SourceCapabilities:
     """What each source of the metrics' areas holds, one aggregate per area."""
     needed: dict[str, dict[str, Capability]] = {}
     for metric in metrics:
@@ -66,7 +68,8 @@ def left_out_sources(metric: Metric, held: SourceCapabilities) -> dict[str, str]
         missing = [c for c in metric.needs if c.id not in capabilities]
         if missing:
             lacking = " and ".join(c.lacking for c in missing)
-            reasons[source] = f"{source} {lacking}, so {_lower_first(metric.label)} cannot be measured from it"
+            label = _lower_first(metric.label)
+            reasons[source] = f"{source} {lacking}, so {label} cannot be measured from it"
     return reasons
 
 

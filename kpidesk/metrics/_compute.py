@@ -43,7 +43,7 @@ from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
-__all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"]
+__all__ = ["PERIODS", "RESULT_COLUMNS", "STATE_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"]
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
@@ -267,7 +267,8 @@ def _number(value: Any) -> float | None:
 
 #: The statistic of a metric that is not a duration, by its kind.
 _STAT_OF_KIND = {
-    "count": "count", "proportion": "rate", "nps": "nps", "rate": "rate", "rate_complement": "rate", "ratio": "ratio",
+    "count": "count", "proportion": "rate", "nps": "nps", "rate": "rate", "rate_complement": "rate",
+    "ratio": "ratio",
 }
 
 
@@ -555,8 +556,10 @@ def compute_kpis(
         result["n"] = result["n"].astype("int64")
         result["small_sample"] = result["n"] < settings.metrics.small_sample
     result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
-    stat_names = {m.id: [name for name, _ in stats] if m.kind == "duration" else [_STAT_OF_KIND.get(m.kind, "mean")]
-                  for m in metrics}
+    stat_names = {
+        m.id: [name for name, _ in stats] if m.kind == "duration" else [_STAT_OF_KIND.get(m.kind, "mean")]
+        for m in metrics
+    }
     whole = (periods.period_start.min(), periods.period_end.max())
     result = mark_availability(result, metrics, held, stat_names, query.by, whole)
     if not len(result):
