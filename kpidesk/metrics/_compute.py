@@ -43,7 +43,9 @@ from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
-__all__ = ["PERIODS", "RESULT_COLUMNS", "STATE_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"]
+__all__ = [
+    "PERIODS", "RESULT_COLUMNS", "STATE_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"
+]
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
