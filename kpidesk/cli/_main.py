@@ -378,7 +378,8 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
     single = len(periods) == 1
     if single:
         ((start, end),) = periods
-        title = f"{title or 'KPIs'} · {start} → {end}"
+        marker = " ◐" if any(_partial(r) for r in frame.to_dict(orient="records")) else ""
+        title = f"{title or 'KPIs'} · {start} → {end}{marker}"
     table = Table(title=title, show_edge=False)
     dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
     compared = ["before", "change"] if "change" in frame.columns else []
