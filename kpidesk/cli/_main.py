@@ -265,7 +265,11 @@ def metrics(fmt: str, output: Path | None) -> None:
             table.add_column(col, overflow="fold")
         for m in CATALOGUE:
             options = f"\n[dim]options: {', '.join(m.options)}[/]" if m.options else ""
-            table.add_row(m.id, m.unit, m.direction, f"{m.definition}\n[dim]period: {m.anchor}[/]{options}")
+            lacking = " or ".join(c.lacking for c in m.needs)
+            needs = f"\n[dim]not available from a source that {lacking}[/]" if m.needs else ""
+            table.add_row(
+                m.id, m.unit, m.direction, f"{m.definition}\n[dim]period: {m.anchor}[/]{options}{needs}"
+            )
         console.print(table)
         console.print("Options ([metrics] in kpidesk.toml):")
         for name, text in METRIC_OPTIONS.items():

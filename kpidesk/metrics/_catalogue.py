@@ -85,8 +85,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric(
         "backlog", "Backlog", "count", "tickets", "lower",
         "Tickets open (not solved or closed) at the end of the period — a stock measured from each "
-        "ticket's open spans, not created minus solved. For the current period, at the latest instant in "
-        "the data.",
+        "ticket's open spans, not created minus solved. Each source's tickets are counted until its own "
+        "last instant: the period holding it is measured at that instant, later periods hold none of them.",
         "the period's end",
         needs=(SOLVES,),
     ),
