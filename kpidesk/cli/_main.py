@@ -344,26 +344,24 @@ def _period_cell(row: Mapping[Any, Any]) -> str:
 def _print_footnotes(frame: pd.DataFrame) -> None:
     """Once below the table: why a value is n/a, which sources a value leaves out, which days were
     compared for a partial period."""
+    from kpidesk.metrics import NO_DATA, gaps_by_source
+
     rows = frame.to_dict(orient="records")
-    reasons = dict.fromkeys(
-        str(r["reason"]) for r in rows if not _available(r) and isinstance(r.get("reason"), str)
-    )
-    for reason in reasons:
-        console.print(f"[dim]n/a: {reason}.[/]", highlight=False)
-    notes = dict.fromkeys(
-        f"{r['metric']}: {r['note']}." for r in rows if _available(r) and isinstance(r.get("note"), str)
-    )
-    for note in notes:
-        console.print(f"[dim]{note}[/]", highlight=False)
+    gaps = gaps_by_source(frame)
+    if gaps:
+        console.print("[dim]n/a, or left out of a value, where a source cannot measure it:[/]")
+        for gap, metric_ids in gaps.items():
+            console.print(f"[dim]  {gap}: {', '.join(metric_ids)}[/]", highlight=False)
+    if any(not _available(r) and r.get("reason") == NO_DATA for r in rows):
+        console.print(f"[dim]n/a: {NO_DATA}.[/]", highlight=False)
     covered = dict.fromkeys(
-        f"{r['period_start']} → {r['period_end']}: {r['covered_from']} – {r['covered_to']} "
-        f"({r['days_covered']} d)"
+        f"{r['period_start']} → {r['period_end']} holds data on {r['days_covered']:,} of its "
+        f"{(r['period_end'] - r['period_start']).days + 1:,} days ({r['covered_from']} – {r['covered_to']})"
         for r in rows
         if _partial(r)
     )
     if covered:
-        console.print("[dim]◐ partial period, the days its data covers: " + "; ".join(covered) + ".[/]",
-                      highlight=False)
+        console.print("[dim]◐ partial: " + "; ".join(covered) + ".[/]", highlight=False)
     spans = dict.fromkeys(
         f"{r['covered_from']} – {r['covered_to']} against {r['compare_from']} – {r['compare_to']}"
         for r in rows
@@ -376,14 +374,37 @@ def _print_footnotes(frame: pd.DataFrame) -> None:
         )
 
 
-def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None) -> None:
-    """KPI results as a terminal table; a shared period goes in the title instead of a column."""
+def _own_spans(frame: pd.DataFrame, start: Any, end: Any) -> dict[str, list[str]]:
+    """For one whole period: the rows whose own data spans other dates than `start`–`end`, by span (a
+    value not available has no data of its own)."""
+    spans: dict[str, list[str]] = {}
+    for row in frame.to_dict(orient="records"):
+        if not _available(row):
+            continue
+        if (row["period_start"], row["period_end"]) != (start, end) or _partial(row):
+            span = f"{row['period_start']} → {row['period_end']}"
+            if _partial(row):
+                length = (row["period_end"] - row["period_start"]).days + 1
+                span += f" (data on {row['days_covered']:,} of its {length:,} days)"
+            metric_ids = spans.setdefault(span, [])
+            if row["metric"] not in metric_ids:
+                metric_ids.append(str(row["metric"]))
+    return spans
+
+
+def print_kpi_table(
+    frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None, period: str | None = None
+) -> None:
+    """KPI results as a terminal table; a shared period goes in the title instead of a column. With the
+    `all` period each metric spans its own data: the title gives the whole span, and the rows on other
+    dates are marked ◐ and listed below."""
     periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
-    single = len(periods) == 1
+    single = len(periods) == 1 or (period == "all" and len(periods) > 0)
+    own: dict[str, list[str]] = {}
     if single:
-        ((start, end),) = periods
-        marker = " ◐" if any(_partial(r) for r in frame.to_dict(orient="records")) else ""
-        title = f"{title or 'KPIs'} · {start} → {end}{marker}"
+        start, end = min(p[0] for p in periods), max(p[1] for p in periods)
+        own = _own_spans(frame, start, end)
+        title = f"{title or 'KPIs'} · {start} → {end}"
     table = Table(title=title, show_edge=False)
     dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
     compared = ["before", "change"] if "change" in frame.columns else []
@@ -402,10 +423,11 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
             else (f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}")
         )
         n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
-        period = [] if single else [_period_cell(row)]
+        period_cell = [] if single else [_period_cell(row)]
+        marked = any(row["metric"] in metric_ids for metric_ids in own.values())
         table.add_row(
-            row["metric"],
-            *period,
+            row["metric"] + (" ◐" if marked else ""),
+            *period_cell,
             *["—" if _missing(row[d]) else str(row[d]) for d in dims],
             row["stat"],
             _format_value(row["unit"], row["value"]) if _available(row) else "n/a",
@@ -420,7 +442,9 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
         console.print(
             "[dim]✱ significant: the change's 95% interval excludes zero; pp: percentage points.[/]"
         )
-    _print_footnotes(frame)
+    for span, metric_ids in own.items():
+        console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
+    _print_footnotes(frame if not single else frame.assign(partial=False))
 
 
 def _format_change(row: Mapping[Any, Any]) -> str:
@@ -512,7 +536,9 @@ def kpis(
 
     Rates are fractions in [0, 1]; durations are seconds (calendar, or business with --business-hours).
     JSON is an array of objects with metric, stat, value, unit, n, ci_low, ci_high, period_start,
-    period_end and one key per --by dimension.
+    period_end, one key per --by dimension, available and reason (a metric a source cannot measure is
+    n/a, never 0), note (sources left out), and partial, covered_from, covered_to, days_covered (the days
+    of the period the data covers). A partial period is compared with the same days before.
     """
     frame = _api.kpis(
         workspace,
@@ -526,7 +552,7 @@ def kpis(
         compare=compare,
     )
     if fmt == "table":
-        print_kpi_table(frame, by)
+        print_kpi_table(frame, by, period=period)
         return
     if fmt == "parquet":
         if output is None:
@@ -714,7 +740,7 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     """Build a demo workspace from realistic generated data and print its KPI table."""
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
     frame = _api.kpis(result.workspace, period="all", business_hours=True, metrics=DEMO_METRICS)
-    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)")
+    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)", period="all")
     plan = result.staffing
     totals = plan.totals()
     accuracy = plan.forecast.accuracy.set_index("method").mae

@@ -1,5 +1,6 @@
 """Metrics: the catalogue of KPI definitions and the engine that computes them with intervals."""
 
+from kpidesk.metrics._availability import NO_DATA, gaps_by_source
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
 from kpidesk.metrics._compute import (
     PERIODS,
@@ -26,6 +27,7 @@ __all__ = [
     "COMMENT_COLUMNS",
     "DIMENSIONS",
     "METRIC_OPTIONS",
+    "NO_DATA",
     "PERIODS",
     "RESULT_COLUMNS",
     "STATE_COLUMNS",
@@ -33,6 +35,7 @@ __all__ = [
     "KpiTables",
     "Metric",
     "compute_kpis",
+    "gaps_by_source",
     "get_metric",
     "mean_interval",
     "nps_interval",

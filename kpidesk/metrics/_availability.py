@@ -23,6 +23,7 @@ __all__ = [
     "NO_DATA",
     "STATUS_COLUMNS",
     "SourceCapabilities",
+    "gaps_by_source",
     "mark_availability",
     "source_capabilities",
 ]
@@ -61,6 +62,28 @@ def _lower_first(label: str) -> str:
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
+_SO = ", so "
+
+
+def gaps_by_source(results: pd.DataFrame) -> dict[str, list[str]]:
+    """What each source lacks ("servicenow holds no public agent message") and the metrics of `results`
+    it leaves not available or out of a pooled value, in the order they come."""
+    gaps: dict[str, list[str]] = {}
+    for row in results.to_dict(orient="records"):
+        reason, note = row.get("reason"), row.get("note")
+        if not row.get("available", True) and isinstance(reason, str) and reason != NO_DATA:
+            texts = reason.split("; ")
+        elif isinstance(note, str):
+            texts = note.split(": ", 1)[1].split("; ")
+        else:
+            continue
+        for text in texts:
+            metrics = gaps.setdefault(text.split(_SO)[0], [])
+            if row["metric"] not in metrics:
+                metrics.append(str(row["metric"]))
+    return gaps
+
+
 def left_out_sources(metric: Metric, held: SourceCapabilities) -> dict[str, str]:
     """The sources that cannot measure `metric`, each with the reason in words."""
     reasons: dict[str, str] = {}
@@ -69,7 +92,7 @@ def left_out_sources(metric: Metric, held: SourceCapabilities) -> dict[str, str]
         if missing:
             lacking = " and ".join(c.lacking for c in missing)
             label = _lower_first(metric.label)
-            reasons[source] = f"{source} {lacking}, so {label} cannot be measured from it"
+            reasons[source] = f"{source} {lacking}{_SO}{label} cannot be measured from it"
     return reasons
 
 

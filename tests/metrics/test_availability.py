@@ -102,7 +102,7 @@ def test_no_source_can_measure_it(tmp_path: Path) -> None:
                                  "-w", str(ws.path)], env={"COLUMNS": "80"})
     assert table.exit_code == 0, table.output
     assert "n/a" in table.output and "0.0%" not in table.output and "nan" not in table.output
-    assert f"n/a: {fcr['reason']}." in " ".join(table.output.split())
+    assert "desk holds no public agent message: fcr_rate" in " ".join(table.output.split())
     assert max(len(line) for line in table.output.splitlines()) <= 80
     as_csv = runner.invoke(main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "csv",
                                   "-w", str(ws.path)])
