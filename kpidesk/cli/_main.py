@@ -344,7 +344,7 @@ def _period_cell(row: Mapping[Any, Any]) -> str:
 def _print_footnotes(frame: pd.DataFrame) -> None:
     """Once below the table: why a value is n/a, which sources a value leaves out, which days were
     compared for a partial period."""
-    from kpidesk.metrics import NO_DATA, gaps_by_source
+    from kpidesk.metrics import NO_DATA, NO_VALUE, gaps_by_source
 
     rows = frame.to_dict(orient="records")
     gaps = gaps_by_source(frame)
@@ -352,8 +352,9 @@ def _print_footnotes(frame: pd.DataFrame) -> None:
         console.print("[dim]n/a, or left out of a value, where a source cannot measure it:[/]")
         for gap, metric_ids in gaps.items():
             console.print(f"[dim]  {gap}: {', '.join(metric_ids)}[/]", highlight=False)
-    if any(not _available(r) and r.get("reason") == NO_DATA for r in rows):
-        console.print(f"[dim]n/a: {NO_DATA}.[/]", highlight=False)
+    for empty in (NO_DATA, NO_VALUE):
+        if any(not _available(r) and r.get("reason") == empty for r in rows):
+            console.print(f"[dim]n/a: {empty}.[/]", highlight=False)
     covered = dict.fromkeys(
         f"{r['period_start']} → {r['period_end']} holds data on {r['days_covered']:,} of its "
         f"{(r['period_end'] - r['period_start']).days + 1:,} days ({r['covered_from']} – {r['covered_to']})"

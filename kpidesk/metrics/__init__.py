@@ -1,6 +1,6 @@
 """Metrics: the catalogue of KPI definitions and the engine that computes them with intervals."""
 
-from kpidesk.metrics._availability import NO_DATA, gaps_by_source
+from kpidesk.metrics._availability import NO_DATA, NO_VALUE, gaps_by_source
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
 from kpidesk.metrics._compute import (
     PERIODS,
@@ -28,6 +28,7 @@ __all__ = [
     "DIMENSIONS",
     "METRIC_OPTIONS",
     "NO_DATA",
+    "NO_VALUE",
     "PERIODS",
     "RESULT_COLUMNS",
     "STATE_COLUMNS",

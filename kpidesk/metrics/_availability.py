@@ -21,6 +21,7 @@ from kpidesk.metrics._catalogue import Metric
 
 __all__ = [
     "NO_DATA",
+    "NO_VALUE",
     "STATUS_COLUMNS",
     "SourceCapabilities",
     "gaps_by_source",
@@ -30,6 +31,7 @@ __all__ = [
 
 STATUS_COLUMNS = ("available", "reason", "note")
 NO_DATA = "no data: nothing to measure in this period and group"
+NO_VALUE = "no value: what it is divided by is 0 in this period and group"
 
 #: Per area, per source: the ids of the capabilities it holds.
 SourceCapabilities = Mapping[str, Mapping[str, frozenset[str]]]
@@ -71,7 +73,7 @@ def gaps_by_source(results: pd.DataFrame) -> dict[str, list[str]]:
     gaps: dict[str, list[str]] = {}
     for row in results.to_dict(orient="records"):
         reason, note = row.get("reason"), row.get("note")
-        if not row.get("available", True) and isinstance(reason, str) and reason != NO_DATA:
+        if not row.get("available", True) and isinstance(reason, str) and reason not in (NO_DATA, NO_VALUE):
             texts = reason.split("; ")
         elif isinstance(note, str):
             texts = note.split(": ", 1)[1].split("; ")
@@ -117,8 +119,12 @@ def mark_availability(
     """
     frame = result.copy()
     no_data = frame["n"].fillna(0).astype("int64") == 0
-    frame["available"] = ~no_data & frame["value"].notna()
-    frame["reason"] = [NO_DATA if empty else None for empty in no_data]
+    has_value = frame["value"].notna()
+    frame["available"] = ~no_data & has_value
+    frame["reason"] = [
+        NO_DATA if empty else (None if value else NO_VALUE)
+        for empty, value in zip(no_data, has_value, strict=True)
+    ]
     frame["note"] = None
     frame["small_sample"] = frame["small_sample"].astype(bool) & ~no_data
     added: list[dict[str, Any]] = []

@@ -18,6 +18,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from kpidesk.metrics._availability import (
+    NO_DATA,
+    NO_VALUE,
     STATUS_COLUMNS,
     left_out_sources,
     mark_availability,
@@ -568,7 +570,11 @@ def compute_kpis(
         return pd.DataFrame(columns=columns)
     by_source = "source" in query.by
 
-    def row_sources(row: Mapping[str, Any]) -> list[tuple[date, date]]:
+    def row_sources(row: Mapping[str, Any]) -> list[tuple[date, date]] | None:
+        """The data ranges a row is measured over; None for a row no source could measure, except over
+        the whole period, where it spans its sources' dates."""
+        if row["reason"] not in (None, NO_DATA, NO_VALUE) and query.period != "all":
+            return None
         metric = get_metric(row["metric"])
         dates = ranges.dates.get(metric.area, {})
         if by_source and isinstance(row.get("source"), str):

@@ -109,17 +109,26 @@ def mark_coverage(
     period: str,
     start: date | None,
     end: date | None,
-    row_sources: Callable[[Mapping[str, Any]], Sequence[tuple[date, date]]],
+    row_sources: Callable[[Mapping[str, Any]], Sequence[tuple[date, date]] | None],
 ) -> pd.DataFrame:
     """`result` with the `COVERAGE_COLUMNS`: of each row's period (cut to `start`–`end`), the days within
     the data ranges of its sources (`row_sources`). For the `all` period without dates, the row's
-    period is its own data's range."""
+    period is its own data's range. A row whose sources are None covers nothing and is not partial."""
     frame = result.copy()
     columns: dict[str, list[Any]] = {c: [] for c in ("period_start", "period_end", *COVERAGE_COLUMNS)}
     for record in frame.to_dict(orient="records"):
         row = {str(k): v for k, v in record.items()}
-        ranges = list(row_sources(row))
+        sources = row_sources(row)
         first, last = row["period_start"], row["period_end"]
+        if sources is None:
+            columns["period_start"].append(first)
+            columns["period_end"].append(last)
+            columns["covered_from"].append(None)
+            columns["covered_to"].append(None)
+            columns["days_covered"].append(0)
+            columns["partial"].append(False)
+            continue
+        ranges = list(sources)
         if period == "all":
             first = start or min((a for a, _ in ranges), default=first)
             last = end or max((b for _, b in ranges), default=last)
