@@ -153,13 +153,23 @@ def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
     own last instant: the period holding it is measured there, later periods hold none of its tickets."""
     p = ctx.periods
     ends = _source_ends(ctx)
+    # Each source's periods up to its last instant, with the instant its backlog is taken at.
+    by_source = p.cross_join(ends).filter(p.start_at <= ends.data_end_at)
+    by_source = by_source.select(
+        "period_start",
+        "source",
+        at=by_source.start_at if at_start else ibis.least(by_source.end_at, by_source.data_end_at),
+    )
     s = ctx.spans
-    s = s.join(ends, "source").select(s, ends.data_end_at)
-    rows = p.join(s, [p.start_at <= s.data_end_at])
-    instant = rows.start_at if at_start else ibis.least(rows.end_at, rows.data_end_at)
-    rows = rows.mutate(at=instant)
-    rows = rows.filter((rows.open_from <= rows.at) & (rows.open_to.isnull() | (rows.open_to > rows.at)))
-    return rows.select("period_start", "at", *s.columns)
+    rows = by_source.join(
+        s,
+        [
+            by_source.source == s.source,
+            s.open_from <= by_source.at,
+            s.open_to.isnull() | (s.open_to > by_source.at),
+        ],
+    )
+    return rows.select(by_source.period_start, by_source.at, s)
 
 
 def backlog(ctx: SampleContext) -> Sample:
