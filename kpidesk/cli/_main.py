@@ -400,12 +400,15 @@ def print_kpi_table(
     `all` period each metric spans its own data: the title gives the whole span, and the rows on other
     dates are marked ◐ and listed below."""
     periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
-    single = len(periods) == 1 or (period == "all" and len(periods) > 0)
+    whole = period == "all" and len(periods) > 0
+    single = len(periods) == 1 or whole
     own: dict[str, list[str]] = {}
     if single:
         start, end = min(p[0] for p in periods), max(p[1] for p in periods)
-        own = _own_spans(frame, start, end)
-        title = f"{title or 'KPIs'} · {start} → {end}"
+        if whole:
+            own = _own_spans(frame, start, end)
+        marker = " ◐" if not whole and any(_partial(r) for r in frame.to_dict(orient="records")) else ""
+        title = f"{title or 'KPIs'} · {start} → {end}{marker}"
     table = Table(title=title, show_edge=False)
     dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
     compared = ["before", "change"] if "change" in frame.columns else []
@@ -445,7 +448,7 @@ def print_kpi_table(
         )
     for span, metric_ids in own.items():
         console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
-    _print_footnotes(frame if not single else frame.assign(partial=False))
+    _print_footnotes(frame.assign(partial=False) if whole else frame)
 
 
 def _format_change(row: Mapping[Any, Any]) -> str:
