@@ -344,7 +344,11 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
             current, earlier, keys, shift,
             lambda q: _earlier_rows(tables, settings, dataclasses.replace(base, **q), needs_bounds),
         )
-    earlier_columns = [c for c in ("value", "n", *SUMMARY_COLUMNS, "q_low", "q_high") if c in earlier.columns]
+    earlier_columns = [
+        c
+        for c in ("value", "n", *SUMMARY_COLUMNS, "q_low", "q_high", "partial", "covered_from", "covered_to")
+        if c in earlier.columns
+    ]
     earlier = earlier[[*keys, "period_start", *earlier_columns]].rename(
         columns={"period_start": "compare_period_start", **{c: f"earlier_{c}" for c in earlier_columns}}
     )
@@ -375,6 +379,11 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     result = joined[columns].reset_index(drop=True)
     for column, values in out.items():
         result[column] = pd.Series(values, dtype="object")
+    # An earlier period the data covers only in part is named by the days it covers.
+    if "earlier_partial" in joined.columns:
+        cut = joined["earlier_partial"].eq(True) & joined["earlier_covered_from"].notna()
+        joined.loc[cut, "compare_from"] = joined.loc[cut, "earlier_covered_from"]
+        joined.loc[cut, "compare_to"] = joined.loc[cut, "earlier_covered_to"]
     result["compare_from"] = joined["compare_from"].to_numpy()
     result["compare_to"] = joined["compare_to"].to_numpy()
     return result[[*columns, *COMPARE_COLUMNS]]

@@ -60,14 +60,20 @@ def test_the_last_month_is_compared_with_the_same_days_before(months: Workspace)
     )
 
 
-def test_a_whole_week_is_compared_with_the_whole_week_before(months: Workspace) -> None:
+def test_the_days_compared_are_the_days_the_earlier_data_covers(months: Workspace) -> None:
     frame = kpidesk.kpis(months, metrics=["volume"], period="week", compare="previous",
-                         start=date(2026, 6, 7), end=date(2026, 6, 13))
-    # Sun 7 – Sat 13 June (10 June: 1) against Sun 31 May – Sat 6 June (2 and 4 June: 2).
-    week = one_result(frame, "volume")
-    assert (week["partial"], week["days_covered"]) == (False, 7)
+                         start=date(2026, 6, 7), end=date(2026, 6, 20))
+    # Sun 14 – Sat 20 June (20 June: 1) against the whole week of Sun 7 – Sat 13 June (10 June: 1).
+    whole = one_result(frame, "volume", period_start=date(2026, 6, 14))
+    assert (whole["partial"], whole["days_covered"]) == (False, 7)
+    assert (whole["compare_from"], whole["compare_to"], whole["compare_value"], whole["change"]) == (
+        date(2026, 6, 7), date(2026, 6, 13), 1, 0
+    )
+    # Sun 7 – Sat 13 June against Sun 31 May – Sat 6 June, whose data starts on Tue 2 June (2 and 4 June:
+    # 2): the comparison names the days it covers, 2–6 June.
+    week = one_result(frame, "volume", period_start=date(2026, 6, 7))
     assert (week["compare_from"], week["compare_to"], week["compare_value"], week["change"]) == (
-        date(2026, 5, 31), date(2026, 6, 6), 2, -1
+        date(2026, 6, 2), date(2026, 6, 6), 2, -1
     )
 
 
