@@ -1,8 +1,9 @@
 """A partial period is compared with the same days of the period before, not with all of it.
 
-One source, `desk`, in an Israeli workspace (UTC+3 in June and July 2026): tickets created at 08:00 UTC
-on 2, 4, 10 and 20 June and on 1, 3 and 5 July, each solved at 10:00 the same day. The data ends on
-Sunday 5 July, so July is partial: five days.
+One source, `desk`, in an Israeli workspace (UTC+3 in May–July 2026, weeks from Sunday): tickets created
+at 08:00 UTC on Thursday 28 May, on 2, 4, 10 and 20 June and on 1, 3 and 5 July, each solved at 10:00 the
+same day. The data starts on Thursday 28 May and ends on Sunday 5 July, so May (28–31) and July (1–5) are
+partial, and June is whole.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import kpidesk
 from kpidesk.cli import main
 from kpidesk.workspace import Workspace, init_workspace
 
-DAYS = ("2026-06-02", "2026-06-04", "2026-06-10", "2026-06-20", "2026-07-01", "2026-07-03", "2026-07-05")
+DAYS = (
+    "2026-05-28", "2026-06-02", "2026-06-04", "2026-06-10", "2026-06-20", "2026-07-01", "2026-07-03", "2026-07-05"
+)
 
 
 @pytest.fixture
@@ -52,28 +55,31 @@ def test_the_last_month_is_compared_with_the_same_days_before(months: Workspace)
     assert july["change_ci_low"] == pytest.approx(-3.382613, abs=1e-5)
     assert july["change_ci_high"] == pytest.approx(5.382613, abs=1e-5)
     assert july["significant"] is False
-    # June starts with the data on 2 June (29 of 30 days) and is set beside 2–30 May, which holds nothing.
+    # June is whole; May, which it is compared with, holds data from 28 May only, and the comparison
+    # says so: 4 against 1 (28 May).
     june = one_result(frame, "volume", period_start=date(2026, 6, 1))
-    assert (june["partial"], june["days_covered"], june["value"]) == (True, 29, 4)
-    assert (june["compare_from"], june["compare_to"], june["compare_value"]) == (
-        date(2026, 5, 2), date(2026, 5, 30), None
+    assert (june["partial"], june["days_covered"], june["value"]) == (False, 30, 4)
+    assert (june["compare_from"], june["compare_to"], june["compare_value"], june["change"]) == (
+        date(2026, 5, 28), date(2026, 5, 31), 1, 3
     )
+    may = one_result(frame, "volume", period_start=date(2026, 5, 1))
+    assert (may["partial"], may["covered_from"], may["days_covered"]) == (True, date(2026, 5, 28), 4)
 
 
 def test_the_days_compared_are_the_days_the_earlier_data_covers(months: Workspace) -> None:
     frame = kpidesk.kpis(months, metrics=["volume"], period="week", compare="previous",
-                         start=date(2026, 6, 7), end=date(2026, 6, 20))
-    # Sun 14 – Sat 20 June (20 June: 1) against the whole week of Sun 7 – Sat 13 June (10 June: 1).
-    whole = one_result(frame, "volume", period_start=date(2026, 6, 14))
+                         start=date(2026, 5, 31), end=date(2026, 6, 13))
+    # Sun 7 – Sat 13 June (10 June: 1) against the whole week of Sun 31 May – Sat 6 June (2 and 4 June: 2).
+    whole = one_result(frame, "volume", period_start=date(2026, 6, 7))
     assert (whole["partial"], whole["days_covered"]) == (False, 7)
     assert (whole["compare_from"], whole["compare_to"], whole["compare_value"], whole["change"]) == (
-        date(2026, 6, 7), date(2026, 6, 13), 1, 0
+        date(2026, 5, 31), date(2026, 6, 6), 2, -1
     )
-    # Sun 7 – Sat 13 June against Sun 31 May – Sat 6 June, whose data starts on Tue 2 June (2 and 4 June:
-    # 2): the comparison names the days it covers, 2–6 June.
-    week = one_result(frame, "volume", period_start=date(2026, 6, 7))
+    # Sun 31 May – Sat 6 June against Sun 24 – Sat 30 May, whose data starts on Thu 28 May (28 May: 1):
+    # the comparison names the days it covers, 28–30 May.
+    week = one_result(frame, "volume", period_start=date(2026, 5, 31))
     assert (week["compare_from"], week["compare_to"], week["compare_value"], week["change"]) == (
-        date(2026, 6, 2), date(2026, 6, 6), 2, -1
+        date(2026, 5, 28), date(2026, 5, 30), 1, 1
     )
 
 
