@@ -98,12 +98,6 @@ def left_out_sources(metric: Metric, held: SourceCapabilities) -> dict[str, str]
     return reasons
 
 
-def measurable_sources(metric: Metric, held: SourceCapabilities, sources: Sequence[str]) -> list[str]:
-    """Of `sources` (those holding data of the metric's area), the ones that can measure it."""
-    left = left_out_sources(metric, held)
-    return [s for s in sources if s not in left]
-
-
 def mark_availability(
     result: pd.DataFrame,
     metrics: Sequence[Metric],

@@ -32,9 +32,6 @@ class SourceRanges:
     instants: Mapping[str, Mapping[str, tuple[datetime, datetime]]]
     dates: Mapping[str, Mapping[str, tuple[date, date]]]
 
-    def last_instants(self, area: str) -> dict[str, datetime]:
-        return {source: last for source, (_, last) in self.instants.get(area, {}).items()}
-
 
 def _local_date(instant: datetime, zone: ZoneInfo) -> date:
     return pd.Timestamp(instant).tz_localize("UTC").tz_convert(zone).date()
