@@ -125,11 +125,14 @@ def kpis(
     compare: str | None = None,
 ) -> pd.DataFrame:
     """KPI results as a DataFrame: metric, stat, value, unit, n, ci_low, ci_high, period_start, period_end,
-    one column per `by` dimension, and the `small_sample` flag.
+    one column per `by` dimension, the `small_sample` flag, `available`, `reason` and `note` (a metric a
+    source cannot measure is not available, with the reason), and `partial`, `covered_from`, `covered_to`,
+    `days_covered` (the days of the period the data covers).
 
     Without `metrics`: every ticket metric, and the call metrics when the warehouse holds calls, except
     those whose units lack a `by` dimension (calls have no channel, tickets no queue). With `compare`
-    (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high and significant."""
+    (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high, significant,
+    change_unit (`pp` for rates) and compare_from, compare_to (the days compared)."""
     ws = _workspace(workspace)
     query = KpiQuery(metrics=metrics, by=by, period=period, start=start, end=end, stat=stat,
                      business_hours=business_hours, compare=compare)

@@ -140,3 +140,29 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     from kpidesk import build_demo
 
     return build_demo(tmp_path_factory.mktemp("demo") / "demo", n_tickets=300, seed=3).workspace
+
+
+#: The four real exports and how each is imported (see docs/importers.md).
+FOUR_SOURCES = (
+    (SHARED_DATASETS / "uci-incident-event-log" / "incident_event_log_full_stripped.csv", "servicenow", None),
+    (SHARED_DATASETS / "bpi2013-volvo-incidents" / "VINST-new.csv", "status-log", None),
+    (SHARED_DATASETS / "twcs-sample" / "twcs_head.csv", "social-threads", None),
+    (BANK_LOG, "call-log", BANK_MAPPING),
+)
+
+
+@pytest.fixture(scope="session")
+def four_sources(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The four real exports imported into one Israeli workspace, once for the run; read, never written."""
+    import kpidesk
+    from kpidesk.ingest.exports import import_export
+
+    missing = [str(path) for path, _, _ in FOUR_SOURCES if not path.exists()]
+    if missing:
+        pytest.skip(f"real datasets not found: {', '.join(missing)} (they sit beside the project)")
+    ws = init_workspace(tmp_path_factory.mktemp("four-sources") / "ws", country="IL")
+    with ws.connect() as con:
+        for path, fmt, mapping in FOUR_SOURCES:
+            import_export(con, [path], fmt, mapping=mapping)
+    kpidesk.refresh_facts(ws)
+    return ws

@@ -416,8 +416,10 @@ def metrics(fmt: str, output: Path | None) -> None:
             table.add_column(col, overflow="fold")
         for m in CATALOGUE:
             options = f"\n[dim]options: {', '.join(m.options)}[/]" if m.options else ""
-            table.add_row(m.id, m.unit, m.direction, f"{m.definition}\n[dim]period: {m.anchor}; default "
-                          f"statistic: {m.statistic}[/]{options}")
+            lacking = " or ".join(c.lacking for c in m.needs)
+            needs = f"\n[dim]not available from a source that {lacking}[/]" if m.needs else ""
+            about = f"period: {m.anchor}; default statistic: {m.statistic}"
+            table.add_row(m.id, m.unit, m.direction, f"{m.definition}\n[dim]{about}[/]{options}{needs}")
         console.print(table)
         console.print("Options ([metrics] in kpidesk.toml):")
         for name, text in METRIC_OPTIONS.items():
@@ -491,13 +493,87 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value))
 
 
-def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None) -> None:
-    """KPI results as a terminal table; a shared period goes in the title instead of a column."""
+def _available(row: Mapping[Any, Any]) -> bool:
+    return bool(row.get("available", True))
+
+
+def _partial(row: Mapping[Any, Any]) -> bool:
+    return row.get("partial") is True and not _missing(row.get("covered_from"))
+
+
+def _period_cell(row: Mapping[Any, Any]) -> str:
+    """A period's first day, marked ◐ when the data covers only part of it."""
+    return f"{row['period_start']}" + (" ◐" if _partial(row) else "")
+
+
+def _print_footnotes(frame: pd.DataFrame) -> None:
+    """Once below the table: why a value is n/a, which sources a value leaves out, which days were
+    compared for a partial period."""
+    from kpidesk.metrics import NO_DATA, NO_VALUE, gaps_by_source
+
+    rows = frame.to_dict(orient="records")
+    gaps = gaps_by_source(frame)
+    if gaps:
+        console.print("[dim]n/a, or left out of a value, where a source cannot measure it:[/]")
+        for gap, metric_ids in gaps.items():
+            console.print(f"[dim]  {gap}: {', '.join(metric_ids)}[/]", highlight=False)
+    for empty in (NO_DATA, NO_VALUE):
+        if any(not _available(r) and r.get("reason") == empty for r in rows):
+            console.print(f"[dim]n/a: {empty}.[/]", highlight=False)
+    covered = dict.fromkeys(
+        f"{r['period_start']} → {r['period_end']} holds data on {r['days_covered']:,} of its "
+        f"{(r['period_end'] - r['period_start']).days + 1:,} days ({r['covered_from']} – {r['covered_to']})"
+        for r in rows
+        if _partial(r)
+    )
+    if covered:
+        console.print("[dim]◐ partial: " + "; ".join(covered) + ".[/]", highlight=False)
+    spans = dict.fromkeys(
+        f"{r['covered_from']} – {r['covered_to']} against {r['compare_from']} – {r['compare_to']}"
+        for r in rows
+        if _partial(r) and not _missing(r.get("compare_from"))
+    )
+    if spans:
+        console.print(
+            "[dim]Partial periods are compared with the same days before: " + "; ".join(spans) + ".[/]",
+            highlight=False,
+        )
+
+
+def _own_spans(frame: pd.DataFrame, start: Any, end: Any) -> dict[str, list[str]]:
+    """For one whole period: the rows whose own data spans other dates than `start`–`end`, by span (a
+    value not available has no data of its own)."""
+    spans: dict[str, list[str]] = {}
+    for row in frame.to_dict(orient="records"):
+        if not _available(row):
+            continue
+        if (row["period_start"], row["period_end"]) != (start, end) or _partial(row):
+            span = f"{row['period_start']} → {row['period_end']}"
+            if _partial(row):
+                length = (row["period_end"] - row["period_start"]).days + 1
+                span += f" (data on {row['days_covered']:,} of its {length:,} days)"
+            metric_ids = spans.setdefault(span, [])
+            if row["metric"] not in metric_ids:
+                metric_ids.append(str(row["metric"]))
+    return spans
+
+
+def print_kpi_table(
+    frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None, period: str | None = None
+) -> None:
+    """KPI results as a terminal table; a shared period goes in the title instead of a column. With the
+    `all` period each metric spans its own data: the title gives the whole span, and the rows on other
+    dates are marked ◐ and listed below."""
     periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
-    single = len(periods) == 1
+    whole = period == "all" and len(periods) > 0
+    single = len(periods) == 1 or whole
+    own: dict[str, list[str]] = {}
     if single:
-        ((start, end),) = periods
-        title = f"{title or 'KPIs'} · {start} → {end}"
+        start, end = min(p[0] for p in periods), max(p[1] for p in periods)
+        if whole:
+            own = _own_spans(frame, start, end)
+        marker = " ◐" if not whole and any(_partial(r) for r in frame.to_dict(orient="records")) else ""
+        title = f"{title or 'KPIs'} · {start} → {end}{marker}"
     table = Table(title=title, show_edge=False)
     dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
     compared = ["before", "change"] if "change" in frame.columns else []
@@ -516,13 +592,14 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
             else (f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}")
         )
         n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
-        period = [] if single else [f"{row['period_start']}"]
+        period_cell = [] if single else [_period_cell(row)]
+        marked = any(row["metric"] in metric_ids for metric_ids in own.values())
         table.add_row(
-            row["metric"],
-            *period,
+            row["metric"] + (" ◐" if marked else ""),
+            *period_cell,
             *["—" if _missing(row[d]) else str(row[d]) for d in dims],
             row["stat"],
-            _format_value(row["unit"], row["value"]),
+            _format_value(row["unit"], row["value"]) if _available(row) else "n/a",
             interval,
             n,
             *([_format_value(row["unit"], row["compare_value"]), _format_change(row)] if compared else []),
@@ -531,7 +608,12 @@ def print_kpi_table(frame: pd.DataFrame, by: tuple[str, ...], title: str | None 
     if len(frame) and frame["small_sample"].any():
         console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
     if compared:
-        console.print("[dim]✱ significant: the change's 95% interval excludes zero.[/]")
+        console.print(
+            "[dim]✱ significant: the change's 95% interval excludes zero; pp: percentage points.[/]"
+        )
+    for span, metric_ids in own.items():
+        console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
+    _print_footnotes(frame.assign(partial=False) if whole else frame)
 
 
 def _format_change(row: Mapping[Any, Any]) -> str:
@@ -541,7 +623,10 @@ def _format_change(row: Mapping[Any, Any]) -> str:
         return "—"
     change = float(value)
     marker = " ✱" if row.get("significant") is True else ""
-    return f"{'+' if change >= 0 else '−'}{_format_value(row['unit'], abs(change))}{marker}"
+    sign = "+" if change >= 0 else "−"
+    if row.get("change_unit") == "pp":
+        return f"{sign}{abs(change):.1f} pp{marker}"
+    return f"{sign}{_format_value(row['unit'], abs(change))}{marker}"
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -636,8 +721,11 @@ def kpis(
     Rates are fractions in [0, 1]; NPS is a score from -100 to +100; durations are seconds (calendar, or
     business with --business-hours; a call's wait is always calendar time). Each duration reports its
     metric's default statistic unless --stat asks for others. JSON is an array of objects with metric,
-    stat, value, unit, n, ci_low, ci_high, period_start, period_end and one key per --by dimension. With
-    --records, the tickets, calls, responses or agents behind one row instead.
+    stat, value, unit, n, ci_low, ci_high, period_start, period_end, one key per --by dimension,
+    available and reason (a metric a source cannot measure is n/a, never 0), note (sources left out), and
+    partial, covered_from, covered_to, days_covered (the days of the period the data covers). A partial
+    period is compared with the same days before. With --records, the tickets, calls, responses or agents
+    behind one row instead.
     """
     if show_records:
         _print_records(metric_ids, by, period, start, end, business_hours, compare, where, fmt, output,
@@ -657,7 +745,7 @@ def kpis(
         compare=compare,
     )
     if fmt == "table":
-        print_kpi_table(frame, by)
+        print_kpi_table(frame, by, period=period)
         return
     if fmt == "parquet":
         if output is None:
@@ -954,7 +1042,7 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     """Build a demo workspace from realistic generated data and print its KPI table."""
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
     frame = _api.kpis(result.workspace, period="all", business_hours=True, metrics=DEMO_METRICS)
-    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)")
+    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)", period="all")
     plan = result.staffing
     totals = plan.totals()
     accuracy = plan.forecast.accuracy.set_index("method").mae

@@ -1,7 +1,16 @@
 """Metrics: the catalogue of KPI definitions and the engine that computes them with intervals."""
 
+from kpidesk.metrics._availability import NO_DATA, NO_VALUE, gaps_by_source
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
-from kpidesk.metrics._compute import PERIODS, RESULT_COLUMNS, KpiQuery, KpiTables, compute_kpis, parse_stat
+from kpidesk.metrics._compute import (
+    PERIODS,
+    RESULT_COLUMNS,
+    STATE_COLUMNS,
+    KpiQuery,
+    KpiTables,
+    compute_kpis,
+    parse_stat,
+)
 from kpidesk.metrics._records import RECORD_COLUMNS, metric_records
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import (
@@ -19,13 +28,17 @@ __all__ = [
     "COMMENT_COLUMNS",
     "DIMENSIONS",
     "METRIC_OPTIONS",
+    "NO_DATA",
+    "NO_VALUE",
     "PERIODS",
     "RECORD_COLUMNS",
     "RESULT_COLUMNS",
+    "STATE_COLUMNS",
     "KpiQuery",
     "KpiTables",
     "Metric",
     "compute_kpis",
+    "gaps_by_source",
     "get_metric",
     "mean_interval",
     "metric_records",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpidesk.metrics._capabilities import ANSWERS, HANDLE_TIMES, LEVELS, MESSAGES, SOLVES, Capability
+
 __all__ = ["CATALOGUE", "METRIC_OPTIONS", "Metric", "get_metric"]
 
 
@@ -21,7 +23,9 @@ class Metric:
     fraction in [−1, 1] from per-response values +1, 0, −1, with the NPS interval),
     `rate` (events per unit of exposure — staffed hours, average headcount — with the exact Poisson
     interval), `rate_complement` (1 − such a rate). `area` names the facts it is measured on: `tickets`,
-    `calls`, `surveys`, `people`, `qa`, `customers` or `staffing` (agent states).
+    `calls`, `surveys`, `people`, `qa`, `customers` or `staffing` (agent states). `needs` names what a
+    source must hold for the metric to be measured from it (messages, solves, answered calls…); from a
+    source that lacks one, the metric is not available.
 
     `default_stat` is part of a duration's definition: the statistic reported when none is asked for
     (ASA and AHT are averages by name, so theirs is the mean; other durations report the median).
@@ -36,6 +40,7 @@ class Metric:
     anchor: str
     options: tuple[str, ...] = ()
     area: str = "tickets"
+    needs: tuple[Capability, ...] = ()
     default_stat: str = "median"
 
     @property
@@ -110,18 +115,21 @@ CATALOGUE: tuple[Metric, ...] = (
         "Tickets whose last solve falls in the period (a ticket solved, reopened and solved again counts "
         "once, in the period of its final solve).",
         _SOLVED,
+        needs=(SOLVES,),
     ),
     Metric(
         "backlog", "Backlog", "count", "tickets", "lower",
         "Tickets open (not solved or closed) at the end of the period — a stock measured from each "
-        "ticket's open spans, not created minus solved. For the current period, at the latest instant in "
-        "the data.",
+        "ticket's open spans, not created minus solved. Each source's tickets are counted until its own "
+        "last instant: the period holding it is measured at that instant, later periods hold none of them.",
         "the period's end",
+        needs=(SOLVES,),
     ),
     Metric(
         "backlog_age", "Backlog age", "duration", "seconds", "lower",
         "Age (time since creation) of the tickets in the backlog at the end of the period.",
         "the period's end",
+        needs=(SOLVES,),
     ),
     Metric(
         "first_reply_time", "First reply time", "duration", "seconds", "lower",
@@ -130,37 +138,44 @@ CATALOGUE: tuple[Metric, ...] = (
         "clock starts at the first customer message after it. Tickets with no reply yet have no value and "
         "are counted as `unanswered`.",
         "the ticket's creation",
+        needs=(MESSAGES,),
     ),
     Metric(
         "reply_time", "Reply time", "duration", "seconds", "lower",
         "For each stretch of customer messages not yet answered, the time from the oldest of them to the "
         "next public agent message; summarised over all stretches (average response time).",
         "the reply that ends the stretch",
+        needs=(MESSAGES,),
     ),
     Metric(
         "first_resolution_time", "First resolution time", "duration", "seconds", "lower",
         "Time from creation to the first solve.",
         _SOLVED,
+        needs=(SOLVES,),
     ),
     Metric(
         "full_resolution_time", "Full resolution time", "duration", "seconds", "lower",
         "Time from creation to the last solve.",
         _SOLVED,
+        needs=(SOLVES,),
     ),
     Metric(
         "agent_replies", "Agent replies per ticket", "mean", "replies per ticket", "lower",
         "Public agent messages per solved ticket (interactions).",
         _SOLVED,
+        needs=(SOLVES, MESSAGES),
     ),
     Metric(
         "reassignments", "Reassignments per ticket", "mean", "reassignments per ticket", "lower",
         "Changes of assignee (agent or team) after the first assignment, per solved ticket (handoffs).",
         _SOLVED,
+        needs=(SOLVES,),
     ),
     Metric(
         "one_touch_rate", "One-touch rate", "proportion", "ratio", "higher",
         "Solved tickets with at most one public agent reply and no reopen / solved tickets.",
         _SOLVED,
+        needs=(SOLVES, MESSAGES),
     ),
     Metric(
         "fcr_rate", "First contact resolution", "proportion", "ratio", "higher",
@@ -170,22 +185,26 @@ CATALOGUE: tuple[Metric, ...] = (
         "same customer created before `fcr_repeat_days` days after the solve.",
         _SOLVED,
         ("fcr", "fcr_repeat_days"),
+        needs=(SOLVES, MESSAGES),
     ),
     Metric(
         "resolution_rate", "Resolution rate", "proportion", "ratio", "higher",
         "Solved in the period / (backlog at the period's start + created in the period): of the tickets "
         "open at the start or created during the period, the share whose last solve falls in the period.",
         "the period",
+        needs=(SOLVES,),
     ),
     Metric(
         "reopen_rate", "Reopen rate", "proportion", "ratio", "lower",
         "Tickets solved in the period that were reopened at least once / tickets solved in the period.",
         _SOLVED,
+        needs=(SOLVES,),
     ),
     Metric(
         "escalation_rate", "Escalation rate", "proportion", "ratio", "lower",
         "Tickets escalated (an escalate event, or a support level above 1) / tickets created.",
         "the ticket's creation",
+        needs=(LEVELS,),
     ),
     Metric(
         "repeat_contact_rate", "Repeat contact rate", "proportion", "ratio", "lower",
@@ -193,6 +212,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "`repeat_contact_days` days after its last solve / solved tickets.",
         _SOLVED,
         ("repeat_contact_days",),
+        needs=(SOLVES,),
     ),
     Metric(
         "sla_attainment", "SLA attainment", "proportion", "ratio", "higher",
@@ -215,6 +235,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "Offered calls an agent answered.",
         _ARRIVED,
         area="calls",
+        needs=(ANSWERS,),
     ),
     Metric(
         "abandoned", "Calls abandoned", "count", "calls", "lower",
@@ -222,12 +243,14 @@ CATALOGUE: tuple[Metric, ...] = (
         "agent answered); every offered call is either answered or abandoned.",
         _ARRIVED,
         area="calls",
+        needs=(ANSWERS,),
     ),
     Metric(
         "abandonment_rate", "Abandonment rate", "proportion", "ratio", "lower",
         "Abandoned calls / offered calls.",
         _ARRIVED,
         area="calls",
+        needs=(ANSWERS,),
     ),
     Metric(
         "asa", "Average speed of answer", "duration", "seconds", "lower",
@@ -238,6 +261,7 @@ CATALOGUE: tuple[Metric, ...] = (
         _ARRIVED,
         area="calls",
         default_stat="mean",
+        needs=(ANSWERS,),
     ),
     Metric(
         "service_level", "Service level", "proportion", "ratio", "higher",
@@ -248,6 +272,7 @@ CATALOGUE: tuple[Metric, ...] = (
         _ARRIVED,
         ("service_level_seconds", "short_abandon_seconds"),
         area="calls",
+        needs=(ANSWERS,),
     ),
     Metric(
         "aht", "Average handle time", "duration", "seconds", "lower",
@@ -258,6 +283,7 @@ CATALOGUE: tuple[Metric, ...] = (
         _ARRIVED,
         area="calls",
         default_stat="mean",
+        needs=(ANSWERS, HANDLE_TIMES),
     ),
     Metric(
         "csat", "Customer satisfaction (CSAT)", "proportion", "ratio", "higher",
@@ -413,6 +439,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "out until it is solved or moves on. Wilson interval.",
         "the ticket's first arrival at a manager",
         ("manager_level",),
+        needs=(SOLVES,),
     ),
     Metric(
         "call_fcr_rate", "Call first contact resolution", "proportion", "ratio", "higher",
@@ -425,6 +452,7 @@ CATALOGUE: tuple[Metric, ...] = (
         _ARRIVED,
         ("fcr_repeat_days",),
         area="calls",
+        needs=(ANSWERS,),
     ),
     Metric(
         "cross_channel_repeat_rate", "Repeat contact rate across channels", "proportion", "ratio", "lower",

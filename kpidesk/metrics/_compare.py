@@ -43,6 +43,7 @@ from kpidesk.metrics._compute import (
     parse_stat,
     sample_context,
 )
+from kpidesk.metrics._partial import cut_to_covered_days
 from kpidesk.metrics._samples import Sample
 from kpidesk.metrics._stats import wilson_interval
 from kpidesk.workspace import Settings
@@ -63,7 +64,14 @@ __all__ = [
 ]
 
 COMPARISONS = ("previous", "year")
-COMPARE_COLUMNS = ("compare_value", "change", "change_ci_low", "change_ci_high", "significant")
+#: `change` and its interval are in `change_unit`: percentage points (`pp`) for fractions, else the
+#: metric's unit; `compare_from`–`compare_to` are the days the comparison value covers.
+COMPARE_COLUMNS = (
+    "compare_value", "change", "change_ci_low", "change_ci_high", "significant", "change_unit",
+    "compare_from", "compare_to",
+)
+#: A change of a fraction (a rate, a share) is told in percentage points: 100 × the difference.
+_POINTS = 100.0
 RESILIENCE_COLUMNS = (
     "metric", "stat", "unit", "person", "present_value", "absent_value", "difference", "ci_low", "ci_high",
     "significant", "present_n", "absent_n", "present_days", "absent_days", "small_sample",
@@ -261,16 +269,25 @@ def _shifter(period: str, compare: str, *, end: bool = False) -> Callable[[date]
     return lambda d: _add_months(d, -months, month_end=end)
 
 
-def _earlier_span(query: KpiQuery, current: pd.DataFrame) -> tuple[date, date, Callable[[date], date]]:
-    """The dates of the comparison query and how a result's period_start maps onto it."""
+def _earlier_span(
+    query: KpiQuery, current: pd.DataFrame
+) -> tuple[date, date, Callable[[date], date], Callable[[date], date]]:
+    """The dates of the comparison query, how a result's period_start maps onto it, and how its
+    period_end does. The `all` period has one comparison period, whatever each metric's own dates."""
     first = query.start or min(current.period_start)
     last = query.end or max(current.period_end)
-    if query.period == "all" and query.compare == "previous":
-        length = last - first + timedelta(days=1)
-        return first - length, first - timedelta(days=1), lambda d: d - length
     compare = query.compare or "previous"
+    if query.period == "all":
+        if compare == "previous":
+            length = last - first + timedelta(days=1)
+            earlier_first, earlier_last = first - length, first - timedelta(days=1)
+        else:
+            earlier_first = _shifter("all", compare)(first)
+            earlier_last = _shifter("all", compare, end=True)(last)
+        return earlier_first, earlier_last, lambda d: earlier_first, lambda d: earlier_last
     shift = _shifter(query.period, compare)
-    return shift(first), _shifter(query.period, compare, end=True)(last), shift
+    shift_end = _shifter(query.period, compare, end=True)
+    return shift(first), shift_end(last), shift, shift_end
 
 
 def _keys(query: KpiQuery, frame: pd.DataFrame) -> list[str]:
@@ -309,7 +326,7 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     columns = [c for c in current.columns if c not in SUMMARY_COLUMNS]
     if not len(current):
         return current[columns].assign(**dict.fromkeys(COMPARE_COLUMNS))
-    start, end, shift = _earlier_span(query, current)
+    start, end, shift, shift_end = _earlier_span(query, current)
     earlier_query = dataclasses.replace(base, start=start, end=end)
     earlier = compute_kpis(tables, settings, earlier_query, summaries=True)
     needs_bounds = any(
@@ -320,14 +337,27 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         current = _with_quantile_bounds(tables, settings, base, current)
         earlier = _with_quantile_bounds(tables, settings, earlier_query, earlier)
     keys = _keys(query, current)
-    current = current.assign(compare_period_start=[shift(d) for d in current.period_start])
-    earlier_columns = [c for c in ("value", "n", *SUMMARY_COLUMNS, "q_low", "q_high") if c in earlier.columns]
+    current = current.assign(
+        compare_period_start=[shift(d) for d in current.period_start],
+        compare_from=[shift(d) for d in current.period_start],
+        compare_to=[shift_end(d) for d in current.period_end],
+    )
+    if query.period != "all":
+        current, earlier = cut_to_covered_days(
+            current, earlier, keys, shift,
+            lambda q: _earlier_rows(tables, settings, dataclasses.replace(base, **q), needs_bounds),
+        )
+    earlier_columns = [
+        c
+        for c in ("value", "n", *SUMMARY_COLUMNS, "q_low", "q_high", "partial", "covered_from", "covered_to")
+        if c in earlier.columns
+    ]
     earlier = earlier[[*keys, "period_start", *earlier_columns]].rename(
         columns={"period_start": "compare_period_start", **{c: f"earlier_{c}" for c in earlier_columns}}
     )
     joined = current.merge(earlier, on=[*keys, "compare_period_start"], how="left")
     confidence = settings.metrics.confidence
-    out: dict[str, list[Any]] = {c: [] for c in COMPARE_COLUMNS}
+    out: dict[str, list[Any]] = {c: [] for c in COMPARE_COLUMNS if c not in ("compare_from", "compare_to")}
     for record in joined.to_dict(orient="records"):
         row = {str(k): v for k, v in record.items()}
         then = {c: row.get(f"earlier_{c}") for c in earlier_columns}
@@ -336,10 +366,14 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         low: float | None = None
         high: float | None = None
         change = None
+        unit = str(row["unit"])
+        scale = _POINTS if unit == "ratio" else 1.0
         if compare_value is not None and value is not None:
-            change = value - compare_value
+            change = (value - compare_value) * scale
             kind = get_metric(row["metric"]).kind
             low, high = difference_interval(kind, row["stat"], row, then, confidence)
+            low, high = (None if low is None else low * scale), (None if high is None else high * scale)
+        out["change_unit"].append("pp" if unit == "ratio" else unit)
         out["compare_value"].append(compare_value)
         out["change"].append(change)
         out["change_ci_low"].append(low)
@@ -348,7 +382,20 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     result = joined[columns].reset_index(drop=True)
     for column, values in out.items():
         result[column] = pd.Series(values, dtype="object")
-    return result
+    # An earlier period the data covers only in part is named by the days it covers.
+    if "earlier_partial" in joined.columns:
+        cut = joined["earlier_partial"].eq(True) & joined["earlier_covered_from"].notna()
+        joined.loc[cut, "compare_from"] = joined.loc[cut, "earlier_covered_from"]
+        joined.loc[cut, "compare_to"] = joined.loc[cut, "earlier_covered_to"]
+    result["compare_from"] = joined["compare_from"].to_numpy()
+    result["compare_to"] = joined["compare_to"].to_numpy()
+    return result[[*columns, *COMPARE_COLUMNS]]
+
+
+def _earlier_rows(tables: KpiTables, settings: Settings, query: KpiQuery, bounds: bool) -> pd.DataFrame:
+    """The results of an earlier span with their summary columns (and percentile bounds when asked)."""
+    rows = compute_kpis(tables, settings, query, summaries=True)
+    return _with_quantile_bounds(tables, settings, query, rows) if bounds else rows
 
 
 def _open_days(tables: KpiTables, settings: Settings) -> ir.Table:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,8 +17,17 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from kpidesk.metrics._availability import (
+    NO_DATA,
+    NO_VALUE,
+    STATUS_COLUMNS,
+    left_out_sources,
+    mark_availability,
+    source_capabilities,
+)
 from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
+from kpidesk.metrics._coverage import COVERAGE_COLUMNS, SourceRanges, mark_coverage, source_ranges
 from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
@@ -36,10 +45,15 @@ from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
-__all__ = ["PERIODS", "RESULT_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"]
+__all__ = [
+    "PERIODS", "RESULT_COLUMNS", "STATE_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"
+]
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
 RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "period_start", "period_end")
+#: After the groups and `small_sample`: whether a value exists and why not (see `_availability`), and which
+#: days of its period the row covers (see `_coverage`).
+STATE_COLUMNS = (*STATUS_COLUMNS, *COVERAGE_COLUMNS)
 #: The counts and moments a result's value comes from, kept by `compute_kpis(summaries=True)`.
 SUMMARY_COLUMNS = ("k", "mean", "std", "promoters", "detractors", "exposure", "se")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
@@ -130,6 +144,13 @@ def parse_stat(stat: str) -> tuple[str, float | None]:
         if 0 < q < 1:
             return stat, q
     raise ValueError(f"unknown statistic {stat!r}; expected median, mean or pNN such as p90 (0 < NN < 100)")
+
+
+def data_ranges(tables: KpiTables, settings: Settings, data: _DataRange) -> SourceRanges:
+    """Each source's data range per area; hires and customer sign-ups take the activity data's range."""
+    timezone = settings.calendars[settings.default_calendar].timezone
+    background = {area: (data.first, data.last) for area in _BACKGROUND_AREAS}
+    return source_ranges(tables.area_facts, tables.area_instants(), timezone, background)
 
 
 def _period_end(start: date, period: str) -> date:
@@ -249,6 +270,7 @@ def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+#: The statistic of a metric that is not a duration, by its kind.
 def _finish(
     metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
 ) -> pd.DataFrame:
@@ -486,7 +508,7 @@ def compute_kpis(
     asked = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat or ())]
     dim_columns = [DIMENSIONS[b] for b in query.by]
     data = _data_range(tables)
-    columns = [*RESULT_COLUMNS, *query.by, "small_sample"]
+    columns = [*RESULT_COLUMNS, *query.by, "small_sample", *STATE_COLUMNS]
     if data is None:
         return pd.DataFrame(columns=columns)
     if not metrics:
@@ -495,12 +517,17 @@ def compute_kpis(
     if built is None:
         return pd.DataFrame(columns=columns)
     ctx, periods = built
+    held = source_capabilities(tables.area_facts, metrics)
+    ranges = data_ranges(tables, settings, data)
     frames = []
     for metric in metrics:
         stats = asked or [parse_stat(metric.default_stat)]
         quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
         sample = _SAMPLES[metric.id](ctx)
         t = sample.table if sample.periodic else ctx.place_in_periods(sample.table, "anchor_at")
+        left_out = list(left_out_sources(metric, held))
+        if left_out:
+            t = t.filter(~t.source.isin(left_out))
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
         frame = _summarise(
@@ -529,18 +556,43 @@ def compute_kpis(
     result = (
         pd.concat([f for f in frames if len(f)], ignore_index=True)
         if any(len(f) for f in frames)
-        else (pd.DataFrame(columns=["metric", "period_start", "n"]))
+        else (pd.DataFrame(columns=["metric", "stat", "value", "unit", "n", "period_start", "small_sample"]))
     )
+    if len(result):
+        result["period_start"] = pd.to_datetime(result["period_start"]).dt.date
+        if query.period == "all":
+            result["period_end"] = periods.period_end.iloc[0]
+        else:
+            result["period_end"] = [_period_end(d, query.period) for d in result["period_start"]]
+        result["n"] = result["n"].astype("int64")
+        result["small_sample"] = result["n"] < settings.metrics.small_sample
+    result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
+    stat_names = {
+        m.id: [name for name, _ in asked or [parse_stat(m.default_stat)]] if m.kind == "duration"
+        else [m.statistic]
+        for m in metrics
+    }
+    whole = (periods.period_start.min(), periods.period_end.max())
+    result = mark_availability(result, metrics, held, stat_names, query.by, whole)
     if not len(result):
         return pd.DataFrame(columns=columns)
-    result["period_start"] = pd.to_datetime(result["period_start"]).dt.date
-    if query.period == "all":
-        result["period_end"] = periods.period_end.iloc[0]
-    else:
-        result["period_end"] = [_period_end(d, query.period) for d in result["period_start"]]
-    result["n"] = result["n"].astype("int64")
-    result["small_sample"] = result["n"] < settings.metrics.small_sample
-    result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
+    by_source = "source" in query.by
+
+    def row_sources(row: Mapping[str, Any]) -> list[tuple[date, date]] | None:
+        """The data ranges a row is measured over; None for a row no source could measure, except over
+        the whole period, where it spans its sources' dates."""
+        if row["reason"] not in (None, NO_DATA, NO_VALUE) and query.period != "all":
+            return None
+        metric = get_metric(row["metric"])
+        dates = ranges.dates.get(metric.area, {})
+        if by_source and isinstance(row.get("source"), str):
+            own = [d[row["source"]] for d in ranges.dates.values() if row["source"] in d]
+            if own:
+                return own
+        left = left_out_sources(metric, held)
+        return [r for s, r in dates.items() if s not in left] or list(dates.values())
+
+    result = mark_coverage(result, query.period, query.start, query.end, row_sources)
     order = {m.id: i for i, m in enumerate(metrics)}
     result["_order"] = result["metric"].map(order)
     extra = [c for c in ("sla_metric", "unanswered") if c in result.columns]
@@ -550,7 +602,8 @@ def compute_kpis(
         kind="stable",
     )
     kept = [c for c in SUMMARY_COLUMNS if summaries and c in result.columns]
-    result = result[[*RESULT_COLUMNS, *query.by, *extra, "small_sample", *kept]].reset_index(drop=True)
+    result = result[[*RESULT_COLUMNS, *query.by, *extra, "small_sample", *STATE_COLUMNS, *kept]]
+    result = result.reset_index(drop=True)
     for col in ("value", "ci_low", "ci_high"):
         result[col] = [
             None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in result[col]

@@ -38,6 +38,17 @@ def catalogue_markdown() -> str:
         "with n below `small_sample` are flagged. Periods are local days, weeks (starting on the default "
         "calendar's `week_start`), months, quarters or years of the workspace's default calendar.",
         "",
+        "A metric a source cannot measure is *not available* from it, with the reason, never 0: each metric "
+        "below names what a source must hold (a public agent message, a solve, an answered call…), decided "
+        "from the source's data in the warehouse. Pooled over several sources, a value is computed over "
+        "those that can measure it and its `note` names the others; `--by source` gives each its own row. A "
+        "group with no unit (n = 0) is `no data`. Each source's data ends at its own last instant: its "
+        "backlog and pending SLA clocks stop there. Each row carries the days of its period the data covers "
+        "(`covered_from`, `covered_to`, `days_covered`) and `partial` when that is less than the whole "
+        "period, as the first and last periods of the data usually are. `--compare` sets a partial period "
+        "beside the same days of the earlier one (1–5 July against 1–5 June), and tells the change of a "
+        "rate in percentage points (`change_unit` `pp`).",
+        "",
         "| metric | unit | better | default statistic | summarised as |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -59,6 +70,9 @@ def catalogue_markdown() -> str:
         ]
         if m.options:
             lines.append(f"- Options: {', '.join(f'`{o}`' for o in m.options)}.")
+        if m.needs:
+            lacking = " or ".join(c.lacking for c in m.needs)
+            lines.append(f"- Not available from a source that {lacking}.")
         lines.append("")
     lines += ["## Options", "", "Set in the `[metrics]` table of `kpidesk.toml`.", ""]
     lines += [f"- `{name}`: {text}" for name, text in METRIC_OPTIONS.items()]
@@ -91,7 +105,8 @@ def catalogue_markdown() -> str:
 def catalogue_json() -> str:
     return json.dumps(
         {
-            "metrics": [{**m.__dict__, "statistic": m.statistic} for m in CATALOGUE],
+            "metrics": [{**m.__dict__, "statistic": m.statistic, "needs": [c.id for c in m.needs]}
+                        for m in CATALOGUE],
             "options": METRIC_OPTIONS,
             "dimensions": DIMENSIONS,
         },

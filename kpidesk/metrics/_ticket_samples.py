@@ -135,15 +135,41 @@ def repeat_contact_rate(ctx: SampleContext) -> Sample:
     return Sample(_anchored(f, f.last_solved_at, _repeat_within(f, ctx.settings.metrics.repeat_contact_days)))
 
 
+def _source_ends(ctx: SampleContext) -> ir.Table:
+    """Each source's last instant (`data_end_at`): its backlog and pending clocks stop there."""
+    f = ctx.facts
+    last_created = f.created_at.max()
+    return f.group_by("source").aggregate(
+        data_end_at=ibis.greatest(
+            last_created,
+            ibis.coalesce(f.last_event_at.max(), last_created),
+            ibis.coalesce(f.last_solved_at.max(), last_created),
+        )
+    )
+
+
 def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
-    """One row per (period, ticket open at the period's end — or start)."""
+    """One row per (period, ticket open at the period's end — or start). A source's periods stop at its
+    own last instant: the period holding it is measured there, later periods hold none of its tickets."""
     p = ctx.periods
-    now = ibis.literal(ctx.now_at)
-    instant = p.start_at if at_start else ibis.least(p.end_at, now)
-    p = p.mutate(at=instant).filter(instant <= now)
+    ends = _source_ends(ctx)
+    # Each source's periods up to its last instant, with the instant its backlog is taken at.
+    by_source = p.cross_join(ends).filter(p.start_at <= ends.data_end_at)
+    by_source = by_source.select(
+        "period_start",
+        "source",
+        at=by_source.start_at if at_start else ibis.least(by_source.end_at, by_source.data_end_at),
+    )
     s = ctx.spans
-    rows = p.join(s, [s.open_from <= p.at, s.open_to.isnull() | (s.open_to > p.at)])
-    return rows.select(p.period_start, p.at, s)
+    rows = by_source.join(
+        s,
+        [
+            by_source.source == s.source,
+            s.open_from <= by_source.at,
+            s.open_to.isnull() | (s.open_to > by_source.at),
+        ],
+    )
+    return rows.select(by_source.period_start, by_source.at, s)
 
 
 def backlog(ctx: SampleContext) -> Sample:
@@ -205,13 +231,15 @@ def _sla_value(t: ir.Table, start: str, stop: str, target: ir.Value, business: b
 
 def sla_attainment(ctx: SampleContext) -> Sample:
     parts: list[ir.Table] = []
-    now = ibis.literal(ctx.now_at)
+    ends = _source_ends(ctx)
     for name, policy in sorted(ctx.settings.sla_policies.items()):
         f = ctx.facts.filter(ctx.facts.sla_policy == name)
         if policy.calendar is not None:
             f = f.mutate(calendar_id=ibis.literal(policy.calendar))
         instants = ("created_at", "frt_start_at", "first_reply_at", "last_solved_at", "now_at")
-        f = f.drop(*[c for c in f.columns if c.endswith("_bs")]).mutate(now_at=now)
+        f = f.drop(*[c for c in f.columns if c.endswith("_bs")])
+        # A clock still running stops at its source's last instant, not at another source's.
+        f = f.join(ends, "source").select(f, now_at=ends.data_end_at)
         f = with_business_seconds(f, instants, "calendar_id", ctx.slots)
         business = policy.business_hours
         for metric, start, stop in (
@@ -236,9 +264,8 @@ def sla_attainment(ctx: SampleContext) -> Sample:
         )
         if policy.calendar is not None:
             s = s.mutate(calendar_id=ibis.literal(policy.calendar))
-        s = with_business_seconds(
-            s.mutate(now_at=now), ("stretch_start_at", "replied_at", "now_at"), "calendar_id", ctx.slots
-        )
+        s = s.join(ends, "source").select(s, now_at=ends.data_end_at)
+        s = with_business_seconds(s, ("stretch_start_at", "replied_at", "now_at"), "calendar_id", ctx.slots)
         target = _sla_target(policy.targets.get("reply", {}), s.priority)
         if target is not None:
             parts.append(

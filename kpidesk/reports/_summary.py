@@ -36,6 +36,7 @@ _TEXT = {
         "n": "n",
         "team": "Team",
         "small": "small sample",
+        "na": "n/a",
         "business": "Durations in business hours of each ticket's calendar.",
     },
     "he": {
@@ -49,6 +50,7 @@ _TEXT = {
         "n": "n",
         "team": "צוות",
         "small": "מדגם קטן",
+        "na": "לא זמין",
         "business": "משכי זמן בשעות פעילות לפי לוח השנה של כל פנייה.",
     },
     "ar": {
@@ -62,6 +64,7 @@ _TEXT = {
         "n": "n",
         "team": "الفريق",
         "small": "عينة صغيرة",
+        "na": "غير متاح",
         "business": "المدد بساعات العمل وفق تقويم كل تذكرة.",
     },
 }
@@ -92,8 +95,13 @@ def _rows(frame: pd.DataFrame, dims: list[str], text: dict[str, str]) -> str:
             interval = f"{_fmt(r['unit'], r['ci_low'])} – {_fmt(r['unit'], r['ci_high'])}"
         flag = f' <span class="flag">{html.escape(text["small"])}</span>' if r["small_sample"] else ""
         cells = "".join(f"<td>{html.escape(str(r[d]))}</td>" for d in dims)
+        value = _fmt(r["unit"], r["value"])
+        if r.get("available") is False:
+            # Not measurable from these sources: say so, with the reason on hover, never a bare dash or 0.
+            reason = html.escape(str(r.get("reason") or ""))
+            value = f'<span title="{reason}">{html.escape(text["na"])}</span>'
         out.append(
-            f"<tr>{cells}<td>{html.escape(label)}</td><td class=num>{_fmt(r['unit'], r['value'])}</td>"
+            f"<tr>{cells}<td>{html.escape(label)}</td><td class=num>{value}</td>"
             f"<td class=num>{interval}</td><td class=num>{r['n']:,}{flag}</td></tr>"
         )
     return "\n".join(out)

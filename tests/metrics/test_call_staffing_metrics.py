@@ -115,14 +115,20 @@ def test_occupancy_against_the_previous_week(staffed: Workspace) -> None:
     frame = kpis(staffed, metrics=["occupancy"], period="week", compare="previous")
     row = _one(frame, "occupancy", period_start=date(2026, 3, 8))
     # Week of 8 March: a1 3600 / 7200, a2 1800 / 7200: R₂ = 5400 / 14400 = 0.375; residuals ±900, s² =
-    # 1,620,000, se₂ = sqrt(1,620,000 / 2) / 7200 = 0.125. Week of 1 March: R₁ = 0.158140, se₁ = 0.0054525
-    # over 3 agent-days (see the whole-span test). Change 0.216860; v = 2.972972e-5 + 0.015625 = 0.015655;
-    # df = 0.015655² / (v₁²/2 + v₂²/1) = 1.003807; t(0.975, 1.0038) = 12.592887; half = 1.575608.
+    # 1,620,000, se₂ = sqrt(1,620,000 / 2) / 7200 = 0.125. The agent states end on Sunday 8 March, so the
+    # week is partial (1 day) and is compared with Sunday 1 March alone: a1 2280 / 15000, a2 1200 / 7200
+    # (D05; D06 and a2's hour after local midnight are Monday's): R₁ = 3480 / 22200 = 0.156757; residuals
+    # ±71.351351, se₁ = sqrt(2 · 71.351351² / (1 · 2 · 11100²)) = 0.0064280. Change 0.218243;
+    # v = 4.131982e-5 + 0.015625 = 0.015666; df = 0.015666² / (v₁²/1 + v₂²/1) = 1.005289;
+    # t(0.975, 1.0053) = 12.549319; half = 1.570738. A change of a fraction is told in percentage points
+    # (× 100).
+    assert (row["partial"], row["days_covered"]) == (True, 1)
+    assert (row["compare_from"], row["compare_to"]) == (date(2026, 3, 1), date(2026, 3, 1))
     assert row["value"] == pytest.approx(0.375)
-    assert row["compare_value"] == pytest.approx(4080 / 25800)
-    assert row["change"] == pytest.approx(0.216860, abs=1e-6)
-    assert row["change_ci_low"] == pytest.approx(0.216860 - 1.575608, abs=1e-5)
-    assert row["change_ci_high"] == pytest.approx(0.216860 + 1.575608, abs=1e-5)
+    assert row["compare_value"] == pytest.approx(3480 / 22200)
+    assert (row["change"], row["change_unit"]) == (pytest.approx(21.8243, abs=1e-4), "pp")
+    assert row["change_ci_low"] == pytest.approx(21.8243 - 157.0738, abs=1e-3)
+    assert row["change_ci_high"] == pytest.approx(21.8243 + 157.0738, abs=1e-3)
     assert bool(row["significant"]) is False
 
 

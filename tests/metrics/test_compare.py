@@ -21,7 +21,7 @@ from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows
 import kpidesk
 from kpidesk import kpis, resilience
 from kpidesk.cli import main
-from kpidesk.metrics import RESULT_COLUMNS
+from kpidesk.metrics import RESULT_COLUMNS, STATE_COLUMNS
 from kpidesk.metrics._compare import (
     COMPARE_COLUMNS,
     RESILIENCE_COLUMNS,
@@ -111,30 +111,41 @@ def test_quantile_difference_combines_the_two_order_statistic_intervals() -> Non
 
 def test_compare_with_the_previous_week(management_workspace: Workspace) -> None:
     frame = kpis(management_workspace, metrics=METRICS, period="week", compare="previous")
-    assert list(frame.columns) == [*RESULT_COLUMNS, "small_sample", *COMPARE_COLUMNS]
+    assert list(frame.columns) == [*RESULT_COLUMNS, "small_sample", *STATE_COLUMNS, *COMPARE_COLUMNS]
     # The first week has no week before it with data.
     first = _one(frame, "manager_escalations", period_start=date(2026, 3, 1))
-    assert [first[c] for c in COMPARE_COLUMNS] == [None] * 5
+    assert [first[c] for c in COMPARE_COLUMNS[:5]] == [None] * 5
     # Week of 8 Mar: 4 against 4: 0 ± z · sqrt(8) = ± 5.543615.
     second = _one(frame, "manager_escalations", period_start=date(2026, 3, 8))
     assert (second["compare_value"], second["change"]) == (4, 0)
     assert second["change_ci_low"] == pytest.approx(-5.543615, abs=1e-5)
     assert second["change_ci_high"] == pytest.approx(5.543615, abs=1e-5)
     assert second["significant"] is False
-    # Week of 15 Mar: 1 against 4: −3 ± z · sqrt(5) = −3 ± 4.382613.
+    # Week of 15 Mar: the data ends on Sunday 15 Mar, so the week is partial (1 of 7 days) and is compared
+    # with Sunday 8 Mar alone, not with the whole week: M09 (15 Mar) against M05 (Sun 8 Mar 00:30 local),
+    # 1 against 1: 0 ± z · sqrt(2) = ± 2.771808.
     third = _one(frame, "manager_escalations", period_start=date(2026, 3, 15))
+    assert (third["partial"], third["days_covered"], third["covered_from"], third["covered_to"]) == (
+        True, 1, date(2026, 3, 15), date(2026, 3, 15)
+    )
+    assert (third["compare_from"], third["compare_to"]) == (date(2026, 3, 8), date(2026, 3, 8))
+    assert (third["value"], third["compare_value"], third["change"]) == (1, 1, 0)
     assert (third["change_ci_low"], third["change_ci_high"]) == (
-        pytest.approx(-7.382613, abs=1e-5), pytest.approx(1.382613, abs=1e-5)
+        pytest.approx(-2.771808, abs=1e-5), pytest.approx(2.771808, abs=1e-5)
+    )
+    assert (second["partial"], second["compare_from"], second["compare_to"]) == (
+        False, date(2026, 3, 1), date(2026, 3, 7)
     )
     # Resolution rate, week of 8 Mar against 1 Mar: 1/3 (Wilson [0.061492, 0.792340]) against 2/4 (Wilson
     # [0.150039, 0.849961]); d = −0.166667;
     # low = d − sqrt((0.333333 − 0.061492)² + (0.849961 − 0.5)²) = d − sqrt(0.073898 + 0.122473) = −0.609805;
     # high = d + sqrt((0.792340 − 0.333333)² + (0.5 − 0.150039)²) = d + sqrt(0.210687 + 0.122473) = 0.410533.
+    # A change of a rate is in percentage points: 100 × those fractions.
     rate = _one(frame, "manager_resolution_rate", period_start=date(2026, 3, 8))
-    assert rate["compare_value"] == 0.5
-    assert rate["change"] == pytest.approx(-1 / 6)
-    assert rate["change_ci_low"] == pytest.approx(-0.609805, abs=2e-6)
-    assert rate["change_ci_high"] == pytest.approx(0.410533, abs=2e-6)
+    assert (rate["compare_value"], rate["change_unit"]) == (0.5, "pp")
+    assert rate["change"] == pytest.approx(-100 / 6)
+    assert rate["change_ci_low"] == pytest.approx(-60.9805, abs=2e-4)
+    assert rate["change_ci_high"] == pytest.approx(41.0533, abs=2e-4)
     assert rate["significant"] is False
 
 
@@ -240,7 +251,7 @@ def test_cli_compare_json_shape(management_workspace: Workspace) -> None:
                                        "-w", str(management_workspace.path)])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert list(rows[1]) == [*RESULT_COLUMNS, "small_sample", *COMPARE_COLUMNS]
+    assert list(rows[1]) == [*RESULT_COLUMNS, "small_sample", *STATE_COLUMNS, *COMPARE_COLUMNS]
     assert {k: rows[1][k] for k in ("period_start", "value", "compare_value", "change", "significant")} == {
         "period_start": "2026-03-08", "value": 4.0, "compare_value": 4.0, "change": 0.0, "significant": False
     }
@@ -252,7 +263,14 @@ def test_cli_compare_table_and_bad_choice(management_workspace: Workspace) -> No
     table = runner.invoke(main, ["kpis", "--metric", "manager_escalations", "--period", "week",
                                  "--compare", "previous", "-w", str(management_workspace.path)])
     assert table.exit_code == 0, table.output
-    assert "change" in table.output and "−3" in table.output
+    text = " ".join(table.output.split())
+    assert "change" in text and "2026-03-15 ◐" in text
+    assert "2026-03-15 – 2026-03-15 against 2026-03-08 – 2026-03-08" in text
+    rates = runner.invoke(main, ["kpis", "--metric", "manager_resolution_rate", "--period", "week",
+                                 "--compare", "previous", "-w", str(management_workspace.path)],
+                          env={"COLUMNS": "160"})
+    # Week of 8 Mar against 1 Mar: 1/3 against 2/4, −16.7 percentage points.
+    assert "−16.7 pp" in rates.output
     bad = runner.invoke(main, ["kpis", "--compare", "lastweek", "-w", str(management_workspace.path)])
     assert bad.exit_code == 2 and "lastweek" in bad.output
 
