@@ -9,14 +9,9 @@ from typing import Any
 
 import pytest
 from bank_fixture import BankImport
+from real_datasets import BANK_LOG, BANK_MAPPING, FOUR_SOURCES, SERVICENOW_LOG, SHARED_DATASETS
 
 from kpidesk.workspace import Workspace, init_workspace
-
-SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-BANK_LOG = SHARED_DATASETS / "anonymous-bank-1999-08" / "august_calls_1999.csv"
-BANK_MAPPING = Path(__file__).resolve().parents[1] / "examples" / "mappings" / "anonymous-bank.yaml"
-#: The UCI ServiceNow incident event log, every one of its 141,712 updates (label prefixes stripped).
-SERVICENOW_LOG = SHARED_DATASETS / "uci-incident-event-log" / "incident_event_log_full_stripped.csv"
 
 
 @pytest.fixture(scope="session")
@@ -140,15 +135,6 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     from kpidesk import build_demo
 
     return build_demo(tmp_path_factory.mktemp("demo") / "demo", n_tickets=300, seed=3).workspace
-
-
-#: The four real exports and how each is imported (see docs/importers.md).
-FOUR_SOURCES = (
-    (SHARED_DATASETS / "uci-incident-event-log" / "incident_event_log_full_stripped.csv", "servicenow", None),
-    (SHARED_DATASETS / "bpi2013-volvo-incidents" / "VINST-new.csv", "status-log", None),
-    (SHARED_DATASETS / "twcs-sample" / "twcs_head.csv", "social-threads", None),
-    (BANK_LOG, "call-log", BANK_MAPPING),
-)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import FOUR_SOURCES
 from kpi_rows import one_result
+from real_datasets import FOUR_SOURCES
 
 import kpidesk
 from kpidesk.workspace import Workspace
