@@ -88,7 +88,7 @@ def _rows(frame: pd.DataFrame, dims: list[str], text: dict[str, str]) -> str:
     out = []
     for r in frame.to_dict(orient="records"):
         label = _LABELS.get(r["metric"], r["metric"])
-        if r.get("sla_metric"):
+        if isinstance(r.get("sla_metric"), str):
             label += f" ({r['sla_metric']})"
         interval = ""
         if r["ci_low"] is not None and r["ci_high"] is not None and not pd.isna(r["ci_low"]):

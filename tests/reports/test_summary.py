@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kpidesk import write_summary
 from kpidesk.workspace import Workspace
 
@@ -12,6 +14,10 @@ def test_hebrew_summary_is_right_to_left(ticket_workspace: Workspace) -> None:
     assert '<html lang="he" dir="rtl">' in page
     assert "מדדי שירות" in page
     assert "<svg" in page  # weekly trend as a picture
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    # Only SLA rows name their SLA metric; the others name nothing, least of all an empty value.
+    assert "SLA attainment (first_reply)" in text and "Tickets created (" not in text
+    assert not re.search(r"\b(nan|None|NaN)\b", text)
 
 
 def test_english_summary_is_left_to_right(ticket_workspace: Workspace) -> None:
