@@ -254,23 +254,26 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
     table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("started (UTC)", no_wrap=True)
+    # The time on two lines and the undone column only when something was undone leave the names room.
+    table.add_column("started\n(UTC)", no_wrap=True)
     table.add_column("kind/source", overflow="fold")
     table.add_column("files", overflow="fold", ratio=1)
     for col in ("read", "ins", "upd", "rej"):
         table.add_column(col, justify="right", no_wrap=True)
-    table.add_column("undone", no_wrap=True)
+    any_undone = any(r["undone"] for r in records)
+    if any_undone:
+        table.add_column("undone", no_wrap=True)
     for r in records:
         table.add_row(
             str(r["import_id"]),
-            r["started_at"][:16].replace("T", " "),
+            r["started_at"][:16].replace("T", "\n"),
             f"{r['kind']}\n[dim]{escape(r['source'])}[/]",
             escape("\n".join(Path(f).name for f in r["files"])),
             f"{r['read']:,}",
             f"{r['inserted']:,}",
             f"{r['updated']:,}",
             f"{r['rejected']:,}" + (f" +{r['repaired']:,}r" if r["repaired"] else ""),
-            "yes" if r["undone"] else "",
+            *(["yes" if r["undone"] else ""] if any_undone else []),
         )
     console.print(table)
     console.print(

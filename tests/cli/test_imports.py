@@ -55,7 +55,8 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     code, out = _run("imports", "-w", w)
     assert code == 0, out
     _fits(out)
-    assert "hebrew.csv" in out and "hebrew-1255.c" in out
+    # Whole file names at 80 columns; no undone column while nothing was undone.
+    assert "hebrew.csv" in out and "hebrew-1255.csv" in out and "undone" not in out
     code, out = _run("imports", "--format", "json", "-w", w)
     rows = json.loads(out)
     assert [(r["import_id"], r["kind"], r["read"], r["inserted"], r["updated"], r["rejected"], r["undone"])
@@ -78,6 +79,9 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     ])
     code, out = _run("imports", "undo", "2", "-w", w)
     assert code == 2 and "error: import 2 is already undone" in out
+    code, out = _run("imports", "-w", w)
+    _fits(out)
+    assert "undone" in out and out.count("yes") == 1
     code, out = _run("rejected", "--import", "2", "-w", w)
     assert (code, out.strip()) == (0, "import 2 has no rejected or repaired rows")
     assert json.loads(_run("imports", "--format", "json", "-w", w)[1])[1]["undone"] is True
