@@ -426,7 +426,11 @@ def test_full_log_reopens_and_sla(servicenow_workspace: Workspace, full_log: pd.
     assert escalated == 297
     escalation = row["escalation_rate"]
     assert (escalation.value, escalation.n) == (pytest.approx(escalated / 24_918), 24_918)
-    assert (row["first_reply_time"].n, row["first_reply_time"].unanswered) == (0, 24_918)
+    # An incident log holds no messages: first reply time is not available from it, with the reason, not
+    # 24,918 unanswered tickets.
+    reply = row["first_reply_time"]
+    assert (reply.n, reply.available) == (0, False) and pd.isna(reply.value)
+    assert "holds no public agent message" in reply.reason
 
 
 @pytest.mark.dataset
