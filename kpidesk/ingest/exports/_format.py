@@ -322,7 +322,14 @@ class ExportContext:
         """
         if kind not in self.export.kinds:
             raise ValueError(f"format {self.export.name} does not declare kind {kind!r}")
-        table = self.temp_name(kind)
+        table = self._temp_table(kind, rows)
+        parse = dict(parse or {})
+        parse.setdefault("timezone", self.options.timezone)
+        self.emitted.append(Emitted(kind, display, table, unit, parse, size))
+
+    def _temp_table(self, name: str, rows: str | pa.Table) -> str:
+        """`rows` (SQL or Arrow) as a temporary table of this import; its name."""
+        table = self.temp_name(name)
         if isinstance(rows, pa.Table):
             view = f"{table}_arrow"
             self.con.register(view, rows)
@@ -332,9 +339,7 @@ class ExportContext:
                 self.con.unregister(view)
         else:
             self.con.execute(f"CREATE TEMP TABLE {table} AS {rows}")
-        parse = dict(parse or {})
-        parse.setdefault("timezone", self.options.timezone)
-        self.emitted.append(Emitted(kind, display, table, unit, parse, size))
+        return table
 
     def emit_figures(
         self,
@@ -355,16 +360,7 @@ class ExportContext:
             )
             return f"CASE figure {cases} END"
 
-        table = self.temp_name("figure_rows")
-        if isinstance(rows, pa.Table):
-            view = f"{table}_arrow"
-            self.con.register(view, rows)
-            try:
-                self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {view}")
-            finally:
-                self.con.unregister(view)
-        else:
-            self.con.execute(f"CREATE TEMP TABLE {table} AS {rows}")
+        table = self._temp_table("figure_rows", rows)
         for (name,) in self.con.execute(f"SELECT DISTINCT figure FROM {table}").fetchall():
             self.export.figure(str(name))
         columns = {str(r[0]) for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
