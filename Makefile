@@ -35,6 +35,7 @@ test: install system-deps
 
 check: install
 	$(BIN)/ruff check kpidesk tests bench
+	$(BIN)/ruff format --check kpidesk tests bench
 	$(BIN)/mypy kpidesk
 
 docs: install

@@ -85,7 +85,10 @@ def run(contender: str) -> dict[str, Any]:
 
 def _child(contender: str) -> dict[str, Any]:
     process = subprocess.Popen(
-        [sys.executable, __file__, "--only", contender], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        [sys.executable, __file__, "--only", contender],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert process.stdout is not None
@@ -116,8 +119,13 @@ def measure(repeat: int) -> dict[str, Any]:
         for c in CONTENDERS
     }
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
-    return {"intervals": INTERVALS, "repeat": repeat, "machine": machine, "python": platform.python_version(),
-            "results": summary}
+    return {
+        "intervals": INTERVALS,
+        "repeat": repeat,
+        "machine": machine,
+        "python": platform.python_version(),
+        "results": summary,
+    }
 
 
 def doc_section(summary: dict[str, Any]) -> str:
@@ -140,8 +148,10 @@ def doc_section(summary: dict[str, Any]) -> str:
         r = results[name]
         ratio = baseline / r["seconds"]
         versus = f"{ratio:,.1f}× faster" if ratio >= 1 else f"{1 / ratio:,.1f}× slower"
-        lines.append(f"| {name} | {r['seconds'] * 1000:,.1f} ms | {versus} | "
-                     f"{r['agents']:,} | {r['peak_rss_mb']:,.0f} MB |")
+        lines.append(
+            f"| {name} | {r['seconds'] * 1000:,.1f} ms | {versus} | "
+            f"{r['agents']:,} | {r['peak_rss_mb']:,.0f} MB |"
+        )
     lines.append(END)
     return "\n".join(lines)
 

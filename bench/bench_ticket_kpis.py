@@ -45,9 +45,22 @@ SEED = 7
 DAY = 86_400
 
 #: The metrics all three contenders compute (the brief's list). Durations get median, p90 and mean.
-METRICS = ("volume", "solved", "backlog", "first_reply_time", "reply_time", "first_resolution_time",
-           "full_resolution_time", "agent_replies", "reassignments", "one_touch_rate", "fcr_rate",
-           "reopen_rate", "escalation_rate", "repeat_contact_rate")
+METRICS = (
+    "volume",
+    "solved",
+    "backlog",
+    "first_reply_time",
+    "reply_time",
+    "first_resolution_time",
+    "full_resolution_time",
+    "agent_replies",
+    "reassignments",
+    "one_touch_rate",
+    "fcr_rate",
+    "reopen_rate",
+    "escalation_rate",
+    "repeat_contact_rate",
+)
 DURATIONS = ("first_reply_time", "reply_time", "first_resolution_time", "full_resolution_time")
 MEANS = ("agent_replies", "reassignments")
 COUNTS = ("volume", "solved", "backlog")
@@ -57,11 +70,11 @@ KEYS = ["metric", "stat", "period_start", "team"]
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-
 def _bench_settings(settings: Any) -> Any:
     """The demo settings, with DuckDB's memory cap from --memory-limit (passed to children by environment)."""
     settings.memory_limit = os.environ.get("KPIDESK_BENCH_MEMORY_LIMIT") or None
     return settings
+
 
 def _now() -> float:
     return time.perf_counter()
@@ -107,19 +120,28 @@ def generate(n: int, batch_size: int, data: Path) -> dict[str, Any]:
     for i, batch in enumerate(iter_ticket_batches(n, batch_size, seed=SEED)):
         # One file per kind, one row group per batch: the importer then sees one export per table.
         if writers is None:
-            writers = {kind: pq.ParquetWriter(data / kind / f"{kind}.parquet", table.schema)
-                       for kind, table in (("tickets", batch.tickets), ("events", batch.events))}
+            writers = {
+                kind: pq.ParquetWriter(data / kind / f"{kind}.parquet", table.schema)
+                for kind, table in (("tickets", batch.tickets), ("events", batch.events))
+            }
         writers["tickets"].write_table(batch.tickets)
         writers["events"].write_table(batch.events)
         tickets += batch.tickets.num_rows
         events += batch.events.num_rows
-        print(f"  generated batch {i}: {tickets:,} tickets, {events:,} events, {_now() - t0:.1f}s",
-              flush=True)
+        print(
+            f"  generated batch {i}: {tickets:,} tickets, {events:,} events, {_now() - t0:.1f}s", flush=True
+        )
     for writer in (writers or {}).values():
         writer.close()
-    info = {"tickets": tickets, "events": events, "seed": SEED, "batch_size": batch_size,
-            "layout": "one-file",
-            "generate_s": _now() - t0, "reused": False}
+    info = {
+        "tickets": tickets,
+        "events": events,
+        "seed": SEED,
+        "batch_size": batch_size,
+        "layout": "one-file",
+        "generate_s": _now() - t0,
+        "reused": False,
+    }
     manifest.write_text(json.dumps(info))
     return info
 
@@ -161,16 +183,20 @@ def run_kpidesk(data: Path, out: Path) -> dict[str, Any]:
             timings[f"import_{kind}"] = _now() - t1
             print(f"    kpidesk import {kind}: {timings[f'import_{kind}']:.1f}s", flush=True)
     else:
-        notes.append("kpidesk.ingest.import_files was not available in this checkout (the importer is still "
-                     "being written), so the Parquet files were loaded into kpidesk's canonical tables with "
-                     "INSERT … SELECT FROM read_parquet (same tables, same primary keys, no validation); "
-                     "the import time is that of this stand-in, not of kpidesk's importer.")
+        notes.append(
+            "kpidesk.ingest.import_files was not available in this checkout (the importer is still "
+            "being written), so the Parquet files were loaded into kpidesk's canonical tables with "
+            "INSERT … SELECT FROM read_parquet (same tables, same primary keys, no validation); "
+            "the import time is that of this stand-in, not of kpidesk's importer."
+        )
         for kind, table in (("tickets", "tickets"), ("events", "ticket_events")):
             t1 = _now()
             files = ", ".join(f"'{p}'" for p in _files(data, kind))
             with ws.connect() as con:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT '{SOURCE}' AS source, *, 1 AS import_id "
-                            f"FROM read_parquet([{files}])")
+                con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT '{SOURCE}' AS source, *, 1 AS import_id "
+                    f"FROM read_parquet([{files}])"
+                )
             timings[f"import_{kind}"] = _now() - t1
             print(f"    kpidesk import {kind}: {timings[f'import_{kind}']:.1f}s", flush=True)
     timings["import"] = _now() - t0
@@ -185,8 +211,14 @@ def run_kpidesk(data: Path, out: Path) -> dict[str, Any]:
     for business in (False, True):
         label = "kpi_business" if business else "kpi_calendar"
         t0 = _now()
-        frame = kpidesk.kpis(ws, metrics=list(METRICS), by=["team"], period="week", stat=["median", "p90"],
-                             business_hours=business)
+        frame = kpidesk.kpis(
+            ws,
+            metrics=list(METRICS),
+            by=["team"],
+            period="week",
+            stat=["median", "p90"],
+            business_hours=business,
+        )
         timings[label] = _now() - t0
         print(f"    kpidesk {label}: {timings[label]:.1f}s", flush=True)
         f = _kpidesk_frame(frame)
@@ -221,8 +253,11 @@ def run_kpidesk_api(data: Path, out: Path) -> dict[str, Any]:
     refresh = kpidesk.refresh_facts(ws)
     timings["api_refresh_after"] = _now() - t0
     shutil.rmtree(ws_dir, ignore_errors=True)
-    return {"timings": timings, "notes": [f"refresh_facts after import: full={refresh.full}, "
-                                          f"tickets={refresh.tickets}"], "headline": {}}
+    return {
+        "timings": timings,
+        "notes": [f"refresh_facts after import: full={refresh.full}, tickets={refresh.tickets}"],
+        "headline": {},
+    }
 
 
 # --- shared: calendar slots ----------------------------------------------------------------------------
@@ -297,8 +332,9 @@ def _last_per_group(group: np.ndarray) -> np.ndarray:
     return last
 
 
-def _per_ticket(n: int, tix: np.ndarray, mask: np.ndarray, values: np.ndarray, *, last: bool = False,
-                fill: int = _NAT) -> np.ndarray:
+def _per_ticket(
+    n: int, tix: np.ndarray, mask: np.ndarray, values: np.ndarray, *, last: bool = False, fill: int = _NAT
+) -> np.ndarray:
     """Per ticket, the value of its first (or last) selected row; rows are sorted by ticket and time."""
     sel = tix[mask]
     vals = values[mask]
@@ -308,11 +344,13 @@ def _per_ticket(n: int, tix: np.ndarray, mask: np.ndarray, values: np.ndarray, *
     return out
 
 
-def pandas_facts(data: Path, timings: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
-                                                                    pd.DataFrame]:
+def pandas_facts(
+    data: Path, timings: dict[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     t0 = _now()
-    tickets = pd.read_parquet(data / "tickets", columns=["ticket_id", "created_at", "customer_id", "team_id",
-                                                          "escalation_level"])
+    tickets = pd.read_parquet(
+        data / "tickets", columns=["ticket_id", "created_at", "customer_id", "team_id", "escalation_level"]
+    )
     events = pd.read_parquet(
         data / "events",
         columns=["ticket_id", "at", "kind", "actor_type", "public", "status", "agent_id", "team_id", "level"],
@@ -414,32 +452,36 @@ def pandas_facts(data: Path, timings: dict[str, float]) -> tuple[pd.DataFrame, p
 
     team = tickets.team_id.astype(object)
     team_names = team_codes.to_numpy(object)
-    fallback_team = pd.Series(np.where(last_team >= 0, team_names[np.clip(last_team, 0, None)],
-                                       None))
+    fallback_team = pd.Series(np.where(last_team >= 0, team_names[np.clip(last_team, 0, None)], None))
     team = team.where(team.notna(), fallback_team)
     created_at = _seconds(tickets.created_at)
     max_level = np.maximum(max_event_level, tickets.escalation_level.fillna(0).to_numpy(np.float64))
-    facts = pd.DataFrame({
-        "created_at": created_at,
-        "customer_id": tickets.customer_id,
-        "team": team,
-        "frt_start_at": np.where(agent_opened, first_customer_at, created_at),
-        "first_reply_at": first_reply_at,
-        "first_solved_at": first_solved_at,
-        "last_solved_at": last_solved_at,
-        "agent_replies": agent_replies,
-        "reassignments": reassignments,
-        "reopens": reopens,
-        "escalated": (esc_events > 0) | (max_level > 1),
-        "last_event_at": last_event_at,
-    })
+    facts = pd.DataFrame(
+        {
+            "created_at": created_at,
+            "customer_id": tickets.customer_id,
+            "team": team,
+            "frt_start_at": np.where(agent_opened, first_customer_at, created_at),
+            "first_reply_at": first_reply_at,
+            "first_solved_at": first_solved_at,
+            "last_solved_at": last_solved_at,
+            "agent_replies": agent_replies,
+            "reassignments": reassignments,
+            "reopens": reopens,
+            "escalated": (esc_events > 0) | (max_level > 1),
+            "last_event_at": last_event_at,
+        }
+    )
     teams = {"billing": "default", "sales": "default", "technical": "emea"}
     facts["calendar"] = facts.team.map(teams).fillna("default")
 
-    spans = pd.concat([
-        pd.DataFrame({"tix": np.arange(n), "open_from": created_at, "open_to": first_solved_at}),
-        pd.DataFrame({"tix": c_tix[c_reopen], "open_from": c_at[c_reopen], "open_to": next_at[c_reopen]}),
-    ], ignore_index=True)
+    spans = pd.concat(
+        [
+            pd.DataFrame({"tix": np.arange(n), "open_from": created_at, "open_to": first_solved_at}),
+            pd.DataFrame({"tix": c_tix[c_reopen], "open_from": c_at[c_reopen], "open_to": next_at[c_reopen]}),
+        ],
+        ignore_index=True,
+    )
 
     # Business seconds of every instant, on the slot table of the ticket's calendar.
     valid = created_at[created_at != _NAT]
@@ -476,8 +518,9 @@ def _week_groups(anchor: np.ndarray, team: np.ndarray, default: _Calendar) -> tu
     return week, team
 
 
-def pandas_kpis(facts: pd.DataFrame, stretches: pd.DataFrame, spans: pd.DataFrame, slots: pd.DataFrame,
-                business: bool) -> pd.DataFrame:
+def pandas_kpis(
+    facts: pd.DataFrame, stretches: pd.DataFrame, spans: pd.DataFrame, slots: pd.DataFrame, business: bool
+) -> pd.DataFrame:
     default = _Calendar(slots[slots.calendar_id == "default"])
     team_values, team_codes = np.unique(facts.team.fillna("\x00").to_numpy(str), return_inverse=True)
     team_names = [None if t == "\x00" else t for t in team_values]
@@ -499,12 +542,16 @@ def pandas_kpis(facts: pd.DataFrame, stretches: pd.DataFrame, spans: pd.DataFram
     def frame(metric: str, stat: str, key: pd.Index, n: np.ndarray, value: np.ndarray) -> pd.DataFrame:
         k = key.to_numpy(np.int64)
         week = k // n_teams
-        return pd.DataFrame({
-            "metric": metric, "stat": stat,
-            "period_start": pd.to_datetime(week, unit="D"),
-            "team": [team_names[t] for t in (k % n_teams)],
-            "n": n, "value": value,
-        })
+        return pd.DataFrame(
+            {
+                "metric": metric,
+                "stat": stat,
+                "period_start": pd.to_datetime(week, unit="D"),
+                "team": [team_names[t] for t in (k % n_teams)],
+                "n": n,
+                "value": value,
+            }
+        )
 
     def counts(metric: str, anchor: np.ndarray, team: np.ndarray) -> None:
         week, key = key_of(anchor, team)
@@ -547,8 +594,9 @@ def pandas_kpis(facts: pd.DataFrame, stretches: pd.DataFrame, spans: pd.DataFram
     duration("first_reply_time", created[has_start], team[has_start], frt[has_start])
     s = stretches[stretches.replied_at != _NAT]
     s_team = team[s.tix.to_numpy()]
-    rt = dur(s.start_at.to_numpy(), s.replied_at.to_numpy(),
-             s.start_at_bs.to_numpy(), s.replied_at_bs.to_numpy())
+    rt = dur(
+        s.start_at.to_numpy(), s.replied_at.to_numpy(), s.start_at_bs.to_numpy(), s.replied_at_bs.to_numpy()
+    )
     duration("reply_time", s.replied_at.to_numpy(), s_team, rt)
     anchor, st = f["last_solved_at"][solved], team[solved]
     first_res = dur(created, f["first_solved_at"], f["created_at_bs"], f["first_solved_at_bs"])[solved]
@@ -579,10 +627,11 @@ def pandas_kpis(facts: pd.DataFrame, stretches: pd.DataFrame, spans: pd.DataFram
     first_s = int(created.min())
     now_s = int(max(created.max(), f["last_event_at"].max(), f["last_solved_at"].max()))
     d = slots[slots.calendar_id == "default"]
-    lo = (datetime.fromtimestamp(first_s, UTC).date() - timedelta(days=1))
-    hi = (datetime.fromtimestamp(now_s, UTC).date() + timedelta(days=1))
-    days = d.groupby(["local_date", "week"], as_index=False).agg(start_s=("slot_start", "min"),
-                                                                   end_s=("slot_end", "max"))
+    lo = datetime.fromtimestamp(first_s, UTC).date() - timedelta(days=1)
+    hi = datetime.fromtimestamp(now_s, UTC).date() + timedelta(days=1)
+    days = d.groupby(["local_date", "week"], as_index=False).agg(
+        start_s=("slot_start", "min"), end_s=("slot_end", "max")
+    )
     local = pd.to_datetime(days.local_date).dt.date
     days = days[(local >= lo) & (local <= hi)]
     weeks = days.groupby("week", as_index=False).agg(end_s=("end_s", "max")).sort_values("week")
@@ -617,7 +666,8 @@ def run_pandas(data: Path, out: Path) -> dict[str, Any]:
         result["hours"] = "business" if business else "calendar"
         frames.append(result)
     frt = (facts.first_reply_at - facts.frt_start_at).where(
-        (facts.first_reply_at != _NAT) & (facts.frt_start_at != _NAT))
+        (facts.first_reply_at != _NAT) & (facts.frt_start_at != _NAT)
+    )
     headline = {"frt_median_overall_s": float(frt.median())}
     pd.concat(frames, ignore_index=True).to_parquet(out / "pandas.parquet")
     return {"timings": timings, "notes": [], "headline": headline}
@@ -724,12 +774,14 @@ def _bs_sql(table: str, columns: tuple[str, ...], out: str) -> str:
     for i, c in enumerate(columns):
         e = f'CAST(floor(epoch(x."{c}")) AS BIGINT)'
         clamped = f"least(greatest({e} - s{i}.slot_start, s{i}.open_from), s{i}.open_to)"
-        selects.append(f"s{i}.cum_before + {clamped}"
-                       f" - s{i}.open_from AS {c}_bs")
-        joins.append(f"LEFT JOIN calendar_slots s{i} ON s{i}.calendar_id = x.calendar_id "
-                     f"AND s{i}.utc_day = {e} // 86400 AND s{i}.slot_start <= {e} AND {e} < s{i}.slot_end")
-    return (f"CREATE OR REPLACE TABLE {out} AS SELECT x.*, {', '.join(selects)} "
-            f"FROM {table} x {' '.join(joins)}")
+        selects.append(f"s{i}.cum_before + {clamped} - s{i}.open_from AS {c}_bs")
+        joins.append(
+            f"LEFT JOIN calendar_slots s{i} ON s{i}.calendar_id = x.calendar_id "
+            f"AND s{i}.utc_day = {e} // 86400 AND s{i}.slot_start <= {e} AND {e} < s{i}.slot_end"
+        )
+    return (
+        f"CREATE OR REPLACE TABLE {out} AS SELECT x.*, {', '.join(selects)} FROM {table} x {' '.join(joins)}"
+    )
 
 
 _FACT_INSTANTS = ("created_at", "frt_start_at", "first_reply_at", "first_solved_at", "last_solved_at")
@@ -868,8 +920,15 @@ def run_sql(data: Path, out: Path) -> dict[str, Any]:
         row = con.execute("""SELECT median(epoch(first_reply_at) - epoch(frt_start_at)) FROM h_facts
                              WHERE first_reply_at IS NOT NULL AND frt_start_at IS NOT NULL""").fetchone()
         headline = {"frt_median_overall_s": float(row[0]) if row else float("nan")}
-        for table in ("h_messages", "h_stretches", "h_changes", "h_facts", "h_facts_bs", "h_stretches_bs",
-                      "h_spans"):
+        for table in (
+            "h_messages",
+            "h_stretches",
+            "h_changes",
+            "h_facts",
+            "h_facts_bs",
+            "h_stretches_bs",
+            "h_spans",
+        ):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     finally:
         con.close()
@@ -891,8 +950,9 @@ def compare(out: Path, names: list[str]) -> dict[str, Any]:
     for other_name, other in frames.items():
         if other_name == base_name:
             continue
-        common_stats = (set(zip(other.metric, other.stat, strict=True))
-                        & set(zip(base.metric, base.stat, strict=True)))
+        common_stats = set(zip(other.metric, other.stat, strict=True)) & set(
+            zip(base.metric, base.stat, strict=True)
+        )
         a = base[[(m, s) in common_stats for m, s in zip(base.metric, base.stat, strict=True)]]
         b = other[[(m, s) in common_stats for m, s in zip(other.metric, other.stat, strict=True)]]
         # A group with n = 0 (kpidesk lists e.g. a week whose tickets are all unanswered) has no value.
@@ -909,8 +969,11 @@ def compare(out: Path, names: list[str]) -> dict[str, Any]:
         bad = both[n_bad.to_numpy() | ~close]
         examples = pd.concat([bad.head(8), only.head(4)])
         report["pairs"][f"{base_name} vs {other_name}"] = {
-            "cells": len(both), "n_mismatch": int(n_bad.sum()), "value_mismatch": int((~close).sum()),
-            "missing_one_side": len(only), "empty_groups_left_out": empty,
+            "cells": len(both),
+            "n_mismatch": int(n_bad.sum()),
+            "value_mismatch": int((~close).sum()),
+            "missing_one_side": len(only),
+            "empty_groups_left_out": empty,
             "examples": examples.astype(str).to_dict("records"),
         }
     # Headline numbers: weekly volume and solved per team, in calendar hours.
@@ -949,14 +1012,16 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def _run_section(summary: dict[str, Any]) -> list[str]:
     res = summary["results"]
-    lines = [f"### {summary['tickets']:,} tickets, {summary['events']:,} events",
-             "",
-             f"Run started {summary['started'][:16].replace('T', ' ')} UTC with `{summary['command']}`.",
-             "",
-             "| contender | import / read (s) | fact derivation (s) | KPIs, calendar hours (s) "
-             "| KPIs, business hours (s) | total (s) | process CPU time (s) | peak RSS (MB) "
-             "| load avg before → after |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        f"### {summary['tickets']:,} tickets, {summary['events']:,} events",
+        "",
+        f"Run started {summary['started'][:16].replace('T', ' ')} UTC with `{summary['command']}`.",
+        "",
+        "| contender | import / read (s) | fact derivation (s) | KPIs, calendar hours (s) "
+        "| KPIs, business hours (s) | total (s) | process CPU time (s) | peak RSS (MB) "
+        "| load avg before → after |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     labels = {"kpidesk": "kpidesk", "sql": "hand-written DuckDB SQL", "pandas": "pandas"}
     all_phases = ("import", "derive", "kpi_calendar", "kpi_business")
     for name in ("kpidesk", "sql", "pandas"):
@@ -966,16 +1031,17 @@ def _run_section(summary: dict[str, Any]) -> list[str]:
             continue
         if r.get("returncode") != 0:
             why = r.get("killed") or f"failed (exit code {r.get('returncode')})"
-            lines.append(f"| {labels[name]} | {why} | | | | | | "
-                         f"{r['peak_rss_mb']:,.0f} | |")
+            lines.append(f"| {labels[name]} | {why} | | | | | | {r['peak_rss_mb']:,.0f} | |")
             continue
         phases = all_phases if name != "sql" else all_phases[1:]
         load = f"{r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}" if "load_before" in r else ""
         imp = _fmt_s(_phase(r, "import")) if name != "sql" else "reuses kpidesk's import"
-        lines.append(f"| {labels[name]} | {imp} | {_fmt_s(_phase(r, 'derive'))} | "
-                     f"{_fmt_s(_phase(r, 'kpi_calendar'))} | {_fmt_s(_phase(r, 'kpi_business'))} | "
-                     f"{_fmt_s(_total(r, phases))} | {_fmt_s(r['user_s'] + r['sys_s'])} "
-                     f"| {r['peak_rss_mb']:,.0f} | {load} |")
+        lines.append(
+            f"| {labels[name]} | {imp} | {_fmt_s(_phase(r, 'derive'))} | "
+            f"{_fmt_s(_phase(r, 'kpi_calendar'))} | {_fmt_s(_phase(r, 'kpi_business'))} | "
+            f"{_fmt_s(_total(r, phases))} | {_fmt_s(r['user_s'] + r['sys_s'])} "
+            f"| {r['peak_rss_mb']:,.0f} | {load} |"
+        )
     lines.append("")
     k, q, pd_ = res.get("kpidesk"), res.get("sql"), res.get("pandas")
     ok = {n: r for n, r in (("kpidesk", k), ("sql", q), ("pandas", pd_)) if r and r.get("returncode") == 0}
@@ -984,35 +1050,49 @@ def _run_section(summary: dict[str, Any]) -> list[str]:
         full = _ratio(_total(ok["pandas"], all_phases), _total(ok["kpidesk"], all_phases))
         post = _ratio(_total(ok["pandas"], all_phases[1:]), _total(ok["kpidesk"], all_phases[1:]))
         kpi = _ratio(_total(ok["pandas"], all_phases[2:]), _total(ok["kpidesk"], all_phases[2:]))
-        for label, value in (("pandas / kpidesk, end to end (import + derive + both KPI runs)", full),
-                             ("pandas / kpidesk, derive + both KPI runs", post),
-                             ("pandas / kpidesk, both KPI runs only", kpi)):
+        for label, value in (
+            ("pandas / kpidesk, end to end (import + derive + both KPI runs)", full),
+            ("pandas / kpidesk, derive + both KPI runs", post),
+            ("pandas / kpidesk, both KPI runs only", kpi),
+        ):
             if value is None:
                 continue
             met = "met" if value >= GOAL_PANDAS else "**not met**"
-            meaning = (f"kpidesk {value:.1f}× faster than pandas" if value >= 1
-                       else f"kpidesk {1 / value:.1f}× slower than pandas")
+            meaning = (
+                f"kpidesk {value:.1f}× faster than pandas"
+                if value >= 1
+                else f"kpidesk {1 / value:.1f}× slower than pandas"
+            )
             rows.append(f"| {label} | {value:.2f}× ({meaning}) | ≥ {GOAL_PANDAS:g}× | {met} |")
     if "kpidesk" in ok and "sql" in ok:
         post = _ratio(_total(ok["kpidesk"], all_phases[1:]), _total(ok["sql"], all_phases[1:]))
         der = _ratio(_phase(ok["kpidesk"], "derive"), _phase(ok["sql"], "derive"))
         kpi = _ratio(_total(ok["kpidesk"], all_phases[2:]), _total(ok["sql"], all_phases[2:]))
-        for label, value in (("kpidesk / hand SQL, derive + both KPI runs", post),
-                             ("kpidesk / hand SQL, derive only", der),
-                             ("kpidesk / hand SQL, both KPI runs only", kpi)):
+        for label, value in (
+            ("kpidesk / hand SQL, derive + both KPI runs", post),
+            ("kpidesk / hand SQL, derive only", der),
+            ("kpidesk / hand SQL, both KPI runs only", kpi),
+        ):
             if value is None:
                 continue
             met = "met" if value <= GOAL_SQL else "**not met**"
-            rows.append(f"| {label} | {value:.2f}× (kpidesk takes {value:.1f}× the hand-SQL time) "
-                        f"| ≤ {GOAL_SQL:g}× | {met} |")
+            rows.append(
+                f"| {label} | {value:.2f}× (kpidesk takes {value:.1f}× the hand-SQL time) "
+                f"| ≤ {GOAL_SQL:g}× | {met} |"
+            )
     if rows:
-        lines += ["| ratio of wall times | measured | goal | goal status |", "| --- | --- | ---: | --- |",
-                  *rows, ""]
+        lines += [
+            "| ratio of wall times | measured | goal | goal status |",
+            "| --- | --- | ---: | --- |",
+            *rows,
+            "",
+        ]
     if "kpidesk" in ok:
         t = ok["kpidesk"]["timings"]
         lines.append(
             f"kpidesk detail: import tickets {_fmt_s(t.get('import_tickets'))} s, events "
-            f"{_fmt_s(t.get('import_events'))} s.")
+            f"{_fmt_s(t.get('import_events'))} s."
+        )
         lines.append("")
     api = res.get("kpidesk_api")
     if api and api.get("returncode") == 0 and "kpidesk" in ok:
@@ -1023,36 +1103,48 @@ def _run_section(summary: dict[str, Any]) -> list[str]:
             f"{t['api_import_tickets']:,.1f} s for tickets and {t['api_import_events']:,.1f} s for events, "
             f"{both:,.1f} s in all, against {k_t['import'] + k_t['derive']:,.1f} s for import + one "
             f"refresh_facts above; a refresh_facts call afterwards took {t['api_refresh_after']:.1f} s "
-            f"(nothing left to do). Peak RSS {api['peak_rss_mb']:,.0f} MB.")
+            f"(nothing left to do). Peak RSS {api['peak_rss_mb']:,.0f} MB."
+        )
         lines.append("")
     elif api:
         lines += [f"Public path (`kpidesk.import_files`): {api.get('killed') or 'failed'}.", ""]
     check = summary.get("check", {})
-    lines.append("Agreement (every metric × stat × week × team cell both sides report, n > 0; "
-                 "n must be equal "
-                 "and values equal within 1e-9 relative / 1e-6 absolute):")
+    lines.append(
+        "Agreement (every metric × stat × week × team cell both sides report, n > 0; "
+        "n must be equal "
+        "and values equal within 1e-9 relative / 1e-6 absolute):"
+    )
     lines.append("")
     for pair, c in check.get("pairs", {}).items():
         bad = c["n_mismatch"] + c["value_mismatch"] + c["missing_one_side"]
         verdict = "agree" if bad == 0 else "**DISAGREE**"
-        lines.append(f"- {pair}: {verdict} — {c['cells']:,} common cells, {c['n_mismatch']} n mismatches, "
-                     f"{c['value_mismatch']} value mismatches, "
-                     f"{c['missing_one_side']} cells on one side only.")
+        lines.append(
+            f"- {pair}: {verdict} — {c['cells']:,} common cells, {c['n_mismatch']} n mismatches, "
+            f"{c['value_mismatch']} value mismatches, "
+            f"{c['missing_one_side']} cells on one side only."
+        )
         empty = {k: v for k, v in c.get("empty_groups_left_out", {}).items() if v}
         if empty:
-            lines.append("  - groups listed with n = 0 (no value; left out): "
-                         + ", ".join(f"{k} {v}" for k, v in empty.items()))
+            lines.append(
+                "  - groups listed with n = 0 (no value; left out): "
+                + ", ".join(f"{k} {v}" for k, v in empty.items())
+            )
         for ex in c["examples"][:5]:
             lines.append(f"  - `{ex}`")
     heads = []
     for name, h in check.get("headline", {}).items():
         frt = res.get(name, {}).get("headline", {}).get("frt_median_overall_s")
         frt_s = f"{frt / 3600:.4f} h" if isinstance(frt, float) else "—"
-        heads.append(f"| {labels.get(name, name)} | {h['volume_total']:,} | {h['solved_total']:,} "
-                     f"| {frt_s} |")
+        heads.append(
+            f"| {labels.get(name, name)} | {h['volume_total']:,} | {h['solved_total']:,} | {frt_s} |"
+        )
     if heads:
-        lines += ["", "| contender | Σ weekly volume | Σ weekly solved | median FRT overall (calendar) |",
-                  "| --- | ---: | ---: | ---: |", *heads]
+        lines += [
+            "",
+            "| contender | Σ weekly volume | Σ weekly solved | median FRT overall (calendar) |",
+            "| --- | ---: | ---: | ---: |",
+            *heads,
+        ]
     notes = [n for r in ok.values() for n in r.get("notes", []) if not n.startswith("refresh_facts")]
     if notes:
         lines += ["", *[f"Note: {n}" for n in notes]]
@@ -1174,8 +1266,18 @@ def _child(only: str, n: int, data: Path, out: Path, max_rss_gb: float = 0) -> d
     A watchdog stops the child when its RSS passes `max_rss_gb`: the machine is shared, and the kernel's
     OOM killer might otherwise pick someone else's process.
     """
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--tickets", str(n), "--only", only,
-           "--data", str(data), "--out", str(out)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--tickets",
+        str(n),
+        "--only",
+        only,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+    ]
     load_before = os.getloadavg()
     t0 = _now()
     proc = subprocess.Popen(cmd)
@@ -1186,17 +1288,24 @@ def _child(only: str, n: int, data: Path, out: Path, max_rss_gb: float = 0) -> d
             break
         rss = _rss_mb(proc.pid)
         if max_rss_gb and rss > max_rss_gb * 1024 and killed is None:
-            killed = (f"stopped by the benchmark's watchdog at {rss / 1024:.1f} GB RSS "
-                      f"after {_now() - t0:.0f} s")
+            killed = (
+                f"stopped by the benchmark's watchdog at {rss / 1024:.1f} GB RSS after {_now() - t0:.0f} s"
+            )
             proc.kill()
         time.sleep(0.5)
     wall = _now() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     result_file = out / f"{only}.json"
     info = json.loads(result_file.read_text()) if proc.returncode == 0 and result_file.exists() else {}
-    info.update(returncode=proc.returncode, wall_s=wall, peak_rss_mb=usage.ru_maxrss / 1024,
-                user_s=usage.ru_utime, sys_s=usage.ru_stime, load_before=load_before,
-                load_after=os.getloadavg())
+    info.update(
+        returncode=proc.returncode,
+        wall_s=wall,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        user_s=usage.ru_utime,
+        sys_s=usage.ru_stime,
+        load_before=load_before,
+        load_after=os.getloadavg(),
+    )
     if killed:
         info["killed"] = killed
     return info
@@ -1220,26 +1329,47 @@ def _versions() -> dict[str, str]:
                     break
     except OSError:
         pass
-    return {"cores": str(os.cpu_count()), "ram_gb": f"{mem_kb / 1024 / 1024:.1f}", "cpu": cpu,
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "ibis": ibis.__version__,
-            "pandas": pd.__version__, "numpy": np.__version__, "os": platform.platform()}
+    return {
+        "cores": str(os.cpu_count()),
+        "ram_gb": f"{mem_kb / 1024 / 1024:.1f}",
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "ibis": ibis.__version__,
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "os": platform.platform(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tickets", type=int, default=10_000_000)
     p.add_argument("--batch-size", type=int, default=1_000_000)
-    p.add_argument("--only", choices=("generate", "kpidesk", "pandas", "sql", "kpidesk_api"),
-                   help="run one contender (used by the parent)")
-    p.add_argument("--contenders", default="kpidesk,sql,pandas",
-                   help="comma-separated contenders to run (sql needs kpidesk's warehouse from the same run)")
+    p.add_argument(
+        "--only",
+        choices=("generate", "kpidesk", "pandas", "sql", "kpidesk_api"),
+        help="run one contender (used by the parent)",
+    )
+    p.add_argument(
+        "--contenders",
+        default="kpidesk,sql,pandas",
+        help="comma-separated contenders to run (sql needs kpidesk's warehouse from the same run)",
+    )
     p.add_argument("--data", type=Path, help="data folder (default bench/results/data-N)")
     p.add_argument("--out", type=Path, help="results folder (default bench/results/run-N)")
     p.add_argument("--memory-limit", help="DuckDB memory cap for kpidesk and hand SQL, e.g. 10GB")
-    p.add_argument("--max-rss-gb", type=float, default=16.0,
-                   help="stop a contender whose RSS passes this many GB (0: no limit)")
-    p.add_argument("--doc-only", action="store_true",
-                   help="only rewrite docs/performance.md from the summaries in bench/results")
+    p.add_argument(
+        "--max-rss-gb",
+        type=float,
+        default=16.0,
+        help="stop a contender whose RSS passes this many GB (0: no limit)",
+    )
+    p.add_argument(
+        "--doc-only",
+        action="store_true",
+        help="only rewrite docs/performance.md from the summaries in bench/results",
+    )
     p.add_argument("--write-doc", action="store_true", help="write docs/performance.md from this run")
     p.add_argument("--keep-data", action="store_true", help="keep the generated Parquet and warehouse")
     args = p.parse_args(argv)
@@ -1258,8 +1388,12 @@ def main(argv: list[str] | None = None) -> int:
         (out / "generate.json").write_text(json.dumps(info))
         return 0
     if args.only:
-        runner = {"kpidesk": run_kpidesk, "pandas": run_pandas, "sql": run_sql,
-                  "kpidesk_api": run_kpidesk_api}[args.only]
+        runner = {
+            "kpidesk": run_kpidesk,
+            "pandas": run_pandas,
+            "sql": run_sql,
+            "kpidesk_api": run_kpidesk_api,
+        }[args.only]
         info = runner(data, out)
         (out / f"{args.only}.json").write_text(json.dumps(info, default=str))
         return 0
@@ -1267,12 +1401,29 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     print(f"generating {args.tickets:,} tickets into {data}", flush=True)
     # In a subprocess too, so that the generator's memory is not held while the contenders run.
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--tickets", str(args.tickets), "--only",
-                    "generate", "--batch-size", str(args.batch_size), "--data", str(data), "--out", str(out)],
-                   check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--tickets",
+            str(args.tickets),
+            "--only",
+            "generate",
+            "--batch-size",
+            str(args.batch_size),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+        ],
+        check=True,
+    )
     gen = json.loads((out / "generate.json").read_text())
-    print(f"  {gen['tickets']:,} tickets, {gen['events']:,} events"
-          + (" (reused)" if gen.get("reused") else f" in {gen['generate_s']:.1f}s"), flush=True)
+    print(
+        f"  {gen['tickets']:,} tickets, {gen['events']:,} events"
+        + (" (reused)" if gen.get("reused") else f" in {gen['generate_s']:.1f}s"),
+        flush=True,
+    )
     results: dict[str, Any] = {}
     for name in [c.strip() for c in args.contenders.split(",") if c.strip()]:
         print(f"running {name} ...", flush=True)
@@ -1281,26 +1432,42 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results[name] = _child(name, args.tickets, data, out, args.max_rss_gb)
         r = results[name]
-        print(f"  {name}: rc={r['returncode']} wall={r['wall_s']:.1f}s peak RSS={r['peak_rss_mb']:.0f} MB "
-              f"timings={ {k: round(v, 2) for k, v in r.get('timings', {}).items()} }", flush=True)
+        print(
+            f"  {name}: rc={r['returncode']} wall={r['wall_s']:.1f}s peak RSS={r['peak_rss_mb']:.0f} MB "
+            f"timings={ {k: round(v, 2) for k, v in r.get('timings', {}).items()} }",
+            flush=True,
+        )
         for note in r.get("notes", []):
             print(f"  note: {note}", flush=True)
     check = compare(out, list(results))
     for pair, c in check["pairs"].items():
         bad = c["n_mismatch"] + c["value_mismatch"] + c["missing_one_side"]
         status = "agree" if bad == 0 else "DISAGREE"
-        print(f"check {pair}: {status} — {c['cells']} cells, n mismatches {c['n_mismatch']}, "
-              f"value mismatches "
-              f"{c['value_mismatch']}, cells on one side only {c['missing_one_side']}", flush=True)
+        print(
+            f"check {pair}: {status} — {c['cells']} cells, n mismatches {c['n_mismatch']}, "
+            f"value mismatches "
+            f"{c['value_mismatch']}, cells on one side only {c['missing_one_side']}",
+            flush=True,
+        )
         for ex in c["examples"]:
             print(f"    {ex}", flush=True)
     for name, h in check["headline"].items():
         frt = results.get(name, {}).get("headline", {}).get("frt_median_overall_s")
-        print(f"headline {name}: volume {h['volume_total']:,}, solved {h['solved_total']:,}, "
-              f"overall median FRT {frt}", flush=True)
-    summary = {"started": started.isoformat(), "tickets": gen["tickets"], "events": gen["events"],
-               "generate": gen, "machine": _versions(), "results": results, "check": check,
-               "command": " ".join([".venv/bin/python", "bench/bench_ticket_kpis.py", *sys.argv[1:]])}
+        print(
+            f"headline {name}: volume {h['volume_total']:,}, solved {h['solved_total']:,}, "
+            f"overall median FRT {frt}",
+            flush=True,
+        )
+    summary = {
+        "started": started.isoformat(),
+        "tickets": gen["tickets"],
+        "events": gen["events"],
+        "generate": gen,
+        "machine": _versions(),
+        "results": results,
+        "check": check,
+        "command": " ".join([".venv/bin/python", "bench/bench_ticket_kpis.py", *sys.argv[1:]]),
+    }
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     print(f"summary: {out / 'summary.json'}", flush=True)
     if args.write_doc:

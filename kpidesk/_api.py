@@ -134,8 +134,16 @@ def kpis(
     (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high, significant,
     change_unit (`pp` for rates) and compare_from, compare_to (the days compared)."""
     ws = _workspace(workspace)
-    query = KpiQuery(metrics=metrics, by=by, period=period, start=start, end=end, stat=stat,
-                     business_hours=business_hours, compare=compare)
+    query = KpiQuery(
+        metrics=metrics,
+        by=by,
+        period=period,
+        start=start,
+        end=end,
+        stat=stat,
+        business_hours=business_hours,
+        compare=compare,
+    )
     with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
         return compute_kpis(warehouse_tables(icon), ws.settings, query)
@@ -193,9 +201,16 @@ def resilience(
     ws = _workspace(workspace)
     with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
-        return compare_days(warehouse_tables(icon), ws.settings, metric, person, start=start, end=end,
-                            stat=None if stat is None else list([stat] if isinstance(stat, str) else stat),
-                            business_hours=business_hours)
+        return compare_days(
+            warehouse_tables(icon),
+            ws.settings,
+            metric,
+            person,
+            start=start,
+            end=end,
+            stat=None if stat is None else list([stat] if isinstance(stat, str) else stat),
+            business_hours=business_hours,
+        )
 
 
 def survey_comments(
@@ -218,8 +233,15 @@ def survey_comments(
     ws = _workspace(workspace)
     with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
-        return responses(warehouse_tables(icon), ws.settings, metric=metric, filters=filters, start=start,
-                         end=end, commented_only=commented_only)
+        return responses(
+            warehouse_tables(icon),
+            ws.settings,
+            metric=metric,
+            filters=filters,
+            start=start,
+            end=end,
+            commented_only=commented_only,
+        )
 
 
 def call_intervals(
@@ -243,8 +265,15 @@ def call_intervals(
     ws = _workspace(workspace)
     with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
-        return intervals(icon.table(CALL_FACTS_TABLE), ws.settings, minutes=minutes, start=from_, end=to,
-                         queue=queue, by=[by] if isinstance(by, str) else list(by))
+        return intervals(
+            icon.table(CALL_FACTS_TABLE),
+            ws.settings,
+            minutes=minutes,
+            start=from_,
+            end=to,
+            queue=queue,
+            by=[by] if isinstance(by, str) else list(by),
+        )
 
 
 def staffing_plan(
@@ -275,9 +304,11 @@ def staffing_plan(
     if minutes not in (15, 30, 60):
         raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
     with ws.connect(read_only=True) as con:
-        latest = dict(con.execute(
-            "SELECT queue, max(arrived_at) FROM calls WHERE arrived_at IS NOT NULL GROUP BY queue"
-        ).fetchall())
+        latest = dict(
+            con.execute(
+                "SELECT queue, max(arrived_at) FROM calls WHERE arrived_at IS NOT NULL GROUP BY queue"
+            ).fetchall()
+        )
     if queue is not None and queue not in latest:
         known = ", ".join(sorted(q for q in latest if q is not None)) or "none"
         raise ValueError(f"no call in queue {queue!r}; the queues are: {known}")
@@ -288,11 +319,23 @@ def staffing_plan(
     # The history ends with the calls, not with the day before the plan: days after the last call would
     # read as days without calls.
     last_day = last_call.replace(tzinfo=UTC).astimezone(calendar.zone).date()
-    history = call_intervals(ws, minutes=minutes, from_=history_from,
-                             to=min(start - timedelta(days=1), last_day), queue=queue)
-    return build_plan(history, calendar, start=start, end=end, target=target, model=model,
-                      shrinkage=shrinkage, minutes=minutes, holdout_weeks=holdout_weeks, aht_s=aht_s,
-                      patience_s=patience_s, queue=queue)
+    history = call_intervals(
+        ws, minutes=minutes, from_=history_from, to=min(start - timedelta(days=1), last_day), queue=queue
+    )
+    return build_plan(
+        history,
+        calendar,
+        start=start,
+        end=end,
+        target=target,
+        model=model,
+        shrinkage=shrinkage,
+        minutes=minutes,
+        holdout_weeks=holdout_weeks,
+        aht_s=aht_s,
+        patience_s=patience_s,
+        queue=queue,
+    )
 
 
 def _destination(ws: Workspace) -> Destination:
@@ -344,9 +387,19 @@ def import_files(
     with import_lock(ws.path, f"the import of {kind} from {_names(paths)}", wait=wait):
         target = _destination(ws)
         try:
-            summary = ingest.import_files(target, paths, kind, format=format, mapping=mapping, source=source,
-                                          encoding=encoding, delimiter=delimiter, progress=progress,
-                                          timezone=timezone, workspace_timezone=ws.settings.timezone)
+            summary = ingest.import_files(
+                target,
+                paths,
+                kind,
+                format=format,
+                mapping=mapping,
+                source=source,
+                encoding=encoding,
+                delimiter=delimiter,
+                progress=progress,
+                timezone=timezone,
+                workspace_timezone=ws.settings.timezone,
+            )
         finally:
             target.close()
         if derive_facts and kind in _FACT_KINDS:
@@ -383,9 +436,19 @@ def import_export(
     with import_lock(ws.path, f"the import of the {format} export {_names(paths)}", wait=wait):
         target = _destination(ws)
         try:
-            summaries = run(target, paths, format, mapping=mapping, source=source, timezone=timezone,
-                            encoding=encoding, delimiter=delimiter, kinds=kinds, progress=progress,
-                            workspace_timezone=ws.settings.timezone)
+            summaries = run(
+                target,
+                paths,
+                format,
+                mapping=mapping,
+                source=source,
+                timezone=timezone,
+                encoding=encoding,
+                delimiter=delimiter,
+                kinds=kinds,
+                progress=progress,
+                workspace_timezone=ws.settings.timezone,
+            )
         finally:
             target.close()
         if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
@@ -417,8 +480,9 @@ def rejected(
         return rejected_rows(con, import_id)
 
 
-def undo_import(import_id: int, *, workspace: Workspace | str | Path | None = None,
-                wait: bool = True) -> UndoResult:
+def undo_import(
+    import_id: int, *, workspace: Workspace | str | Path | None = None, wait: bool = True
+) -> UndoResult:
     """Put the warehouse back as it was before import `import_id` (and the other imports of the same
     command), in one transaction, and derive the facts of what changed again. Raises UndoRefused when
     it is unknown, already undone, or a later import changed the same rows (naming it)."""
@@ -431,8 +495,9 @@ def undo_import(import_id: int, *, workspace: Workspace | str | Path | None = No
     return result
 
 
-def explain(ticket_id: str, *, workspace: Workspace | str | Path | None = None,
-            source: str | None = None) -> TicketExplanation:
+def explain(
+    ticket_id: str, *, workspace: Workspace | str | Path | None = None, source: str | None = None
+) -> TicketExplanation:
     """Each metric's start event, stop event, calendar and value for one ticket."""
     ws = _workspace(workspace)
     with _reading(ws) as con:
@@ -467,15 +532,32 @@ class DemoResult:
 def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
     """Write the one-page HTML summary of the workspace (default: summary.html inside it)."""
     ws = _workspace(workspace)
-    headline = ["volume", "solved", "backlog", "first_reply_time", "reply_time", "full_resolution_time",
-                "one_touch_rate", "fcr_rate", "reopen_rate", "escalation_rate", "sla_attainment"]
+    headline = [
+        "volume",
+        "solved",
+        "backlog",
+        "first_reply_time",
+        "reply_time",
+        "full_resolution_time",
+        "one_touch_rate",
+        "fcr_rate",
+        "reopen_rate",
+        "escalation_rate",
+        "sla_attainment",
+    ]
     overall = kpis(ws, metrics=headline, period="all", business_hours=True)
     by_team = kpis(ws, metrics=headline, by=["team"], period="all", business_hours=True)
     weekly = kpis(ws, metrics=["volume"], period="week")
     target = path or ws.path / "summary.html"
     target.write_text(
-        render_summary_html(overall, by_team, weekly, locale=ws.settings.locale, workspace_name=ws.path.name,
-                            generated=date.today()),
+        render_summary_html(
+            overall,
+            by_team,
+            weekly,
+            locale=ws.settings.locale,
+            workspace_name=ws.path.name,
+            generated=date.today(),
+        ),
         encoding="utf-8",
     )
     return target
@@ -488,13 +570,18 @@ def write_staffing_page(
     from kpidesk.reports import render_staffing_html
 
     ws = _workspace(workspace)
-    path.write_text(render_staffing_html(plan, locale=ws.settings.locale, workspace_name=ws.path.name,
-                                         generated=date.today()), encoding="utf-8")
+    path.write_text(
+        render_staffing_html(
+            plan, locale=ws.settings.locale, workspace_name=ws.path.name, generated=date.today()
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
-def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7,
-               progress: bool = False) -> DemoResult:
+def build_demo(
+    directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7, progress: bool = False
+) -> DemoResult:
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
     their events, calls, agent states, surveys, QA reviews, customers and agents."""
     from kpidesk.demo import demo_settings, generate_demo, write_demo_files
@@ -509,8 +596,9 @@ def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_00
     files = write_demo_files(data, path / "data", "csv")
     # Surveys name tickets, so they follow them; the facts are derived once, after the calls.
     imports = [
-        import_files([files[kind]], kind, workspace=ws, source="demo", progress=progress,
-                     derive_facts=kind == "calls")
+        import_files(
+            [files[kind]], kind, workspace=ws, source="demo", progress=progress, derive_facts=kind == "calls"
+        )
         for kind in ("agents", "customers", "agent_states", "tickets", "events", "calls", "surveys", "qa")
     ]
     with ws.connect(read_only=True) as con:
@@ -519,7 +607,13 @@ def build_demo(directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_00
     last_call = row[0].replace(tzinfo=UTC).astimezone(calendar.zone).date()
     # The plan is the calendar's first whole week after the calls end.
     start = last_call + timedelta(days=(calendar.week_start - last_call.weekday()) % 7 or 7)
-    plan = staffing_plan(ws, start=start, end=start + timedelta(days=6), target="80/20", model="erlang-a",
-                         shrinkage=0.3)
-    return DemoResult(workspace=ws, summary_html=write_summary(ws), imports=imports, staffing=plan,
-                      staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws))
+    plan = staffing_plan(
+        ws, start=start, end=start + timedelta(days=6), target="80/20", model="erlang-a", shrinkage=0.3
+    )
+    return DemoResult(
+        workspace=ws,
+        summary_html=write_summary(ws),
+        imports=imports,
+        staffing=plan,
+        staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
+    )

@@ -83,28 +83,85 @@ def _call(
 
 
 CALLS = [
-    _call("C01", "billing", "2026-03-01 08:00:00", agent="a1", answered="2026-03-01 08:00:10",
-          ended="2026-03-01 08:05:10", parts=(300, 0, 30)),
-    _call("C02", "billing", "2026-03-01 08:10:00", agent="a1", answered="2026-03-01 08:10:15",
-          ended="2026-03-01 08:15:15", parts=(240, 60, 60)),
-    _call("C03", "billing", "2026-03-01 08:20:00", agent="a2", answered="2026-03-01 08:20:45",
-          ended="2026-03-01 08:27:25", parts=(400, None, 20)),
-    _call("C04", "billing", "2026-03-01 08:30:00", agent="a2", answered="2026-03-01 08:32:00",
-          ended="2026-03-01 08:42:00", parts=(500, 100, 0)),
-    _call("C05", "billing", "2026-03-01 08:40:00", abandoned="2026-03-01 08:40:05",
-          ended="2026-03-01 08:40:05"),
-    _call("C06", "billing", "2026-03-01 08:50:00", abandoned="2026-03-01 08:51:00",
-          ended="2026-03-01 08:51:00"),
-    _call("C07", "tech", "2026-03-01 09:00:00", agent="a1", answered="2026-03-01 09:00:20",
-          ended="2026-03-01 09:04:00"),
-    _call("C08", "tech", "2026-03-01 09:10:00", agent="a2", answered="2026-03-01 09:10:05",
-          ended="2026-03-01 09:13:25", parts=(200, None, None)),
+    _call(
+        "C01",
+        "billing",
+        "2026-03-01 08:00:00",
+        agent="a1",
+        answered="2026-03-01 08:00:10",
+        ended="2026-03-01 08:05:10",
+        parts=(300, 0, 30),
+    ),
+    _call(
+        "C02",
+        "billing",
+        "2026-03-01 08:10:00",
+        agent="a1",
+        answered="2026-03-01 08:10:15",
+        ended="2026-03-01 08:15:15",
+        parts=(240, 60, 60),
+    ),
+    _call(
+        "C03",
+        "billing",
+        "2026-03-01 08:20:00",
+        agent="a2",
+        answered="2026-03-01 08:20:45",
+        ended="2026-03-01 08:27:25",
+        parts=(400, None, 20),
+    ),
+    _call(
+        "C04",
+        "billing",
+        "2026-03-01 08:30:00",
+        agent="a2",
+        answered="2026-03-01 08:32:00",
+        ended="2026-03-01 08:42:00",
+        parts=(500, 100, 0),
+    ),
+    _call(
+        "C05", "billing", "2026-03-01 08:40:00", abandoned="2026-03-01 08:40:05", ended="2026-03-01 08:40:05"
+    ),
+    _call(
+        "C06", "billing", "2026-03-01 08:50:00", abandoned="2026-03-01 08:51:00", ended="2026-03-01 08:51:00"
+    ),
+    _call(
+        "C07",
+        "tech",
+        "2026-03-01 09:00:00",
+        agent="a1",
+        answered="2026-03-01 09:00:20",
+        ended="2026-03-01 09:04:00",
+    ),
+    _call(
+        "C08",
+        "tech",
+        "2026-03-01 09:10:00",
+        agent="a2",
+        answered="2026-03-01 09:10:05",
+        ended="2026-03-01 09:13:25",
+        parts=(200, None, None),
+    ),
     _call("C09", "tech", "2026-03-01 09:20:00", ended="2026-03-01 09:20:08"),
     _call("C10", "tech", None, ended="2026-03-01 09:30:00"),
-    _call("C11", "billing", "2026-03-02 06:59:00", agent="a1", answered="2026-03-02 07:01:00",
-          ended="2026-03-02 07:04:00", parts=(180, 0, 60)),
-    _call("C12", "billing", "2026-03-08 07:00:00", agent="a1", answered="2026-03-08 07:00:30",
-          ended="2026-03-08 07:02:10", parts=(100, 0, 20)),
+    _call(
+        "C11",
+        "billing",
+        "2026-03-02 06:59:00",
+        agent="a1",
+        answered="2026-03-02 07:01:00",
+        ended="2026-03-02 07:04:00",
+        parts=(180, 0, 60),
+    ),
+    _call(
+        "C12",
+        "billing",
+        "2026-03-08 07:00:00",
+        agent="a1",
+        answered="2026-03-08 07:00:30",
+        ended="2026-03-08 07:02:10",
+        parts=(100, 0, 20),
+    ),
 ]
 
 AGENTS = [
@@ -134,8 +191,12 @@ def generate_calls(
         fate = rng.random()
         wait = int(rng.lognormal(3.0, 1.0))
         row: dict[str, Any] = dict.fromkeys(CALL_COLUMNS)
-        row.update(source="pbx", call_id=f"G{i:05d}", queue=queues[int(rng.integers(0, 3))],
-                   customer_id=f"g{int(rng.integers(0, n_calls // 3))}")
+        row.update(
+            source="pbx",
+            call_id=f"G{i:05d}",
+            queue=queues[int(rng.integers(0, 3))],
+            customer_id=f"g{int(rng.integers(0, n_calls // 3))}",
+        )
         if fate < 0.05:
             row.update(ended_at=arrived, outcome="ivr")
         elif fate < 0.20:
@@ -145,12 +206,20 @@ def generate_calls(
                 row["abandoned_at"] = left
         else:
             answered = arrived + timedelta(seconds=wait)
-            parts = [float(int(rng.lognormal(m, 0.6))) if rng.random() > p else None
-                     for m, p in ((5.5, 0.05), (3.5, 0.4), (3.8, 0.2))]
+            parts = [
+                float(int(rng.lognormal(m, 0.6))) if rng.random() > p else None
+                for m, p in ((5.5, 0.05), (3.5, 0.4), (3.8, 0.2))
+            ]
             talk = parts[0] or 0.0
-            row.update(arrived_at=arrived, answered_at=answered, outcome="answered",
-                       ended_at=answered + timedelta(seconds=int(talk)),
-                       agent_id=agent_ids[int(rng.integers(0, len(agent_ids)))],
-                       talk_s=parts[0], hold_s=parts[1], wrap_s=parts[2])
+            row.update(
+                arrived_at=arrived,
+                answered_at=answered,
+                outcome="answered",
+                ended_at=answered + timedelta(seconds=int(talk)),
+                agent_id=agent_ids[int(rng.integers(0, len(agent_ids)))],
+                talk_s=parts[0],
+                hold_s=parts[1],
+                wrap_s=parts[2],
+            )
         rows.append(row)
     return rows

@@ -89,12 +89,25 @@ def _call(
     ticket: str | None = None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(CALL_COLUMNS)
-    row.update(source="pbx", call_id=call_id, queue="billing", customer_id=customer,
-               arrived_at=ts(arrived), agent_id=agent, ticket_id=ticket)
+    row.update(
+        source="pbx",
+        call_id=call_id,
+        queue="billing",
+        customer_id=customer,
+        arrived_at=ts(arrived),
+        agent_id=agent,
+        ticket_id=ticket,
+    )
     if answered is not None and handle is not None:
         talk, hold, wrap = handle
-        row.update(answered_at=ts(answered), talk_s=talk, hold_s=hold, wrap_s=wrap, outcome="answered",
-                   ended_at=ts(answered) + timedelta(seconds=talk + hold + wrap))
+        row.update(
+            answered_at=ts(answered),
+            talk_s=talk,
+            hold_s=hold,
+            wrap_s=wrap,
+            outcome="answered",
+            ended_at=ts(answered) + timedelta(seconds=talk + hold + wrap),
+        )
     else:
         left = ts(abandoned or arrived)
         row.update(abandoned_at=left, ended_at=left, outcome="abandoned")
@@ -102,23 +115,57 @@ def _call(
 
 
 CALLS = [
-    _call("D01", "cust1", "2026-03-01 06:10:00", agent="a1", answered="2026-03-01 06:10:20",
-          handle=(500, 0, 100)),
-    _call("D02", "cust2", "2026-03-01 08:30:00", agent="a1", answered="2026-03-01 08:30:10",
-          handle=(800, 0, 100)),
-    _call("D03", "cust3", "2026-03-01 09:05:00", agent="a1", answered="2026-03-01 09:05:05",
-          handle=(240, 30, 30)),
-    _call("D04", "cust1", "2026-03-01 10:39:50", agent="a1", answered="2026-03-01 10:40:00",
-          handle=(400, 0, 80)),
-    _call("D05", "cust4", "2026-03-01 06:29:30", agent="a2", answered="2026-03-01 06:30:00",
-          handle=(1000, 100, 100)),
-    _call("D06", "cust5", "2026-03-01 22:29:00", agent="a2", answered="2026-03-01 22:30:00",
-          handle=(500, 0, 100), ticket="T2"),
-    _call("D07", "cust6", "2026-03-01 07:00:00", agent="a3", answered="2026-03-01 07:00:15",
-          handle=(300, 0, 0)),
+    _call(
+        "D01",
+        "cust1",
+        "2026-03-01 06:10:00",
+        agent="a1",
+        answered="2026-03-01 06:10:20",
+        handle=(500, 0, 100),
+    ),
+    _call(
+        "D02",
+        "cust2",
+        "2026-03-01 08:30:00",
+        agent="a1",
+        answered="2026-03-01 08:30:10",
+        handle=(800, 0, 100),
+    ),
+    _call(
+        "D03",
+        "cust3",
+        "2026-03-01 09:05:00",
+        agent="a1",
+        answered="2026-03-01 09:05:05",
+        handle=(240, 30, 30),
+    ),
+    _call(
+        "D04", "cust1", "2026-03-01 10:39:50", agent="a1", answered="2026-03-01 10:40:00", handle=(400, 0, 80)
+    ),
+    _call(
+        "D05",
+        "cust4",
+        "2026-03-01 06:29:30",
+        agent="a2",
+        answered="2026-03-01 06:30:00",
+        handle=(1000, 100, 100),
+    ),
+    _call(
+        "D06",
+        "cust5",
+        "2026-03-01 22:29:00",
+        agent="a2",
+        answered="2026-03-01 22:30:00",
+        handle=(500, 0, 100),
+        ticket="T2",
+    ),
+    _call(
+        "D07", "cust6", "2026-03-01 07:00:00", agent="a3", answered="2026-03-01 07:00:15", handle=(300, 0, 0)
+    ),
     _call("D08", "cust7", "2026-03-01 07:29:59", abandoned="2026-03-01 07:30:30"),
-    _call("D09", "cust7", "2026-03-01 07:30:00", agent="a3", answered="2026-03-01 07:30:40",
-          handle=(150, 0, 50)),
+    _call(
+        "D09", "cust7", "2026-03-01 07:30:00", agent="a3", answered="2026-03-01 07:30:40", handle=(150, 0, 50)
+    ),
     _call("D10", None, "2026-03-26 23:45:00", abandoned="2026-03-26 23:46:00"),
     _call("D11", None, "2026-03-27 00:00:00", abandoned="2026-03-27 00:00:30"),
 ]
@@ -126,14 +173,26 @@ CALLS = [
 
 def _ticket(ticket_id: str, customer: str, created: str, solved: str | None) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(TICKET_COLUMNS)
-    row.update(source="desk", ticket_id=ticket_id, created_at=ts(created),
-               status="solved" if solved else "open", team_id="billing", channel="email",
-               priority="normal", customer_id=customer,
-               agent_reply_count=1 if solved else 0, reopen_count=0, reassignment_count=0,
-               escalation_level=1)
+    row.update(
+        source="desk",
+        ticket_id=ticket_id,
+        created_at=ts(created),
+        status="solved" if solved else "open",
+        team_id="billing",
+        channel="email",
+        priority="normal",
+        customer_id=customer,
+        agent_reply_count=1 if solved else 0,
+        reopen_count=0,
+        reassignment_count=0,
+        escalation_level=1,
+    )
     if solved:
-        row.update(first_reply_at=ts(created) + timedelta(minutes=30), first_solved_at=ts(solved),
-                   last_solved_at=ts(solved))
+        row.update(
+            first_reply_at=ts(created) + timedelta(minutes=30),
+            first_solved_at=ts(solved),
+            last_solved_at=ts(solved),
+        )
     return row
 
 
@@ -157,15 +216,31 @@ def load_staffed_calls(con: duckdb.DuckDBPyConnection, *, tickets: bool = True) 
 #: A second week for comparisons: on Sunday 8 March a1 and a2 are each available 06:00–08:00 UTC (7200 s)
 #: and each answers one call, a1 with 3600 s of handle time (occupancy 0.5), a2 with 1800 s (0.25).
 SECOND_WEEK_STATES = [
-    {"agent_id": agent, "start": ts("2026-03-08 06:00:00"), "end": ts("2026-03-08 08:00:00"),
-     "state": "available"}
+    {
+        "agent_id": agent,
+        "start": ts("2026-03-08 06:00:00"),
+        "end": ts("2026-03-08 08:00:00"),
+        "state": "available",
+    }
     for agent in ("a1", "a2")
 ]
 SECOND_WEEK_CALLS = [
-    _call("E01", "cust8", "2026-03-08 06:00:00", agent="a1", answered="2026-03-08 06:00:10",
-          handle=(3000, 0, 600)),
-    _call("E02", "cust9", "2026-03-08 06:10:00", agent="a2", answered="2026-03-08 06:10:10",
-          handle=(1500, 0, 300)),
+    _call(
+        "E01",
+        "cust8",
+        "2026-03-08 06:00:00",
+        agent="a1",
+        answered="2026-03-08 06:00:10",
+        handle=(3000, 0, 600),
+    ),
+    _call(
+        "E02",
+        "cust9",
+        "2026-03-08 06:10:00",
+        agent="a2",
+        answered="2026-03-08 06:10:10",
+        handle=(1500, 0, 300),
+    ),
 ]
 
 

@@ -37,8 +37,9 @@ def servicenow_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     from kpidesk.ingest.exports import import_export
 
     if not SERVICENOW_LOG.exists():
-        pytest.skip(f"the UCI incident event log is not at {SERVICENOW_LOG.resolve()} (datasets sit beside "
-                    "the repo)")
+        pytest.skip(
+            f"the UCI incident event log is not at {SERVICENOW_LOG.resolve()} (datasets sit beside the repo)"
+        )
     ws = init_workspace(tmp_path_factory.mktemp("servicenow") / "full", country="IL")
     with ws.connect() as con:
         import_export(con, [SERVICENOW_LOG], "servicenow")

@@ -22,8 +22,9 @@ from scipy import linalg, special
 __all__ = ["birth_death_erlang_a"]
 
 
-def birth_death_erlang_a(calls: float, interval_s: float, aht_s: float, agents: int, patience_s: float,
-                         threshold_s: float) -> dict[str, float]:
+def birth_death_erlang_a(
+    calls: float, interval_s: float, aht_s: float, agents: int, patience_s: float, threshold_s: float
+) -> dict[str, float]:
     """service_level, asa, p_wait, abandonment, occupancy (and mean_wait of all callers) of M/M/n+M."""
     lam, mu, theta, n = calls / interval_s, 1 / aht_s, 1 / patience_s, agents
     log_w = [0.0]

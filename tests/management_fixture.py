@@ -49,8 +49,16 @@ def _ticket(
     ticket_id: str, created: str, status: str, team: str = "billing", **summary: Any
 ) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(TICKET_COLUMNS)
-    row.update(source="desk", ticket_id=ticket_id, created_at=ts(created), status=status, team_id=team,
-               channel="email", priority="normal", customer_id=f"c{ticket_id}")
+    row.update(
+        source="desk",
+        ticket_id=ticket_id,
+        created_at=ts(created),
+        status=status,
+        team_id=team,
+        channel="email",
+        priority="normal",
+        customer_id=f"c{ticket_id}",
+    )
     row.update(summary)
     return row
 
@@ -65,8 +73,15 @@ TICKETS = [
     _ticket("M07", "2026-03-09 07:00", "solved"),
     _ticket("M08", "2026-03-10 07:00", "solved", team="technical"),
     _ticket("M09", "2026-03-15 07:00", "solved"),
-    _ticket("M10", "2026-03-02 07:00", "solved", agent_id="m1", escalation_level=3,
-            first_solved_at=ts("2026-03-02 09:00"), last_solved_at=ts("2026-03-02 09:00")),
+    _ticket(
+        "M10",
+        "2026-03-02 07:00",
+        "solved",
+        agent_id="m1",
+        escalation_level=3,
+        first_solved_at=ts("2026-03-02 09:00"),
+        last_solved_at=ts("2026-03-02 09:00"),
+    ),
     _ticket("M11", "2026-03-01 07:00", "solved"),
 ]
 
@@ -116,7 +131,13 @@ _EVENTS = [
 
 
 _M1_PRESENT = (
-    "2026-03-01", "2026-03-02", "2026-03-04", "2026-03-08", "2026-03-10", "2026-03-11", "2026-03-15"
+    "2026-03-01",
+    "2026-03-02",
+    "2026-03-04",
+    "2026-03-08",
+    "2026-03-10",
+    "2026-03-11",
+    "2026-03-15",
 )
 _M1_AWAY = ("2026-03-05", "2026-03-12")
 

@@ -78,7 +78,15 @@ _TICKETS = [
     ("P7", "a1", "2026-03-03 08:00", None),
 ]
 EVENT_COLUMNS = (
-    "source", "event_id", "ticket_id", "at", "kind", "actor_type", "actor_id", "public", "status"
+    "source",
+    "event_id",
+    "ticket_id",
+    "at",
+    "kind",
+    "actor_type",
+    "actor_id",
+    "public",
+    "status",
 )
 # (ticket, at, kind, actor_type, actor_id, public): replies besides the created and solved events.
 _MESSAGES = [
@@ -114,33 +122,74 @@ def _instant(text: str | None) -> Any:
 
 def load_people(con: duckdb.DuckDBPyConnection) -> None:
     """Agents, reviews, states, tickets with their events, and customers."""
-    insert_rows(con, "agents", AGENT_COLUMNS, [
-        dict(zip(AGENT_COLUMNS, (*a[:4], _instant(a[4]), _instant(a[5])), strict=True)) for a in AGENTS
-    ])
-    insert_rows(con, "qa_reviews", QA_COLUMNS, [
-        {"review_id": r, "ticket_id": None, "agent_id": agent, "reviewer_id": "q1",
-         "reviewed_at": _instant(at), "score": score, "auto_fail": fail}
-        for r, agent, at, score, fail in QA_REVIEWS
-    ])
-    insert_rows(con, "agent_states", STATE_COLUMNS, [
-        {"agent_id": a, "start": ts(s), "end": ts(e), "state": state} for a, s, e, state in AGENT_STATES
-    ])
-    insert_rows(con, "customers", CUSTOMER_COLUMNS, [
-        dict(zip(CUSTOMER_COLUMNS, (c, _instant(made), _instant(gone), seg, cc), strict=True))
-        for c, made, gone, seg, cc in CUSTOMERS
-    ])
+    insert_rows(
+        con,
+        "agents",
+        AGENT_COLUMNS,
+        [dict(zip(AGENT_COLUMNS, (*a[:4], _instant(a[4]), _instant(a[5])), strict=True)) for a in AGENTS],
+    )
+    insert_rows(
+        con,
+        "qa_reviews",
+        QA_COLUMNS,
+        [
+            {
+                "review_id": r,
+                "ticket_id": None,
+                "agent_id": agent,
+                "reviewer_id": "q1",
+                "reviewed_at": _instant(at),
+                "score": score,
+                "auto_fail": fail,
+            }
+            for r, agent, at, score, fail in QA_REVIEWS
+        ],
+    )
+    insert_rows(
+        con,
+        "agent_states",
+        STATE_COLUMNS,
+        [{"agent_id": a, "start": ts(s), "end": ts(e), "state": state} for a, s, e, state in AGENT_STATES],
+    )
+    insert_rows(
+        con,
+        "customers",
+        CUSTOMER_COLUMNS,
+        [
+            dict(zip(CUSTOMER_COLUMNS, (c, _instant(made), _instant(gone), seg, cc), strict=True))
+            for c, made, gone, seg, cc in CUSTOMERS
+        ],
+    )
     tickets, events = [], []
     for ticket, agent, created, solved in _TICKETS:
-        tickets.append({"source": "desk", "ticket_id": ticket, "created_at": ts(created),
-                        "status": "solved" if solved else "open", "agent_id": agent, "team_id": None,
-                        "channel": "email"})
+        tickets.append(
+            {
+                "source": "desk",
+                "ticket_id": ticket,
+                "created_at": ts(created),
+                "status": "solved" if solved else "open",
+                "agent_id": agent,
+                "team_id": None,
+                "channel": "email",
+            }
+        )
         events.append((ticket, created, "created", "customer", None, True, None))
         if solved:
             events.append((ticket, solved, "status", "agent", agent, None, "solved"))
     events += [(*m, None) for m in _MESSAGES]
     insert_rows(con, "tickets", TICKET_COLUMNS, tickets)
-    insert_rows(con, "ticket_events", EVENT_COLUMNS, [
-        dict(zip(EVENT_COLUMNS, ("desk", f"E{i:03d}", t, ts(at), kind, actor, actor_id, public, status),
-                 strict=True))
-        for i, (t, at, kind, actor, actor_id, public, status) in enumerate(events)
-    ])
+    insert_rows(
+        con,
+        "ticket_events",
+        EVENT_COLUMNS,
+        [
+            dict(
+                zip(
+                    EVENT_COLUMNS,
+                    ("desk", f"E{i:03d}", t, ts(at), kind, actor, actor_id, public, status),
+                    strict=True,
+                )
+            )
+            for i, (t, at, kind, actor, actor_id, public, status) in enumerate(events)
+        ],
+    )

@@ -67,8 +67,14 @@ def simulated_calls(seed: int = 11) -> list[dict[str, Any]]:
                     if wait <= patience:
                         talk = float(rng.exponential(AHT_S - 30))
                         answered = at + timedelta(seconds=wait)
-                        row.update(answered_at=answered, talk_s=talk, hold_s=0.0, wrap_s=30.0,
-                                   outcome="answered", ended_at=answered + timedelta(seconds=talk + 30))
+                        row.update(
+                            answered_at=answered,
+                            talk_s=talk,
+                            hold_s=0.0,
+                            wrap_s=30.0,
+                            outcome="answered",
+                            ended_at=answered + timedelta(seconds=talk + 30),
+                        )
                     else:
                         left = at + timedelta(seconds=patience)
                         row.update(abandoned_at=left, ended_at=left, outcome="abandoned")

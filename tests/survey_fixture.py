@@ -94,8 +94,9 @@ _NPS_SCORES = (10, 9, 9, 10, 9, 8, 7, 6, 0, 8)
 
 SURVEYS = [
     _s("desk", "S01", "csat", 5, _FIVE, "2026-03-01 08:00", "2026-03-01 10:00", "T1", comment="Great help"),
-    _s("desk", "S02", "csat", 4, _FIVE, "2026-03-02 08:00", "2026-03-02 09:00", "T2", "a2", "support",
-       "Fine"),
+    _s(
+        "desk", "S02", "csat", 4, _FIVE, "2026-03-02 08:00", "2026-03-02 09:00", "T2", "a2", "support", "Fine"
+    ),
     _s("desk", "S03", "csat", 3, _FIVE, "2026-03-03 12:00", "2026-03-03 13:00", "T4"),
     _s("desk", "S04", "csat", 1, _FIVE, "2026-03-08 08:00", "2026-03-09 08:00", "T6", comment="Too slow"),
     _s("desk", "S05", "csat", None, _FIVE, "2026-03-04 08:00", None, "T5"),
@@ -104,15 +105,45 @@ SURVEYS = [
     _s("desk", "C2", "ces", 4, _SEVEN, "2026-03-03 08:00", "2026-03-03 11:00", "T4"),
     _s("desk", "C3", "ces", 5, _SEVEN, "2026-03-04 08:00", "2026-03-04 11:00", "T1"),
     _s("desk", "C4", "ces", None, _SEVEN, "2026-03-05 08:00", None, "T1"),
-    _s("zen", "Z1", "csat", 1, _BINARY, "2026-03-02 08:00", "2026-03-02 09:00", None, "a1", "billing",
-       "Thanks!"),
-    _s("zen", "Z2", "csat", 0, _BINARY, "2026-03-02 10:00", "2026-03-03 09:00", None, "a2", "support",
-       "Still broken"),
+    _s(
+        "zen",
+        "Z1",
+        "csat",
+        1,
+        _BINARY,
+        "2026-03-02 08:00",
+        "2026-03-02 09:00",
+        None,
+        "a1",
+        "billing",
+        "Thanks!",
+    ),
+    _s(
+        "zen",
+        "Z2",
+        "csat",
+        0,
+        _BINARY,
+        "2026-03-02 10:00",
+        "2026-03-03 09:00",
+        None,
+        "a2",
+        "support",
+        "Still broken",
+    ),
     _s("zen", "Z3", "csat", None, _BINARY, "2026-03-03 08:00", None),
     _s("legacy", "L1", "csat", 9, _ELEVEN, None, "2026-03-02 12:00", "T8"),
     *[
-        _s("delighted", f"N{i + 1:02d}", "nps", score, None if i == 9 else _ELEVEN, None,
-           f"2026-03-05 08:{i:02d}", comment="Never again" if i == 8 else None)
+        _s(
+            "delighted",
+            f"N{i + 1:02d}",
+            "nps",
+            score,
+            None if i == 9 else _ELEVEN,
+            None,
+            f"2026-03-05 08:{i:02d}",
+            comment="Never again" if i == 8 else None,
+        )
         for i, score in enumerate(_NPS_SCORES)
     ],
     _s("hr", "E1", "enps", 10, _ELEVEN, "2026-03-01 08:00", "2026-03-02 08:00"),
@@ -146,8 +177,18 @@ def generate_surveys(
         answered = rng.random() > 0.2
         score = float(rng.integers(scale[0], scale[1] + 1)) if answered else None
         agent = agent_ids[int(rng.integers(0, len(agent_ids)))] if n % 4 else None
-        row = _s("demo", f"D{n:05d}", kind, score, scale, None, None, ticket, agent,
-                 comment="comment" if answered and n % 5 == 0 else None)
+        row = _s(
+            "demo",
+            f"D{n:05d}",
+            kind,
+            score,
+            scale,
+            None,
+            None,
+            ticket,
+            agent,
+            comment="comment" if answered and n % 5 == 0 else None,
+        )
         row["sent_at"] = sent
         row["responded_at"] = sent + timedelta(hours=int(rng.integers(1, 72))) if answered else None
         rows.append(row)
@@ -158,8 +199,16 @@ def generate_surveys(
         else:
             scale = None if n % 7 == 0 else _ELEVEN
         low, high = scale or _ELEVEN
-        row = _s("survey-tool", f"P{n:05d}", kind, float(rng.integers(low, high + 1)), scale, None, None,
-                 agent=agent_ids[n % len(agent_ids)])
+        row = _s(
+            "survey-tool",
+            f"P{n:05d}",
+            kind,
+            float(rng.integers(low, high + 1)),
+            scale,
+            None,
+            None,
+            agent=agent_ids[n % len(agent_ids)],
+        )
         row["responded_at"] = instant()
         row["sent_at"] = None if n % 5 == 0 else row["responded_at"] - timedelta(hours=2)
         rows.append(row)

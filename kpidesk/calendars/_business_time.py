@@ -22,8 +22,13 @@ _UTC_DAY = "_kpidesk_utc_day"
 _SLOT = "_kpidesk_slot_"
 
 
-def _join_slot(table: ibis.Table, column: str, slots: ibis.Table, calendar_column: str | None,
-               slot_columns: Sequence[str]) -> ibis.Table:
+def _join_slot(
+    table: ibis.Table,
+    column: str,
+    slots: ibis.Table,
+    calendar_column: str | None,
+    slot_columns: Sequence[str],
+) -> ibis.Table:
     """`table` left-joined to the one slot holding each row's `column` instant (nulls when there is none).
 
     The slot's columns come back prefixed with `_kpidesk_slot_`; with no `calendar_column`, `slots` must
@@ -52,8 +57,9 @@ def _business_seconds(joined: ibis.Table) -> ir.IntegerValue:
     return (slot("cum_before") + clamped - slot("open_from")).cast("int64")
 
 
-def with_business_seconds(table: ibis.Table, columns: Sequence[str], calendar_column: str,
-                          slots: ibis.Table) -> ibis.Table:
+def with_business_seconds(
+    table: ibis.Table, columns: Sequence[str], calendar_column: str, slots: ibis.Table
+) -> ibis.Table:
     """`table` plus `<C>_bs` for each timestamp column C: business seconds at C in the row's calendar.
 
     `calendar_column` names each row's calendar id. `<C>_bs` is null when C is null or falls outside the

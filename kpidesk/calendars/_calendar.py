@@ -23,15 +23,18 @@ Hours = tuple[tuple[int, int], ...]
 
 #: In `date.weekday()` order.
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_NAMES = {name: name[:3] for name in
-               ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+_FULL_NAMES = {
+    name: name[:3] for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+}
 _CLOSED = ("", "closed")
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EPOCH = datetime(1970, 1, 1)
 _DAY = 86400
-_HOURS_EXPECTED = ('expected "HH:MM-HH:MM" or several joined by commas such as "09:00-12:00,13:00-17:00" '
-                   '(times 00:00 to 24:00, or "closed")')
+_HOURS_EXPECTED = (
+    'expected "HH:MM-HH:MM" or several joined by commas such as "09:00-12:00,13:00-17:00" '
+    '(times 00:00 to 24:00, or "closed")'
+)
 
 
 def _clock(hour: str, minute: str) -> int | None:
@@ -60,10 +63,12 @@ def parse_hours(spec: str, where: str) -> Hours:
         if opens > closes:
             raise SettingsError(
                 f"{where}: overnight shift {part.strip()!r} is not supported; write the part before midnight "
-                f"on its day (ending 24:00) and the part after midnight on the next day (starting 00:00)")
+                f"on its day (ending 24:00) and the part after midnight on the next day (starting 00:00)"
+            )
         if opens == closes:
-            raise SettingsError(f"{where}: {part.strip()!r} opens and closes at the same time; "
-                                f"{_HOURS_EXPECTED}")
+            raise SettingsError(
+                f"{where}: {part.strip()!r} opens and closes at the same time; {_HOURS_EXPECTED}"
+            )
         intervals.append((opens, closes))
     intervals.sort()
     merged: list[tuple[int, int]] = [intervals[0]]
@@ -100,8 +105,9 @@ def _zone(name: str, where: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"{where}: unknown time zone {name!r}; expected an IANA name such as "
-                            f"Asia/Jerusalem") from None
+        raise SettingsError(
+            f"{where}: unknown time zone {name!r}; expected an IANA name such as Asia/Jerusalem"
+        ) from None
 
 
 def _public_holidays(country: str | None, subdivision: str | None, where: str) -> holidays.HolidayBase | None:
@@ -112,8 +118,10 @@ def _public_holidays(country: str | None, subdivision: str | None, where: str) -
     code = str(country).strip().upper()
     supported = holidays.list_supported_countries()
     if code not in supported:
-        raise SettingsError(f"{where} country: the holidays package knows no country {country!r}; "
-                            f"expected an ISO 3166-1 alpha-2 code such as IL, SA, AE, EG, JO, US or GB")
+        raise SettingsError(
+            f"{where} country: the holidays package knows no country {country!r}; "
+            f"expected an ISO 3166-1 alpha-2 code such as IL, SA, AE, EG, JO, US or GB"
+        )
     subdiv = None
     if subdivision:
         known = {s.upper(): s for s in supported[code]}
@@ -121,8 +129,10 @@ def _public_holidays(country: str | None, subdivision: str | None, where: str) -
     try:
         return holidays.country_holidays(code, subdiv=subdiv)
     except NotImplementedError:
-        raise SettingsError(f"{where} subdivision: {code} has no subdivision {subdivision!r}; "
-                            f"expected one of {', '.join(supported[code]) or '(none)'}") from None
+        raise SettingsError(
+            f"{where} subdivision: {code} has no subdivision {subdivision!r}; "
+            f"expected one of {', '.join(supported[code]) or '(none)'}"
+        ) from None
 
 
 def _utc_seconds(moment: datetime) -> int:
@@ -154,13 +164,16 @@ class BusinessCalendar:
             weekly[index] = parse_hours(spec, f"{where} hours.{_WEEKDAYS[index]}")
         self.weekly: tuple[Hours, ...] = tuple(weekly)
         self.extra_holidays = frozenset(
-            _iso_date(value, f"{where} extra_holidays") for value in settings.extra_holidays)
+            _iso_date(value, f"{where} extra_holidays") for value in settings.extra_holidays
+        )
         self.half_days: dict[date, Hours] = {}
         for key, spec in settings.half_days.items():
             half_day = _iso_date(key, f"{where} half_days")
             if half_day in self.extra_holidays:
-                raise SettingsError(f"{where} half_days.{key}: the date is also in extra_holidays; "
-                                    f"expected it in only one of them")
+                raise SettingsError(
+                    f"{where} half_days.{key}: the date is also in extra_holidays; "
+                    f"expected it in only one of them"
+                )
             self.half_days[half_day] = parse_hours(spec, f"{where} half_days.{key}")
         self._public = _public_holidays(settings.country, settings.subdivision, where)
 

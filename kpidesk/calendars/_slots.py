@@ -20,25 +20,28 @@ from kpidesk.workspace import CalendarSettings
 __all__ = ["SLOTS_TABLE", "SLOT_SCHEMA", "build_slots", "slot_range_for", "write_calendar_slots"]
 
 SLOTS_TABLE = "calendar_slots"
-SLOT_SCHEMA = pa.schema([
-    ("calendar_id", pa.string()),
-    ("utc_day", pa.int64()),
-    ("slot_start", pa.int64()),
-    ("slot_end", pa.int64()),
-    ("cum_before", pa.int64()),
-    ("open_from", pa.int32()),
-    ("open_to", pa.int32()),
-    ("local_date", pa.date32()),
-    ("week", pa.date32()),
-    ("month", pa.date32()),
-    ("quarter", pa.date32()),
-    ("year", pa.date32()),
-])
+SLOT_SCHEMA = pa.schema(
+    [
+        ("calendar_id", pa.string()),
+        ("utc_day", pa.int64()),
+        ("slot_start", pa.int64()),
+        ("slot_end", pa.int64()),
+        ("cum_before", pa.int64()),
+        ("open_from", pa.int32()),
+        ("open_to", pa.int32()),
+        ("local_date", pa.date32()),
+        ("week", pa.date32()),
+        ("month", pa.date32()),
+        ("quarter", pa.date32()),
+        ("year", pa.date32()),
+    ]
+)
 _DAY = 86400
 
 
-def _calendar_rows(calendar_id: str, calendar: BusinessCalendar, start: date, end: date,
-                   columns: dict[str, list[object]]) -> None:
+def _calendar_rows(
+    calendar_id: str, calendar: BusinessCalendar, start: date, end: date, columns: dict[str, list[object]]
+) -> None:
     cum = 0
     day = start
     while day <= end:
@@ -47,8 +50,13 @@ def _calendar_rows(calendar_id: str, calendar: BusinessCalendar, start: date, en
         # A split-shift day is cut at the close of each interval but the last, so each slot keeps one.
         cuts = [day_start, *(closes for _, closes in opens[:-1]), day_end]
         week = day - timedelta(days=(day.weekday() - calendar.week_start) % 7)
-        periods = (day, week, day.replace(day=1), date(day.year, 3 * ((day.month - 1) // 3) + 1, 1),
-                   date(day.year, 1, 1))
+        periods = (
+            day,
+            week,
+            day.replace(day=1),
+            date(day.year, 3 * ((day.month - 1) // 3) + 1, 1),
+            date(day.year, 1, 1),
+        )
         for index in range(len(cuts) - 1):
             slot_start, slot_end = cuts[index], cuts[index + 1]
             opens_at, closes_at = opens[index] if opens else (slot_start, slot_start)
@@ -75,15 +83,18 @@ def build_slots(calendars: Mapping[str, CalendarSettings], start: date, end: dat
     return pa.table(columns, schema=SLOT_SCHEMA)
 
 
-def write_calendar_slots(con: duckdb.DuckDBPyConnection, calendars: Mapping[str, CalendarSettings],
-                         start: date, end: date) -> None:
+def write_calendar_slots(
+    con: duckdb.DuckDBPyConnection, calendars: Mapping[str, CalendarSettings], start: date, end: date
+) -> None:
     """Replace the warehouse's `calendar_slots` table, sorted by the join key so DuckDB can skip blocks."""
     slots = build_slots(calendars, start, end)
     view = "__kpidesk_new_calendar_slots"
     con.register(view, slots)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {SLOTS_TABLE} AS "
-                    f"SELECT * FROM {view} ORDER BY calendar_id, utc_day, slot_start")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {SLOTS_TABLE} AS "
+            f"SELECT * FROM {view} ORDER BY calendar_id, utc_day, slot_start"
+        )
     finally:
         con.unregister(view)
 

@@ -284,6 +284,7 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
 
 def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
     """One import as plain JSON values."""
+
     def when(value: Any) -> str | None:
         return None if _missing_time(value) else pd.Timestamp(value).isoformat()
 
@@ -580,8 +581,16 @@ def print_kpi_table(
     table = Table(title=title, show_edge=False)
     dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
     compared = ["before", "change"] if "change" in frame.columns else []
-    for col in ("metric", *([] if single else ["period"]), *dims, "stat", "value", "95% interval", "n",
-                *compared):
+    for col in (
+        "metric",
+        *([] if single else ["period"]),
+        *dims,
+        "stat",
+        "value",
+        "95% interval",
+        "n",
+        *compared,
+    ):
         table.add_column(
             col,
             justify="right" if col in ("value", "n", "95% interval", *compared) else "left",
@@ -731,8 +740,9 @@ def kpis(
     behind one row instead.
     """
     if show_records:
-        _print_records(metric_ids, by, period, start, end, business_hours, compare, where, fmt, output,
-                       workspace)
+        _print_records(
+            metric_ids, by, period, start, end, business_hours, compare, where, fmt, output, workspace
+        )
         return
     if where:
         raise click.UsageError("--where picks the row of --records; without --records use --by")
@@ -800,8 +810,15 @@ def _print_records(
     if compare is not None:
         raise click.UsageError("--records lists one result row; --compare does not apply to it")
     metric = get_metric(metric_ids[0])
-    frame = _api.records(workspace, metric=metric.id, period=period, start=start, end=end,
-                         filters=_where_filters(where, by), business_hours=business_hours)
+    frame = _api.records(
+        workspace,
+        metric=metric.id,
+        period=period,
+        start=start,
+        end=end,
+        filters=_where_filters(where, by),
+        business_hours=business_hours,
+    )
     if fmt == "parquet":
         if output is None:
             raise click.UsageError("--format parquet needs --output FILE")
@@ -858,24 +875,38 @@ def calls() -> None:
 
 
 @calls.command("intervals")
-@click.option("--minutes", type=click.Choice(["15", "30", "60"]), default="30", show_default=True,
-              help="Interval length, in local time of the default calendar.")
+@click.option(
+    "--minutes",
+    type=click.Choice(["15", "30", "60"]),
+    default="30",
+    show_default=True,
+    help="Interval length, in local time of the default calendar.",
+)
 @click.option("--queue", default=None, help="Only this queue.")
 @click.option("--by-queue", is_flag=True, help="One row per queue and interval.")
 @click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
 @click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 @workspace_option
 @_user_errors
-def calls_intervals(minutes: str, queue: str | None, by_queue: bool, start: date | None, end: date | None,
-                    fmt: str, workspace: Path | None) -> None:
+def calls_intervals(
+    minutes: str,
+    queue: str | None,
+    by_queue: bool,
+    start: date | None,
+    end: date | None,
+    fmt: str,
+    workspace: Path | None,
+) -> None:
     """Offered, answered and abandoned calls, mean handle time and mean wait per local interval.
 
     Intervals without calls are listed with zeros; a DST day has 23 or 25 hours of them.
     """
-    frame = _api.call_intervals(workspace, minutes=int(minutes), from_=start, to=end, queue=queue,
-                                by=["queue"] if by_queue else [])
+    frame = _api.call_intervals(
+        workspace, minutes=int(minutes), from_=start, to=end, queue=queue, by=["queue"] if by_queue else []
+    )
     if fmt == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
@@ -885,8 +916,11 @@ def calls_intervals(minutes: str, queue: str | None, by_queue: bool, start: date
     table = Table(show_edge=False)
     shown = [c for c in frame.columns if c != "interval_start_utc"]
     for col in shown:
-        table.add_column(col, justify="left" if col in ("interval_start", "queue") else "right",
-                         no_wrap=col == "interval_start")
+        table.add_column(
+            col,
+            justify="left" if col in ("interval_start", "queue") else "right",
+            no_wrap=col == "interval_start",
+        )
     for row in frame.to_dict(orient="records"):
         table.add_row(
             row["interval_start"].isoformat(timespec="minutes"),
@@ -903,18 +937,37 @@ def calls_intervals(minutes: str, queue: str | None, by_queue: bool, start: date
 @click.option("--person", required=True, metavar="AGENT_ID", help="The agent whose absence is compared.")
 @click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
 @click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option("--stat", "stats", multiple=True,
-              help="Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).")
+@click.option(
+    "--stat",
+    "stats",
+    multiple=True,
+    help="Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).",
+)
 @click.option("--business-hours", is_flag=True, help="Measure durations in business seconds.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @workspace_option
 @_user_errors
-def resilience(metric_id: str, person: str, start: date | None, end: date | None, stats: tuple[str, ...],
-               business_hours: bool, fmt: str, workspace: Path | None) -> None:
+def resilience(
+    metric_id: str,
+    person: str,
+    start: date | None,
+    end: date | None,
+    stats: tuple[str, ...],
+    business_hours: bool,
+    fmt: str,
+    workspace: Path | None,
+) -> None:
     """A KPI on the open days a person was absent (no agent_states other than away) vs present, with the
     difference (absent − present), its 95% interval and whether it is significant."""
-    frame = _api.resilience(workspace, metric=metric_id, person=person, start=start, end=end,
-                            stat=list(stats) or None, business_hours=business_hours)
+    frame = _api.resilience(
+        workspace,
+        metric=metric_id,
+        person=person,
+        start=start,
+        end=end,
+        stat=list(stats) or None,
+        business_hours=business_hours,
+    )
     if fmt == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
@@ -958,11 +1011,17 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
     console.print(
         Text.assemble(
             (f"{result.source} / {result.ticket_id}", "bold"),
-            " · " + " · ".join(
+            " · "
+            + " · ".join(
                 named(what, f[column])
-                for what, column in (("team", "team_id"), ("agent", "agent_id"), ("channel", "channel"),
-                                     ("priority", "priority"), ("status", "status"),
-                                     ("calendar", "calendar_id"))
+                for what, column in (
+                    ("team", "team_id"),
+                    ("agent", "agent_id"),
+                    ("channel", "channel"),
+                    ("priority", "priority"),
+                    ("status", "status"),
+                    ("calendar", "calendar_id"),
+                )
             ),
         ),
         highlight=False,

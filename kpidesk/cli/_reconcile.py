@@ -46,8 +46,10 @@ def reconcile(source: str | None, metric: str | None, units: bool, fmt: str, wor
         click.echo(json.dumps(result.as_dict(units=units), ensure_ascii=False, indent=2))
         return
     if result.summary.empty:
-        console.print("No figures of the sources to compare: import an export whose format keeps them "
-                      "(kpidesk formats lists them).")
+        console.print(
+            "No figures of the sources to compare: import an export whose format keeps them "
+            "(kpidesk formats lists them)."
+        )
         return
     for record in result.summary.to_dict("records"):
         row = {str(k): v for k, v in record.items()}

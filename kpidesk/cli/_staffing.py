@@ -42,26 +42,30 @@ __all__ = ["staffing"]
 
 
 def parse_share(text: str | None, what: str) -> float | None:
-    """"0.3", "30%" → 0.3; None stays None."""
+    """ "0.3", "30%" → 0.3; None stays None."""
     if text is None:
         return None
     raw = text.strip()
     try:
         value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
-        raise click.BadParameter(f"{what} must be a fraction such as 0.3 or a percentage such as 30%, "
-                                 f"got {text!r}") from None
+        raise click.BadParameter(
+            f"{what} must be a fraction such as 0.3 or a percentage such as 30%, got {text!r}"
+        ) from None
     if value > 1 and not raw.endswith("%"):
         raise click.BadParameter(f"{what} {text!r} is more than 1; write a percentage as {raw}%")
     return value
 
 
-def _target(target: str | None, asa: float | None, max_abandonment: str | None,
-            max_occupancy: str | None) -> StaffingTarget:
+def _target(
+    target: str | None, asa: float | None, max_abandonment: str | None, max_occupancy: str | None
+) -> StaffingTarget:
     wanted = target is not None and target.strip().lower() not in ("", "none")
     level, threshold = parse_target(target) if wanted and target else (None, 20.0)
     return StaffingTarget(
-        service_level=level, threshold_s=threshold, max_asa_s=asa,
+        service_level=level,
+        threshold_s=threshold,
+        max_asa_s=asa,
         max_abandonment=parse_share(max_abandonment, "--max-abandonment"),
         max_occupancy=parse_share(max_occupancy, "--max-occupancy"),
     )
@@ -105,18 +109,31 @@ def _print_record(record: dict[str, Any], title: str) -> None:
 def _load_options(func: Any) -> Any:
     options = [
         click.option("--calls", type=float, required=True, help="Calls expected in the interval."),
-        click.option("--interval", "interval", default="30m", show_default=True,
-                     help="Interval length: 15m, 30m, 1h, 900s…"),
+        click.option(
+            "--interval",
+            "interval",
+            default="30m",
+            show_default=True,
+            help="Interval length: 15m, 30m, 1h, 900s…",
+        ),
         click.option("--aht", type=float, required=True, help="Average handle time, seconds."),
-        click.option("--model", type=click.Choice(MODELS), default="erlang-c", show_default=True,
-                     help="erlang-c: callers wait as long as it takes; erlang-a: they abandon after an "
-                          "exponential patience (needs --patience)."),
-        click.option("--patience", type=float, default=None,
-                     help="Callers' mean patience in seconds (Erlang A)."),
-        click.option("--shrinkage", default=None,
-                     help="Share of paid time agents are off the phones, e.g. 0.3 or 30%."),
-        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                     show_default=True),
+        click.option(
+            "--model",
+            type=click.Choice(MODELS),
+            default="erlang-c",
+            show_default=True,
+            help="erlang-c: callers wait as long as it takes; erlang-a: they abandon after an "
+            "exponential patience (needs --patience).",
+        ),
+        click.option(
+            "--patience", type=float, default=None, help="Callers' mean patience in seconds (Erlang A)."
+        ),
+        click.option(
+            "--shrinkage", default=None, help="Share of paid time agents are off the phones, e.g. 0.3 or 30%."
+        ),
+        click.option(
+            "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -134,15 +151,29 @@ def staffing() -> None:
 
 @staffing.command("required")
 @_load_options
-@click.option("--target", default=None, metavar="PCT/SEC",
-              help='Service level target, e.g. "80/20": 80% of calls answered within 20 seconds.')
+@click.option(
+    "--target",
+    default=None,
+    metavar="PCT/SEC",
+    help='Service level target, e.g. "80/20": 80% of calls answered within 20 seconds.',
+)
 @click.option("--asa", type=float, default=None, help="Longest average speed of answer, seconds.")
 @click.option("--max-abandonment", default=None, help="Highest abandonment share (Erlang A), e.g. 0.05.")
 @click.option("--max-occupancy", default=None, help="Occupancy cap, e.g. 0.85.")
 @_user_errors
-def staffing_required(calls: float, interval: str, aht: float, model: str, patience: float | None,
-                      shrinkage: str | None, fmt: str, target: str | None, asa: float | None,
-                      max_abandonment: str | None, max_occupancy: str | None) -> None:
+def staffing_required(
+    calls: float,
+    interval: str,
+    aht: float,
+    model: str,
+    patience: float | None,
+    shrinkage: str | None,
+    fmt: str,
+    target: str | None,
+    asa: float | None,
+    max_abandonment: str | None,
+    max_occupancy: str | None,
+) -> None:
     """The fewest agents that meet every target given, with what they achieve.
 
     Example: kpidesk staffing required --calls 100 --interval 30m --aht 180 --target 80/20
@@ -150,12 +181,17 @@ def staffing_required(calls: float, interval: str, aht: float, model: str, patie
     goal = _target(target, asa, max_abandonment, max_occupancy)
     share = parse_share(shrinkage, "--shrinkage") or 0.0
     interval_s = parse_interval(interval)
-    requirement = required_agents(calls, interval_s, aht, goal, model=model, patience_s=patience,
-                                  shrinkage=share)
+    requirement = required_agents(
+        calls, interval_s, aht, goal, model=model, patience_s=patience, shrinkage=share
+    )
     record = {
-        "calls": calls, "interval_s": interval_s, "aht_s": aht, "patience_s": patience,
+        "calls": calls,
+        "interval_s": interval_s,
+        "aht_s": aht,
+        "patience_s": patience,
         **figures_record(requirement.figures, goal.threshold_s),
-        "scheduled_agents": requirement.scheduled, "shrinkage": share,
+        "scheduled_agents": requirement.scheduled,
+        "shrinkage": share,
     }
     if fmt == "json":
         click.echo(json.dumps(record, indent=2))
@@ -165,13 +201,30 @@ def staffing_required(calls: float, interval: str, aht: float, model: str, patie
 
 @staffing.command("evaluate")
 @_load_options
-@click.option("--agents", type=int, required=True,
-              help="Agents scheduled; with --shrinkage, floor(agents × (1 − s)) of them take calls.")
-@click.option("--target", default=None, metavar="PCT/SEC",
-              help='Service level to check, e.g. "80/20"; without it SL is given for 20 seconds.')
+@click.option(
+    "--agents",
+    type=int,
+    required=True,
+    help="Agents scheduled; with --shrinkage, floor(agents × (1 − s)) of them take calls.",
+)
+@click.option(
+    "--target",
+    default=None,
+    metavar="PCT/SEC",
+    help='Service level to check, e.g. "80/20"; without it SL is given for 20 seconds.',
+)
 @_user_errors
-def staffing_evaluate(calls: float, interval: str, aht: float, model: str, patience: float | None,
-                      shrinkage: str | None, fmt: str, agents: int, target: str | None) -> None:
+def staffing_evaluate(
+    calls: float,
+    interval: str,
+    aht: float,
+    model: str,
+    patience: float | None,
+    shrinkage: str | None,
+    fmt: str,
+    agents: int,
+    target: str | None,
+) -> None:
     """What a given number of agents achieves: service level, ASA, waiting, abandonment, occupancy.
 
     Example: kpidesk staffing evaluate --agents 14 --calls 100 --interval 30m --aht 180
@@ -184,8 +237,13 @@ def staffing_evaluate(calls: float, interval: str, aht: float, model: str, patie
     interval_s = parse_interval(interval)
     figures = evaluate_agents(calls, interval_s, aht, on_phones, threshold, model=model, patience_s=patience)
     record: dict[str, Any] = {
-        "calls": calls, "interval_s": interval_s, "aht_s": aht, "patience_s": patience,
-        **figures_record(figures, threshold), "scheduled_agents": agents, "shrinkage": share,
+        "calls": calls,
+        "interval_s": interval_s,
+        "aht_s": aht,
+        "patience_s": patience,
+        **figures_record(figures, threshold),
+        "scheduled_agents": agents,
+        "shrinkage": share,
     }
     if level is not None:
         record["meets_target"] = bool(figures.stable and figures.service_level >= level)
@@ -198,28 +256,66 @@ def staffing_evaluate(calls: float, interval: str, aht: float, model: str, patie
 def _plan_options(func: Any) -> Any:
     options = [
         click.option("--queue", default=None, help="The queue to plan (default: all calls together)."),
-        click.option("--from", "start", required=True, callback=_parse_date,
-                     help="First local date of the plan, YYYY-MM-DD."),
-        click.option("--to", "end", required=True, callback=_parse_date,
-                     help="Last local date of the plan, YYYY-MM-DD (inclusive)."),
-        click.option("--target", default="80/20", show_default=True, metavar="PCT/SEC",
-                     help="Service level target: PCT% of calls answered within SEC seconds; `none` "
-                          "to staff by the other targets only."),
+        click.option(
+            "--from",
+            "start",
+            required=True,
+            callback=_parse_date,
+            help="First local date of the plan, YYYY-MM-DD.",
+        ),
+        click.option(
+            "--to",
+            "end",
+            required=True,
+            callback=_parse_date,
+            help="Last local date of the plan, YYYY-MM-DD (inclusive).",
+        ),
+        click.option(
+            "--target",
+            default="80/20",
+            show_default=True,
+            metavar="PCT/SEC",
+            help="Service level target: PCT% of calls answered within SEC seconds; `none` "
+            "to staff by the other targets only.",
+        ),
         click.option("--asa", type=float, default=None, help="Longest average speed of answer, seconds."),
         click.option("--max-abandonment", default=None, help="Highest abandonment share (Erlang A)."),
         click.option("--max-occupancy", default=None, help="Occupancy cap, e.g. 0.85."),
-        click.option("--model", type=click.Choice(MODELS), default="erlang-c", show_default=True,
-                     help="erlang-a uses the callers' patience estimated from the abandoned calls."),
+        click.option(
+            "--model",
+            type=click.Choice(MODELS),
+            default="erlang-c",
+            show_default=True,
+            help="erlang-a uses the callers' patience estimated from the abandoned calls.",
+        ),
         click.option("--shrinkage", default=None, help="Share of paid time off the phones, e.g. 0.3."),
-        click.option("--minutes", type=click.Choice(["15", "30", "60"]), default="30", show_default=True,
-                     help="Interval length, local time of the default calendar."),
-        click.option("--history-from", callback=_parse_date, default=None,
-                     help="Use calls from this date on (default: all calls before --from)."),
-        click.option("--holdout-weeks", type=int, default=1, show_default=True,
-                     help="Weeks held back to measure the forecast against the seasonal naive."),
+        click.option(
+            "--minutes",
+            type=click.Choice(["15", "30", "60"]),
+            default="30",
+            show_default=True,
+            help="Interval length, local time of the default calendar.",
+        ),
+        click.option(
+            "--history-from",
+            callback=_parse_date,
+            default=None,
+            help="Use calls from this date on (default: all calls before --from).",
+        ),
+        click.option(
+            "--holdout-weeks",
+            type=int,
+            default=1,
+            show_default=True,
+            help="Weeks held back to measure the forecast against the seasonal naive.",
+        ),
         click.option("--aht", type=float, default=None, help="Use this AHT (seconds) instead of the data's."),
-        click.option("--patience", type=float, default=None,
-                     help="Use this mean patience (seconds) instead of the data's (Erlang A)."),
+        click.option(
+            "--patience",
+            type=float,
+            default=None,
+            help="Use this mean patience (seconds) instead of the data's (Erlang A).",
+        ),
         workspace_option,
     ]
     for option in reversed(options):
@@ -227,14 +323,35 @@ def _plan_options(func: Any) -> Any:
     return func
 
 
-def _build_plan(workspace: Path | None, queue: str | None, start: date, end: date, target: str,
-                asa: float | None, max_abandonment: str | None, max_occupancy: str | None, model: str,
-                shrinkage: str | None, minutes: str, history_from: date | None, holdout_weeks: int,
-                aht: float | None, patience: float | None) -> StaffingPlan:
+def _build_plan(
+    workspace: Path | None,
+    queue: str | None,
+    start: date,
+    end: date,
+    target: str,
+    asa: float | None,
+    max_abandonment: str | None,
+    max_occupancy: str | None,
+    model: str,
+    shrinkage: str | None,
+    minutes: str,
+    history_from: date | None,
+    holdout_weeks: int,
+    aht: float | None,
+    patience: float | None,
+) -> StaffingPlan:
     return _api.staffing_plan(
-        workspace, start=start, end=end, target=_target(target, asa, max_abandonment, max_occupancy),
-        queue=queue, model=model, shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,
-        minutes=int(minutes), history_from=history_from, holdout_weeks=holdout_weeks, aht_s=aht,
+        workspace,
+        start=start,
+        end=end,
+        target=_target(target, asa, max_abandonment, max_occupancy),
+        queue=queue,
+        model=model,
+        shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,
+        minutes=int(minutes),
+        history_from=history_from,
+        holdout_weeks=holdout_weeks,
+        aht_s=aht,
         patience_s=patience,
     )
 
@@ -247,35 +364,63 @@ def plan_record(plan: StaffingPlan) -> dict[str, Any]:
         "model": plan.model,
         "minutes": plan.minutes,
         "shrinkage": plan.shrinkage,
-        "target": {"service_level": target.service_level, "service_level_seconds": target.threshold_s,
-                   "max_asa_s": target.max_asa_s, "max_abandonment": target.max_abandonment,
-                   "max_occupancy": target.max_occupancy},
-        "forecast": {"method": forecast.method, "holdout_start": forecast.holdout_start.isoformat(),
-                     "holdout_end": forecast.holdout_end.isoformat(),
-                     "accuracy": _json_ready(forecast.accuracy)},
-        "estimates": {"aht_s": estimates.aht_s, "handled": estimates.handled,
-                      "patience_s": estimates.patience_s, "patience_low_s": estimates.patience_low_s,
-                      "patience_high_s": estimates.patience_high_s,
-                      "timed_abandons": estimates.timed_abandons, "queue_time_s": estimates.queue_time_s},
+        "target": {
+            "service_level": target.service_level,
+            "service_level_seconds": target.threshold_s,
+            "max_asa_s": target.max_asa_s,
+            "max_abandonment": target.max_abandonment,
+            "max_occupancy": target.max_occupancy,
+        },
+        "forecast": {
+            "method": forecast.method,
+            "holdout_start": forecast.holdout_start.isoformat(),
+            "holdout_end": forecast.holdout_end.isoformat(),
+            "accuracy": _json_ready(forecast.accuracy),
+        },
+        "estimates": {
+            "aht_s": estimates.aht_s,
+            "handled": estimates.handled,
+            "patience_s": estimates.patience_s,
+            "patience_low_s": estimates.patience_low_s,
+            "patience_high_s": estimates.patience_high_s,
+            "timed_abandons": estimates.timed_abandons,
+            "queue_time_s": estimates.queue_time_s,
+        },
         "totals": plan.totals(),
         "intervals": _json_ready(plan.intervals),
     }
 
 
 def _print_plan(plan: StaffingPlan) -> None:
-    accuracy = Table(title=f"Forecast on the held-back {plan.forecast.holdout_start} → "
-                           f"{plan.forecast.holdout_end}", show_edge=False)
+    accuracy = Table(
+        title=f"Forecast on the held-back {plan.forecast.holdout_start} → {plan.forecast.holdout_end}",
+        show_edge=False,
+    )
     for column in ("method", "mae", "rmse", "wape", "bias"):
         accuracy.add_column(column, justify="left" if column == "method" else "right")
     for row in plan.forecast.accuracy.to_dict(orient="records"):
-        accuracy.add_row(str(row["method"]), f"{row['mae']:.2f}", f"{row['rmse']:.2f}",
-                         "—" if _missing(row["wape"]) else f"{row['wape']:.1%}", f"{row['bias']:+.2f}")
+        accuracy.add_row(
+            str(row["method"]),
+            f"{row['mae']:.2f}",
+            f"{row['rmse']:.2f}",
+            "—" if _missing(row["wape"]) else f"{row['wape']:.1%}",
+            f"{row['bias']:+.2f}",
+        )
     console.print(accuracy)
     console.print(f"[dim]{plan.forecast.method}[/dim]")
     console.print(f"[dim]{plan.estimates.describe()}[/dim]")
     table = Table(title=f"Staffing plan · {plan.queue or 'all calls'} · {plan.model}", show_edge=False)
-    columns = ("interval_start", "forecast_calls", "aht_s", "agents", "scheduled_agents", "service_level",
-               "asa_s", "abandonment", "occupancy")
+    columns = (
+        "interval_start",
+        "forecast_calls",
+        "aht_s",
+        "agents",
+        "scheduled_agents",
+        "service_level",
+        "asa_s",
+        "abandonment",
+        "occupancy",
+    )
     for column in columns:
         table.add_column(column, justify="left" if column == "interval_start" else "right")
     shares = {"service_level", "abandonment", "occupancy"}
@@ -294,20 +439,32 @@ def _print_plan(plan: StaffingPlan) -> None:
         table.add_row(*cells)
     console.print(table)
     totals = plan.totals()
-    console.print(f"{totals['forecast_calls']:,.0f} calls forecast; {totals['agent_hours']:,.1f} agent-hours "
-                  f"on the phones, {totals['scheduled_agent_hours']:,.1f} scheduled; peak "
-                  f"{totals['peak_agents']} agents; expected service level {totals['service_level']:.1%}")
+    console.print(
+        f"{totals['forecast_calls']:,.0f} calls forecast; {totals['agent_hours']:,.1f} agent-hours "
+        f"on the phones, {totals['scheduled_agent_hours']:,.1f} scheduled; peak "
+        f"{totals['peak_agents']} agents; expected service level {totals['service_level']:.1%}"
+    )
 
 
 @staffing.command("plan")
 @_plan_options
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of the terminal (csv or json).")
-@click.option("--html", "html_page", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the plan as an HTML page: a chart of the week, the forecast error, the "
-                   "busy intervals.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the terminal (csv or json).",
+)
+@click.option(
+    "--html",
+    "html_page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the plan as an HTML page: a chart of the week, the forecast error, the busy intervals.",
+)
 @_user_errors
 def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **options: Any) -> None:
     """Agents per interval for the dates ahead, from the queue's calls and a service level target.
@@ -327,9 +484,13 @@ def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **optio
             raise ValueError("--output needs --format csv or json")
         _print_plan(plan)
         return
-    text = (plan.intervals.assign(interval_start=[s.isoformat() for s in plan.intervals.interval_start])
-            .to_csv(index=False) if fmt == "csv"
-            else json.dumps(plan_record(plan), ensure_ascii=False, indent=2))
+    text = (
+        plan.intervals.assign(interval_start=[s.isoformat() for s in plan.intervals.interval_start]).to_csv(
+            index=False
+        )
+        if fmt == "csv"
+        else json.dumps(plan_record(plan), ensure_ascii=False, indent=2)
+    )
     if output:
         output.write_text(text, encoding="utf-8")
         err_console.print(f"wrote {len(plan.intervals)} intervals to {output}")
@@ -348,13 +509,19 @@ def simulation_rows(analytic: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataF
         out[f"{measure}_high"] = high.to_numpy()
         value = out[column].to_numpy(dtype=float)
         inside = (value >= low.to_numpy() - 1e-9) & (value <= high.to_numpy() + 1e-9)
-        out[f"{measure}_inside"] = [None if pd.isna(lo) else bool(ok)
-                                    for lo, ok in zip(low, inside, strict=True)]
+        out[f"{measure}_inside"] = [
+            None if pd.isna(lo) else bool(ok) for lo, ok in zip(low, inside, strict=True)
+        ]
     return out
 
 
-_ANALYTIC_COLUMN = {"service_level": "service_level", "asa": "asa_s", "p_wait": "p_wait",
-                    "abandonment": "abandonment", "occupancy": "occupancy"}
+_ANALYTIC_COLUMN = {
+    "service_level": "service_level",
+    "asa": "asa_s",
+    "p_wait": "p_wait",
+    "abandonment": "abandonment",
+    "occupancy": "occupancy",
+}
 
 
 @staffing.command("simulate")
@@ -364,27 +531,63 @@ _ANALYTIC_COLUMN = {"service_level": "service_level", "asa": "asa_s", "p_wait": 
 @click.option("--queue", default=None, help="Plan: the queue (default: all calls together).")
 @click.option("--from", "start", callback=_parse_date, help="Plan: first local date, YYYY-MM-DD.")
 @click.option("--to", "end", callback=_parse_date, help="Plan: last local date, YYYY-MM-DD.")
-@click.option("--target", default="80/20", show_default=True, metavar="PCT/SEC",
-              help="Service level target; its seconds are the simulated service level's T.")
+@click.option(
+    "--target",
+    default="80/20",
+    show_default=True,
+    metavar="PCT/SEC",
+    help="Service level target; its seconds are the simulated service level's T.",
+)
 @click.option("--model", type=click.Choice(MODELS), default="erlang-c", show_default=True)
 @click.option("--aht", type=float, default=None, help="AHT in seconds (one interval: required).")
 @click.option("--patience", type=float, default=None, help="Mean patience in seconds (Erlang A).")
 @click.option("--shrinkage", default=None, help="Plan: share of paid time off the phones.")
-@click.option("--minutes", type=click.Choice(["15", "30", "60"]), default="30", show_default=True,
-              help="Plan: interval length.")
-@click.option("--replications", type=int, default=20, show_default=True,
-              help="Independent runs per interval; the interval of each figure comes from their spread.")
-@click.option("--hours", type=float, default=4.0, show_default=True,
-              help="Simulated hours measured per replication (after a one-hour warm-up).")
+@click.option(
+    "--minutes",
+    type=click.Choice(["15", "30", "60"]),
+    default="30",
+    show_default=True,
+    help="Plan: interval length.",
+)
+@click.option(
+    "--replications",
+    type=int,
+    default=20,
+    show_default=True,
+    help="Independent runs per interval; the interval of each figure comes from their spread.",
+)
+@click.option(
+    "--hours",
+    type=float,
+    default=4.0,
+    show_default=True,
+    help="Simulated hours measured per replication (after a one-hour warm-up).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 @workspace_option
 @_user_errors
-def staffing_simulate(calls: float | None, agents: int | None, interval: str, queue: str | None,
-                      start: date | None, end: date | None, target: str, model: str, aht: float | None,
-                      patience: float | None, shrinkage: str | None, minutes: str, replications: int,
-                      hours: float, seed: int, fmt: str, workspace: Path | None) -> None:
+def staffing_simulate(
+    calls: float | None,
+    agents: int | None,
+    interval: str,
+    queue: str | None,
+    start: date | None,
+    end: date | None,
+    target: str,
+    model: str,
+    aht: float | None,
+    patience: float | None,
+    shrinkage: str | None,
+    minutes: str,
+    replications: int,
+    hours: float,
+    seed: int,
+    fmt: str,
+    workspace: Path | None,
+) -> None:
     """Check the analytic figures by discrete-event simulation (M/M/n, or M/M/n+M for Erlang A).
 
     Either one interval (--calls, --aht, --agents) or a plan (--from, --to, like `staffing plan`): each
@@ -398,38 +601,92 @@ def staffing_simulate(calls: float | None, agents: int | None, interval: str, qu
         if aht is None or agents is None:
             raise ValueError("one interval needs --calls, --aht and --agents")
         interval_s = parse_interval(interval)
-        figures = evaluate_agents(calls, interval_s, aht, agents, threshold, model=model,
-                                  patience_s=patience if model == "erlang-a" else None)
-        analytic = pd.DataFrame([{
-            "interval_start": None, "forecast_calls": calls, "interval_s": interval_s, "aht_s": aht,
-            "patience_s": patience if model == "erlang-a" else math.nan, "agents": agents,
-            "service_level": figures.service_level, "asa_s": figures.asa, "p_wait": figures.p_wait,
-            "abandonment": figures.abandonment, "occupancy": figures.occupancy,
-        }])
+        figures = evaluate_agents(
+            calls,
+            interval_s,
+            aht,
+            agents,
+            threshold,
+            model=model,
+            patience_s=patience if model == "erlang-a" else None,
+        )
+        analytic = pd.DataFrame(
+            [
+                {
+                    "interval_start": None,
+                    "forecast_calls": calls,
+                    "interval_s": interval_s,
+                    "aht_s": aht,
+                    "patience_s": patience if model == "erlang-a" else math.nan,
+                    "agents": agents,
+                    "service_level": figures.service_level,
+                    "asa_s": figures.asa,
+                    "p_wait": figures.p_wait,
+                    "abandonment": figures.abandonment,
+                    "occupancy": figures.occupancy,
+                }
+            ]
+        )
     else:
         if start is None or end is None:
             raise ValueError("give one interval (--calls, --aht, --agents) or a plan (--from and --to)")
-        plan = _build_plan(workspace, queue, start, end, target, None, None, None, model, shrinkage,
-                           minutes, None, 1, aht, patience)
+        plan = _build_plan(
+            workspace,
+            queue,
+            start,
+            end,
+            target,
+            None,
+            None,
+            None,
+            model,
+            shrinkage,
+            minutes,
+            None,
+            1,
+            aht,
+            patience,
+        )
         analytic = plan.intervals.assign(interval_s=plan.minutes * 60.0)
-    with Progress(TextColumn("simulating"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True, disable=len(analytic) < 2) as bar:
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=len(analytic) < 2,
+    ) as bar:
         task = bar.add_task("simulate", total=len(analytic))
         simulated = simulate_plan(
-            analytic, threshold_s=threshold, replications=replications, seed=seed, hours=hours,
+            analytic,
+            threshold_s=threshold,
+            replications=replications,
+            seed=seed,
+            hours=hours,
             progress=lambda done, total: bar.update(task, completed=done),
         )
     rows = simulation_rows(analytic, simulated)
-    keep = ["interval_start", "forecast_calls", "agents", *[
-        c for m in MEASURES for c in (_ANALYTIC_COLUMN[m], f"{m}_simulated", f"{m}_low", f"{m}_high",
-                                      f"{m}_inside")]]
+    keep = [
+        "interval_start",
+        "forecast_calls",
+        "agents",
+        *[
+            c
+            for m in MEASURES
+            for c in (_ANALYTIC_COLUMN[m], f"{m}_simulated", f"{m}_low", f"{m}_high", f"{m}_inside")
+        ],
+    ]
     rows = rows[keep]
     checked = [v for m in MEASURES for v in rows[f"{m}_inside"] if v is not None]
-    summary = (f"{sum(checked)} of {len(checked)} analytic figures lie inside their simulated 95% intervals "
-               f"({replications} replications of {hours:g} h per interval)")
+    summary = (
+        f"{sum(checked)} of {len(checked)} analytic figures lie inside their simulated 95% intervals "
+        f"({replications} replications of {hours:g} h per interval)"
+    )
     if fmt == "json":
-        click.echo(json.dumps({"summary": summary, "intervals": _json_ready(rows)}, ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps({"summary": summary, "intervals": _json_ready(rows)}, ensure_ascii=False, indent=2)
+        )
         return
     if fmt == "csv":
         click.echo(rows.to_csv(index=False), nl=False)
@@ -443,10 +700,15 @@ def staffing_simulate(calls: float | None, agents: int | None, interval: str, qu
             if row[f"{measure}_inside"] is None:
                 continue
             fmt_value = (lambda v: f"{v:.2f} s") if measure == "asa" else (lambda v: f"{v:.1%}")
-            table.add_row(when, str(int(row["agents"])), measure, fmt_value(row[_ANALYTIC_COLUMN[measure]]),
-                          fmt_value(row[f"{measure}_simulated"]),
-                          f"{fmt_value(row[f'{measure}_low'])} – {fmt_value(row[f'{measure}_high'])}",
-                          "yes" if row[f"{measure}_inside"] else "no")
+            table.add_row(
+                when,
+                str(int(row["agents"])),
+                measure,
+                fmt_value(row[_ANALYTIC_COLUMN[measure]]),
+                fmt_value(row[f"{measure}_simulated"]),
+                f"{fmt_value(row[f'{measure}_low'])} – {fmt_value(row[f'{measure}_high'])}",
+                "yes" if row[f"{measure}_inside"] else "no",
+            )
             when = ""
     console.print(table)
     console.print(summary)

@@ -10,5 +10,11 @@ from kpidesk.demo._generator import (
     write_demo_files,
 )
 
-__all__ = ["DemoData", "demo_settings", "generate_demo", "generate_tickets", "iter_ticket_batches",
-           "write_demo_files"]
+__all__ = [
+    "DemoData",
+    "demo_settings",
+    "generate_demo",
+    "generate_tickets",
+    "iter_ticket_batches",
+    "write_demo_files",
+]

@@ -72,27 +72,42 @@ _PULSE_EVERY = 4
 _P_COMMENT = (0.55, 0.3, 0.25)  # negative, neutral, positive responses
 #: Survey comments per sentiment (negative, neutral, positive) in Hebrew, Arabic and English.
 CUSTOMER_COMMENTS = (
-    (("חיכיתי יותר מדי לתשובה", "הבעיה חזרה אחרי יומיים", "העבירו אותי בין כמה נציגים"),
-     ("انتظرت طويلًا حتى جاء الرد", "عادت المشكلة بعد يومين", "تم تحويلي بين عدة موظفين"),
-     ("Waited far too long for an answer", "The problem came back two days later",
-      "I was passed between several agents")),
-    (("בסדר, אבל זה לקח זמן", "התשובה עזרה רק בחלקה", "נפתר, אבל הייתי צריך להסביר פעמיים"),
-     ("جيد، لكن استغرق الأمر وقتًا", "ساعدني الرد جزئيًا فقط", "تم الحل، لكن اضطررت للشرح مرتين"),
-     ("Fine, but it took a while", "The answer only partly helped", "Solved, but I had to explain twice")),
-    (("שירות מעולה, תודה רבה!", "הבעיה נפתרה מהר מאוד", "נציג סבלני ואדיב"),
-     ("خدمة ممتازة، شكرًا جزيلًا!", "تم حل المشكلة بسرعة كبيرة", "الموظف كان صبورًا ولطيفًا"),
-     ("Great service, thank you!", "Sorted out really quickly", "Very patient and helpful agent")),
+    (
+        ("חיכיתי יותר מדי לתשובה", "הבעיה חזרה אחרי יומיים", "העבירו אותי בין כמה נציגים"),
+        ("انتظرت طويلًا حتى جاء الرد", "عادت المشكلة بعد يومين", "تم تحويلي بين عدة موظفين"),
+        (
+            "Waited far too long for an answer",
+            "The problem came back two days later",
+            "I was passed between several agents",
+        ),
+    ),
+    (
+        ("בסדר, אבל זה לקח זמן", "התשובה עזרה רק בחלקה", "נפתר, אבל הייתי צריך להסביר פעמיים"),
+        ("جيد، لكن استغرق الأمر وقتًا", "ساعدني الرد جزئيًا فقط", "تم الحل، لكن اضطررت للشرح مرتين"),
+        ("Fine, but it took a while", "The answer only partly helped", "Solved, but I had to explain twice"),
+    ),
+    (
+        ("שירות מעולה, תודה רבה!", "הבעיה נפתרה מהר מאוד", "נציג סבלני ואדיב"),
+        ("خدمة ممتازة، شكرًا جزيلًا!", "تم حل المشكلة بسرعة كبيرة", "الموظف كان صبورًا ولطيفًا"),
+        ("Great service, thank you!", "Sorted out really quickly", "Very patient and helpful agent"),
+    ),
 )
 EMPLOYEE_COMMENTS = (
-    (("יותר מדי פניות בשעות השיא", "חסרים לנו אנשים במשמרת"),
-     ("عدد كبير جدًا من الطلبات في ساعات الذروة", "ينقصنا موظفون في المناوبة"),
-     ("Too many contacts at peak hours", "We are short-staffed on most shifts")),
-    (("העומס משתנה, לפעמים קשה", "הייתי שמח ליותר הדרכה"),
-     ("ضغط العمل متغير وأحيانًا صعب", "أتمنى المزيد من التدريب"),
-     ("Workload varies, sometimes it is hard", "I would like more training")),
-    (("צוות מעולה וראש צוות תומך", "אני לומד הרבה בעבודה"),
-     ("فريق رائع وقائد فريق داعم", "أتعلم الكثير في عملي"),
-     ("Great team and a supportive lead", "I learn a lot in this job")),
+    (
+        ("יותר מדי פניות בשעות השיא", "חסרים לנו אנשים במשמרת"),
+        ("عدد كبير جدًا من الطلبات في ساعات الذروة", "ينقصنا موظفون في المناوبة"),
+        ("Too many contacts at peak hours", "We are short-staffed on most shifts"),
+    ),
+    (
+        ("העומס משתנה, לפעמים קשה", "הייתי שמח ליותר הדרכה"),
+        ("ضغط العمل متغير وأحيانًا صعب", "أتمنى المزيد من التدريب"),
+        ("Workload varies, sometimes it is hard", "I would like more training"),
+    ),
+    (
+        ("צוות מעולה וראש צוות תומך", "אני לומד הרבה בעבודה"),
+        ("فريق رائع وقائد فريق داعم", "أتعلم الكثير في عملي"),
+        ("Great team and a supportive lead", "I learn a lot in this job"),
+    ),
 )
 
 # QA: scorecards and their criteria (rated 1–5) with the compliance check that fails a review outright.
@@ -105,14 +120,16 @@ _P_AUTO_FAIL = 0.03
 
 _SEGMENTS = ("enterprise", "smb", "consumer")
 _COUNTRIES = ("IL", "AE", "SA", "JO", "GB", "US", "DE")
-_COUNTRY_BY_LANG = np.array([[1.0, 0, 0, 0, 0, 0, 0], [0.5, 0.2, 0.15, 0.15, 0, 0, 0],
-                             [0.15, 0, 0, 0, 0.45, 0.3, 0.1]])
+_COUNTRY_BY_LANG = np.array(
+    [[1.0, 0, 0, 0, 0, 0, 0], [0.5, 0.2, 0.15, 0.15, 0, 0, 0], [0.15, 0, 0, 0, 0.45, 0.3, 0.1]]
+)
 _P_CHURN = 0.06  # customers in touch during the period who leave by its end
 _UNHAPPY_CHURN = 2.5  # more likely after a low CSAT score
 
 
-def generate_demo(n_tickets: int, *, seed: int = 7, start: date = date(2026, 1, 4),
-                  weeks: int = 26) -> DemoData:
+def generate_demo(
+    n_tickets: int, *, seed: int = 7, start: date = date(2026, 1, 4), weeks: int = 26
+) -> DemoData:
     """`generate_tickets` plus the calls, agent states, surveys, QA reviews and customers of the same
     period, agents, teams and customers. The same arguments always give the same tables."""
     data = generate_tickets(n_tickets, seed=seed, start=start, weeks=weeks)
@@ -165,8 +182,10 @@ class _TicketFacts:
         first_solve[solved_tix] = at[order[first]]
         reopened = np.zeros(n, dtype=bool)
         reopened[solved_tix] = counts > 1
-        reply = pc.and_(pc.and_(pc.equal(kind, "message"), pc.equal(ev.column("actor_type"), "agent")),
-                        pc.fill_null(ev.column("public"), False))
+        reply = pc.and_(
+            pc.and_(pc.equal(kind, "message"), pc.equal(ev.column("actor_type"), "agent")),
+            pc.fill_null(ev.column("public"), False),
+        )
         replies = np.bincount(tix[reply.to_numpy(zero_copy_only=False)], minlength=n)
         agent = pc.index_in(t.column("agent_id"), value_set=pa.array(world.agents.ids))
         lang_tags = pa.array([f"lang_{x}" for x in LANGS])
@@ -192,8 +211,11 @@ def _seconds(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def _codes(column: pa.ChunkedArray, vocab: tuple[str, ...]) -> np.ndarray:
-    return pc.fill_null(pc.index_in(column, value_set=pa.array(vocab)), -1).to_numpy(
-        zero_copy_only=False).astype(np.int64)
+    return (
+        pc.fill_null(pc.index_in(column, value_set=pa.array(vocab)), -1)
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int64)
+    )
 
 
 # --- shifts, agent states and calls ------------------------------------------------------------------
@@ -219,8 +241,9 @@ def _profile(world: _World, grid: np.ndarray, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def _shift_plan(rng: np.random.Generator, world: _World, roles: np.ndarray, start: date,
-                end: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _shift_plan(
+    rng: np.random.Generator, world: _World, roles: np.ndarray, start: date, end: date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per shift: agent, start, and the starts and ends of its three breaks (a short one, lunch, a short
     one)."""
     ag = world.agents
@@ -251,8 +274,15 @@ def _shift_plan(rng: np.random.Generator, world: _World, roles: np.ndarray, star
     return agent, s, away_start, away_start + np.array([_BREAK, _LUNCH, _BREAK])
 
 
-def _shifts_and_calls(rng: np.random.Generator, world: _World, data: DemoData, tickets: _TicketFacts,
-                      start: date, end: date, n_tickets: int) -> tuple[pa.Table, _Calls]:
+def _shifts_and_calls(
+    rng: np.random.Generator,
+    world: _World,
+    data: DemoData,
+    tickets: _TicketFacts,
+    start: date,
+    end: date,
+    n_tickets: int,
+) -> tuple[pa.Table, _Calls]:
     ag = world.agents
     roles = np.array(data.agents.column("role").to_pylist())
     agent, s, away_start, away_end = _shift_plan(rng, world, roles, start, end)
@@ -285,13 +315,14 @@ def _shifts_and_calls(rng: np.random.Generator, world: _World, data: DemoData, t
     wait0 = np.maximum(np.round(_lognormal(rng, _WAIT_MEDIAN * load**1.3, np.full(m, 1.0))), 1)
     wait0 = wait0.astype(np.int64)
     arrived = r - wait0
-    abandoned = rng.random(m) < np.minimum(_P_ABANDON * load ** 1.6, 0.5)
+    abandoned = rng.random(m) < np.minimum(_P_ABANDON * load**1.6, 0.5)
     patience = np.maximum(np.floor(wait0 * rng.uniform(0.05, 0.95, m)), 1).astype(np.int64)
     team = seg_team[seg]
     speed = np.sqrt(ag.speed[seg_agent[seg]])
     talk = np.maximum(np.round(_lognormal(rng, _TALK[team] * speed, np.full(m, 0.55))), 20).astype(np.int64)
-    hold = np.where(rng.random(m) < _P_HOLD,
-                    np.round(_lognormal(rng, np.full(m, 45.0), np.full(m, 0.7))), 0).astype(np.int64)
+    hold = np.where(
+        rng.random(m) < _P_HOLD, np.round(_lognormal(rng, np.full(m, 45.0), np.full(m, 0.7))), 0
+    ).astype(np.int64)
     wrap = np.maximum(np.round(_lognormal(rng, np.full(m, 35.0), np.full(m, 0.6))), 5).astype(np.int64)
 
     # An agent answers the next call once free: answered = max(ready, previous end) within a stretch,
@@ -330,12 +361,15 @@ def _shifts_and_calls(rng: np.random.Generator, world: _World, data: DemoData, t
     keep = st_end > st_start
     order = np.lexsort((st_start[keep], st_agent[keep]))
     agent_vocab = pa.array(ag.ids)
-    state_table = _table("agent_states", {
-        "agent_id": _take(agent_vocab, st_agent[keep][order]),
-        "start": _timestamps(st_start[keep][order]),
-        "end": _timestamps(st_end[keep][order]),
-        "state": _take(pa.array(("available", "busy", "wrap", "away")), st_state[keep][order]),
-    })
+    state_table = _table(
+        "agent_states",
+        {
+            "agent_id": _take(agent_vocab, st_agent[keep][order]),
+            "start": _timestamps(st_start[keep][order]),
+            "end": _timestamps(st_end[keep][order]),
+            "state": _take(pa.array(("available", "busy", "wrap", "away")), st_state[keep][order]),
+        },
+    )
 
     # The calls: answered, abandoned, and a few served by the phone menu without queueing.
     ab_idx = np.flatnonzero(abandoned)
@@ -350,10 +384,13 @@ def _shifts_and_calls(rng: np.random.Generator, world: _World, data: DemoData, t
     linked = ticket >= 0
     pool = _pool_customers(rng, world, n_ans + n_ab + n_self)
     customer = np.concatenate([np.where(linked, ticket_customer, pool[:n_ans]), pool[n_ans:]])
-    outcome = np.concatenate([
-        np.where(linked, 0, np.where(rng.random(n_ans) < _P_TRANSFER, 1, 2)),
-        np.full(n_ab, 3), np.full(n_self, 4),
-    ])
+    outcome = np.concatenate(
+        [
+            np.where(linked, 0, np.where(rng.random(n_ans) < _P_TRANSFER, 1, 2)),
+            np.full(n_ab, 3),
+            np.full(n_self, 4),
+        ]
+    )
     none = np.full(n_ab + n_self, -1, dtype=np.int64)
     c_team = np.concatenate([team[a_idx], team[ab_idx], self_team])
     c_arrived = np.concatenate([arrived[a_idx], arrived[ab_idx], np.full(n_self, -1)])
@@ -381,27 +418,34 @@ def _shifts_and_calls(rng: np.random.Generator, world: _World, data: DemoData, t
     talk_all = np.concatenate([talk[a_idx], none])
     hold_all = np.concatenate([hold[a_idx], none])
     wrap_all = np.concatenate([wrap[a_idx], none])
-    call_table = _table("calls", {
-        "call_id": call_ids,
-        "queue": _take(pa.array(TEAMS), c_team[order]),
-        "customer_id": customer_ids,
-        "arrived_at": instants(c_arrived),
-        "answered_at": instants(c_answered),
-        "abandoned_at": instants(c_abandoned),
-        "ended_at": instants(c_ended),
-        "agent_id": _take(agent_vocab, c_agent[order]),
-        "talk_s": seconds(talk_all, handled),
-        "hold_s": seconds(hold_all, handled),
-        "wrap_s": seconds(wrap_all, handled),
-        "outcome": _take(pa.array(("ticket", "transferred", "resolved", "abandoned", "self_service")),
-                         outcome[order]),
-        "ticket_id": _take(ticket_ids, c_ticket[order]),
-    })
+    call_table = _table(
+        "calls",
+        {
+            "call_id": call_ids,
+            "queue": _take(pa.array(TEAMS), c_team[order]),
+            "customer_id": customer_ids,
+            "arrived_at": instants(c_arrived),
+            "answered_at": instants(c_answered),
+            "abandoned_at": instants(c_abandoned),
+            "ended_at": instants(c_ended),
+            "agent_id": _take(agent_vocab, c_agent[order]),
+            "talk_s": seconds(talk_all, handled),
+            "hold_s": seconds(hold_all, handled),
+            "wrap_s": seconds(wrap_all, handled),
+            "outcome": _take(
+                pa.array(("ticket", "transferred", "resolved", "abandoned", "self_service")), outcome[order]
+            ),
+            "ticket_id": _take(ticket_ids, c_ticket[order]),
+        },
+    )
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return state_table, _Calls(
-        table=call_table, answered_agent=ans_agent, answered_end=wrap_end,
-        answered_id=call_ids.take(pa.array(rank[:n_ans])), customer=customer,
+        table=call_table,
+        answered_agent=ans_agent,
+        answered_end=wrap_end,
+        answered_id=call_ids.take(pa.array(rank[:n_ans])),
+        customer=customer,
         at=np.where(c_arrived >= 0, c_arrived, c_ended),
     )
 
@@ -451,8 +495,9 @@ def _choose(rng: np.random.Generator, probs: np.ndarray, n: int) -> np.ndarray:
 # --- surveys -----------------------------------------------------------------------------------------
 
 
-def _surveys(rng: np.random.Generator, world: _World, data: DemoData, t: _TicketFacts, start: date,
-             weeks: int) -> tuple[pa.Table, np.ndarray]:
+def _surveys(
+    rng: np.random.Generator, world: _World, data: DemoData, t: _TicketFacts, start: date, weeks: int
+) -> tuple[pa.Table, np.ndarray]:
     """Customer surveys after the first solve of answered tickets, and the employees' eNPS and pulse
     surveys; also which customers gave a low CSAT score."""
     cutoff = world.cutoff
@@ -460,26 +505,47 @@ def _surveys(rng: np.random.Generator, world: _World, data: DemoData, t: _Ticket
     solve = t.first_solve[eligible]
     resolution_days = (solve - t.created[eligible]) / DAY
     agent_mood = rng.normal(0.0, 0.3, len(world.agents.ids))
-    mood = (1.45 - 1.3 * t.reopened[eligible] - 0.6 * t.escalated[eligible] - 0.5 * (resolution_days > 3)
-            - 0.3 * (t.agent_replies[eligible] >= 3) + 0.2 * t.vip[eligible]
-            + agent_mood[t.agent[eligible]] + rng.normal(0.0, 1.0, len(eligible)))
+    mood = (
+        1.45
+        - 1.3 * t.reopened[eligible]
+        - 0.6 * t.escalated[eligible]
+        - 0.5 * (resolution_days > 3)
+        - 0.3 * (t.agent_replies[eligible] >= 3)
+        + 0.2 * t.vip[eligible]
+        + agent_mood[t.agent[eligible]]
+        + rng.normal(0.0, 1.0, len(eligible))
+    )
     parts: list[dict[str, np.ndarray]] = []
 
-    def send(kind: int, share: float, rate: float, mask: np.ndarray, delay: np.ndarray,
-             scale: tuple[int, int], score: np.ndarray) -> None:
+    def send(
+        kind: int,
+        share: float,
+        rate: float,
+        mask: np.ndarray,
+        delay: np.ndarray,
+        scale: tuple[int, int],
+        score: np.ndarray,
+    ) -> None:
         chosen = mask & (rng.random(len(eligible)) < share)
         sent = solve + delay
         chosen &= sent < cutoff
-        responded = sent + np.maximum(_lognormal(rng, np.full(len(eligible), 3 * HOUR), np.full(len(eligible),
-                                                                                                 1.4)), 30)
+        responded = sent + np.maximum(
+            _lognormal(rng, np.full(len(eligible), 3 * HOUR), np.full(len(eligible), 1.4)), 30
+        )
         answers = chosen & (rng.random(len(eligible)) < rate) & (responded < cutoff)
         sel = np.flatnonzero(chosen)
-        parts.append({
-            "kind": np.full(len(sel), kind), "ticket": eligible[sel], "sent": sent[sel],
-            "responded": np.where(answers[sel], responded[sel], -1.0), "score": score[sel],
-            "lo": np.full(len(sel), scale[0]), "hi": np.full(len(sel), scale[1]),
-            "lang": t.lang[eligible[sel]],
-        })
+        parts.append(
+            {
+                "kind": np.full(len(sel), kind),
+                "ticket": eligible[sel],
+                "sent": sent[sel],
+                "responded": np.where(answers[sel], responded[sel], -1.0),
+                "score": score[sel],
+                "lo": np.full(len(sel), scale[0]),
+                "hi": np.full(len(sel), scale[1]),
+                "lang": t.lang[eligible[sel]],
+            }
+        )
 
     n = len(eligible)
     csat = 1 + (mood > -1.3) + (mood > -0.6) + (mood > 0.1) + (mood > 0.9)
@@ -517,33 +583,42 @@ def _surveys(rng: np.random.Generator, world: _World, data: DemoData, t: _Ticket
     variant = rng.integers(0, 6, len(kinds))
     texts = [c for s in CUSTOMER_COMMENTS for by_lang in s for c in by_lang]
     staff_texts = [c for s in EMPLOYEE_COMMENTS for by_lang in s for c in by_lang]
-    code = np.where(is_employee, len(texts) + (sentiment * 3 + lang) * 2 + variant % 2,
-                    (sentiment * 3 + lang) * 3 + variant % 3)
+    code = np.where(
+        is_employee,
+        len(texts) + (sentiment * 3 + lang) * 2 + variant % 2,
+        (sentiment * 3 + lang) * 3 + variant % 3,
+    )
     comment = np.where(commented, code, -1)
 
     order = np.lexsort((ticket, kinds, sent))
     ticket_ids = data.tickets.column("ticket_id").combine_chunks()
     cust_number = np.concatenate([t.customer[customer["ticket"]], np.ones(len(employee["kind"]), np.int64)])
-    table = _table("surveys", {
-        "response_id": _fixed_ids("S", np.arange(1, len(order) + 1), max(6, len(str(len(order))))),
-        "kind": _take(pa.array(("csat", "nps", "ces", "enps", "pulse")), kinds[order]),
-        "score": pa.array(score[order], mask=~answered[order]),
-        "scale_min": pa.array(lo[order]),
-        "scale_max": pa.array(hi[order]),
-        "sent_at": _timestamps(sent[order]),
-        "responded_at": _timestamps(np.maximum(responded[order], 0), mask=~answered[order]),
-        "ticket_id": _take(ticket_ids, ticket[order]),
-        "customer_id": _take(_customer_ids(world, cust_number[order]),
-                             np.where(ticket[order] >= 0, np.arange(len(order)), -1)),
-        "agent_id": _take(pa.array(world.agents.ids), agent[order]),
-        "team_id": _take(pa.array(TEAMS), team[order]),
-        "comment": _take(pa.array(texts + staff_texts), comment[order]),
-    })
+    table = _table(
+        "surveys",
+        {
+            "response_id": _fixed_ids("S", np.arange(1, len(order) + 1), max(6, len(str(len(order))))),
+            "kind": _take(pa.array(("csat", "nps", "ces", "enps", "pulse")), kinds[order]),
+            "score": pa.array(score[order], mask=~answered[order]),
+            "scale_min": pa.array(lo[order]),
+            "scale_max": pa.array(hi[order]),
+            "sent_at": _timestamps(sent[order]),
+            "responded_at": _timestamps(np.maximum(responded[order], 0), mask=~answered[order]),
+            "ticket_id": _take(ticket_ids, ticket[order]),
+            "customer_id": _take(
+                _customer_ids(world, cust_number[order]),
+                np.where(ticket[order] >= 0, np.arange(len(order)), -1),
+            ),
+            "agent_id": _take(pa.array(world.agents.ids), agent[order]),
+            "team_id": _take(pa.array(TEAMS), team[order]),
+            "comment": _take(pa.array(texts + staff_texts), comment[order]),
+        },
+    )
     return table, unhappy
 
 
-def _employee_surveys(rng: np.random.Generator, world: _World, data: DemoData, start: date,
-                      weeks: int) -> dict[str, np.ndarray]:
+def _employee_surveys(
+    rng: np.random.Generator, world: _World, data: DemoData, start: date, weeks: int
+) -> dict[str, np.ndarray]:
     """Anonymous eNPS (0–10) twice and a workload pulse (1–5) every few weeks, to everyone employed."""
     ag = world.agents
     settings = demo_settings()
@@ -566,22 +641,32 @@ def _employee_surveys(rng: np.random.Generator, world: _World, data: DemoData, s
             score, lo, hi = np.clip(np.round(3.7 + 0.8 * (0.7 * feeling + 0.7 * noise)), 1, 5), 1, 5
         sel = np.flatnonzero(employed)
         lang = np.where(ag.team[sel] == TEAMS.index("technical"), 2, (rng.random(len(sel)) < 0.3).astype(int))
-        parts.append({
-            "kind": np.full(len(sel), kind), "sent": sent[sel], "score": score[sel],
-            "responded": np.where(answers[sel], responded[sel], -1.0), "lo": np.full(len(sel), lo),
-            "hi": np.full(len(sel), hi), "lang": lang, "team": ag.team[sel],
-        })
+        parts.append(
+            {
+                "kind": np.full(len(sel), kind),
+                "sent": sent[sel],
+                "score": score[sel],
+                "responded": np.where(answers[sel], responded[sel], -1.0),
+                "lo": np.full(len(sel), lo),
+                "hi": np.full(len(sel), hi),
+                "lang": lang,
+                "team": ag.team[sel],
+            }
+        )
     if not parts:
-        return {k: np.zeros(0, dtype=np.int64) for k in ("kind", "sent", "score", "responded", "lo", "hi",
-                                                            "lang", "team")}
+        return {
+            k: np.zeros(0, dtype=np.int64)
+            for k in ("kind", "sent", "score", "responded", "lo", "hi", "lang", "team")
+        }
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 # --- QA reviews --------------------------------------------------------------------------------------
 
 
-def _qa_reviews(rng: np.random.Generator, world: _World, data: DemoData, t: _TicketFacts,
-                calls: _Calls) -> pa.Table:
+def _qa_reviews(
+    rng: np.random.Generator, world: _World, data: DemoData, t: _TicketFacts, calls: _Calls
+) -> pa.Table:
     """Leads review a sample of their team's solved tickets and answered calls; the manager reviews the
     leads. New joiners score lower; a failed compliance check fails the review outright (score 0)."""
     ag = world.agents
@@ -604,8 +689,9 @@ def _qa_reviews(rng: np.random.Generator, world: _World, data: DemoData, t: _Tic
     ratings = np.clip(np.round(level[:, None] + 0.7 * rng.normal(0.0, 1.0, (m, 4))), 1, 5).astype(int)
     fail = rng.random(m) < _P_AUTO_FAIL * np.where(new, 2.0, 1.0)
     score = np.where(fail, 0.0, ratings.mean(axis=1) / 5.0 * 100.0)
-    reviewer = np.array([manager if roles[a] == "lead" else lead[int(ag.team[a])] for a in agent],
-                        dtype=np.int64)
+    reviewer = np.array(
+        [manager if roles[a] == "lead" else lead[int(ag.team[a])] for a in agent], dtype=np.int64
+    )
     criteria = [
         json.dumps({**dict(zip(_SCORECARDS[c][1], map(int, r), strict=True)), _SCORECARDS[c][2]: not f})
         for c, r, f in zip(card, ratings, fail, strict=True)
@@ -614,25 +700,35 @@ def _qa_reviews(rng: np.random.Generator, world: _World, data: DemoData, t: _Tic
     ticket_ids = data.tickets.column("ticket_id").combine_chunks()
     subject = np.concatenate([tix, call])
     agent_vocab = pa.array(ag.ids)
-    return _table("qa", {
-        "review_id": _fixed_ids("Q", np.arange(1, len(order) + 1), max(5, len(str(len(order))))),
-        "ticket_id": _take(ticket_ids, np.where(card[order] == 0, subject[order], -1)),
-        "call_id": _take(calls.answered_id, np.where(card[order] == 1, subject[order], -1)),
-        "agent_id": _take(agent_vocab, agent[order]),
-        "reviewer_id": _take(agent_vocab, reviewer[order]),
-        "reviewed_at": _timestamps(reviewed[order]),
-        "scorecard": _take(pa.array([c[0] for c in _SCORECARDS]), card[order]),
-        "score": pa.array(score[order]),
-        "auto_fail": pa.array(fail[order]),
-        "criteria": pa.array([criteria[i] for i in order], type=pa.string()),
-    })
+    return _table(
+        "qa",
+        {
+            "review_id": _fixed_ids("Q", np.arange(1, len(order) + 1), max(5, len(str(len(order))))),
+            "ticket_id": _take(ticket_ids, np.where(card[order] == 0, subject[order], -1)),
+            "call_id": _take(calls.answered_id, np.where(card[order] == 1, subject[order], -1)),
+            "agent_id": _take(agent_vocab, agent[order]),
+            "reviewer_id": _take(agent_vocab, reviewer[order]),
+            "reviewed_at": _timestamps(reviewed[order]),
+            "scorecard": _take(pa.array([c[0] for c in _SCORECARDS]), card[order]),
+            "score": pa.array(score[order]),
+            "auto_fail": pa.array(fail[order]),
+            "criteria": pa.array([criteria[i] for i in order], type=pa.string()),
+        },
+    )
 
 
 # --- customers ---------------------------------------------------------------------------------------
 
 
-def _customers(rng: np.random.Generator, world: _World, t: _TicketFacts, calls: _Calls,
-               unhappy: np.ndarray, start: date, end: date) -> pa.Table:
+def _customers(
+    rng: np.random.Generator,
+    world: _World,
+    t: _TicketFacts,
+    calls: _Calls,
+    unhappy: np.ndarray,
+    start: date,
+    end: date,
+) -> pa.Table:
     """The whole customer pool: sign-up before the first contact (some during the period), a segment, a
     country from the language they write in, and churn, more often after a low CSAT score."""
     n = world.n_customers
@@ -656,20 +752,27 @@ def _customers(rng: np.random.Generator, world: _World, t: _TicketFacts, calls: 
     new = rng.random(n) < 0.2
     customer_for = np.minimum(_lognormal(rng, np.full(n, 400 * DAY), np.full(n, 0.8)), 3000 * DAY)
     before_first = np.where(new, rng.uniform(0, 20, n) * DAY, customer_for)
-    created = np.where(seen, first - before_first - rng.uniform(60, 3600, n),
-                       rng.uniform(period_start - 4 * 365 * DAY, period_end - DAY, n))
+    created = np.where(
+        seen,
+        first - before_first - rng.uniform(60, 3600, n),
+        rng.uniform(period_start - 4 * 365 * DAY, period_end - DAY, n),
+    )
     p_churn = np.where(seen, _P_CHURN * np.where(unhappy[1:], _UNHAPPY_CHURN, 1.0), 0.05)
-    churn_at = np.where(seen, last + rng.uniform(3, 45, n) * DAY,
-                        created + rng.uniform(0.1, 1.0, n) * (period_end - created))
+    churn_at = np.where(
+        seen, last + rng.uniform(3, 45, n) * DAY, created + rng.uniform(0.1, 1.0, n) * (period_end - created)
+    )
     churned = (rng.random(n) < p_churn) & (churn_at < period_end)
     vip = (number.astype(np.uint64) * np.uint64(2654435761) % np.uint64(1000)) < _P_VIP_PER_MILLE
     segment = np.where(vip, 0, np.where(rng.random(n) < 0.45, 1, 2))
     cdf = np.cumsum(_COUNTRY_BY_LANG[lang], axis=1)
     country = (rng.random(n)[:, None] >= cdf).sum(axis=1)
-    return _table("customers", {
-        "customer_id": _customer_ids(world, number),
-        "created_at": _timestamps(np.floor(created)),
-        "churned_at": _timestamps(np.floor(np.where(churned, churn_at, 0.0)), mask=~churned),
-        "segment": _take(pa.array(_SEGMENTS), segment),
-        "country": _take(pa.array(_COUNTRIES), np.minimum(country, len(_COUNTRIES) - 1)),
-    })
+    return _table(
+        "customers",
+        {
+            "customer_id": _customer_ids(world, number),
+            "created_at": _timestamps(np.floor(created)),
+            "churned_at": _timestamps(np.floor(np.where(churned, churn_at, 0.0)), mask=~churned),
+            "segment": _take(pa.array(_SEGMENTS), segment),
+            "country": _take(pa.array(_COUNTRIES), np.minimum(country, len(_COUNTRIES) - 1)),
+        },
+    )

@@ -81,8 +81,34 @@ _TAG_VIP = _TAG_LANG + len(LANGS)
 _TAG_MOBILE = _TAG_VIP + 1
 
 # Arrivals: local hour of day (peak mid-morning) and day factors.
-_HOUR_PROFILE = np.array([0.12, 0.08, 0.06, 0.05, 0.06, 0.1, 0.25, 0.6, 1.2, 1.9, 2.3, 2.2,
-                          1.8, 1.7, 1.8, 1.6, 1.35, 1.05, 0.85, 0.75, 0.65, 0.55, 0.4, 0.22])
+_HOUR_PROFILE = np.array(
+    [
+        0.12,
+        0.08,
+        0.06,
+        0.05,
+        0.06,
+        0.1,
+        0.25,
+        0.6,
+        1.2,
+        1.9,
+        2.3,
+        2.2,
+        1.8,
+        1.7,
+        1.8,
+        1.6,
+        1.35,
+        1.05,
+        0.85,
+        0.75,
+        0.65,
+        0.55,
+        0.4,
+        0.22,
+    ]
+)
 _WEEKEND_FACTOR = 0.28
 _HOLIDAY_FACTOR = 0.35
 _FIRST_DAY_FACTOR = 1.15
@@ -91,8 +117,9 @@ _GROWTH = 0.15  # volume grows by this fraction over the period
 # Rows: team; columns: CHANNELS / PRIORITIES / LANGS.
 _CHANNEL_BY_TEAM = np.array([[0.45, 0.25, 0.15, 0.15], [0.30, 0.35, 0.25, 0.10], [0.35, 0.30, 0.08, 0.27]])
 _OUTBOUND_CHANNEL = np.array([0.65, 0.0, 0.35, 0.0])
-_PRIORITY_BY_CHANNEL = np.array([[0.04, 0.18, 0.58, 0.20], [0.06, 0.22, 0.60, 0.12],
-                                 [0.12, 0.28, 0.50, 0.10], [0.03, 0.15, 0.57, 0.25]])
+_PRIORITY_BY_CHANNEL = np.array(
+    [[0.04, 0.18, 0.58, 0.20], [0.06, 0.22, 0.60, 0.12], [0.12, 0.28, 0.50, 0.10], [0.03, 0.15, 0.57, 0.25]]
+)
 _LANG_BY_TEAM = np.array([[0.60, 0.15, 0.25], [0.55, 0.15, 0.30], [0.10, 0.10, 0.80]])
 _OUTBOUND_BY_TEAM = np.array([0.03, 0.12, 0.02])
 _ESCALATION_BY_TEAM = np.array([0.07, 0.04, 0.15])
@@ -126,17 +153,98 @@ _CUSTOMER_SKEW = 1.8  # customer rank = pool * u**skew: a few customers write ve
 _S_CREATED, _S_OPENING, _S_BOT, _S_ASSIGN = 0, 1, 2, 3
 _S_ROUND = 4  # each round: customer message, status open, extra message, note, reply, status pending
 _S_FINAL_PENDING = _S_ROUND + 6 * _R_MAX
-(_S_SPAM_NOTE, _S_SOLVE, _S_REOPEN_MSG, _S_REOPEN_OPEN, _S_REOPEN_REPLY, _S_SOLVE2, _S_CLOSED,
- _S_ESC2, _S_ESC3, _S_REASSIGN, _S_OUT_PENDING) = range(_S_FINAL_PENDING + 1, _S_FINAL_PENDING + 12)
+(
+    _S_SPAM_NOTE,
+    _S_SOLVE,
+    _S_REOPEN_MSG,
+    _S_REOPEN_OPEN,
+    _S_REOPEN_REPLY,
+    _S_SOLVE2,
+    _S_CLOSED,
+    _S_ESC2,
+    _S_ESC3,
+    _S_REASSIGN,
+    _S_OUT_PENDING,
+) = range(_S_FINAL_PENDING + 1, _S_FINAL_PENDING + 12)
 
-_IL_NAMES = (("Noa", "Yossi", "Maya", "Omer", "Tamar", "Eitan", "Shira", "Amir", "Rana", "Samir", "Layla",
-              "Daniel", "Yael", "Karim", "Dana", "Lior", "Hila", "Nadav", "Mira", "Ori", "Adi", "Yara"),
-             ("Cohen", "Levi", "Mizrahi", "Peretz", "Biton", "Haddad", "Khoury", "Friedman", "Azoulay",
-              "Nasser", "Shapiro", "Avraham", "Dahan", "Mansour", "Katz", "Ben-David"))
-_GB_NAMES = (("Oliver", "Amelia", "Harry", "Isla", "George", "Priya", "Tom", "Sophie", "James", "Grace",
-              "Aisha", "Jack", "Chloe", "Arjun", "Ella", "Liam"),
-             ("Smith", "Jones", "Taylor", "Patel", "Brown", "Wilson", "Evans", "Khan", "Walker", "Hughes",
-              "Clarke", "Wright"))
+_IL_NAMES = (
+    (
+        "Noa",
+        "Yossi",
+        "Maya",
+        "Omer",
+        "Tamar",
+        "Eitan",
+        "Shira",
+        "Amir",
+        "Rana",
+        "Samir",
+        "Layla",
+        "Daniel",
+        "Yael",
+        "Karim",
+        "Dana",
+        "Lior",
+        "Hila",
+        "Nadav",
+        "Mira",
+        "Ori",
+        "Adi",
+        "Yara",
+    ),
+    (
+        "Cohen",
+        "Levi",
+        "Mizrahi",
+        "Peretz",
+        "Biton",
+        "Haddad",
+        "Khoury",
+        "Friedman",
+        "Azoulay",
+        "Nasser",
+        "Shapiro",
+        "Avraham",
+        "Dahan",
+        "Mansour",
+        "Katz",
+        "Ben-David",
+    ),
+)
+_GB_NAMES = (
+    (
+        "Oliver",
+        "Amelia",
+        "Harry",
+        "Isla",
+        "George",
+        "Priya",
+        "Tom",
+        "Sophie",
+        "James",
+        "Grace",
+        "Aisha",
+        "Jack",
+        "Chloe",
+        "Arjun",
+        "Ella",
+        "Liam",
+    ),
+    (
+        "Smith",
+        "Jones",
+        "Taylor",
+        "Patel",
+        "Brown",
+        "Wilson",
+        "Evans",
+        "Khan",
+        "Walker",
+        "Hughes",
+        "Clarke",
+        "Wright",
+    ),
+)
 _TEAM_SIZE = ((9, 13), (8, 11), (11, 15))
 
 
@@ -156,9 +264,16 @@ class DemoData:
 
     def tables(self) -> dict[str, pa.Table]:
         """The tables present, by the import kind that reads them."""
-        kinds = {"tickets": self.tickets, "events": self.events, "agents": self.agents, "calls": self.calls,
-                 "surveys": self.surveys, "agent_states": self.agent_states, "customers": self.customers,
-                 "qa": self.qa_reviews}
+        kinds = {
+            "tickets": self.tickets,
+            "events": self.events,
+            "agents": self.agents,
+            "calls": self.calls,
+            "surveys": self.surveys,
+            "agent_states": self.agent_states,
+            "customers": self.customers,
+            "qa": self.qa_reviews,
+        }
         return {kind: table for kind, table in kinds.items() if table is not None}
 
 
@@ -167,23 +282,37 @@ def demo_settings() -> Settings:
     il_days = ("sun", "mon", "tue", "wed", "thu")
     gb_days = ("mon", "tue", "wed", "thu", "fri")
     calendars = {
-        "default": CalendarSettings(name="default", timezone="Asia/Jerusalem", week_start="sun",
-                                    hours={d: "09:00-17:00" for d in il_days}, country="IL"),
-        "emea": CalendarSettings(name="emea", timezone="Europe/London", week_start="mon",
-                                 hours={d: "08:00-18:00" for d in gb_days}, country="GB"),
+        "default": CalendarSettings(
+            name="default",
+            timezone="Asia/Jerusalem",
+            week_start="sun",
+            hours={d: "09:00-17:00" for d in il_days},
+            country="IL",
+        ),
+        "emea": CalendarSettings(
+            name="emea",
+            timezone="Europe/London",
+            week_start="mon",
+            hours={d: "08:00-18:00" for d in gb_days},
+            country="GB",
+        ),
     }
     h = HOUR
     standard = SlaPolicy(
         name="standard",
         business_hours=True,
-        targets={"first_reply": {"urgent": 1 * h, "high": 4 * h, "normal": 8 * h, "low": 24 * h},
-                 "resolution": {"urgent": 8 * h, "high": 24 * h, "normal": 72 * h, "low": 120 * h}},
+        targets={
+            "first_reply": {"urgent": 1 * h, "high": 4 * h, "normal": 8 * h, "low": 24 * h},
+            "resolution": {"urgent": 8 * h, "high": 24 * h, "normal": 72 * h, "low": 120 * h},
+        },
     )
     vip = SlaPolicy(
         name="vip",
         business_hours=False,
-        targets={"first_reply": {"urgent": 0.5 * h, "high": 1 * h, "normal": 2 * h, "low": 4 * h},
-                 "resolution": {"urgent": 4 * h, "high": 12 * h, "normal": 24 * h, "low": 48 * h}},
+        targets={
+            "first_reply": {"urgent": 0.5 * h, "high": 1 * h, "normal": 2 * h, "low": 4 * h},
+            "resolution": {"urgent": 4 * h, "high": 12 * h, "normal": 24 * h, "low": 48 * h},
+        },
     )
     return Settings(
         timezone="Asia/Jerusalem",
@@ -254,15 +383,25 @@ def _build_grid(cal: CalendarSettings, h0: int, length: int) -> _Grid:
     hour = np.array([d.hour for d in local], dtype=np.int8)
     dates = [d.date() for d in local]
     holiday = np.array([d in off for d in dates])
-    is_open = np.array([
-        not hol and any(a <= d.hour * 60 and (d.hour + 1) * 60 <= b for a, b in hours.get(d.weekday(), ()))
-        for d, hol in zip(local, holiday, strict=True)
-    ])
+    is_open = np.array(
+        [
+            not hol
+            and any(a <= d.hour * 60 and (d.hour + 1) * 60 <= b for a, b in hours.get(d.weekday(), ()))
+            for d, hol in zip(local, holiday, strict=True)
+        ]
+    )
     cum = np.concatenate([[0], np.cumsum(is_open)]).astype(np.int64)
     return _Grid(
-        h0=h0, open=is_open, cum=cum, open_hours=np.flatnonzero(is_open), weekday=weekday, hour=hour,
-        day=np.array([d.toordinal() for d in dates], dtype=np.int64), holiday=holiday,
-        closed_day=~np.isin(weekday, list(hours)), first_day=weekday == names.index(cal.week_start),
+        h0=h0,
+        open=is_open,
+        cum=cum,
+        open_hours=np.flatnonzero(is_open),
+        weekday=weekday,
+        hour=hour,
+        day=np.array([d.toordinal() for d in dates], dtype=np.int64),
+        holiday=holiday,
+        closed_day=~np.isin(weekday, list(hours)),
+        first_day=weekday == names.index(cal.week_start),
     )
 
 
@@ -305,8 +444,9 @@ def _local_instant(day: date, hour: int, tz: ZoneInfo) -> float:
     return datetime(day.year, day.month, day.day, hour, tzinfo=tz).timestamp()
 
 
-def _make_agents(rng: np.random.Generator, start: date, days: int, team_tz: list[ZoneInfo],
-                 team_calendar: list[str]) -> _Agents:
+def _make_agents(
+    rng: np.random.Generator, start: date, days: int, team_tz: list[ZoneInfo], team_calendar: list[str]
+) -> _Agents:
     """Three teams of 8–15 people; each team has a lead, a stable core, someone who joins and someone who
     leaves during the period, so headcount, tenure and attrition are all non-trivial."""
     rows: list[dict[str, object]] = []
@@ -330,39 +470,62 @@ def _make_agents(rng: np.random.Generator, start: date, days: int, team_tz: list
             else:
                 hired_day = start - timedelta(days=int(rng.integers(60 if j else 900, 1600)))
             left_day = start + timedelta(days=int(days * rng.uniform(0.15, 0.9))) if leaves else None
-            rows.append({
-                "name": name(_GB_NAMES if team_name == "technical" else _IL_NAMES),
-                "team": k,
-                "role": "lead" if j == 0 else "agent",
-                "hired": _local_instant(hired_day, 9, tz),
-                "left": _local_instant(left_day, 17, tz) if left_day else np.inf,
-                "weight": 0.5 if j == 0 else float(rng.lognormal(0.0, 0.25)),
-                "speed": float(rng.lognormal(0.0, 0.3)) * (1.25 if joins else 1.0),
-                "quality": float(rng.lognormal(0.0, 0.35)),
-            })
-    rows.append({"name": name(_IL_NAMES), "team": 0, "role": "manager",
-                 "hired": _local_instant(start - timedelta(days=2000), 9, team_tz[0]), "left": np.inf,
-                 "weight": 0.0, "speed": 1.0, "quality": 1.0})
+            rows.append(
+                {
+                    "name": name(_GB_NAMES if team_name == "technical" else _IL_NAMES),
+                    "team": k,
+                    "role": "lead" if j == 0 else "agent",
+                    "hired": _local_instant(hired_day, 9, tz),
+                    "left": _local_instant(left_day, 17, tz) if left_day else np.inf,
+                    "weight": 0.5 if j == 0 else float(rng.lognormal(0.0, 0.25)),
+                    "speed": float(rng.lognormal(0.0, 0.3)) * (1.25 if joins else 1.0),
+                    "quality": float(rng.lognormal(0.0, 0.35)),
+                }
+            )
+    rows.append(
+        {
+            "name": name(_IL_NAMES),
+            "team": 0,
+            "role": "manager",
+            "hired": _local_instant(start - timedelta(days=2000), 9, team_tz[0]),
+            "left": np.inf,
+            "weight": 0.0,
+            "speed": 1.0,
+            "quality": 1.0,
+        }
+    )
     n = len(rows)
     ids = [f"A{i + 1:03d}" for i in range(n)]
     team = np.array([r["team"] for r in rows], dtype=np.int64)
     hired = np.array([r["hired"] for r in rows], dtype=np.float64)
     left = np.array([r["left"] for r in rows], dtype=np.float64)
     weight = np.array([r["weight"] for r in rows], dtype=np.float64)
-    rosters = tuple(_make_roster(np.flatnonzero((team == k) & (weight > 0)), hired, left, weight)
-                    for k in range(len(TEAMS)))
-    table = _table("agents", {
-        "agent_id": pa.array(ids),
-        "name": pa.array([r["name"] for r in rows]),
-        "team_id": pa.array([TEAMS[int(t)] for t in team]),
-        "role": pa.array([r["role"] for r in rows]),
-        "hired_at": _timestamps(hired),
-        "left_at": _timestamps(np.where(np.isfinite(left), left, 0.0), mask=~np.isfinite(left)),
-        "calendar": pa.array([team_calendar[int(t)] for t in team]),
-    })
-    return _Agents(ids=ids, team=team, hired=hired, left=left,
-                   speed=np.array([r["speed"] for r in rows]), quality=np.array([r["quality"] for r in rows]),
-                   table=table, rosters=rosters)
+    rosters = tuple(
+        _make_roster(np.flatnonzero((team == k) & (weight > 0)), hired, left, weight)
+        for k in range(len(TEAMS))
+    )
+    table = _table(
+        "agents",
+        {
+            "agent_id": pa.array(ids),
+            "name": pa.array([r["name"] for r in rows]),
+            "team_id": pa.array([TEAMS[int(t)] for t in team]),
+            "role": pa.array([r["role"] for r in rows]),
+            "hired_at": _timestamps(hired),
+            "left_at": _timestamps(np.where(np.isfinite(left), left, 0.0), mask=~np.isfinite(left)),
+            "calendar": pa.array([team_calendar[int(t)] for t in team]),
+        },
+    )
+    return _Agents(
+        ids=ids,
+        team=team,
+        hired=hired,
+        left=left,
+        speed=np.array([r["speed"] for r in rows]),
+        quality=np.array([r["quality"] for r in rows]),
+        table=table,
+        rosters=rosters,
+    )
 
 
 def _make_roster(agents: np.ndarray, hired: np.ndarray, left: np.ndarray, weight: np.ndarray) -> _Roster:
@@ -427,11 +590,15 @@ def _make_world(n_total: int, seed: int, start: date, weeks: int) -> _World:
         g = grids[team_grid[k]]
         sl = slice(0, hours)
         in_period = (g.day[sl] >= start.toordinal()) & (g.day[sl] < end.toordinal())
-        w = (TEAM_SHARE[k] * _HOUR_PROFILE[g.hour[sl]] * in_period
-             * np.where(g.closed_day[sl], _WEEKEND_FACTOR, 1.0)
-             * np.where(g.first_day[sl], _FIRST_DAY_FACTOR, 1.0)
-             * np.where(g.holiday[sl], _HOLIDAY_FACTOR, 1.0)
-             * (1.0 + _GROWTH * (g.day[sl] - start.toordinal()) / (end - start).days))
+        w = (
+            TEAM_SHARE[k]
+            * _HOUR_PROFILE[g.hour[sl]]
+            * in_period
+            * np.where(g.closed_day[sl], _WEEKEND_FACTOR, 1.0)
+            * np.where(g.first_day[sl], _FIRST_DAY_FACTOR, 1.0)
+            * np.where(g.holiday[sl], _HOLIDAY_FACTOR, 1.0)
+            * (1.0 + _GROWTH * (g.day[sl] - start.toordinal()) / (end - start).days)
+        )
         if TEAMS[k] == "technical":
             # One outage day mid-period: a spike for staffing and anomaly views to find.
             open_days = np.unique(g.day[sl][g.open[sl] & in_period])
@@ -444,25 +611,47 @@ def _make_world(n_total: int, seed: int, start: date, weeks: int) -> _World:
     hour_lo = np.concatenate([[0.0], hour_hi[:-1]])
     team_share = weights / np.where(per_hour > 0, per_hour, 1.0)[:, None]
 
-    agents = _make_agents(rng, start, (end - start).days, [tzs[team_grid[k]] for k in range(len(TEAMS))],
-                          [cal_names[team_grid[k]] for k in range(len(TEAMS))])
+    agents = _make_agents(
+        rng,
+        start,
+        (end - start).days,
+        [tzs[team_grid[k]] for k in range(len(TEAMS))],
+        [cal_names[team_grid[k]] for k in range(len(TEAMS))],
+    )
     n_customers = max(50, n_total // 2)
     mult = int(rng.integers(n_customers // 3 + 1, n_customers)) | 1
     while np.gcd(mult, n_customers) != 1:
         mult += 2
     return _World(
-        seed=seed, n_total=n_total, grids=grids, team_grid=team_grid, hour_hi=hour_hi, hour_lo=hour_lo,
+        seed=seed,
+        n_total=n_total,
+        grids=grids,
+        team_grid=team_grid,
+        hour_hi=hour_hi,
+        hour_lo=hour_lo,
         team_share=team_share,
-        h0=h0, cutoff=max(ends), agents=agents, n_customers=n_customers, customer_mult=mult,
-        customer_shift=int(rng.integers(n_customers)), ticket_width=max(6, len(str(n_total))),
-        event_width=max(8, len(str(n_total * _MAX_EVENTS))), customer_width=max(5, len(str(n_customers))),
+        h0=h0,
+        cutoff=max(ends),
+        agents=agents,
+        n_customers=n_customers,
+        customer_mult=mult,
+        customer_shift=int(rng.integers(n_customers)),
+        ticket_width=max(6, len(str(n_total))),
+        event_width=max(8, len(str(n_total * _MAX_EVENTS))),
+        customer_width=max(5, len(str(n_customers))),
     )
 
 
 # --- arrow helpers -----------------------------------------------------------------------------------
 
-_ARROW = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "INTEGER": pa.int32(),
-          "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string()), "DOUBLE": pa.float64()}
+_ARROW = {
+    "VARCHAR": pa.string(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "INTEGER": pa.int32(),
+    "BOOLEAN": pa.bool_(),
+    "VARCHAR[]": pa.list_(pa.string()),
+    "DOUBLE": pa.float64(),
+}
 
 
 def _table(kind: str, columns: dict[str, pa.Array]) -> pa.Table:
@@ -524,9 +713,19 @@ class _Events:
         self.cutoff = cutoff
         self.parts: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, slot: int, mask: np.ndarray, t: np.ndarray, kind: int, actor_type: int | np.ndarray,
-            actor: np.ndarray | None = None, public: bool = False, status: int | np.ndarray = -1,
-            assignee: np.ndarray | None = None, level: int = 0) -> None:
+    def add(
+        self,
+        slot: int,
+        mask: np.ndarray,
+        t: np.ndarray,
+        kind: int,
+        actor_type: int | np.ndarray,
+        actor: np.ndarray | None = None,
+        public: bool = False,
+        status: int | np.ndarray = -1,
+        assignee: np.ndarray | None = None,
+        level: int = 0,
+    ) -> None:
         ts = np.floor(t)
         idx = np.flatnonzero(mask & (ts < self.cutoff))
         i8, i16 = np.int8, np.int16
@@ -536,9 +735,20 @@ class _Events:
                 return v[idx].astype(dtype)
             return np.full(len(idx), default if v is None else v, dtype=dtype)
 
-        self.parts.append((idx.astype(np.int32), ts[idx].astype(np.int64), col(slot, i8), col(kind, i8),
-                           col(actor_type, i8), col(actor, i16), col(public, np.bool_), col(status, i8),
-                           col(assignee, i16), col(level, i8)))
+        self.parts.append(
+            (
+                idx.astype(np.int32),
+                ts[idx].astype(np.int64),
+                col(slot, i8),
+                col(kind, i8),
+                col(actor_type, i8),
+                col(actor, i16),
+                col(public, np.bool_),
+                col(status, i8),
+                col(assignee, i16),
+                col(level, i8),
+            )
+        )
 
     def ordered(self, t0: np.ndarray) -> list[np.ndarray]:
         cols = [np.concatenate(c) for c in zip(*self.parts, strict=True)]
@@ -574,8 +784,9 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
         return out
 
     outbound = rng.random(m) < _OUTBOUND_BY_TEAM[team]
-    channel = np.where(outbound, _pick(rng, np.broadcast_to(_OUTBOUND_CHANNEL, (m, 4))),
-                       _pick(rng, _CHANNEL_BY_TEAM[team]))
+    channel = np.where(
+        outbound, _pick(rng, np.broadcast_to(_OUTBOUND_CHANNEL, (m, 4))), _pick(rng, _CHANNEL_BY_TEAM[team])
+    )
     priority = _pick(rng, _PRIORITY_BY_CHANNEL[channel])
     offsets = np.cumsum([0, *(len(CATEGORIES[t]) for t in TEAMS)])
     cat_share = np.zeros((len(TEAMS), max(len(c) for c in CATEGORIES.values())))
@@ -614,7 +825,7 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
     for r in range(_R_MAX):
         active = r < rounds
         base = np.maximum(cust, t_assign)
-        med, sig = (_FIRST_REPLY if r == 0 else _NEXT_REPLY)
+        med, sig = _FIRST_REPLY if r == 0 else _NEXT_REPLY
         slow = np.where(escalated & (r > 0), 1.8, 1.0)
         reply = advance(base, np.maximum(_lognormal(rng, med[channel] * speed * slow, sig[channel]), 10.0))
         extra = active & (rng.random(m) < _P_EXTRA_MESSAGE)
@@ -633,8 +844,11 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
     t_spam_note = advance(t_assign, _lognormal(rng, np.full(m, 900.0), np.full(m, 1.0)))
     solve1 = np.select(
         [spam, silent, auto],
-        [t_spam_note + rng.integers(30, 120, m), t_open_msg + _AUTO_SOLVE + rng.random(m) * HOUR,
-         last_reply + _AUTO_SOLVE + rng.random(m) * HOUR],
+        [
+            t_spam_note + rng.integers(30, 120, m),
+            t_open_msg + _AUTO_SOLVE + rng.random(m) * HOUR,
+            last_reply + _AUTO_SOLVE + rng.random(m) * HOUR,
+        ],
         last_reply + rng.random(m) * 60.0,
     )
     chat = channel == CHANNELS.index("chat")
@@ -674,8 +888,7 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
     ev.add(_S_OPENING, every, t_open_msg, MESSAGE, opener, agent1, public=True)
     ev.add(_S_OUT_PENDING, outbound, t_open_msg, STATUS, AGENT, agent1, status=PENDING)
     ev.add(_S_BOT, bot, t0 + rng.integers(1, 8, m), MESSAGE, BOT, public=True)
-    ev.add(_S_ASSIGN, every, t_assign, ASSIGN, np.where(outbound, AGENT, SYSTEM), agent1,
-           assignee=agent1)
+    ev.add(_S_ASSIGN, every, t_assign, ASSIGN, np.where(outbound, AGENT, SYSTEM), agent1, assignee=agent1)
     for r, (active, t_cust, extra, t_extra, note, t_note, reply) in enumerate(round_times):
         s = _S_ROUND + 6 * r
         returning = active & ((r > 0) | outbound)
@@ -684,13 +897,27 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
         ev.add(s + 2, extra & (reply > t_extra), t_extra, MESSAGE, CUSTOMER, public=True)
         ev.add(s + 3, note, t_note, NOTE, AGENT, who(t_note))
         ev.add(s + 4, active, reply, MESSAGE, AGENT, who(reply), public=True)
-        ev.add(s + 5, active & (r < rounds - 1), reply, STATUS, AGENT, who(reply),
-               status=np.where(stuck & (r == 0), HOLD, PENDING))
+        ev.add(
+            s + 5,
+            active & (r < rounds - 1),
+            reply,
+            STATUS,
+            AGENT,
+            who(reply),
+            status=np.where(stuck & (r == 0), HOLD, PENDING),
+        )
     ev.add(_S_FINAL_PENDING, auto, last_reply, STATUS, AGENT, who(last_reply), status=PENDING)
     ev.add(_S_SPAM_NOTE, spam, t_spam_note, NOTE, AGENT, agent1)
     by_system = silent | auto
-    ev.add(_S_SOLVE, every, solve1, STATUS, np.where(by_system, SYSTEM, AGENT),
-           np.where(by_system, -1, who(solve1)), status=SOLVED)
+    ev.add(
+        _S_SOLVE,
+        every,
+        solve1,
+        STATUS,
+        np.where(by_system, SYSTEM, AGENT),
+        np.where(by_system, -1, who(solve1)),
+        status=SOLVED,
+    )
     ev.add(_S_REOPEN_MSG, reopen, t_reopen, MESSAGE, CUSTOMER, public=True)
     ev.add(_S_REOPEN_OPEN, reopen, t_reopen, STATUS, SYSTEM, status=OPEN)
     ev.add(_S_REOPEN_REPLY, reopen, reply2, MESSAGE, AGENT, who(reply2), public=True)
@@ -712,22 +939,26 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
     team_vocab = pa.array(TEAMS)
     ticket_ids = _fixed_ids("T", first + 1 + np.arange(m), world.ticket_width)
     customer_ids = _fixed_ids("C", customer, world.customer_width)
-    actor_code = np.select([atype == AGENT, atype == BOT, atype == CUSTOMER],
-                           [actor, len(ag.ids), len(ag.ids) + 1 + tix], -1)
+    actor_code = np.select(
+        [atype == AGENT, atype == BOT, atype == CUSTOMER], [actor, len(ag.ids), len(ag.ids) + 1 + tix], -1
+    )
     actor_vocab = pa.concat_arrays([agent_vocab, pa.array([BOT_ID]), customer_ids])
-    events = _table("events", {
-        "event_id": _fixed_ids("E", first_event + 1 + np.arange(n_events), world.event_width),
-        "ticket_id": ticket_ids.take(pa.array(tix)),
-        "at": _timestamps(at),
-        "kind": _take(pa.array(KINDS), kind),
-        "actor_type": _take(pa.array(ACTOR_TYPES), atype),
-        "actor_id": _take(actor_vocab, actor_code),
-        "public": pa.array(public.astype(bool)),
-        "status": _take(pa.array(STATUSES), status),
-        "agent_id": _take(agent_vocab, assignee),
-        "team_id": _take(team_vocab, np.where(assignee >= 0, team[tix], -1)),
-        "level": pa.array(level.astype(np.int32), mask=level == 0),
-    })
+    events = _table(
+        "events",
+        {
+            "event_id": _fixed_ids("E", first_event + 1 + np.arange(n_events), world.event_width),
+            "ticket_id": ticket_ids.take(pa.array(tix)),
+            "at": _timestamps(at),
+            "kind": _take(pa.array(KINDS), kind),
+            "actor_type": _take(pa.array(ACTOR_TYPES), atype),
+            "actor_id": _take(actor_vocab, actor_code),
+            "public": pa.array(public.astype(bool)),
+            "status": _take(pa.array(STATUSES), status),
+            "agent_id": _take(agent_vocab, assignee),
+            "team_id": _take(team_vocab, np.where(assignee >= 0, team[tix], -1)),
+            "level": pa.array(level.astype(np.int32), mask=level == 0),
+        },
+    )
     tag_counts = 2 + vip + mobile
     tag_offsets = np.concatenate([[0], np.cumsum(tag_counts)]).astype(np.int32)
     tag_codes = np.empty(tag_offsets[-1], dtype=np.int64)
@@ -737,21 +968,24 @@ def _batch(world: _World, index: int, first: int, m: int, first_event: int) -> D
     tag_codes[starts[vip] + 2] = _TAG_VIP
     tag_codes[starts[mobile] + 2 + vip[mobile]] = _TAG_MOBILE
     subjects = pa.array([s for c in CATEGORY_NAMES for s in SUBJECTS[c]])
-    tickets = _table("tickets", {
-        "ticket_id": ticket_ids,
-        "created_at": _timestamps(t0),
-        "channel": _take(pa.array(CHANNELS), channel),
-        "priority": _take(pa.array(PRIORITIES), priority),
-        "status": _take(pa.array(STATUSES), final_status),
-        "customer_id": customer_ids,
-        "agent_id": _take(agent_vocab, final_agent),
-        "team_id": _take(team_vocab, team),
-        "category": _take(pa.array(CATEGORY_NAMES), category),
-        "tags": pa.ListArray.from_arrays(pa.array(tag_offsets), _take(pa.array(TAG_NAMES), tag_codes)),
-        "subject": _take(subjects, category * len(LANGS) + lang),
-        "escalation_level": pa.array(final_level.astype(np.int32)),
-        "sla_policy": _take(pa.array(["standard", "vip"]), vip.astype(np.int64)),
-    })
+    tickets = _table(
+        "tickets",
+        {
+            "ticket_id": ticket_ids,
+            "created_at": _timestamps(t0),
+            "channel": _take(pa.array(CHANNELS), channel),
+            "priority": _take(pa.array(PRIORITIES), priority),
+            "status": _take(pa.array(STATUSES), final_status),
+            "customer_id": customer_ids,
+            "agent_id": _take(agent_vocab, final_agent),
+            "team_id": _take(team_vocab, team),
+            "category": _take(pa.array(CATEGORY_NAMES), category),
+            "tags": pa.ListArray.from_arrays(pa.array(tag_offsets), _take(pa.array(TAG_NAMES), tag_codes)),
+            "subject": _take(subjects, category * len(LANGS) + lang),
+            "escalation_level": pa.array(final_level.astype(np.int32)),
+            "sla_policy": _take(pa.array(["standard", "vip"]), vip.astype(np.int64)),
+        },
+    )
     return DemoData(tickets=tickets, events=events, agents=ag.table)
 
 
@@ -768,8 +1002,14 @@ def _last(tix: np.ndarray, mask: np.ndarray, values: np.ndarray, n: int, default
 # --- public API --------------------------------------------------------------------------------------
 
 
-def iter_ticket_batches(n_tickets: int, batch_size: int = 1_000_000, *, seed: int = 7,
-                        start: date = date(2026, 1, 4), weeks: int = 26) -> Iterator[DemoData]:
+def iter_ticket_batches(
+    n_tickets: int,
+    batch_size: int = 1_000_000,
+    *,
+    seed: int = 7,
+    start: date = date(2026, 1, 4),
+    weeks: int = 26,
+) -> Iterator[DemoData]:
     """`n_tickets` tickets in batches of at most `batch_size`, for data that should not sit in memory at once.
 
     Ticket and event ids are unique across batches (tickets numbered in creation order), every batch
@@ -785,8 +1025,9 @@ def iter_ticket_batches(n_tickets: int, batch_size: int = 1_000_000, *, seed: in
         yield data
 
 
-def generate_tickets(n_tickets: int, *, seed: int = 7, start: date = date(2026, 1, 4),
-                     weeks: int = 26) -> DemoData:
+def generate_tickets(
+    n_tickets: int, *, seed: int = 7, start: date = date(2026, 1, 4), weeks: int = 26
+) -> DemoData:
     """`n_tickets` tickets created over `weeks` weeks from `start`, with their events and the agents.
 
     The same arguments always give the same tables. Large counts are generated in steps of a million

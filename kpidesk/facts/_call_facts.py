@@ -101,9 +101,7 @@ def staffed_agent_days(
     st = st.select("agent_id", since=_epoch(st, "start"), until=_epoch(st, "end"))
     rows = st.join(days, [st.since < days.day_end, st.until > days.day_start])
     seconds = ibis.least(rows.until, rows.day_end) - ibis.greatest(rows.since, rows.day_start)
-    return rows.group_by("agent_id", *LOCAL_PERIOD_COLUMNS).aggregate(
-        staffed_s=seconds.sum().cast("float64")
-    )
+    return rows.group_by("agent_id", *LOCAL_PERIOD_COLUMNS).aggregate(staffed_s=seconds.sum().cast("float64"))
 
 
 def derive_agent_shifts(

@@ -82,8 +82,13 @@ def import_files(
     except ValueError as exc:
         raise ImportFailed(str(exc)) from None
     resolved = resolve_mapping(mapping, format)
-    zone = naive_zone(asked=timezone, mapping=resolved.timezone, format_zone=None, format_title=None,
-                      workspace=workspace_timezone)
+    zone = naive_zone(
+        asked=timezone,
+        mapping=resolved.timezone,
+        format_zone=None,
+        format_title=None,
+        workspace=workspace_timezone,
+    )
     resolved = dataclasses.replace(resolved, timezone=zone.zone)
     resolved.check_kind(kind)
     check_formats(resolved, schema)
@@ -101,8 +106,9 @@ def import_files(
         records=resolved.records,
         expected=_expected_columns(schema),
     )
-    summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=[str(p) for p in files],
-                            timezone=zone)
+    summary = ImportSummary(
+        import_id=0, kind=kind, source=source_name, files=[str(p) for p in files], timezone=zone
+    )
     show_progress = progress and any(p.stat().st_size > LARGE_INPUT_BYTES for p in files)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with (
@@ -111,9 +117,7 @@ def import_files(
         work_tables(con),
     ):
         checked = [
-            _check_file(
-                con, path, number, schema, resolved, options, Path(workdir), bar, summary, target
-            )
+            _check_file(con, path, number, schema, resolved, options, Path(workdir), bar, summary, target)
             for number, path in enumerate(files)
         ]
         with target.writing():
@@ -225,8 +229,16 @@ def _check_file(
     except (duckdb.IOException, duckdb.OutOfMemoryException) as exc:
         raise ImportFailed(f"{display} could not be read: {str(exc).splitlines()[0]}") from None
     return check_staged(
-        con, staged, prefix, schema, mapping, bar, summary, path.stat().st_size,
-        encoding=options.encoding, now=isinstance(destination, OpenWarehouse) or not reads_warehouse(schema),
+        con,
+        staged,
+        prefix,
+        schema,
+        mapping,
+        bar,
+        summary,
+        path.stat().st_size,
+        encoding=options.encoding,
+        now=isinstance(destination, OpenWarehouse) or not reads_warehouse(schema),
     )
 
 
@@ -281,8 +293,9 @@ def check_staged(
     return checked
 
 
-def _validate(con: duckdb.DuckDBPyConnection, checked: CheckedFile, bar: ImportProgress,
-              summary: ImportSummary) -> Validated:
+def _validate(
+    con: duckdb.DuckDBPyConnection, checked: CheckedFile, bar: ImportProgress, summary: ImportSummary
+) -> Validated:
     staged = checked.staged
     large = bar.wants(checked.size)
     with bar.query(con, f"checking {Path(staged.display).name}") if large else contextlib.nullcontext():
@@ -342,7 +355,14 @@ def write_checked(
         )
     if counts.updated:
         summary.warnings += misread_text_warnings(
-            con, schema, summary.source, actions, summary.import_id, staged.lines, staged.unit, display,
+            con,
+            schema,
+            summary.source,
+            actions,
+            summary.import_id,
+            staged.lines,
+            staged.unit,
+            display,
             checked.encoding,
         )
     summary.read += validated.read

@@ -50,5 +50,5 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, import_id: int | None = None) 
     where = "" if import_id is None else f"WHERE import_id = {int(import_id)}"
     return con.execute(
         f'SELECT import_id, kind, file, line, "column", value, reason, {repaired} AS repaired '
-        f"FROM rejected_rows {where} ORDER BY import_id, file, line, \"column\""
+        f'FROM rejected_rows {where} ORDER BY import_id, file, line, "column"'
     ).df()

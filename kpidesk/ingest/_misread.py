@@ -24,11 +24,36 @@ from kpidesk.warehouse import HISTORY_ACTION, HISTORY_IMPORT, REPLACED, TableSch
 __all__ = ["SCRIPTS", "likely_encoding", "misread_text_warnings"]
 
 #: Scripts whose loss is looked for, by the name RE2 knows them by.
-SCRIPTS = ("Hebrew", "Arabic", "Cyrillic", "Greek", "Thai", "Armenian", "Georgian", "Devanagari", "Han",
-           "Hangul", "Hiragana", "Katakana")
+SCRIPTS = (
+    "Hebrew",
+    "Arabic",
+    "Cyrillic",
+    "Greek",
+    "Thai",
+    "Armenian",
+    "Georgian",
+    "Devanagari",
+    "Han",
+    "Hangul",
+    "Hiragana",
+    "Katakana",
+)
 #: Encodings a misread file was probably written in, most likely first.
-_CANDIDATES = ("utf-8", "windows-1255", "iso-8859-8", "windows-1256", "iso-8859-6", "windows-1251",
-               "koi8-r", "windows-1253", "cp874", "cp949", "shift_jis", "gb18030", "big5")
+_CANDIDATES = (
+    "utf-8",
+    "windows-1255",
+    "iso-8859-8",
+    "windows-1256",
+    "iso-8859-6",
+    "windows-1251",
+    "koi8-r",
+    "windows-1253",
+    "cp874",
+    "cp949",
+    "shift_jis",
+    "gb18030",
+    "big5",
+)
 _QUOTE_CHARS = 12
 
 

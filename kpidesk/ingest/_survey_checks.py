@@ -99,9 +99,7 @@ def survey_checks(columns: dict[str, ScoredColumn]) -> list[tuple[str, str]]:
     ]
 
 
-def ticket_checks(
-    con: duckdb.DuckDBPyConnection, ticket: ScoredColumn, source: str
-) -> list[tuple[str, str]]:
+def ticket_checks(con: duckdb.DuckDBPyConnection, ticket: ScoredColumn, source: str) -> list[tuple[str, str]]:
     """A survey naming a ticket its source does not have is rejected. A source with no tickets at all
     (surveys imported on their own, or before their tickets) is not checked: there is nothing to match."""
     has_tickets = con.execute("SELECT EXISTS (SELECT 1 FROM tickets WHERE source = ?)", [source]).fetchone()

@@ -69,9 +69,7 @@ def upsert(
         f"CASE WHEN {missing} THEN {_INSERT} ELSE {_UPDATE} END AS act{previous_ticket} "
         f"FROM {accepted} a LEFT JOIN {target} t ON {match} WHERE {missing} OR NOT ({same})"
     )
-    con.execute(
-        f"INSERT INTO {target} ({names}) SELECT {values} FROM {actions} a WHERE a.act = {_INSERT}"
-    )
+    con.execute(f"INSERT INTO {target} ({names}) SELECT {values} FROM {actions} a WHERE a.act = {_INSERT}")
     _record_inserted(con, schema, source, import_id, f"(SELECT * FROM {actions} WHERE act = {_INSERT})")
     _record_replaced(con, schema, source, import_id, actions)
     assignments = [f"{ident(c)} = u.{ident(c)}" for c in columns if c not in keys]

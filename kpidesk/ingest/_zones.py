@@ -20,8 +20,12 @@ class NaiveZone(NamedTuple):
 
 
 def naive_zone(
-    *, asked: str | None, mapping: str | None, format_zone: str | None, format_title: str | None,
-    workspace: str
+    *,
+    asked: str | None,
+    mapping: str | None,
+    format_zone: str | None,
+    format_title: str | None,
+    workspace: str,
 ) -> NaiveZone:
     """The zone an import reads naive timestamps in (see the module docstring for the order)."""
     if asked:

@@ -128,8 +128,16 @@ def mark_availability(
             continue
         rows = frame["metric"] == metric.id
         base = {
-            "metric": metric.id, "value": None, "unit": metric.unit, "n": 0, "ci_low": None, "ci_high": None,
-            "period_start": period[0], "period_end": period[1], "small_sample": False, "available": False,
+            "metric": metric.id,
+            "value": None,
+            "unit": metric.unit,
+            "n": 0,
+            "ci_low": None,
+            "ci_high": None,
+            "period_start": period[0],
+            "period_end": period[1],
+            "small_sample": False,
+            "available": False,
             "note": None,
         }
         if "source" in by:

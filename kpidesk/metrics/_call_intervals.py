@@ -27,18 +27,33 @@ __all__ = ["INTERVAL_COLUMNS", "INTERVAL_MINUTES", "call_intervals"]
 INTERVAL_MINUTES = (15, 30, 60)
 #: The columns every interval row has, after the `by` dimensions.
 INTERVAL_COLUMNS = (
-    "offered", "answered", "abandoned", "mean_handle_s", "mean_wait_s", "handled", "handle_sum_s",
-    "queue_time_s", "timed_abandons",
+    "offered",
+    "answered",
+    "abandoned",
+    "mean_handle_s",
+    "mean_wait_s",
+    "handled",
+    "handle_sum_s",
+    "queue_time_s",
+    "timed_abandons",
 )
 _BLOCK_S = 900
 _SUMS = (
-    "offered", "answered", "abandoned", "handle_sum", "handle_n", "wait_sum", "wait_n", "queue_time",
+    "offered",
+    "answered",
+    "abandoned",
+    "handle_sum",
+    "handle_n",
+    "wait_sum",
+    "wait_n",
+    "queue_time",
     "timed_abandons",
 )
 
 
-def _block_sums(calls: ir.Table, lo: int | None, hi: int | None, queue: str | None,
-                columns: list[str]) -> pd.DataFrame:
+def _block_sums(
+    calls: ir.Table, lo: int | None, hi: int | None, queue: str | None, columns: list[str]
+) -> pd.DataFrame:
     c = calls.filter(calls.offered)
     if queue is not None:
         c = c.filter(c.queue == queue)
@@ -123,8 +138,9 @@ def call_intervals(
         frame[name] = frame[name].astype("int64")
     frame["mean_handle_s"] = (frame.handle_sum / frame.handle_n).where(frame.handle_n > 0)
     frame["mean_wait_s"] = (frame.wait_sum / frame.wait_n).where(frame.wait_n > 0)
-    frame = frame.rename(columns={"handle_n": "handled", "handle_sum": "handle_sum_s",
-                                  "queue_time": "queue_time_s"})
+    frame = frame.rename(
+        columns={"handle_n": "handled", "handle_sum": "handle_sum_s", "queue_time": "queue_time_s"}
+    )
     frame["interval_start_utc"] = [
         datetime.fromtimestamp(s, UTC).replace(tzinfo=None) for s in frame.interval
     ]

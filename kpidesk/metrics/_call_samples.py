@@ -112,9 +112,7 @@ def _with_repeat(units: ir.Table, contacts: ir.Table, days: int) -> ir.Table:
     )
     later = (k.k_at > u.start_at) | ((k.k_at == u.start_at) & (k.k_key > u.contact_key))
     limit = u.end_at.epoch_seconds() + days * _DAY
-    joined = u.join(
-        k, [u.customer_id == k.k_customer_id, later, k.k_at.epoch_seconds() <= limit, ~same]
-    )
+    joined = u.join(k, [u.customer_id == k.k_customer_id, later, k.k_at.epoch_seconds() <= limit, ~same])
     repeats = joined.select(repeat_key=joined.contact_key).distinct()
     marked = u.left_join(repeats, u.contact_key == repeats.repeat_key)
     return marked.select(u, repeated=marked.repeat_key.notnull())

@@ -106,19 +106,31 @@ _RESPONDED = "the survey's response (its send when the response is undated)"
 
 CATALOGUE: tuple[Metric, ...] = (
     Metric(
-        "volume", "Tickets created", "count", "tickets", "neutral",
+        "volume",
+        "Tickets created",
+        "count",
+        "tickets",
+        "neutral",
         "Tickets created in the period.",
         "the ticket's creation",
     ),
     Metric(
-        "solved", "Tickets solved", "count", "tickets", "higher",
+        "solved",
+        "Tickets solved",
+        "count",
+        "tickets",
+        "higher",
         "Tickets whose last solve falls in the period (a ticket solved, reopened and solved again counts "
         "once, in the period of its final solve).",
         _SOLVED,
         needs=(SOLVES,),
     ),
     Metric(
-        "backlog", "Backlog", "count", "tickets", "lower",
+        "backlog",
+        "Backlog",
+        "count",
+        "tickets",
+        "lower",
         "Tickets open (not solved or closed) at the end of the period — a stock measured from each "
         "ticket's open spans, not created minus solved. Each source's tickets are counted until its own "
         "last instant: the period holding it is measured at that instant, later periods hold none of them.",
@@ -126,13 +138,21 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(SOLVES,),
     ),
     Metric(
-        "backlog_age", "Backlog age", "duration", "seconds", "lower",
+        "backlog_age",
+        "Backlog age",
+        "duration",
+        "seconds",
+        "lower",
         "Age (time since creation) of the tickets in the backlog at the end of the period.",
         "the period's end",
         needs=(SOLVES,),
     ),
     Metric(
-        "first_reply_time", "First reply time", "duration", "seconds", "lower",
+        "first_reply_time",
+        "First reply time",
+        "duration",
+        "seconds",
+        "lower",
         "Time from the ticket's creation to the first public agent message. Messages from bots and the "
         "system and private notes never count. For a ticket an agent opened with a public message, the "
         "clock starts at the first customer message after it. Tickets with no reply yet have no value and "
@@ -141,44 +161,72 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(MESSAGES,),
     ),
     Metric(
-        "reply_time", "Reply time", "duration", "seconds", "lower",
+        "reply_time",
+        "Reply time",
+        "duration",
+        "seconds",
+        "lower",
         "For each stretch of customer messages not yet answered, the time from the oldest of them to the "
         "next public agent message; summarised over all stretches (average response time).",
         "the reply that ends the stretch",
         needs=(MESSAGES,),
     ),
     Metric(
-        "first_resolution_time", "First resolution time", "duration", "seconds", "lower",
+        "first_resolution_time",
+        "First resolution time",
+        "duration",
+        "seconds",
+        "lower",
         "Time from creation to the first solve.",
         _SOLVED,
         needs=(SOLVES,),
     ),
     Metric(
-        "full_resolution_time", "Full resolution time", "duration", "seconds", "lower",
+        "full_resolution_time",
+        "Full resolution time",
+        "duration",
+        "seconds",
+        "lower",
         "Time from creation to the last solve.",
         _SOLVED,
         needs=(SOLVES,),
     ),
     Metric(
-        "agent_replies", "Agent replies per ticket", "mean", "replies per ticket", "lower",
+        "agent_replies",
+        "Agent replies per ticket",
+        "mean",
+        "replies per ticket",
+        "lower",
         "Public agent messages per solved ticket (interactions).",
         _SOLVED,
         needs=(SOLVES, MESSAGES),
     ),
     Metric(
-        "reassignments", "Reassignments per ticket", "mean", "reassignments per ticket", "lower",
+        "reassignments",
+        "Reassignments per ticket",
+        "mean",
+        "reassignments per ticket",
+        "lower",
         "Changes of assignee (agent or team) after the first assignment, per solved ticket (handoffs).",
         _SOLVED,
         needs=(SOLVES,),
     ),
     Metric(
-        "one_touch_rate", "One-touch rate", "proportion", "ratio", "higher",
+        "one_touch_rate",
+        "One-touch rate",
+        "proportion",
+        "ratio",
+        "higher",
         "Solved tickets with at most one public agent reply and no reopen / solved tickets.",
         _SOLVED,
         needs=(SOLVES, MESSAGES),
     ),
     Metric(
-        "fcr_rate", "First contact resolution", "proportion", "ratio", "higher",
+        "fcr_rate",
+        "First contact resolution",
+        "proportion",
+        "ratio",
+        "higher",
         "Share of solved tickets resolved at first contact. `one_reply` (default): exactly one public agent "
         "reply, no reopen, no escalation. `no_customer_followup`: no reopen, no escalation and no customer "
         "message after the first agent reply. `no_repeat_contact`: no reopen and no new ticket from the "
@@ -188,26 +236,42 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(SOLVES, MESSAGES),
     ),
     Metric(
-        "resolution_rate", "Resolution rate", "proportion", "ratio", "higher",
+        "resolution_rate",
+        "Resolution rate",
+        "proportion",
+        "ratio",
+        "higher",
         "Solved in the period / (backlog at the period's start + created in the period): of the tickets "
         "open at the start or created during the period, the share whose last solve falls in the period.",
         "the period",
         needs=(SOLVES,),
     ),
     Metric(
-        "reopen_rate", "Reopen rate", "proportion", "ratio", "lower",
+        "reopen_rate",
+        "Reopen rate",
+        "proportion",
+        "ratio",
+        "lower",
         "Tickets solved in the period that were reopened at least once / tickets solved in the period.",
         _SOLVED,
         needs=(SOLVES,),
     ),
     Metric(
-        "escalation_rate", "Escalation rate", "proportion", "ratio", "lower",
+        "escalation_rate",
+        "Escalation rate",
+        "proportion",
+        "ratio",
+        "lower",
         "Tickets escalated (an escalate event, or a support level above 1) / tickets created.",
         "the ticket's creation",
         needs=(LEVELS,),
     ),
     Metric(
-        "repeat_contact_rate", "Repeat contact rate", "proportion", "ratio", "lower",
+        "repeat_contact_rate",
+        "Repeat contact rate",
+        "proportion",
+        "ratio",
+        "lower",
         "Solved tickets whose customer opened another ticket after this one was created and no later than "
         "`repeat_contact_days` days after its last solve / solved tickets.",
         _SOLVED,
@@ -215,7 +279,11 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(SOLVES,),
     ),
     Metric(
-        "sla_attainment", "SLA attainment", "proportion", "ratio", "higher",
+        "sla_attainment",
+        "SLA attainment",
+        "proportion",
+        "ratio",
+        "higher",
         "Per SLA policy, priority and SLA metric (`first_reply`, `reply`, `resolution` = full resolution): "
         "targets met / (met + breached), measured in the policy's calendar (business hours unless the "
         "policy says otherwise). A ticket still waiting counts as breached once its elapsed time passes "
@@ -224,21 +292,33 @@ CATALOGUE: tuple[Metric, ...] = (
         "the ticket's creation (for `reply`, the start of the stretch)",
     ),
     Metric(
-        "offered", "Calls offered", "count", "calls", "neutral",
+        "offered",
+        "Calls offered",
+        "count",
+        "calls",
+        "neutral",
         "Calls that entered the agent queue (those with an arrival time). Calls that never queued, such as "
         "calls that ended in the IVR, are not offered and no call metric counts them.",
         _ARRIVED,
         area="calls",
     ),
     Metric(
-        "answered", "Calls answered", "count", "calls", "higher",
+        "answered",
+        "Calls answered",
+        "count",
+        "calls",
+        "higher",
         "Offered calls an agent answered.",
         _ARRIVED,
         area="calls",
         needs=(ANSWERS,),
     ),
     Metric(
-        "abandoned", "Calls abandoned", "count", "calls", "lower",
+        "abandoned",
+        "Calls abandoned",
+        "count",
+        "calls",
+        "lower",
         "Offered calls that left the queue unanswered (the caller hung up or the call ended before an "
         "agent answered); every offered call is either answered or abandoned.",
         _ARRIVED,
@@ -246,14 +326,22 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(ANSWERS,),
     ),
     Metric(
-        "abandonment_rate", "Abandonment rate", "proportion", "ratio", "lower",
+        "abandonment_rate",
+        "Abandonment rate",
+        "proportion",
+        "ratio",
+        "lower",
         "Abandoned calls / offered calls.",
         _ARRIVED,
         area="calls",
         needs=(ANSWERS,),
     ),
     Metric(
-        "asa", "Average speed of answer", "duration", "seconds", "lower",
+        "asa",
+        "Average speed of answer",
+        "duration",
+        "seconds",
+        "lower",
         "Time answered calls waited in the queue, from arrival to answer; reported as the mean (the ASA), "
         "and the median and percentiles are available like every duration. A caller waits in real time: "
         "the wait is always in calendar seconds, also with business hours, the same clock as service "
@@ -264,7 +352,11 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(ANSWERS,),
     ),
     Metric(
-        "service_level", "Service level", "proportion", "ratio", "higher",
+        "service_level",
+        "Service level",
+        "proportion",
+        "ratio",
+        "higher",
         "SL(T): calls answered within `service_level_seconds` seconds of arrival (wait ≤ T) / offered "
         "calls. Abandoned calls that left the queue in fewer than `short_abandon_seconds` seconds are left "
         "out of the denominator (an abandon whose leaving time is unknown stays in). The wait is always "
@@ -275,7 +367,11 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(ANSWERS,),
     ),
     Metric(
-        "aht", "Average handle time", "duration", "seconds", "lower",
+        "aht",
+        "Average handle time",
+        "duration",
+        "seconds",
+        "lower",
         "Talk + hold + wrap-up time of answered calls, a missing part counting as 0; a call with none of "
         "the three has no handle time and is left out. The mean is the AHT; median and percentiles as for "
         "every duration. The parts are durations reported by the phone system, not instants, so business "
@@ -286,7 +382,11 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(ANSWERS, HANDLE_TIMES),
     ),
     Metric(
-        "csat", "Customer satisfaction (CSAT)", "proportion", "ratio", "higher",
+        "csat",
+        "Customer satisfaction (CSAT)",
+        "proportion",
+        "ratio",
+        "higher",
         "Responses to `csat` surveys scoring in the top two points of their declared scale "
         "(scale_min–scale_max) / responses: 4 and 5 on 1–5, 9 and 10 on 0–10. A scale of at most two points "
         "(scale_max − scale_min ≤ 1, such as a 0–1 good/bad rating) counts its top point only. A response is "
@@ -295,14 +395,22 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "csat_mean", "Mean CSAT score", "mean", "score", "higher",
+        "csat_mean",
+        "Mean CSAT score",
+        "mean",
+        "score",
+        "higher",
         "Mean score of `csat` responses, in the scale the surveys declare (group by `source` when sources "
         "use different scales).",
         _RESPONDED,
         area="surveys",
     ),
     Metric(
-        "nps", "Net Promoter Score", "nps", "NPS points", "higher",
+        "nps",
+        "Net Promoter Score",
+        "nps",
+        "NPS points",
+        "higher",
         "Percentage of `nps` responses scoring 9–10 (promoters) minus the percentage scoring 0–6 "
         "(detractors), on the 0–10 scale: a score from −100 to +100, not a percentage. Normal interval "
         "from the variance (p₊ + p₋ − (p₊ − p₋)²) / n, times 100 and kept within ±100.",
@@ -310,7 +418,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "enps", "Employee Net Promoter Score", "nps", "NPS points", "higher",
+        "enps",
+        "Employee Net Promoter Score",
+        "nps",
+        "NPS points",
+        "higher",
         "The NPS of employee surveys, a score from −100 to +100: `enps` responses (0–10 by definition) "
         "and `pulse` responses declared on a 0–10 scale; a `pulse` survey on any other scale asks no "
         "recommend question and is left out.",
@@ -318,14 +430,22 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "ces", "Customer effort score", "mean", "score", "higher",
+        "ces",
+        "Customer effort score",
+        "mean",
+        "score",
+        "higher",
         "Mean score of `ces` responses, in the scale the surveys declare; higher is better on the usual "
-        "agreement scale (\"the company made it easy to handle my issue\", 1–7).",
+        'agreement scale ("the company made it easy to handle my issue", 1–7).',
         _RESPONDED,
         area="surveys",
     ),
     Metric(
-        "survey_response_rate", "Survey response rate", "proportion", "ratio", "higher",
+        "survey_response_rate",
+        "Survey response rate",
+        "proportion",
+        "ratio",
+        "higher",
         "For a source whose surveys carry a send time (any row with `sent_at`): surveys with a score / "
         "surveys of that source, in the period of the send (else of the response). For a source whose "
         "surveys never do: its solved tickets with a scored survey / its solved tickets, in the period of "
@@ -334,7 +454,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="surveys",
     ),
     Metric(
-        "headcount", "Headcount", "count", "agents", "neutral",
+        "headcount",
+        "Headcount",
+        "count",
+        "agents",
+        "neutral",
         "Agents active at the end of the period: hired at or before its last instant and not left by "
         "then (no `left_at`, or one after the end) — a stock, whatever the agent's role. Agents without a "
         "hire date are left out of every people metric.",
@@ -342,7 +466,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="people",
     ),
     Metric(
-        "tenure", "Tenure", "duration", "days", "neutral",
+        "tenure",
+        "Tenure",
+        "duration",
+        "days",
+        "neutral",
         "Days from hire to the end of the period of the agents active at its end (the headcount); the "
         "median by default, any statistic of `--stat` on request, with the order-statistic interval. "
         "Calendar days: business hours do not change it.",
@@ -350,7 +478,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="people",
     ),
     Metric(
-        "attrition_rate", "Attrition rate", "rate", "ratio", "lower",
+        "attrition_rate",
+        "Attrition rate",
+        "rate",
+        "ratio",
+        "lower",
         "Leavers in the period / average headcount, where the average headcount is (headcount at the "
         "period's start + headcount at its end) / 2 and a leaver is an agent whose `left_at` falls after "
         "the start and no later than the end. Can exceed 1 when people are hired and leave within the "
@@ -364,7 +496,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="people",
     ),
     Metric(
-        "retention_rate", "Retention rate", "rate_complement", "ratio", "higher",
+        "retention_rate",
+        "Retention rate",
+        "rate_complement",
+        "ratio",
+        "higher",
         "1 − attrition rate (annualised with `attrition_annualised`), its interval the attrition "
         "interval mirrored; below 0 when the leavers outnumber the average headcount.",
         "the period (leavers in it; headcount at its start and end)",
@@ -372,7 +508,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="people",
     ),
     Metric(
-        "qa_score", "QA score", "mean", "points", "higher",
+        "qa_score",
+        "QA score",
+        "mean",
+        "points",
+        "higher",
         "Mean `score` (0–100) of the QA reviews in the period, as recorded (an auto-failed review keeps "
         "the score its scorecard gave); reviews without a score are left out. Team is the reviewed "
         "agent's team in the agents table.",
@@ -380,14 +520,22 @@ CATALOGUE: tuple[Metric, ...] = (
         area="qa",
     ),
     Metric(
-        "qa_auto_fail_rate", "QA auto-fail rate", "proportion", "ratio", "lower",
+        "qa_auto_fail_rate",
+        "QA auto-fail rate",
+        "proportion",
+        "ratio",
+        "lower",
         "QA reviews marked `auto_fail` / QA reviews in the period; reviews with no auto-fail flag are left "
         "out.",
         _REVIEWED,
         area="qa",
     ),
     Metric(
-        "tickets_solved_per_hour", "Tickets solved per staffed hour", "rate", "tickets per hour", "higher",
+        "tickets_solved_per_hour",
+        "Tickets solved per staffed hour",
+        "rate",
+        "tickets per hour",
+        "higher",
         "Tickets whose last solve falls in the period, counted for their assignee, / the assignees' staffed "
         "hours in the period. Staffed time is agent-state time `available`, `busy` or `wrap`, cut at the "
         "period's bounds; `away` is not staffed. Only agents with recorded states count, and the team is "
@@ -397,7 +545,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="staffing",
     ),
     Metric(
-        "replies_per_hour", "Replies per staffed hour", "rate", "replies per hour", "higher",
+        "replies_per_hour",
+        "Replies per staffed hour",
+        "rate",
+        "replies per hour",
+        "higher",
         "Public agent messages in ticket events (by their author) in the period / the authors' staffed "
         "hours in the period, staffed time and interval as for `tickets_solved_per_hour`. Tickets from a "
         "source without events carry no reply times and do not count.",
@@ -405,7 +557,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="staffing",
     ),
     Metric(
-        "churn_rate", "Customer churn rate", "proportion", "ratio", "lower",
+        "churn_rate",
+        "Customer churn rate",
+        "proportion",
+        "ratio",
+        "lower",
         "Customers churned in the period / customers active at its start. Active at the start: created at "
         "or before the period's first instant and not churned before it (a customer churning exactly at "
         "the start is in the base and churns in this period; one churning exactly at the end belongs to "
@@ -415,14 +571,22 @@ CATALOGUE: tuple[Metric, ...] = (
         area="customers",
     ),
     Metric(
-        "customer_retention_rate", "Customer retention rate", "proportion", "ratio", "higher",
+        "customer_retention_rate",
+        "Customer retention rate",
+        "proportion",
+        "ratio",
+        "higher",
         "Customers active at the period's start who did not churn in it / customers active at its start: "
         "1 − churn rate, the Wilson interval mirrored.",
         _CUSTOMER_BASE,
         area="customers",
     ),
     Metric(
-        "manager_escalations", "Escalations to a manager", "count", "tickets", "lower",
+        "manager_escalations",
+        "Escalations to a manager",
+        "count",
+        "tickets",
+        "lower",
         "Tickets that reached a manager: an `assign` event to an agent whose role is `manager`, or an "
         "`escalate` event to level `manager_level` or above. A ticket counts once, in the period of the "
         "first such event. Only tickets with events are counted (summary fields carry no instant of "
@@ -431,7 +595,11 @@ CATALOGUE: tuple[Metric, ...] = (
         ("manager_level",),
     ),
     Metric(
-        "manager_resolution_rate", "Resolved by the manager", "proportion", "ratio", "higher",
+        "manager_resolution_rate",
+        "Resolved by the manager",
+        "proportion",
+        "ratio",
+        "higher",
         "Of the tickets that reached a manager, the share resolved there without going further: solved "
         "now, last solved after reaching the manager, and never afterwards assigned to anyone who is not a "
         "manager (or to no agent) nor escalated back below `manager_level` or above the highest level "
@@ -442,7 +610,11 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(SOLVES,),
     ),
     Metric(
-        "call_fcr_rate", "Call first contact resolution", "proportion", "ratio", "higher",
+        "call_fcr_rate",
+        "Call first contact resolution",
+        "proportion",
+        "ratio",
+        "higher",
         "`no_repeat_contact` FCR for calls: answered calls of a known customer after which that customer "
         "made no other contact — no offered call and no ticket — from the call's arrival until "
         "`fcr_repeat_days` days after the call ended (its answer when the end is unknown) / answered calls "
@@ -455,7 +627,11 @@ CATALOGUE: tuple[Metric, ...] = (
         needs=(ANSWERS,),
     ),
     Metric(
-        "cross_channel_repeat_rate", "Repeat contact rate across channels", "proportion", "ratio", "lower",
+        "cross_channel_repeat_rate",
+        "Repeat contact rate across channels",
+        "proportion",
+        "ratio",
+        "lower",
         "Handled contacts — solved tickets and answered calls of a known customer — after which the same "
         "customer made another contact (a ticket or an offered call) from the contact's start (a ticket's "
         "creation, a call's arrival) until `repeat_contact_days` days after it ended (a ticket's last "
@@ -468,7 +644,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="calls",
     ),
     Metric(
-        "occupancy", "Occupancy", "ratio", "ratio", "neutral",
+        "occupancy",
+        "Occupancy",
+        "ratio",
+        "ratio",
+        "neutral",
         "Handling time / staffed time, per agent-day summed over the group: talk + hold + wrap of the calls "
         "an agent answered (a missing part as 0), in the local day of the answer, over the agent's staffed "
         "time, agent-state time `available`, `busy` or `wrap` (`away` is not staffed) cut at local midnight "
@@ -480,7 +660,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="staffing",
     ),
     Metric(
-        "calls_per_hour", "Calls per staffed hour", "rate", "calls per hour", "higher",
+        "calls_per_hour",
+        "Calls per staffed hour",
+        "rate",
+        "calls per hour",
+        "higher",
         "Answered calls, counted for the answering agent in the local day of the answer, / the agents' "
         "staffed hours (as for `occupancy`). Only agents with recorded states count. `n` is the number of "
         "calls; the interval treats them as a Poisson count over the staffed hours (exact Garwood "
@@ -489,7 +673,11 @@ CATALOGUE: tuple[Metric, ...] = (
         area="staffing",
     ),
     Metric(
-        "calls_per_shift", "Calls per shift", "mean", "calls per shift", "higher",
+        "calls_per_shift",
+        "Calls per shift",
+        "mean",
+        "calls per shift",
+        "higher",
         "Answered calls per shift. A shift is a run of one agent's staffed states (`available`, `busy`, "
         "`wrap`) in which each state starts less than 30 minutes after the latest end before it: a shorter "
         "`away` state or unrecorded gap is a break within the shift, a longer one ends it, and a night "

@@ -67,14 +67,33 @@ COMPARISONS = ("previous", "year")
 #: `change` and its interval are in `change_unit`: percentage points (`pp`) for fractions, else the
 #: metric's unit; `compare_from`–`compare_to` are the days the comparison value covers.
 COMPARE_COLUMNS = (
-    "compare_value", "change", "change_ci_low", "change_ci_high", "significant", "change_unit",
-    "compare_from", "compare_to",
+    "compare_value",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+    "significant",
+    "change_unit",
+    "compare_from",
+    "compare_to",
 )
 #: A change of a fraction (a rate, a share) is told in percentage points: 100 × the difference.
 _POINTS = 100.0
 RESILIENCE_COLUMNS = (
-    "metric", "stat", "unit", "person", "present_value", "absent_value", "difference", "ci_low", "ci_high",
-    "significant", "present_n", "absent_n", "present_days", "absent_days", "small_sample",
+    "metric",
+    "stat",
+    "unit",
+    "person",
+    "present_value",
+    "absent_value",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "significant",
+    "present_n",
+    "absent_n",
+    "present_days",
+    "absent_days",
+    "small_sample",
 )
 _EXTRA_DIMENSIONS = ("sla_metric",)
 
@@ -130,7 +149,12 @@ def _satterthwaite(d: float, v1: float, n1: float, v2: float, n2: float, confide
 
 
 def nps_difference_interval(
-    promoters1: float, detractors1: float, n1: float, promoters2: float, detractors2: float, n2: float,
+    promoters1: float,
+    detractors1: float,
+    n1: float,
+    promoters2: float,
+    detractors2: float,
+    n2: float,
     confidence: float = 0.95,
 ) -> Interval:
     """Interval for NPS₁ − NPS₂ (fractions) from the two variances (p₊ + p₋ − NPS²)/n."""
@@ -199,8 +223,9 @@ def difference_interval(
     """
     n1, n2 = _num(first, "n") or 0.0, _num(second, "n") or 0.0
     if kind == "count":
-        return poisson_difference_interval(_num(first, "value") or 0.0, _num(second, "value") or 0.0,
-                                           confidence)
+        return poisson_difference_interval(
+            _num(first, "value") or 0.0, _num(second, "value") or 0.0, confidence
+        )
     if kind == "proportion":
         k1, k2 = _num(first, "k"), _num(second, "k")
         return (None, None) if k1 is None or k2 is None else newcombe_interval(k1, n1, k2, n2, confidence)
@@ -344,7 +369,10 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     )
     if query.period != "all":
         current, earlier = cut_to_covered_days(
-            current, earlier, keys, shift,
+            current,
+            earlier,
+            keys,
+            shift,
             lambda q: _earlier_rows(tables, settings, dataclasses.replace(base, **q), needs_bounds),
         )
     earlier_columns = [
@@ -495,15 +523,21 @@ def resilience(
         frames = [frame.assign(stat="count")]
         kind = "mean"
     else:
-        summary = _summarise(m, Sample(t, True, sample.extra_dims, sample.missing_as), ["side", *extra],
-                             quantiles if m.kind == "duration" else [], wide)
+        summary = _summarise(
+            m,
+            Sample(t, True, sample.extra_dims, sample.missing_as),
+            ["side", *extra],
+            quantiles if m.kind == "duration" else [],
+            wide,
+        )
         frames = []
         for name, q in stats:
             part = summary
             if q is not None:
                 i = quantiles.index(q)
-                part = summary.rename(columns={f"quantile_{i}": "quantile", f"ci_low_{i}": "q_low",
-                                               f"ci_high_{i}": "q_high"}).assign(ci_low=None, ci_high=None)
+                part = summary.rename(
+                    columns={f"quantile_{i}": "quantile", f"ci_low_{i}": "q_low", f"ci_high_{i}": "q_high"}
+                ).assign(ci_low=None, ci_high=None)
             finished = _finish(m, part, name, q, settings)
             frames.append(finished)
         kind = m.kind
@@ -520,19 +554,33 @@ def resilience(
             by_side = {str(r["side"]): {str(k): v for k, v in r.items()} for r in records}
             present, absent = by_side.get("present", {}), by_side.get("absent", {})
             stat_name = str(frame.stat.iloc[0]) if len(frame) else ""
-            low, high = ((None, None) if not present or not absent
-                         else difference_interval(kind, stat_name, absent, present, confidence))
+            low, high = (
+                (None, None)
+                if not present or not absent
+                else difference_interval(kind, stat_name, absent, present, confidence)
+            )
             present_value, absent_value = _num(present, "value"), _num(absent, "value")
             present_n, absent_n = int(_num(present, "n") or 0), int(_num(absent, "n") or 0)
-            rows.append({
-                "metric": m.id, "stat": stat_name, "unit": unit, "person": person,
-                "present_value": present_value, "absent_value": absent_value,
-                "difference": None if present_value is None or absent_value is None
-                else absent_value - present_value,
-                "ci_low": low, "ci_high": high, "significant": _significant(low, high),
-                "present_n": present_n, "absent_n": absent_n,
-                "present_days": int(days.get("present", 0)), "absent_days": int(days.get("absent", 0)),
-                "small_sample": min(present_n, absent_n) < settings.metrics.small_sample,
-                **group,
-            })
+            rows.append(
+                {
+                    "metric": m.id,
+                    "stat": stat_name,
+                    "unit": unit,
+                    "person": person,
+                    "present_value": present_value,
+                    "absent_value": absent_value,
+                    "difference": None
+                    if present_value is None or absent_value is None
+                    else absent_value - present_value,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "significant": _significant(low, high),
+                    "present_n": present_n,
+                    "absent_n": absent_n,
+                    "present_days": int(days.get("present", 0)),
+                    "absent_days": int(days.get("absent", 0)),
+                    "small_sample": min(present_n, absent_n) < settings.metrics.small_sample,
+                    **group,
+                }
+            )
     return pd.DataFrame(rows, columns=[*RESILIENCE_COLUMNS, *extra])

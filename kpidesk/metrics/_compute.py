@@ -46,7 +46,13 @@ from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
 __all__ = [
-    "PERIODS", "RESULT_COLUMNS", "STATE_COLUMNS", "KpiQuery", "KpiTables", "compute_kpis", "parse_stat"
+    "PERIODS",
+    "RESULT_COLUMNS",
+    "STATE_COLUMNS",
+    "KpiQuery",
+    "KpiTables",
+    "compute_kpis",
+    "parse_stat",
 ]
 
 PERIODS = ("day", "week", "month", "quarter", "year", "all")
@@ -568,7 +574,8 @@ def compute_kpis(
         result["small_sample"] = result["n"] < settings.metrics.small_sample
     result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
     stat_names = {
-        m.id: [name for name, _ in asked or [parse_stat(m.default_stat)]] if m.kind == "duration"
+        m.id: [name for name, _ in asked or [parse_stat(m.default_stat)]]
+        if m.kind == "duration"
         else [m.statistic]
         for m in metrics
     }

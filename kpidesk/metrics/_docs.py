@@ -105,8 +105,9 @@ def catalogue_markdown() -> str:
 def catalogue_json() -> str:
     return json.dumps(
         {
-            "metrics": [{**m.__dict__, "statistic": m.statistic, "needs": [c.id for c in m.needs]}
-                        for m in CATALOGUE],
+            "metrics": [
+                {**m.__dict__, "statistic": m.statistic, "needs": [c.id for c in m.needs]} for m in CATALOGUE
+            ],
             "options": METRIC_OPTIONS,
             "dimensions": DIMENSIONS,
         },

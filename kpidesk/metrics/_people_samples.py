@@ -149,7 +149,10 @@ def _per_staffed_hour(ctx: SampleContext, done: ir.Table) -> Sample:
     )
     units = _team_of_agent(placed.union(_staffed_hours(ctx)), ctx.agents)
     table = units.select(
-        *dimension_values(units), "period_start", unit_key=units.agent_id, value=units["value"],
+        *dimension_values(units),
+        "period_start",
+        unit_key=units.agent_id,
+        value=units["value"],
         exposure=units.exposure,
     )
     return Sample(table, periodic=True)

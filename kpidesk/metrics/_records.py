@@ -84,7 +84,9 @@ UNITS = {
         "ticket", ("source", "ticket_id"), _ticket_units, ("created_at", "first_reply_at", "last_solved_at")
     ),
     "reply stretch": Unit(
-        "reply stretch", ("source", "ticket_id", "stretch"), lambda ctx: ctx.stretches,
+        "reply stretch",
+        ("source", "ticket_id", "stretch"),
+        lambda ctx: ctx.stretches,
         ("stretch_start_at", "replied_at"),
     ),
     # A ticket's first-reply or resolution clock (no stretch), or one reply stretch's clock.
@@ -94,7 +96,9 @@ UNITS = {
         "contact", ("contact", "source", "contact_id"), labels={"contact": {"t": "ticket", "c": "call"}}
     ),
     "response": Unit(
-        "response", ("source", "response_id"), lambda ctx: survey_units(ctx.surveys, ctx.facts),
+        "response",
+        ("source", "response_id"),
+        lambda ctx: survey_units(ctx.surveys, ctx.facts),
         ("anchor_at",),
     ),
     "survey send or solved ticket": Unit("survey send or solved ticket", ("source", "response_or_ticket_id")),
@@ -231,12 +235,16 @@ RULES: dict[str, RecordRules] = {
         "call",
         left_out=(
             _NOT_OFFERED,
-            (lambda t, o: t.abandoned & (t.wait_s < o.short_abandon_seconds),
-             "abandoned within {short_abandon_seconds:g} s: not offered long enough to count"),
+            (
+                lambda t, o: t.abandoned & (t.wait_s < o.short_abandon_seconds),
+                "abandoned within {short_abandon_seconds:g} s: not offered long enough to count",
+            ),
         ),
         explains=(
-            (lambda t, o: t.answered & (t.wait_s <= o.service_level_seconds),
-             "answered within {service_level_seconds:g} s"),
+            (
+                lambda t, o: t.answered & (t.wait_s <= o.service_level_seconds),
+                "answered within {service_level_seconds:g} s",
+            ),
             (lambda t, o: t.answered, "answered after {service_level_seconds:g} s"),
             (lambda t, o: t.abandoned, "abandoned"),
         ),
@@ -271,17 +279,23 @@ RULES: dict[str, RecordRules] = {
     "headcount": RecordRules("agent", left_out=_PEOPLE, otherwise="not active at the period's end"),
     "tenure": RecordRules("agent", left_out=_PEOPLE, otherwise="not active at the period's end"),
     "attrition_rate": RecordRules(
-        "agent", left_out=_PEOPLE, explains=((lambda t, o: t.value > 0, "left in the period"),),
+        "agent",
+        left_out=_PEOPLE,
+        explains=((lambda t, o: t.value > 0, "left in the period"),),
         otherwise="not employed in the period",
     ),
     "retention_rate": RecordRules(
-        "agent", left_out=_PEOPLE, explains=((lambda t, o: t.value > 0, "left in the period"),),
+        "agent",
+        left_out=_PEOPLE,
+        explains=((lambda t, o: t.value > 0, "left in the period"),),
         otherwise="not employed in the period",
     ),
     "qa_score": RecordRules(
         "review",
-        left_out=((lambda t, o: t.reviewed_at.isnull(), "no review date"),
-                  (lambda t, o: t.score.isnull(), "no score")),
+        left_out=(
+            (lambda t, o: t.reviewed_at.isnull(), "no review date"),
+            (lambda t, o: t.score.isnull(), "no score"),
+        ),
     ),
     "qa_auto_fail_rate": RecordRules(
         "review",
@@ -513,11 +527,13 @@ def _finish(frame: pd.DataFrame, metric_id: str, unit: Unit, dim_columns: list[s
             out[names[column]] = frame[column]
     # Object columns keep None for a missing value or reason: no NaN reaches a reader.
     for column in ("value", "exposure"):
-        out[column] = pd.Series([None if pd.isna(v) else float(v) for v in frame[column]], dtype=object,
-                                index=frame.index)
+        out[column] = pd.Series(
+            [None if pd.isna(v) else float(v) for v in frame[column]], dtype=object, index=frame.index
+        )
     out["counted"] = frame["counted"].astype(bool)
-    out["reason"] = pd.Series([None if pd.isna(r) else str(r) for r in frame["reason"]], dtype=object,
-                              index=frame.index)
+    out["reason"] = pd.Series(
+        [None if pd.isna(r) else str(r) for r in frame["reason"]], dtype=object, index=frame.index
+    )
     out = out.reset_index(drop=True)
     out.attrs["id_columns"] = unit.id_columns
     return out

@@ -121,16 +121,25 @@ def _not_imported(frame: pd.DataFrame) -> pd.Series:
 
 #: Reasons tried before any comparison's own.
 COMMON_REASONS = (
-    Reason("not_imported", "kpidesk_missing",
-           "not in kpidesk: the source has a figure for a ticket or call that was not imported (see "
-           "rejected_rows)", _not_imported),
+    Reason(
+        "not_imported",
+        "kpidesk_missing",
+        "not in kpidesk: the source has a figure for a ticket or call that was not imported (see "
+        "rejected_rows)",
+        _not_imported,
+    ),
 )
 
 _SOURCE_NOT_SOLVED = (
-    Reason("opened_solved", "source_missing", "opened already solved: the source has no {field}",
-           _opened_solved),
-    Reason("closed_unsolved", "source_missing",
-           "closed without being solved first: the source has no {field}", _closed_unsolved),
+    Reason(
+        "opened_solved", "source_missing", "opened already solved: the source has no {field}", _opened_solved
+    ),
+    Reason(
+        "closed_unsolved",
+        "source_missing",
+        "closed without being solved first: the source has no {field}",
+        _closed_unsolved,
+    ),
     Reason("not_solved", "neither", "not solved: neither has a resolution", _always),
 )
 
@@ -148,10 +157,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         _seconds_between("created_at", "last_solved_at"),
         (
             *_SOURCE_NOT_SOLVED,
-            Reason("restamped", "differ",
-                   "re-stamped resolution: the source's {field} is later than kpidesk's last solve", _later),
-            Reason("solved_later", "differ", "the source's {field} is earlier than kpidesk's last solve",
-                   _earlier),
+            Reason(
+                "restamped",
+                "differ",
+                "re-stamped resolution: the source's {field} is later than kpidesk's last solve",
+                _later,
+            ),
+            Reason(
+                "solved_later",
+                "differ",
+                "the source's {field} is earlier than kpidesk's last solve",
+                _earlier,
+            ),
             Reason("no_solve", "kpidesk_missing", "kpidesk sees no solve of the ticket", _always),
         ),
         "created → last solve in calendar seconds, against the source's own resolution time",
@@ -164,10 +181,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         _seconds_between("created_at", "first_solved_at"),
         (
             *_SOURCE_NOT_SOLVED,
-            Reason("first_later", "differ", "the source's first resolution is later than kpidesk's first "
-                   "solve", _later),
-            Reason("first_earlier", "differ", "the source's first resolution is earlier than kpidesk's "
-                   "first solve", _earlier),
+            Reason(
+                "first_later",
+                "differ",
+                "the source's first resolution is later than kpidesk's first solve",
+                _later,
+            ),
+            Reason(
+                "first_earlier",
+                "differ",
+                "the source's first resolution is earlier than kpidesk's first solve",
+                _earlier,
+            ),
             Reason("no_solve", "kpidesk_missing", "kpidesk sees no solve of the ticket", _always),
         ),
         "created → first solve in calendar seconds, against the source's first resolution time",
@@ -179,16 +204,33 @@ COMPARISONS: tuple[Comparison, ...] = (
         "seconds",
         _seconds_between("frt_start_at", "first_reply_at"),
         (
-            Reason("agent_opened", "differ",
-                   "agent-opened ticket: the source times it from creation to the agent's next public "
-                   "comment, kpidesk from the customer's first message after the agent's", _agent_opened),
-            Reason("reply_later", "differ", "the source's first reply is later than kpidesk's first public "
-                   "agent reply", _later),
-            Reason("reply_earlier", "differ", "the source's first reply is earlier than kpidesk's first "
-                   "public agent reply (a bot, system or private message counts there)", _earlier),
+            Reason(
+                "agent_opened",
+                "differ",
+                "agent-opened ticket: the source times it from creation to the agent's next public "
+                "comment, kpidesk from the customer's first message after the agent's",
+                _agent_opened,
+            ),
+            Reason(
+                "reply_later",
+                "differ",
+                "the source's first reply is later than kpidesk's first public agent reply",
+                _later,
+            ),
+            Reason(
+                "reply_earlier",
+                "differ",
+                "the source's first reply is earlier than kpidesk's first "
+                "public agent reply (a bot, system or private message counts there)",
+                _earlier,
+            ),
             Reason("unanswered", "neither", "unanswered: neither has a first reply", _always),
-            Reason("no_public_reply", "kpidesk_missing", "kpidesk sees no public agent reply (bot and "
-                   "system messages and private notes never count)", _always),
+            Reason(
+                "no_public_reply",
+                "kpidesk_missing",
+                "kpidesk sees no public agent reply (bot and system messages and private notes never count)",
+                _always,
+            ),
         ),
         "first-reply clock start → first public agent reply in calendar seconds",
     ),
@@ -199,10 +241,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         "count",
         "k.reopens",
         (
-            Reason("source_more_reopens", "differ", "the source counts reopens its status changes do not "
-                   "show", _later),
-            Reason("kpidesk_more_reopens", "differ", "kpidesk counts more moves from solved back to open "
-                   "than the source", _earlier),
+            Reason(
+                "source_more_reopens",
+                "differ",
+                "the source counts reopens its status changes do not show",
+                _later,
+            ),
+            Reason(
+                "kpidesk_more_reopens",
+                "differ",
+                "kpidesk counts more moves from solved back to open than the source",
+                _earlier,
+            ),
         ),
         "moves from solved back to an open status",
     ),
@@ -213,14 +263,25 @@ COMPARISONS: tuple[Comparison, ...] = (
         "count",
         "k.reassignments",
         (
-            Reason("group_only", "differ",
-                   "the source counts changes of group only; kpidesk also counts a new assignee within "
-                   "the group", _group_changes_only),
-            Reason("group_only_and_unseen", "differ",
-                   "the source counts changes of group only, and more of them than its updates show",
-                   _group_changes_and_more),
-            Reason("source_more_reassignments", "differ",
-                   "the source counts more reassignments than its updates show", _later),
+            Reason(
+                "group_only",
+                "differ",
+                "the source counts changes of group only; kpidesk also counts a new assignee within "
+                "the group",
+                _group_changes_only,
+            ),
+            Reason(
+                "group_only_and_unseen",
+                "differ",
+                "the source counts changes of group only, and more of them than its updates show",
+                _group_changes_and_more,
+            ),
+            Reason(
+                "source_more_reassignments",
+                "differ",
+                "the source counts more reassignments than its updates show",
+                _later,
+            ),
         ),
         "changes of group or assignee after the first assignment",
     ),
@@ -231,10 +292,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         "count",
         "k.agent_replies",
         (
-            Reason("source_more_replies", "differ", "the source counts replies kpidesk does not (a bot's "
-                   "or a private one)", _later),
-            Reason("kpidesk_more_replies", "differ", "kpidesk counts more public agent messages than the "
-                   "source's replies", _earlier),
+            Reason(
+                "source_more_replies",
+                "differ",
+                "the source counts replies kpidesk does not (a bot's or a private one)",
+                _later,
+            ),
+            Reason(
+                "kpidesk_more_replies",
+                "differ",
+                "kpidesk counts more public agent messages than the source's replies",
+                _earlier,
+            ),
         ),
         "public agent messages",
     ),
@@ -245,11 +314,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         "seconds",
         "k.wait_s",
         (
-            Reason("never_queued", "kpidesk_missing", "the call never reached the agents' queue: kpidesk "
-                   "has no wait", _never_queued),
-            Reason("wait_ends_at_answer", "differ",
-                   "kpidesk's wait ends when an agent answers, the source's when the caller leaves the "
-                   "queue", _wait_ends_at_answer),
+            Reason(
+                "never_queued",
+                "kpidesk_missing",
+                "the call never reached the agents' queue: kpidesk has no wait",
+                _never_queued,
+            ),
+            Reason(
+                "wait_ends_at_answer",
+                "differ",
+                "kpidesk's wait ends when an agent answers, the source's when the caller leaves the queue",
+                _wait_ends_at_answer,
+            ),
         ),
         "arrival in the agents' queue → answer (or abandon), against the source's queue time",
     ),
@@ -260,8 +336,12 @@ COMPARISONS: tuple[Comparison, ...] = (
         "seconds",
         "k.handle_s",
         (
-            Reason("not_answered_either", "neither", "the call was not answered: neither has a handle time",
-                   _not_answered),
+            Reason(
+                "not_answered_either",
+                "neither",
+                "the call was not answered: neither has a handle time",
+                _not_answered,
+            ),
         ),
         "talk + hold + wrap of an answered call, against the source's service time",
     ),

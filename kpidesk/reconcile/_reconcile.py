@@ -28,8 +28,16 @@ __all__ = ["UNIT_COLUMNS", "Reconciliation", "reconcile_figures"]
 
 #: Columns of `Reconciliation.units`.
 UNIT_COLUMNS = (
-    "source", "figure", "unit_kind", "unit_id", "kpidesk_value", "source_value", "difference", "outcome",
-    "reason_key", "reason",
+    "source",
+    "figure",
+    "unit_kind",
+    "unit_id",
+    "kpidesk_value",
+    "source_value",
+    "difference",
+    "outcome",
+    "reason_key",
+    "reason",
 )
 
 _TICKET_CONTEXT = """
@@ -67,13 +75,15 @@ class Reconciliation:
             mine = self.reasons[
                 (self.reasons.source == row["source"]) & (self.reasons.figure == row["figure"])
             ]
-            figures.append({
-                **{k: _plain(v) for k, v in row.items()},
-                "reasons": [
-                    {k: _plain(v) for k, v in r.items() if k not in ("source", "figure")}
-                    for r in mine.to_dict("records")
-                ],
-            })
+            figures.append(
+                {
+                    **{k: _plain(v) for k, v in row.items()},
+                    "reasons": [
+                        {k: _plain(v) for k, v in r.items() if k not in ("source", "figure")}
+                        for r in mine.to_dict("records")
+                    ],
+                }
+            )
         result: dict[str, Any] = {"figures": figures}
         if units:
             shown = self.units[self.units.outcome != "exact"]
@@ -221,8 +231,18 @@ def _summary(units: pd.DataFrame) -> pd.DataFrame:
         row["agree_share"] = (row["exact"] + row["within"]) / both if both else None
         rows.append(row)
     columns = [
-        "source", "figure", "metric", "unit_kind", "unit", "field", "tolerance_s", "units", "compared",
-        *OUTCOMES, "exact_share", "agree_share",
+        "source",
+        "figure",
+        "metric",
+        "unit_kind",
+        "unit",
+        "field",
+        "tolerance_s",
+        "units",
+        "compared",
+        *OUTCOMES,
+        "exact_share",
+        "agree_share",
     ]
     return pd.DataFrame(rows, columns=columns)
 

@@ -22,34 +22,67 @@ __all__ = ["render_staffing_html"]
 
 _TEXT = {
     "en": {
-        "title": "Staffing plan", "all": "all calls", "target": "Target", "model": "Model",
-        "shrinkage": "Shrinkage", "chart": "Forecast calls (bars) and agents required (line) per interval",
-        "accuracy": "Forecast error on the held-back weeks", "method": "Method",
+        "title": "Staffing plan",
+        "all": "all calls",
+        "target": "Target",
+        "model": "Model",
+        "shrinkage": "Shrinkage",
+        "chart": "Forecast calls (bars) and agents required (line) per interval",
+        "accuracy": "Forecast error on the held-back weeks",
+        "method": "Method",
         "intervals": "Busy intervals",
-        "interval": "Interval", "calls": "Calls", "agents": "Agents", "scheduled": "Scheduled",
-        "sl": "Service level", "asa": "ASA", "abandon": "Abandoned", "occupancy": "Occupancy",
+        "interval": "Interval",
+        "calls": "Calls",
+        "agents": "Agents",
+        "scheduled": "Scheduled",
+        "sl": "Service level",
+        "asa": "ASA",
+        "abandon": "Abandoned",
+        "occupancy": "Occupancy",
         "totals": "{calls:,.0f} calls forecast · {hours:,.1f} agent-hours on the phones · {scheduled:,.1f} "
-                  "scheduled · peak {peak} agents · expected service level {sl}",
+        "scheduled · peak {peak} agents · expected service level {sl}",
     },
     "he": {
-        "title": "תוכנית איוש", "all": "כל השיחות", "target": "יעד", "model": "מודל",
+        "title": "תוכנית איוש",
+        "all": "כל השיחות",
+        "target": "יעד",
+        "model": "מודל",
         "shrinkage": "אובדן זמינות",
         "chart": "שיחות צפויות (עמודות) ונציגים נדרשים (קו) בכל מקטע זמן",
-        "accuracy": "שגיאת התחזית בשבועות שהושארו בצד", "method": "שיטה", "intervals": "מקטעים עם שיחות",
-        "interval": "מקטע", "calls": "שיחות", "agents": "נציגים", "scheduled": "בשיבוץ",
-        "sl": "רמת שירות", "asa": "זמן מענה ממוצע", "abandon": "נטישה", "occupancy": "תפוסה",
+        "accuracy": "שגיאת התחזית בשבועות שהושארו בצד",
+        "method": "שיטה",
+        "intervals": "מקטעים עם שיחות",
+        "interval": "מקטע",
+        "calls": "שיחות",
+        "agents": "נציגים",
+        "scheduled": "בשיבוץ",
+        "sl": "רמת שירות",
+        "asa": "זמן מענה ממוצע",
+        "abandon": "נטישה",
+        "occupancy": "תפוסה",
         "totals": "{calls:,.0f} שיחות צפויות · {hours:,.1f} שעות נציג בטלפון · {scheduled:,.1f} בשיבוץ · "
-                  "שיא {peak} נציגים · רמת שירות צפויה {sl}",
+        "שיא {peak} נציגים · רמת שירות צפויה {sl}",
     },
     "ar": {
-        "title": "خطة التوظيف", "all": "كل المكالمات", "target": "الهدف", "model": "النموذج",
+        "title": "خطة التوظيف",
+        "all": "كل المكالمات",
+        "target": "الهدف",
+        "model": "النموذج",
         "shrinkage": "نسبة عدم التوفر",
         "chart": "المكالمات المتوقعة (أعمدة) والموظفون المطلوبون (خط) لكل فترة",
-        "accuracy": "خطأ التوقع في الأسابيع المحجوزة", "method": "الطريقة", "intervals": "الفترات المزدحمة",
-        "interval": "الفترة", "calls": "المكالمات", "agents": "الموظفون", "scheduled": "المجدولون",
-        "sl": "مستوى الخدمة", "asa": "متوسط سرعة الرد", "abandon": "التخلي", "occupancy": "الإشغال",
+        "accuracy": "خطأ التوقع في الأسابيع المحجوزة",
+        "method": "الطريقة",
+        "intervals": "الفترات المزدحمة",
+        "interval": "الفترة",
+        "calls": "المكالمات",
+        "agents": "الموظفون",
+        "scheduled": "المجدولون",
+        "sl": "مستوى الخدمة",
+        "asa": "متوسط سرعة الرد",
+        "abandon": "التخلي",
+        "occupancy": "الإشغال",
         "totals": "{calls:,.0f} مكالمة متوقعة · {hours:,.1f} ساعة عمل على الهاتف · {scheduled:,.1f} مجدولة · "
-                  "الذروة {peak} موظفين · مستوى الخدمة المتوقع {sl}",
+        "الذروة {peak} موظفين · مستوى الخدمة المتوقع {sl}",
     },
 }
 
@@ -86,9 +119,11 @@ def _chart(frame: pd.DataFrame) -> str:
         calls = float(row["forecast_calls"])
         h = plot * calls / top_calls
         when = row["interval_start"].isoformat(timespec="minutes")
-        parts.append(f'<rect class="calls" x="{x:.1f}" y="{height - pad - h:.1f}" '
-                     f'width="{max(step - 0.6, 0.4):.1f}" height="{h:.1f}">'
-                     f"<title>{when}: {calls:.1f} calls, {row['agents']} agents</title></rect>")
+        parts.append(
+            f'<rect class="calls" x="{x:.1f}" y="{height - pad - h:.1f}" '
+            f'width="{max(step - 0.6, 0.4):.1f}" height="{h:.1f}">'
+            f"<title>{when}: {calls:.1f} calls, {row['agents']} agents</title></rect>"
+        )
     for column, css in (("agents", "agents"), ("scheduled_agents", "scheduled")):
         points = []
         for i, value in enumerate(frame[column]):
@@ -99,12 +134,17 @@ def _chart(frame: pd.DataFrame) -> str:
     for i, day in enumerate(days):
         if i == 0 or day != days[i - 1]:
             x = axis + i * step
-            parts.append(f'<line class="day" x1="{x:.1f}" y1="{pad}" x2="{x:.1f}" y2="{height - pad}"/>'
-                         f'<text x="{x + 3:.1f}" y="{height - 8}">{day.strftime("%a %d %b")}</text>')
-    parts.append(f'<text x="2" y="{pad - 8}">{top_calls:,.0f} calls</text>'
-                 f'<text x="{width - 2}" y="{pad - 8}" text-anchor="end">{top_agents:,.0f} agents</text>')
-    return (f'<svg viewBox="0 0 {width} {height}" role="img" class="plan" direction="ltr">'
-            f'{"".join(parts)}</svg>')
+            parts.append(
+                f'<line class="day" x1="{x:.1f}" y1="{pad}" x2="{x:.1f}" y2="{height - pad}"/>'
+                f'<text x="{x + 3:.1f}" y="{height - 8}">{day.strftime("%a %d %b")}</text>'
+            )
+    parts.append(
+        f'<text x="2" y="{pad - 8}">{top_calls:,.0f} calls</text>'
+        f'<text x="{width - 2}" y="{pad - 8}" text-anchor="end">{top_agents:,.0f} agents</text>'
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" role="img" class="plan" direction="ltr">{"".join(parts)}</svg>'
+    )
 
 
 def render_staffing_html(plan: StaffingPlan, *, locale: str, workspace_name: str, generated: date) -> str:
@@ -138,9 +178,13 @@ def render_staffing_html(plan: StaffingPlan, *, locale: str, workspace_name: str
         for r in _records(busy)
     )
     totals = plan.totals()
-    summary = text["totals"].format(calls=totals["forecast_calls"], hours=totals["agent_hours"],
-                                    scheduled=totals["scheduled_agent_hours"], peak=totals["peak_agents"],
-                                    sl=_percent(totals["service_level"]))
+    summary = text["totals"].format(
+        calls=totals["forecast_calls"],
+        hours=totals["agent_hours"],
+        scheduled=totals["scheduled_agent_hours"],
+        peak=totals["peak_agents"],
+        sl=_percent(totals["service_level"]),
+    )
     queue = html.escape(plan.queue or text["all"])
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction}">

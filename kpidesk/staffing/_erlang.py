@@ -111,14 +111,30 @@ def erlang_c(calls: float, interval_s: float, aht_s: float, agents: int, thresho
     if calls == 0:
         return _no_calls("erlang-c", agents)
     if agents <= a:
-        return QueueFigures("erlang-c", agents, a, 0.0, math.inf, 1.0, 0.0,
-                            1.0 if agents else math.nan, math.inf, stable=False)
+        return QueueFigures(
+            "erlang-c",
+            agents,
+            a,
+            0.0,
+            math.inf,
+            1.0,
+            0.0,
+            1.0 if agents else math.nan,
+            math.inf,
+            stable=False,
+        )
     c = erlang_c_probability_of_waiting(a, agents)
     asa = c * aht_s / (agents - a)
     return QueueFigures(
-        "erlang-c", agents, a,
+        "erlang-c",
+        agents,
+        a,
         service_level=1 - c * math.exp(-(agents - a) * threshold_s / aht_s),
-        asa=asa, p_wait=c, abandonment=0.0, occupancy=a / agents, mean_wait=asa,
+        asa=asa,
+        p_wait=c,
+        abandonment=0.0,
+        occupancy=a / agents,
+        mean_wait=asa,
     )
 
 
@@ -166,7 +182,13 @@ def erlang_a(
     served = 1 - abandonment
     asa = p_wait * float(np.dot(weights, answered * wait_if_answered)) / served if served > 0 else math.nan
     return QueueFigures(
-        "erlang-a", agents, a,
-        service_level=service_level, asa=asa, p_wait=p_wait, abandonment=abandonment,
-        occupancy=a * served / agents, mean_wait=waiting / rate,
+        "erlang-a",
+        agents,
+        a,
+        service_level=service_level,
+        asa=asa,
+        p_wait=p_wait,
+        abandonment=abandonment,
+        occupancy=a * served / agents,
+        mean_wait=waiting / rate,
     )

@@ -48,18 +48,23 @@ class QueueEstimates:
         if self.patience_s is None:
             patience = f"no abandon in {self.queue_time_s:,.0f} s of queue time: patience unbounded"
         else:
-            patience = (f"mean patience {self.patience_s:.0f} s ({self.patience_low_s:.0f}–"
-                        f"{self.patience_high_s:.0f} s) from {self.timed_abandons} abandons over "
-                        f"{self.queue_time_s:,.0f} s of queue time")
+            patience = (
+                f"mean patience {self.patience_s:.0f} s ({self.patience_low_s:.0f}–"
+                f"{self.patience_high_s:.0f} s) from {self.timed_abandons} abandons over "
+                f"{self.queue_time_s:,.0f} s of queue time"
+            )
         return f"{aht}; {patience}"
 
 
 def interval_key(starts: pd.Series) -> pd.DataFrame:
     """Local weekday (0 = Monday) and "HH:MM" of each tz-aware local interval start."""
-    return pd.DataFrame({
-        "weekday": [s.weekday() for s in starts],
-        "time_of_day": [s.strftime("%H:%M") for s in starts],
-    }, index=starts.index)
+    return pd.DataFrame(
+        {
+            "weekday": [s.weekday() for s in starts],
+            "time_of_day": [s.strftime("%H:%M") for s in starts],
+        },
+        index=starts.index,
+    )
 
 
 def estimate_queue(
@@ -79,8 +84,11 @@ def estimate_queue(
         high = 1 / rate_low if rate_low else math.inf
         low = 1 / rate_high if rate_high else None
 
-    keys = interval_key(history.interval_start) if len(history) else pd.DataFrame(
-        columns=["weekday", "time_of_day"])
+    keys = (
+        interval_key(history.interval_start)
+        if len(history)
+        else pd.DataFrame(columns=["weekday", "time_of_day"])
+    )
     sums = (
         pd.concat([keys, history[["handled", "handle_sum_s", "timed_abandons", "queue_time_s"]]], axis=1)
         .groupby(["weekday", "time_of_day"], as_index=False)
@@ -96,6 +104,7 @@ def estimate_queue(
         sums["patience_s"] = pooled_time / (sums.timed_abandons + prior_abandons)
     else:
         sums["patience_s"] = math.nan
-    by_interval = sums[["weekday", "time_of_day", "handled", "aht_s", "timed_abandons", "queue_time_s",
-                        "patience_s"]]
+    by_interval = sums[
+        ["weekday", "time_of_day", "handled", "aht_s", "timed_abandons", "queue_time_s", "patience_s"]
+    ]
     return QueueEstimates(aht, handled, patience, low, high, abandons, queue_time, by_interval)

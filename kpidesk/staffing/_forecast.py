@@ -110,8 +110,9 @@ class _Model:
 def _grid(first: date, last: date, minutes: int, zone: ZoneInfo) -> np.ndarray:
     """UTC epochs of every local interval from `first` to `last`, the way `call_intervals` builds them."""
     lo, hi = local_midnight(first, zone), local_midnight(last + timedelta(days=1), zone)
-    return np.array(sorted({local_interval_start(b, minutes, zone) for b in range(lo, hi, _QUARTER_S)}),
-                    dtype="int64")
+    return np.array(
+        sorted({local_interval_start(b, minutes, zone) for b in range(lo, hi, _QUARTER_S)}), dtype="int64"
+    )
 
 
 def _describe(epochs: np.ndarray, calendar: BusinessCalendar, minutes: int) -> pd.DataFrame:
@@ -121,14 +122,16 @@ def _describe(epochs: np.ndarray, calendar: BusinessCalendar, minutes: int) -> p
     facts = {d: (calendar.holiday_name(d), bool(calendar.hours_on(d))) for d in set(days)}
     holiday = pd.Series([facts[d][0] for d in days], dtype=object)
     working = np.array([facts[d][1] for d in days], dtype=bool)
-    return pd.DataFrame({
-        "epoch": epochs,
-        "day": days,
-        "slot": np.asarray((local.hour * 60 + local.minute) // minutes, dtype="int64"),
-        "level": np.where(holiday.notna().to_numpy(), _HOLIDAY, np.asarray(local.day_of_week)),
-        "day_class": np.where(working, _WORKING, _NON_WORKING),
-        "holiday": holiday,
-    })
+    return pd.DataFrame(
+        {
+            "epoch": epochs,
+            "day": days,
+            "slot": np.asarray((local.hour * 60 + local.minute) // minutes, dtype="int64"),
+            "level": np.where(holiday.notna().to_numpy(), _HOLIDAY, np.asarray(local.day_of_week)),
+            "day_class": np.where(working, _WORKING, _NON_WORKING),
+            "holiday": holiday,
+        }
+    )
 
 
 def _history_counts(history: pd.DataFrame, calendar: BusinessCalendar, minutes: int) -> pd.DataFrame:
@@ -144,12 +147,19 @@ def _history_counts(history: pd.DataFrame, calendar: BusinessCalendar, minutes: 
     if steps.size and steps.min() > minutes * 60:
         raise ForecastError(
             f"the history is in {int(steps.min()) // 60}-minute intervals, longer than the {minutes}-minute "
-            f"intervals asked for; build it with call_intervals(minutes={minutes})")
+            f"intervals asked for; build it with call_intervals(minutes={minutes})"
+        )
     zone = calendar.zone
-    binned = pd.DataFrame({
-        "epoch": [local_interval_start(int(e), minutes, zone) for e in epochs],
-        "offered": pd.to_numeric(history["offered"]).fillna(0).to_numpy(dtype="float64"),
-    }).groupby("epoch")["offered"].sum()
+    binned = (
+        pd.DataFrame(
+            {
+                "epoch": [local_interval_start(int(e), minutes, zone) for e in epochs],
+                "offered": pd.to_numeric(history["offered"]).fillna(0).to_numpy(dtype="float64"),
+            }
+        )
+        .groupby("epoch")["offered"]
+        .sum()
+    )
     first = pd.Timestamp(int(binned.index.min()), unit="s", tz="UTC").tz_convert(zone).date()
     last = pd.Timestamp(int(binned.index.max()), unit="s", tz="UTC").tz_convert(zone).date()
     grid = _grid(first, last, minutes, zone)
@@ -288,8 +298,10 @@ def _describe_method(model: _Model, minutes: int, confidence: float, calendar: B
     if not model.cells:
         return f"every {minutes}-minute interval forecast 0: the history has no calls"
     if model.dispersion > 1:
-        spread = (f"negative binomial with the fitted quasi-Poisson dispersion {model.dispersion:.2f} "
-                  f"(variance {model.dispersion:.2f} × mean)")
+        spread = (
+            f"negative binomial with the fitted quasi-Poisson dispersion {model.dispersion:.2f} "
+            f"(variance {model.dispersion:.2f} × mean)"
+        )
     else:
         spread = f"Poisson (fitted dispersion {model.dispersion:.2f} ≤ 1)"
     if _HOLIDAY in model.seen_levels:
@@ -299,9 +311,11 @@ def _describe_method(model: _Model, minutes: int, confidence: float, calendar: B
         holidays = f"no holiday in the history, so a holiday is forecast as the mean of {names}"
     else:
         holidays = "no holiday in the history, so a holiday is forecast as the quietest weekday"
-    return (f"Poisson GLM with log link on {minutes}-minute intervals of {calendar.zone.key}: weekday level, "
-            f"interval-of-day shape for working and non-working days, {holidays}; {model.trend_note}; "
-            f"{confidence:.0%} prediction interval of the count from the {spread}")
+    return (
+        f"Poisson GLM with log link on {minutes}-minute intervals of {calendar.zone.key}: weekday level, "
+        f"interval-of-day shape for working and non-working days, {holidays}; {model.trend_note}; "
+        f"{confidence:.0%} prediction interval of the count from the {spread}"
+    )
 
 
 def forecast_arrivals(
@@ -353,33 +367,40 @@ def forecast_arrivals(
     if days < 7 * needed:
         raise ForecastError(
             f"needs at least {needed} full weeks of history, got {days} days ({holdout_weeks} held back to "
-            f"measure accuracy and at least 1 to fit)")
+            f"measure accuracy and at least 1 to fit)"
+        )
     last: date = max(past.day)
     if start <= last:
-        raise ForecastError(f"the forecast starts on {start}, but the history runs to {last}; "
-                            f"forecast days after the history")
+        raise ForecastError(
+            f"the forecast starts on {start}, but the history runs to {last}; forecast days after the history"
+        )
     holdout_start = last - timedelta(days=7 * holdout_weeks - 1)
     held = past.day >= holdout_start
     fitted, actual = past[~held], past[held]
     check = _fit(fitted, calendar)
     truth = actual.offered.to_numpy()
-    accuracy = pd.DataFrame([
-        _accuracy("model", check.means(actual), truth),
-        _accuracy("seasonal_naive", _seasonal_naive(fitted, actual), truth),
-    ])
+    accuracy = pd.DataFrame(
+        [
+            _accuracy("model", check.means(actual), truth),
+            _accuracy("seasonal_naive", _seasonal_naive(fitted, actual), truth),
+        ]
+    )
     model = _fit(past, calendar)
     future = _describe(_grid(start, end, minutes, calendar.zone), calendar, minutes)
     mean = model.means(future)
     low, high = _bounds(mean, model.dispersion, confidence)
     moments = pd.DatetimeIndex(pd.to_datetime(future.epoch.to_numpy(), unit="s", utc=True))
-    intervals = pd.DataFrame({
-        "interval_start": moments.tz_convert(calendar.zone),
-        "interval_start_utc": moments,
-        "forecast": mean,
-        "forecast_low": low,
-        "forecast_high": high,
-        "seasonal_naive": _seasonal_naive(past, future),
-        "holiday": future.holiday.to_numpy(dtype=object),
-    })
-    return ArrivalForecast(intervals, accuracy, holdout_start, last,
-                           _describe_method(model, minutes, confidence, calendar))
+    intervals = pd.DataFrame(
+        {
+            "interval_start": moments.tz_convert(calendar.zone),
+            "interval_start_utc": moments,
+            "forecast": mean,
+            "forecast_low": low,
+            "forecast_high": high,
+            "seasonal_naive": _seasonal_naive(past, future),
+            "holiday": future.holiday.to_numpy(dtype=object),
+        }
+    )
+    return ArrivalForecast(
+        intervals, accuracy, holdout_start, last, _describe_method(model, minutes, confidence, calendar)
+    )

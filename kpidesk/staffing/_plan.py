@@ -26,9 +26,22 @@ from kpidesk.staffing._requirement import MODELS, StaffingTarget, required_agent
 __all__ = ["PLAN_COLUMNS", "StaffingPlan", "build_plan"]
 
 PLAN_COLUMNS = (
-    "interval_start", "interval_start_utc", "holiday", "forecast_calls", "forecast_low", "forecast_high",
-    "seasonal_naive", "aht_s", "patience_s", "agents", "scheduled_agents", "service_level", "asa_s",
-    "p_wait", "abandonment", "occupancy",
+    "interval_start",
+    "interval_start_utc",
+    "holiday",
+    "forecast_calls",
+    "forecast_low",
+    "forecast_high",
+    "seasonal_naive",
+    "aht_s",
+    "patience_s",
+    "agents",
+    "scheduled_agents",
+    "service_level",
+    "asa_s",
+    "p_wait",
+    "abandonment",
+    "occupancy",
 )
 
 
@@ -85,10 +98,13 @@ def build_plan(
     if aht_s is None and estimates.aht_s is None:
         raise ValueError("the history has no answered call with a handle time; give the AHT (--aht)")
     if model == "erlang-a" and patience_s is None and estimates.patience_s is None:
-        raise ValueError("no call abandoned in the history, so patience cannot be estimated: give it "
-                         "(--patience) or plan with erlang-c")
-    forecast = forecast_arrivals(history, calendar, minutes=minutes, start=start, end=end,
-                                 holdout_weeks=holdout_weeks)
+        raise ValueError(
+            "no call abandoned in the history, so patience cannot be estimated: give it "
+            "(--patience) or plan with erlang-c"
+        )
+    forecast = forecast_arrivals(
+        history, calendar, minutes=minutes, start=start, end=end, holdout_weeks=holdout_weeks
+    )
     frame = forecast.intervals.copy()
     keys = interval_key(frame.interval_start)
     pooled = keys.merge(estimates.by_interval, on=["weekday", "time_of_day"], how="left")
@@ -103,16 +119,28 @@ def build_plan(
     rows = []
     for calls, handle, patience in zip(frame.forecast, frame.aht_s, frame.patience_s, strict=True):
         requirement = required_agents(
-            float(calls), interval_s, float(handle), target, model=model,
-            patience_s=None if model == "erlang-c" else float(patience), shrinkage=shrinkage,
+            float(calls),
+            interval_s,
+            float(handle),
+            target,
+            model=model,
+            patience_s=None if model == "erlang-c" else float(patience),
+            shrinkage=shrinkage,
         )
         figures = requirement.figures
-        rows.append({
-            "agents": figures.agents, "scheduled_agents": requirement.scheduled,
-            "service_level": figures.service_level, "asa_s": figures.asa, "p_wait": figures.p_wait,
-            "abandonment": figures.abandonment, "occupancy": figures.occupancy,
-        })
+        rows.append(
+            {
+                "agents": figures.agents,
+                "scheduled_agents": requirement.scheduled,
+                "service_level": figures.service_level,
+                "asa_s": figures.asa,
+                "p_wait": figures.p_wait,
+                "abandonment": figures.abandonment,
+                "occupancy": figures.occupancy,
+            }
+        )
     frame = pd.concat([frame.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
     frame = frame.rename(columns={"forecast": "forecast_calls"})
-    return StaffingPlan(frame[list(PLAN_COLUMNS)], forecast, estimates, target, model, shrinkage, minutes,
-                        queue)
+    return StaffingPlan(
+        frame[list(PLAN_COLUMNS)], forecast, estimates, target, model, shrinkage, minutes, queue
+    )

@@ -60,10 +60,12 @@ class StaffingTarget:
             raise ValueError("the highest abandonment must lie between 0% and 100%, both excluded")
         if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
             raise ValueError("the occupancy cap must lie above 0% and at most 100%")
-        if all(v is None for v in (self.service_level, self.max_asa_s, self.max_abandonment,
-                                   self.max_occupancy)):
-            raise ValueError("give at least one target: a service level, an ASA, an abandonment or an "
-                             "occupancy cap")
+        if all(
+            v is None for v in (self.service_level, self.max_asa_s, self.max_abandonment, self.max_occupancy)
+        ):
+            raise ValueError(
+                "give at least one target: a service level, an ASA, an abandonment or an occupancy cap"
+            )
 
     def met_by(self, figures: QueueFigures) -> bool:
         """Whether `figures` meet every criterion of the target."""
@@ -91,20 +93,24 @@ _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$")
 
 
 def parse_target(text: str) -> tuple[float, float]:
-    """"80/20" (or "80%/20s") → (0.8, 20.0): the service level share and its answer time."""
+    """ "80/20" (or "80%/20s") → (0.8, 20.0): the service level share and its answer time."""
     match = _TARGET.match(text)
     if not match:
-        raise ValueError(f"the target {text!r} is not PERCENT/SECONDS, e.g. 80/20 for 80% of calls answered "
-                         "within 20 seconds")
+        raise ValueError(
+            f"the target {text!r} is not PERCENT/SECONDS, e.g. 80/20 for 80% of calls answered "
+            "within 20 seconds"
+        )
     percent, seconds = float(match.group(1)), float(match.group(2))
     if not 0 < percent < 100:
-        raise ValueError(f"the target {text!r} asks for {percent:g}%; a service level lies between 0% and "
-                         "100%, both excluded")
+        raise ValueError(
+            f"the target {text!r} asks for {percent:g}%; a service level lies between 0% and "
+            "100%, both excluded"
+        )
     return percent / 100, seconds
 
 
 def parse_interval(text: str) -> float:
-    """"30m", "1h", "900s" or "30" (minutes) → seconds."""
+    """ "30m", "1h", "900s" or "30" (minutes) → seconds."""
     match = _INTERVAL.match(text)
     if not match or float(match.group(1)) <= 0:
         raise ValueError(f"the interval {text!r} is not a length such as 15m, 30m, 1h or 900s")
@@ -112,8 +118,9 @@ def parse_interval(text: str) -> float:
     return value * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}[unit]
 
 
-def _figures_for(model: str, patience_s: float | None) -> Callable[[float, float, float, int, float],
-                                                                   QueueFigures]:
+def _figures_for(
+    model: str, patience_s: float | None
+) -> Callable[[float, float, float, int, float], QueueFigures]:
     if model not in MODELS:
         raise ValueError(f"unknown queueing model {model!r}; choose one of {', '.join(MODELS)}")
     if model == "erlang-c":
@@ -121,8 +128,9 @@ def _figures_for(model: str, patience_s: float | None) -> Callable[[float, float
     if patience_s is None:
         raise ValueError("Erlang A needs the callers' mean patience in seconds")
 
-    def figures(calls: float, interval_s: float, aht_s: float, agents: int,
-                threshold_s: float) -> QueueFigures:
+    def figures(
+        calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float
+    ) -> QueueFigures:
         return erlang_a(calls, interval_s, aht_s, agents, patience_s, threshold_s)
 
     return figures
@@ -136,8 +144,14 @@ def scheduled_agents(required: int, shrinkage: float) -> int:
 
 
 def evaluate_agents(
-    calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float = 20.0, *,
-    model: str = "erlang-c", patience_s: float | None = None,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    agents: int,
+    threshold_s: float = 20.0,
+    *,
+    model: str = "erlang-c",
+    patience_s: float | None = None,
 ) -> QueueFigures:
     """What `agents` agents on the phones achieve on one interval's load."""
     if agents < 0:
@@ -146,8 +160,14 @@ def evaluate_agents(
 
 
 def required_agents(
-    calls: float, interval_s: float, aht_s: float, target: StaffingTarget, *,
-    model: str = "erlang-c", patience_s: float | None = None, shrinkage: float = 0.0,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    target: StaffingTarget,
+    *,
+    model: str = "erlang-c",
+    patience_s: float | None = None,
+    shrinkage: float = 0.0,
 ) -> Requirement:
     """The fewest agents meeting `target`, with their figures and the agents to schedule."""
     figures_at = _figures_for(model, patience_s)
@@ -176,8 +196,10 @@ def required_agents(
         failed = n
         while not meets(n := min(failed + step, limit)):
             if n >= limit:
-                raise ValueError(f"no number of agents up to {limit} meets the target for {calls:g} calls "
-                                 f"of {aht_s:g} s in {interval_s:g} s")
+                raise ValueError(
+                    f"no number of agents up to {limit} meets the target for {calls:g} calls "
+                    f"of {aht_s:g} s in {interval_s:g} s"
+                )
             failed, step = n, step * 2
     while n - failed > 1:
         middle = (failed + n) // 2

@@ -44,9 +44,18 @@ _HOUR = 3600.0
 _MAX_DRAIN_DOUBLINGS = 4
 
 
-def _check_interval(calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float,
-                    patience_s: float | None, replications: int, hours: float, warmup_hours: float,
-                    confidence: float) -> None:
+def _check_interval(
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    agents: int,
+    threshold_s: float,
+    patience_s: float | None,
+    replications: int,
+    hours: float,
+    warmup_hours: float,
+    confidence: float,
+) -> None:
     if not calls > 0 or not interval_s > 0 or not aht_s > 0:
         raise ValueError("calls, the interval and the handle time must all be above 0")
     if agents < 1:
@@ -72,8 +81,9 @@ def _run(network: ciw.Network, seed: int, stop: float) -> list[Any]:
     return list(simulation.get_all_records(include_incomplete=True))
 
 
-def _replication(network: ciw.Network, seed: int, start: float, end: float, threshold_s: float,
-                 agents: int) -> dict[str, float]:
+def _replication(
+    network: ciw.Network, seed: int, start: float, end: float, threshold_s: float, agents: int
+) -> dict[str, float]:
     """One replication's figures; reruns it (same seed, same path) longer until the window's callers clear."""
     drain = max(_HOUR, 2 * threshold_s)
     for doubling in range(_MAX_DRAIN_DOUBLINGS + 1):
@@ -88,8 +98,14 @@ def _replication(network: ciw.Network, seed: int, start: float, end: float, thre
     # waiting and not within T, and as answered at the stop, which understates their wait.
     arrivals = len(measured)
     abandoned = sum(1 for r in measured if r.record_type == "renege")
-    waits = np.array([(r.service_start_date if r.service_start_date is not None else stop) - r.arrival_date
-                      for r in measured if r.record_type != "renege"], dtype=np.float64)
+    waits = np.array(
+        [
+            (r.service_start_date if r.service_start_date is not None else stop) - r.arrival_date
+            for r in measured
+            if r.record_type != "renege"
+        ],
+        dtype=np.float64,
+    )
     busy = 0.0
     for r in records:
         if r.record_type == "renege" or r.service_start_date is None:
@@ -118,17 +134,38 @@ def _summary(values: np.ndarray, confidence: float) -> tuple[float, float, float
     return mean, mean - half, mean + half, count
 
 
-def simulate_interval(*, calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float,
-                      patience_s: float | None = None, replications: int = 30, hours: float = 8.0,
-                      warmup_hours: float = 1.0, seed: int = 0, confidence: float = 0.95) -> pd.DataFrame:
+def simulate_interval(
+    *,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    agents: int,
+    threshold_s: float,
+    patience_s: float | None = None,
+    replications: int = 30,
+    hours: float = 8.0,
+    warmup_hours: float = 1.0,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Simulated steady-state figures of one interval: a row per measure with its Student-t interval.
 
     `patience_s` None simulates Erlang C (callers wait as long as it takes); otherwise callers abandon
     after an exponential patience of that mean (Erlang A). `replications` counts the replications that
     gave a value (ASA has none in a replication where nobody was answered).
     """
-    _check_interval(calls, interval_s, aht_s, agents, threshold_s, patience_s, replications, hours,
-                    warmup_hours, confidence)
+    _check_interval(
+        calls,
+        interval_s,
+        aht_s,
+        agents,
+        threshold_s,
+        patience_s,
+        replications,
+        hours,
+        warmup_hours,
+        confidence,
+    )
     network = ciw.create_network(
         arrival_distributions=[ciw.dists.Exponential(calls / interval_s)],
         service_distributions=[ciw.dists.Exponential(1 / aht_s)],
@@ -149,9 +186,16 @@ def simulate_interval(*, calls: float, interval_s: float, aht_s: float, agents: 
     return pd.DataFrame(rows, columns=["measure", "mean", "ci_low", "ci_high", "replications"])
 
 
-def simulate_plan(plan: pd.DataFrame, *, threshold_s: float, replications: int = 30, seed: int = 0,
-                  hours: float = 8.0, warmup_hours: float = 1.0,
-                  progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+def simulate_plan(
+    plan: pd.DataFrame,
+    *,
+    threshold_s: float,
+    replications: int = 30,
+    seed: int = 0,
+    hours: float = 8.0,
+    warmup_hours: float = 1.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Simulate every interval of a staffing plan as its own steady state.
 
     `plan` has interval_start, forecast_calls, aht_s, agents (required, before shrinkage), interval_s and
@@ -161,8 +205,10 @@ def simulate_plan(plan: pd.DataFrame, *, threshold_s: float, replications: int =
     from `seed + i · replications`, so no two replications of the plan share a random stream.
     """
     columns = ["interval_start", *(f"{m}_{part}" for m in MEASURES for part in ("mean", "low", "high"))]
-    numbers = {name: pd.to_numeric(plan[name], errors="coerce").to_numpy(dtype=np.float64)
-               for name in ("forecast_calls", "aht_s", "agents", "interval_s", "patience_s")}
+    numbers = {
+        name: pd.to_numeric(plan[name], errors="coerce").to_numpy(dtype=np.float64)
+        for name in ("forecast_calls", "aht_s", "agents", "interval_s", "patience_s")
+    }
     total = len(plan)
     rows: list[dict[str, object]] = []
     for index, start in enumerate(plan["interval_start"]):
@@ -177,12 +223,20 @@ def simulate_plan(plan: pd.DataFrame, *, threshold_s: float, replications: int =
             if not agents.is_integer():
                 raise ValueError(f"agents must be whole numbers, got {agents} at {start}")
             figures = simulate_interval(
-                calls=calls, interval_s=interval_s, aht_s=aht_s, agents=int(agents), threshold_s=threshold_s,
-                patience_s=patience, replications=replications, hours=hours, warmup_hours=warmup_hours,
+                calls=calls,
+                interval_s=interval_s,
+                aht_s=aht_s,
+                agents=int(agents),
+                threshold_s=threshold_s,
+                patience_s=patience,
+                replications=replications,
+                hours=hours,
+                warmup_hours=warmup_hours,
                 seed=seed + index * replications,
             )
-            for measure, mean, low, high in zip(figures["measure"], figures["mean"], figures["ci_low"],
-                                                figures["ci_high"], strict=True):
+            for measure, mean, low, high in zip(
+                figures["measure"], figures["mean"], figures["ci_low"], figures["ci_high"], strict=True
+            ):
                 out[f"{measure}_mean"], out[f"{measure}_low"], out[f"{measure}_high"] = mean, low, high
         rows.append(out)
         if progress is not None:

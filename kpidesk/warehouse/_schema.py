@@ -247,7 +247,9 @@ CANONICAL_TABLES: tuple[TableSchema, ...] = (
             Column("value", "DOUBLE", description="seconds, a count, or 1/0 for a yes/no outcome"),
             Column("at", TS, description="the instant the figure ends at, when the source records it"),
             Column(
-                "precision_s", "DOUBLE", minimum=0,
+                "precision_s",
+                "DOUBLE",
+                minimum=0,
                 description="the smallest step of the source's figure (60 when it keeps whole minutes)",
             ),
         ),

@@ -257,7 +257,7 @@ def _memory_limit(value: Any) -> str | None:
         return None
     if not _MEMORY.match(str(value)):
         raise SettingsError(
-            f"kpidesk.toml [workspace] memory_limit: expected a size such as \"8GB\", got {value!r}"
+            f'kpidesk.toml [workspace] memory_limit: expected a size such as "8GB", got {value!r}'
         )
     return str(value).strip()
 
@@ -306,8 +306,11 @@ def load_settings(path: Path) -> Settings:
             "kpidesk.toml [metrics] attrition_annualised: expected true or false, "
             f"got {options.attrition_annualised!r}"
         )
-    if isinstance(options.manager_level, bool) or not isinstance(options.manager_level, int) \
-            or options.manager_level < 1:
+    if (
+        isinstance(options.manager_level, bool)
+        or not isinstance(options.manager_level, int)
+        or options.manager_level < 1
+    ):
         raise SettingsError(
             "kpidesk.toml [metrics] manager_level: expected a whole number ≥ 1, "
             f"got {options.manager_level!r}"

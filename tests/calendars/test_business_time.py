@@ -62,20 +62,35 @@ HAND_WORKED: list[tuple[int, str | None, datetime | None, datetime | None, int |
 #: (id, instant, (local date, week from Sunday, month, quarter, year) in the Israeli calendar).
 MOMENTS: list[tuple[int, datetime | None, tuple[date, ...] | None]] = [
     # 00:30 IST Sun 2026-01-04: a new week starts.
-    (1, datetime(2026, 1, 3, 22, 30),
-     (date(2026, 1, 4), date(2026, 1, 4), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1))),
+    (
+        1,
+        datetime(2026, 1, 3, 22, 30),
+        (date(2026, 1, 4), date(2026, 1, 4), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1)),
+    ),
     # 23:30 IST Sat 2026-01-03: still the week of Sun 2025-12-28.
-    (2, datetime(2026, 1, 3, 21, 30),
-     (date(2026, 1, 3), date(2025, 12, 28), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1))),
+    (
+        2,
+        datetime(2026, 1, 3, 21, 30),
+        (date(2026, 1, 3), date(2025, 12, 28), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1)),
+    ),
     # 00:30 IDT Wed 2026-04-01: April and the second quarter although it is still March in UTC.
-    (3, datetime(2026, 3, 31, 21, 30),
-     (date(2026, 4, 1), date(2026, 3, 29), date(2026, 4, 1), date(2026, 4, 1), date(2026, 1, 1))),
+    (
+        3,
+        datetime(2026, 3, 31, 21, 30),
+        (date(2026, 4, 1), date(2026, 3, 29), date(2026, 4, 1), date(2026, 4, 1), date(2026, 1, 1)),
+    ),
     # 00:30 IST Thu 2026-01-01: the new year although it is still 2025 in UTC.
-    (4, datetime(2025, 12, 31, 22, 30),
-     (date(2026, 1, 1), date(2025, 12, 28), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1))),
+    (
+        4,
+        datetime(2025, 12, 31, 22, 30),
+        (date(2026, 1, 1), date(2025, 12, 28), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1)),
+    ),
     # The first 01:30 (IDT) of Sun 2026-10-25, the fall-back day.
-    (5, datetime(2026, 10, 24, 22, 30),
-     (date(2026, 10, 25), date(2026, 10, 25), date(2026, 10, 1), date(2026, 10, 1), date(2026, 1, 1))),
+    (
+        5,
+        datetime(2026, 10, 24, 22, 30),
+        (date(2026, 10, 25), date(2026, 10, 25), date(2026, 10, 1), date(2026, 10, 1), date(2026, 1, 1)),
+    ),
     (6, None, None),
 ]
 
@@ -86,26 +101,34 @@ def _random_rows(calendars: dict[str, CalendarSettings], count: int) -> list[tup
     rows = []
     for i in range(count):
         calendar_id = rng.choice(sorted(calendars))
-        a, b = (start + timedelta(seconds=rng.randrange(365 * 86400), microseconds=rng.randrange(10**6))
-                for _ in range(2))
+        a, b = (
+            start + timedelta(seconds=rng.randrange(365 * 86400), microseconds=rng.randrange(10**6))
+            for _ in range(2)
+        )
         expected = BusinessCalendar(calendars[calendar_id]).business_seconds_between(a, b)
         rows.append((1000 + i, calendar_id, a, b, expected))
     return rows
 
 
 def _tickets(rows: list[tuple[Any, ...]]) -> pa.Table:
-    return pa.table({
-        "id": pa.array([r[0] for r in rows], pa.int64()),
-        "calendar": pa.array([r[1] for r in rows], pa.string()),
-        "a": pa.array([r[2] for r in rows], pa.timestamp("us")),
-        "b": pa.array([r[3] for r in rows], pa.timestamp("us")),
-        "note": pa.array([f"row {r[0]}" for r in rows], pa.string()),
-    })
+    return pa.table(
+        {
+            "id": pa.array([r[0] for r in rows], pa.int64()),
+            "calendar": pa.array([r[1] for r in rows], pa.string()),
+            "a": pa.array([r[2] for r in rows], pa.timestamp("us")),
+            "b": pa.array([r[3] for r in rows], pa.timestamp("us")),
+            "note": pa.array([f"row {r[0]}" for r in rows], pa.string()),
+        }
+    )
 
 
 def _moments() -> pa.Table:
-    return pa.table({"id": pa.array([m[0] for m in MOMENTS], pa.int64()),
-                     "a": pa.array([m[1] for m in MOMENTS], pa.timestamp("us"))})
+    return pa.table(
+        {
+            "id": pa.array([m[0] for m in MOMENTS], pa.int64()),
+            "a": pa.array([m[1] for m in MOMENTS], pa.timestamp("us")),
+        }
+    )
 
 
 def _query(tickets: ibis.Table, moments: ibis.Table, slots: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
@@ -132,8 +155,11 @@ def slots(all_calendars: dict[str, CalendarSettings]) -> pa.Table:
 
 
 @pytest.fixture(scope="module")
-def duckdb_file(tmp_path_factory: pytest.TempPathFactory, all_calendars: dict[str, CalendarSettings],
-                cases: list[tuple[Any, ...]]) -> Path:
+def duckdb_file(
+    tmp_path_factory: pytest.TempPathFactory,
+    all_calendars: dict[str, CalendarSettings],
+    cases: list[tuple[Any, ...]],
+) -> Path:
     """A warehouse file holding the slots (written the way the workspace writes them), tickets and moments."""
     path = tmp_path_factory.mktemp("warehouse") / "kpidesk.duckdb"
     con = connect(path)
@@ -155,14 +181,16 @@ def duckdb_results(duckdb_file: Path) -> tuple[ibis.Table, ibis.Table]:
 
 
 def test_durations_on_duckdb_match_hand_worked_values_and_the_reference(
-        duckdb_results: tuple[ibis.Table, ibis.Table], cases: list[tuple[Any, ...]]) -> None:
+    duckdb_results: tuple[ibis.Table, ibis.Table], cases: list[tuple[Any, ...]]
+) -> None:
     durations, _ = duckdb_results
     got = {r["id"]: r["duration"] for r in _by_id(durations, ["duration"])}
     assert got == {case[0]: case[4] for case in cases}
 
 
 def test_business_seconds_are_null_only_where_there_is_no_slot(
-        duckdb_results: tuple[ibis.Table, ibis.Table]) -> None:
+    duckdb_results: tuple[ibis.Table, ibis.Table],
+) -> None:
     durations, _ = duckdb_results
     rows = {r["id"]: r for r in _by_id(durations, ["a_bs", "b_bs"])}
     assert rows[12]["a_bs"] is None and rows[12]["b_bs"] is not None  # a is null
@@ -195,8 +223,9 @@ def test_the_slot_table_written_to_duckdb_is_the_built_one(duckdb_file: Path, sl
 
 
 @pytest.mark.spark
-def test_spark_gives_the_same_values_as_duckdb(spark: Any, slots: pa.Table, cases: list[tuple[Any, ...]],
-                                               duckdb_results: tuple[ibis.Table, ibis.Table]) -> None:
+def test_spark_gives_the_same_values_as_duckdb(
+    spark: Any, slots: pa.Table, cases: list[tuple[Any, ...]], duckdb_results: tuple[ibis.Table, ibis.Table]
+) -> None:
     con = ibis.pyspark.connect(spark)
     tickets = con.create_table("tickets", _tickets(cases), overwrite=True)
     moments = con.create_table("moments", _moments(), overwrite=True)

@@ -69,8 +69,10 @@ def test_extra_holiday_closes_the_whole_day(israel: CalendarSettings) -> None:
     # Wed 1 h, Thu 24th closed (extra holiday), Fri and Sat closed, Sun 1 h: 7200 s.
     assert between(israel, datetime(2026, 12, 23, 14), datetime(2026, 12, 27, 8)) == 7200
     # Without the extra holiday Thursday adds 8 h: 1 + 8 + 1 = 10 h = 36000 s.
-    assert between(replace(israel, extra_holidays=[]), datetime(2026, 12, 23, 14),
-                   datetime(2026, 12, 27, 8)) == 36000
+    assert (
+        between(replace(israel, extra_holidays=[]), datetime(2026, 12, 23, 14), datetime(2026, 12, 27, 8))
+        == 36000
+    )
 
 
 def test_half_days_replace_the_hours_of_their_date(israel: CalendarSettings) -> None:
@@ -107,31 +109,38 @@ def test_israel_2026_clock_changes_are_where_the_tests_assume() -> None:
     assert local(datetime(2026, 10, 24, 23, 0)) == datetime(2026, 10, 25, 1, 0)
 
 
-def test_spring_forward_in_israel_loses_an_hour(israel_always_open: CalendarSettings,
-                                                israel_night: CalendarSettings) -> None:
+def test_spring_forward_in_israel_loses_an_hour(
+    israel_always_open: CalendarSettings, israel_night: CalendarSettings
+) -> None:
     # Thu 2026-03-26 12:00 IST = 10:00Z to Sat 2026-03-28 12:00 IDT = 09:00Z: the wall clock moves 48 h
     # but only 47 h pass, and an always-open calendar counts real time: 47 h = 169200 = 172800 − 3600.
     assert between(israel_always_open, datetime(2026, 3, 26, 10), datetime(2026, 3, 28, 9)) == 169200
     # Open 01:00–05:00 on Fri 2026-03-27: 01:00 IST = 2026-03-26 23:00Z to 05:00 IDT = 02:00Z is 3 h,
     # not the 4 h the wall clock shows. Whole local day 2026-03-26 22:00Z to 2026-03-27 21:00Z (23 h).
     calendar = BusinessCalendar(israel_night)
-    assert calendar.day_bounds(date(2026, 3, 27)) == (epoch(datetime(2026, 3, 26, 22)),
-                                                      epoch(datetime(2026, 3, 27, 21)))
-    assert calendar.open_intervals(date(2026, 3, 27)) == [(epoch(datetime(2026, 3, 26, 23)),
-                                                           epoch(datetime(2026, 3, 27, 2)))]
+    assert calendar.day_bounds(date(2026, 3, 27)) == (
+        epoch(datetime(2026, 3, 26, 22)),
+        epoch(datetime(2026, 3, 27, 21)),
+    )
+    assert calendar.open_intervals(date(2026, 3, 27)) == [
+        (epoch(datetime(2026, 3, 26, 23)), epoch(datetime(2026, 3, 27, 2)))
+    ]
     assert between(israel_night, datetime(2026, 3, 26, 22), datetime(2026, 3, 27, 21)) == 14400 - 3600
 
 
-def test_fall_back_in_israel_gains_an_hour(israel_always_open: CalendarSettings,
-                                           israel_night: CalendarSettings) -> None:
+def test_fall_back_in_israel_gains_an_hour(
+    israel_always_open: CalendarSettings, israel_night: CalendarSettings
+) -> None:
     # Sat 2026-10-24 12:00 IDT = 09:00Z to Mon 2026-10-26 12:00 IST = 10:00Z: wall clock 48 h, real 49 h:
     # 176400 = 172800 + 3600.
     assert between(israel_always_open, datetime(2026, 10, 24, 9), datetime(2026, 10, 26, 10)) == 176400
     # Open 01:00–05:00 on Sun 2026-10-25: from the first 01:00 (IDT, 2026-10-24 22:00Z) to 05:00 IST
     # (03:00Z) is 5 h. Whole local day 2026-10-24 21:00Z to 2026-10-25 22:00Z (25 h).
     calendar = BusinessCalendar(israel_night)
-    assert calendar.day_bounds(date(2026, 10, 25)) == (epoch(datetime(2026, 10, 24, 21)),
-                                                       epoch(datetime(2026, 10, 25, 22)))
+    assert calendar.day_bounds(date(2026, 10, 25)) == (
+        epoch(datetime(2026, 10, 24, 21)),
+        epoch(datetime(2026, 10, 25, 22)),
+    )
     assert between(israel_night, datetime(2026, 10, 24, 21), datetime(2026, 10, 25, 22)) == 14400 + 3600
 
 
@@ -140,8 +149,9 @@ def test_a_time_in_the_skipped_hour_means_the_moment_the_clocks_jump() -> None:
     calendar = BusinessCalendar(settings)
     # 02:30 never shows on 2026-03-27: the clock jumps from 02:00 IST to 03:00 IDT at 00:00Z, so the day
     # opens then and closes at 04:00 IDT = 01:00Z: 1 h.
-    assert calendar.open_intervals(date(2026, 3, 27)) == [(epoch(datetime(2026, 3, 27, 0)),
-                                                           epoch(datetime(2026, 3, 27, 1)))]
+    assert calendar.open_intervals(date(2026, 3, 27)) == [
+        (epoch(datetime(2026, 3, 27, 0)), epoch(datetime(2026, 3, 27, 1)))
+    ]
     # On the fall-back day 01:30 shows twice; the first (IDT, 2026-10-24 22:30Z) counts.
     assert calendar.instant(date(2026, 10, 25), 5400) == epoch(datetime(2026, 10, 24, 22, 30))
 
@@ -157,10 +167,12 @@ def test_us_federal_holiday(new_york: CalendarSettings) -> None:
 def test_us_hours_follow_the_local_clock_across_the_march_change(new_york: CalendarSettings) -> None:
     calendar = BusinessCalendar(new_york)
     # Fri 2026-03-06 09:00–17:00 EST is 14:00Z–22:00Z; Mon 2026-03-09 09:00–17:00 EDT is 13:00Z–21:00Z.
-    assert calendar.open_intervals(date(2026, 3, 6)) == [(epoch(datetime(2026, 3, 6, 14)),
-                                                          epoch(datetime(2026, 3, 6, 22)))]
-    assert calendar.open_intervals(date(2026, 3, 9)) == [(epoch(datetime(2026, 3, 9, 13)),
-                                                          epoch(datetime(2026, 3, 9, 21)))]
+    assert calendar.open_intervals(date(2026, 3, 6)) == [
+        (epoch(datetime(2026, 3, 6, 14)), epoch(datetime(2026, 3, 6, 22)))
+    ]
+    assert calendar.open_intervals(date(2026, 3, 9)) == [
+        (epoch(datetime(2026, 3, 9, 13)), epoch(datetime(2026, 3, 9, 21)))
+    ]
     # Fri 16:00 EST = 21:00Z to Mon 10:00 EDT = 14:00Z: 1 h + 1 h = 7200 s (EST all along would give 1 h).
     assert between(new_york, datetime(2026, 3, 6, 21), datetime(2026, 3, 9, 14)) == 7200
     # Open around the clock, Sat 2026-03-07 12:00 EST = 17:00Z to Mon 12:00 EDT = 16:00Z: 47 h.
@@ -170,10 +182,10 @@ def test_us_hours_follow_the_local_clock_across_the_march_change(new_york: Calen
 
 def test_instants_outside_open_hours_clamp(israel: CalendarSettings) -> None:
     # Thu 2026-01-08, open 09:00–17:00 IST = 07:00Z–15:00Z.
-    assert between(israel, datetime(2026, 1, 8, 4), datetime(2026, 1, 8, 6)) == 0          # 06:00–08:00
-    assert between(israel, datetime(2026, 1, 8, 4), datetime(2026, 1, 8, 8)) == HOUR       # 06:00–10:00
-    assert between(israel, datetime(2026, 1, 8, 14), datetime(2026, 1, 8, 18)) == HOUR     # 16:00–20:00
-    assert between(israel, datetime(2026, 1, 8, 16), datetime(2026, 1, 8, 18)) == 0        # 18:00–20:00
+    assert between(israel, datetime(2026, 1, 8, 4), datetime(2026, 1, 8, 6)) == 0  # 06:00–08:00
+    assert between(israel, datetime(2026, 1, 8, 4), datetime(2026, 1, 8, 8)) == HOUR  # 06:00–10:00
+    assert between(israel, datetime(2026, 1, 8, 14), datetime(2026, 1, 8, 18)) == HOUR  # 16:00–20:00
+    assert between(israel, datetime(2026, 1, 8, 16), datetime(2026, 1, 8, 18)) == 0  # 18:00–20:00
     assert between(israel, datetime(2026, 1, 8, 4), datetime(2026, 1, 8, 18)) == 8 * HOUR  # 06:00–20:00
 
 
@@ -193,18 +205,22 @@ def test_aware_datetimes_and_fractions_of_a_second(israel: CalendarSettings) -> 
     assert between(israel, start_us, start_us + timedelta(microseconds=600000)) == 1
 
 
-@pytest.mark.parametrize(("country", "holiday", "what"), [
-    ("IL", date(2026, 4, 22), "Independence Day"),
-    ("SA", date(2026, 9, 23), "National Day"),
-    ("AE", date(2026, 12, 2), "National Day"),
-    ("EG", date(2026, 7, 23), "July 23 Revolution Day"),
-    ("JO", date(2026, 5, 25), "Independence Day"),
-    ("US", date(2026, 7, 3), "Independence Day (observed)"),
-    ("GB", date(2026, 12, 28), "Boxing Day (observed)"),
-])
+@pytest.mark.parametrize(
+    ("country", "holiday", "what"),
+    [
+        ("IL", date(2026, 4, 22), "Independence Day"),
+        ("SA", date(2026, 9, 23), "National Day"),
+        ("AE", date(2026, 12, 2), "National Day"),
+        ("EG", date(2026, 7, 23), "July 23 Revolution Day"),
+        ("JO", date(2026, 5, 25), "Independence Day"),
+        ("US", date(2026, 7, 3), "Independence Day (observed)"),
+        ("GB", date(2026, 12, 28), "Boxing Day (observed)"),
+    ],
+)
 def test_public_holidays_by_country(country: str, holiday: date, what: str) -> None:
-    settings = CalendarSettings(name=country.lower(), timezone="UTC", hours=week(EVERY_DAY, "09:00-17:00"),
-                                country=country)
+    settings = CalendarSettings(
+        name=country.lower(), timezone="UTC", hours=week(EVERY_DAY, "09:00-17:00"), country=country
+    )
     calendar = BusinessCalendar(settings)
     assert calendar.hours_on(holiday) == (), what
     assert calendar.hours_on(holiday - timedelta(days=7)) == ((9 * HOUR, 17 * HOUR),)
@@ -215,32 +231,47 @@ def test_subdivision_adds_its_holidays_and_is_case_insensitive(new_york: Calenda
     assert BusinessCalendar(new_york).hours_on(date(2026, 3, 31)) != ()
     assert BusinessCalendar(replace(new_york, subdivision="ca")).hours_on(date(2026, 3, 31)) == ()
     # Saint Andrew's Day, Mon 2026-11-30, in Scotland.
-    scotland = CalendarSettings(name="scotland", timezone="Europe/London", country="gb", subdivision="SCT",
-                                hours=week(EVERY_DAY, "09:00-17:00"))
+    scotland = CalendarSettings(
+        name="scotland",
+        timezone="Europe/London",
+        country="gb",
+        subdivision="SCT",
+        hours=week(EVERY_DAY, "09:00-17:00"),
+    )
     assert BusinessCalendar(scotland).hours_on(date(2026, 11, 30)) == ()
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"hours": {"mon": "9-17x"}}, ["[calendars.israel] hours.mon", "HH:MM-HH:MM", "'9-17x'"]),
-    ({"hours": {"mon": "25:00-26:00"}}, ["hours.mon", "HH:MM-HH:MM"]),
-    ({"hours": {"mon": "09:60-10:00"}}, ["hours.mon", "HH:MM-HH:MM"]),
-    ({"hours": {"funday": "09:00-17:00"}}, ["[calendars.israel] hours", "unknown day 'funday'", "sun"]),
-    ({"hours": {"mon": "22:00-06:00"}}, ["hours.mon", "overnight shift '22:00-06:00'", "24:00"]),
-    ({"hours": {"mon": "09:00-13:00,12:00-17:00"}}, ["hours.mon", "overlap"]),
-    ({"hours": {"mon": "09:00-09:00"}}, ["hours.mon", "same time"]),
-    ({"country": "XX"}, ["[calendars.israel] country", "'XX'", "ISO 3166-1"]),
-    ({"country": "US", "subdivision": "ZZ"}, ["[calendars.israel] subdivision", "'ZZ'", "CA"]),
-    ({"country": None, "subdivision": "CA"}, ["[calendars.israel] subdivision", "country"]),
-    ({"extra_holidays": ["2026-13-01"]}, ["[calendars.israel] extra_holidays", "YYYY-MM-DD", "'2026-13-01'"]),
-    ({"extra_holidays": ["24/12/2026"]}, ["extra_holidays", "YYYY-MM-DD"]),
-    ({"half_days": {"2026-09-11": "9am-1pm"}}, ["[calendars.israel] half_days.2026-09-11", "HH:MM-HH:MM"]),
-    ({"half_days": {"tomorrow": "09:00-13:00"}}, ["half_days", "YYYY-MM-DD", "'tomorrow'"]),
-    ({"half_days": {"2026-12-24": "09:00-13:00"}}, ["half_days.2026-12-24", "extra_holidays"]),
-    ({"timezone": "Mars/Olympus"}, ["[calendars.israel] timezone", "'Mars/Olympus'", "IANA"]),
-    ({"week_start": "someday"}, ["[calendars.israel] week_start", "'someday'"]),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"hours": {"mon": "9-17x"}}, ["[calendars.israel] hours.mon", "HH:MM-HH:MM", "'9-17x'"]),
+        ({"hours": {"mon": "25:00-26:00"}}, ["hours.mon", "HH:MM-HH:MM"]),
+        ({"hours": {"mon": "09:60-10:00"}}, ["hours.mon", "HH:MM-HH:MM"]),
+        ({"hours": {"funday": "09:00-17:00"}}, ["[calendars.israel] hours", "unknown day 'funday'", "sun"]),
+        ({"hours": {"mon": "22:00-06:00"}}, ["hours.mon", "overnight shift '22:00-06:00'", "24:00"]),
+        ({"hours": {"mon": "09:00-13:00,12:00-17:00"}}, ["hours.mon", "overlap"]),
+        ({"hours": {"mon": "09:00-09:00"}}, ["hours.mon", "same time"]),
+        ({"country": "XX"}, ["[calendars.israel] country", "'XX'", "ISO 3166-1"]),
+        ({"country": "US", "subdivision": "ZZ"}, ["[calendars.israel] subdivision", "'ZZ'", "CA"]),
+        ({"country": None, "subdivision": "CA"}, ["[calendars.israel] subdivision", "country"]),
+        (
+            {"extra_holidays": ["2026-13-01"]},
+            ["[calendars.israel] extra_holidays", "YYYY-MM-DD", "'2026-13-01'"],
+        ),
+        ({"extra_holidays": ["24/12/2026"]}, ["extra_holidays", "YYYY-MM-DD"]),
+        (
+            {"half_days": {"2026-09-11": "9am-1pm"}},
+            ["[calendars.israel] half_days.2026-09-11", "HH:MM-HH:MM"],
+        ),
+        ({"half_days": {"tomorrow": "09:00-13:00"}}, ["half_days", "YYYY-MM-DD", "'tomorrow'"]),
+        ({"half_days": {"2026-12-24": "09:00-13:00"}}, ["half_days.2026-12-24", "extra_holidays"]),
+        ({"timezone": "Mars/Olympus"}, ["[calendars.israel] timezone", "'Mars/Olympus'", "IANA"]),
+        ({"week_start": "someday"}, ["[calendars.israel] week_start", "'someday'"]),
+    ],
+)
 def test_bad_settings_name_the_calendar_the_key_and_what_was_expected(
-        israel: CalendarSettings, change: dict[str, object], expected: list[str]) -> None:
+    israel: CalendarSettings, change: dict[str, object], expected: list[str]
+) -> None:
     with pytest.raises(SettingsError) as error:
         BusinessCalendar(replace(israel, **change))  # type: ignore[arg-type]
     for text in expected:

@@ -63,10 +63,18 @@ def test_columns_names_and_types_are_the_contract(israel: CalendarSettings) -> N
     slots = build_slots({"israel": israel}, date(2026, 1, 4), date(2026, 1, 4))
     assert slots.schema == SLOT_SCHEMA
     assert [(f.name, str(f.type)) for f in slots.schema] == [
-        ("calendar_id", "string"), ("utc_day", "int64"), ("slot_start", "int64"), ("slot_end", "int64"),
-        ("cum_before", "int64"), ("open_from", "int32"), ("open_to", "int32"),
-        ("local_date", "date32[day]"), ("week", "date32[day]"), ("month", "date32[day]"),
-        ("quarter", "date32[day]"), ("year", "date32[day]"),
+        ("calendar_id", "string"),
+        ("utc_day", "int64"),
+        ("slot_start", "int64"),
+        ("slot_end", "int64"),
+        ("cum_before", "int64"),
+        ("open_from", "int32"),
+        ("open_to", "int32"),
+        ("local_date", "date32[day]"),
+        ("week", "date32[day]"),
+        ("month", "date32[day]"),
+        ("quarter", "date32[day]"),
+        ("year", "date32[day]"),
     ]
 
 
@@ -84,7 +92,8 @@ def test_a_sunday_to_thursday_week_worked_by_hand(israel: CalendarSettings) -> N
     assert [r["cum_before"] for r in rows] == [0, 28800, 57600, 86400, 115200, 144000, 144000]
     assert [r["local_date"] for r in rows] == [date(2026, 1, 4) + timedelta(days=i) for i in range(7)]
     assert {(r["week"], r["month"], r["quarter"], r["year"]) for r in rows} == {
-        (date(2026, 1, 4), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1))}
+        (date(2026, 1, 4), date(2026, 1, 1), date(2026, 1, 1), date(2026, 1, 1))
+    }
     sunday = [r["utc_day"] for r in slots.to_pylist() if r["slot_start"] == first]
     assert sunday == [first // DAY, first // DAY + 1]
 
@@ -93,12 +102,15 @@ def test_before_and_after_open_hours_clamp(israel: CalendarSettings) -> None:
     # Thu 2026-01-08: slot 2026-01-07 22:00Z to 2026-01-08 22:00Z, open 07:00Z–15:00Z, cum_before 4 × 8 h.
     index = SlotIndex(build_slots({"israel": israel}, date(2026, 1, 4), date(2026, 1, 10)))
     cum = 4 * 8 * HOUR
-    assert index.business_s("israel", epoch(datetime(2026, 1, 8, 4))) == cum              # 06:00 local
-    assert index.business_s("israel", epoch(datetime(2026, 1, 8, 8))) == cum + HOUR       # 10:00 local
+    assert index.business_s("israel", epoch(datetime(2026, 1, 8, 4))) == cum  # 06:00 local
+    assert index.business_s("israel", epoch(datetime(2026, 1, 8, 8))) == cum + HOUR  # 10:00 local
     assert index.business_s("israel", epoch(datetime(2026, 1, 8, 20))) == cum + 8 * HOUR  # 22:00 local
     # Fri 10:00 and 15:00 local sit in one closed slot: the same business second, so 0 between them.
-    assert (index.business_s("israel", epoch(datetime(2026, 1, 9, 8)))
-            == index.business_s("israel", epoch(datetime(2026, 1, 9, 13))) == cum + 8 * HOUR)
+    assert (
+        index.business_s("israel", epoch(datetime(2026, 1, 9, 8)))
+        == index.business_s("israel", epoch(datetime(2026, 1, 9, 13)))
+        == cum + 8 * HOUR
+    )
 
 
 def test_a_split_shift_day_has_one_slot_per_interval(split_shift: CalendarSettings) -> None:
@@ -120,22 +132,27 @@ def test_dst_days_measure_real_seconds(israel_always_open: CalendarSettings) -> 
     # 09:00 IDT = 06:00Z is 8 h after midnight and 17:00 IDT = 14:00Z is 16 h after.
     # Sun 2026-10-25 starts 2026-10-24 21:00Z (IDT) and lasts 25 h; 09:00 IST = 07:00Z is 10 h after
     # midnight and 17:00 IST = 15:00Z is 18 h after.
-    nine_to_five = CalendarSettings(name="n", timezone="Asia/Jerusalem",
-                                    hours=dict.fromkeys(("sun", "mon", "tue", "wed", "thu", "fri", "sat"),
-                                                        "09:00-17:00"))
+    nine_to_five = CalendarSettings(
+        name="n",
+        timezone="Asia/Jerusalem",
+        hours=dict.fromkeys(("sun", "mon", "tue", "wed", "thu", "fri", "sat"), "09:00-17:00"),
+    )
     spring = distinct_slots(build_slots({"n": nine_to_five}, date(2026, 3, 27), date(2026, 3, 27)), "n")
     assert [(r["slot_end"] - r["slot_start"], r["open_from"], r["open_to"]) for r in spring] == [
-        (23 * HOUR, 8 * HOUR, 16 * HOUR)]
+        (23 * HOUR, 8 * HOUR, 16 * HOUR)
+    ]
     autumn = distinct_slots(build_slots({"n": nine_to_five}, date(2026, 10, 25), date(2026, 10, 25)), "n")
     assert [(r["slot_end"] - r["slot_start"], r["open_from"], r["open_to"]) for r in autumn] == [
-        (25 * HOUR, 10 * HOUR, 18 * HOUR)]
+        (25 * HOUR, 10 * HOUR, 18 * HOUR)
+    ]
     # Around the clock, the whole 23 h day is open.
     always = distinct_slots(build_slots({"a": israel_always_open}, date(2026, 3, 27), date(2026, 3, 27)), "a")
     assert [(r["open_from"], r["open_to"]) for r in always] == [(0, 23 * HOUR)]
 
 
-def test_a_year_stays_small(israel: CalendarSettings, new_york: CalendarSettings,
-                            split_shift: CalendarSettings) -> None:
+def test_a_year_stays_small(
+    israel: CalendarSettings, new_york: CalendarSettings, split_shift: CalendarSettings
+) -> None:
     # 365 one-slot days, each touching 2 UTC days. The split shift: 2026 has 261 weekdays (52 weeks and a
     # Thursday) of 2 slots plus 104 weekend days of 1, all inside one UTC day: 626 rows.
     year = (date(2026, 1, 1), date(2026, 12, 31))
@@ -164,11 +181,13 @@ def test_slots_partition_the_timeline(all_calendars: dict[str, CalendarSettings]
 
 
 def test_every_slot_edge_agrees_with_the_reference(
-        year_2026: tuple[SlotIndex, dict[str, BusinessCalendar]]) -> None:
+    year_2026: tuple[SlotIndex, dict[str, BusinessCalendar]],
+) -> None:
     index, calendars = year_2026
     for calendar_id, calendar in calendars.items():
-        starts = sorted({r["slot_start"] for (cid, _), rows in index.rows.items() if cid == calendar_id
-                         for r in rows})
+        starts = sorted(
+            {r["slot_start"] for (cid, _), rows in index.rows.items() if cid == calendar_id for r in rows}
+        )
         instants: list[int] = []
         for slot_start in starts:
             r = index.slot(calendar_id, slot_start)
@@ -179,7 +198,10 @@ def test_every_slot_edge_agrees_with_the_reference(
         for a, b in pairwise(instants):
             expected = calendar.business_seconds_between(utc(a), utc(b))
             assert index.business_s(calendar_id, b) - index.business_s(calendar_id, a) == expected, (
-                calendar_id, utc(a), utc(b))
+                calendar_id,
+                utc(a),
+                utc(b),
+            )
 
 
 YEAR_START = epoch(datetime(2026, 1, 1))
@@ -188,44 +210,68 @@ CALENDAR_IDS = ["israel", "new_york", "split_shift", "israel_always_open", "isra
 
 
 @settings(max_examples=300, deadline=None, database=None)
-@given(calendar_id=st.sampled_from(CALENDAR_IDS), a=st.integers(YEAR_START, YEAR_END),
-       b=st.integers(YEAR_START, YEAR_END))
+@given(
+    calendar_id=st.sampled_from(CALENDAR_IDS),
+    a=st.integers(YEAR_START, YEAR_END),
+    b=st.integers(YEAR_START, YEAR_END),
+)
 def test_slot_business_time_equals_the_reference_for_any_two_instants(
-        year_2026: tuple[SlotIndex, dict[str, BusinessCalendar]], calendar_id: str, a: int, b: int) -> None:
+    year_2026: tuple[SlotIndex, dict[str, BusinessCalendar]], calendar_id: str, a: int, b: int
+) -> None:
     index, calendars = year_2026
     expected = calendars[calendar_id].business_seconds_between(utc(a), utc(b))
     assert index.business_s(calendar_id, b) - index.business_s(calendar_id, a) == expected
 
 
-def test_write_calendar_slots_replaces_the_warehouse_table(tmp_path: Path, israel: CalendarSettings,
-                                                           split_shift: CalendarSettings) -> None:
+def test_write_calendar_slots_replaces_the_warehouse_table(
+    tmp_path: Path, israel: CalendarSettings, split_shift: CalendarSettings
+) -> None:
     calendars = {"israel": israel, "split_shift": split_shift}
     con = connect(tmp_path / "kpidesk.duckdb")
     try:
         write_calendar_slots(con, calendars, date(2026, 1, 1), date(2026, 12, 31))
         assert con.execute("SELECT count(*) FROM calendar_slots").fetchall() == [(730 + 626,)]
         write_calendar_slots(con, calendars, date(2026, 1, 4), date(2026, 1, 10))
-        types = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                            "WHERE table_name = 'calendar_slots' ORDER BY ordinal_position").fetchall()
+        types = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'calendar_slots' ORDER BY ordinal_position"
+        ).fetchall()
         rows = con.execute("SELECT count(*) FROM calendar_slots").fetchall()
     finally:
         con.close()
     # The second write replaced the first: one week is 14 Israeli rows plus 5 × 2 + 2 split-shift slots.
     assert rows == [(14 + 12,)]
     assert types == [
-        ("calendar_id", "VARCHAR"), ("utc_day", "BIGINT"), ("slot_start", "BIGINT"), ("slot_end", "BIGINT"),
-        ("cum_before", "BIGINT"), ("open_from", "INTEGER"), ("open_to", "INTEGER"), ("local_date", "DATE"),
-        ("week", "DATE"), ("month", "DATE"), ("quarter", "DATE"), ("year", "DATE"),
+        ("calendar_id", "VARCHAR"),
+        ("utc_day", "BIGINT"),
+        ("slot_start", "BIGINT"),
+        ("slot_end", "BIGINT"),
+        ("cum_before", "BIGINT"),
+        ("open_from", "INTEGER"),
+        ("open_to", "INTEGER"),
+        ("local_date", "DATE"),
+        ("week", "DATE"),
+        ("month", "DATE"),
+        ("quarter", "DATE"),
+        ("year", "DATE"),
     ]
 
 
 def test_slot_range_pads_a_year_each_side() -> None:
-    assert slot_range_for(datetime(2026, 3, 5, 12), datetime(2026, 11, 1)) == (date(2025, 1, 1),
-                                                                               date(2027, 12, 31))
+    assert slot_range_for(datetime(2026, 3, 5, 12), datetime(2026, 11, 1)) == (
+        date(2025, 1, 1),
+        date(2027, 12, 31),
+    )
     assert slot_range_for(date(2027, 1, 1), date(2024, 6, 30)) == (date(2023, 1, 1), date(2028, 12, 31))
     # 2025-12-31 23:30 in New York is 2026-01-01 04:30Z: the UTC date decides.
-    aware = datetime(2025, 12, 31, 23, 30, tzinfo=BusinessCalendar(
-        CalendarSettings(name="x", timezone="America/New_York")).zone)
+    aware = datetime(
+        2025,
+        12,
+        31,
+        23,
+        30,
+        tzinfo=BusinessCalendar(CalendarSettings(name="x", timezone="America/New_York")).zone,
+    )
     assert slot_range_for(aware, aware) == (date(2025, 1, 1), date(2027, 12, 31))
     today = datetime.now(UTC).date()
     assert slot_range_for(None, None) == (date(today.year - 1, 1, 1), date(today.year + 1, 12, 31))

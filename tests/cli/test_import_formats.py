@@ -42,8 +42,17 @@ def test_one_command_imports_tickets_and_events_then_kpis_read_them(tmp_path: Pa
     assert "imported tickets from" in out and "imported events from" in out
     assert "inserted 2" in out
     code, out = _run(
-        "kpis", "--metric", "full_resolution_time", "--metric", "escalation_rate", "--period", "all",
-        "--format", "json", "-w", ws,
+        "kpis",
+        "--metric",
+        "full_resolution_time",
+        "--metric",
+        "escalation_rate",
+        "--period",
+        "all",
+        "--format",
+        "json",
+        "-w",
+        ws,
     )
     assert code == 0, out
     rows = {r["metric"]: r for r in json.loads(out)}

@@ -59,8 +59,10 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     assert "hebrew.csv" in out and "hebrew-1255.csv" in out and "undone" not in out
     code, out = _run("imports", "--format", "json", "-w", w)
     rows = json.loads(out)
-    assert [(r["import_id"], r["kind"], r["read"], r["inserted"], r["updated"], r["rejected"], r["undone"])
-            for r in rows] == [(1, "tickets", 3, 2, 0, 1, False), (2, "tickets", 3, 0, 2, 1, False)]
+    assert [
+        (r["import_id"], r["kind"], r["read"], r["inserted"], r["updated"], r["rejected"], r["undone"])
+        for r in rows
+    ] == [(1, "tickets", 3, 2, 0, 1, False), (2, "tickets", 3, 0, 2, 1, False)]
     assert rows[1]["files"] == [str(misread)] and rows[1]["batch_id"] == 2
 
     code, out = _run("rejected", "-w", w)
@@ -69,14 +71,20 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     reason = "'bogus' is not one of new, open, pending, hold, solved, closed"
     assert reason in " ".join(line.split("│")[-1].strip() for line in out.splitlines())
     code, out = _run("rejected", "--import", "2", "--format", "json", "-w", w)
-    assert [(r["import_id"], Path(r["file"]).name, r["line"], r["column"], r["value"], r["repaired"])
-            for r in json.loads(out)] == [(2, "hebrew-1255.csv", 4, "status", "bogus", False)]
+    assert [
+        (r["import_id"], Path(r["file"]).name, r["line"], r["column"], r["value"], r["repaired"])
+        for r in json.loads(out)
+    ] == [(2, "hebrew-1255.csv", 4, "status", "bogus", False)]
 
     code, out = _run("imports", "undo", "2", "-w", w)
-    assert (code, out.splitlines()) == (0, [
-        "undid import 2", "  tickets: 0 inserted rows deleted, 2 replaced rows put back",
-        "  1 rejected rows removed",
-    ])
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "undid import 2",
+            "  tickets: 0 inserted rows deleted, 2 replaced rows put back",
+            "  1 rejected rows removed",
+        ],
+    )
     code, out = _run("imports", "undo", "2", "-w", w)
     assert code == 2 and "error: import 2 is already undone" in out
     code, out = _run("imports", "-w", w)
@@ -87,7 +95,8 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     assert json.loads(_run("imports", "--format", "json", "-w", w)[1])[1]["undone"] is True
     with workspace.connect(read_only=True) as con:
         assert con.execute("SELECT subject FROM tickets ORDER BY ticket_id").fetchall() == [
-            ("שלום עולם",), ("החזר כספי",)
+            ("שלום עולם",),
+            ("החזר כספי",),
         ]
 
 
@@ -123,7 +132,10 @@ def _until(lines: queue.Queue[str], text: str, seen: list[str]) -> str:
 def _volume(workspace: Path) -> list[dict[str, object]]:
     done = subprocess.run(
         _cli("kpis", "--metric", "volume", "--period", "all", "--format", "json", "-w", str(workspace)),
-        capture_output=True, text=True, env=_env(), timeout=600,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -136,8 +148,15 @@ def test_kpis_answer_while_an_import_runs_and_a_second_import_waits(tmp_path: Pa
     small.write_text(
         "ticket_id,created_at,status\nA1,2026-01-05 10:00:00,open\nA2,2026-01-06 10:00:00,solved\n"
     )
-    assert subprocess.run(_cli("import", str(small), "--kind", "tickets", "-w", w), env=_env(),
-                          capture_output=True, timeout=600).returncode == 0
+    assert (
+        subprocess.run(
+            _cli("import", str(small), "--kind", "tickets", "-w", w),
+            env=_env(),
+            capture_output=True,
+            timeout=600,
+        ).returncode
+        == 0
+    )
     before = _volume(ws.path)
     assert [(r["value"], r["n"]) for r in before] == [(2, 2)]
     big = tmp_path / "big.csv"
@@ -151,8 +170,13 @@ def test_kpis_answer_while_an_import_runs_and_a_second_import_waits(tmp_path: Pa
     # A long reader holds the warehouse: the import reads and checks its file meanwhile, then waits to
     # write. That is the moment a reader arrives in the middle of an import, pinned without timing.
     reader = duckdb.connect(str(ws.warehouse_path), read_only=True)
-    importer = subprocess.Popen(_cli("import", str(big), "--kind", "tickets", "-w", w), env=_env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        _cli("import", str(big), "--kind", "tickets", "-w", w),
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     second: subprocess.Popen[str] | None = None
     try:
         assert importer.stderr is not None
@@ -162,8 +186,13 @@ def test_kpis_answer_while_an_import_runs_and_a_second_import_waits(tmp_path: Pa
 
         assert _volume(ws.path) == before
 
-        refused = subprocess.run(_cli("import", str(more), "--kind", "tickets", "--no-wait", "-w", w),
-                                 capture_output=True, text=True, env=_env(), timeout=600)
+        refused = subprocess.run(
+            _cli("import", str(more), "--kind", "tickets", "--no-wait", "-w", w),
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=600,
+        )
         assert refused.returncode == 2
         message = " ".join(refused.stderr.split())
         assert message.startswith("error: the import of tickets from big.csv started ")
@@ -171,8 +200,13 @@ def test_kpis_answer_while_an_import_runs_and_a_second_import_waits(tmp_path: Pa
             f"(pid {importer.pid}) is still running; run this import when it has finished, or without "
             "--no-wait to wait for it"
         )
-        second = subprocess.Popen(_cli("import", str(more), "--kind", "tickets", "-w", w), env=_env(),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = subprocess.Popen(
+            _cli("import", str(more), "--kind", "tickets", "-w", w),
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert second.stderr is not None
         waiting = _until(_lines(second.stderr), "waiting for", [])
         assert waiting.startswith("waiting for the import of tickets from big.csv started ")

@@ -218,8 +218,19 @@ def test_kpis_records_lists_one_row(ticket_workspace: Workspace) -> None:
     week = ("--period", "week", "--from", "2026-03-01", "--to", "2026-03-07")
     result = CliRunner().invoke(
         main,
-        ["kpis", "--metric", "full_resolution_time", *week, "--by", "team", "--records",
-         "--where", "team=billing", "-w", ws],
+        [
+            "kpis",
+            "--metric",
+            "full_resolution_time",
+            *week,
+            "--by",
+            "team",
+            "--records",
+            "--where",
+            "team=billing",
+            "-w",
+            ws,
+        ],
         env={"COLUMNS": "80"},
     )
     assert result.exit_code == 0, result.output
@@ -230,8 +241,9 @@ def test_kpis_records_lists_one_row(ticket_workspace: Workspace) -> None:
     assert "outside the period: placed on" in out and "2026-03-09" in out
     assert out.count("not solved") == 2
     assert max(len(line) for line in out.splitlines()) <= 80
-    code, out = _run("kpis", "--metric", "full_resolution_time", *week, "--records", "--format", "json",
-                     "-w", ws)
+    code, out = _run(
+        "kpis", "--metric", "full_resolution_time", *week, "--records", "--format", "json", "-w", ws
+    )
     assert code == 0, out
     records = json.loads(out)
     assert sorted(r["ticket_id"] for r in records if r["counted"]) == ["T1", "T4", "T8"]
@@ -248,6 +260,7 @@ def test_kpis_records_needs_one_row(ticket_workspace: Workspace) -> None:
     assert code == 2 and "exactly one --metric" in out
     code, out = _run("kpis", "--metric", "volume", "--where", "team=billing", "-w", ws)
     assert code == 2 and "--where picks the row of --records" in out
-    code, out = _run("kpis", "--metric", "volume", "--records", "--period", "all", "--where", "teamx",
-                     "-w", ws)
+    code, out = _run(
+        "kpis", "--metric", "volume", "--records", "--period", "all", "--where", "teamx", "-w", ws
+    )
     assert code == 2 and "expected DIM=VALUE" in out

@@ -41,19 +41,40 @@ def test_table_names_the_reasons_within_80_columns(zendesk_ws: str) -> None:
 
 
 def test_json_has_counts_shares_reasons_and_units(zendesk_ws: str) -> None:
-    code, out = _run("reconcile", "-w", zendesk_ws, "--metric", "first_reply_time", "--tickets",
-                     "--format", "json")
+    code, out = _run(
+        "reconcile", "-w", zendesk_ws, "--metric", "first_reply_time", "--tickets", "--format", "json"
+    )
     assert code == 0, out
     document = json.loads(out)
     (figure,) = document["figures"]
     # 101, 102, 103 agree; 106 differs (agent-opened); 104 unanswered on both sides.
-    assert {k: figure[k] for k in ("source", "figure", "units", "compared", "exact", "differ", "neither",
-                                   "tolerance_s", "exact_share")} == {
-        "source": "zendesk", "figure": "first_reply_time", "units": 5, "compared": 4, "exact": 3,
-        "differ": 1, "neither": 1, "tolerance_s": 60.0, "exact_share": 0.75,
+    assert {
+        k: figure[k]
+        for k in (
+            "source",
+            "figure",
+            "units",
+            "compared",
+            "exact",
+            "differ",
+            "neither",
+            "tolerance_s",
+            "exact_share",
+        )
+    } == {
+        "source": "zendesk",
+        "figure": "first_reply_time",
+        "units": 5,
+        "compared": 4,
+        "exact": 3,
+        "differ": 1,
+        "neither": 1,
+        "tolerance_s": 60.0,
+        "exact_share": 0.75,
     }
     assert [(r["outcome"], r["reason_key"], r["units"]) for r in figure["reasons"]] == [
-        ("differ", "agent_opened", 1), ("neither", "unanswered", 1)
+        ("differ", "agent_opened", 1),
+        ("neither", "unanswered", 1),
     ]
     units = {u["unit_id"]: u for u in document["units"]}
     assert set(units) == {"104", "106"}

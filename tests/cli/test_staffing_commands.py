@@ -29,8 +29,9 @@ def test_required_published_example() -> None:
 
 
 def test_required_with_erlang_a_shrinkage_and_caps() -> None:
-    record = _json(["required", "--target", "80/20", "--model", "erlang-a", "--patience", "300",
-                    "--shrinkage", "0.3"])
+    record = _json(
+        ["required", "--target", "80/20", "--model", "erlang-a", "--patience", "300", "--shrinkage", "0.3"]
+    )
     assert (record["agents"], record["scheduled_agents"]) == (13, 19)  # 13 / 0.7 = 18.6 → 19
     assert record["abandonment"] == pytest.approx(0.02496, abs=1e-5)
     capped = _json(["required", "--target", "80/20", "--max-occupancy", "65%"])
@@ -60,7 +61,9 @@ def test_table_output_and_plain_errors() -> None:
     ):
         result = runner.invoke(main, ["staffing", "required", *LOAD, *args])
         assert result.exit_code == 2 and message in result.output, result.output
-    bad_interval = runner.invoke(main, ["staffing", "required", "--calls", "1", "--aht", "1",
-                                        "--interval", "soon", "--target", "80/20"])
+    bad_interval = runner.invoke(
+        main,
+        ["staffing", "required", "--calls", "1", "--aht", "1", "--interval", "soon", "--target", "80/20"],
+    )
     assert bad_interval.exit_code == 2 and "15m, 30m, 1h" in bad_interval.output
     assert "Erlang C and Erlang A" in runner.invoke(main, ["staffing", "--help"]).output

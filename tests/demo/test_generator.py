@@ -149,8 +149,9 @@ def test_ticket_state_is_what_its_events_say(tickets: pd.DataFrame, events: pd.D
 def test_shares_are_plausible(tickets: pd.DataFrame, events: pd.DataFrame) -> None:
     bots = _share(tickets, events.loc[events["actor_type"] == "bot", "ticket_id"])
     escalated = _share(tickets, events.loc[events["kind"] == "escalate", "ticket_id"])
-    outbound = _share(tickets, events.loc[(events["kind"] == "created") & (events["actor_type"] == "agent"),
-                                          "ticket_id"])
+    outbound = _share(
+        tickets, events.loc[(events["kind"] == "created") & (events["actor_type"] == "agent"), "ticket_id"]
+    )
     assigns = events[events["kind"] == "assign"].groupby("ticket_id").size()
     reassigned = _share(tickets, assigns[assigns > 1].index.to_series())
     solves = events[events["status"] == "solved"].groupby("ticket_id").size()

@@ -193,8 +193,9 @@ def test_customer_surveys_follow_solved_tickets(frames: dict[str, pd.DataFrame])
     s, events = frames["surveys"], frames["events"]
     customer = s[s["kind"].isin(["csat", "nps", "ces"])]
     solved = events[events["status"] == "solved"].groupby("ticket_id")["at"].min().rename("solved_at")
-    joined = customer.join(solved, on="ticket_id").merge(frames["tickets"], on="ticket_id",
-                                                         suffixes=("", "_ticket"))
+    joined = customer.join(solved, on="ticket_id").merge(
+        frames["tickets"], on="ticket_id", suffixes=("", "_ticket")
+    )
     assert len(joined) == len(customer) and (joined["sent_at"] >= joined["solved_at"]).all()
     assert (joined["customer_id"] == joined["customer_id_ticket"]).all()
     assert (joined["team_id"] == joined["team_id_ticket"]).all()
@@ -318,8 +319,14 @@ def test_build_demo_imports_every_table(tmp_path: Path) -> None:
     expected = generate_demo(1_500, seed=5)
     assert {s.kind for s in result.imports} == set(expected.tables())
     assert all(s.rejected == 0 for s in result.imports)
-    tables = {"calls": "calls", "surveys": "surveys", "agent_states": "agent_states", "qa": "qa_reviews",
-              "customers": "customers", "tickets": "tickets"}
+    tables = {
+        "calls": "calls",
+        "surveys": "surveys",
+        "agent_states": "agent_states",
+        "qa": "qa_reviews",
+        "customers": "customers",
+        "tickets": "tickets",
+    }
     with result.workspace.connect(read_only=True) as con:
         counts = {k: con.execute(f"SELECT count(*) FROM {name}").fetchone() for k, name in tables.items()}
         rejected = con.execute("SELECT count(*) FROM rejected_rows").fetchone()

@@ -13,7 +13,10 @@ from kpidesk.workspace import CalendarSettings, default_settings, init_workspace
 def test_team_calendar_in_london(tmp_path: Path) -> None:
     settings = default_settings(country="IL")
     settings.calendars["emea"] = CalendarSettings(
-        name="emea", timezone="Europe/London", week_start="mon", country="GB",
+        name="emea",
+        timezone="Europe/London",
+        week_start="mon",
+        country="GB",
         hours={d: "09:00-17:00" for d in ("mon", "tue", "wed", "thu", "fri")},
     )
     settings.teams = {"support": "emea"}
@@ -21,10 +24,25 @@ def test_team_calendar_in_london(tmp_path: Path) -> None:
     ticket = dict.fromkeys(TICKET_COLUMNS)
     ticket.update(source="desk", ticket_id="L1", created_at=ts("2026-03-27 16:00"), team_id="support")
     events = [
-        {**dict.fromkeys(EVENT_COLUMNS), "source": "desk", "event_id": "L1a", "ticket_id": "L1",
-         "at": ts("2026-03-27 16:00"), "kind": "created", "actor_type": "customer"},
-        {**dict.fromkeys(EVENT_COLUMNS), "source": "desk", "event_id": "L1b", "ticket_id": "L1",
-         "at": ts("2026-03-30 09:00"), "kind": "message", "actor_type": "agent", "public": True},
+        {
+            **dict.fromkeys(EVENT_COLUMNS),
+            "source": "desk",
+            "event_id": "L1a",
+            "ticket_id": "L1",
+            "at": ts("2026-03-27 16:00"),
+            "kind": "created",
+            "actor_type": "customer",
+        },
+        {
+            **dict.fromkeys(EVENT_COLUMNS),
+            "source": "desk",
+            "event_id": "L1b",
+            "ticket_id": "L1",
+            "at": ts("2026-03-30 09:00"),
+            "kind": "message",
+            "actor_type": "agent",
+            "public": True,
+        },
     ]
     with ws.connect() as con:
         insert_rows(con, "tickets", TICKET_COLUMNS, [ticket])

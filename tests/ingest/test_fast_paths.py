@@ -54,7 +54,7 @@ def _write(query: str, path: Path, *, text: bool) -> Path:
         relation = f"({query})"
         if text:
             described = scratch.execute(f"DESCRIBE {query}").fetchall()
-            fields = ", ".join(f'{as_text(ident(d[0]), str(d[1]))} AS {ident(d[0])}' for d in described)
+            fields = ", ".join(f"{as_text(ident(d[0]), str(d[1]))} AS {ident(d[0])}" for d in described)
             relation = f"(SELECT {fields} FROM {relation})"
         scratch.execute(f"COPY {relation} TO '{path}' (FORMAT parquet)")
     return path

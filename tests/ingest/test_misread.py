@@ -23,8 +23,9 @@ def test_the_encoding_that_spells_the_old_text_again_is_named() -> None:
     assert likely_encoding("שלום", "hello", "utf-8", "Hebrew") is None
 
 
-def test_an_edit_to_latin_text_is_not_a_warning(con: duckdb.DuckDBPyConnection,
-                                                write: Callable[..., Path]) -> None:
+def test_an_edit_to_latin_text_is_not_a_warning(
+    con: duckdb.DuckDBPyConnection, write: Callable[..., Path]
+) -> None:
     header = "ticket_id,created_at,subject\n"
     import_files(con, [write("a.csv", header + "T1,2026-03-01 08:00:00,שלום\n")], "tickets")
     edited = import_files(con, [write("b.csv", header + "T1,2026-03-01 08:00:00,hello\n")], "tickets")

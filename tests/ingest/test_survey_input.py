@@ -77,27 +77,39 @@ def test_csat_needs_a_scale_and_nps_is_zero_to_ten(con, write, rejected_rows):
     assert scores(con) == {"R2": None, "R3": 10.0, "R6": 0.0, "R7": 4.0}
     assert rejected_rows(con) == [
         (
-            "surveys.csv", 2, "score", "4",
+            "surveys.csv",
+            2,
+            "score",
+            "4",
             "a csat score needs the survey's scale (scale_min and scale_max) to count its top two points; "
             "add both columns, or constants such as {scale_min: 1, scale_max: 5} in the mapping",
         ),
         ("surveys.csv", 5, "score", "11", "score 11 is outside the 0–10 scale of nps surveys"),
         (
-            "surveys.csv", 6, "scale_min", "1",
+            "surveys.csv",
+            6,
+            "scale_min",
+            "1",
             "an enps survey is scored on 0–10, this row declares the scale 1–5",
         ),
     ]
 
 
 def test_mapped_columns_and_typed_parquet_name_the_scale(con, write, rejected_rows, tmp_path):
-    path = write("ratings.csv", "id,type,rating,responded_at\nQ1,csat,4,2026-03-01 10:00:00\n"
-                 "Q2,csat,6,2026-03-01 11:00:00\n")
-    mapping = {"columns": {"response_id": "id", "kind": "type", "score": "rating"},
-               "constants": {"scale_min": "1", "scale_max": "5"}}
+    path = write(
+        "ratings.csv",
+        "id,type,rating,responded_at\nQ1,csat,4,2026-03-01 10:00:00\nQ2,csat,6,2026-03-01 11:00:00\n",
+    )
+    mapping = {
+        "columns": {"response_id": "id", "kind": "type", "score": "rating"},
+        "constants": {"scale_min": "1", "scale_max": "5"},
+    }
     summary = import_files(con, [path], "surveys", mapping=mapping)
     assert (summary.inserted, summary.rejected) == (1, 1)
     assert rejected_rows(con)[0][2:] == (
-        "rating", "6", "score: score 6 is outside the survey's scale 1–5; scores are never clipped, fix the "
+        "rating",
+        "6",
+        "score: score 6 is outside the survey's scale 1–5; scores are never clipped, fix the "
         "score or the scale",
     )
     parquet = tmp_path / "surveys.parquet"
@@ -125,7 +137,10 @@ def test_survey_for_a_ticket_its_source_does_not_have(con, write, rejected_rows)
     assert scores(con) == {"R1": 5.0, "R3": 4.0}
     assert rejected_rows(con, summary.import_id) == [
         (
-            "surveys.csv", 3, "ticket_id", "T9",
+            "surveys.csv",
+            3,
+            "ticket_id",
+            "T9",
             "ticket T9 is not in the tickets of source 'desk'; import the ticket first, or import the survey "
             "under the source of its tickets (--source)",
         )

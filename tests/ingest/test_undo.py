@@ -66,7 +66,10 @@ def test_undo_of_a_misread_file_gives_back_the_rows_byte_for_byte(
     with workspace.connect(read_only=True) as con:
         subjects = con.execute("SELECT ticket_id, subject, import_id FROM tickets ORDER BY 1").fetchall()
     assert [s.encode("utf-8") for _, s, _ in subjects] == [
-        "שלום עולם".encode(), "החזר כספי".encode(), "תודה רבה".encode(), b"invoice copy"
+        "שלום עולם".encode(),
+        "החזר כספי".encode(),
+        "תודה רבה".encode(),
+        b"invoice copy",
     ]
     assert {i for _, _, i in subjects} == {1}
 

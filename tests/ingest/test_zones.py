@@ -63,8 +63,13 @@ def test_the_user_and_the_mapping_name_another_zone(workspace: Workspace, tmp_pa
     }
     assert summary.timezone == NaiveZone("Europe/London", "the mapping's timezone")
     # The option wins over the mapping.
-    import_files([path], "tickets", workspace=workspace, mapping={"timezone": "Europe/London"},
-                 timezone="Asia/Jerusalem")
+    import_files(
+        [path],
+        "tickets",
+        workspace=workspace,
+        mapping={"timezone": "Europe/London"},
+        timezone="Asia/Jerusalem",
+    )
     assert _created(workspace)["S"] == datetime(2026, 7, 15, 7, 0)
 
 
@@ -74,8 +79,13 @@ def test_a_format_documented_in_one_zone_keeps_it() -> None:
     assert documented == {"zendesk", "zammad", "chatwoot"}
     assert all(EXPORT_FORMATS[name].timezone == "UTC" for name in documented)
     zendesk = EXPORT_FORMATS["zendesk"]
-    chosen = naive_zone(asked=None, mapping=None, format_zone=zendesk.timezone, format_title=zendesk.title,
-                        workspace="Asia/Jerusalem")
+    chosen = naive_zone(
+        asked=None,
+        mapping=None,
+        format_zone=zendesk.timezone,
+        format_title=zendesk.title,
+        workspace="Asia/Jerusalem",
+    )
     assert chosen == NaiveZone("UTC", "the Zendesk Support format's")
 
 

@@ -60,8 +60,9 @@ def test_by_source_each_source_has_its_own_status(sources: Workspace) -> None:
 
 
 def test_pooled_value_leaves_out_the_sources_that_cannot_measure_it(sources: Workspace) -> None:
-    frame = kpidesk.kpis(sources, metrics=["fcr_rate", "first_reply_time", "agent_replies", "volume"],
-                         period="all")
+    frame = kpidesk.kpis(
+        sources, metrics=["fcr_rate", "first_reply_time", "agent_replies", "volume"], period="all"
+    )
     # FCR over chat alone (desk has no messages, social no solves): C1 one reply, no reopen → yes;
     # C2 two replies → no: 1/2.
     fcr = one_result(frame, "fcr_rate")
@@ -93,19 +94,24 @@ def test_no_source_can_measure_it(tmp_path: Path) -> None:
     )
     assert one_result(frame, "solved")["value"] == 2  # D1 and D3
     runner = CliRunner()
-    as_json = runner.invoke(main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "json",
-                                   "-w", str(ws.path)])
+    as_json = runner.invoke(
+        main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "json", "-w", str(ws.path)]
+    )
     assert as_json.exit_code == 0, as_json.output
     (row,) = json.loads(as_json.output)
     assert (row["value"], row["available"], row["reason"]) == (None, False, fcr["reason"])
-    table = runner.invoke(main, ["kpis", "--metric", "fcr_rate", "--metric", "solved", "--period", "all",
-                                 "-w", str(ws.path)], env={"COLUMNS": "80"})
+    table = runner.invoke(
+        main,
+        ["kpis", "--metric", "fcr_rate", "--metric", "solved", "--period", "all", "-w", str(ws.path)],
+        env={"COLUMNS": "80"},
+    )
     assert table.exit_code == 0, table.output
     assert "n/a" in table.output and "0.0%" not in table.output and "nan" not in table.output
     assert "desk holds no public agent message: fcr_rate" in " ".join(table.output.split())
     assert max(len(line) for line in table.output.splitlines()) <= 80
-    as_csv = runner.invoke(main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "csv",
-                                  "-w", str(ws.path)])
+    as_csv = runner.invoke(
+        main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "csv", "-w", str(ws.path)]
+    )
     assert "False" in as_csv.output and "first contact resolution cannot be measured" in as_csv.output
 
 

@@ -31,7 +31,6 @@ DEFAULT_CALL_METRICS = {*CALL_METRICS, "call_fcr_rate", "cross_channel_repeat_ra
 CALL_ONLY_METRICS = DEFAULT_CALL_METRICS - {"cross_channel_repeat_rate"}
 
 
-
 @pytest.fixture
 def whole(call_workspace: Workspace) -> pd.DataFrame:
     return kpis(call_workspace, metrics=CALL_METRICS, period="all", stat=["median", "mean"])
@@ -67,7 +66,9 @@ def test_call_facts(call_workspace: Workspace) -> None:
     # 08:59 → 09:01 local: 120 s on the clock, 60 s after opening.
     assert (facts["C11"]["wait_s"], facts["C11"]["wait_bs"]) == (120, 60)
     assert (facts["C01"]["team_id"], facts["C04"]["team_id"], facts["C05"]["team_id"]) == (
-        "billing", "technical", None
+        "billing",
+        "technical",
+        None,
     )
 
 
@@ -106,8 +107,9 @@ def test_asa_mean_and_median(whole: pd.DataFrame) -> None:
 def test_a_callers_wait_is_on_one_clock_with_business_hours(call_workspace: Workspace) -> None:
     metrics = ["asa", "service_level", "abandonment_rate"]
     calendar = kpis(call_workspace, metrics=metrics, period="all", stat=["mean", "median"])
-    business = kpis(call_workspace, metrics=metrics, period="all", business_hours=True,
-                    stat=["mean", "median"])
+    business = kpis(
+        call_workspace, metrics=metrics, period="all", business_hours=True, stat=["mean", "median"]
+    )
     # C11 waited 120 s of which only 60 fell in business hours; a caller waits in real time, so ASA keeps
     # the 120 s, as service level and abandonment do: 365 / 8 = 45.625, median (20 + 30) / 2 = 25.
     assert _one(business, "asa", stat="mean")["value"] == pytest.approx(45.625)
@@ -277,8 +279,21 @@ def test_options_are_read_from_kpidesk_toml(call_workspace: Workspace) -> None:
 def test_cli_kpis_for_calls(call_workspace: Workspace) -> None:
     result = CliRunner().invoke(
         main,
-        ["kpis", "--metric", "asa", "--by", "queue", "--period", "all", "--stat", "mean", "--format", "json",
-         "-w", str(call_workspace.path)],
+        [
+            "kpis",
+            "--metric",
+            "asa",
+            "--by",
+            "queue",
+            "--period",
+            "all",
+            "--stat",
+            "mean",
+            "--format",
+            "json",
+            "-w",
+            str(call_workspace.path),
+        ],
     )
     assert result.exit_code == 0, result.output
     rows = {r["queue"]: r for r in json.loads(result.output)}

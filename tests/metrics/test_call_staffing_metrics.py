@@ -35,7 +35,6 @@ STAFFING = ["occupancy", "calls_per_hour", "calls_per_shift"]
 REPEATS = ["call_fcr_rate", "cross_channel_repeat_rate"]
 
 
-
 @pytest.fixture
 def staffed(tmp_path: Path) -> Workspace:
     ws = init_workspace(tmp_path / "staffed", country="IL")
@@ -136,10 +135,17 @@ def test_staffed_time_years_away_from_every_call_and_ticket_counts(staffed: Work
     # Calendar days are built around all activity, agent states included: a 2-hour state in June 2020,
     # five years before any call or ticket, is one agent-day with 7200 staffed seconds and no handle time.
     with staffed.connect() as con:
-        con.execute("INSERT INTO agent_states (source, agent_id, start, \"end\", state) VALUES "
-                    "('pbx', 'a1', '2020-06-07 06:00:00', '2020-06-07 08:00:00', 'available')")
-    frame = kpis(staffed, metrics=["occupancy", "calls_per_hour"], period="all",
-                 start=date(2020, 6, 1), end=date(2020, 6, 30))
+        con.execute(
+            'INSERT INTO agent_states (source, agent_id, start, "end", state) VALUES '
+            "('pbx', 'a1', '2020-06-07 06:00:00', '2020-06-07 08:00:00', 'available')"
+        )
+    frame = kpis(
+        staffed,
+        metrics=["occupancy", "calls_per_hour"],
+        period="all",
+        start=date(2020, 6, 1),
+        end=date(2020, 6, 30),
+    )
     assert (_one(frame, "occupancy")["value"], _one(frame, "occupancy")["n"]) == (0, 1)
     assert _one(frame, "calls_per_hour")["value"] == 0
 
@@ -269,7 +275,11 @@ def test_call_intervals_of_30_minutes_split_09_29_59_from_09_30(staffed: Workspa
     # The sums patience and pooled handle time are estimated from: D08 waited 31 s (07:29:59–07:30:30 UTC)
     # before leaving, so the queue held the two calls for 15 + 31 = 46 s, with one timed abandon.
     assert (nine["handled"], nine["handle_sum_s"], nine["queue_time_s"], nine["timed_abandons"]) == (
-        1, 300, 46, 1)
+        1,
+        300,
+        46,
+        1,
+    )
     half_past = _at(frame, "2026-03-01T09:30:00+02:00")
     assert (half_past["offered"], half_past["answered"], half_past["mean_handle_s"]) == (1, 1, 200)
     assert half_past["interval_start_utc"] == datetime(2026, 3, 1, 7, 30)
@@ -303,15 +313,17 @@ def test_call_intervals_across_dst(staffed: Workspace) -> None:
     # Sunday 25 October: 02:00 +03 falls back to 01:00 +02, so 01:00 comes twice: 25 intervals.
     assert len(autumn) == 25
     assert [t.isoformat() for t in autumn.interval_start[1:3]] == [
-        "2026-10-25T01:00:00+03:00", "2026-10-25T01:00:00+02:00"
+        "2026-10-25T01:00:00+03:00",
+        "2026-10-25T01:00:00+02:00",
     ]
     assert autumn.offered.sum() == 0
 
 
 def test_call_intervals_by_and_for_a_queue(call_workspace: Workspace) -> None:
     # tests/call_fixture.py: billing C01–C06 on Sunday 1 March 10:00–10:50 local, tech C07–C09 at 11:00–11:20.
-    frame = kpidesk.call_intervals(call_workspace, minutes=60, from_=date(2026, 3, 1), to=date(2026, 3, 1),
-                                   by="queue")
+    frame = kpidesk.call_intervals(
+        call_workspace, minutes=60, from_=date(2026, 3, 1), to=date(2026, 3, 1), by="queue"
+    )
     assert len(frame) == 48  # 24 hours × 2 queues
     ten = frame[[t.hour == 10 for t in frame.interval_start]].set_index("queue")
     assert (ten.loc["billing", "offered"], ten.loc["billing", "abandoned"]) == (6, 2)
@@ -326,7 +338,10 @@ def test_call_intervals_by_and_for_a_queue(call_workspace: Workspace) -> None:
     eleven = _at(tech, "2026-03-01T11:00:00+02:00")
     # C07 has no handle time; C08 200 s; waits 20 and 5.
     assert (eleven["offered"], eleven["answered"], eleven["mean_handle_s"], eleven["mean_wait_s"]) == (
-        3, 2, 200, 12.5
+        3,
+        2,
+        200,
+        12.5,
     )
 
 

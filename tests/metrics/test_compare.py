@@ -38,9 +38,6 @@ from kpidesk.workspace import Workspace, init_workspace
 METRICS = ["manager_escalations", "manager_resolution_rate"]
 
 
-
-
-
 # --- The intervals of a difference -------------------------------------------------------------------
 
 
@@ -86,7 +83,9 @@ def test_nps_difference() -> None:
     first = {"value": 30.0, "n": 100, "promoters": 50, "detractors": 20}
     second = {"value": 10.0, "n": 100, "promoters": 40, "detractors": 30}
     assert difference_interval("nps", "score", first, second, 0.95) == (
-        pytest.approx(-2.3470, abs=1e-4), pytest.approx(42.3470, abs=1e-4))
+        pytest.approx(-2.3470, abs=1e-4),
+        pytest.approx(42.3470, abs=1e-4),
+    )
 
 
 def test_ratio_difference_of_two_ratio_estimators() -> None:
@@ -126,15 +125,21 @@ def test_compare_with_the_previous_week(management_workspace: Workspace) -> None
     # 1 against 1: 0 ± z · sqrt(2) = ± 2.771808.
     third = _one(frame, "manager_escalations", period_start=date(2026, 3, 15))
     assert (third["partial"], third["days_covered"], third["covered_from"], third["covered_to"]) == (
-        True, 1, date(2026, 3, 15), date(2026, 3, 15)
+        True,
+        1,
+        date(2026, 3, 15),
+        date(2026, 3, 15),
     )
     assert (third["compare_from"], third["compare_to"]) == (date(2026, 3, 8), date(2026, 3, 8))
     assert (third["value"], third["compare_value"], third["change"]) == (1, 1, 0)
     assert (third["change_ci_low"], third["change_ci_high"]) == (
-        pytest.approx(-2.771808, abs=1e-5), pytest.approx(2.771808, abs=1e-5)
+        pytest.approx(-2.771808, abs=1e-5),
+        pytest.approx(2.771808, abs=1e-5),
     )
     assert (second["partial"], second["compare_from"], second["compare_to"]) == (
-        False, date(2026, 3, 1), date(2026, 3, 7)
+        False,
+        date(2026, 3, 1),
+        date(2026, 3, 7),
     )
     # Resolution rate, week of 8 Mar against 1 Mar: 1/3 (Wilson [0.061492, 0.792340]) against 2/4 (Wilson
     # [0.150039, 0.849961]); d = −0.166667;
@@ -150,12 +155,21 @@ def test_compare_with_the_previous_week(management_workspace: Workspace) -> None
 
 
 def test_compare_a_whole_span_with_the_span_before(management_workspace: Workspace) -> None:
-    frame = kpis(management_workspace, metrics=["manager_escalations"], period="all", compare="previous",
-                 start=date(2026, 3, 8), end=date(2026, 3, 14))
+    frame = kpis(
+        management_workspace,
+        metrics=["manager_escalations"],
+        period="all",
+        compare="previous",
+        start=date(2026, 3, 8),
+        end=date(2026, 3, 14),
+    )
     # 8–14 March (4) against the seven days before, 1–7 March (4).
     row = _one(frame, "manager_escalations")
     assert (row["period_start"], row["value"], row["compare_value"], row["change"]) == (
-        date(2026, 3, 8), 4, 4, 0
+        date(2026, 3, 8),
+        4,
+        4,
+        0,
     )
 
 
@@ -165,13 +179,28 @@ def _a_year_earlier(ws: Workspace) -> None:
     for number, day in enumerate(("2025-03-02", "2025-03-04")):
         ticket_id = f"Y{number}"
         row: dict[str, Any] = dict.fromkeys(TICKET_COLUMNS)
-        row.update(source="desk", ticket_id=ticket_id, created_at=datetime.fromisoformat(f"{day} 07:00"),
-                   status="open", team_id="billing", channel="email", priority="normal")
+        row.update(
+            source="desk",
+            ticket_id=ticket_id,
+            created_at=datetime.fromisoformat(f"{day} 07:00"),
+            status="open",
+            team_id="billing",
+            channel="email",
+            priority="normal",
+        )
         tickets.append(row)
         template = event_rows()[0]
         for kind, at, agent in (("created", "07:00", None), ("assign", "08:00", "m1")):
-            events.append({**template, "event_id": f"Y{number}{kind}", "ticket_id": ticket_id, "kind": kind,
-                           "at": datetime.fromisoformat(f"{day} {at}"), "agent_id": agent})
+            events.append(
+                {
+                    **template,
+                    "event_id": f"Y{number}{kind}",
+                    "ticket_id": ticket_id,
+                    "kind": kind,
+                    "at": datetime.fromisoformat(f"{day} {at}"),
+                    "agent_id": agent,
+                }
+            )
     with ws.connect() as con:
         insert_rows(con, "tickets", TICKET_COLUMNS, tickets)
         insert_rows(con, "ticket_events", EVENT_COLUMNS, events)
@@ -179,16 +208,27 @@ def _a_year_earlier(ws: Workspace) -> None:
 
 def test_compare_with_a_year_earlier(management_workspace: Workspace) -> None:
     _a_year_earlier(management_workspace)
-    weekly = kpis(management_workspace, metrics=["manager_escalations"], period="week", compare="year",
-                  start=date(2026, 3, 1))
+    weekly = kpis(
+        management_workspace,
+        metrics=["manager_escalations"],
+        period="week",
+        compare="year",
+        start=date(2026, 3, 1),
+    )
     # Week of 1 Mar 2026 (4) against the week of 2 Mar 2025 (2): 2 ± z · sqrt(6) = 2 ± 4.800912.
     row = _one(weekly, "manager_escalations", period_start=date(2026, 3, 1))
     assert (row["compare_value"], row["change"]) == (2, 2)
     assert row["change_ci_low"] == pytest.approx(-2.800912, abs=1e-5)
     assert row["significant"] is False
     assert _one(weekly, "manager_escalations", period_start=date(2026, 3, 8))["compare_value"] is None
-    monthly = kpis(management_workspace, metrics=["manager_escalations"], period="month", compare="year",
-                   start=date(2026, 3, 1), end=date(2026, 3, 31))
+    monthly = kpis(
+        management_workspace,
+        metrics=["manager_escalations"],
+        period="month",
+        compare="year",
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+    )
     # March 2026 (9) against March 2025 (2): 7 ± z · sqrt(11) = 7 ± 6.500465, which excludes zero.
     row = _one(monthly, "manager_escalations")
     assert (row["compare_value"], row["change"]) == (2, 7)
@@ -198,8 +238,15 @@ def test_compare_with_a_year_earlier(management_workspace: Workspace) -> None:
 
 
 def test_compare_by_group_joins_on_the_group(management_workspace: Workspace) -> None:
-    frame = kpis(management_workspace, metrics=["manager_escalations"], period="week", by=["team"],
-                 compare="previous", start=date(2026, 3, 8), end=date(2026, 3, 14))
+    frame = kpis(
+        management_workspace,
+        metrics=["manager_escalations"],
+        period="week",
+        by=["team"],
+        compare="previous",
+        start=date(2026, 3, 8),
+        end=date(2026, 3, 14),
+    )
     # Week of 8 Mar: billing 2 against 4 the week before; technical 2 against none.
     billing = _one(frame, "manager_escalations", team="billing")
     assert (billing["compare_value"], billing["change"]) == (4, -2)
@@ -223,8 +270,9 @@ def _generated_workspace(tmp_path: Path) -> Workspace:
 
 def test_duration_changes_combine_joint_order_statistic_intervals(tmp_path: Path) -> None:
     ws = _generated_workspace(tmp_path)
-    frame = kpis(ws, metrics=["full_resolution_time"], period="week", compare="previous",
-                 stat=["median", "mean"])
+    frame = kpis(
+        ws, metrics=["full_resolution_time"], period="week", compare="previous", stat=["median", "mean"]
+    )
     # Each side's order-statistic interval at 1 − 0.05/2 = 0.975, so that both hold with at least 0.95.
     ws.settings.metrics.confidence = 0.975
     wide = kpis(ws, metrics=["full_resolution_time"], period="week", stat=["median"])
@@ -246,29 +294,70 @@ def test_unknown_comparison(management_workspace: Workspace) -> None:
 
 
 def test_cli_compare_json_shape(management_workspace: Workspace) -> None:
-    result = CliRunner().invoke(main, ["kpis", "--metric", "manager_escalations", "--period", "week",
-                                       "--compare", "previous", "--format", "json",
-                                       "-w", str(management_workspace.path)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "kpis",
+            "--metric",
+            "manager_escalations",
+            "--period",
+            "week",
+            "--compare",
+            "previous",
+            "--format",
+            "json",
+            "-w",
+            str(management_workspace.path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert list(rows[1]) == [*RESULT_COLUMNS, "small_sample", *STATE_COLUMNS, *COMPARE_COLUMNS]
     assert {k: rows[1][k] for k in ("period_start", "value", "compare_value", "change", "significant")} == {
-        "period_start": "2026-03-08", "value": 4.0, "compare_value": 4.0, "change": 0.0, "significant": False
+        "period_start": "2026-03-08",
+        "value": 4.0,
+        "compare_value": 4.0,
+        "change": 0.0,
+        "significant": False,
     }
     assert rows[0]["compare_value"] is None and rows[0]["significant"] is None
 
 
 def test_cli_compare_table_and_bad_choice(management_workspace: Workspace) -> None:
     runner = CliRunner()
-    table = runner.invoke(main, ["kpis", "--metric", "manager_escalations", "--period", "week",
-                                 "--compare", "previous", "-w", str(management_workspace.path)])
+    table = runner.invoke(
+        main,
+        [
+            "kpis",
+            "--metric",
+            "manager_escalations",
+            "--period",
+            "week",
+            "--compare",
+            "previous",
+            "-w",
+            str(management_workspace.path),
+        ],
+    )
     assert table.exit_code == 0, table.output
     text = " ".join(table.output.split())
     assert "change" in text and "2026-03-15 ◐" in text
     assert "2026-03-15 – 2026-03-15 against 2026-03-08 – 2026-03-08" in text
-    rates = runner.invoke(main, ["kpis", "--metric", "manager_resolution_rate", "--period", "week",
-                                 "--compare", "previous", "-w", str(management_workspace.path)],
-                          env={"COLUMNS": "160"})
+    rates = runner.invoke(
+        main,
+        [
+            "kpis",
+            "--metric",
+            "manager_resolution_rate",
+            "--period",
+            "week",
+            "--compare",
+            "previous",
+            "-w",
+            str(management_workspace.path),
+        ],
+        env={"COLUMNS": "160"},
+    )
     # Week of 8 Mar against 1 Mar: 1/3 against 2/4, −16.7 percentage points.
     assert "−16.7 pp" in rates.output
     bad = runner.invoke(main, ["kpis", "--compare", "lastweek", "-w", str(management_workspace.path)])
@@ -291,7 +380,10 @@ def test_resilience_of_a_count_per_day(management_workspace: Workspace) -> None:
     assert row["ci_low"] == pytest.approx(-1.418690, abs=1e-5)
     assert row["ci_high"] == pytest.approx(0.418690, abs=1e-5)
     assert (row["significant"], row["small_sample"], row["stat"], row["person"]) == (
-        False, True, "count", "m1"
+        False,
+        True,
+        "count",
+        "m1",
     )
     assert row["unit"] == "tickets per day"
 
@@ -313,8 +405,13 @@ def test_resilience_of_a_proportion(management_workspace: Workspace) -> None:
 
 
 def test_resilience_within_dates(management_workspace: Workspace) -> None:
-    frame = resilience(management_workspace, metric="manager_escalations", person="m1",
-                       start=date(2026, 3, 8), end=date(2026, 3, 12))
+    frame = resilience(
+        management_workspace,
+        metric="manager_escalations",
+        person="m1",
+        start=date(2026, 3, 8),
+        end=date(2026, 3, 12),
+    )
     # Sun 8 – Thu 12: present Sun 8, Tue 10, Wed 11 (one each); absent Mon 9 (1) and Thu 12 (0).
     row = frame.iloc[0].to_dict()
     sides = (row["present_days"], row["absent_days"], row["present_value"], row["absent_value"])
@@ -329,16 +426,39 @@ def test_resilience_needs_the_persons_agent_states(management_workspace: Workspa
 def test_resilience_is_a_package_function_and_a_command(management_workspace: Workspace) -> None:
     assert kpidesk.resilience is resilience
     runner = CliRunner()
-    result = runner.invoke(main, ["resilience", "--metric", "manager_resolution_rate", "--person", "m1",
-                                  "--format", "json", "-w", str(management_workspace.path)])
+    result = runner.invoke(
+        main,
+        [
+            "resilience",
+            "--metric",
+            "manager_resolution_rate",
+            "--person",
+            "m1",
+            "--format",
+            "json",
+            "-w",
+            str(management_workspace.path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
     assert list(row) == list(RESILIENCE_COLUMNS)
     assert (row["present_n"], row["absent_n"], row["significant"]) == (6, 2, False)
-    table = runner.invoke(main, ["resilience", "--metric", "manager_escalations", "--person", "m1",
-                                 "-w", str(management_workspace.path)])
+    table = runner.invoke(
+        main,
+        [
+            "resilience",
+            "--metric",
+            "manager_escalations",
+            "--person",
+            "m1",
+            "-w",
+            str(management_workspace.path),
+        ],
+    )
     assert table.exit_code == 0, table.output
     assert "present" in table.output and "−0.50" in table.output
-    missing = runner.invoke(main, ["resilience", "--metric", "volume", "--person", "nobody",
-                                   "-w", str(management_workspace.path)])
+    missing = runner.invoke(
+        main, ["resilience", "--metric", "volume", "--person", "nobody", "-w", str(management_workspace.path)]
+    )
     assert missing.exit_code == 2 and "no agent_states" in missing.output

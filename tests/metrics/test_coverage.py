@@ -56,7 +56,10 @@ def test_first_and_last_periods_are_partial(sources: Workspace) -> None:
     by_source = kpidesk.kpis(sources, metrics=["volume"], period="week", by=["source"])
     desk = one_result(by_source, "volume", source="desk", period_start=date(2026, 3, 8))
     assert (desk["partial"], desk["days_covered"], desk["covered_to"], desk["value"]) == (
-        True, 3, date(2026, 3, 10), 2
+        True,
+        3,
+        date(2026, 3, 10),
+        2,
     )
     # March: 3–19, 17 of 31 days.
     month = one_result(kpidesk.kpis(sources, metrics=["volume"], period="month"), "volume")
@@ -64,7 +67,10 @@ def test_first_and_last_periods_are_partial(sources: Workspace) -> None:
     # The whole span is the data's own: 3–19 March, not partial.
     whole = one_result(kpidesk.kpis(sources, metrics=["volume"], period="all"), "volume")
     assert (whole["period_start"], whole["period_end"], whole["partial"], whole["days_covered"]) == (
-        date(2026, 3, 3), date(2026, 3, 19), False, 17
+        date(2026, 3, 3),
+        date(2026, 3, 19),
+        False,
+        17,
     )
 
 
@@ -88,5 +94,6 @@ def test_each_source_backlog_ends_where_its_data_ends(sources: Workspace) -> Non
     # Week of 15 Mar: C3 only (desk's data ended on 10 Mar; social cannot measure a backlog).
     last = one_result(pooled, "backlog", period_start=date(2026, 3, 15))
     assert (last["value"], last["note"]) == (
-        1, "without social: social never records a ticket as solved, so backlog cannot be measured from it"
+        1,
+        "without social: social never records a ticket as solved, so backlog cannot be measured from it",
     )

@@ -25,7 +25,6 @@ W1, W2, W3 = date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 15)
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 21)}
 
 
-
 @pytest.fixture
 def customer_workspace(tmp_path: Path) -> Workspace:
     ws = init_workspace(tmp_path / "customers", country="IL")
@@ -94,8 +93,23 @@ def test_default_metrics_by_segment(customer_workspace: Workspace, workspace: Wo
 def test_cli_by_country(customer_workspace: Workspace) -> None:
     result = CliRunner().invoke(
         main,
-        ["kpis", "--workspace", str(customer_workspace.path), "--metric", "churn_rate", "--by", "country",
-         "--period", "all", "--from", "2026-03-01", "--to", "2026-03-21", "--format", "json"],
+        [
+            "kpis",
+            "--workspace",
+            str(customer_workspace.path),
+            "--metric",
+            "churn_rate",
+            "--by",
+            "country",
+            "--period",
+            "all",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-21",
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
     # Base k1 k2 k3 (IL), k4 k5 (AE); churned before E3: IL k2 k3, AE k4.

@@ -24,8 +24,15 @@ SERVICENOW, VOLVO, TWITTER, BANK = (path for path, _, _ in FOUR_SOURCES)
 ISRAEL = "Asia/Jerusalem"
 NO_MESSAGES = ("first_reply_time", "reply_time", "agent_replies", "one_touch_rate", "fcr_rate")
 NO_SOLVES = (
-    "solved", "backlog", "backlog_age", "first_resolution_time", "full_resolution_time", "reassignments",
-    "resolution_rate", "reopen_rate", "repeat_contact_rate",
+    "solved",
+    "backlog",
+    "backlog_age",
+    "first_resolution_time",
+    "full_resolution_time",
+    "reassignments",
+    "resolution_rate",
+    "reopen_rate",
+    "repeat_contact_rate",
 )
 
 
@@ -66,9 +73,14 @@ def test_what_each_source_cannot_measure(by_source: pd.DataFrame) -> None:
         assert row["reason"].startswith("social-threads never records a ticket as solved, so "), row
     assert not one_result(by_source, "escalation_rate", source="social-threads")["available"]
     # What they do hold is measured.
-    for metric, source in (("first_reply_time", "social-threads"), ("reply_time", "social-threads"),
-                           ("backlog", "status-log"), ("full_resolution_time", "servicenow"),
-                           ("escalation_rate", "status-log"), ("asa", "anonymous-bank")):
+    for metric, source in (
+        ("first_reply_time", "social-threads"),
+        ("reply_time", "social-threads"),
+        ("backlog", "status-log"),
+        ("full_resolution_time", "servicenow"),
+        ("escalation_rate", "status-log"),
+        ("asa", "anonymous-bank"),
+    ):
         assert one_result(by_source, metric, source=source)["available"], (metric, source)
 
 
@@ -110,7 +122,8 @@ def test_each_source_ends_where_its_data_ends(four_sources: Workspace, volvo: pd
     ):
         row = one_result(whole, "volume", source=source)
         assert (row["period_start"], row["period_end"]) == (
-            first.tz_convert(ISRAEL).date(), last.tz_convert(ISRAEL).date()
+            first.tz_convert(ISRAEL).date(),
+            last.tz_convert(ISRAEL).date(),
         )
         assert not row["partial"]
 

@@ -19,8 +19,6 @@ from kpidesk.workspace import SettingsError, Workspace, open_workspace
 METRICS = ["manager_escalations", "manager_resolution_rate"]
 
 
-
-
 def _rows(frame: pd.DataFrame, metric: str, **where: Any) -> list[dict[str, Any]]:
     rows = frame[frame.metric == metric]
     for key, value in where.items():
@@ -47,8 +45,13 @@ def test_escalations_per_week(management_workspace: Workspace) -> None:
 
 
 def test_escalation_on_the_local_day_it_happened(management_workspace: Workspace) -> None:
-    frame = kpis(management_workspace, metrics=["manager_escalations"], period="day",
-                 start=date(2026, 3, 7), end=date(2026, 3, 8))
+    frame = kpis(
+        management_workspace,
+        metrics=["manager_escalations"],
+        period="day",
+        start=date(2026, 3, 7),
+        end=date(2026, 3, 8),
+    )
     # M05 reached m2 on Saturday 7 March at 22:30 UTC: Sunday 8 March, 00:30 in Jerusalem.
     assert [(r["period_start"], r["value"]) for r in _rows(frame, "manager_escalations")] == [
         (date(2026, 3, 8), 1)
@@ -102,8 +105,14 @@ def test_by_agent_with_an_empty_group(management_workspace: Workspace) -> None:
 
 
 def test_by_team(management_workspace: Workspace) -> None:
-    frame = kpis(management_workspace, metrics=METRICS, period="week", by=["team"],
-                 start=date(2026, 3, 8), end=date(2026, 3, 14))
+    frame = kpis(
+        management_workspace,
+        metrics=METRICS,
+        period="week",
+        by=["team"],
+        start=date(2026, 3, 8),
+        end=date(2026, 3, 14),
+    )
     # Week of 8 Mar: billing M05 (pending) and M07 (no); technical M06 (no) and M08 (yes).
     assert _one(frame, "manager_escalations", team="billing")["value"] == 2
     assert _one(frame, "manager_escalations", team="technical")["value"] == 2
@@ -114,8 +123,9 @@ def test_by_team(management_workspace: Workspace) -> None:
 
 
 def test_a_period_without_escalations(management_workspace: Workspace) -> None:
-    frame = kpis(management_workspace, metrics=METRICS, period="week",
-                 start=date(2026, 3, 22), end=date(2026, 3, 28))
+    frame = kpis(
+        management_workspace, metrics=METRICS, period="week", start=date(2026, 3, 22), end=date(2026, 3, 28)
+    )
     assert frame.empty
 
 

@@ -27,7 +27,6 @@ W1, W2, W3 = date(2026, 3, 1), date(2026, 3, 8), date(2026, 3, 15)
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 21)}
 
 
-
 @pytest.fixture
 def people_workspace(tmp_path: Path) -> Workspace:
     ws = init_workspace(tmp_path / "people", country="IL")
@@ -55,8 +54,14 @@ def test_headcount_is_a_stock_at_each_week_end(weekly: pd.DataFrame) -> None:
 def test_headcount_by_team_and_agent(people_workspace: Workspace) -> None:
     frame = kpis(people_workspace, metrics=["headcount"], by=["team"], period="week", **MARCH)
     # E1: billing a1, technical a3 a5; E2: billing a1 a7, technical a3 a5; E3: billing a1 a7, technical a3.
-    expected = {(W1, "billing"): 1, (W1, "technical"): 2, (W2, "billing"): 2, (W2, "technical"): 2,
-                (W3, "billing"): 2, (W3, "technical"): 1}
+    expected = {
+        (W1, "billing"): 1,
+        (W1, "technical"): 2,
+        (W2, "billing"): 2,
+        (W2, "technical"): 2,
+        (W3, "billing"): 2,
+        (W3, "technical"): 1,
+    }
     assert dict(zip(zip(frame.period_start, frame.team, strict=True), frame.value, strict=True)) == expected
     agents = kpis(people_workspace, metrics=["headcount"], by=["agent"], period="all", **MARCH)
     # At E3 only; a lead counts like every other role.
@@ -150,11 +155,17 @@ def test_attrition_option_in_kpidesk_toml(tmp_path: Path) -> None:
 
 def test_a_week_without_staff_and_one_after_the_data(people_workspace: Workspace) -> None:
     # January 2025: nobody hired yet, so no row at all rather than zeros.
-    assert kpis(people_workspace, metrics=PEOPLE, period="week", start=date(2025, 1, 5),
-                end=date(2025, 1, 11)).empty
+    assert kpis(
+        people_workspace, metrics=PEOPLE, period="week", start=date(2025, 1, 5), end=date(2025, 1, 11)
+    ).empty
     # The week after the data: the stock stays (a1 a3 a7), nobody leaves, no reviews or staffed time.
-    later = kpis(people_workspace, metrics=[*PEOPLE, *QA, *PER_HOUR], period="week",
-                 start=date(2026, 3, 22), end=date(2026, 3, 28))
+    later = kpis(
+        people_workspace,
+        metrics=[*PEOPLE, *QA, *PER_HOUR],
+        period="week",
+        start=date(2026, 3, 22),
+        end=date(2026, 3, 28),
+    )
     assert set(later.metric) == set(PEOPLE)
     assert _one(later, "headcount")["value"] == 3
     assert _one(later, "attrition_rate")["value"] == 0.0

@@ -42,8 +42,9 @@ def test_first_reply_time_of_the_whole_fixture(ticket_workspace: Workspace) -> N
     }
     assert set(frame["unit"]) == {"ticket"}
     assert list(frame.loc[frame.ticket_id == "T8", "source"]) == ["legacy"]
-    row = one_result(kpidesk.kpis(ticket_workspace, metrics=["first_reply_time"], period="all"),
-                     "first_reply_time")
+    row = one_result(
+        kpidesk.kpis(ticket_workspace, metrics=["first_reply_time"], period="all"), "first_reply_time"
+    )
     assert frame["counted"].sum() == row["n"] == 7
 
 
@@ -63,8 +64,9 @@ def test_one_week_of_full_resolution_time_with_the_tickets_left_out(ticket_works
         "T7": (None, False, "not solved"),
     }
     assert set(frame["period_start"]) == {date(2026, 3, 1)}
-    row = one_result(kpidesk.kpis(ticket_workspace, metrics=["full_resolution_time"], **week),
-                     "full_resolution_time")
+    row = one_result(
+        kpidesk.kpis(ticket_workspace, metrics=["full_resolution_time"], **week), "full_resolution_time"
+    )
     assert (row["value"], row["n"]) == (10_800, 3)
 
 
@@ -87,17 +89,29 @@ def test_reply_stretches_and_sla_clocks(ticket_workspace: Workspace) -> None:
     stretches = kpidesk.records(ticket_workspace, metric="reply_time", period="all")
     # Eight answered stretches (T2 has three) and T7's unanswered one.
     assert list(zip(stretches.ticket_id, stretches.stretch, stretches.counted, strict=True)) == [
-        ("T1", "1", True), ("T2", "1", True), ("T2", "2", True), ("T2", "3", True), ("T3", "1", True),
-        ("T4", "1", True), ("T5", "1", True), ("T6", "1", True), ("T7", "1", False),
+        ("T1", "1", True),
+        ("T2", "1", True),
+        ("T2", "2", True),
+        ("T2", "3", True),
+        ("T3", "1", True),
+        ("T4", "1", True),
+        ("T5", "1", True),
+        ("T6", "1", True),
+        ("T7", "1", False),
     ]
-    sla = kpidesk.records(ticket_workspace, metric="sla_attainment", period="all",
-                          filters={"sla_metric": "reply"})
+    sla = kpidesk.records(
+        ticket_workspace, metric="sla_attainment", period="all", filters={"sla_metric": "reply"}
+    )
     # Reply ≤ 1 business hour per stretch of the `standard` tickets: T1 ✓ | T2 ✗ ✓ ✓ | T4 ✗ | T7 ✗;
     # T3, T5, T6 and T8 have no SLA policy.
     counted = sla[sla.counted]
     assert list(zip(counted.ticket_id, counted.stretch, counted.reason, strict=True)) == [
-        ("T1", "1", "target met"), ("T2", "1", "target missed"), ("T2", "2", "target met"),
-        ("T2", "3", "target met"), ("T4", "1", "target missed"), ("T7", "1", "target missed"),
+        ("T1", "1", "target met"),
+        ("T2", "1", "target missed"),
+        ("T2", "2", "target met"),
+        ("T2", "3", "target met"),
+        ("T4", "1", "target missed"),
+        ("T7", "1", "target missed"),
     ]
     assert dict(zip(sla[~sla.counted].ticket_id, sla[~sla.counted].reason, strict=True)) == {
         t: "no SLA policy" for t in ("T3", "T5", "T6", "T8")
@@ -131,8 +145,9 @@ def test_counted_records_are_n_for_every_weekly_team_row_of_the_demo(small_demo:
     assert set(results["metric"]) == {m.id for m in CATALOGUE}
     keys = ["period_start", "team"]
     with small_demo.connect(read_only=False) as con:
-        context = RecordsContext(warehouse_tables(ibis.duckdb.from_connection(con)), small_demo.settings,
-                                 KpiQuery(period="week"))
+        context = RecordsContext(
+            warehouse_tables(ibis.duckdb.from_connection(con)), small_demo.settings, KpiQuery(period="week")
+        )
         for metric in CATALOGUE:
             rows = results[results.metric == metric.id].drop_duplicates([*keys, "sla_metric"])
             for sla_metric in rows["sla_metric"].unique():
@@ -153,7 +168,8 @@ def test_one_demo_row_through_the_public_function(small_demo: Workspace) -> None
     assert frame["counted"].sum() == row["n"] > 0
     assert frame.loc[frame.counted, "value"].mean() == pytest.approx(
         kpidesk.kpis(small_demo, metrics=["asa"], by=["team"], stat="mean", **week)
-        .query("team == 'billing'")["value"].iloc[0]
+        .query("team == 'billing'")["value"]
+        .iloc[0]
     )
     left_out = set(frame.loc[~frame.counted, "reason"])
     assert left_out <= {"not answered (abandoned)", "never entered the agent queue"}
@@ -176,6 +192,9 @@ def test_service_level_calls_of_one_queue_and_week(call_workspace: Workspace) ->
         "C11": (0.0, True, "answered after 20 s"),
         "C05": (None, False, "abandoned within 10 s: not offered long enough to count"),
     }
-    row = one_result(kpidesk.kpis(call_workspace, metrics=["service_level"], by=["queue"], **week),
-                     "service_level", queue="billing")
+    row = one_result(
+        kpidesk.kpis(call_workspace, metrics=["service_level"], by=["queue"], **week),
+        "service_level",
+        queue="billing",
+    )
     assert (row["n"], row["value"]) == (6, pytest.approx(2 / 6))

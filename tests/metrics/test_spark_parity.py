@@ -42,6 +42,7 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
             target = export / f"{name}.parquet"
             con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
             icon.read_parquet(str(target), table_name=name)
+
     def materialize(name: str, expr: Any, temporary: bool) -> Any:
         return icon.create_table(name, expr, overwrite=True)
 

@@ -91,8 +91,14 @@ def test_call_staffing_and_repeat_metrics_agree(
 def test_call_intervals_agree(calls_spark_tables: KpiTables, calls_parity_workspace: Workspace) -> None:
     days = {"from_": date(2026, 3, 1), "to": date(2026, 3, 8)}
     duck = call_intervals(calls_parity_workspace, minutes=30, by="queue", **days)
-    on_spark = intervals_on(calls_spark_tables.calls, calls_parity_workspace.settings, minutes=30,
-                            start=days["from_"], end=days["to"], by=["queue"])
+    on_spark = intervals_on(
+        calls_spark_tables.calls,
+        calls_parity_workspace.settings,
+        minutes=30,
+        start=days["from_"],
+        end=days["to"],
+        by=["queue"],
+    )
     assert duck.offered.sum() > 100
     _same(
         duck.assign(interval_start=duck.interval_start.astype(str)),

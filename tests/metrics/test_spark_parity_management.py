@@ -60,10 +60,12 @@ def test_management_metrics_agree(
 
 def test_comparisons_agree(spark_tables: KpiTables, parity_workspace: Workspace) -> None:
     parity_workspace.settings.metrics.manager_level = 3
-    query = KpiQuery(metrics=[*METRICS, "full_resolution_time"], period="week", stat=["median", "mean"],
-                     compare="previous")
-    duck = kpis(parity_workspace, metrics=query.metrics, period=query.period, stat=query.stat,
-                compare=query.compare)
+    query = KpiQuery(
+        metrics=[*METRICS, "full_resolution_time"], period="week", stat=["median", "mean"], compare="previous"
+    )
+    duck = kpis(
+        parity_workspace, metrics=query.metrics, period=query.period, stat=query.stat, compare=query.compare
+    )
     on_spark = compute_kpis(spark_tables, parity_workspace.settings, query)
     _same(duck, on_spark, ["metric", "stat", "period_start"])
     assert duck.change.notna().any()

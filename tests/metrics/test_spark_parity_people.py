@@ -20,8 +20,16 @@ from kpidesk.workspace import Workspace
 
 pytestmark = pytest.mark.spark
 
-PEOPLE = ["headcount", "tenure", "attrition_rate", "retention_rate", "qa_score", "qa_auto_fail_rate",
-          "tickets_solved_per_hour", "replies_per_hour"]
+PEOPLE = [
+    "headcount",
+    "tenure",
+    "attrition_rate",
+    "retention_rate",
+    "qa_score",
+    "qa_auto_fail_rate",
+    "tickets_solved_per_hour",
+    "replies_per_hour",
+]
 CUSTOMER = ["churn_rate", "customer_retention_rate"]
 _START = datetime(2026, 2, 1)
 
@@ -71,8 +79,12 @@ def people_parity_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspa
     qa_columns = ("review_id", "agent_id", "reviewed_at", "score", "auto_fail")
     with ws.connect() as con:
         load_people(con)
-        for table, columns in (("agents", AGENT_COLUMNS), ("qa_reviews", qa_columns),
-                               ("agent_states", STATE_COLUMNS), ("customers", CUSTOMER_COLUMNS)):
+        for table, columns in (
+            ("agents", AGENT_COLUMNS),
+            ("qa_reviews", qa_columns),
+            ("agent_states", STATE_COLUMNS),
+            ("customers", CUSTOMER_COLUMNS),
+        ):
             names = ", ".join(f'"{c}"' for c in columns)
             marks = ", ".join("?" for _ in columns)
             con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[table])
@@ -87,11 +99,22 @@ def people_spark_tables(spark: Any, people_parity_workspace: Workspace) -> KpiTa
 @pytest.mark.parametrize(
     "query",
     [
-        KpiQuery(metrics=PEOPLE, by=["team"], period="week", start=date(2026, 2, 1), end=date(2026, 3, 21),
-                 stat=["median", "mean"]),
+        KpiQuery(
+            metrics=PEOPLE,
+            by=["team"],
+            period="week",
+            start=date(2026, 2, 1),
+            end=date(2026, 3, 21),
+            stat=["median", "mean"],
+        ),
         KpiQuery(metrics=PEOPLE, by=["agent"], period="all", start=date(2026, 2, 1), end=date(2026, 3, 21)),
-        KpiQuery(metrics=CUSTOMER, by=["segment", "country"], period="month", start=date(2026, 1, 1),
-                 end=date(2026, 3, 31)),
+        KpiQuery(
+            metrics=CUSTOMER,
+            by=["segment", "country"],
+            period="month",
+            start=date(2026, 1, 1),
+            end=date(2026, 3, 31),
+        ),
     ],
     ids=["people-team-week", "people-agent-all", "customers-segment-country-month"],
 )
@@ -101,8 +124,15 @@ def test_duckdb_and_spark_agree(
     ws = people_parity_workspace
     ws.settings.metrics.attrition_annualised = query.period == "all"
     try:
-        duck = kpis(ws, metrics=query.metrics, by=query.by, period=query.period, start=query.start,
-                    end=query.end, stat=query.stat)
+        duck = kpis(
+            ws,
+            metrics=query.metrics,
+            by=query.by,
+            period=query.period,
+            start=query.start,
+            end=query.end,
+            stat=query.stat,
+        )
         on_spark = compute_kpis(people_spark_tables, ws.settings, query)
     finally:
         ws.settings.metrics.attrition_annualised = False

@@ -78,11 +78,13 @@ def test_survey_comments_agree(survey_spark_tables: KpiTables, survey_parity_wor
     ws = survey_parity_workspace
     duck = survey_comments(ws, metric="csat", filters={"channel": ["email", "chat"]}, start=date(2026, 1, 1))
     on_spark = comments_on(
-        survey_spark_tables, ws.settings, metric="csat", filters={"channel": ["email", "chat"]},
+        survey_spark_tables,
+        ws.settings,
+        metric="csat",
+        filters={"channel": ["email", "chat"]},
         start=date(2026, 1, 1),
     )
     assert len(duck) > 10
     for frame in (duck, on_spark):
         frame["responded_at"] = pd.to_datetime(frame["responded_at"])
     _same(duck, on_spark, ["source", "response_id"])
-

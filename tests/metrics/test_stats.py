@@ -51,7 +51,9 @@ def test_nps_interval() -> None:
     assert high == pytest.approx(0.30 + 1.959964 * 0.078102, abs=1e-5)
 
 
-@pytest.mark.parametrize("text,expected", [("median", ("median", 0.5)), ("mean", ("mean", None)),
-                                           ("p90", ("p90", 0.9)), ("P95", ("p95", 0.95))])
+@pytest.mark.parametrize(
+    "text,expected",
+    [("median", ("median", 0.5)), ("mean", ("mean", None)), ("p90", ("p90", 0.9)), ("P95", ("p95", 0.95))],
+)
 def test_parse_stat(text: str, expected: tuple[str, float | None]) -> None:
     assert parse_stat(text) == expected

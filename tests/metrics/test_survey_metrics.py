@@ -25,7 +25,6 @@ SURVEY_METRICS = ["csat", "csat_mean", "nps", "enps", "ces", "survey_response_ra
 WEEK1, WEEK2 = date(2026, 3, 1), date(2026, 3, 8)
 
 
-
 def _value_n(frame: pd.DataFrame, metric: str, **where: Any) -> tuple[Any, int]:
     row = _one(frame, metric, **where)
     return row["value"], row["n"]
@@ -50,7 +49,11 @@ def test_catalogue_entries() -> None:
     entries = {m.id: m for m in CATALOGUE if m.area == "surveys"}
     assert list(entries) == SURVEY_METRICS
     assert {m: entries[m].kind for m in entries} == {
-        "csat": "proportion", "csat_mean": "mean", "nps": "nps", "enps": "nps", "ces": "mean",
+        "csat": "proportion",
+        "csat_mean": "mean",
+        "nps": "nps",
+        "enps": "nps",
+        "ces": "mean",
         "survey_response_rate": "proportion",
     }
     assert "top point only" in entries["csat"].definition
@@ -221,7 +224,12 @@ def test_survey_comments(survey_workspace: Workspace) -> None:
     assert list(comments.response_id) == ["S04", "Z2", "S02", "Z1", "S01"]
     first = comments[comments.response_id == "S01"].iloc[0]
     assert (first.comment, first.score, first.agent_id, first.team_id, first.channel, first.ticket_id) == (
-        "Great help", 5.0, "a1", "billing", "email", "T1"
+        "Great help",
+        5.0,
+        "a1",
+        "billing",
+        "email",
+        "T1",
     )
     by_agent = kpidesk.survey_comments(survey_workspace, metric="csat", filters={"agent": "a2"})
     assert list(by_agent.response_id) == ["Z2", "S02"]

@@ -35,8 +35,18 @@ def _assigned(number: str, teams: list[tuple[str, str]], reassignments: str) -> 
     """Solved like `_solved`, one Active update per (group, assignee) in between, then the same stamps."""
     rows = [update(number, "New", 0, "1/3/2016 09:05", **SOLVED, reassignment_count=reassignments)]
     for position, (group, agent) in enumerate(teams, start=1):
-        rows.append(update(number, "Active", position, f"1/3/2016 09:{10 + position:02d}", **SOLVED,
-                           assignment_group=group, assigned_to=agent, reassignment_count=reassignments))
+        rows.append(
+            update(
+                number,
+                "Active",
+                position,
+                f"1/3/2016 09:{10 + position:02d}",
+                **SOLVED,
+                assignment_group=group,
+                assigned_to=agent,
+                reassignment_count=reassignments,
+            )
+        )
     group, agent = teams[-1]
     last = {"assignment_group": group, "assigned_to": agent, "reassignment_count": reassignments}
     rows.append(update(number, "Resolved", 10, "1/3/2016 10:00", **SOLVED, **last))
@@ -69,8 +79,16 @@ LOG = [
     # 9: one assignment, no change (kpidesk 0), ServiceNow says 1.
     *_assigned("INC0000009", [("Group 70", "Resolver 1")], "1"),
     # 10: 70/1 → 70/2 → 70/3 → 80/3: kpidesk 3, group changes 1, ServiceNow says 2.
-    *_assigned("INC0000010", [("Group 70", "Resolver 1"), ("Group 70", "Resolver 2"),
-                              ("Group 70", "Resolver 3"), ("Group 80", "Resolver 3")], "2"),
+    *_assigned(
+        "INC0000010",
+        [
+            ("Group 70", "Resolver 1"),
+            ("Group 70", "Resolver 2"),
+            ("Group 70", "Resolver 3"),
+            ("Group 80", "Resolver 3"),
+        ],
+        "2",
+    ),
     # Reopens. 11: Resolved → Active → Resolved (kpidesk 1), ServiceNow says 0.
     update("INC0000011", "New", 0, "1/3/2016 09:05", **SOLVED),
     update("INC0000011", "Resolved", 1, "1/3/2016 09:30", **SOLVED),
@@ -138,10 +156,29 @@ def test_summary_counts_and_reasons_in_words(handmade: Workspace) -> None:
     (row,) = result.summary.to_dict("records")
     # 12 incidents: 7 above plus 8-12, which are solved at 10:00 with resolved_at 10:00 (exact), except
     # 11, solved last at 10:00 too: exact. So exact 1 + 5, within 1, differ 2, no resolved_at 2, neither 1.
-    assert {k: row[k] for k in ("units", "compared", "exact", "within", "differ", "source_missing",
-                                "kpidesk_missing", "neither", "tolerance_s")} == {
-        "units": 12, "compared": 9, "exact": 6, "within": 1, "differ": 2, "source_missing": 2,
-        "kpidesk_missing": 0, "neither": 1, "tolerance_s": 60.0,
+    assert {
+        k: row[k]
+        for k in (
+            "units",
+            "compared",
+            "exact",
+            "within",
+            "differ",
+            "source_missing",
+            "kpidesk_missing",
+            "neither",
+            "tolerance_s",
+        )
+    } == {
+        "units": 12,
+        "compared": 9,
+        "exact": 6,
+        "within": 1,
+        "differ": 2,
+        "source_missing": 2,
+        "kpidesk_missing": 0,
+        "neither": 1,
+        "tolerance_s": 60.0,
     }
     assert row["exact_share"] == pytest.approx(6 / 9)
     assert row["agree_share"] == pytest.approx(7 / 9)
@@ -155,8 +192,9 @@ def test_summary_counts_and_reasons_in_words(handmade: Workspace) -> None:
 def test_unknown_metric_and_source_are_named(handmade: Workspace) -> None:
     with pytest.raises(ValueError, match="no comparison for 'fcr_rate'; the figures compared are: "):
         kpidesk.reconcile(handmade, metric="fcr_rate")
-    with pytest.raises(ValueError, match="the source 'zendesk' has no figures of its own; sources with "
-                                         "figures: servicenow"):
+    with pytest.raises(
+        ValueError, match="the source 'zendesk' has no figures of its own; sources with figures: servicenow"
+    ):
         kpidesk.reconcile(handmade, source="zendesk")
 
 
@@ -202,13 +240,21 @@ def test_zendesk_rules_in_each_direction(workspace: Workspace, tmp_path: Path) -
     """
     document = json.loads((ZENDESK / "ticket_metrics.json").read_text(encoding="utf-8"))
     metric = {m["ticket_id"]: m for m in document["ticket_metrics"]}
-    metric[101].update(reply_time_in_minutes={"calendar": 30, "business": 30}, replies=3,
-                       first_resolution_time_in_minutes={"calendar": 200, "business": 200})
-    metric[102].update(reply_time_in_minutes={"calendar": 150, "business": 150}, replies=0,
-                       first_resolution_time_in_minutes={"calendar": 100, "business": 100},
-                       full_resolution_time_in_minutes={"calendar": 100, "business": 100})
-    metric[104].update(reply_time_in_minutes={"calendar": 20, "business": 20},
-                       first_resolution_time_in_minutes={"calendar": 30, "business": 30})
+    metric[101].update(
+        reply_time_in_minutes={"calendar": 30, "business": 30},
+        replies=3,
+        first_resolution_time_in_minutes={"calendar": 200, "business": 200},
+    )
+    metric[102].update(
+        reply_time_in_minutes={"calendar": 150, "business": 150},
+        replies=0,
+        first_resolution_time_in_minutes={"calendar": 100, "business": 100},
+        full_resolution_time_in_minutes={"calendar": 100, "business": 100},
+    )
+    metric[104].update(
+        reply_time_in_minutes={"calendar": 20, "business": 20},
+        first_resolution_time_in_minutes={"calendar": 30, "business": 30},
+    )
     moved = tmp_path / "ticket_metrics.json"
     moved.write_text(json.dumps(document), encoding="utf-8")
     files = [ZENDESK / "tickets.json", moved, ZENDESK / "audits.json", ZENDESK / "users.json"]

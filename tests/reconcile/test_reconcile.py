@@ -20,7 +20,10 @@ from kpidesk.ingest.exports import import_export
 from kpidesk.workspace import Workspace
 
 SERVICENOW_LOG = (
-    Path(__file__).resolve().parents[3] / "shared" / "datasets" / "uci-incident-event-log"
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "datasets"
+    / "uci-incident-event-log"
     / "incident_event_log_full_stripped.csv"
 )
 ZENDESK = Path(__file__).resolve().parents[1] / "ingest" / "exports" / "fixtures" / "zendesk"
@@ -85,20 +88,30 @@ def test_uci_full_resolution_against_resolved_at(uci_log: pd.DataFrame, uci_resu
     }
     row = _row(uci_result, "full_resolution_time")
     assert {k: row[k] for k in expected} == expected
-    assert expected == {"units": 24_918, "compared": 23_362, "exact": 23_066, "within": 23, "differ": 273,
-                        "source_missing": 1_556}
+    assert expected == {
+        "units": 24_918,
+        "compared": 23_362,
+        "exact": 23_066,
+        "within": 23,
+        "differ": 273,
+        "source_missing": 1_556,
+    }
     assert row["exact_share"] == pytest.approx(23_066 / 23_362)  # 98.73%
     assert round(row["exact_share"], 3) == 0.987
     assert row["agree_share"] == pytest.approx(23_089 / 23_362)  # 98.83% within the minute
     opened_resolved = int((first_state.reindex(no_stamp) == "Resolved").sum())
     never_resolved = int((~no_stamp.isin(ever_resolved)).sum())
     assert (opened_resolved, never_resolved) == (1_543, 13)
-    assert _reasons(uci_result, "full_resolution_time") == {
-        "restamped": int((gap > 60).sum()),
-        "solved_later": int((gap < -60).sum()),
-        "opened_solved": opened_resolved,
-        "closed_unsolved": never_resolved,
-    } == {"restamped": 272, "solved_later": 1, "opened_solved": 1_543, "closed_unsolved": 13}
+    assert (
+        _reasons(uci_result, "full_resolution_time")
+        == {
+            "restamped": int((gap > 60).sum()),
+            "solved_later": int((gap < -60).sum()),
+            "opened_solved": opened_resolved,
+            "closed_unsolved": never_resolved,
+        }
+        == {"restamped": 272, "solved_later": 1, "opened_solved": 1_543, "closed_unsolved": 13}
+    )
     units = uci_result.units
     named = units[(units.figure == "full_resolution_time") & (units.reason_key == "opened_solved")]
     assert set(named.unit_id) == {f"INC{n}" for n in no_stamp[first_state.reindex(no_stamp) == "Resolved"]}
@@ -128,11 +141,15 @@ def test_uci_reopens_and_reassignments(uci_log: pd.DataFrame, uci_result: Any) -
     row = _row(uci_result, "reassignments")
     assert (row["exact"], row["differ"]) == (int((ours == theirs).sum()), int((ours != theirs).sum()))
     assert (row["exact"], row["differ"]) == (16_813, 8_105)
-    assert _reasons(uci_result, "reassignments") == {
-        "group_only": int(group_only.sum()),
-        "source_more_reassignments": int((theirs > ours).sum()),
-        "group_only_and_unseen": int(unseen.sum()),
-    } == {"group_only": 7_912, "source_more_reassignments": 163, "group_only_and_unseen": 30}
+    assert (
+        _reasons(uci_result, "reassignments")
+        == {
+            "group_only": int(group_only.sum()),
+            "source_more_reassignments": int((theirs > ours).sum()),
+            "group_only_and_unseen": int(unseen.sum()),
+        }
+        == {"group_only": 7_912, "source_more_reassignments": 163, "group_only_and_unseen": 30}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +179,11 @@ def test_zendesk_figures_against_the_audits(zendesk_workspace: Workspace) -> Non
     result = kpidesk.reconcile(zendesk_workspace, source="zendesk")
     frt = result.units[result.units.figure == "first_reply_time"].set_index("unit_id")
     assert frt.kpidesk_value.fillna(-1).to_dict() == {
-        "101": 3600, "102": 7200, "103": 2700, "104": -1, "106": 1800,
+        "101": 3600,
+        "102": 7200,
+        "103": 2700,
+        "104": -1,
+        "106": 1800,
     }
     assert frt.source_value.fillna(-1).to_dict() == {
         t: -1 if m is None else m * 60 for t, m in theirs.items()
@@ -170,7 +191,11 @@ def test_zendesk_figures_against_the_audits(zendesk_workspace: Workspace) -> Non
     assert frt.reason_key.dropna().to_dict() == {"104": "unanswered", "106": "agent_opened"}
     row = _row(result, "first_reply_time")
     assert {k: row[k] for k in ("units", "exact", "within", "differ", "neither")} == {
-        "units": 5, "exact": 3, "within": 0, "differ": 1, "neither": 1,
+        "units": 5,
+        "exact": 3,
+        "within": 0,
+        "differ": 1,
+        "neither": 1,
     }
     assert row["tolerance_s"] == 60
 
@@ -178,8 +203,10 @@ def test_zendesk_figures_against_the_audits(zendesk_workspace: Workspace) -> Non
 def test_zendesk_resolutions_and_counts(zendesk_workspace: Workspace) -> None:
     metrics = _zendesk_metrics()
     result = kpidesk.reconcile(zendesk_workspace)
-    for figure, field in (("full_resolution_time", "full_resolution_time_in_minutes"),
-                          ("first_resolution_time", "first_resolution_time_in_minutes")):
+    for figure, field in (
+        ("full_resolution_time", "full_resolution_time_in_minutes"),
+        ("first_resolution_time", "first_resolution_time_in_minutes"),
+    ):
         solved = [t for t, m in metrics.items() if m[field]["calendar"] is not None]
         row = _row(result, figure)
         # 101: first solve 09:30 (150 min), last 03-02 08:00 (1500 min); 102, 103 120 min; 106 90 min;
@@ -187,8 +214,10 @@ def test_zendesk_resolutions_and_counts(zendesk_workspace: Workspace) -> None:
         assert (row["exact"], row["neither"]) == (len(solved), 1) == (4, 1)
     # kpidesk from the audits: 101 reopened once, replies 2 (Noa, Sami), 102 1, 104 0, 106 2 (Noa's
     # opening message and her answer); 103 from its metrics.
-    hand_worked = {"reopens": {"101": 1, "102": 0, "103": 0, "104": 0, "106": 0},
-                   "agent_replies": {"101": 2, "102": 1, "103": 2, "104": 0, "106": 2}}
+    hand_worked = {
+        "reopens": {"101": 1, "102": 0, "103": 0, "104": 0, "106": 0},
+        "agent_replies": {"101": 2, "102": 1, "103": 2, "104": 0, "106": 2},
+    }
     for figure, field in (("reopens", "reopens"), ("agent_replies", "replies")):
         units = result.units[result.units.figure == figure].set_index("unit_id")
         assert units.source_value.to_dict() == {t: m[field] for t, m in metrics.items()}
@@ -196,9 +225,7 @@ def test_zendesk_resolutions_and_counts(zendesk_workspace: Workspace) -> None:
         assert _row(result, figure)["exact"] == 5
     # Business-hours figures are kept, not compared (Zendesk's schedule is not kpidesk's calendar).
     with zendesk_workspace.connect() as con:
-        kept = con.execute(
-            "SELECT count(*) FROM source_figures WHERE figure LIKE '%_business'"
-        ).fetchone()
+        kept = con.execute("SELECT count(*) FROM source_figures WHERE figure LIKE '%_business'").fetchone()
     assert kept == (3 * 4,)  # three business figures of 101, 102, 103 and 106
     assert not result.summary.figure.str.endswith("_business").any()
 
@@ -226,8 +253,11 @@ def test_bank_waits_and_service_times(bank_import: BankImport) -> None:
     ours[~queued & served] = 0.0
     gap = kept.q_time.astype(float) - ours
     # The log's q_time ends at its queue exit, a second or more after the service start.
-    explained = (queued & served & ((ours - kept.q_time.astype(float))
-                                    - (seconds("ser_start") - seconds("q_exit"))).abs().le(1))
+    explained = (
+        queued
+        & served
+        & ((ours - kept.q_time.astype(float)) - (seconds("ser_start") - seconds("q_exit"))).abs().le(1)
+    )
     result = kpidesk.reconcile(bank_import.workspace, source="anonymous-bank")
     wait = _row(result, "wait_time")
     expected = {
@@ -236,9 +266,16 @@ def test_bank_waits_and_service_times(bank_import: BankImport) -> None:
         "differ": int((gap.abs() > 1).sum()),
         "kpidesk_missing": int(ours.isna().sum()),
     }
-    assert {k: wait[k] for k in expected} == expected == {
-        "exact": 24_134, "within": 12_646, "differ": 1_721, "kpidesk_missing": 3_057,
-    }
+    assert (
+        {k: wait[k] for k in expected}
+        == expected
+        == {
+            "exact": 24_134,
+            "within": 12_646,
+            "differ": 1_721,
+            "kpidesk_missing": 3_057,
+        }
+    )
     assert wait["tolerance_s"] == 1
     assert _reasons(result, "wait_time") == {
         "wait_ends_at_answer": int((explained & (gap.abs() > 1)).sum()),

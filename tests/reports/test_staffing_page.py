@@ -36,8 +36,14 @@ def _parse(page: str) -> _Tags:
 
 @pytest.fixture(scope="module")
 def plan(plan_workspace: Workspace) -> StaffingPlan:
-    return kpidesk.staffing_plan(plan_workspace, queue="billing", start=date(2026, 3, 1),
-                                 end=date(2026, 3, 7), model="erlang-a", shrinkage=0.3)
+    return kpidesk.staffing_plan(
+        plan_workspace,
+        queue="billing",
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 7),
+        model="erlang-a",
+        shrinkage=0.3,
+    )
 
 
 def test_chart_and_tables(plan: StaffingPlan) -> None:
@@ -68,9 +74,25 @@ def test_hebrew_page_is_right_to_left(plan: StaffingPlan) -> None:
 
 def test_cli_writes_the_page(plan_workspace: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "plan.html"
-    result = CliRunner().invoke(main, ["staffing", "plan", "--queue", "billing", "--from", "2026-03-01",
-                                       "--to", "2026-03-07", "--html", str(target), "--format", "csv",
-                                       "-w", str(plan_workspace.path)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "staffing",
+            "plan",
+            "--queue",
+            "billing",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-07",
+            "--html",
+            str(target),
+            "--format",
+            "csv",
+            "-w",
+            str(plan_workspace.path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     # The workspace is Israeli, so the page is in Hebrew.
     assert 'lang="he" dir="rtl"' in target.read_text(encoding="utf-8")

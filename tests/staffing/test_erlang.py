@@ -51,8 +51,10 @@ def test_five_thousand_agents_without_overflow() -> None:
     assert big.stable and 0 < big.p_wait < 1 and 0 < big.service_level < 1
     assert big.occupancy == pytest.approx(0.98)
     patient = erlang_a(4900 * 10, 1800, 180, 5000, 300, 20)
-    assert all(math.isfinite(v) for v in (patient.p_wait, patient.service_level, patient.asa,
-                                          patient.abandonment, patient.occupancy))
+    assert all(
+        math.isfinite(v)
+        for v in (patient.p_wait, patient.service_level, patient.asa, patient.abandonment, patient.occupancy)
+    )
     assert 0 < patient.abandonment < big.p_wait
     # Fewer agents than Erlangs: abandonment keeps Erlang A stable; about (A − n)/A of callers leave.
     short = erlang_a(5000 * 10, 1800, 180, 4500, 300, 20)
@@ -61,8 +63,13 @@ def test_five_thousand_agents_without_overflow() -> None:
 
 @pytest.mark.parametrize(
     "calls,aht,agents,patience,threshold",
-    [(100, 180, 12, 300, 20), (100, 180, 14, 120, 20), (60, 240, 6, 60, 30), (200, 300, 30, 600, 60),
-     (40, 180, 2, 200, 20)],
+    [
+        (100, 180, 12, 300, 20),
+        (100, 180, 14, 120, 20),
+        (60, 240, 6, 60, 30),
+        (200, 300, 30, 600, 60),
+        (40, 180, 2, 200, 20),
+    ],
 )
 def test_erlang_a_matches_an_independent_birth_death_chain(
     calls: float, aht: float, agents: int, patience: float, threshold: float

@@ -38,7 +38,8 @@ def test_queue_handle_time_and_censored_patience(history: pd.DataFrame) -> None:
 
 def test_pooled_per_interval_of_the_week(history: pd.DataFrame) -> None:
     rows = estimate_queue(history, prior_calls=30, prior_abandons=5).by_interval.set_index(
-        ["weekday", "time_of_day"])
+        ["weekday", "time_of_day"]
+    )
     # Sunday (weekday 6) 08:00 local: D01 600 and D05 1200 → (1800 + 30 · 572.5) / 32 = 592.97 s; waits
     # 20 + 30 = 50 s, no abandon: (50 + 5 · 103.67) / (0 + 5) = 113.67 s.
     eight = rows.loc[(6, "08:00")]

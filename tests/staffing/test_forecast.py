@@ -44,24 +44,38 @@ WORK_SHAPE = {8: 1, 9: 5, 10: 5, 11: 5, 12: 3, 13: 3, 14: 3, 15: 3, 16: 3, 17: 1
 OFF_SHAPE = {10: 2, 11: 2, 20: 1}
 
 
-def calendar(*, days: tuple[str, ...] = SUN_THU, zone: str = JERUSALEM, country: str | None = None,
-             ) -> BusinessCalendar:
-    return BusinessCalendar(CalendarSettings(name="test", timezone=zone, week_start="sun",
-                                             hours=dict.fromkeys(days, "09:00-17:00"), country=country))
+def calendar(
+    *,
+    days: tuple[str, ...] = SUN_THU,
+    zone: str = JERUSALEM,
+    country: str | None = None,
+) -> BusinessCalendar:
+    return BusinessCalendar(
+        CalendarSettings(
+            name="test",
+            timezone=zone,
+            week_start="sun",
+            hours=dict.fromkeys(days, "09:00-17:00"),
+            country=country,
+        )
+    )
 
 
-def history(first: date, days: int, minutes: int, count: Callable[[pd.Timestamp], float],
-            zone: str = JERUSALEM) -> pd.DataFrame:
+def history(
+    first: date, days: int, minutes: int, count: Callable[[pd.Timestamp], float], zone: str = JERUSALEM
+) -> pd.DataFrame:
     """`days` local days from `first` in intervals of `minutes`, each with `count(local start)` calls."""
     tz = ZoneInfo(zone)
     lo = pd.Timestamp(datetime.combine(first, time(), tzinfo=tz))
     hi = pd.Timestamp(datetime.combine(first + timedelta(days=days), time(), tzinfo=tz))
     starts = pd.date_range(lo, hi, freq=f"{minutes}min", inclusive="left")
-    return pd.DataFrame({
-        "interval_start": starts,
-        "interval_start_utc": starts.tz_convert("UTC").tz_localize(None),
-        "offered": [count(t) for t in starts],
-    })
+    return pd.DataFrame(
+        {
+            "interval_start": starts,
+            "interval_start_utc": starts.tz_convert("UTC").tz_localize(None),
+            "offered": [count(t) for t in starts],
+        }
+    )
 
 
 def weekly(cal: BusinessCalendar, holiday_level: float | None = None) -> Callable[[pd.Timestamp], float]:
@@ -96,8 +110,15 @@ def test_noise_free_weekly_counts_are_reproduced_by_model_and_seasonal_naive() -
     past = history(date(2026, 1, 4), 21, 60, count)
     result = forecast_arrivals(past, cal, minutes=60, start=date(2026, 1, 25), end=date(2026, 2, 7))
     out = result.intervals
-    assert list(out.columns) == ["interval_start", "interval_start_utc", "forecast", "forecast_low",
-                                 "forecast_high", "seasonal_naive", "holiday"]
+    assert list(out.columns) == [
+        "interval_start",
+        "interval_start_utc",
+        "forecast",
+        "forecast_low",
+        "forecast_high",
+        "seasonal_naive",
+        "holiday",
+    ]
     assert len(out) == 14 * 24
     assert str(out.interval_start.dt.tz) == JERUSALEM and str(out.interval_start_utc.dt.tz) == "UTC"
     assert out.interval_start.iloc[0] == pd.Timestamp("2026-01-25 00:00", tz=JERUSALEM)
@@ -140,8 +161,13 @@ def test_a_declining_history_keeps_its_trend_but_does_not_extrapolate_it() -> No
     cal = calendar(days=EVERY_DAY, zone="UTC")
     # Calls at 10:00 only, 1000 × 0.95^d on day d = 0 … 20 (4–24 January): a trend of 0.95⁷ − 1 = −30.2%
     # a week with nothing else in it.
-    past = history(date(2026, 1, 4), 21, 60, lambda t: 1000 * 0.95 ** (t.date() - date(2026, 1, 4)).days
-                   if t.hour == 10 else 0, zone="UTC")
+    past = history(
+        date(2026, 1, 4),
+        21,
+        60,
+        lambda t: 1000 * 0.95 ** (t.date() - date(2026, 1, 4)).days if t.hour == 10 else 0,
+        zone="UTC",
+    )
     result = forecast_arrivals(past, cal, minutes=60, start=date(2026, 1, 25), end=date(2026, 3, 21))
     assert "a linear trend of -30.2% a week" in result.method and "held at its last level" in result.method
     at_ten = result.intervals[result.intervals.interval_start.dt.hour == 10].forecast
@@ -168,16 +194,22 @@ def test_seasonal_naive_accuracy_worked_by_hand() -> None:
         return (WEEK_1 + WEEK_2)[day] if t.hour == 10 else 0
 
     cal = calendar(zone="UTC")
-    result = forecast_arrivals(history(date(2026, 1, 4), 14, 60, count, zone="UTC"), cal, minutes=60,
-                               start=date(2026, 1, 18), end=date(2026, 1, 24))
+    result = forecast_arrivals(
+        history(date(2026, 1, 4), 14, 60, count, zone="UTC"),
+        cal,
+        minutes=60,
+        start=date(2026, 1, 18),
+        end=date(2026, 1, 24),
+    )
     assert (result.holdout_start, result.holdout_end) == (date(2026, 1, 11), date(2026, 1, 17))
     # The held-back week is 11–17 January; the seasonal naive forecasts it with week 1.
     # errors (forecast − actual) at 10:00: 4−5, 6−6, 5−3, 8−8, 2−4, 0−1, 1−0 = −1, 0, 2, 0, −2, −1, 1;
     # every other hour of the 7 × 24 = 168 is 0 − 0.
     # Σ|e| = 7, Σe² = 1 + 4 + 4 + 1 + 1 = 11, Σe = −1, Σ actual = 5 + 6 + 3 + 8 + 4 + 1 + 0 = 27.
     naive = accuracy(result, "seasonal_naive")
-    assert naive == pytest.approx({"mae": 7 / 168, "rmse": math.sqrt(11 / 168), "wape": 7 / 27,
-                                   "bias": -1 / 168, "intervals": 168})
+    assert naive == pytest.approx(
+        {"mae": 7 / 168, "rmse": math.sqrt(11 / 168), "wape": 7 / 27, "bias": -1 / 168, "intervals": 168}
+    )
     # The model fitted on week 1 alone has no trend (too short), one day per weekday level and one busy
     # hour per day class, so it reproduces week 1 exactly (Friday, without a call, is forecast 0) and
     # scores the same.
@@ -217,8 +249,13 @@ def test_without_holidays_in_the_history_a_holiday_is_forecast_as_the_mean_of_th
     # No Israeli holiday from 16 August to 5 September 2026; Rosh Hashanah is Sat 12 and Sun 13 September.
     cal = calendar(country="IL")
     count = weekly(cal)
-    result = forecast_arrivals(history(date(2026, 8, 16), 21, 60, count), cal, minutes=60,
-                               start=date(2026, 9, 6), end=date(2026, 9, 13))
+    result = forecast_arrivals(
+        history(date(2026, 8, 16), 21, 60, count),
+        cal,
+        minutes=60,
+        start=date(2026, 9, 6),
+        end=date(2026, 9, 13),
+    )
     out = result.intervals
     days = out.interval_start.dt.date
     assert set(out.holiday[days >= date(2026, 9, 12)]) == {"Rosh Hashanah"}
@@ -232,11 +269,17 @@ def test_without_holidays_in_the_history_a_holiday_is_forecast_as_the_mean_of_th
 def test_without_closed_days_a_holiday_is_forecast_as_the_quietest_weekday() -> None:
     cal = calendar(days=EVERY_DAY, country="IL")
     count = weekly(cal)  # every day works: level × work shape, Saturday (level 1) the quietest
-    result = forecast_arrivals(history(date(2026, 8, 16), 21, 60, count), cal, minutes=60,
-                               start=date(2026, 9, 13), end=date(2026, 9, 13))
+    result = forecast_arrivals(
+        history(date(2026, 8, 16), 21, 60, count),
+        cal,
+        minutes=60,
+        start=date(2026, 9, 13),
+        end=date(2026, 9, 13),
+    )
     assert set(result.intervals.holiday) == {"Rosh Hashanah"}
     assert result.intervals.forecast.to_numpy() == pytest.approx(
-        [1 * WORK_SHAPE.get(h, 0) for h in range(24)], abs=1e-6)
+        [1 * WORK_SHAPE.get(h, 0) for h in range(24)], abs=1e-6
+    )
     assert "forecast as the quietest weekday" in result.method
 
 
@@ -281,19 +324,26 @@ def test_forecast_days_across_a_dst_change(zone: str, change: date, hours: int, 
         assert len(wall) == 23 and (wall == per_hour).all()
 
 
-@pytest.mark.parametrize(("zone", "first"), [(JERUSALEM, date(2026, 3, 15)),
-                                             ("Europe/Berlin", date(2026, 10, 18))])
+@pytest.mark.parametrize(
+    ("zone", "first"), [(JERUSALEM, date(2026, 3, 15)), ("Europe/Berlin", date(2026, 10, 18))]
+)
 def test_a_history_across_a_dst_change(zone: str, first: date) -> None:
     # The weeks fitted hold the change: Fri 27 March in Israel, whose skipped 02:00 the seasonal naive for
     # Fri 3 April takes from Fri 20 March; Sun 25 October in Berlin, whose repeated 02:00 counts for Sun
     # 1 November as the mean of its two (equal) counts. Both methods are then exact.
     cal = calendar(days=EVERY_DAY, zone=zone)
-    result = forecast_arrivals(history(first, 21, 60, by_hour, zone=zone), cal, minutes=60,
-                               start=first + timedelta(days=21), end=first + timedelta(days=27))
+    result = forecast_arrivals(
+        history(first, 21, 60, by_hour, zone=zone),
+        cal,
+        minutes=60,
+        start=first + timedelta(days=21),
+        end=first + timedelta(days=27),
+    )
     for method in ("model", "seasonal_naive"):
         assert accuracy(result, method)["mae"] == pytest.approx(0, abs=1e-9)
     assert result.intervals.forecast.to_numpy() == pytest.approx(
-        [by_hour(t) for t in result.intervals.interval_start], abs=1e-6)
+        [by_hour(t) for t in result.intervals.interval_start], abs=1e-6
+    )
 
 
 # Refusals and the empty queue ---------------------------------------------------------------------------
@@ -306,8 +356,9 @@ def test_too_little_history_is_refused_in_plain_words() -> None:
         forecast_arrivals(nine, cal, minutes=60, start=date(2026, 1, 13), end=date(2026, 1, 19))
     twenty = history(date(2026, 1, 4), 20, 60, weekly(cal))
     with pytest.raises(ForecastError, match=r"needs at least 3 full weeks of history, got 20 days \(2 held"):
-        forecast_arrivals(twenty, cal, minutes=60, start=date(2026, 1, 24), end=date(2026, 1, 30),
-                          holdout_weeks=2)
+        forecast_arrivals(
+            twenty, cal, minutes=60, start=date(2026, 1, 24), end=date(2026, 1, 30), holdout_weeks=2
+        )
     with pytest.raises(ForecastError, match="got 0 days"):
         forecast_arrivals(nine.iloc[:0], cal, minutes=60, start=date(2026, 1, 13), end=date(2026, 1, 19))
 
@@ -330,8 +381,13 @@ def test_bad_requests_are_refused() -> None:
 
 def test_a_queue_without_calls_is_forecast_zero() -> None:
     cal = calendar(country="IL")
-    result = forecast_arrivals(history(date(2026, 8, 16), 21, 30, lambda t: 0), cal, minutes=30,
-                               start=date(2026, 9, 6), end=date(2026, 9, 19))
+    result = forecast_arrivals(
+        history(date(2026, 8, 16), 21, 30, lambda t: 0),
+        cal,
+        minutes=30,
+        start=date(2026, 9, 6),
+        end=date(2026, 9, 19),
+    )
     values = result.intervals[["forecast", "forecast_low", "forecast_high", "seasonal_naive"]]
     assert len(values) == 14 * 48 and (values.to_numpy() == 0).all()
     model, naive = accuracy(result, "model"), accuracy(result, "seasonal_naive")
@@ -363,24 +419,35 @@ def test_bank_forecast_accuracy_matches_a_recomputation(bank: tuple[pd.DataFrame
     # The seasonal naive recomputed with pandas: each held-back interval against the same clock time a week
     # earlier (no DST change in August, so that is 7 × 48 rows back).
     offered = intervals.offered.to_numpy(dtype=float)
-    actual, naive = offered[-7 * 48:], offered[-14 * 48:-7 * 48]
+    actual, naive = offered[-7 * 48 :], offered[-14 * 48 : -7 * 48]
     error = naive - actual
     assert (np.abs(error).sum(), actual.sum(), error.sum()) == (1587, 6987, 159)
-    assert accuracy(result, "seasonal_naive") == pytest.approx({
-        "mae": 1587 / 336, "rmse": math.sqrt((error**2).mean()), "wape": 1587 / 6987, "bias": 159 / 336,
-        "intervals": 336,
-    })
+    assert accuracy(result, "seasonal_naive") == pytest.approx(
+        {
+            "mae": 1587 / 336,
+            "rmse": math.sqrt((error**2).mean()),
+            "wape": 1587 / 6987,
+            "bias": 159 / 336,
+            "intervals": 336,
+        }
+    )
 
     # The model's figures: forecasting 25–31 August from 1–24 August must give the same errors.
     days = intervals.interval_start.dt.date
-    held = forecast_arrivals(intervals[days < date(1999, 8, 25)], cal, minutes=30,
-                             start=date(1999, 8, 25), end=date(1999, 8, 31))
+    held = forecast_arrivals(
+        intervals[days < date(1999, 8, 25)], cal, minutes=30, start=date(1999, 8, 25), end=date(1999, 8, 31)
+    )
     model_error = held.intervals.forecast.to_numpy() - actual
     model = accuracy(result, "model")
-    assert model == pytest.approx({
-        "mae": np.abs(model_error).mean(), "rmse": math.sqrt((model_error**2).mean()),
-        "wape": np.abs(model_error).sum() / 6987, "bias": model_error.mean(), "intervals": 336,
-    })
+    assert model == pytest.approx(
+        {
+            "mae": np.abs(model_error).mean(),
+            "rmse": math.sqrt((model_error**2).mean()),
+            "wape": np.abs(model_error).sum() / 6987,
+            "bias": model_error.mean(),
+            "intervals": 336,
+        }
+    )
     assert (held.intervals.seasonal_naive.to_numpy() == naive).all()
     # On this log the model beats the seasonal naive on the held-back week (MAE 4.03 against 4.72).
     assert model["mae"] < accuracy(result, "seasonal_naive")["mae"]

@@ -63,11 +63,13 @@ def test_handle_time_and_patience_come_from_the_calls(
     with plan_workspace.connect(read_only=True) as con:
         handled, handle = con.execute(
             "SELECT count(*), sum(talk_s + hold_s + wrap_s) FROM calls "
-            "WHERE queue = 'billing' AND outcome = 'answered'").fetchall()[0]
+            "WHERE queue = 'billing' AND outcome = 'answered'"
+        ).fetchall()[0]
         abandons, queue_time = con.execute(
             "SELECT count(*) FILTER (WHERE outcome = 'abandoned'), "
             "sum(epoch(coalesce(answered_at, abandoned_at)) - epoch(arrived_at)) "
-            "FROM calls WHERE queue = 'billing'").fetchall()[0]
+            "FROM calls WHERE queue = 'billing'"
+        ).fetchall()[0]
     assert plan.estimates.handled == handled
     assert plan.estimates.aht_s == pytest.approx(handle / handled)
     assert plan.estimates.aht_s == pytest.approx(AHT_S, rel=0.03)
@@ -103,8 +105,9 @@ def test_a_plan_weeks_after_the_last_call(
 ) -> None:
     # The last call came on Friday 27 February (Saturdays have none); the two weeks between it and the plan
     # are not read as weeks without calls, so the forecast stays that of the week after the history.
-    later = kpidesk.staffing_plan(plan_workspace, queue="billing", start=date(2026, 3, 15),
-                                  end=date(2026, 3, 21))
+    later = kpidesk.staffing_plan(
+        plan_workspace, queue="billing", start=date(2026, 3, 15), end=date(2026, 3, 21)
+    )
     assert later.forecast.holdout_end == date(2026, 2, 27)
     expected = plan.intervals.forecast_calls.sum()
     assert later.intervals.forecast_calls.sum() == pytest.approx(expected, rel=0.02)
@@ -121,8 +124,20 @@ def test_plain_errors(plan_workspace: Workspace) -> None:
 
 def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
     runner = CliRunner()
-    base = ["staffing", "plan", "--queue", "sales", "--from", "2026-03-01", "--to", "2026-03-07",
-            "--target", "80/20", "-w", str(plan_workspace.path)]
+    base = [
+        "staffing",
+        "plan",
+        "--queue",
+        "sales",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-07",
+        "--target",
+        "80/20",
+        "-w",
+        str(plan_workspace.path),
+    ]
     table = runner.invoke(main, base)
     assert table.exit_code == 0, table.output
     assert "Staffing plan · sales · erlang-c" in table.output and "seasonal_naive" in table.output
@@ -138,8 +153,20 @@ def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
     csv_text = runner.invoke(main, [*base, "--format", "csv"]).output
     frame = pd.read_csv(io.StringIO(csv_text))
     assert list(frame.columns) == list(PLAN_COLUMNS) and len(frame) == 336
-    by_occupancy = runner.invoke(main, [*base[:-4], "--target", "none", "--max-occupancy", "0.5",
-                                        "--format", "json", "-w", str(plan_workspace.path)])
+    by_occupancy = runner.invoke(
+        main,
+        [
+            *base[:-4],
+            "--target",
+            "none",
+            "--max-occupancy",
+            "0.5",
+            "--format",
+            "json",
+            "-w",
+            str(plan_workspace.path),
+        ],
+    )
     assert by_occupancy.exit_code == 0, by_occupancy.output
     busy = [r for r in json.loads(by_occupancy.output)["intervals"] if r["forecast_calls"] > 0]
     assert busy and all(r["occupancy"] <= 0.5 for r in busy)
@@ -150,8 +177,25 @@ def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
 
 def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> None:
     runner = CliRunner()
-    one = runner.invoke(main, ["staffing", "simulate", "--calls", "100", "--aht", "180", "--agents", "14",
-                               "--replications", "10", "--hours", "2", "--format", "json"])
+    one = runner.invoke(
+        main,
+        [
+            "staffing",
+            "simulate",
+            "--calls",
+            "100",
+            "--aht",
+            "180",
+            "--agents",
+            "14",
+            "--replications",
+            "10",
+            "--hours",
+            "2",
+            "--format",
+            "json",
+        ],
+    )
     assert one.exit_code == 0, one.output
     record = json.loads(one.output)
     (row,) = record["intervals"]
@@ -159,9 +203,27 @@ def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> 
     assert row["asa_low"] < row["asa_simulated"] < row["asa_high"]
     assert "lie inside their simulated 95% intervals" in record["summary"]
     # A Friday of the plan: 8 morning intervals with about 10 calls each.
-    day = runner.invoke(main, ["staffing", "simulate", "--queue", "billing", "--from", "2026-03-06",
-                               "--to", "2026-03-06", "--replications", "8", "--hours", "2",
-                               "--format", "json", "-w", str(plan_workspace.path)])
+    day = runner.invoke(
+        main,
+        [
+            "staffing",
+            "simulate",
+            "--queue",
+            "billing",
+            "--from",
+            "2026-03-06",
+            "--to",
+            "2026-03-06",
+            "--replications",
+            "8",
+            "--hours",
+            "2",
+            "--format",
+            "json",
+            "-w",
+            str(plan_workspace.path),
+        ],
+    )
     assert day.exit_code == 0, day.output
     rows = json.loads(day.output)["intervals"]
     simulated = [r for r in rows if r["service_level_inside"] is not None]
@@ -171,8 +233,23 @@ def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> 
     # The other 40 intervals of the day have no calls: nothing simulated, nothing to compare.
     empty = [r for r in rows if r["service_level_inside"] is None]
     assert all(r["service_level"] is None and r["agents"] == 0 for r in empty)
-    table = runner.invoke(main, ["staffing", "simulate", "--calls", "100", "--aht", "180", "--agents", "14",
-                                 "--replications", "5", "--hours", "1"])
+    table = runner.invoke(
+        main,
+        [
+            "staffing",
+            "simulate",
+            "--calls",
+            "100",
+            "--aht",
+            "180",
+            "--agents",
+            "14",
+            "--replications",
+            "5",
+            "--hours",
+            "1",
+        ],
+    )
     assert table.exit_code == 0 and "Simulation check" in table.output
     missing = runner.invoke(main, ["staffing", "simulate", "--calls", "100"])
     assert missing.exit_code == 2 and "--aht" in missing.output
@@ -197,9 +274,12 @@ def test_bank_plan_for_the_week_after_august(bank: Workspace) -> None:
             "(WHERE answered_at IS NOT NULL AND coalesce(talk_s, hold_s, wrap_s) IS NOT NULL), "
             "count(*) FILTER (WHERE answered_at IS NULL AND abandoned_at IS NOT NULL), "
             "sum(epoch(coalesce(answered_at, abandoned_at)) - epoch(arrived_at)) "
-            "FROM calls WHERE queue = ? AND arrived_at IS NOT NULL", [busiest]).fetchall()[0]
-    plan = kpidesk.staffing_plan(bank, queue=busiest, start=date(1999, 9, 5), end=date(1999, 9, 11),
-                                 model="erlang-a", shrinkage=0.3)
+            "FROM calls WHERE queue = ? AND arrived_at IS NOT NULL",
+            [busiest],
+        ).fetchall()[0]
+    plan = kpidesk.staffing_plan(
+        bank, queue=busiest, start=date(1999, 9, 5), end=date(1999, 9, 11), model="erlang-a", shrinkage=0.3
+    )
     # Handle time and patience, recomputed in SQL from the imported calls.
     assert plan.estimates.handled == handled
     assert plan.estimates.aht_s == pytest.approx(handle / handled)

@@ -29,7 +29,11 @@ ERLANG_C_EXAMPLE = {
 # The widest 99% half-width each measure may have at 120 replications of 8 hours, about 1.5 times what
 # these runs give: wider would mean an interval that could not catch a wrong formula.
 MAX_HALF_WIDTH = {
-    "service_level": 0.015, "asa": 1.3, "p_wait": 0.017, "abandonment": 0.004, "occupancy": 0.01,
+    "service_level": 0.015,
+    "asa": 1.3,
+    "p_wait": 0.017,
+    "abandonment": 0.004,
+    "occupancy": 0.01,
 }
 
 
@@ -53,8 +57,16 @@ def test_worked_example_numbers() -> None:
 
 
 def test_erlang_c_worked_example_inside_simulated_intervals() -> None:
-    figures = simulate_interval(calls=100, interval_s=1800, aht_s=180, agents=14, threshold_s=20,
-                                replications=120, seed=1, confidence=0.99)
+    figures = simulate_interval(
+        calls=100,
+        interval_s=1800,
+        aht_s=180,
+        agents=14,
+        threshold_s=20,
+        replications=120,
+        seed=1,
+        confidence=0.99,
+    )
     assert list(figures["measure"]) == list(MEASURES)
     assert (figures["replications"] == 120).all()
     _assert_inside(figures, ERLANG_C_EXAMPLE)
@@ -79,49 +91,94 @@ def test_reference_chain_is_self_consistent() -> None:
 
 def test_erlang_a_inside_simulated_intervals() -> None:
     reference = birth_death_erlang_a(100, 1800, 180, 12, 300, 20)
-    figures = simulate_interval(calls=100, interval_s=1800, aht_s=180, agents=12, threshold_s=20,
-                                patience_s=300, replications=120, seed=2, confidence=0.99)
+    figures = simulate_interval(
+        calls=100,
+        interval_s=1800,
+        aht_s=180,
+        agents=12,
+        threshold_s=20,
+        patience_s=300,
+        replications=120,
+        seed=2,
+        confidence=0.99,
+    )
     _assert_inside(figures, reference)
 
 
 def test_same_seed_same_figures_and_callers_random_state_kept() -> None:
     random.seed(7)
     before = random.getstate()
-    first = simulate_interval(calls=60, interval_s=1800, aht_s=240, agents=10, threshold_s=30,
-                              patience_s=120, replications=3, hours=1, seed=5)
+    first = simulate_interval(
+        calls=60,
+        interval_s=1800,
+        aht_s=240,
+        agents=10,
+        threshold_s=30,
+        patience_s=120,
+        replications=3,
+        hours=1,
+        seed=5,
+    )
     assert random.getstate() == before
-    second = simulate_interval(calls=60, interval_s=1800, aht_s=240, agents=10, threshold_s=30,
-                               patience_s=120, replications=3, hours=1, seed=5)
+    second = simulate_interval(
+        calls=60,
+        interval_s=1800,
+        aht_s=240,
+        agents=10,
+        threshold_s=30,
+        patience_s=120,
+        replications=3,
+        hours=1,
+        seed=5,
+    )
     pd.testing.assert_frame_equal(first, second)
 
 
-@pytest.mark.parametrize("change", [
-    {"agents": 10},  # Erlang C at 10 Erlangs: no steady state
-    {"agents": 0},
-    {"replications": 1},
-    {"patience_s": 0.0},
-    {"confidence": 1.0},
-    {"calls": 0},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"agents": 10},  # Erlang C at 10 Erlangs: no steady state
+        {"agents": 0},
+        {"replications": 1},
+        {"patience_s": 0.0},
+        {"confidence": 1.0},
+        {"calls": 0},
+    ],
+)
 def test_rejects_what_cannot_be_simulated(change: dict[str, float]) -> None:
-    arguments: dict[str, float] = {"calls": 100, "interval_s": 1800, "aht_s": 180, "agents": 14,
-                                   "threshold_s": 20, "replications": 2, "hours": 0.5} | change
+    arguments: dict[str, float] = {
+        "calls": 100,
+        "interval_s": 1800,
+        "aht_s": 180,
+        "agents": 14,
+        "threshold_s": 20,
+        "replications": 2,
+        "hours": 0.5,
+    } | change
     with pytest.raises(ValueError):
         simulate_interval(**arguments)  # type: ignore[arg-type]
 
 
 def test_simulate_plan_skips_empty_interval_and_reports_progress() -> None:
-    plan = pd.DataFrame({
-        "interval_start": pd.date_range("2024-03-04 09:00", periods=3, freq="30min"),
-        "forecast_calls": [100.0, 0.0, 60.0],
-        "aht_s": [180.0, 180.0, 240.0],
-        "agents": [14, 0, 10],
-        "interval_s": [1800.0] * 3,
-        "patience_s": [np.nan, np.nan, 120.0],
-    })
+    plan = pd.DataFrame(
+        {
+            "interval_start": pd.date_range("2024-03-04 09:00", periods=3, freq="30min"),
+            "forecast_calls": [100.0, 0.0, 60.0],
+            "aht_s": [180.0, 180.0, 240.0],
+            "agents": [14, 0, 10],
+            "interval_s": [1800.0] * 3,
+            "patience_s": [np.nan, np.nan, 120.0],
+        }
+    )
     calls: list[tuple[int, int]] = []
-    result = simulate_plan(plan, threshold_s=20, replications=8, hours=4, seed=3,
-                           progress=lambda done, total: calls.append((done, total)))
+    result = simulate_plan(
+        plan,
+        threshold_s=20,
+        replications=8,
+        hours=4,
+        seed=3,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert list(result["interval_start"]) == list(plan["interval_start"])
     parts = ("mean", "low", "high")

@@ -25,7 +25,10 @@ def _holder(script: str) -> subprocess.Popen[str]:
     """A Python process that runs `script`, prints "ready" and waits for its stdin to close."""
     code = textwrap.dedent(script) + "\nprint('ready', flush=True)\nimport sys\nsys.stdin.read()\n"
     process = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
     assert process.stdout is not None and process.stdout.readline().strip() == "ready"

@@ -368,7 +368,7 @@ class ExportContext:
         self.emit(
             "figures",
             display,
-            f'SELECT {per_figure("unit_kind")} AS unit_kind, unit_id, figure, {field} AS field, '
+            f"SELECT {per_figure('unit_kind')} AS unit_kind, unit_id, figure, {field} AS field, "
             f'value, "at", {per_figure("precision_s")} AS precision_s, {LINE} FROM {table}',
             parse=parse,
             size=size,

@@ -81,7 +81,12 @@ def import_export(
     raw = _mapping_dict(mapping)
     origin = str(mapping) if isinstance(mapping, str | Path) else "mapping"
     options = format_options(
-        export, raw, timezone=timezone, encoding=encoding, delimiter=delimiter, origin=origin,
+        export,
+        raw,
+        timezone=timezone,
+        encoding=encoding,
+        delimiter=delimiter,
+        origin=origin,
         workspace_timezone=workspace_timezone,
     )
     source_name = source or raw.get("source") or export.name
@@ -114,8 +119,13 @@ def import_export(
                     displays = list(
                         dict.fromkeys([*(e.display for e in emitted), *(r.file for r in dropped)])
                     )
-                    summary = ImportSummary(import_id=0, kind=kind, source=source_name, files=displays,
-                                            timezone=options.naive_zone)
+                    summary = ImportSummary(
+                        import_id=0,
+                        kind=kind,
+                        source=source_name,
+                        files=displays,
+                        timezone=options.naive_zone,
+                    )
                     parts.append((summary, _check_kind(con, context, summary, emitted, bar, target)))
                 if not parts:
                     raise ImportFailed(
@@ -162,8 +172,13 @@ def format_options(
         raise fail(
             unknown[0], f"unknown key for the {export.name} format; expected one of {', '.join(OPTION_KEYS)}"
         )
-    chosen = naive_zone(asked=timezone, mapping=raw.get("timezone"), format_zone=export.timezone,
-                        format_title=export.title, workspace=workspace_timezone)
+    chosen = naive_zone(
+        asked=timezone,
+        mapping=raw.get("timezone"),
+        format_zone=export.timezone,
+        format_title=export.title,
+        workspace=workspace_timezone,
+    )
     zone = chosen.zone
     try:
         ZoneInfo(str(zone))
@@ -261,8 +276,16 @@ def _check_kind(
         )
         now = isinstance(target, OpenWarehouse) or not reads_warehouse(schema)
         part_checked = check_staged(
-            con, staged, f"kpidesk_export_{summary.kind}_{number}", schema, mapping, bar, summary, part.size,
-            encoding=context.options.encoding, now=now,
+            con,
+            staged,
+            f"kpidesk_export_{summary.kind}_{number}",
+            schema,
+            mapping,
+            bar,
+            summary,
+            part.size,
+            encoding=context.options.encoding,
+            now=now,
         )
         if part_checked is not None:
             checked.append(part_checked)

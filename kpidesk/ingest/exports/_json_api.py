@@ -232,6 +232,10 @@ class RowSink:
                     }
                 )
                 ctx.emit(
-                    kind, display, table, parse=(parse or {}).get(kind, {}), unit="record",
+                    kind,
+                    display,
+                    table,
+                    parse=(parse or {}).get(kind, {}),
+                    unit="record",
                     size=self.sizes.get(display, 0),
                 )

@@ -90,8 +90,12 @@ def test_each_kind_of_call_lands_as_worked_out_by_hand(
     assert (small_bank.read, small_bank.inserted, small_bank.rejected) == (12, 7, 5)
     rows = calls(con)
     assert sorted(rows) == [
-        "1999-08-01/AA0101/1001", "1999-08-01/AA0101/1002", "1999-08-01/AA0102/1003",
-        "1999-08-01/AA0103/1004", "1999-08-01/AA0105/1006", "1999-08-02/AA0101/1002",
+        "1999-08-01/AA0101/1001",
+        "1999-08-01/AA0101/1002",
+        "1999-08-01/AA0102/1003",
+        "1999-08-01/AA0103/1004",
+        "1999-08-01/AA0105/1006",
+        "1999-08-02/AA0101/1002",
         "1999-08-02/AA0107/1008",
     ]
     # IVR only (line 2): never offered; the row keeps when the call left the IVR (09:00:20 IDT = UTC+3).
@@ -154,10 +158,17 @@ def test_rows_the_format_cannot_use_are_rejected_with_the_file_column_and_reason
 def test_call_figures_of_the_hand_worked_log(con: duckdb.DuckDBPyConnection, small_bank: Any) -> None:
     figures = call_figures(con)
     # Offered: lines 3, 4, 5, 7, 9, 10; answered all but line 4; waits 30, 90, 0, 15, 475 s.
-    assert figures == pytest.approx({
-        "offered": 6, "answered": 5, "abandoned": 1, "abandonment_rate": 1 / 6,
-        "asa": 610 / 5, "service_level": 2 / 6, "aht": (300 + 180 + 120 + 240 + 240) / 5,
-    })
+    assert figures == pytest.approx(
+        {
+            "offered": 6,
+            "answered": 5,
+            "abandoned": 1,
+            "abandonment_rate": 1 / 6,
+            "asa": 610 / 5,
+            "service_level": 2 / 6,
+            "aht": (300 + 180 + 120 + 240 + 240) / 5,
+        }
+    )
 
 
 def test_call_kpis_of_the_hand_worked_log(workspace: Workspace) -> None:
@@ -188,7 +199,9 @@ def test_a_newer_log_updates_the_calls_that_changed(
     assert (newer.inserted, newer.updated, newer.unchanged) == (0, 1, 6)
     changed = calls(con)["1999-08-01/AA0101/1002"]
     assert (changed["agent_id"], changed["talk_s"], changed["ended_at"]) == (
-        "DORIT", 360, utc("1999-08-01 07:06:35")
+        "DORIT",
+        360,
+        utc("1999-08-01 07:06:35"),
     )
 
 
@@ -213,14 +226,17 @@ def test_answer_instant_queue_exit_makes_the_wait_the_logs_queue_time(
 def test_a_log_with_full_timestamps_and_the_default_names_needs_no_mapping(
     con: duckdb.DuckDBPyConnection, write: Callable[..., Path]
 ) -> None:
-    log = write("acd.csv", (
-        "call_id,queue,agent,queue_entry,queue_exit,service_start,service_end,outcome,hold_s,wrap_s\n"
-        "c1,billing,a1,2026-03-01 10:00:00,2026-03-01 10:00:12,2026-03-01 10:00:12,2026-03-01 10:04:12,"
-        "Answered,15,30\n"
-        "c2,billing,,2026-03-01 23:59:00,2026-03-02 00:01:00,,,abandoned,,\n"
-        "c3,sales,a2,,,2026-03-01T12:00:00+02:00,2026-03-01T12:01:00+02:00,,,\n"
-        "c4,sales,a2,2026-03-01 13:00:00,2026-03-01 13:00:05,not a time,,answered,,\n"
-    ))
+    log = write(
+        "acd.csv",
+        (
+            "call_id,queue,agent,queue_entry,queue_exit,service_start,service_end,outcome,hold_s,wrap_s\n"
+            "c1,billing,a1,2026-03-01 10:00:00,2026-03-01 10:00:12,2026-03-01 10:00:12,2026-03-01 10:04:12,"
+            "Answered,15,30\n"
+            "c2,billing,,2026-03-01 23:59:00,2026-03-02 00:01:00,,,abandoned,,\n"
+            "c3,sales,a2,,,2026-03-01T12:00:00+02:00,2026-03-01T12:01:00+02:00,,,\n"
+            "c4,sales,a2,2026-03-01 13:00:00,2026-03-01 13:00:05,not a time,,answered,,\n"
+        ),
+    )
     summary, *_ = import_export(con, [log], "call-log", timezone="Asia/Jerusalem")
     assert (summary.inserted, summary.rejected) == (3, 1)
     rows = calls(con)
@@ -230,7 +246,9 @@ def test_a_log_with_full_timestamps_and_the_default_names_needs_no_mapping(
     assert (c1["talk_s"], c1["hold_s"], c1["wrap_s"], c1["outcome"]) == (240, 15, 30, "answered")
     assert (c2["abandoned_at"], c2["outcome"]) == (utc("2026-03-01 22:01:00"), "abandoned")
     assert (c3["arrived_at"], c3["answered_at"], c3["talk_s"]) == (
-        utc("2026-03-01 10:00:00"), utc("2026-03-01 10:00:00"), 60
+        utc("2026-03-01 10:00:00"),
+        utc("2026-03-01 10:00:00"),
+        60,
     )
     problem = con.execute('SELECT line, "column", reason FROM rejected_rows').fetchall()
     assert problem == [(5, "service_start", "expected a timestamp in the format ISO 8601, got not a time")]
@@ -261,13 +279,19 @@ def test_a_bad_date_and_a_time_that_is_not_h_mm_ss_are_rejected(
     rejected_rows: Callable[..., list[tuple[Any, ...]]],
 ) -> None:
     header = FIXTURE.read_text().splitlines()[0]
-    log = write("bank_bad.csv", "\n".join([
-        header,
-        "AA0101,1,0,0,PS,990832,9:00:00,9:00:20,20,0:00:00,0:00:00,0,HANG,0:00:00,0:00:00,0,NO_SERVER",
-        "AA0101,2,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:1:30,70,HANG,0:00:00,0:00:00,0,NO_SERVER",
-        "AA0101,3,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:01:30,seventy,HANG,0:00:00,0:00:00,0,NO_SERVER",
-        "AA0101,4,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:01:30,70,HANG,0:00:00,0:00:00,0,NO_SERVER",
-    ]) + "\n")
+    log = write(
+        "bank_bad.csv",
+        "\n".join(
+            [
+                header,
+                "AA0101,1,0,0,PS,990832,9:00:00,9:00:20,20,0:00:00,0:00:00,0,HANG,0:00:00,0:00:00,0,NO_SERVER",
+                "AA0101,2,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:1:30,70,HANG,0:00:00,0:00:00,0,NO_SERVER",
+                "AA0101,3,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:01:30,seventy,HANG,0:00:00,0:00:00,0,NO_SERVER",
+                "AA0101,4,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:01:30,70,HANG,0:00:00,0:00:00,0,NO_SERVER",
+            ]
+        )
+        + "\n",
+    )
     summary = import_bank(con, log)
     assert (summary.inserted, summary.rejected) == (1, 3)
     assert [r[1:] for r in rejected_rows(con)] == [
@@ -283,8 +307,11 @@ def test_a_queue_exit_just_before_its_entry_is_rejected_not_moved_a_day(
     rejected_rows: Callable[..., list[tuple[Any, ...]]],
 ) -> None:
     header = FIXTURE.read_text().splitlines()[0]
-    log = write("bank_order.csv", header + "\n"
-                "AA0101,1,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:00:10,-10,HANG,0:00:00,0:00:00,0,NO_SERVER\n")
+    log = write(
+        "bank_order.csv",
+        header + "\n"
+        "AA0101,1,0,0,PS,990801,9:00:00,9:00:20,20,9:00:20,9:00:10,-10,HANG,0:00:00,0:00:00,0,NO_SERVER\n",
+    )
     summary = import_bank(con, log)
     assert (summary.inserted, summary.rejected) == (0, 1)
     assert rejected_rows(con) == [
@@ -358,9 +385,16 @@ def expected_bank_figures(path: Path) -> dict[str, Any]:
             offered += 1
             abandoned += 1
     return {
-        "rows": len(rows), "imported": imported, "rejected": rejected, "offered": offered,
-        "answered": answered, "abandoned": abandoned, "asa": statistics.fmean(waits),
-        "mean_q_time": statistics.fmean(queue_times), "in_time": in_time, "aht": statistics.fmean(talks),
+        "rows": len(rows),
+        "imported": imported,
+        "rejected": rejected,
+        "offered": offered,
+        "answered": answered,
+        "abandoned": abandoned,
+        "asa": statistics.fmean(waits),
+        "mean_q_time": statistics.fmean(queue_times),
+        "in_time": in_time,
+        "aht": statistics.fmean(talks),
         "call_keys": len({(r["date"], r["vru+line"], r["call_id"]) for r in rows}),
         "bare_ids": len({r["call_id"] for r in rows}),
     }
@@ -378,11 +412,15 @@ def test_bank_log_counts_match_the_raw_file(bank: tuple[Workspace, Any, dict[str
     # call_id alone repeats (19,727 distinct ids); date + line + call_id is unique.
     assert (expected["bare_ids"], expected["call_keys"]) == (19_727, 42_078)
     assert expected["rejected"] == {
-        "phantom": 310, "served without service start": 57, "hung up with a service start": 126,
+        "phantom": 310,
+        "served without service start": 57,
+        "hung up with a service start": 126,
         "service start before queue entry": 27,
     }
     assert (summary.read, summary.inserted, summary.rejected) == (
-        42_078, expected["imported"], sum(expected["rejected"].values())
+        42_078,
+        expected["imported"],
+        sum(expected["rejected"].values()),
     )
     assert expected["imported"] == 41_558
     with ws.connect(read_only=True) as con:
@@ -407,9 +445,11 @@ def test_bank_log_call_figures_match_the_raw_file(bank: tuple[Workspace, Any, di
     with ws.connect(read_only=True) as con:
         figures = call_figures(con)
     offered = expected["offered"]
-    assert (figures["offered"], figures["answered"], figures["abandoned"]) == (
-        offered, expected["answered"], expected["abandoned"]
-    ) == (38_501, 31_318, 7_183)
+    assert (
+        (figures["offered"], figures["answered"], figures["abandoned"])
+        == (offered, expected["answered"], expected["abandoned"])
+        == (38_501, 31_318, 7_183)
+    )
     assert figures["abandonment_rate"] == pytest.approx(expected["abandoned"] / offered)
     assert figures["asa"] == pytest.approx(expected["asa"])
     # The wait runs to the service start, which the switch logs up to 2 s before the queue exit.
@@ -447,5 +487,9 @@ def test_bank_log_instants_are_israel_summer_time(bank: tuple[Workspace, Any, di
         ).fetchone()
     assert first == (utc("1999-07-31 21:10:27"), "ivr")
     assert midnight == (
-        utc("1999-08-02 20:59:29"), utc("1999-08-02 21:00:56"), utc("1999-08-02 21:01:15"), "GELBER", 19
+        utc("1999-08-02 20:59:29"),
+        utc("1999-08-02 21:00:56"),
+        utc("1999-08-02 21:01:15"),
+        "GELBER",
+        19,
     )

@@ -51,7 +51,8 @@ def chatwoot_rows(ws: Workspace, sql: str) -> list[tuple[Any, ...]]:
 
 def chatwoot_rejected(ws: Workspace) -> list[tuple[str, int, str, str | None, str]]:
     rows = chatwoot_rows(
-        ws, 'SELECT file, line, "column", value, reason FROM rejected_rows '
+        ws,
+        'SELECT file, line, "column", value, reason FROM rejected_rows '
         "ORDER BY import_id, regexp_extract(file, '[^/]*$'), line",
     )
     return [(Path(f).name, line, column, value, reason) for f, line, column, value, reason in rows]

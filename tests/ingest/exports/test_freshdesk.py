@@ -49,7 +49,8 @@ def freshdesk_rows(ws: Workspace, sql: str) -> list[tuple[Any, ...]]:
 
 def freshdesk_rejected(ws: Workspace) -> list[tuple[str, int, str, str | None, str]]:
     rows = freshdesk_rows(
-        ws, 'SELECT file, line, "column", value, reason FROM rejected_rows '
+        ws,
+        'SELECT file, line, "column", value, reason FROM rejected_rows '
         "ORDER BY import_id, regexp_extract(file, '[^/]*$'), line",
     )
     return [(Path(f).name, line, column, value, reason) for f, line, column, value, reason in rows]

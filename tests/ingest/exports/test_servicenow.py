@@ -29,13 +29,21 @@ PREFIXED = "incident_event_log_ibm_prefix.csv"
 
 A = {"resolved_at": "1/3/2016 15:00", "closed_at": "6/3/2016 15:00", "priority": "2 - High"}
 B = {
-    "caller_id": "Caller 9", "opened_at": "2/3/2016 08:00", "priority": "4 - Low", "made_sla": "false",
-    "contact_type": "Email", "assignment_group": "Group 70", "resolved_at": "3/3/2016 10:00",
+    "caller_id": "Caller 9",
+    "opened_at": "2/3/2016 08:00",
+    "priority": "4 - Low",
+    "made_sla": "false",
+    "contact_type": "Email",
+    "assignment_group": "Group 70",
+    "resolved_at": "3/3/2016 10:00",
     "closed_at": "8/3/2016 10:00",
 }
 C = {
-    "opened_at": "29/2/2016 09:48", "priority": "1 - Critical", "assignment_group": "Group 70",
-    "resolved_at": "29/2/2016 11:03", "closed_at": "5/3/2016 12:00",
+    "opened_at": "29/2/2016 09:48",
+    "priority": "1 - Critical",
+    "assignment_group": "Group 70",
+    "resolved_at": "29/2/2016 11:03",
+    "closed_at": "5/3/2016 12:00",
 }
 #: Three incidents: A is solved, reopened and solved again with a change of assignee; B waits on the
 #: caller and a vendor and passes through the unknown state -100; C's first row is timed after its
@@ -62,12 +70,15 @@ UPDATES = [
     _row("INC0000003", "Closed", 3, "5/3/2016 12:00", made_sla="false", **C),
 ]
 
-_PREFIX = re.compile(r"^(INC|Caller |Opened by  |Created by |Updated by |Location |Category |Subcategory |"
-                     r"Symptom |Group |Resolver |code |Resolved by )(\d+)$")
+_PREFIX = re.compile(
+    r"^(INC|Caller |Opened by  |Created by |Updated by |Location |Category |Subcategory |"
+    r"Symptom |Group |Resolver |code |Resolved by )(\d+)$"
+)
 
 
 def _stripped(rows: list[dict[str, str]]) -> str:
     """The rows as the stripped UCI copy writes them: bare numbers, `3` for `3 - Moderate`, its header."""
+
     def strip(value: str) -> str:
         match = _PREFIX.match(value)
         if match:
@@ -95,7 +106,7 @@ TICKET_COLUMNS = (
     "ticket_id, created_at, channel, priority, status, customer_id, agent_id, team_id, category, "
     "first_solved_at, last_solved_at, closed_at, reopen_count, reassignment_count, sla_met"
 )
-EVENT_COLUMNS = "event_id, ticket_id, \"at\", kind, actor_type, actor_id, status, agent_id, team_id"
+EVENT_COLUMNS = 'event_id, ticket_id, "at", kind, actor_type, actor_id, status, agent_id, team_id'
 
 
 # The hand-worked log ---------------------------------------------------------------------------------
@@ -108,12 +119,57 @@ def test_tickets_come_from_each_incidents_last_update(
     assert (summary["tickets"].read, summary["tickets"].inserted, summary["tickets"].rejected) == (3, 3, 0)
     rows = _table(con, f"SELECT {TICKET_COLUMNS} FROM tickets ORDER BY ticket_id")
     assert rows == [
-        ("INC0000001", _ts("1/3/2016 09:00"), "phone", "high", "closed", "Caller 7", "Resolver 5", "Group 56",
-         "Category 55", _ts("1/3/2016 12:00"), _ts("1/3/2016 15:00"), _ts("6/3/2016 15:00"), 1, 0, True),
-        ("INC0000002", _ts("2/3/2016 08:00"), "email", "low", "closed", "Caller 9", None, "Group 70",
-         "Category 55", _ts("3/3/2016 10:00"), _ts("3/3/2016 10:00"), _ts("8/3/2016 10:00"), 0, 0, False),
-        ("INC0000003", _ts("29/2/2016 09:48"), "phone", "urgent", "closed", "Caller 7", None, "Group 70",
-         "Category 55", _ts("29/2/2016 11:03"), _ts("29/2/2016 11:03"), _ts("5/3/2016 12:00"), 0, 0, False),
+        (
+            "INC0000001",
+            _ts("1/3/2016 09:00"),
+            "phone",
+            "high",
+            "closed",
+            "Caller 7",
+            "Resolver 5",
+            "Group 56",
+            "Category 55",
+            _ts("1/3/2016 12:00"),
+            _ts("1/3/2016 15:00"),
+            _ts("6/3/2016 15:00"),
+            1,
+            0,
+            True,
+        ),
+        (
+            "INC0000002",
+            _ts("2/3/2016 08:00"),
+            "email",
+            "low",
+            "closed",
+            "Caller 9",
+            None,
+            "Group 70",
+            "Category 55",
+            _ts("3/3/2016 10:00"),
+            _ts("3/3/2016 10:00"),
+            _ts("8/3/2016 10:00"),
+            0,
+            0,
+            False,
+        ),
+        (
+            "INC0000003",
+            _ts("29/2/2016 09:48"),
+            "phone",
+            "urgent",
+            "closed",
+            "Caller 7",
+            None,
+            "Group 70",
+            "Category 55",
+            _ts("29/2/2016 11:03"),
+            _ts("29/2/2016 11:03"),
+            _ts("5/3/2016 12:00"),
+            0,
+            0,
+            False,
+        ),
     ]
 
 
@@ -197,15 +253,46 @@ def test_facts_solves_reopens_and_reassignments(workspace: Workspace, write: Cal
             "first_reply_at, escalated, sla_met FROM ticket_facts ORDER BY ticket_id",
         )
     assert facts == [
-        ("INC0000001", "closed", _ts("1/3/2016 12:00"), _ts("1/3/2016 15:00"), _ts("6/3/2016 15:00"), 1, 2,
-         None, False, True),
-        ("INC0000002", "closed", _ts("3/3/2016 10:00"), _ts("3/3/2016 10:00"), _ts("8/3/2016 10:00"), 0, 0,
-         None, False, False),
-        ("INC0000003", "closed", _ts("29/2/2016 11:10"), _ts("29/2/2016 11:10"), _ts("5/3/2016 12:00"), 0, 0,
-         None, False, False),
+        (
+            "INC0000001",
+            "closed",
+            _ts("1/3/2016 12:00"),
+            _ts("1/3/2016 15:00"),
+            _ts("6/3/2016 15:00"),
+            1,
+            2,
+            None,
+            False,
+            True,
+        ),
+        (
+            "INC0000002",
+            "closed",
+            _ts("3/3/2016 10:00"),
+            _ts("3/3/2016 10:00"),
+            _ts("8/3/2016 10:00"),
+            0,
+            0,
+            None,
+            False,
+            False,
+        ),
+        (
+            "INC0000003",
+            "closed",
+            _ts("29/2/2016 11:10"),
+            _ts("29/2/2016 11:10"),
+            _ts("5/3/2016 12:00"),
+            0,
+            0,
+            None,
+            False,
+            False,
+        ),
     ]
-    frame = kpidesk.kpis(workspace, metrics=["sla_attainment", "reopen_rate", "full_resolution_time"],
-                         period="all")
+    frame = kpidesk.kpis(
+        workspace, metrics=["sla_attainment", "reopen_rate", "full_resolution_time"], period="all"
+    )
     values = {r.metric: (r.value, r.n) for r in frame.itertuples()}
     assert values["sla_attainment"] == (pytest.approx(1 / 3), 3)
     assert values["reopen_rate"] == (pytest.approx(1 / 3), 3)
@@ -218,10 +305,12 @@ def test_stripped_copy_gives_the_same_rows(tmp_path: Path, write: Callable) -> N
     for name, text in (("original.csv", _csv(UPDATES)), ("stripped.csv", _stripped(UPDATES))):
         with init_workspace(tmp_path / name, country="IL").connect() as con:
             _import(con, write(name, text))
-            tables.append((
-                _table(con, f"SELECT {TICKET_COLUMNS} FROM tickets ORDER BY ticket_id"),
-                _table(con, f"SELECT {EVENT_COLUMNS} FROM ticket_events ORDER BY event_id"),
-            ))
+            tables.append(
+                (
+                    _table(con, f"SELECT {TICKET_COLUMNS} FROM tickets ORDER BY ticket_id"),
+                    _table(con, f"SELECT {EVENT_COLUMNS} FROM ticket_events ORDER BY event_id"),
+                )
+            )
     assert "0000001,ident_state" not in _stripped(UPDATES)
     assert tables[0] == tables[1]
     assert len(tables[0][0]) == 3
@@ -295,8 +384,13 @@ def test_bad_values_are_rejected_with_line_and_column(
 def test_a_raised_priority_is_an_escalation(workspace: Workspace, write: Callable) -> None:
     # D goes Moderate → High (escalation, level 2) → Moderate → High again (not above High: none) →
     # Critical (escalation, level 3). E starts Critical and is lowered: no escalation.
-    d = [("3 - Moderate", "New"), ("2 - High", "Active"), ("3 - Moderate", "Active"),
-         ("2 - High", "Active"), ("1 - Critical", "Resolved")]
+    d = [
+        ("3 - Moderate", "New"),
+        ("2 - High", "Active"),
+        ("3 - Moderate", "Active"),
+        ("2 - High", "Active"),
+        ("1 - Critical", "Resolved"),
+    ]
     rows = [
         _row("INC0000004", state, mod, f"1/3/2016 1{mod}:00", priority=priority)
         for mod, (priority, state) in enumerate(d)
@@ -307,8 +401,9 @@ def test_a_raised_priority_is_an_escalation(workspace: Workspace, write: Callabl
     path = write("escalations.csv", _csv(rows))
     with workspace.connect() as con:
         _import(con, path)
-        events = _table(con, "SELECT event_id, \"at\", level FROM ticket_events WHERE kind = 'escalate' "
-                             "ORDER BY event_id")
+        events = _table(
+            con, "SELECT event_id, \"at\", level FROM ticket_events WHERE kind = 'escalate' ORDER BY event_id"
+        )
         levels = _table(con, "SELECT ticket_id, escalation_level FROM tickets ORDER BY ticket_id")
     assert events == [
         ("INC0000004/00001/escalate", _ts("1/3/2016 11:00"), 2),
@@ -320,8 +415,10 @@ def test_a_raised_priority_is_an_escalation(workspace: Workspace, write: Callabl
 
 
 def test_escalation_none_derives_no_escalation(con: duckdb.DuckDBPyConnection, write: Callable) -> None:
-    rows = [_row("INC0000006", "New", 0, "1/3/2016 10:00", priority="3 - Moderate"),
-            _row("INC0000006", "Active", 1, "1/3/2016 11:00", priority="1 - Critical")]
+    rows = [
+        _row("INC0000006", "New", 0, "1/3/2016 10:00", priority="3 - Moderate"),
+        _row("INC0000006", "Active", 1, "1/3/2016 11:00", priority="1 - Critical"),
+    ]
     _import(con, write("plain.csv", _csv(rows)), mapping={"settings": {"escalation": "none"}})
     assert _table(con, "SELECT count(*) FROM ticket_events WHERE kind = 'escalate'") == [(0,)]
     assert _table(con, "SELECT escalation_level FROM tickets") == [(1,)]
@@ -372,16 +469,18 @@ def _changes(log: pd.DataFrame) -> pd.DataFrame:
     solved = log.incident_state.isin(["Resolved", "Closed"])
     rank = log.priority.str[0].astype(int)
     highest_before = rank.groupby(log.number).cummin().groupby(log.number).shift()
-    return pd.DataFrame({
-        "number": log.number,
-        "state": log.incident_state,
-        "status_event": first | (log.incident_state != log.incident_state.shift()),
-        "assign_event": (before & ~first & moved) | (~before & assigned),
-        "solves": solved & (first | ~solved.shift(fill_value=False)),
-        "escalates": rank < highest_before,
-        "updated_at": pd.to_datetime(log.sys_updated_at, format="%d/%m/%Y %H:%M"),
-        "opened_at": pd.to_datetime(log.opened_at, format="%d/%m/%Y %H:%M"),
-    })
+    return pd.DataFrame(
+        {
+            "number": log.number,
+            "state": log.incident_state,
+            "status_event": first | (log.incident_state != log.incident_state.shift()),
+            "assign_event": (before & ~first & moved) | (~before & assigned),
+            "solves": solved & (first | ~solved.shift(fill_value=False)),
+            "escalates": rank < highest_before,
+            "updated_at": pd.to_datetime(log.sys_updated_at, format="%d/%m/%Y %H:%M"),
+            "opened_at": pd.to_datetime(log.opened_at, format="%d/%m/%Y %H:%M"),
+        }
+    )
 
 
 @pytest.mark.dataset
@@ -470,13 +569,18 @@ def test_prefixed_log_agrees_with_the_full_one(
     assert (len(short_counts), len(whole)) == (20_769, 20_768)
     with prefixed_workspace.connect() as a, servicenow_workspace.connect() as b:
         assert _table(a, "SELECT count(*) FROM tickets") == [(20_769,)]
-        for sql, ticket in ((f"SELECT {TICKET_COLUMNS} FROM tickets ORDER BY ticket_id", 0),
-                            (f"SELECT {EVENT_COLUMNS} FROM ticket_events ORDER BY event_id", 1)):
+        for sql, ticket in (
+            (f"SELECT {TICKET_COLUMNS} FROM tickets ORDER BY ticket_id", 0),
+            (f"SELECT {EVENT_COLUMNS} FROM ticket_events ORDER BY event_id", 1),
+        ):
             shared = [[r for r in _table(c, sql) if r[ticket] in whole] for c in (a, b)]
             assert shared[0] == shared[1]
             assert len(shared[0]) > 20_000
         assert _table(a, "SELECT DISTINCT priority FROM tickets ORDER BY 1") == [
-            ("high",), ("low",), ("normal",), ("urgent",)
+            ("high",),
+            ("low",),
+            ("normal",),
+            ("urgent",),
         ]
 
 
@@ -485,13 +589,19 @@ def test_figures_are_the_last_updates_values(con: duckdb.DuckDBPyConnection, wri
     rows[15]["made_sla"] = "perhaps"  # C's last update (line 17)
     summaries = _import(con, write("incidents.csv", _csv(rows)))
     assert (summaries["figures"].read, summaries["figures"].rejected) == (15, 1)
-    figures = _table(con, 'SELECT unit_id, figure, value, "at", precision_s, field FROM source_figures '
-                          "ORDER BY unit_id, figure")
+    figures = _table(
+        con,
+        'SELECT unit_id, figure, value, "at", precision_s, field FROM source_figures '
+        "ORDER BY unit_id, figure",
+    )
     closed = {"INC0000001": "6/3/2016 15:00", "INC0000002": "8/3/2016 10:00", "INC0000003": "5/3/2016 12:00"}
     # resolved_at − opened_at: A 09:00 → 15:00 = 21,600 s; B 2/3 08:00 → 3/3 10:00 = 93,600 s;
     # C 09:48 → 11:03 = 4,500 s. A was reopened once (its last update says 1); B's made_sla is false.
-    resolution = {"INC0000001": (21_600, "1/3/2016 15:00"), "INC0000002": (93_600, "3/3/2016 10:00"),
-                  "INC0000003": (4_500, "29/2/2016 11:03")}
+    resolution = {
+        "INC0000001": (21_600, "1/3/2016 15:00"),
+        "INC0000002": (93_600, "3/3/2016 10:00"),
+        "INC0000003": (4_500, "29/2/2016 11:03"),
+    }
     expected = []
     for ticket in ("INC0000001", "INC0000002", "INC0000003"):
         seconds, resolved = resolution[ticket]

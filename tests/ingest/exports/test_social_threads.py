@@ -78,7 +78,7 @@ def test_threads_become_tickets_and_posts_messages(
         ]
         assert con.execute(
             "SELECT event_id, ticket_id, kind, actor_type, actor_id, public, agent_id, team_id "
-            "FROM ticket_events ORDER BY \"at\", event_id"
+            'FROM ticket_events ORDER BY "at", event_id'
         ).fetchall() == [
             ("1", "1", "message", "customer", "101", True, None, None),
             ("2", "1", "message", "agent", "BrandA", True, None, None),

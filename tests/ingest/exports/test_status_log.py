@@ -42,7 +42,7 @@ LOG = HEADER + (
 def _events(con: duckdb.DuckDBPyConnection, ticket: str) -> list[tuple[Any, ...]]:
     return con.execute(
         'SELECT event_id, "at", kind, actor_type, actor_id, status, agent_id, team_id, level '
-        "FROM ticket_events WHERE ticket_id = ? ORDER BY \"at\", event_id",
+        'FROM ticket_events WHERE ticket_id = ? ORDER BY "at", event_id',
         [ticket],
     ).fetchall()
 
@@ -251,8 +251,11 @@ def volvo_cases() -> dict[str, list[dict[str, Any]]]:
 
 def _last_solve(rows: list[dict[str, Any]]) -> dt.datetime | None:
     """When the case last entered Completed from another status (Resolved then Closed is one solve)."""
-    entered = [r["at"] for i, r in enumerate(rows)
-               if r["Status"] == COMPLETED and (i == 0 or rows[i - 1]["Status"] != COMPLETED)]
+    entered = [
+        r["at"]
+        for i, r in enumerate(rows)
+        if r["Status"] == COMPLETED and (i == 0 or rows[i - 1]["Status"] != COMPLETED)
+    ]
     return entered[-1] if entered else None
 
 
@@ -274,7 +277,9 @@ def test_volvo_counts(
     assert counts["status"] + events.rejected == 65_533
     assert counts["created"] == 7_554
     escalations = sum(
-        1 for r in volvo_cases.values() for a, b in itertools.pairwise(r)
+        1
+        for r in volvo_cases.values()
+        for a, b in itertools.pairwise(r)
         if int(b["ST Level"][1]) > int(a["ST Level"][1])
     )
     assert counts["escalate"] == escalations

@@ -54,7 +54,8 @@ def zendesk_rows(ws: Workspace, sql: str) -> list[tuple[Any, ...]]:
 
 def zendesk_rejected(ws: Workspace) -> list[tuple[str, int, str, str | None, str]]:
     rows = zendesk_rows(
-        ws, 'SELECT file, line, "column", value, reason FROM rejected_rows '
+        ws,
+        'SELECT file, line, "column", value, reason FROM rejected_rows '
         "ORDER BY import_id, regexp_extract(file, '[^/]*$'), line",
     )
     return [(Path(f).name, line, column, value, reason) for f, line, column, value, reason in rows]
@@ -94,7 +95,10 @@ def test_summaries(workspace: Workspace) -> None:
     # 5 tickets, one deleted; 30 events from 15 audits; 3 ratings; figures of the 4 tickets' metrics:
     # 101, 102, 103 9 each (6 durations, reopens, replies, reassignments), 104 the 3 counts only.
     assert counts == {
-        "tickets": (5, 4, 0, 1), "events": (30, 30, 0, 0), "surveys": (3, 3, 0, 0), "figures": (30, 30, 0, 0)
+        "tickets": (5, 4, 0, 1),
+        "events": (30, 30, 0, 0),
+        "surveys": (3, 3, 0, 0),
+        "figures": (30, 30, 0, 0),
     }
     assert all(s.source == "zendesk" for s in summaries.values())
     assert summaries["tickets"].warnings == []

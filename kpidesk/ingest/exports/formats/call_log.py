@@ -27,31 +27,42 @@ INSTANT_ROLES = ("ivr_entry", "ivr_exit", "queue_entry", "queue_exit", "service_
 DURATION_ROLES = ("ivr_s", "wait_s", "talk_s", "hold_s", "wrap_s")
 
 ROLES = (
-    Role("call_id", "call_id", description="the call's id in the log (may repeat across days or lines)",
-         aliases=("call id", "id")),
-    Role("line", "line", required=False, description="line, trunk or IVR port the call came in on",
-         aliases=("trunk",)),
+    Role(
+        "call_id",
+        "call_id",
+        description="the call's id in the log (may repeat across days or lines)",
+        aliases=("call id", "id"),
+    ),
+    Role(
+        "line",
+        "line",
+        required=False,
+        description="line, trunk or IVR port the call came in on",
+        aliases=("trunk",),
+    ),
     Role("date", "date", required=False, description="date of the call, when instants are times of day"),
     Role("ivr_entry", "ivr_entry", required=False, description="entered the IVR"),
     Role("ivr_exit", "ivr_exit", required=False, description="left the IVR"),
-    Role("queue_entry", "queue_entry", required=False, description="entered the agent queue",
-         aliases=("queue_start",)),
+    Role(
+        "queue_entry",
+        "queue_entry",
+        required=False,
+        description="entered the agent queue",
+        aliases=("queue_start",),
+    ),
     Role("queue_exit", "queue_exit", required=False, description="left the agent queue"),
     Role("service_start", "service_start", description="an agent started serving the call"),
     Role("service_end", "service_end", required=False, description="service ended"),
     Role("outcome", "outcome", required=False, description="what became of the call"),
-    Role("agent", "agent", required=False, description="agent who served the call",
-         aliases=("agent_id",)),
-    Role("customer", "customer_id", required=False, description="caller's customer id",
-         aliases=("customer",)),
-    Role("queue", "queue", required=False, description="queue, skill or call type",
-         aliases=("skill",)),
+    Role("agent", "agent", required=False, description="agent who served the call", aliases=("agent_id",)),
+    Role(
+        "customer", "customer_id", required=False, description="caller's customer id", aliases=("customer",)
+    ),
+    Role("queue", "queue", required=False, description="queue, skill or call type", aliases=("skill",)),
     Role("priority", "priority", required=False, description="priority class of the call"),
     Role("ivr_s", "ivr_s", required=False, description="seconds in the IVR"),
-    Role("wait_s", "wait_s", required=False, description="seconds in the agent queue",
-         aliases=("queue_s",)),
-    Role("talk_s", "talk_s", required=False, description="seconds of service (talk)",
-         aliases=("service_s",)),
+    Role("wait_s", "wait_s", required=False, description="seconds in the agent queue", aliases=("queue_s",)),
+    Role("talk_s", "talk_s", required=False, description="seconds of service (talk)", aliases=("service_s",)),
     Role("hold_s", "hold_s", required=False, description="seconds on hold"),
     Role("wrap_s", "wrap_s", required=False, description="seconds of after-call work"),
     Role("ticket", "ticket_id", required=False, description="ticket the call is linked to"),
@@ -64,8 +75,7 @@ SETTINGS = {
     "timestamp_format": "strptime format of full timestamps when they are not ISO 8601",
     "never": 'values of an instant meaning "did not happen", e.g. ["0:00:00"] (an empty cell always does)',
     "served_outcomes": "outcome values of calls an agent served (default: answered, served)",
-    "abandoned_outcomes": "outcome values of calls the caller hung up on (default: abandoned, hang, "
-    "hung up)",
+    "abandoned_outcomes": "outcome values of calls the caller hung up on (default: abandoned, hang, hung up)",
     "ignored_outcomes": "outcome values of records that are not real calls, dropped to rejected_rows "
     "(default: none)",
     "no_agent": 'agent values meaning "no agent", e.g. ["NO_SERVER"] (an empty cell always does)',
@@ -169,11 +179,20 @@ def _convert(ctx: ExportContext, files: list[Path]) -> None:
         parse: dict[str, Any] = {}
         if not time_of_day and settings.timestamp_format:
             parse["timestamp_format"] = settings.timestamp_format
-        ctx.emit("calls", src.display, _canonical_sql(calls, settings, time_of_day), parse=parse,
-                 size=path.stat().st_size)
+        ctx.emit(
+            "calls",
+            src.display,
+            _canonical_sql(calls, settings, time_of_day),
+            parse=parse,
+            size=path.stat().st_size,
+        )
         if src.has("wait_s") or src.has("talk_s"):
-            ctx.emit_figures(src.display, _figures_sql(src, calls, settings, time_of_day), parse=parse,
-                             size=path.stat().st_size)
+            ctx.emit_figures(
+                src.display,
+                _figures_sql(src, calls, settings, time_of_day),
+                parse=parse,
+                size=path.stat().st_size,
+            )
 
 
 def _calls_table(ctx: ExportContext, src: SourceTable, settings: _Settings, time_of_day: bool) -> str:
@@ -230,14 +249,11 @@ def _time_of_day_layers(settings: _Settings) -> list[str]:
             "FROM {previous}"
         )
         previous_sod, previous_day = f"last_sod_{role}", f"day_{role}"
-    local = [
-        f"day_of_call + to_days(day_{r}) + to_seconds(sod_{r}) AS local_{r}" for r in INSTANT_ROLES
-    ]
-    bad = [
-        f"(at_{r} IS NOT NULL AND sod_{r} IS NULL) AS bad_{r}" for r in INSTANT_ROLES
-    ]
-    layers.append(f"SELECT *, {', '.join(local + bad)}, strftime(day_of_call, '%Y-%m-%d') AS id_day "
-                  "FROM {previous}")
+    local = [f"day_of_call + to_days(day_{r}) + to_seconds(sod_{r}) AS local_{r}" for r in INSTANT_ROLES]
+    bad = [f"(at_{r} IS NOT NULL AND sod_{r} IS NULL) AS bad_{r}" for r in INSTANT_ROLES]
+    layers.append(
+        f"SELECT *, {', '.join(local + bad)}, strftime(day_of_call, '%Y-%m-%d') AS id_day FROM {{previous}}"
+    )
     return layers
 
 
@@ -267,62 +283,109 @@ def _problem_layer(settings: _Settings, time_of_day: bool) -> str:
     """The first reason (column, value, words) the row cannot be used, in the order the checks read."""
     outcome = "lower(raw_outcome)"
     checks: list[tuple[str, str, str, str]] = [
-        (_in(outcome, settings.ignored), "outcome", "raw_outcome",
-         "'outcome ' || raw_outcome || ' is listed in settings.ignored_outcomes: the call system marks "
-         "the record as not a real call'"),
+        (
+            _in(outcome, settings.ignored),
+            "outcome",
+            "raw_outcome",
+            "'outcome ' || raw_outcome || ' is listed in settings.ignored_outcomes: the call system marks "
+            "the record as not a real call'",
+        ),
         ("raw_call_id IS NULL", "call_id", "raw_call_id", "'no call id'"),
     ]
     if time_of_day:
         checks.append(
-            ("day_of_call IS NULL", "date", "raw_date",
-             f"CASE WHEN raw_date IS NULL THEN 'no date' ELSE 'expected a date in the format ' || "
-             f"{literal(settings.date_format)} || ', got ' || raw_date END"),
+            (
+                "day_of_call IS NULL",
+                "date",
+                "raw_date",
+                f"CASE WHEN raw_date IS NULL THEN 'no date' ELSE 'expected a date in the format ' || "
+                f"{literal(settings.date_format)} || ', got ' || raw_date END",
+            ),
         )
         expected = "a time of day h:mm:ss (e.g. 9:05:30)"
     else:
         expected = f"a timestamp in the format {settings.timestamp_format or 'ISO 8601'}"
     for role in INSTANT_ROLES:
-        checks.append((f"bad_{role}", role, f"raw_{role}", f"{literal('expected ' + expected + ', got ')} "
-                       f"|| raw_{role}"))
+        checks.append(
+            (
+                f"bad_{role}",
+                role,
+                f"raw_{role}",
+                f"{literal('expected ' + expected + ', got ')} || raw_{role}",
+            )
+        )
     for role in DURATION_ROLES:
-        checks.append((f"raw_{role} IS NOT NULL AND try_cast(raw_{role} AS DOUBLE) IS NULL", role,
-                       f"raw_{role}", f"'expected a number of seconds, got ' || raw_{role}"))
+        checks.append(
+            (
+                f"raw_{role} IS NOT NULL AND try_cast(raw_{role} AS DOUBLE) IS NULL",
+                role,
+                f"raw_{role}",
+                f"'expected a number of seconds, got ' || raw_{role}",
+            )
+        )
     served_word = _in(outcome, settings.served)
     abandoned_word = _in(outcome, settings.abandoned)
     checks += [
-        (f"{served_word} AND local_service_start IS NULL", "service_start", "raw_service_start",
-         "'outcome ' || raw_outcome || ' says an agent served the call, but it has no service start'"),
-        (f"{abandoned_word} AND local_service_start IS NOT NULL", "service_start", "raw_service_start",
-         "'outcome ' || raw_outcome || ' says the caller hung up, but the call has a service start"
-         " (' || raw_service_start || ')'"),
-        ("local_queue_exit IS NOT NULL AND local_queue_entry IS NULL", "queue_exit", "raw_queue_exit",
-         "'a queue exit without a queue entry'"),
-        ("local_service_end IS NOT NULL AND local_service_start IS NULL", "service_end", "raw_service_end",
-         "'a service end without a service start'"),
+        (
+            f"{served_word} AND local_service_start IS NULL",
+            "service_start",
+            "raw_service_start",
+            "'outcome ' || raw_outcome || ' says an agent served the call, but it has no service start'",
+        ),
+        (
+            f"{abandoned_word} AND local_service_start IS NOT NULL",
+            "service_start",
+            "raw_service_start",
+            "'outcome ' || raw_outcome || ' says the caller hung up, but the call has a service start"
+            " (' || raw_service_start || ')'",
+        ),
+        (
+            "local_queue_exit IS NOT NULL AND local_queue_entry IS NULL",
+            "queue_exit",
+            "raw_queue_exit",
+            "'a queue exit without a queue entry'",
+        ),
+        (
+            "local_service_end IS NOT NULL AND local_service_start IS NULL",
+            "service_end",
+            "raw_service_end",
+            "'a service end without a service start'",
+        ),
     ]
-    for later, earlier, words in (("queue_exit", "queue_entry", "queue exit"),
-                                  ("service_start", "queue_entry", "service start"),
-                                  ("service_end", "service_start", "service end")):
-        checks.append((
-            f"local_{later} < local_{earlier}",
-            later,
-            f"raw_{later}",
-            f"'{words} ' || raw_{later} || ' is before the {earlier.replace('_', ' ')} ' || raw_{earlier}",
-        ))
-    for role, start, end, what in (("wait_s", "queue_entry", "queue_exit", "queue exit − queue entry"),
-                                   ("talk_s", "service_start", "service_end", "service end − service start")):
+    for later, earlier, words in (
+        ("queue_exit", "queue_entry", "queue exit"),
+        ("service_start", "queue_entry", "service start"),
+        ("service_end", "service_start", "service end"),
+    ):
+        earlier_words = earlier.replace("_", " ")
+        checks.append(
+            (
+                f"local_{later} < local_{earlier}",
+                later,
+                f"raw_{later}",
+                f"'{words} ' || raw_{later} || ' is before the {earlier_words} ' || raw_{earlier}",
+            )
+        )
+    for role, start, end, what in (
+        ("wait_s", "queue_entry", "queue_exit", "queue exit − queue entry"),
+        ("talk_s", "service_start", "service_end", "service end − service start"),
+    ):
         measured = _seconds(start, end)
-        checks.append((
-            f"abs(try_cast(raw_{role} AS DOUBLE) - {measured}) > {_DURATION_TOLERANCE_S}",
-            role,
-            f"raw_{role}",
-            f"'{role} says ' || raw_{role} || ' s but {what} is ' || CAST({measured} AS BIGINT) || ' s'",
-        ))
+        checks.append(
+            (
+                f"abs(try_cast(raw_{role} AS DOUBLE) - {measured}) > {_DURATION_TOLERANCE_S}",
+                role,
+                f"raw_{role}",
+                f"'{role} says ' || raw_{role} || ' s but {what} is ' || CAST({measured} AS BIGINT) || ' s'",
+            )
+        )
     column = "CASE " + " ".join(f"WHEN {c} THEN {literal(name)}" for c, name, _, _ in checks) + " END"
     value = "CASE " + " ".join(f"WHEN {c} THEN {v}" for c, _, v, _ in checks) + " END"
     reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, _, _, r in checks) + " END"
-    return (f"SELECT *, {column} AS problem_column, {value} AS problem_value, {reason} AS problem "
-            "FROM {previous}")
+    return (
+        f"SELECT *, {column} AS problem_column, {value} AS problem_value, {reason} AS problem "
+        "FROM {previous}"
+    )
 
 
 def _reject_problems(ctx: ExportContext, src: SourceTable, calls: str) -> None:
@@ -369,7 +432,7 @@ def _figures_sql(src: SourceTable, calls: str, settings: _Settings, time_of_day:
         parts.append(
             f"SELECT {LINE}, {_call_id(settings)} AS unit_id, 'wait_time' AS figure, "
             f"{literal(src.roles['wait_s'])} AS field, raw_wait_s AS value, "
-            f"{_instant('queue_exit', time_of_day)} AS \"at\" "
+            f'{_instant("queue_exit", time_of_day)} AS "at" '
             f"FROM {calls} WHERE problem IS NULL AND raw_wait_s IS NOT NULL"
         )
     durations = [r for r in ("talk_s", "hold_s", "wrap_s") if src.has(r)]
@@ -398,19 +461,21 @@ def _canonical_sql(calls: str, settings: _Settings, time_of_day: bool) -> str:
     agent = f"CASE WHEN {_in('raw_agent', settings.no_agent)} THEN NULL ELSE raw_agent END"
     queue = "raw_queue"
     if settings.queue_by_priority:
-        queue = "CASE WHEN raw_priority IS NULL THEN raw_queue ELSE concat_ws(' / ', raw_queue, " \
-                "'priority ' || raw_priority) END"
+        queue = (
+            "CASE WHEN raw_priority IS NULL THEN raw_queue ELSE concat_ws(' / ', raw_queue, "
+            "'priority ' || raw_priority) END"
+        )
     talk = f"coalesce(try_cast(raw_talk_s AS DOUBLE), {_seconds('service_start', 'service_end')})"
     return f"""
         SELECT {LINE},
             {call_id} AS call_id,
             {queue} AS queue,
             raw_customer AS customer_id,
-            CASE WHEN {queued} THEN {instant('queue_entry')} WHEN {served} THEN {instant('service_start')}
+            CASE WHEN {queued} THEN {instant("queue_entry")} WHEN {served} THEN {instant("service_start")}
                 END AS arrived_at,
             CASE WHEN {served} THEN {answered} END AS answered_at,
-            CASE WHEN {queued} AND NOT {served} THEN {instant('queue_exit')} END AS abandoned_at,
-            CASE WHEN {served} THEN {instant('service_end')} WHEN NOT {queued} THEN {instant('ivr_exit')}
+            CASE WHEN {queued} AND NOT {served} THEN {instant("queue_exit")} END AS abandoned_at,
+            CASE WHEN {served} THEN {instant("service_end")} WHEN NOT {queued} THEN {instant("ivr_exit")}
                 END AS ended_at,
             CASE WHEN {served} THEN {agent} END AS agent_id,
             CASE WHEN {served} THEN {talk} END AS talk_s,
@@ -486,10 +551,20 @@ call facts compute kpidesk's own from the instants.
 
 #: The log's own durations of a call, in whole seconds.
 FIGURES = (
-    SourceFigure("wait_time", "call", "wait_s",
-                 "seconds in the agent queue as the log reports them; `at` is the queue exit", 1),
-    SourceFigure("handle_time", "call", "talk_s + hold_s + wrap_s",
-                 "the log's talk, hold and wrap seconds of a served call, added up", 1),
+    SourceFigure(
+        "wait_time",
+        "call",
+        "wait_s",
+        "seconds in the agent queue as the log reports them; `at` is the queue exit",
+        1,
+    ),
+    SourceFigure(
+        "handle_time",
+        "call",
+        "talk_s + hold_s + wrap_s",
+        "the log's talk, hold and wrap seconds of a served call, added up",
+        1,
+    ),
 )
 
 FORMAT = ExportFormat(

@@ -29,7 +29,10 @@ __all__ = ["FORMAT"]
 
 #: Chatwoot conversation statuses → canonical ones (open and pending keep their names).
 STATUSES: dict[str, str | None] = {
-    "open": "open", "pending": "pending", "snoozed": "hold", "resolved": "solved",
+    "open": "open",
+    "pending": "pending",
+    "snoozed": "hold",
+    "resolved": "solved",
 }
 
 #: Channel class of the inbox (meta.channel) → channel.
@@ -49,18 +52,38 @@ CHANNELS = {
 }
 
 _MESSAGE_TYPES = {
-    "0": "incoming", "1": "outgoing", "2": "activity", "3": "template",
-    "incoming": "incoming", "outgoing": "outgoing", "activity": "activity", "template": "template",
+    "0": "incoming",
+    "1": "outgoing",
+    "2": "activity",
+    "3": "template",
+    "incoming": "incoming",
+    "outgoing": "outgoing",
+    "activity": "activity",
+    "template": "template",
 }
 _SENDER_TYPES = {
-    "user": "User", "contact": "Contact", "agent_bot": "AgentBot", "captain_assistant": "Captain::Assistant",
+    "user": "User",
+    "contact": "Contact",
+    "agent_bot": "AgentBot",
+    "captain_assistant": "Captain::Assistant",
 }
 _BOT_SENDERS = ("AgentBot", "Captain::Assistant")
 _SYSTEM_NAMES = ("system", "automation system")
 
 TICKET_COLUMNS = (
-    "ticket_id", "created_at", "channel", "priority", "status", "customer_id", "agent_id", "team_id",
-    "tags", "subject", "sla_policy", "first_reply_at", "last_solved_at",
+    "ticket_id",
+    "created_at",
+    "channel",
+    "priority",
+    "status",
+    "customer_id",
+    "agent_id",
+    "team_id",
+    "tags",
+    "subject",
+    "sla_policy",
+    "first_reply_at",
+    "last_solved_at",
 )
 EVENT_COLUMNS = canonical_columns("events", without=("level",))
 _EPOCH_TICKETS = {c: "epoch" for c in ("created_at", "first_reply_at", "last_solved_at")}
@@ -70,8 +93,11 @@ _EPOCH_TICKETS = {c: "epoch" for c in ("created_at", "first_reply_at", "last_sol
 _STATUS_TEXTS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
     (re.compile(p), status, actor)
     for p, status, actor in (
-        (r"^Conversation was marked resolved by system due to \d+ (?:days|hours|minutes) of inactivity$",
-         "resolved", "system"),
+        (
+            r"^Conversation was marked resolved by system due to \d+ (?:days|hours|minutes) of inactivity$",
+            "resolved",
+            "system",
+        ),
         (r"^Conversation was marked resolved by (?P<user>.+?) due to inactivity$", "resolved", None),
         (r"^Conversation was marked resolved by (?P<user>.+?)(?: \(.*\)|: .*)?$", "resolved", None),
         (r"^Conversation was resolved by (?P<user>.+)$", "resolved", "customer"),
@@ -216,8 +242,14 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
             if not isinstance(record, dict) or record.get("id") is None:
                 kind = "events" if what == "messages" else "tickets"
                 if what in ("conversations", "messages"):
-                    ctx.reject(kind, display, number, "id", text(record) if not isinstance(record, dict)
-                               else None, f"a {what[:-1]} record without an id (expected an object with id)")
+                    ctx.reject(
+                        kind,
+                        display,
+                        number,
+                        "id",
+                        text(record) if not isinstance(record, dict) else None,
+                        f"a {what[:-1]} record without an id (expected an object with id)",
+                    )
                 continue
             if what == "agents":
                 directory.learn(directory.agents, record)
@@ -253,13 +285,25 @@ def _read_message(
 ) -> _Message | None:
     kind = _MESSAGE_TYPES.get(str(record.get("message_type")).strip().casefold())
     if kind is None:
-        ctx.reject("events", display, number, "message_type", text(record.get("message_type")),
-                   f"message {record['id']}: unknown message_type; expected 0 (incoming), 1 (outgoing), "
-                   "2 (activity) or 3 (template)")
+        ctx.reject(
+            "events",
+            display,
+            number,
+            "message_type",
+            text(record.get("message_type")),
+            f"message {record['id']}: unknown message_type; expected 0 (incoming), 1 (outgoing), "
+            "2 (activity) or 3 (template)",
+        )
         return None
     if record.get("conversation_id") is None:
-        ctx.reject("events", display, number, "conversation_id", None,
-                   f"message {record['id']} has no conversation_id")
+        ctx.reject(
+            "events",
+            display,
+            number,
+            "conversation_id",
+            None,
+            f"message {record['id']} has no conversation_id",
+        )
         return None
     sender_type = _sender_type(record)
     if sender_type == "User":
@@ -267,8 +311,9 @@ def _read_message(
     elif sender_type in _BOT_SENDERS:
         directory.learn(directory.bots, record.get("sender"))
     at = _epoch(record.get("created_at"))
-    return _Message(display, number, record, kind, at if at is not None else 0.0,
-                    str(text(record["conversation_id"])))
+    return _Message(
+        display, number, record, kind, at if at is not None else 0.0, str(text(record["conversation_id"]))
+    )
 
 
 def _ticket_row(sink: RowSink, conversation: Record, statuses: dict[str, str | None]) -> None:
@@ -279,22 +324,29 @@ def _ticket_row(sink: RowSink, conversation: Record, statuses: dict[str, str | N
     attributes = json_object(c.get("additional_attributes"))
     status = canonical_value(text(c.get("status")), STATUSES, statuses)
     labels = c.get("labels")
-    sink.add("tickets", conversation.display, conversation.position, {
-        "ticket_id": c["id"],
-        "created_at": _epoch_text(c.get("created_at")),
-        "channel": CHANNELS.get(channel, str(channel).removeprefix("Channel::").lower()) if channel else None,
-        "priority": c.get("priority"),
-        "status": status,
-        "customer_id": sender.get("id"),
-        "agent_id": assignee.get("id"),
-        "team_id": team.get("id"),
-        "tags": labels if isinstance(labels, list) else None,
-        "subject": attributes.get("mail_subject"),
-        "sla_policy": c.get("sla_policy_id"),
-        "first_reply_at": _epoch_text(c.get("first_reply_created_at")),
-        # Without a resolve activity, the last activity of a resolved conversation stands for its solve.
-        "last_solved_at": _epoch(c.get("timestamp")) if status == "solved" else None,
-    })
+    sink.add(
+        "tickets",
+        conversation.display,
+        conversation.position,
+        {
+            "ticket_id": c["id"],
+            "created_at": _epoch_text(c.get("created_at")),
+            "channel": CHANNELS.get(channel, str(channel).removeprefix("Channel::").lower())
+            if channel
+            else None,
+            "priority": c.get("priority"),
+            "status": status,
+            "customer_id": sender.get("id"),
+            "agent_id": assignee.get("id"),
+            "team_id": team.get("id"),
+            "tags": labels if isinstance(labels, list) else None,
+            "subject": attributes.get("mail_subject"),
+            "sla_policy": c.get("sla_policy_id"),
+            "first_reply_at": _epoch_text(c.get("first_reply_created_at")),
+            # Without a resolve activity, the last activity of a resolved conversation stands for its solve.
+            "last_solved_at": _epoch(c.get("timestamp")) if status == "solved" else None,
+        },
+    )
 
 
 def _actor(name: str | None, fixed: str | None, directory: _Directory) -> tuple[str, str | None]:
@@ -369,23 +421,40 @@ def _message_event(
             actor = "customer"
         else:
             actor = "system"
-        return {**base, "kind": "note" if private else "message", "actor_type": actor,
-                "actor_id": _sender_id(m), "public": not private}
+        return {
+            **base,
+            "kind": "note" if private else "message",
+            "actor_type": actor,
+            "actor_id": _sender_id(m),
+            "public": not private,
+        }
     content = str(m.get("content") or "").strip()
     for pattern, status, fixed in _STATUS_TEXTS:
         found = pattern.match(content)
         if found:
             actor, actor_id = _actor(found.groupdict().get("user"), fixed, directory)
-            return {**base, "kind": "status", "actor_type": actor, "actor_id": actor_id, "public": False,
-                    "status": canonical_value(status, STATUSES, statuses)}
+            return {
+                **base,
+                "kind": "status",
+                "actor_type": actor,
+                "actor_id": actor_id,
+                "public": False,
+                "status": canonical_value(status, STATUSES, statuses),
+            }
     change = _assignment(content, directory)
     if change is None:
         return {**base, "kind": "note", "actor_type": "system", "public": False}
     user, after, problem = change
     if problem is not None:
-        ctx.reject("events", message.display, message.position, "content", content,
-                   f"message {m['id']} of conversation {message.conversation}: {problem}; add the agents "
-                   "and teams lists (GET /api/v1/accounts/{id}/agents and .../teams) to the import")
+        ctx.reject(
+            "events",
+            message.display,
+            message.position,
+            "content",
+            content,
+            f"message {m['id']} of conversation {message.conversation}: {problem}; add the agents "
+            "and teams lists (GET /api/v1/accounts/{id}/agents and .../teams) to the import",
+        )
         return None
     state = {**assigned, **after}
     if advance:
@@ -456,10 +525,20 @@ def _synthesised_solve(
     at = _epoch(c.get("timestamp"))
     if status != "solved" or at is None:
         return
-    sink.add("events", conversation.display, conversation.position, {
-        "event_id": f"{key}-resolved", "ticket_id": key, "at": at, "kind": "status",
-        "actor_type": "system", "public": False, "status": status,
-    })
+    sink.add(
+        "events",
+        conversation.display,
+        conversation.position,
+        {
+            "event_id": f"{key}-resolved",
+            "ticket_id": key,
+            "at": at,
+            "kind": "status",
+            "actor_type": "system",
+            "public": False,
+            "status": status,
+        },
+    )
 
 
 FORMAT = ExportFormat(

@@ -168,15 +168,20 @@ class FreshdeskExport:
                 )
                 continue
             note = c.get("private") is True or c.get("source") in NOTE_SOURCES
-            self.sink.add("events", record.display, record.position, {
-                "event_id": ident,
-                "ticket_id": ticket,
-                "at": text(c.get("created_at")),
-                "kind": "note" if note else "message",
-                "actor_type": self.actor(c),
-                "actor_id": text(c.get("user_id")),
-                "public": "false" if note else "true",
-            })
+            self.sink.add(
+                "events",
+                record.display,
+                record.position,
+                {
+                    "event_id": ident,
+                    "ticket_id": ticket,
+                    "at": text(c.get("created_at")),
+                    "kind": "note" if note else "message",
+                    "actor_type": self.actor(c),
+                    "actor_id": text(c.get("user_id")),
+                    "public": "false" if note else "true",
+                },
+            )
         self.sink.emit(self.ctx)
 
     # The ticket CSV -------------------------------------------------------------------------------

@@ -174,9 +174,7 @@ def _value(src: SourceTable, role: str) -> str:
     label = LABELS.get(role)
     if label is None:
         return text
-    return (
-        f"CASE WHEN regexp_full_match({text}, '[0-9]+') THEN {literal(label)} || {text} ELSE {text} END"
-    )
+    return f"CASE WHEN regexp_full_match({text}, '[0-9]+') THEN {literal(label)} || {text} ELSE {text} END"
 
 
 def _mapped(expression: str, mapping: dict[str, str]) -> str:
@@ -381,7 +379,9 @@ def _emit_events(ctx: ExportContext, src: SourceTable, updates: str, size: int, 
 #: ServiceNow's own figures of an incident, from its last update (stamped to the minute).
 FIGURES = (
     SourceFigure(
-        "full_resolution_time", "ticket", "resolved_at",
+        "full_resolution_time",
+        "ticket",
+        "resolved_at",
         "seconds from `opened_at` to `resolved_at`, ServiceNow's resolution stamp (also kept as `at`)",
         precision_s=60,
     ),
@@ -405,12 +405,13 @@ def _emit_figures(ctx: ExportContext, src: SourceTable, updates: str, size: int,
     ]
     parts = [
         f"SELECT ticket_id AS unit_id, {literal(name)} AS figure, CAST({value} AS VARCHAR) AS value, "
-        f"CAST({at} AS VARCHAR) AS \"at\", line AS {LINE} "
+        f'CAST({at} AS VARCHAR) AS "at", line AS {LINE} '
         f"FROM {updates} WHERE position = updates AND {present} IS NOT NULL"
         for name, value, at, present in figures
     ]
-    ctx.emit_figures(src.display, " UNION ALL ".join(parts) + f" ORDER BY {LINE}, figure", parse=parse,
-                     size=size)
+    ctx.emit_figures(
+        src.display, " UNION ALL ".join(parts) + f" ORDER BY {LINE}, figure", parse=parse, size=size
+    )
 
 
 def convert(ctx: ExportContext, files: list[Path]) -> None:

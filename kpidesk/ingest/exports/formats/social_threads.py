@@ -34,12 +34,20 @@ TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
 
 ROLES = (
     Role("post", "tweet_id", description="post id", aliases=("post_id", "id")),
-    Role("author", "author_id", description="author: the brand's handle, or the customer's id",
-         aliases=("author",)),
+    Role(
+        "author",
+        "author_id",
+        description="author: the brand's handle, or the customer's id",
+        aliases=("author",),
+    ),
     Role("inbound", "inbound", description="true for a customer's post, false for the brand's"),
     Role("created", "created_at", description="when it was posted"),
-    Role("reply_to", "in_response_to_tweet_id", description="the post it answers (empty: none)",
-         aliases=("in_reply_to", "parent_id")),
+    Role(
+        "reply_to",
+        "in_response_to_tweet_id",
+        description="the post it answers (empty: none)",
+        aliases=("in_reply_to", "parent_id"),
+    ),
     Role("text", "text", required=False, description="the post's text (a thread's first is its subject)"),
 )
 
@@ -335,7 +343,7 @@ FORMAT = ExportFormat(
     title="Social-media threads",
     description=(
         "Public conversations between customers and brands, one row per post with the post it answers; "
-        "the defaults read the Kaggle \"Customer Support on Twitter\" (TWCS) CSV."
+        'the defaults read the Kaggle "Customer Support on Twitter" (TWCS) CSV.'
     ),
     kinds=("tickets", "events"),
     convert=_convert,

@@ -49,16 +49,37 @@ ROLES = (
     Role("at", "Change Date+Time", description="when the status changed", aliases=("timestamp", "time")),
     Role("status", "Status", description="status after the change"),
     Role("sub_status", "Sub Status", required=False, description="sub-status after the change"),
-    Role("team", "Involved ST", required=False, description="support team holding the case",
-         aliases=("team",)),
-    Role("level", "ST Level", required=False, description="support level (L1, L2, '3rd'...)",
-         aliases=("level", "support_level")),
-    Role("owner", "Resource", required=False, description="person holding the case",
-         aliases=("Owner First Name", "owner")),
-    Role("impact", "SR Latest Impact", required=False, description="impact or priority",
-         aliases=("impact", "priority")),
-    Role("product", "Product", required=False, description="product, kept as the category",
-         aliases=("category",)),
+    Role(
+        "team", "Involved ST", required=False, description="support team holding the case", aliases=("team",)
+    ),
+    Role(
+        "level",
+        "ST Level",
+        required=False,
+        description="support level (L1, L2, '3rd'...)",
+        aliases=("level", "support_level"),
+    ),
+    Role(
+        "owner",
+        "Resource",
+        required=False,
+        description="person holding the case",
+        aliases=("Owner First Name", "owner"),
+    ),
+    Role(
+        "impact",
+        "SR Latest Impact",
+        required=False,
+        description="impact or priority",
+        aliases=("impact", "priority"),
+    ),
+    Role(
+        "product",
+        "Product",
+        required=False,
+        description="product, kept as the category",
+        aliases=("category",),
+    ),
 )
 
 SETTINGS = {
@@ -88,8 +109,9 @@ def _level(sql: str, *, ordinal_only: bool) -> str:
     return f"coalesce({word}, {ordinal}, {bare})"
 
 
-def _lookup(settings: dict[str, Any], name: str, defaults: dict[str, str], allowed: tuple[str, ...] | None
-            ) -> dict[str, str]:
+def _lookup(
+    settings: dict[str, Any], name: str, defaults: dict[str, str], allowed: tuple[str, ...] | None
+) -> dict[str, str]:
     given = settings.get(name) or {}
     if not isinstance(given, dict):
         raise MappingError(f"settings.{name}: expected source value: canonical value pairs")

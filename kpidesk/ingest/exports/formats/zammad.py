@@ -47,8 +47,18 @@ _ACTORS = {"agent": "agent", "customer": "customer", "system": "system"}
 NOBODY = "1"
 
 TICKET_COLUMNS = (
-    "ticket_id", "created_at", "channel", "priority", "status", "customer_id", "agent_id", "team_id",
-    "tags", "subject", "first_reply_at", "closed_at",
+    "ticket_id",
+    "created_at",
+    "channel",
+    "priority",
+    "status",
+    "customer_id",
+    "agent_id",
+    "team_id",
+    "tags",
+    "subject",
+    "first_reply_at",
+    "closed_at",
 )
 EVENT_COLUMNS = canonical_columns("events", without=("level",))
 
@@ -66,9 +76,13 @@ class _Lookups:
     def learn_assets(self, assets: Any) -> None:
         if not isinstance(assets, dict):
             return
-        for name, book in (("TicketState", None), ("TicketStateType", self.state_types),
-                           ("TicketPriority", self.priorities), ("TicketArticleType", self.article_types),
-                           ("TicketArticleSender", self.senders)):
+        for name, book in (
+            ("TicketState", None),
+            ("TicketStateType", self.state_types),
+            ("TicketPriority", self.priorities),
+            ("TicketArticleType", self.article_types),
+            ("TicketArticleSender", self.senders),
+        ):
             objects = assets.get(name)
             if not isinstance(objects, dict):
                 continue
@@ -110,8 +124,11 @@ def _classify(data: Any) -> tuple[str, list[Any]] | None:
             ids = data.get("record_ids", data.get("tickets"))
             for kind, name in (("articles", "TicketArticle"), ("tickets", "Ticket")):
                 objects = assets.get(name)
-                if isinstance(objects, dict) and isinstance(ids, list) and ids and all(
-                    str(i) in objects for i in ids
+                if (
+                    isinstance(objects, dict)
+                    and isinstance(ids, list)
+                    and ids
+                    and all(str(i) in objects for i in ids)
                 ):
                     return kind, [objects[str(i)] for i in ids]
             return None
@@ -158,8 +175,14 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
             if not isinstance(record, dict) or record.get("id") is None:
                 if what in ("tickets", "articles", "history"):
                     kind = "tickets" if what == "tickets" else "events"
-                    ctx.reject(kind, display, number, "id", None,
-                               f"a {what.rstrip('s')} record without an id (expected an object with id)")
+                    ctx.reject(
+                        kind,
+                        display,
+                        number,
+                        "id",
+                        None,
+                        f"a {what.rstrip('s')} record without an id (expected an object with id)",
+                    )
                 continue
             if what == "states":
                 lookups.states[str(text(record["id"]))] = record
@@ -177,8 +200,14 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
         key = str(row["ticket_id"])
         if row.get("status") == "removed":
             removed.add(key)
-            ctx.reject("tickets", item.display, item.position, "state", "removed",
-                       f"ticket {key} is in the state removed (deleted in Zammad)")
+            ctx.reject(
+                "tickets",
+                item.display,
+                item.position,
+                "state",
+                "removed",
+                f"ticket {key} is in the state removed (deleted in Zammad)",
+            )
             continue
         tickets[key] = row
         sink.add("tickets", item.display, item.position, row)
@@ -192,10 +221,20 @@ def convert(ctx: ExportContext, files: list[Path]) -> None:
             continue
         if known.get("status") in SOLVED_STATUSES:
             at = item.data.get("close_at") or item.data.get("updated_at")
-            sink.add("events", item.display, item.position, {
-                "event_id": f"{key}-{known['status']}", "ticket_id": key, "at": at, "kind": "status",
-                "actor_type": "system", "public": False, "status": known["status"],
-            })
+            sink.add(
+                "events",
+                item.display,
+                item.position,
+                {
+                    "event_id": f"{key}-{known['status']}",
+                    "ticket_id": key,
+                    "at": at,
+                    "kind": "status",
+                    "actor_type": "system",
+                    "public": False,
+                    "status": known["status"],
+                },
+            )
     sink.emit(ctx, {})
 
 
@@ -214,8 +253,10 @@ def _ticket_row(
             f"{t.get('state_id')!r} but the export has no name for it; list the tickets with "
             "?expand=true, or add the ticket states (GET /api/v1/ticket_states) to the import"
         )
-    priority = t.get("priority") if isinstance(t.get("priority"), str) else lookups.priorities.get(
-        str(text(t.get("priority_id")))
+    priority = (
+        t.get("priority")
+        if isinstance(t.get("priority"), str)
+        else lookups.priorities.get(str(text(t.get("priority_id"))))
     )
     channel = t.get("create_article_type")
     if not isinstance(channel, str):
@@ -247,12 +288,24 @@ def _article_rows(
         a = item.data
         ticket = text(a.get("ticket_id"))
         if ticket is None:
-            ctx.reject("events", item.display, item.position, "ticket_id", None,
-                       f"article {a['id']} has no ticket_id")
+            ctx.reject(
+                "events",
+                item.display,
+                item.position,
+                "ticket_id",
+                None,
+                f"article {a['id']} has no ticket_id",
+            )
             continue
         if ticket in removed:
-            ctx.reject("events", item.display, item.position, "ticket_id", ticket,
-                       f"article {a['id']} belongs to ticket {ticket}, which was removed in Zammad")
+            ctx.reject(
+                "events",
+                item.display,
+                item.position,
+                "ticket_id",
+                ticket,
+                f"article {a['id']} belongs to ticket {ticket}, which was removed in Zammad",
+            )
             continue
         sender = a.get("sender")
         if not isinstance(sender, str):
@@ -260,22 +313,32 @@ def _article_rows(
             sender = lookups.senders.get(sender_id, SENDERS.get(sender_id))
         actor = _ACTORS.get(str(sender).strip().casefold())
         if actor is None:
-            ctx.reject("events", item.display, item.position, "sender", text(sender),
-                       f"article {a['id']} of ticket {ticket}: unknown sender; expected Customer, Agent "
-                       "or System")
+            ctx.reject(
+                "events",
+                item.display,
+                item.position,
+                "sender",
+                text(sender),
+                f"article {a['id']} of ticket {ticket}: unknown sender; expected Customer, Agent or System",
+            )
             continue
         internal = a.get("internal") is True
         tickets.add(ticket)
-        sink.add("events", item.display, item.position, {
-            "event_id": f"article-{text(a['id'])}",
-            "ticket_id": ticket,
-            "at": a.get("created_at"),
-            "kind": "note" if internal else "message",
-            "actor_type": actor,
-            # A phone article an agent logs for a customer is the customer's (origin_by_id).
-            "actor_id": a.get("origin_by_id") or a.get("created_by_id"),
-            "public": not internal,
-        })
+        sink.add(
+            "events",
+            item.display,
+            item.position,
+            {
+                "event_id": f"article-{text(a['id'])}",
+                "ticket_id": ticket,
+                "at": a.get("created_at"),
+                "kind": "note" if internal else "message",
+                "actor_type": actor,
+                # A phone article an agent logs for a customer is the customer's (origin_by_id).
+                "actor_id": a.get("origin_by_id") or a.get("created_by_id"),
+                "public": not internal,
+            },
+        )
     return tickets
 
 
@@ -298,14 +361,22 @@ def _history_rows(
     for item in entries:
         h = item.data
         attribute = _attribute(h)
-        if (h.get("object", h.get("history_object")) != "Ticket"
-                or h.get("type", h.get("history_type")) != "updated"
-                or attribute not in ("state", "owner", "group")):
+        if (
+            h.get("object", h.get("history_object")) != "Ticket"
+            or h.get("type", h.get("history_type")) != "updated"
+            or attribute not in ("state", "owner", "group")
+        ):
             continue
         ticket = str(text(h.get("o_id")))
         if ticket in removed:
-            ctx.reject("events", item.display, item.position, "o_id", ticket,
-                       f"history entry {h['id']} belongs to ticket {ticket}, which was removed in Zammad")
+            ctx.reject(
+                "events",
+                item.display,
+                item.position,
+                "o_id",
+                ticket,
+                f"history entry {h['id']} belongs to ticket {ticket}, which was removed in Zammad",
+            )
             continue
         by_ticket[ticket].append(item)
     with_state: set[str] = set()
@@ -324,8 +395,12 @@ def _history_rows(
             by = text(h.get("created_by_id"))
             actor = "system" if by in (None, NOBODY) else "customer" if by == customer else "agent"
             row: dict[str, Any] = {
-                "event_id": f"history-{text(h['id'])}", "ticket_id": ticket, "at": h.get("created_at"),
-                "actor_type": actor, "actor_id": None if actor == "system" else by, "public": False,
+                "event_id": f"history-{text(h['id'])}",
+                "ticket_id": ticket,
+                "at": h.get("created_at"),
+                "actor_type": actor,
+                "actor_id": None if actor == "system" else by,
+                "public": False,
             }
             if attribute == "state":
                 with_state.add(ticket)

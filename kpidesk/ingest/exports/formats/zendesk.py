@@ -44,18 +44,48 @@ ANSWERED_SCORES = {"good": "1", "bad": "0"}
 
 #: Zendesk's own figures of a ticket, from its ticket_metrics record (durations in whole minutes).
 FIGURES = (
-    SourceFigure("first_reply_time", "ticket", "reply_time_in_minutes.calendar",
-                 "minutes from creation to the first public agent comment after it, as seconds", 60),
-    SourceFigure("first_reply_time_business", "ticket", "reply_time_in_minutes.business",
-                 "the same in Zendesk's business hours, as seconds", 60),
-    SourceFigure("first_resolution_time", "ticket", "first_resolution_time_in_minutes.calendar",
-                 "minutes from creation to the first solve, as seconds", 60),
-    SourceFigure("first_resolution_time_business", "ticket",
-                 "first_resolution_time_in_minutes.business", "the same in business hours, as seconds", 60),
-    SourceFigure("full_resolution_time", "ticket", "full_resolution_time_in_minutes.calendar",
-                 "minutes from creation to the last solve, as seconds; `at` is solved_at", 60),
-    SourceFigure("full_resolution_time_business", "ticket",
-                 "full_resolution_time_in_minutes.business", "the same in business hours, as seconds", 60),
+    SourceFigure(
+        "first_reply_time",
+        "ticket",
+        "reply_time_in_minutes.calendar",
+        "minutes from creation to the first public agent comment after it, as seconds",
+        60,
+    ),
+    SourceFigure(
+        "first_reply_time_business",
+        "ticket",
+        "reply_time_in_minutes.business",
+        "the same in Zendesk's business hours, as seconds",
+        60,
+    ),
+    SourceFigure(
+        "first_resolution_time",
+        "ticket",
+        "first_resolution_time_in_minutes.calendar",
+        "minutes from creation to the first solve, as seconds",
+        60,
+    ),
+    SourceFigure(
+        "first_resolution_time_business",
+        "ticket",
+        "first_resolution_time_in_minutes.business",
+        "the same in business hours, as seconds",
+        60,
+    ),
+    SourceFigure(
+        "full_resolution_time",
+        "ticket",
+        "full_resolution_time_in_minutes.calendar",
+        "minutes from creation to the last solve, as seconds; `at` is solved_at",
+        60,
+    ),
+    SourceFigure(
+        "full_resolution_time_business",
+        "ticket",
+        "full_resolution_time_in_minutes.business",
+        "the same in business hours, as seconds",
+        60,
+    ),
     SourceFigure("reopens", "ticket", "reopens", "reopens Zendesk counted"),
     SourceFigure("agent_replies", "ticket", "replies", "public agent replies Zendesk counted"),
     SourceFigure("reassignments", "ticket", "assignee_stations − 1", "assignees after the first"),
@@ -325,18 +355,22 @@ class ZendeskExport:
         for ticket_id, record in self.measured:
             rows = by_file.setdefault(record.display, [])
             for name, value, at in _figures(record.data):
-                rows.append({"unit_id": ticket_id, "figure": name, "value": value, "at": at,
-                             LINE: record.position})
+                rows.append(
+                    {"unit_id": ticket_id, "figure": name, "value": value, "at": at, LINE: record.position}
+                )
         for display, rows in by_file.items():
-            table = pa.table({
-                "unit_id": pa.array([r["unit_id"] for r in rows], pa.string()),
-                "figure": pa.array([r["figure"] for r in rows], pa.string()),
-                "value": pa.array([r["value"] for r in rows], pa.string()),
-                "at": pa.array([r["at"] for r in rows], pa.string()),
-                LINE: pa.array([r[LINE] for r in rows], pa.int64()),
-            })
-            self.ctx.emit_figures(display, table, parse={"timezone": "UTC"},
-                                  size=self.sink.sizes.get(display, 0))
+            table = pa.table(
+                {
+                    "unit_id": pa.array([r["unit_id"] for r in rows], pa.string()),
+                    "figure": pa.array([r["figure"] for r in rows], pa.string()),
+                    "value": pa.array([r["value"] for r in rows], pa.string()),
+                    "at": pa.array([r["at"] for r in rows], pa.string()),
+                    LINE: pa.array([r[LINE] for r in rows], pa.int64()),
+                }
+            )
+            self.ctx.emit_figures(
+                display, table, parse={"timezone": "UTC"}, size=self.sink.sizes.get(display, 0)
+            )
 
     # Events ---------------------------------------------------------------------------------------
 
@@ -394,12 +428,14 @@ class ZendeskExport:
                 base = {"ticket_id": ticket_id, "at": at, "actor_type": actor, "actor_id": text(author)}
                 if kind in COMMENT_EVENTS:
                     public = event.get("public") is not False
-                    add({
-                        "event_id": text(event.get("id")),
-                        "kind": "message" if public else "note",
-                        "public": "true" if public else "false",
-                        **base,
-                    })
+                    add(
+                        {
+                            "event_id": text(event.get("id")),
+                            "kind": "message" if public else "note",
+                            "public": "true" if public else "false",
+                            **base,
+                        }
+                    )
                     continue
                 problem = self.status_problem(value)
                 if problem is not None:
@@ -428,13 +464,15 @@ class ZendeskExport:
             if created:
                 add({"event_id": f"audit-{a['id']}-created", "kind": "created", **base})
             if handed_over:
-                add({
-                    "event_id": f"audit-{a['id']}-assign",
-                    "kind": "assign",
-                    "agent_id": assignee,
-                    "team_id": group,
-                    **base,
-                })
+                add(
+                    {
+                        "event_id": f"audit-{a['id']}-assign",
+                        "kind": "assign",
+                        "agent_id": assignee,
+                        "team_id": group,
+                        **base,
+                    }
+                )
 
     def comment_events(self, audit_tickets: dict[str, str]) -> None:
         """Comments carry no ticket id in Zendesk's API; an exporter's `ticket_id` or their audit gives it."""
@@ -456,15 +494,20 @@ class ZendeskExport:
                 continue
             via = json_object(c.get("via"))
             public = c.get("public") is not False
-            self.sink.add("events", record.display, record.position, {
-                "event_id": comment_id,
-                "ticket_id": ticket_id,
-                "at": text(c.get("created_at")),
-                "kind": "message" if public else "note",
-                "public": "true" if public else "false",
-                "actor_type": self.actor(ticket_id, c.get("author_id"), via.get("channel")),
-                "actor_id": text(c.get("author_id")),
-            })
+            self.sink.add(
+                "events",
+                record.display,
+                record.position,
+                {
+                    "event_id": comment_id,
+                    "ticket_id": ticket_id,
+                    "at": text(c.get("created_at")),
+                    "kind": "message" if public else "note",
+                    "public": "true" if public else "false",
+                    "actor_type": self.actor(ticket_id, c.get("author_id"), via.get("channel")),
+                    "actor_id": text(c.get("author_id")),
+                },
+            )
 
     # Surveys --------------------------------------------------------------------------------------
 
@@ -485,20 +528,25 @@ class ZendeskExport:
                 )
                 continue
             answered = score in ANSWERED_SCORES
-            self.sink.add("surveys", record.display, record.position, {
-                "response_id": rating_id,
-                "kind": "csat",
-                "score": ANSWERED_SCORES.get(str(score)),
-                "scale_min": "0",
-                "scale_max": "1",
-                "sent_at": text(r.get("created_at")),
-                "responded_at": text(r.get("updated_at")) if answered else None,
-                "ticket_id": text(r.get("ticket_id")),
-                "customer_id": text(r.get("requester_id")),
-                "agent_id": text(r.get("assignee_id")),
-                "team_id": text(r.get("group_id")),
-                "comment": text(r.get("comment")) if answered else None,
-            })
+            self.sink.add(
+                "surveys",
+                record.display,
+                record.position,
+                {
+                    "response_id": rating_id,
+                    "kind": "csat",
+                    "score": ANSWERED_SCORES.get(str(score)),
+                    "scale_min": "0",
+                    "scale_max": "1",
+                    "sent_at": text(r.get("created_at")),
+                    "responded_at": text(r.get("updated_at")) if answered else None,
+                    "ticket_id": text(r.get("ticket_id")),
+                    "customer_id": text(r.get("requester_id")),
+                    "agent_id": text(r.get("assignee_id")),
+                    "team_id": text(r.get("group_id")),
+                    "comment": text(r.get("comment")) if answered else None,
+                },
+            )
 
     def warnings(self) -> Iterable[str]:
         if self.guessed_agents:
