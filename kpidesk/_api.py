@@ -15,7 +15,7 @@ import ibis
 import pandas as pd
 
 from kpidesk import facts
-from kpidesk._status import status
+from kpidesk._status import status as spinner
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
@@ -33,6 +33,7 @@ from kpidesk.workspace import (
 )
 
 if TYPE_CHECKING:
+    from kpidesk.contents import WorkspaceStatus
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
 
@@ -45,12 +46,14 @@ __all__ = [
     "import_files",
     "imports",
     "kpis",
+    "list_values",
     "reconcile",
     "records",
     "refresh_facts",
     "rejected",
     "resilience",
     "staffing_plan",
+    "status",
     "survey_comments",
     "undo_import",
     "warehouse_tables",
@@ -132,7 +135,10 @@ def kpis(
     Without `metrics`: every ticket metric, and the call metrics when the warehouse holds calls, except
     those whose units lack a `by` dimension (calls have no channel, tickets no queue). With `compare`
     (`previous` or `year`), also compare_value, change, change_ci_low, change_ci_high, significant,
-    change_unit (`pp` for rates) and compare_from, compare_to (the days compared)."""
+    change_unit (`pp` for rates) and compare_from, compare_to (the days compared). Grouped by agent, also
+    agent_name after agent: the agent's name from the agents table, None where it has none."""
+    from kpidesk.contents import with_names
+
     ws = _workspace(workspace)
     query = KpiQuery(
         metrics=metrics,
@@ -146,7 +152,7 @@ def kpis(
     )
     with _reading(ws) as con:
         icon = ibis.duckdb.from_connection(con)
-        return compute_kpis(warehouse_tables(icon), ws.settings, query)
+        return with_names(compute_kpis(warehouse_tables(icon), ws.settings, query), con, by)
 
 
 def records(
@@ -403,7 +409,7 @@ def import_files(
         finally:
             target.close()
         if derive_facts and kind in _FACT_KINDS:
-            with status("Deriving facts…", progress), ws.connect() as con:
+            with spinner("Deriving facts…", progress), ws.connect() as con:
                 facts.refresh_facts(con, ws.settings)
     return summary
 
@@ -452,9 +458,32 @@ def import_export(
         finally:
             target.close()
         if derive_facts and any(s.kind in _FACT_KINDS for s in summaries):
-            with status("Deriving facts…", progress), ws.connect() as con:
+            with spinner("Deriving facts…", progress), ws.connect() as con:
                 facts.refresh_facts(con, ws.settings)
     return summaries
+
+
+def status(workspace: Workspace | str | Path | None = None, *, last_imports: int = 5) -> WorkspaceStatus:
+    """What the workspace holds: its settings, each source's rows and local dates per canonical table, the
+    last `last_imports` imports, the rows imports rejected or repaired (per import and table), and whether
+    the facts are current. Only reads: the facts are reported as they are, not brought up to date."""
+    from kpidesk.contents import workspace_status
+
+    ws = _workspace(workspace)
+    with ws.connect(read_only=True) as con:
+        return workspace_status(con, ws.settings, ws.path, last_imports=last_imports)
+
+
+def list_values(what: str, workspace: Workspace | str | Path | None = None) -> pd.DataFrame:
+    """The values a `--by` dimension takes in the data, `what` being its plural (`agents`, `teams`, `queues`,
+    `channels`, `priorities`, `categories`, `sources`, `sla_policies`, `calendars`, `segments`, `countries`)
+    or its `--by` name: one row per value (None for the units without one, last) with the tickets, calls or
+    customers that carry it, first_seen and last_seen (local dates); agents also with name and team."""
+    from kpidesk.contents import list_values as values
+
+    ws = _workspace(workspace)
+    with _reading(ws) as con:
+        return values(con, ws.settings.timezone, what)
 
 
 def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:

@@ -609,7 +609,7 @@ def print_kpi_table(
         table.add_row(
             row["metric"] + (" ◐" if marked else ""),
             *period_cell,
-            *["—" if _missing(row[d]) else str(row[d]) for d in dims],
+            *[_group_cell(row, d) for d in dims],
             row["stat"],
             _format_value(row["unit"], row["value"]) if _available(row) else "n/a",
             interval,
@@ -626,6 +626,15 @@ def print_kpi_table(
     for span, metric_ids in own.items():
         console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
     _print_footnotes(frame.assign(partial=False) if whole else frame)
+
+
+def _group_cell(row: Mapping[Any, Any], dimension: str) -> str:
+    """A group's value, with its name first where the data names it: "Rana Biton (A001)"."""
+    value = row[dimension]
+    if _missing(value):
+        return "—"
+    name = row.get(f"{dimension}_name")
+    return f"{name} ({value})" if isinstance(name, str) and name else str(value)
 
 
 def _format_change(row: Mapping[Any, Any]) -> str:

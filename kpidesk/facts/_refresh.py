@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 import ibis
@@ -264,6 +264,7 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
             ("slots_to", needed[1].isoformat()),
             ("calendars", fingerprint),
             ("calls", calls_version),
+            ("derived_at", datetime.now(UTC).replace(tzinfo=None).isoformat()),
         ):
             con.execute("INSERT OR REPLACE INTO fact_state VALUES (?, ?)", [key, value])
         con.execute("COMMIT")
