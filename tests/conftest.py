@@ -153,3 +153,14 @@ def four_sources(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
             import_export(con, [path], fmt, mapping=mapping)
     kpidesk.refresh_facts(ws)
     return ws
+
+
+@pytest.fixture(scope="session")
+def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """Two sources imported through the importer, one import undone, one row rejected
+    (tests/contents_fixture.py); read, never written."""
+    from contents_fixture import load_two_sources
+
+    ws = init_workspace(tmp_path_factory.mktemp("two-sources") / "ws", country="IL")
+    load_two_sources(ws)
+    return ws

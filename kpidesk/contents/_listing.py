@@ -81,8 +81,12 @@ class Listing:
             for value, entry in sorted(counts.items(), key=lambda item: (item[0] is None, str(item[0])))
             if value is not None or any(entry.get(c.unit) for c in self.counted)
         ]
-        columns = [self.dimension, *attributes, *(c.unit for c in self.counted), "first_seen", "last_seen"]
-        return pd.DataFrame(records, columns=columns).astype({self.dimension: object})
+        units = [c.unit for c in self.counted]
+        columns = [self.dimension, *attributes, *units, "first_seen", "last_seen"]
+        # Text and dates stay Python objects, so a missing value is None rather than NaN.
+        return pd.DataFrame(
+            {c: pd.Series([r[c] for r in records], dtype="int64" if c in units else object) for c in columns}
+        )
 
     def _roster(self, con: duckdb.DuckDBPyConnection) -> dict[Any, tuple[Any, ...]]:
         """Every value of the table that names the dimension, with its attributes (blank names as None)."""
