@@ -247,7 +247,7 @@ def workspace_status(
     con: duckdb.DuckDBPyConnection, settings: Settings, path: Path, *, last_imports: int = 5
 ) -> WorkspaceStatus:
     """The status of the workspace at `path` whose warehouse `con` reads (read-only is enough)."""
-    from kpidesk.ingest import import_log, rejected_rows
+    from kpidesk.ingest import import_log
 
     zone = ZoneInfo(settings.timezone)
     log = import_log(con)
@@ -262,7 +262,7 @@ def workspace_status(
         sources=_sources(con, zone),
         imports=imports[-last_imports:] if last_imports > 0 else (),
         import_count=len(imports),
-        rejected=_rejected(rejected_rows(con)),
+        rejected=_rejected(con),
         facts=_facts(con, settings, imports),
     )
 
@@ -301,15 +301,18 @@ def _import_status(row: Mapping[Any, Any]) -> ImportStatus:
     )
 
 
-def _rejected(frame: pd.DataFrame) -> tuple[RejectedCount, ...]:
-    counts: dict[tuple[int, str], list[int]] = {}
-    for row in frame.to_dict(orient="records"):
-        rejected_repaired = counts.setdefault((int(row["import_id"]), str(row["kind"])), [0, 0])
-        rejected_repaired[1 if bool(row["repaired"]) else 0] += 1
-    return tuple(
-        RejectedCount(import_id, kind, rejected, repaired)
-        for (import_id, kind), (rejected, repaired) in sorted(counts.items())
-    )
+def _rejected(con: duckdb.DuckDBPyConnection) -> tuple[RejectedCount, ...]:
+    """Counted in the warehouse: an import can reject millions of rows."""
+    has_repaired = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'rejected_rows' "
+        "AND column_name = 'repaired' AND database_name = current_database()"
+    ).fetchall()[0][0]
+    repaired = "coalesce(repaired, false)" if has_repaired else "false"
+    rows = con.execute(
+        f"SELECT import_id, kind, count(*) FILTER (WHERE NOT {repaired}), count(*) FILTER (WHERE {repaired}) "
+        "FROM rejected_rows GROUP BY import_id, kind ORDER BY import_id, kind"
+    ).fetchall()
+    return tuple(RejectedCount(int(i), str(k), int(rej), int(rep)) for i, k, rej, rep in rows)
 
 
 def _facts(
