@@ -147,3 +147,24 @@ def test_kpis_by_agent_show_names_beside_ids(two_sources: Workspace) -> None:
     )  # fmt: skip
     rows = {r["agent"]: r["agent_name"] for r in json.loads(out)}
     assert rows == {"a1": "Dana Levi", "a2": None, None: None}
+
+
+def test_status_counts_repaired_rows_apart(workspace: Workspace) -> None:
+    with workspace.connect() as con:
+        con.execute(
+            "INSERT INTO rejected_rows "
+            '(import_id, kind, file, line, "column", value, reason, repaired) VALUES '
+            "(3, 'tickets', 'a.csv', 2, 'status', 'x', 'not a status', false), "
+            "(3, 'tickets', 'a.csv', 3, 'created_at', '', 'filled in', true), "
+            "(3, 'events', 'b.csv', 5, 'at', '', 'filled in', true)"
+        )
+    result = kpidesk.status(workspace)
+    assert [(r.import_id, r.kind, r.rejected, r.repaired) for r in result.rejected] == [
+        (3, "events", 0, 1),
+        (3, "tickets", 1, 1),
+    ]
+    code, out = _run("status", "-w", str(workspace.path))
+    assert code == 0, out
+    flat = _flat(out)
+    assert "import 3 · events: 0 rejected, 1 repaired" in flat
+    assert "import 3 · tickets: 1 rejected, 1 repaired" in flat
