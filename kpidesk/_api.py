@@ -474,7 +474,7 @@ def status(workspace: Workspace | str | Path | None = None, *, last_imports: int
         return workspace_status(con, ws.settings, ws.path, last_imports=last_imports)
 
 
-def list_values(what: str, workspace: Workspace | str | Path | None = None) -> pd.DataFrame:
+def list_values(what: str, *, workspace: Workspace | str | Path | None = None) -> pd.DataFrame:
     """The values a `--by` dimension takes in the data, `what` being its plural (`agents`, `teams`, `queues`,
     `channels`, `priorities`, `categories`, `sources`, `sla_policies`, `calendars`, `segments`, `countries`)
     or its `--by` name: one row per value (None for the units without one, last) with the tickets, calls or

@@ -174,7 +174,7 @@ def list_(kind: str, style: str, workspace: Path | None) -> None:
     """
     listing = find_listing(kind)
     units = [c.unit for c in listing.counted]
-    frame = _api.list_values(listing.name, workspace)
+    frame = _api.list_values(listing.name, workspace=workspace)
     records = [_plain_record(row) for row in frame.to_dict(orient="records")]
     if style == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))

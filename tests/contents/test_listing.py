@@ -23,7 +23,7 @@ def _rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
 
 
 def test_agents_with_names_teams_counts_and_dates(two_sources: Workspace) -> None:
-    frame = kpidesk.list_values("agents", two_sources)
+    frame = kpidesk.list_values("agents", workspace=two_sources)
     assert list(frame.columns) == ["agent", "name", "team", "tickets", "calls", "first_seen", "last_seen"]
     assert _rows(frame) == [
         ("a1", "Dana Levi", "billing", 2, 1, date(2026, 3, 1), date(2026, 3, 4)),
@@ -35,33 +35,33 @@ def test_agents_with_names_teams_counts_and_dates(two_sources: Workspace) -> Non
 
 
 def test_teams_queues_channels_sources(two_sources: Workspace) -> None:
-    assert _rows(kpidesk.list_values("teams", two_sources)) == [
+    assert _rows(kpidesk.list_values("teams", workspace=two_sources)) == [
         ("billing", 3, 1, 2, date(2026, 3, 1), date(2026, 3, 4)),
         ("support", 1, 1, 1, date(2026, 3, 4), date(2026, 3, 5)),
         (None, 0, 1, 0, date(2026, 3, 5), date(2026, 3, 5)),
     ]
-    assert _rows(kpidesk.list_values("queues", two_sources)) == [
+    assert _rows(kpidesk.list_values("queues", workspace=two_sources)) == [
         ("q1", 2, date(2026, 3, 4), date(2026, 3, 4)),
         ("q2", 1, date(2026, 3, 5), date(2026, 3, 5)),
     ]
-    assert _rows(kpidesk.list_values("channels", two_sources)) == [
+    assert _rows(kpidesk.list_values("channels", workspace=two_sources)) == [
         ("chat", 1, date(2026, 3, 3), date(2026, 3, 3)),
         ("email", 2, date(2026, 3, 1), date(2026, 3, 4)),
         (None, 1, date(2026, 3, 5), date(2026, 3, 5)),
     ]
-    assert _rows(kpidesk.list_values("sources", two_sources)) == [
+    assert _rows(kpidesk.list_values("sources", workspace=two_sources)) == [
         ("alpha", 2, 0, date(2026, 3, 1), date(2026, 3, 3)),
         ("beta", 2, 3, date(2026, 3, 4), date(2026, 3, 5)),
     ]
-    assert _rows(kpidesk.list_values("priorities", two_sources))[:3] == [
+    assert _rows(kpidesk.list_values("priorities", workspace=two_sources)) == [
         ("high", 1, date(2026, 3, 1), date(2026, 3, 1)),
         ("low", 1, date(2026, 3, 5), date(2026, 3, 5)),
         ("normal", 2, date(2026, 3, 3), date(2026, 3, 4)),
     ]
-    assert _rows(kpidesk.list_values("calendars", two_sources)) == [
+    assert _rows(kpidesk.list_values("calendars", workspace=two_sources)) == [
         ("default", 4, 3, date(2026, 3, 1), date(2026, 3, 5))
     ]
-    assert kpidesk.list_values("segments", two_sources).empty
+    assert kpidesk.list_values("segments", workspace=two_sources).empty
 
 
 def test_every_listing_is_a_by_dimension() -> None:
@@ -87,15 +87,15 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 def test_the_demo_values_match_its_files(small_demo: Workspace) -> None:
     data = small_demo.path / "data"
     calls = _csv_rows(data / "calls.csv")
-    queues = kpidesk.list_values("queues", small_demo)
+    queues = kpidesk.list_values("queues", workspace=small_demo)
     assert dict(zip(queues["queue"], queues["calls"], strict=True)) == Counter(r["queue"] for r in calls)
     tickets = _csv_rows(data / "tickets.csv")
-    channels = kpidesk.list_values("channels", small_demo)
+    channels = kpidesk.list_values("channels", workspace=small_demo)
     assert dict(zip(channels["channel"], channels["tickets"], strict=True)) == Counter(
         r["channel"] for r in tickets
     )
     roster = _csv_rows(data / "agents.csv")
-    agents = kpidesk.list_values("agents", small_demo)
+    agents = kpidesk.list_values("agents", workspace=small_demo)
     named = agents[agents["agent"].notna()]
     assert sorted(zip(named["agent"], named["name"], named["team"], strict=True)) == sorted(
         (r["agent_id"], r["name"], r["team_id"]) for r in roster
