@@ -51,7 +51,14 @@ def _day(value: Any) -> str:
     show_default=True,
     help="How many of the last imports to show.",
 )
-@click.option("--as", "style", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--as",
+    "style",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Text within the terminal's width, or JSON.",
+)
 @workspace_option
 @_user_errors
 def status(last_imports: int, style: str, workspace: Path | None) -> None:
@@ -65,6 +72,7 @@ def status(last_imports: int, style: str, workspace: Path | None) -> None:
     _print_sources(result)
     _print_imports(result)
     _print_rejected(result)
+    console.print()
     console.print(f"[bold]Facts[/]: {escape(result.facts.describe())}", highlight=False)
 
 
@@ -159,12 +167,18 @@ def _print_rejected(result: WorkspaceStatus) -> None:
         console.print(
             f"  import {r.import_id} · {r.kind}: {r.rejected:,} rejected{repaired}", highlight=False
         )
-    console.print()
 
 
 @main.command("list")
 @click.argument("kind", metavar="KIND")
-@click.option("--as", "style", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--as",
+    "style",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Text within the terminal's width, or JSON.",
+)
 @workspace_option
 @_user_errors
 def list_(kind: str, style: str, workspace: Path | None) -> None:
