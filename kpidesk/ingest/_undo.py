@@ -23,6 +23,7 @@ from kpidesk.warehouse import (
     TableSchema,
     create_history,
     history_table,
+    queue_ticket_facts,
     table_schema,
 )
 
@@ -140,13 +141,12 @@ def _queue_facts(con: duckdb.DuckDBPyConnection, schema: TableSchema, member: in
     if schema.kind not in ("tickets", "events"):
         return
     history = ident(history_table(schema))
-    con.execute(
-        "INSERT OR IGNORE INTO pending_ticket_facts (source, ticket_id) "
-        "SELECT DISTINCT source, ticket_id FROM ("
+    queue_ticket_facts(
+        con,
         f"SELECT t.source, t.ticket_id FROM {history} h JOIN {ident(schema.name)} t "
         f"ON {_match(schema, 't', 'h')} WHERE h.{ident(HISTORY_IMPORT)} = {member} "
         f"UNION ALL SELECT source, ticket_id FROM {history} WHERE {ident(HISTORY_IMPORT)} = {member} "
-        f"AND {ident(HISTORY_ACTION)} = {literal(REPLACED)}) WHERE ticket_id IS NOT NULL"
+        f"AND {ident(HISTORY_ACTION)} = {literal(REPLACED)}",
     )
 
 

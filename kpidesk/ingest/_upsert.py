@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import duckdb
 
 from kpidesk.ingest._sql import first_row, ident, literal
-from kpidesk.warehouse import HISTORY_ACTION, HISTORY_IMPORT, INSERTED, REPLACED, TableSchema, history_table
+from kpidesk.warehouse import (
+    HISTORY_ACTION,
+    HISTORY_IMPORT,
+    INSERTED,
+    REPLACED,
+    TableSchema,
+    history_table,
+    queue_ticket_facts,
+)
 
 __all__ = ["ACTIONS_UPDATE", "Counts", "upsert"]
 
@@ -126,7 +134,4 @@ def _has_rows(con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str) 
 
 def _queue_facts(con: duckdb.DuckDBPyConnection, source: str, tickets: str) -> None:
     """Queue the tickets (SQL selecting ticket_id) for the fact builder."""
-    con.execute(
-        f"INSERT OR IGNORE INTO pending_ticket_facts (source, ticket_id) "
-        f"SELECT DISTINCT {literal(source)}, ticket_id FROM ({tickets}) WHERE ticket_id IS NOT NULL"
-    )
+    queue_ticket_facts(con, f"SELECT {literal(source)} AS source, ticket_id FROM ({tickets})")
