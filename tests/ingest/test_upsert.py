@@ -1,6 +1,7 @@
-"""Keys stay unique without a PRIMARY KEY: the importer rejects a key repeated in a file and updates a stored
-row instead of adding one, however the same key arrives (again, in overlapping files, from two files of one
-import); undo and a failed import leave the rows as they were; warehouses made with primary keys still work."""
+"""Keys stay unique without a PRIMARY KEY: the importer rejects a key repeated in a file and updates a
+stored row instead of adding one, however the same key arrives (again, in overlapping files, from two
+files of one import); undo and a failed import leave the rows as they were; warehouses made with primary
+keys still work."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from kpidesk.ingest import ImportFailed, import_files, undo_import
-from kpidesk.ingest import _importer
+from kpidesk.ingest import ImportFailed, _importer, import_files, undo_import
 from kpidesk.warehouse import CANONICAL_TABLES, create_history
 
 HEADER = "ticket_id,created_at,status,subject\n"
@@ -150,7 +150,8 @@ def _legacy_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'CREATE TABLE "{schema.name}" ({columns}, PRIMARY KEY ({keys}))')
     con.execute("DROP TABLE pending_ticket_facts")
     con.execute(
-        "CREATE TABLE pending_ticket_facts (source VARCHAR, ticket_id VARCHAR, PRIMARY KEY (source, ticket_id))"
+        "CREATE TABLE pending_ticket_facts "
+        "(source VARCHAR, ticket_id VARCHAR, PRIMARY KEY (source, ticket_id))"
     )
     create_history(con)
 
