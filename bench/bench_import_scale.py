@@ -159,7 +159,8 @@ def _load_plain(data: Path, work: Path, memory_limit: str | None, keyed: bool) -
 
 
 def run_day(data: Path, work: Path, memory_limit: str | None) -> dict[str, Any]:
-    """One more day into a copy of the kpidesk workspace; the copy is made before the clock starts."""
+    """One more day into a copy of the kpidesk workspace; the copy is made, and the modules loaded, before
+    the clock starts."""
     import kpidesk
 
     source, copy = work / "kpidesk", work / "kpidesk-day"
@@ -169,6 +170,13 @@ def run_day(data: Path, work: Path, memory_limit: str | None) -> dict[str, Any]:
     shutil.copytree(source, copy)
     day = work / "day"
     ws = kpidesk.open_workspace(copy)
+    # The modules an import and a refresh load (the importer, Ibis), loaded before the clock starts: a
+    # daily import is timed, not Python's start-up.
+    import ibis  # noqa: F401
+
+    import kpidesk.facts
+    import kpidesk.ingest
+
     timings: dict[str, float] = {}
     t0 = _now()
     for kind in ("tickets", "events"):
