@@ -306,7 +306,7 @@ def _section(results: list[dict[str, Any]]) -> str:
             failed = [r for r in done if r.get("returncode") != 0]
             imported = _best(done, "import")
             derived = _best(done, "derive")
-            ratio = _ratios(done, runs.get("ctas", [])) if name not in ("day", "ctas") else "1"
+            ratio = {"day": "", "ctas": "1"}.get(name) or _ratios(done, runs.get("ctas", []))
             rss = max(r["peak_rss_mb"] for r in done) / 1024
             loads = ", ".join(f"{r['load_before']:.1f} → {r['load_after']:.1f}" for r in done)
             label = LABELS[name] + (f" ({failed[0].get('killed') or 'failed'})" if failed else "")
