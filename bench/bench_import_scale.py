@@ -306,7 +306,7 @@ def _section(results: list[dict[str, Any]]) -> str:
             failed = [r for r in done if r.get("returncode") != 0]
             imported = _best(done, "import")
             derived = _best(done, "derive")
-            ratio = {"day": "", "ctas": "1"}.get(name) or _ratios(done, runs.get("ctas", []))
+            ratio = {"day": "", "ctas": "1"}[name] if name in ("day", "ctas") else _ratios(done, runs["ctas"])
             rss = max(r["peak_rss_mb"] for r in done) / 1024
             loads = ", ".join(f"{r['load_before']:.1f} → {r['load_after']:.1f}" for r in done)
             label = LABELS[name] + (f" ({failed[0].get('killed') or 'failed'})" if failed else "")
@@ -330,7 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-rss-gb", type=float, default=14.0)
     p.add_argument("--only", choices=(*CONTENDERS, "make_day"), help=argparse.SUPPRESS)
     p.add_argument("--write-doc", action="store_true")
+    p.add_argument("--doc-only", action="store_true", help="only rewrite the doc section from bench/results")
     args = p.parse_args(argv)
+    if args.doc_only:
+        _write_doc()
+        return 0
     args.data = args.data or ROOT / "bench" / "results" / f"data-{args.tickets}"
     args.work = args.work or ROOT / "bench" / "results" / f"import-scale-{args.tickets}"
     args.work.mkdir(parents=True, exist_ok=True)
@@ -376,13 +380,16 @@ def main(argv: list[str] | None = None) -> int:
     suffix = f"-{args.memory_limit}" if args.memory_limit else ""
     print(f"results: {save_results(f'import-scale-{args.tickets}{suffix}', summary)}", flush=True)
     if args.write_doc:
-        results = []
-        for f in sorted((ROOT / "bench" / "results").glob("import-scale-*.json")):
-            results.append(json.loads(f.read_text()))
-        results.sort(key=lambda s: (s["tickets"], s["memory_limit"] or ""))
-        replace_section(_section(results), START, END)
-        print("wrote docs/performance.md", flush=True)
+        _write_doc()
     return 0
+
+
+def _write_doc() -> None:
+    """The section from every run in bench/results (git-ignored), smallest first."""
+    results = [json.loads(f.read_text()) for f in (ROOT / "bench" / "results").glob("import-scale-*.json")]
+    results.sort(key=lambda s: (s["tickets"], s["memory_limit"] or ""))
+    replace_section(_section(results), START, END)
+    print("wrote docs/performance.md", flush=True)
 
 
 if __name__ == "__main__":
