@@ -306,7 +306,11 @@ def _section(results: list[dict[str, Any]]) -> str:
             failed = [r for r in done if r.get("returncode") != 0]
             imported = _best(done, "import")
             derived = _best(done, "derive")
-            ratio = {"day": "", "ctas": "1"}[name] if name in ("day", "ctas") else _ratios(done, runs["ctas"])
+            ratio = (
+                {"day": "", "ctas": "1"}[name]
+                if name in ("day", "ctas")
+                else _ratios(done, runs.get("ctas", []))
+            )
             rss = max(r["peak_rss_mb"] for r in done) / 1024
             loads = ", ".join(f"{r['load_before']:.1f} → {r['load_after']:.1f}" for r in done)
             label = LABELS[name] + (f" ({failed[0].get('killed') or 'failed'})" if failed else "")
