@@ -171,3 +171,21 @@ def test_a_warehouse_made_with_primary_keys_imports_updates_and_undoes(con, writ
     assert tickets(con) == [("default", "T1", "open", 1), ("default", "T2", "open", 1)]
     created = con.execute("SELECT created_at FROM tickets WHERE ticket_id = 'T2'").fetchall()
     assert created == [(dt.datetime(2026, 3, 1, 11),)]
+
+
+def test_an_import_that_kept_the_keys_it_inserted_is_undone_alike(con, write, warehouse_snapshot):
+    """Earlier versions also kept a history row per inserted key; undo leaves those rows aside."""
+    import_files(con, [write("monday.csv", MONDAY)], "tickets")
+    before = warehouse_snapshot(con)
+    summary = import_files(con, [write("tuesday.csv", TUESDAY)], "tickets")
+    con.execute(
+        "INSERT INTO import_history_tickets (history_import_id, history_action, source, ticket_id) "
+        "VALUES (?, 'inserted', 'default', 'T3')",
+        [summary.import_id],
+    )
+    result = undo_import(con, summary.import_id)
+    assert (result.deleted, result.restored) == ({"tickets": 1}, {"tickets": 1})
+    after = warehouse_snapshot(con)
+    for table in [s.name for s in CANONICAL_TABLES]:
+        assert after[table] == before[table]
+    assert after["import_history_tickets"] == before["import_history_tickets"]
