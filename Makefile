@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench bench-import bench-staffing docs install system-deps clean
+.PHONY: demo test check bench bench-import bench-import-scale bench-staffing docs install system-deps clean
 
 $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -47,6 +47,9 @@ bench: install
 
 bench-import: install
 	$(BIN)/python bench/bench_import_exports.py --write-doc
+
+bench-import-scale: install
+	$(BIN)/python bench/bench_import_scale.py --tickets 1000000 --write-doc
 
 bench-staffing: install
 	$(BIN)/python bench/bench_staffing.py --write-doc

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from kpidesk.warehouse import queue_ticket_facts
 from kpidesk.workspace import Settings, SlaPolicy
 
 TICKET_COLUMNS = (
@@ -183,9 +184,7 @@ def insert_rows(
     marks = ", ".join("?" for _ in columns)
     con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", [[r[c] for c in columns] for r in rows])
     if table in ("tickets", "ticket_events"):
-        con.execute(
-            f"INSERT OR IGNORE INTO pending_ticket_facts SELECT DISTINCT source, ticket_id FROM {table}"
-        )
+        queue_ticket_facts(con, f"SELECT source, ticket_id FROM {table}")
 
 
 def load_fixture(con: duckdb.DuckDBPyConnection) -> None:

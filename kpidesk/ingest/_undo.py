@@ -1,7 +1,8 @@
 """Undo an import: the warehouse as it was before it, in one transaction.
 
-An import's history (see `kpidesk.warehouse` `import_history_<table>`) holds the keys of the rows it
-inserted and a copy of each row it replaced. Undoing deletes the first and puts the second back, removes
+An import's history (see `kpidesk.warehouse` `import_history_<table>`) holds a copy of each row it
+replaced; the rows it wrote carry its id. Undoing deletes the rows it inserted (those with its id and no
+copy from before it) and puts the replaced ones back, removes
 its rejected rows, and queues the tickets it touched for their facts to be derived again. The imports
 of one command (a built-in export writes one per table) are undone together. When a later import
 changed the same rows, undoing would lose that import's changes: it is refused and named.
@@ -18,11 +19,11 @@ from kpidesk.ingest._sql import ident, literal
 from kpidesk.warehouse import (
     HISTORY_ACTION,
     HISTORY_IMPORT,
-    INSERTED,
     REPLACED,
     TableSchema,
     create_history,
     history_table,
+    queue_ticket_facts,
     table_schema,
 )
 
@@ -110,18 +111,18 @@ def _match(schema: TableSchema, left: str, right: str) -> str:
 
 
 def _refuse_changed_again(con: duckdb.DuckDBPyConnection, members: list[tuple[int, str]]) -> None:
-    """Refuse when a row an import wrote now carries another import's id: that import changed it again."""
+    """Refuse when a row an import wrote was replaced since by another import: that import's history
+    holds a copy of it carrying this import's id (an undone import's history is gone, its rows back)."""
     ids = [i for i, _ in members]
     later: dict[int, list[str]] = {}
     for member, kind in members:
         schema = table_schema(kind)
-        keys = ", ".join(f"h.{ident(k)}" for k in schema.full_key)
+        keys = ", ".join(ident(k) for k in schema.full_key)
         rows = con.execute(
-            f"SELECT t.import_id, count(DISTINCT ({keys})) FROM {ident(history_table(schema))} h "
-            f"JOIN {ident(schema.name)} t ON {_match(schema, 't', 'h')} "
-            f"WHERE h.{ident(HISTORY_IMPORT)} = ? AND t.import_id IS DISTINCT FROM ? "
+            f"SELECT {ident(HISTORY_IMPORT)}, count(DISTINCT ({keys})) FROM {ident(history_table(schema))} "
+            f"WHERE import_id = ? AND {ident(HISTORY_IMPORT)} <> ? AND {ident(HISTORY_ACTION)} = ? "
             "GROUP BY ALL ORDER BY 1",
-            [member, member],
+            [member, member, REPLACED],
         ).fetchall()
         for other, count in rows:
             rows_text = f"{count:,} row{'s' if count != 1 else ''}"
@@ -135,41 +136,45 @@ def _refuse_changed_again(con: duckdb.DuckDBPyConnection, members: list[tuple[in
         )
 
 
+def _before(schema: TableSchema, member: int) -> str:
+    """SQL: the stored rows `member` replaced, as they were before it (a row it replaced twice, from two
+    of its files, was first copied as it was before the import)."""
+    return (
+        f"SELECT * FROM {ident(history_table(schema))} WHERE {ident(HISTORY_IMPORT)} = {member} "
+        f"AND {ident(HISTORY_ACTION)} = {literal(REPLACED)} AND import_id IS DISTINCT FROM {member}"
+    )
+
+
 def _queue_facts(con: duckdb.DuckDBPyConnection, schema: TableSchema, member: int) -> None:
     """The tickets whose rows go back (as they are now and as they will be) are derived again."""
     if schema.kind not in ("tickets", "events"):
         return
-    history = ident(history_table(schema))
-    con.execute(
-        "INSERT OR IGNORE INTO pending_ticket_facts (source, ticket_id) "
-        "SELECT DISTINCT source, ticket_id FROM ("
-        f"SELECT t.source, t.ticket_id FROM {history} h JOIN {ident(schema.name)} t "
-        f"ON {_match(schema, 't', 'h')} WHERE h.{ident(HISTORY_IMPORT)} = {member} "
-        f"UNION ALL SELECT source, ticket_id FROM {history} WHERE {ident(HISTORY_IMPORT)} = {member} "
-        f"AND {ident(HISTORY_ACTION)} = {literal(REPLACED)}) WHERE ticket_id IS NOT NULL"
+    queue_ticket_facts(
+        con,
+        f"SELECT source, ticket_id FROM {ident(schema.name)} WHERE import_id = {member} "
+        f"UNION ALL SELECT source, ticket_id FROM ({_before(schema, member)})",
     )
 
 
 def _restore(con: duckdb.DuckDBPyConnection, schema: TableSchema, member: int) -> tuple[int, int]:
-    """Delete the rows `member` inserted and put back the rows it replaced; (deleted, restored)."""
-    target, history = ident(schema.name), ident(history_table(schema))
-    keys = ", ".join(ident(k) for k in schema.full_key)
-    of_member = f"{ident(HISTORY_IMPORT)} = {member}"
-    action = ident(HISTORY_ACTION)
-    inserted = f"SELECT {keys} FROM {history} WHERE {of_member} AND {action} = {literal(INSERTED)}"
-    row = con.execute(f"DELETE FROM {target} WHERE ({keys}) IN ({inserted})").fetchall()
+    """Delete the rows `member` inserted and put back the rows it replaced; (deleted, restored).
+
+    The rows it wrote carry its id (none was changed since: `_refuse_changed_again`); those it inserted
+    are the ones without a copy from before it.
+    """
+    target = ident(schema.name)
+    before = _before(schema, member)
+    row = con.execute(
+        f"DELETE FROM {target} WHERE import_id = {member} AND NOT EXISTS "
+        f"(SELECT 1 FROM ({before}) r WHERE {_match(schema, 'r', target)})"
+    ).fetchall()
     deleted = int(row[0][0]) if row else 0
-    # A row replaced twice by one import (two of its files) goes back to its copy from before the import.
-    replaced = (
-        f"SELECT * FROM {history} WHERE {of_member} AND {ident(HISTORY_ACTION)} = {literal(REPLACED)} "
-        f"AND import_id IS DISTINCT FROM {member} AND ({keys}) NOT IN ({inserted})"
-    )
     key_set = set(schema.full_key)
     assignments = ", ".join(
         f"{ident(c.name)} = r.{ident(c.name)}" for c in schema.all_columns if c.name not in key_set
     )
     row = con.execute(
-        f"UPDATE {target} SET {assignments} FROM ({replaced}) r WHERE {_match(schema, target, 'r')}"
+        f"UPDATE {target} SET {assignments} FROM ({before}) r WHERE {_match(schema, target, 'r')}"
     ).fetchall()
     restored = int(row[0][0]) if row else 0
     return deleted, restored

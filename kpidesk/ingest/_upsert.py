@@ -2,8 +2,8 @@
 changed, or are counted unchanged, so re-importing an export never duplicates and the counts say what
 happened. Tickets and events touched (inserted or updated) are queued for the fact builder.
 
-In the same statements' transaction, the table's history records the keys of the rows inserted and a
-copy of each row before it is replaced, so that the import can be undone (see `_undo.py`).
+In the same statements' transaction, the table's history records a copy of each row before it is
+replaced; every row written carries the import's id. Together they let the import be undone (`_undo.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from dataclasses import dataclass
 import duckdb
 
 from kpidesk.ingest._sql import first_row, ident, literal
-from kpidesk.warehouse import HISTORY_ACTION, HISTORY_IMPORT, INSERTED, REPLACED, TableSchema, history_table
+from kpidesk.warehouse import (
+    REPLACED,
+    TableSchema,
+    history_table,
+    queue_ticket_facts,
+)
 
 __all__ = ["ACTIONS_UPDATE", "Counts", "upsert"]
 
@@ -50,7 +55,6 @@ def upsert(
         # Nothing stored to compare with (a first import): every accepted row is an insert.
         row = con.execute(f"INSERT INTO {target} ({names}) SELECT {values} FROM {accepted} a").fetchall()
         inserted = int(row[0][0]) if row else 0
-        _record_inserted(con, schema, source, import_id, accepted)
         if schema.kind in ("tickets", "events"):
             _queue_facts(con, source, f"SELECT ticket_id FROM {accepted}")
         return Counts(inserted=inserted)
@@ -70,7 +74,6 @@ def upsert(
         f"FROM {accepted} a LEFT JOIN {target} t ON {match} WHERE {missing} OR NOT ({same})"
     )
     con.execute(f"INSERT INTO {target} ({names}) SELECT {values} FROM {actions} a WHERE a.act = {_INSERT}")
-    _record_inserted(con, schema, source, import_id, f"(SELECT * FROM {actions} WHERE act = {_INSERT})")
     _record_replaced(con, schema, source, import_id, actions)
     assignments = [f"{ident(c)} = u.{ident(c)}" for c in columns if c not in keys]
     assignments += [f"source = {literal(source)}", f"import_id = {import_id}"]
@@ -89,18 +92,6 @@ def upsert(
     counts = dict(con.execute(f"SELECT act, count(*) FROM {actions} GROUP BY act").fetchall())
     inserted, updated = counts.get(_INSERT, 0), counts.get(_UPDATE, 0)
     return Counts(inserted=inserted, updated=updated, unchanged=accepted_rows - inserted - updated)
-
-
-def _record_inserted(
-    con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str, import_id: int, rows: str
-) -> None:
-    """Keep the keys of the rows the import inserted (SQL relation `rows`), for undo."""
-    keys = [ident(k) for k in schema.key]
-    con.execute(
-        f"INSERT INTO {ident(history_table(schema))} ({ident(HISTORY_IMPORT)}, {ident(HISTORY_ACTION)}, "
-        f"source, {', '.join(keys)}) SELECT {import_id}, {literal(INSERTED)}, {literal(source)}, "
-        f"{', '.join(f'a.{k}' for k in keys)} FROM {rows} a"
-    )
 
 
 def _record_replaced(
@@ -126,7 +117,4 @@ def _has_rows(con: duckdb.DuckDBPyConnection, schema: TableSchema, source: str) 
 
 def _queue_facts(con: duckdb.DuckDBPyConnection, source: str, tickets: str) -> None:
     """Queue the tickets (SQL selecting ticket_id) for the fact builder."""
-    con.execute(
-        f"INSERT OR IGNORE INTO pending_ticket_facts (source, ticket_id) "
-        f"SELECT DISTINCT {literal(source)}, ticket_id FROM ({tickets}) WHERE ticket_id IS NOT NULL"
-    )
+    queue_ticket_facts(con, f"SELECT {literal(source)} AS source, ticket_id FROM ({tickets})")

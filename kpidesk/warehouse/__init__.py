@@ -18,7 +18,7 @@ from kpidesk.warehouse._schema import (
     TableSchema,
     table_schema,
 )
-from kpidesk.warehouse._warehouse import clear_pending_facts, connect, create_warehouse
+from kpidesk.warehouse._warehouse import clear_pending_facts, connect, create_warehouse, queue_ticket_facts
 
 __all__ = [
     "CANONICAL_TABLES",
@@ -36,6 +36,7 @@ __all__ = [
     "create_history",
     "create_warehouse",
     "history_table",
+    "queue_ticket_facts",
     "table_schema",
     "undone_count",
 ]

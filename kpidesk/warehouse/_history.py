@@ -1,7 +1,8 @@
 """What each import changed, kept so that it can be undone.
 
-For every canonical table, `import_history_<table>` holds, per import, the keys of the rows it inserted
-and an exact copy of every row it replaced (same columns, written in the import's own transaction), and
+For every canonical table, `import_history_<table>` holds, per import, an exact copy of every row it
+replaced (same columns, written in the import's own transaction); the rows an import wrote carry its
+`import_id`, so those it inserted are the ones it holds no copy of and need no history row. And
 `import_log` says which imports were made together (one command, one transaction) and which were undone;
 `rejected_rows.repaired` tells a repaired row from a rejected one.
 These tables are additions beside the canonical and bookkeeping tables; nothing else depends on them.
@@ -27,7 +28,8 @@ __all__ = [
 #: Columns a history table adds before the table's own columns.
 HISTORY_IMPORT = "history_import_id"
 HISTORY_ACTION = "history_action"
-#: history_action of a row the import inserted (only its key columns are kept) and of a row it replaced.
+#: history_action of a row an import replaced. INSERTED marks the key of a row it inserted, which earlier
+#: versions kept too; undo now tells inserted rows by their import_id and leaves those rows aside.
 INSERTED, REPLACED = "inserted", "replaced"
 
 

@@ -70,9 +70,11 @@ class TableSchema:
         return (Column("source", "VARCHAR", required=True), *self.columns, Column("import_id", "BIGINT"))
 
     def create_sql(self) -> str:
+        """The table without a PRIMARY KEY: the importer keeps `full_key` unique itself (duplicates in
+        a file are rejected, stored rows are updated rather than added), and DuckDB's key index would
+        cost more than the rest of a large import and be held in memory whole."""
         cols = ",\n  ".join(f'"{c.name}" {c.type}' for c in self.all_columns)
-        key = ", ".join(f'"{k}"' for k in self.full_key)
-        return f'CREATE TABLE IF NOT EXISTS "{self.name}" (\n  {cols},\n  PRIMARY KEY ({key})\n)'
+        return f'CREATE TABLE IF NOT EXISTS "{self.name}" (\n  {cols}\n)'
 
     @property
     def full_key(self) -> tuple[str, ...]:

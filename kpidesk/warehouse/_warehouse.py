@@ -9,13 +9,20 @@ import duckdb
 from kpidesk.warehouse._history import create_history
 from kpidesk.warehouse._schema import CANONICAL_TABLES
 
-__all__ = ["BOOKKEEPING_DDL", "PENDING_FACTS_DDL", "clear_pending_facts", "connect", "create_warehouse"]
+__all__ = [
+    "BOOKKEEPING_DDL",
+    "PENDING_FACTS_DDL",
+    "clear_pending_facts",
+    "connect",
+    "create_warehouse",
+    "queue_ticket_facts",
+]
 
 #: Tickets whose facts must be re-derived: written by an import in the same transaction as its rows.
+#: Each ticket once, kept so by `queue_ticket_facts` (no key index: a first import queues every ticket).
 PENDING_FACTS_DDL = """CREATE TABLE IF NOT EXISTS pending_ticket_facts (
   source VARCHAR,
-  ticket_id VARCHAR,
-  PRIMARY KEY (source, ticket_id)
+  ticket_id VARCHAR
 )"""
 
 #: Tables the importer and the fact builder keep beside the canonical tables.
@@ -67,3 +74,13 @@ def clear_pending_facts(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute("DROP TABLE IF EXISTS pending_ticket_facts")
     con.execute(PENDING_FACTS_DDL)
+
+
+def queue_ticket_facts(con: duckdb.DuckDBPyConnection, tickets: str) -> None:
+    """Queue the tickets of `tickets` (SQL selecting source and ticket_id) for the fact builder, each once:
+    those already queued and empty ids are left out."""
+    con.execute(
+        "INSERT INTO pending_ticket_facts (source, ticket_id) "
+        f"SELECT source, ticket_id FROM ({tickets}) WHERE ticket_id IS NOT NULL "
+        "EXCEPT SELECT source, ticket_id FROM pending_ticket_facts"
+    )

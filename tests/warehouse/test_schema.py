@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpidesk.warehouse import CANONICAL_TABLES, table_schema
+from kpidesk.warehouse import CANONICAL_TABLES, queue_ticket_facts, table_schema
 from kpidesk.workspace import Workspace
 
 
@@ -23,13 +23,26 @@ def test_keys_follow_the_design() -> None:
     assert table_schema("agent_states").full_key == ("agent_id", "start")
 
 
-def test_upsert_key_is_enforced(workspace: Workspace) -> None:
+def test_the_canonical_tables_and_the_fact_queue_have_no_key_index(workspace: Workspace) -> None:
+    """Keys are kept unique by the importer (tests/ingest/test_upsert.py), not by a DuckDB index."""
     with workspace.connect() as con:
-        con.execute("INSERT INTO tickets (source, ticket_id, created_at) VALUES ('s', 'T1', '2026-01-01')")
-        with pytest.raises(Exception, match=r"(?i)constraint"):
-            con.execute(
-                "INSERT INTO tickets (source, ticket_id, created_at) VALUES ('s', 'T1', '2026-01-02')"
-            )
+        constrained = con.execute(
+            "SELECT DISTINCT table_name FROM duckdb_constraints() "
+            "WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')"
+        ).fetchall()
+    unindexed = {t.name for t in CANONICAL_TABLES} | {"pending_ticket_facts"}
+    assert {t for (t,) in constrained} & unindexed == set()
+
+
+def test_queued_tickets_are_queued_once(workspace: Workspace) -> None:
+    with workspace.connect() as con:
+        queue_ticket_facts(
+            con,
+            "SELECT * FROM (VALUES ('s', 'T1'), ('s', 'T1'), ('s', 'T2'), ('s', NULL)) t(source, ticket_id)",
+        )
+        queue_ticket_facts(con, "SELECT 's' AS source, 'T2' AS ticket_id UNION ALL SELECT 'r', 'T2'")
+        queued = con.execute("SELECT * FROM pending_ticket_facts ORDER BY ALL").fetchall()
+    assert queued == [("r", "T2"), ("s", "T1"), ("s", "T2")]
 
 
 def test_unknown_kind_lists_the_kinds() -> None:
