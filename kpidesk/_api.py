@@ -14,7 +14,7 @@ import duckdb
 import ibis
 import pandas as pd
 
-from kpidesk import facts
+from kpidesk import InvalidRequest, facts
 from kpidesk._status import status
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
@@ -175,7 +175,7 @@ def records(
         frame = metric_records(warehouse_tables(icon), ws.settings, metric, query, filters)
     periods = sorted(set(frame["period_start"]))
     if len(periods) > 1:
-        raise ValueError(
+        raise InvalidRequest(
             f"records list one result row, and the records of these dates fall in {len(periods)} {period}s "
             f"({periods[0]} … {periods[-1]}); narrow them to one with --from and --to (start and end), "
             "or use --period all"
@@ -302,7 +302,7 @@ def staffing_plan(
         target = StaffingTarget(service_level=level, threshold_s=threshold)
     ws = _workspace(workspace)
     if minutes not in (15, 30, 60):
-        raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
+        raise InvalidRequest(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
     with ws.connect(read_only=True) as con:
         latest = dict(
             con.execute(
@@ -311,9 +311,9 @@ def staffing_plan(
         )
     if queue is not None and queue not in latest:
         known = ", ".join(sorted(q for q in latest if q is not None)) or "none"
-        raise ValueError(f"no call in queue {queue!r}; the queues are: {known}")
+        raise InvalidRequest(f"no call in queue {queue!r}; the queues are: {known}")
     if not latest:
-        raise ValueError("the workspace has no offered calls to plan from; import calls first")
+        raise InvalidRequest("the workspace has no offered calls to plan from; import calls first")
     calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
     last_call = latest[queue] if queue is not None else max(latest.values())
     # The history ends with the calls, not with the day before the plan: days after the last call would

@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import duckdb
-import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from kpidesk import _api
-from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS, get_metric
-from kpidesk.workspace import SettingsError, WorkspaceError
+from kpidesk import KpideskError
+from kpidesk.cli._lazy import EngineChoice
+from kpidesk.cli._lazy import api as _api
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -37,30 +39,20 @@ err_console = Console(stderr=True)
 
 
 def _user_errors(func: F) -> F:
-    """Turn the errors a user can fix into a clear message and exit status 2."""
+    """Turn the errors a user can fix (`KpideskError`) into a clear message and exit status 2, and the
+    warehouse running out of memory or disk into one with exit status 1; anything else is a bug and shows
+    as one."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kpidesk.ingest import ImportFailed, UndoRefused
-        from kpidesk.metrics._explain import TicketNotFound
-        from kpidesk.workspace import ImportRunning
-
         try:
             return func(*args, **kwargs)
-        except (
-            ImportFailed,
-            SettingsError,
-            WorkspaceError,
-            TicketNotFound,
-            UndoRefused,
-            ImportRunning,
-            TimeoutError,
-            ValueError,
-            FileNotFoundError,
-        ) as exc:
+        except KpideskError as exc:
             err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False)
             sys.exit(2)
-        except duckdb.Error as exc:
+        except Exception as exc:
+            if not _out_of_resources(exc):
+                raise
             text = str(exc).strip()
             first_line = text.splitlines()[0] if text else type(exc).__name__
             message = f"the warehouse could not finish: {first_line}"
@@ -70,6 +62,13 @@ def _user_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _out_of_resources(exc: Exception) -> bool:
+    """Whether DuckDB ran out of memory or disk: the machine's limit, not a bug (DuckDB is imported
+    only by the commands that use it)."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException)
 
 
 workspace_option = click.option(
@@ -285,6 +284,8 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
 def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
     """One import as plain JSON values."""
 
+    import pandas as pd
+
     def when(value: Any) -> str | None:
         return None if _missing_time(value) else pd.Timestamp(value).isoformat()
 
@@ -302,6 +303,8 @@ def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def _missing_time(value: Any) -> bool:
+    import pandas as pd
+
     return value is None or value is pd.NaT or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
@@ -412,6 +415,7 @@ def formats(fmt: str, output: Path | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def metrics(fmt: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
+    from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS
     from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 
     if fmt == "table":
@@ -448,6 +452,8 @@ def _plain(value: float) -> float:
 
 
 def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import pandas as pd
+
     records: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
         clean: dict[str, Any] = {}
@@ -494,7 +500,7 @@ def _format_value(unit: str, value: Any) -> str:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value))
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _available(row: Mapping[Any, Any]) -> bool:
@@ -659,11 +665,14 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.",
 )
 @click.option(
-    "--by", multiple=True, type=click.Choice(list(DIMENSIONS)), help="Group by a dimension (repeatable)."
+    "--by",
+    multiple=True,
+    type=EngineChoice("kpidesk.metrics", "DIMENSIONS"),
+    help="Group by a dimension (repeatable).",
 )
 @click.option(
     "--period",
-    type=click.Choice(PERIODS),
+    type=EngineChoice("kpidesk.metrics", "PERIODS"),
     default="week",
     show_default=True,
     help="Local periods of the workspace's default calendar.",
@@ -809,6 +818,8 @@ def _print_records(
         raise click.UsageError("--records lists the records of one result row: give exactly one --metric")
     if compare is not None:
         raise click.UsageError("--records lists one result row; --compare does not apply to it")
+    from kpidesk.metrics import get_metric
+
     metric = get_metric(metric_ids[0])
     frame = _api.records(
         workspace,
