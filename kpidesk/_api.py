@@ -33,6 +33,7 @@ from kpidesk.workspace import (
 )
 
 if TYPE_CHECKING:
+    from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
 
@@ -527,6 +528,8 @@ class DemoResult:
     #: The week after the demo's calls, staffed to 80/20 with Erlang A and 30% shrinkage.
     staffing: StaffingPlan
     staffing_html: Path
+    #: A ticket and an agent of the demo, for the commands it suggests.
+    examples: DemoExamples
 
 
 def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
@@ -584,7 +587,7 @@ def build_demo(
 ) -> DemoResult:
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
     their events, calls, agent states, surveys, QA reviews, customers and agents."""
-    from kpidesk.demo import demo_settings, generate_demo, write_demo_files
+    from kpidesk.demo import demo_examples, demo_settings, generate_demo, write_demo_files
 
     path = Path(directory)
     if path.exists():
@@ -603,6 +606,7 @@ def build_demo(
     ]
     with ws.connect(read_only=True) as con:
         row = con.execute("SELECT max(arrived_at) FROM calls").fetchall()[0]
+        examples = demo_examples(con, ws.settings.default_calendar)
     calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
     last_call = row[0].replace(tzinfo=UTC).astimezone(calendar.zone).date()
     # The plan is the calendar's first whole week after the calls end.
@@ -616,4 +620,5 @@ def build_demo(
         imports=imports,
         staffing=plan,
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
+        examples=examples,
     )
