@@ -1170,7 +1170,7 @@ def demo_next_steps(program: str, workspace: Path, examples: DemoExamples) -> li
         (f"{program} explain {examples.ticket_id} -w {ws}", "how each metric of one ticket was measured"),
         (
             f"{program} resilience --metric first_reply_time --person {agent} -w {ws}",
-            f"first reply time on the days agent {agent} was away against the days they were present",
+            f"first reply time on the days {agent} was away against the days present",
         ),
         (
             f"{program} staffing required --calls 100 --interval 30m --aht 180 --target 80/20",

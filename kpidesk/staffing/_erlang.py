@@ -29,7 +29,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from kpidesk import InvalidRequest
 
@@ -157,6 +156,9 @@ def erlang_a(
     calls: float, interval_s: float, aht_s: float, agents: int, patience_s: float, threshold_s: float
 ) -> QueueFigures:
     """Erlang A (M/M/n+M) figures for one interval; `patience_s` is the callers' mean patience."""
+    # Imported here: SciPy takes longer to load than Erlang C takes to answer `kpidesk staffing required`.
+    from scipy import special
+
     a = offered_traffic(calls, interval_s, aht_s)
     if patience_s <= 0:
         raise InvalidRequest("the mean patience must be longer than 0 seconds")
