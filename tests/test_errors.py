@@ -102,3 +102,12 @@ def test_the_cli_prints_kpidesk_errors_and_lets_bugs_through(
     else:
         # Not caught: the runner holds the exception itself, as a traceback would show it.
         assert result.exception is error
+
+
+def test_a_file_the_user_names_that_cannot_be_written_is_their_error(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "metrics.md"
+    result = CliRunner().invoke(
+        main, ["metrics", "--format", "markdown", "--output", str(target)], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {target}: No such file or directory"

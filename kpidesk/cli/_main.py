@@ -43,9 +43,9 @@ err_console = Console(stderr=True)
 
 
 def _user_errors(func: F) -> F:
-    """Turn the errors a user can fix (`KpideskError`) into a clear message and exit status 2, and the
-    warehouse running out of memory or disk into one with exit status 1; anything else is a bug and shows
-    as one."""
+    """Turn the errors a user can fix (`KpideskError`, a file they named that cannot be written) into a
+    clear message and exit status 2, and the warehouse running out of memory or disk into one with exit
+    status 1; anything else is a bug and shows as one."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -53,6 +53,11 @@ def _user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except KpideskError as exc:
             err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False)
+            sys.exit(2)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as exc:
+            # A file the user named (--output, --html) that cannot be written: theirs to fix.
+            message = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+            err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
             sys.exit(2)
         except Exception as exc:
             if not _out_of_resources(exc):
@@ -388,6 +393,7 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_user_errors
 def formats(fmt: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
     from kpidesk.ingest.exports import EXPORT_FORMATS
@@ -417,6 +423,7 @@ def formats(fmt: str, output: Path | None) -> None:
     "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_user_errors
 def metrics(fmt: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
     from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS
