@@ -1,20 +1,32 @@
-# Two commands on a fresh machine: `make demo` and `make test`. Everything they need is installed here.
+# Two commands on a fresh machine: `make demo` and `make test`. Each installs what it needs and no more:
+# the demo only kpidesk itself; the tests also the test tools, PySpark and Java for the Spark parity test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench bench-import bench-import-scale bench-staffing docs install system-deps clean
+.PHONY: demo test check bench bench-import bench-staffing bench-startup bench-import-scale docs install install-dev system-deps clean
 
-$(STAMPS)/venv: pyproject.toml
+$(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	@touch $@
+
+# kpidesk and what it needs to run: what the demo, the docs and the benchmarks use.
+$(STAMPS)/base: pyproject.toml $(STAMPS)/venv
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+# The test and lint tools, and PySpark for the parity test.
+$(STAMPS)/dev: pyproject.toml $(STAMPS)/base
 	$(BIN)/pip install --quiet -e ".[spark,dev]"
 	@touch $@
 
-install: $(STAMPS)/venv
+install: $(STAMPS)/base
+
+install-dev: $(STAMPS)/dev
 
 # Java runs Spark local mode for the parity test.
 $(STAMPS)/system:
@@ -30,10 +42,10 @@ system-deps: $(STAMPS)/system
 demo: install
 	$(BIN)/kpidesk demo
 
-test: install system-deps
+test: install-dev system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-check: install
+check: install-dev
 	$(BIN)/ruff check kpidesk tests bench
 	$(BIN)/ruff format --check kpidesk tests bench
 	$(BIN)/mypy kpidesk
@@ -53,6 +65,9 @@ bench-import-scale: install
 
 bench-staffing: install
 	$(BIN)/python bench/bench_staffing.py --write-doc
+
+bench-startup: install
+	$(BIN)/python bench/bench_startup.py --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo

@@ -7,37 +7,52 @@ The same operations as the `kpidesk` command, as plain functions::
     kpidesk.import_files(["tickets.csv"], "tickets", workspace=ws)
     kpidesk.import_export(["incidents.csv"], "servicenow", workspace=ws)
     frame = kpidesk.kpis(ws, by=["team"], period="week", business_hours=True)
+
+The functions are imported on first use, so that `import kpidesk` (and `kpidesk --help`) does not load
+the query engine. Every error a user can fix is a `KpideskError`.
 """
 
-from kpidesk._api import (
-    DemoResult,
-    build_demo,
-    call_intervals,
-    explain,
-    import_export,
-    import_files,
-    imports,
-    kpis,
-    list_values,
-    reconcile,
-    records,
-    refresh_facts,
-    rejected,
-    resilience,
-    staffing_plan,
-    status,
-    survey_comments,
-    undo_import,
-    write_summary,
-)
-from kpidesk.metrics import CATALOGUE
-from kpidesk.workspace import init_workspace, open_workspace
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+from kpidesk._errors import InvalidRequest, KpideskError
+
+if TYPE_CHECKING:
+    from kpidesk._api import (
+        DemoResult,
+        build_demo,
+        call_intervals,
+        explain,
+        import_export,
+        import_files,
+        imports,
+        kpis,
+        list_values,
+        reconcile,
+        records,
+        refresh_facts,
+        rejected,
+        resilience,
+        staffing_plan,
+        status,
+        survey_comments,
+        undo_import,
+        write_summary,
+    )
+    from kpidesk.metrics import CATALOGUE
+    from kpidesk.workspace import init_workspace, open_workspace
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CATALOGUE",
     "DemoResult",
+    "InvalidRequest",
+    "KpideskError",
     "__version__",
     "build_demo",
     "call_intervals",
@@ -60,3 +75,61 @@ __all__ = [
     "undo_import",
     "write_summary",
 ]
+
+#: The module each lazily imported public name comes from.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "DemoResult",
+            "build_demo",
+            "call_intervals",
+            "explain",
+            "import_export",
+            "import_files",
+            "imports",
+            "kpis",
+            "list_values",
+            "reconcile",
+            "records",
+            "refresh_facts",
+            "rejected",
+            "resilience",
+            "staffing_plan",
+            "status",
+            "survey_comments",
+            "undo_import",
+            "write_summary",
+        ),
+        "kpidesk._api",
+    ),
+    "CATALOGUE": "kpidesk.metrics",
+    "init_workspace": "kpidesk.workspace",
+    "open_workspace": "kpidesk.workspace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module the first time it is asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kpidesk' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """The package, whose public functions keep their names when a subpackage of the same name is
+    imported: `kpidesk.reconcile` stays the function even after `import kpidesk.reconcile`."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

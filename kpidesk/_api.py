@@ -14,7 +14,7 @@ import duckdb
 import ibis
 import pandas as pd
 
-from kpidesk import facts
+from kpidesk import InvalidRequest, facts
 from kpidesk._status import status as spinner
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
@@ -34,6 +34,7 @@ from kpidesk.workspace import (
 
 if TYPE_CHECKING:
     from kpidesk.contents import WorkspaceStatus
+    from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
 
@@ -181,7 +182,7 @@ def records(
         frame = metric_records(warehouse_tables(icon), ws.settings, metric, query, filters)
     periods = sorted(set(frame["period_start"]))
     if len(periods) > 1:
-        raise ValueError(
+        raise InvalidRequest(
             f"records list one result row, and the records of these dates fall in {len(periods)} {period}s "
             f"({periods[0]} … {periods[-1]}); narrow them to one with --from and --to (start and end), "
             "or use --period all"
@@ -308,7 +309,7 @@ def staffing_plan(
         target = StaffingTarget(service_level=level, threshold_s=threshold)
     ws = _workspace(workspace)
     if minutes not in (15, 30, 60):
-        raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
+        raise InvalidRequest(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
     with ws.connect(read_only=True) as con:
         latest = dict(
             con.execute(
@@ -317,9 +318,9 @@ def staffing_plan(
         )
     if queue is not None and queue not in latest:
         known = ", ".join(sorted(q for q in latest if q is not None)) or "none"
-        raise ValueError(f"no call in queue {queue!r}; the queues are: {known}")
+        raise InvalidRequest(f"no call in queue {queue!r}; the queues are: {known}")
     if not latest:
-        raise ValueError("the workspace has no offered calls to plan from; import calls first")
+        raise InvalidRequest("the workspace has no offered calls to plan from; import calls first")
     calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
     last_call = latest[queue] if queue is not None else max(latest.values())
     # The history ends with the calls, not with the day before the plan: days after the last call would
@@ -556,6 +557,8 @@ class DemoResult:
     #: The week after the demo's calls, staffed to 80/20 with Erlang A and 30% shrinkage.
     staffing: StaffingPlan
     staffing_html: Path
+    #: A ticket and an agent of the demo, for the commands it suggests.
+    examples: DemoExamples
 
 
 def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
@@ -613,7 +616,7 @@ def build_demo(
 ) -> DemoResult:
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
     their events, calls, agent states, surveys, QA reviews, customers and agents."""
-    from kpidesk.demo import demo_settings, generate_demo, write_demo_files
+    from kpidesk.demo import demo_examples, demo_settings, generate_demo, write_demo_files
 
     path = Path(directory)
     if path.exists():
@@ -632,6 +635,7 @@ def build_demo(
     ]
     with ws.connect(read_only=True) as con:
         row = con.execute("SELECT max(arrived_at) FROM calls").fetchall()[0]
+        examples = demo_examples(con, ws.settings.default_calendar)
     calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
     last_call = row[0].replace(tzinfo=UTC).astimezone(calendar.zone).date()
     # The plan is the calendar's first whole week after the calls end.
@@ -645,4 +649,5 @@ def build_demo(
         imports=imports,
         staffing=plan,
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
+        examples=examples,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from kpidesk import InvalidRequest
+
 __all__ = ["local_interval_start", "local_midnight"]
 
 
@@ -21,7 +23,7 @@ def local_interval_start(block: int, minutes: int, zone: ZoneInfo) -> int:
     """UTC epoch of the start of the local interval that holds the 15-minute block starting at `block`."""
     local = datetime.fromtimestamp(block, zone)
     if local.second or local.minute % 15:
-        raise ValueError(
+        raise InvalidRequest(
             f"time zone {zone.key} is offset from UTC by a number of minutes not divisible by 15 at "
             f"{local.isoformat()}; call intervals need quarter-hour offsets"
         )

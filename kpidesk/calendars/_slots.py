@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pyarrow as pa
 
+from kpidesk import InvalidRequest
 from kpidesk.calendars._calendar import BusinessCalendar
 from kpidesk.workspace import CalendarSettings
 
@@ -76,7 +77,7 @@ def build_slots(calendars: Mapping[str, CalendarSettings], start: date, end: dat
     one calendar and one build; durations (differences) are what callers use.
     """
     if end < start:
-        raise ValueError(f"slot range ends ({end}) before it starts ({start})")
+        raise InvalidRequest(f"slot range ends ({end}) before it starts ({start})")
     columns: dict[str, list[object]] = {name: [] for name in SLOT_SCHEMA.names}
     for calendar_id, settings in calendars.items():
         _calendar_rows(calendar_id, BusinessCalendar(settings), start, end, columns)

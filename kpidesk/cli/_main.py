@@ -8,24 +8,30 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import shlex
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import duckdb
-import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from kpidesk import _api
-from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS, get_metric
-from kpidesk.workspace import SettingsError, WorkspaceError
+from kpidesk import KpideskError
+from kpidesk.cli._lazy import EngineChoice
+from kpidesk.cli._lazy import api as _api
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kpidesk.demo import DemoExamples
 
 __all__ = ["main"]
 
@@ -37,30 +43,25 @@ err_console = Console(stderr=True)
 
 
 def _user_errors(func: F) -> F:
-    """Turn the errors a user can fix into a clear message and exit status 2."""
+    """Turn the errors a user can fix (`KpideskError`, a file they named that cannot be written) into a
+    clear message and exit status 2, and the warehouse running out of memory or disk into one with exit
+    status 1; anything else is a bug and shows as one."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kpidesk.ingest import ImportFailed, UndoRefused
-        from kpidesk.metrics._explain import TicketNotFound
-        from kpidesk.workspace import ImportRunning
-
         try:
             return func(*args, **kwargs)
-        except (
-            ImportFailed,
-            SettingsError,
-            WorkspaceError,
-            TicketNotFound,
-            UndoRefused,
-            ImportRunning,
-            TimeoutError,
-            ValueError,
-            FileNotFoundError,
-        ) as exc:
+        except KpideskError as exc:
             err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False)
             sys.exit(2)
-        except duckdb.Error as exc:
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as exc:
+            # A file the user named (--output, --html) that cannot be written: theirs to fix.
+            message = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+            err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False)
+            sys.exit(2)
+        except Exception as exc:
+            if not _out_of_resources(exc):
+                raise
             text = str(exc).strip()
             first_line = text.splitlines()[0] if text else type(exc).__name__
             message = f"the warehouse could not finish: {first_line}"
@@ -70,6 +71,13 @@ def _user_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _out_of_resources(exc: Exception) -> bool:
+    """Whether DuckDB ran out of memory or disk: the machine's limit, not a bug (DuckDB is imported
+    only by the commands that use it)."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException)
 
 
 workspace_option = click.option(
@@ -285,6 +293,8 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
 def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
     """One import as plain JSON values."""
 
+    import pandas as pd
+
     def when(value: Any) -> str | None:
         return None if _missing_time(value) else pd.Timestamp(value).isoformat()
 
@@ -302,6 +312,8 @@ def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def _missing_time(value: Any) -> bool:
+    import pandas as pd
+
     return value is None or value is pd.NaT or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
@@ -381,6 +393,7 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_user_errors
 def formats(fmt: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
     from kpidesk.ingest.exports import EXPORT_FORMATS
@@ -410,8 +423,10 @@ def formats(fmt: str, output: Path | None) -> None:
     "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_user_errors
 def metrics(fmt: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
+    from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS
     from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 
     if fmt == "table":
@@ -448,6 +463,8 @@ def _plain(value: float) -> float:
 
 
 def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import pandas as pd
+
     records: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
         clean: dict[str, Any] = {}
@@ -494,7 +511,7 @@ def _format_value(unit: str, value: Any) -> str:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value))
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _available(row: Mapping[Any, Any]) -> bool:
@@ -668,11 +685,14 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.",
 )
 @click.option(
-    "--by", multiple=True, type=click.Choice(list(DIMENSIONS)), help="Group by a dimension (repeatable)."
+    "--by",
+    multiple=True,
+    type=EngineChoice("kpidesk.metrics", "DIMENSIONS"),
+    help="Group by a dimension (repeatable).",
 )
 @click.option(
     "--period",
-    type=click.Choice(PERIODS),
+    type=EngineChoice("kpidesk.metrics", "PERIODS"),
     default="week",
     show_default=True,
     help="Local periods of the workspace's default calendar.",
@@ -818,6 +838,8 @@ def _print_records(
         raise click.UsageError("--records lists the records of one result row: give exactly one --metric")
     if compare is not None:
         raise click.UsageError("--records lists one result row; --compare does not apply to it")
+    from kpidesk.metrics import get_metric
+
     metric = get_metric(metric_ids[0])
     frame = _api.records(
         workspace,
@@ -1128,4 +1150,47 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
-    console.print(f"Try: kpidesk kpis --by team --period month --business-hours -w {result.workspace.path}")
+    program = kpidesk_program()
+    console.print("\nNext, from this folder:")
+    for command, what in demo_next_steps(program, result.workspace.path, result.examples):
+        console.print(f"  {command}", highlight=False, markup=False, soft_wrap=True)
+        console.print(f"    [dim]{escape(what)}[/]", highlight=False)
+    if program != "kpidesk":
+        activate = Path(program).parent / "activate"
+        console.print(f"[dim](or `source {activate}` once, then plain `kpidesk …`)[/]", highlight=False)
+
+
+def kpidesk_program() -> str:
+    """How to run kpidesk from the current folder, as the suggested commands print it: `kpidesk` when that
+    name on PATH is this installation, else the path of this installation's script (`.venv/bin/kpidesk`
+    after `make demo`, which does not activate the virtual environment)."""
+    script = Path(sys.executable).parent / "kpidesk"
+    found = shutil.which("kpidesk")
+    if not script.exists() or (found is not None and Path(found).resolve() == script.resolve()):
+        return "kpidesk"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
+
+
+def demo_next_steps(program: str, workspace: Path, examples: DemoExamples) -> list[tuple[str, str]]:
+    """Commands to try on the demo workspace, each with what it shows; every one answers from its data."""
+    ws = shlex.quote(str(workspace))
+    agent = examples.agent_id
+    return [
+        (
+            f"{program} kpis --by team --period month --business-hours -w {ws}",
+            "each KPI per team and month, in business hours",
+        ),
+        (f"{program} explain {examples.ticket_id} -w {ws}", "how each metric of one ticket was measured"),
+        (
+            f"{program} resilience --metric first_reply_time --person {agent} -w {ws}",
+            f"first reply time on the days {agent} was away against the days present",
+        ),
+        (
+            f"{program} staffing required --calls 100 --interval 30m --aht 180 --target 80/20",
+            "agents needed for 100 calls in half an hour to answer 80% within 20 s",
+        ),
+        (f"{program} --help", "every command"),
+    ]

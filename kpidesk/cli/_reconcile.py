@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 from rich.table import Table
 
-from kpidesk import _api
+from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import _user_errors, console, main, workspace_option
-from kpidesk.reconcile import Reconciliation
+
+if TYPE_CHECKING:
+    from kpidesk.reconcile import Reconciliation
 
 #: How each outcome is printed.
 _OUTCOME_WORDS = {
@@ -100,6 +101,8 @@ def _print_figure(result: Reconciliation, row: dict[str, Any]) -> None:
 
 def _value(unit: str, value: Any) -> str:
     """A unit's value to the second (a duration as [d] h:mm:ss), or "none"."""
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return "none"
     if unit != "seconds":

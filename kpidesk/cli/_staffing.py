@@ -7,14 +7,15 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kpidesk import _api
+from kpidesk import InvalidRequest
+from kpidesk.cli._lazy import EngineChoice
+from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import (
     _json_ready,
     _missing,
@@ -25,18 +26,11 @@ from kpidesk.cli._main import (
     main,
     workspace_option,
 )
-from kpidesk.staffing import (
-    MEASURES,
-    MODELS,
-    QueueFigures,
-    StaffingPlan,
-    StaffingTarget,
-    evaluate_agents,
-    parse_interval,
-    parse_target,
-    required_agents,
-    simulate_plan,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kpidesk.staffing import QueueFigures, StaffingPlan, StaffingTarget
 
 __all__ = ["staffing"]
 
@@ -60,6 +54,8 @@ def parse_share(text: str | None, what: str) -> float | None:
 def _target(
     target: str | None, asa: float | None, max_abandonment: str | None, max_occupancy: str | None
 ) -> StaffingTarget:
+    from kpidesk.staffing import StaffingTarget, parse_target
+
     wanted = target is not None and target.strip().lower() not in ("", "none")
     level, threshold = parse_target(target) if wanted and target else (None, 20.0)
     return StaffingTarget(
@@ -119,7 +115,7 @@ def _load_options(func: Any) -> Any:
         click.option("--aht", type=float, required=True, help="Average handle time, seconds."),
         click.option(
             "--model",
-            type=click.Choice(MODELS),
+            type=EngineChoice("kpidesk.staffing", "MODELS"),
             default="erlang-c",
             show_default=True,
             help="erlang-c: callers wait as long as it takes; erlang-a: they abandon after an "
@@ -178,6 +174,8 @@ def staffing_required(
 
     Example: kpidesk staffing required --calls 100 --interval 30m --aht 180 --target 80/20
     """
+    from kpidesk.staffing import parse_interval, required_agents
+
     goal = _target(target, asa, max_abandonment, max_occupancy)
     share = parse_share(shrinkage, "--shrinkage") or 0.0
     interval_s = parse_interval(interval)
@@ -229,10 +227,12 @@ def staffing_evaluate(
 
     Example: kpidesk staffing evaluate --agents 14 --calls 100 --interval 30m --aht 180
     """
+    from kpidesk.staffing import evaluate_agents, parse_interval, parse_target
+
     level, threshold = parse_target(target) if target else (None, 20.0)
     share = parse_share(shrinkage, "--shrinkage") or 0.0
     if not 0 <= share < 1:
-        raise ValueError("shrinkage must lie between 0% (included) and 100% (excluded)")
+        raise InvalidRequest("shrinkage must lie between 0% (included) and 100% (excluded)")
     on_phones = math.floor(agents * (1 - share) + 1e-9)
     interval_s = parse_interval(interval)
     figures = evaluate_agents(calls, interval_s, aht, on_phones, threshold, model=model, patience_s=patience)
@@ -283,7 +283,7 @@ def _plan_options(func: Any) -> Any:
         click.option("--max-occupancy", default=None, help="Occupancy cap, e.g. 0.85."),
         click.option(
             "--model",
-            type=click.Choice(MODELS),
+            type=EngineChoice("kpidesk.staffing", "MODELS"),
             default="erlang-c",
             show_default=True,
             help="erlang-a uses the callers' patience estimated from the abandoned calls.",
@@ -481,7 +481,7 @@ def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **optio
         err_console.print(f"wrote the plan's page to {html_page}")
     if fmt == "table":
         if output:
-            raise ValueError("--output needs --format csv or json")
+            raise InvalidRequest("--output needs --format csv or json")
         _print_plan(plan)
         return
     text = (
@@ -500,6 +500,10 @@ def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **optio
 
 def simulation_rows(analytic: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataFrame:
     """Analytic figures beside the simulated mean and interval, and whether each lies inside."""
+    import pandas as pd
+
+    from kpidesk.staffing import MEASURES
+
     out = analytic.copy()
     for measure in MEASURES:
         column = _ANALYTIC_COLUMN[measure]
@@ -538,7 +542,9 @@ _ANALYTIC_COLUMN = {
     metavar="PCT/SEC",
     help="Service level target; its seconds are the simulated service level's T.",
 )
-@click.option("--model", type=click.Choice(MODELS), default="erlang-c", show_default=True)
+@click.option(
+    "--model", type=EngineChoice("kpidesk.staffing", "MODELS"), default="erlang-c", show_default=True
+)
 @click.option("--aht", type=float, default=None, help="AHT in seconds (one interval: required).")
 @click.option("--patience", type=float, default=None, help="Mean patience in seconds (Erlang A).")
 @click.option("--shrinkage", default=None, help="Plan: share of paid time off the phones.")
@@ -594,12 +600,16 @@ def staffing_simulate(
     interval is simulated as its own steady state, REPLICATIONS times, and every analytic figure is shown
     beside the simulated mean and its 95% interval, with whether it lies inside.
     """
+    import pandas as pd
+
+    from kpidesk.staffing import MEASURES, evaluate_agents, parse_interval, parse_target, simulate_plan
+
     _, threshold = parse_target(target)
     if model == "erlang-a" and calls is not None and patience is None:
-        raise ValueError("Erlang A needs the callers' mean patience (--patience)")
+        raise InvalidRequest("Erlang A needs the callers' mean patience (--patience)")
     if calls is not None:
         if aht is None or agents is None:
-            raise ValueError("one interval needs --calls, --aht and --agents")
+            raise InvalidRequest("one interval needs --calls, --aht and --agents")
         interval_s = parse_interval(interval)
         figures = evaluate_agents(
             calls,
@@ -629,7 +639,7 @@ def staffing_simulate(
         )
     else:
         if start is None or end is None:
-            raise ValueError("give one interval (--calls, --aht, --agents) or a plan (--from and --to)")
+            raise InvalidRequest("give one interval (--calls, --aht, --agents) or a plan (--from and --to)")
         plan = _build_plan(
             workspace,
             queue,

@@ -2,6 +2,7 @@
 benchmarks."""
 
 from kpidesk.demo._contact_center import generate_demo
+from kpidesk.demo._examples import DemoExamples, demo_examples
 from kpidesk.demo._generator import (
     DemoData,
     demo_settings,
@@ -12,6 +13,8 @@ from kpidesk.demo._generator import (
 
 __all__ = [
     "DemoData",
+    "DemoExamples",
+    "demo_examples",
     "demo_settings",
     "generate_demo",
     "generate_tickets",

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kpidesk import InvalidRequest
 from kpidesk.warehouse import table_schema
 from kpidesk.workspace import CalendarSettings, Settings, SlaPolicy
 
@@ -1016,7 +1017,7 @@ def iter_ticket_batches(
     carries the same agents, and customers come from one shared pool so repeat contacts span batches.
     """
     if n_tickets < 0 or batch_size < 1 or weeks < 1:
-        raise ValueError("n_tickets must be >= 0, batch_size >= 1 and weeks >= 1")
+        raise InvalidRequest("n_tickets must be >= 0, batch_size >= 1 and weeks >= 1")
     world = _make_world(n_tickets, seed, start, weeks)
     first_event = 0
     for index, first in enumerate(range(0, n_tickets, batch_size)):
@@ -1054,7 +1055,7 @@ def write_demo_files(data: DemoData, folder: Path, file_format: str = "csv") -> 
     CSV holds tags as one "|"-separated string and timestamps to the second; Parquet keeps the types.
     """
     if file_format not in ("csv", "parquet"):
-        raise ValueError(f"file_format must be 'csv' or 'parquet', got {file_format!r}")
+        raise InvalidRequest(f"file_format must be 'csv' or 'parquet', got {file_format!r}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from kpidesk import KpideskError
+
 __all__ = ["ImportFailed", "MappingError"]
 
 
-class ImportFailed(Exception):
+class ImportFailed(KpideskError):
     """A problem with a whole file (or the import as a whole); nothing was written.
 
     The message names the file, the line and column where it applies, and what was expected, so the

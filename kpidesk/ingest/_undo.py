@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from kpidesk import KpideskError
 from kpidesk.ingest._sql import ident, literal
 from kpidesk.warehouse import (
     HISTORY_ACTION,
@@ -30,7 +31,7 @@ from kpidesk.warehouse import (
 __all__ = ["UndoRefused", "UndoResult", "undo_import"]
 
 
-class UndoRefused(Exception):
+class UndoRefused(KpideskError):
     """The import cannot be undone (unknown, already undone, or changed again since); nothing changed."""
 
 

@@ -18,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.calendars import local_interval_start, local_midnight
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.workspace import Settings
@@ -106,12 +107,14 @@ def call_intervals(
     without zone.
     """
     if minutes not in INTERVAL_MINUTES:
-        raise ValueError(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
+        raise InvalidRequest(f"unknown interval of {minutes} minutes; expected one of 15, 30 or 60")
     unknown = [b for b in by if b not in DIMENSIONS or DIMENSIONS[b] not in calls.columns]
     if unknown:
-        raise ValueError(f"calls cannot be grouped by {unknown[0]!r}; expected queue, agent, team or source")
+        raise InvalidRequest(
+            f"calls cannot be grouped by {unknown[0]!r}; expected queue, agent, team or source"
+        )
     if start is not None and end is not None and end < start:
-        raise ValueError(f"the last date ({end}) is before the first ({start})")
+        raise InvalidRequest(f"the last date ({end}) is before the first ({start})")
     zone = ZoneInfo(settings.calendars[settings.default_calendar].timezone)
     columns = [DIMENSIONS[b] for b in by]
     lo = local_midnight(start, zone) if start is not None else None

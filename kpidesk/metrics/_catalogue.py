@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpidesk import InvalidRequest
 from kpidesk.metrics._capabilities import ANSWERS, HANDLE_TIMES, LEVELS, MESSAGES, SOLVES, Capability
 
 __all__ = ["CATALOGUE", "METRIC_OPTIONS", "Metric", "get_metric"]
@@ -696,6 +697,6 @@ def get_metric(metric_id: str) -> Metric:
     try:
         return _BY_ID[metric_id]
     except KeyError:
-        raise ValueError(
+        raise InvalidRequest(
             f"unknown metric {metric_id!r}; `kpidesk metrics` lists them: {', '.join(_BY_ID)}"
         ) from None

@@ -30,6 +30,7 @@ import ibis.expr.types as ir
 import pandas as pd
 from scipy import stats as _sp
 
+from kpidesk import InvalidRequest
 from kpidesk.metrics._catalogue import Metric, get_metric
 from kpidesk.metrics._compute import (
     _SAMPLES,
@@ -345,7 +346,9 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     so it is engine-agnostic. A group without a result in the comparison period has no compare_value.
     """
     if query.compare not in COMPARISONS:
-        raise ValueError(f"unknown comparison {query.compare!r}; expected one of: {', '.join(COMPARISONS)}")
+        raise InvalidRequest(
+            f"unknown comparison {query.compare!r}; expected one of: {', '.join(COMPARISONS)}"
+        )
     base = dataclasses.replace(query, compare=None)
     current = compute_kpis(tables, settings, base, summaries=True)
     columns = [c for c in current.columns if c not in SUMMARY_COLUMNS]
@@ -493,7 +496,7 @@ def resilience(
     m: Metric = get_metric(metric)
     states = tables.agent_states
     if int(states.filter(states.agent_id == person).count().execute()) == 0:
-        raise ValueError(
+        raise InvalidRequest(
             f"agent {person!r} has no agent_states: absent and present days come from staffed time "
             "(import them with `kpidesk import FILE --kind agent_states`)"
         )

@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.metrics._availability import (
     NO_DATA,
     NO_VALUE,
@@ -149,7 +150,9 @@ def parse_stat(stat: str) -> tuple[str, float | None]:
         q = float(stat[1:]) / 100
         if 0 < q < 1:
             return stat, q
-    raise ValueError(f"unknown statistic {stat!r}; expected median, mean or pNN such as p90 (0 < NN < 100)")
+    raise InvalidRequest(
+        f"unknown statistic {stat!r}; expected median, mean or pNN such as p90 (0 < NN < 100)"
+    )
 
 
 def data_ranges(tables: KpiTables, settings: Settings, data: _DataRange) -> SourceRanges:
@@ -506,11 +509,11 @@ def compute_kpis(
     metrics = [get_metric(m) for m in query.metrics or ()]
     unknown = [b for b in query.by if b not in DIMENSIONS]
     if unknown:
-        raise ValueError(
+        raise InvalidRequest(
             f"unknown dimension {unknown[0]!r} for --by; expected one of: {', '.join(DIMENSIONS)}"
         )
     if query.period not in PERIODS:
-        raise ValueError(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
+        raise InvalidRequest(f"unknown period {query.period!r}; expected one of: {', '.join(PERIODS)}")
     asked = [parse_stat(s) for s in ([query.stat] if isinstance(query.stat, str) else query.stat or ())]
     dim_columns = [DIMENSIONS[b] for b in query.by]
     data = _data_range(tables)

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from kpidesk import KpideskError
 from kpidesk.workspace import Settings
 
 __all__ = ["MetricTrace", "TicketExplanation", "TicketNotFound", "explain_ticket"]
 
 
-class TicketNotFound(LookupError):
+class TicketNotFound(KpideskError, LookupError):
     """No ticket with that id (in that source) in the warehouse."""
 
 

@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.calendars import with_local_periods
 from kpidesk.metrics._catalogue import get_metric
 from kpidesk.metrics._compute import _SAMPLES, KpiQuery, KpiTables, _data_range, sample_context
@@ -331,11 +332,11 @@ def _filter_columns(metric_id: str, sample: Sample, filters: Mapping[str, Any]) 
     columns = {}
     for name, wanted in filters.items():
         if name not in known:
-            raise ValueError(f"cannot choose records by {name!r}; expected one of: {', '.join(known)}")
+            raise InvalidRequest(f"cannot choose records by {name!r}; expected one of: {', '.join(known)}")
         columns[known[name]] = wanted
     missing = [d for d in sample.extra_dims if d not in filters]
     if missing:
-        raise ValueError(
+        raise InvalidRequest(
             f"{metric_id} has one result row per {missing[0]}; choose one, e.g. --where {missing[0]}=VALUE"
         )
     return columns
@@ -403,7 +404,7 @@ def _records(
     metric = get_metric(metric_id)
     rules = RULES.get(metric.id)
     if rules is None:
-        raise ValueError(f"the records behind {metric.id} are not described yet")
+        raise InvalidRequest(f"the records behind {metric.id} are not described yet")
     unit = UNITS[rules.unit]
     if ctx is None:
         return _empty(unit)

@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.calendars import with_local_periods
 from kpidesk.metrics._compute import KpiTables
 from kpidesk.metrics._samples import DIMENSIONS
@@ -52,7 +53,7 @@ def survey_comments(
     u = survey_units(tables.surveys, tables.facts)
     if metric is not None:
         if metric not in SURVEY_KINDS:
-            raise ValueError(
+            raise InvalidRequest(
                 f"{metric!r} is not a survey metric; survey comments exist for: {', '.join(SURVEY_KINDS)}"
             )
         u = u.filter(u.kind.isin(SURVEY_KINDS[metric]))
@@ -65,7 +66,7 @@ def survey_comments(
         column = DIMENSIONS.get(name)
         if column is None or column not in u.columns:
             known = ", ".join(d for d, c in DIMENSIONS.items() if c in u.columns)
-            raise ValueError(f"survey responses cannot be filtered by {name!r}; expected one of: {known}")
+            raise InvalidRequest(f"survey responses cannot be filtered by {name!r}; expected one of: {known}")
         u = u.filter(u[column].isin([wanted] if isinstance(wanted, str) else list(wanted)))
     if start is not None or end is not None:
         u = with_local_periods(u, "anchor_at", settings.default_calendar, tables.slots)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kpidesk import InvalidRequest
+
 __all__ = [
     "COMMON_REASONS",
     "COMPARISONS",
@@ -356,5 +358,5 @@ def comparison(name: str) -> Comparison:
     found = _BY_NAME.get(name) or _BY_METRIC.get(name)
     if found is None:
         names = ", ".join(c.figure for c in COMPARISONS)
-        raise ValueError(f"no comparison for {name!r}; the figures compared are: {names}")
+        raise InvalidRequest(f"no comparison for {name!r}; the figures compared are: {names}")
     return found

@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.reconcile._comparisons import (
     COMMON_REASONS,
     COMPARISONS,
@@ -117,7 +118,9 @@ def reconcile_figures(
     ).fetchall()
     if source is not None and source not in {s for s, _ in stored}:
         known = ", ".join(sorted({s for s, _ in stored})) or "none"
-        raise ValueError(f"the source {source!r} has no figures of its own; sources with figures: {known}")
+        raise InvalidRequest(
+            f"the source {source!r} has no figures of its own; sources with figures: {known}"
+        )
     frames = []
     for compared in wanted:
         sources = [s for s, f in stored if f == compared.figure and (source is None or s == source)]

@@ -5,6 +5,11 @@ naive benchmark → handle time and patience estimated from the calls → the fe
 meet the target under Erlang C or Erlang A → a simulation that checks the analytic figures.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from kpidesk.staffing._erlang import (
     QueueFigures,
     erlang_a,
@@ -14,9 +19,6 @@ from kpidesk.staffing._erlang import (
     erlang_c_probability_of_waiting,
     offered_traffic,
 )
-from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
-from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
-from kpidesk.staffing._plan import PLAN_COLUMNS, StaffingPlan, build_plan
 from kpidesk.staffing._requirement import (
     MODELS,
     Requirement,
@@ -28,7 +30,12 @@ from kpidesk.staffing._requirement import (
     required_agents_erlang_c,
     scheduled_agents,
 )
-from kpidesk.staffing._simulation import MEASURES, simulate_interval, simulate_plan
+
+if TYPE_CHECKING:
+    from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
+    from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
+    from kpidesk.staffing._plan import PLAN_COLUMNS, StaffingPlan, build_plan
+    from kpidesk.staffing._simulation import MEASURES, simulate_interval, simulate_plan
 
 __all__ = [
     "MEASURES",
@@ -59,3 +66,25 @@ __all__ = [
     "simulate_interval",
     "simulate_plan",
 ]
+
+#: The names of the modules that need pandas, statsmodels or ciw, imported on first use so that
+#: `kpidesk staffing required` starts without them.
+_LAZY = {
+    **dict.fromkeys(("QueueEstimates", "estimate_queue"), "kpidesk.staffing._estimates"),
+    **dict.fromkeys(("ArrivalForecast", "ForecastError", "forecast_arrivals"), "kpidesk.staffing._forecast"),
+    **dict.fromkeys(("PLAN_COLUMNS", "StaffingPlan", "build_plan"), "kpidesk.staffing._plan"),
+    **dict.fromkeys(("MEASURES", "simulate_interval", "simulate_plan"), "kpidesk.staffing._simulation"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -29,7 +29,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+
+from kpidesk import InvalidRequest
 
 __all__ = [
     "QueueFigures",
@@ -65,16 +66,16 @@ class QueueFigures:
 def offered_traffic(calls: float, interval_s: float, aht_s: float) -> float:
     """Erlangs: calls per second times the mean handle time."""
     if interval_s <= 0:
-        raise ValueError("the interval must be longer than 0 seconds")
+        raise InvalidRequest("the interval must be longer than 0 seconds")
     if calls < 0 or aht_s < 0:
-        raise ValueError("calls and handle time cannot be negative")
+        raise InvalidRequest("calls and handle time cannot be negative")
     return calls * aht_s / interval_s
 
 
 def erlang_b(traffic: float, lines: int) -> float:
     """Blocking probability of `lines` lines offered `traffic` Erlangs (recursive, overflow-free)."""
     if lines < 0:
-        raise ValueError("the number of lines cannot be negative")
+        raise InvalidRequest("the number of lines cannot be negative")
     blocking = 1.0
     for n in range(1, lines + 1):
         blocking = traffic * blocking / (n + traffic * blocking)
@@ -84,7 +85,7 @@ def erlang_b(traffic: float, lines: int) -> float:
 def erlang_b_lines(traffic: float, blocking: float) -> int:
     """The fewest lines whose blocking probability is at most `blocking`."""
     if not 0 < blocking <= 1:
-        raise ValueError("the blocking target must be a fraction above 0 and at most 1")
+        raise InvalidRequest("the blocking target must be a fraction above 0 and at most 1")
     b, n = 1.0, 0
     while b > blocking:
         n += 1
@@ -155,9 +156,12 @@ def erlang_a(
     calls: float, interval_s: float, aht_s: float, agents: int, patience_s: float, threshold_s: float
 ) -> QueueFigures:
     """Erlang A (M/M/n+M) figures for one interval; `patience_s` is the callers' mean patience."""
+    # Imported here: SciPy takes longer to load than Erlang C takes to answer `kpidesk staffing required`.
+    from scipy import special
+
     a = offered_traffic(calls, interval_s, aht_s)
     if patience_s <= 0:
-        raise ValueError("the mean patience must be longer than 0 seconds")
+        raise InvalidRequest("the mean patience must be longer than 0 seconds")
     if calls == 0:
         return _no_calls("erlang-a", agents)
     if agents == 0:

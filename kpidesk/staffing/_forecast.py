@@ -31,6 +31,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
+from kpidesk import KpideskError
 from kpidesk.calendars import BusinessCalendar, local_interval_start, local_midnight
 from kpidesk.metrics._call_intervals import INTERVAL_MINUTES
 
@@ -46,7 +47,7 @@ _TREND_ALPHA = 0.05
 _MAX_ITERATIONS = 100
 
 
-class ForecastError(ValueError):
+class ForecastError(KpideskError, ValueError):
     """The history cannot give a forecast (too short, wrong interval length, dates out of order)."""
 
 

@@ -18,6 +18,7 @@ from datetime import date
 
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.calendars import BusinessCalendar
 from kpidesk.staffing._estimates import QueueEstimates, estimate_queue, interval_key
 from kpidesk.staffing._forecast import ArrivalForecast, forecast_arrivals
@@ -91,14 +92,14 @@ def build_plan(
     """Plan `start`…`end` (local dates, inclusive) from `history`, the `call_intervals` rows of the queue
     before `start`. `aht_s` and `patience_s` replace the estimates from the calls when given."""
     if model not in MODELS:
-        raise ValueError(f"unknown queueing model {model!r}; choose one of {', '.join(MODELS)}")
+        raise InvalidRequest(f"unknown queueing model {model!r}; choose one of {', '.join(MODELS)}")
     if end < start:
-        raise ValueError(f"the plan ends ({end}) before it starts ({start})")
+        raise InvalidRequest(f"the plan ends ({end}) before it starts ({start})")
     estimates = estimate_queue(history)
     if aht_s is None and estimates.aht_s is None:
-        raise ValueError("the history has no answered call with a handle time; give the AHT (--aht)")
+        raise InvalidRequest("the history has no answered call with a handle time; give the AHT (--aht)")
     if model == "erlang-a" and patience_s is None and estimates.patience_s is None:
-        raise ValueError(
+        raise InvalidRequest(
             "no call abandoned in the history, so patience cannot be estimated: give it "
             "(--patience) or plan with erlang-c"
         )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kpidesk import InvalidRequest
 from kpidesk.staffing._erlang import QueueFigures, erlang_a, erlang_c, offered_traffic
 
 __all__ = [
@@ -51,19 +52,19 @@ class StaffingTarget:
 
     def __post_init__(self) -> None:
         if self.service_level is not None and not 0 < self.service_level < 1:
-            raise ValueError("the service level target must lie between 0% and 100%, both excluded")
+            raise InvalidRequest("the service level target must lie between 0% and 100%, both excluded")
         if self.threshold_s < 0:
-            raise ValueError("the service level's answer time cannot be negative")
+            raise InvalidRequest("the service level's answer time cannot be negative")
         if self.max_asa_s is not None and self.max_asa_s <= 0:
-            raise ValueError("the longest ASA must be more than 0 seconds")
+            raise InvalidRequest("the longest ASA must be more than 0 seconds")
         if self.max_abandonment is not None and not 0 < self.max_abandonment < 1:
-            raise ValueError("the highest abandonment must lie between 0% and 100%, both excluded")
+            raise InvalidRequest("the highest abandonment must lie between 0% and 100%, both excluded")
         if self.max_occupancy is not None and not 0 < self.max_occupancy <= 1:
-            raise ValueError("the occupancy cap must lie above 0% and at most 100%")
+            raise InvalidRequest("the occupancy cap must lie above 0% and at most 100%")
         if all(
             v is None for v in (self.service_level, self.max_asa_s, self.max_abandonment, self.max_occupancy)
         ):
-            raise ValueError(
+            raise InvalidRequest(
                 "give at least one target: a service level, an ASA, an abandonment or an occupancy cap"
             )
 
@@ -96,13 +97,13 @@ def parse_target(text: str) -> tuple[float, float]:
     """ "80/20" (or "80%/20s") → (0.8, 20.0): the service level share and its answer time."""
     match = _TARGET.match(text)
     if not match:
-        raise ValueError(
+        raise InvalidRequest(
             f"the target {text!r} is not PERCENT/SECONDS, e.g. 80/20 for 80% of calls answered "
             "within 20 seconds"
         )
     percent, seconds = float(match.group(1)), float(match.group(2))
     if not 0 < percent < 100:
-        raise ValueError(
+        raise InvalidRequest(
             f"the target {text!r} asks for {percent:g}%; a service level lies between 0% and "
             "100%, both excluded"
         )
@@ -113,7 +114,7 @@ def parse_interval(text: str) -> float:
     """ "30m", "1h", "900s" or "30" (minutes) → seconds."""
     match = _INTERVAL.match(text)
     if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"the interval {text!r} is not a length such as 15m, 30m, 1h or 900s")
+        raise InvalidRequest(f"the interval {text!r} is not a length such as 15m, 30m, 1h or 900s")
     value, unit = float(match.group(1)), match.group(2) or "m"
     return value * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}[unit]
 
@@ -122,11 +123,11 @@ def _figures_for(
     model: str, patience_s: float | None
 ) -> Callable[[float, float, float, int, float], QueueFigures]:
     if model not in MODELS:
-        raise ValueError(f"unknown queueing model {model!r}; choose one of {', '.join(MODELS)}")
+        raise InvalidRequest(f"unknown queueing model {model!r}; choose one of {', '.join(MODELS)}")
     if model == "erlang-c":
         return erlang_c
     if patience_s is None:
-        raise ValueError("Erlang A needs the callers' mean patience in seconds")
+        raise InvalidRequest("Erlang A needs the callers' mean patience in seconds")
 
     def figures(
         calls: float, interval_s: float, aht_s: float, agents: int, threshold_s: float
@@ -139,7 +140,7 @@ def _figures_for(
 def scheduled_agents(required: int, shrinkage: float) -> int:
     """Agents to schedule so that `required` remain on the phones after `shrinkage`."""
     if not 0 <= shrinkage < 1:
-        raise ValueError("shrinkage must lie between 0% (included) and 100% (excluded)")
+        raise InvalidRequest("shrinkage must lie between 0% (included) and 100% (excluded)")
     return math.ceil(required / (1 - shrinkage) - 1e-9)
 
 
@@ -155,7 +156,7 @@ def evaluate_agents(
 ) -> QueueFigures:
     """What `agents` agents on the phones achieve on one interval's load."""
     if agents < 0:
-        raise ValueError("the number of agents cannot be negative")
+        raise InvalidRequest("the number of agents cannot be negative")
     return _figures_for(model, patience_s)(calls, interval_s, aht_s, agents, threshold_s)
 
 
@@ -196,7 +197,7 @@ def required_agents(
         failed = n
         while not meets(n := min(failed + step, limit)):
             if n >= limit:
-                raise ValueError(
+                raise InvalidRequest(
                     f"no number of agents up to {limit} meets the target for {calls:g} calls "
                     f"of {aht_s:g} s in {interval_s:g} s"
                 )
@@ -229,7 +230,7 @@ def required_agents_erlang_c(
     while pending.any():
         n += 1
         if n > limit:
-            raise ValueError(f"no number of agents up to {limit} meets the target in some interval")
+            raise InvalidRequest(f"no number of agents up to {limit} meets the target in some interval")
         blocking = traffic * blocking / (n + traffic * blocking)
         stable = pending & (n > traffic)
         if not stable.any():

@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kpidesk import InvalidRequest
+
 __all__ = ["MEASURES", "simulate_interval", "simulate_plan"]
 
 MEASURES = ("service_level", "asa", "p_wait", "abandonment", "occupancy")
@@ -57,21 +59,23 @@ def _check_interval(
     confidence: float,
 ) -> None:
     if not calls > 0 or not interval_s > 0 or not aht_s > 0:
-        raise ValueError("calls, the interval and the handle time must all be above 0")
+        raise InvalidRequest("calls, the interval and the handle time must all be above 0")
     if agents < 1:
-        raise ValueError("there must be at least one agent to simulate")
+        raise InvalidRequest("there must be at least one agent to simulate")
     if not threshold_s >= 0:
-        raise ValueError("the service-level threshold cannot be negative")
+        raise InvalidRequest("the service-level threshold cannot be negative")
     if patience_s is not None and not patience_s > 0:
-        raise ValueError("the mean patience must be longer than 0 seconds")
+        raise InvalidRequest("the mean patience must be longer than 0 seconds")
     if replications < 2:
-        raise ValueError("a confidence interval needs at least 2 replications")
+        raise InvalidRequest("a confidence interval needs at least 2 replications")
     if not hours > 0 or not warmup_hours >= 0:
-        raise ValueError("the measured hours must be above 0 and the warm-up not negative")
+        raise InvalidRequest("the measured hours must be above 0 and the warm-up not negative")
     if not 0 < confidence < 1:
-        raise ValueError("the confidence level must be a fraction between 0 and 1")
+        raise InvalidRequest("the confidence level must be a fraction between 0 and 1")
     if patience_s is None and calls * aht_s / interval_s >= agents:
-        raise ValueError("Erlang C with agents ≤ traffic has no steady state: the queue grows without bound")
+        raise InvalidRequest(
+            "Erlang C with agents ≤ traffic has no steady state: the queue grows without bound"
+        )
 
 
 def _run(network: ciw.Network, seed: int, stop: float) -> list[Any]:
@@ -221,7 +225,7 @@ def simulate_plan(
             usable = calls * aht_s / interval_s < agents
         if usable:
             if not agents.is_integer():
-                raise ValueError(f"agents must be whole numbers, got {agents} at {start}")
+                raise InvalidRequest(f"agents must be whole numbers, got {agents} at {start}")
             figures = simulate_interval(
                 calls=calls,
                 interval_s=interval_s,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpidesk import InvalidRequest
+
 __all__ = [
     "CANONICAL_TABLES",
     "FIGURE_UNITS",
@@ -267,4 +269,4 @@ def table_schema(kind: str) -> TableSchema:
     try:
         return _BY_KIND[kind]
     except KeyError:
-        raise ValueError(f"unknown kind {kind!r}; expected one of: {', '.join(_BY_KIND)}") from None
+        raise InvalidRequest(f"unknown kind {kind!r}; expected one of: {', '.join(_BY_KIND)}") from None

@@ -23,11 +23,14 @@ from typing import TypeVar
 
 import duckdb
 
+from kpidesk import KpideskError
+
 __all__ = [
     "IMPORT_LOCK_FILE",
     "WAREHOUSE_WAIT_S",
     "ImportRunning",
     "RunningImport",
+    "WarehouseBusy",
     "import_lock",
     "retry_while_locked",
     "running_import",
@@ -41,8 +44,12 @@ WAREHOUSE_WAIT_S = 300.0
 _POLL_S = 0.2
 
 
-class ImportRunning(RuntimeError):
+class ImportRunning(KpideskError, RuntimeError):
     """Another import is running and the caller chose not to wait; the message says which and since when."""
+
+
+class WarehouseBusy(KpideskError, TimeoutError):
+    """Another process kept the warehouse longer than a command waits for it; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,7 @@ def retry_while_locked(
     notify: Callable[[str], None] = _notify,
 ) -> T:
     """Run `action` (which opens the warehouse) again while another process holds the warehouse, up to
-    `wait_s` seconds, saying once who holds it; then a TimeoutError naming the holder."""
+    `wait_s` seconds, saying once who holds it; then WarehouseBusy naming the holder."""
     deadline = time.monotonic() + wait_s
     said = False
     while True:
@@ -140,7 +147,7 @@ def retry_while_locked(
                 raise
             holder = _holder(workspace, str(exc))
             if time.monotonic() >= deadline:
-                raise TimeoutError(
+                raise WarehouseBusy(
                     f"the warehouse is still in use by {holder} after {wait_s:.0f} s; try again when it has "
                     "finished"
                 ) from None

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli_w
 
+from kpidesk import KpideskError
+
 __all__ = [
     "DAY_NAMES",
     "CalendarSettings",
@@ -66,7 +68,7 @@ COUNTRY_TIMEZONE = {
 }
 
 
-class SettingsError(ValueError):
+class SettingsError(KpideskError, ValueError):
     """kpidesk.toml says something kpidesk cannot use; the message says where and what was expected."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from kpidesk import KpideskError
 from kpidesk.warehouse import connect, create_warehouse
 from kpidesk.workspace._locks import WAREHOUSE_WAIT_S, retry_while_locked
 from kpidesk.workspace._settings import Settings, default_settings, load_settings, save_settings
@@ -25,7 +26,7 @@ SETTINGS_FILE = "kpidesk.toml"
 WAREHOUSE_FILE = "kpidesk.duckdb"
 
 
-class WorkspaceError(RuntimeError):
+class WorkspaceError(KpideskError, RuntimeError):
     """The folder is not a usable workspace; the message says how to make one."""
 
 

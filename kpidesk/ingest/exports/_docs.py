@@ -14,12 +14,13 @@ Generated from the formats in `kpidesk/ingest/exports/formats/` by `make docs`
 (`kpidesk formats --format markdown`); a test fails if this file falls behind.
 
 `kpidesk import FILE… --format NAME` reads the export of one system — in as many files as it comes in —
-into every canonical table it feeds (see `DESIGN.md`), with no mapping to write. All files and tables are
-one transaction: a problem with any file leaves the warehouse as it was. Each table gets its own import
-summary (read · inserted · updated · unchanged · rejected) and its own row in `imports`. Rows a format
-cannot use, and rows it repairs, are in `rejected_rows` with the export's file, line, column and the
-reason; nothing is dropped silently. Importing the same export again changes nothing; a newer export of
-the same system updates what changed. `--source` names the system (default: the format's name).
+into every canonical table it feeds (see [architecture.md](architecture.md)), with no mapping to write.
+All files and tables are one transaction: a problem with any file leaves the warehouse as it was. Each
+table gets its own import summary (read · inserted · updated · unchanged · rejected) and its own row in
+`imports`. Rows a format cannot use, and rows it repairs, are in `rejected_rows` with the export's file,
+line, column and the reason; nothing is dropped silently. Importing the same export again changes
+nothing; a newer export of the same system updates what changed. `--source` names the system (default:
+the format's name).
 
 ```sh
 kpidesk import incident_event_log.csv --format servicenow -w ./acme

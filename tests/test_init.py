@@ -1,0 +1,68 @@
+"""The public API of `kpidesk`: its exact names, each importable, none loading the engine before use."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import kpidesk
+
+PUBLIC = [
+    "CATALOGUE",
+    "DemoResult",
+    "InvalidRequest",
+    "KpideskError",
+    "__version__",
+    "build_demo",
+    "call_intervals",
+    "explain",
+    "import_export",
+    "import_files",
+    "imports",
+    "init_workspace",
+    "kpis",
+    "open_workspace",
+    "reconcile",
+    "records",
+    "refresh_facts",
+    "rejected",
+    "resilience",
+    "staffing_plan",
+    "survey_comments",
+    "undo_import",
+    "write_summary",
+]
+
+
+def test_all_is_pinned() -> None:
+    assert sorted(kpidesk.__all__) == PUBLIC
+    assert kpidesk.__all__ == sorted(kpidesk.__all__)
+
+
+def test_every_public_name_resolves() -> None:
+    from kpidesk import kpis, reconcile
+
+    for name in PUBLIC:
+        assert getattr(kpidesk, name) is not None, name
+    assert set(PUBLIC) <= set(dir(kpidesk))
+    assert callable(kpis) and kpis is kpidesk.kpis
+    # A subpackage of the same name does not replace the function.
+    importlib.import_module("kpidesk.reconcile")
+    assert callable(kpidesk.reconcile) and kpidesk.reconcile is reconcile
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(out.stdout.split())
+
+
+def test_import_kpidesk_loads_no_engine() -> None:
+    loaded = _modules_after("import kpidesk\nfrom kpidesk import KpideskError")
+    assert not loaded & {"ibis", "pandas", "duckdb", "numpy", "kpidesk._api"}
+    assert "ibis" in _modules_after("from kpidesk import kpis")
