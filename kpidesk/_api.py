@@ -15,6 +15,7 @@ import ibis
 import pandas as pd
 
 from kpidesk import facts
+from kpidesk._results_cache import ResultsCache
 from kpidesk._status import status
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
@@ -61,6 +62,8 @@ __all__ = [
 
 #: Imported kinds the facts are derived from (a call's team comes from its agent).
 _FACT_KINDS = ("tickets", "events", "calls", "agents")
+#: `kpis` results of this process, reused until the warehouse's generation changes.
+_RESULTS = ResultsCache()
 
 
 def _workspace(workspace: Workspace | str | Path | None) -> Workspace:
@@ -144,9 +147,29 @@ def kpis(
         business_hours=business_hours,
         compare=compare,
     )
+    key = (str(ws.warehouse_path.resolve()), repr(ws.settings), repr(query))
+    cached = _cached_result(ws, key)
+    if cached is not None:
+        return cached
     with _reading(ws) as con:
+        generation = facts.facts_generation(con)
         icon = ibis.duckdb.from_connection(con)
-        return compute_kpis(warehouse_tables(icon), ws.settings, query)
+        result = compute_kpis(warehouse_tables(icon), ws.settings, query)
+    if generation is not None:
+        _RESULTS.put(key, generation, result)
+    return result
+
+
+def _cached_result(ws: Workspace, key: tuple[str, ...]) -> pd.DataFrame | None:
+    """The stored result for `key` while the warehouse is as it was when it was computed (the facts were
+    current then, and every import, undo or refresh since would have changed the generation)."""
+    try:
+        con = ws.connect(read_only=True)
+    except duckdb.ConnectionException:
+        return None
+    with con:
+        generation = facts.facts_generation(con)
+    return None if generation is None else _RESULTS.get(key, generation)
 
 
 def records(

@@ -8,6 +8,7 @@ from kpidesk.facts._refresh import (
     build_call_facts,
     build_ticket_facts,
     facts_current,
+    facts_generation,
     refresh_facts,
 )
 from kpidesk.facts._ticket_facts import (
@@ -36,6 +37,7 @@ __all__ = [
     "derive_reply_stretches",
     "derive_ticket_facts",
     "facts_current",
+    "facts_generation",
     "refresh_facts",
     "status_changes",
 ]

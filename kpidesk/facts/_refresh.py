@@ -36,6 +36,7 @@ __all__ = [
     "build_call_facts",
     "build_ticket_facts",
     "facts_current",
+    "facts_generation",
     "refresh_facts",
 ]
 
@@ -45,6 +46,16 @@ FACT_TABLES = (*TICKET_FACT_TABLES, CALL_FACTS_TABLE)
 MESSAGES_TABLE = "_fact_messages"
 CHANGES_TABLE = "_fact_status_changes"
 _STATE_DDL = "CREATE TABLE IF NOT EXISTS fact_state (key VARCHAR PRIMARY KEY, value VARCHAR)"
+#: Each derived table's rows are stored in this order, so that a date range reads only the row groups
+#: that hold it (DuckDB skips a row group whose min/max lie outside a filter).
+_STORED_ORDER = {
+    "ticket_facts": "created_at",
+    "reply_stretches": "stretch_start_at",
+    "ticket_open_spans": "open_from",
+    CALL_FACTS_TABLE: "arrived_at",
+}
+#: fact_state's count of the refreshes that changed anything, part of `facts_generation`.
+_GENERATION = "generation"
 
 
 @dataclass
@@ -162,6 +173,8 @@ def _duckdb_materializer(
 ) -> Materialize:
     def materialize(name: str, expr: ir.Table, temporary: bool) -> ir.Table:
         sql = icon.compile(expr)
+        if name in _STORED_ORDER:
+            sql = f"SELECT * FROM ({sql}) ORDER BY {_STORED_ORDER[name]}"
         if temporary or replace:
             # Intermediate steps go to the warehouse file too (and are dropped after): a TEMP table
             # lives in memory, which tens of millions of events do not fit.
@@ -224,6 +237,19 @@ def facts_current(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     return _plan(con, settings).idle
 
 
+def facts_generation(con: duckdb.DuckDBPyConnection) -> tuple[object, ...] | None:
+    """Changes whenever what KPIs read may have changed: at every import and undo (`import_log`) and every
+    refresh that derived anything. None when the warehouse has no facts yet."""
+    try:
+        row = con.execute(
+            f"SELECT (SELECT value FROM fact_state WHERE key = '{_GENERATION}'), count(*), max(import_id), "
+            "count(undone_at) FROM import_log"
+        ).fetchall()[0]
+    except duckdb.CatalogException:
+        return None
+    return tuple(row)
+
+
 def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False) -> FactRefresh:
     """Bring ticket_facts, reply_stretches, ticket_open_spans and call_facts up to date in one transaction."""
     con.execute(_STATE_DDL)
@@ -266,6 +292,11 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
             ("calls", calls_version),
         ):
             con.execute("INSERT OR REPLACE INTO fact_state VALUES (?, ?)", [key, value])
+        con.execute(
+            f"INSERT OR REPLACE INTO fact_state SELECT '{_GENERATION}', "
+            f"CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR) FROM fact_state "
+            f"WHERE key = '{_GENERATION}'"
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar as _calendar
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,14 @@ from kpidesk.metrics._availability import (
 )
 from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
-from kpidesk.metrics._coverage import COVERAGE_COLUMNS, SourceRanges, mark_coverage, source_ranges
+from kpidesk.metrics._coverage import (
+    COVERAGE_COLUMNS,
+    SourceInstants,
+    SourceRanges,
+    mark_coverage,
+    source_instants,
+    source_ranges,
+)
 from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
@@ -91,6 +98,13 @@ class KpiTables:
     customers: ir.Table
     qa: ir.Table
     events: ir.Table
+    _instants: SourceInstants | None = field(default=None, init=False, repr=False)
+
+    def source_instants(self) -> SourceInstants:
+        """Each area's first and last instant per source, read once (one query) for these tables."""
+        if self._instants is None:
+            self._instants = source_instants(self.area_facts, self.area_instants())
+        return self._instants
 
     def area_facts(self, area: str) -> ir.Table:
         """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`)."""
@@ -156,7 +170,7 @@ def data_ranges(tables: KpiTables, settings: Settings, data: _DataRange) -> Sour
     """Each source's data range per area; hires and customer sign-ups take the activity data's range."""
     timezone = settings.calendars[settings.default_calendar].timezone
     background = {area: (data.first, data.last) for area in _BACKGROUND_AREAS}
-    return source_ranges(tables.area_facts, tables.area_instants(), timezone, background)
+    return source_ranges(tables.source_instants(), timezone, background)
 
 
 def _period_end(start: date, period: str) -> date:
@@ -196,22 +210,12 @@ class _DataRange:
         return self.ticket_first, self.ticket_last
 
 
-def _instant(value: Any) -> datetime | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-
-
 def _data_range(tables: KpiTables) -> _DataRange | None:
-    ranges: dict[str, tuple[datetime, datetime]] = {}
-    for area, instants in tables.area_instants().items():
-        t = tables.area_facts(area)
-        firsts, lasts = [i.min() for i in instants], [i.max() for i in instants]
-        bounds = t.aggregate(
-            first=ibis.least(*firsts) if len(firsts) > 1 else firsts[0],
-            last=ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0],
-        ).execute()
-        first, last = _instant(bounds["first"].iloc[0]), _instant(bounds["last"].iloc[0])
-        if first is not None and last is not None:
-            ranges[area] = (first, last)
+    ranges: dict[str, tuple[datetime, datetime]] = {
+        area: (min(r[0] for r in by_source.values()), max(r[1] for r in by_source.values()))
+        for area, by_source in tables.source_instants().items()
+        if by_source
+    }
     if not ranges:
         return None
     ticket_first, ticket_last = ranges.get("tickets", (None, None))
@@ -485,6 +489,8 @@ def sample_context(
         first_period=periods.period_start.iloc[0],
         start=query.start,
         end=query.end,
+        utc_from=pd.Timestamp(periods.start_at.min()).to_pydatetime(),
+        utc_to=pd.Timestamp(periods.end_at.max()).to_pydatetime(),
     )
     return ctx, periods
 
