@@ -39,15 +39,7 @@ from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
-from kpidesk.metrics._stats import (
-    mean_interval,
-    nps_interval,
-    poisson_rate_interval,
-    quantile_rank_interval,
-    ratio_interval,
-    ratio_standard_error,
-    wilson_interval,
-)
+from kpidesk.metrics._stats import quantile_rank_interval
 from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
@@ -275,78 +267,23 @@ def _periods_table(
     return grouped[["period_start", "period_end", "start_at", "end_at"]].reset_index(drop=True)
 
 
-def _number(value: Any) -> float | None:
-    """A float from an engine value, None for SQL NULL / NaN."""
-    return None if value is None or pd.isna(value) else float(value)
-
-
-#: The statistic of a metric that is not a duration, by its kind.
 def _finish(
     metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
 ) -> pd.DataFrame:
+    """Each group's value and interval from its aggregated numbers (see `MetricKind.estimate`), the
+    bounds kept within the metric's limits."""
+    kind = metric.kind_object
     confidence = settings.metrics.confidence
-    low: list[Any] = []
-    high: list[Any] = []
-    values: list[Any] = []
-    standard_errors: list[float | None] = []
     rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
-    for row in rows:
-        n = int(row["n"])
-        if metric.kind == "count":
-            values.append(float(n))
-            low.append(None)
-            high.append(None)
-        elif metric.kind == "proportion":
-            k = _number(row["k"]) or 0.0
-            values.append(k / n if n else None)
-            lo, hi = wilson_interval(k, n, confidence)
-            low.append(lo)
-            high.append(hi)
-        elif metric.kind == "nps":
-            # A score from −100 to +100: percentages of promoters and detractors.
-            promoters, detractors = _number(row["promoters"]) or 0.0, _number(row["detractors"]) or 0.0
-            values.append(100 * (promoters - detractors) / n if n else None)
-            lo, hi = nps_interval(promoters, detractors, n, confidence)
-            low.append(None if lo is None else 100 * lo)
-            high.append(None if hi is None else 100 * hi)
-        elif metric.kind in ("rate", "rate_complement"):
-            k, exposure = _number(row["k"]) or 0.0, _number(row["exposure"]) or 0.0
-            rate = k / exposure if exposure > 0 else None
-            lo, hi = poisson_rate_interval(k, exposure, confidence)
-            if metric.kind == "rate_complement":
-                # The complement of a rate, with its interval mirrored.
-                rate = None if rate is None else 1 - rate
-                lo, hi = (None if hi is None else 1 - hi), (None if lo is None else 1 - lo)
-            values.append(rate)
-            low.append(lo)
-            high.append(hi)
-        elif metric.kind == "ratio":
-            y, x, yy, xx, xy = (
-                _number(row[c]) or 0.0 for c in ("sum_y", "sum_x", "sum_yy", "sum_xx", "sum_xy")
-            )
-            values.append(y / x if x > 0 else None)
-            lo, hi = ratio_interval(y, x, yy, xx, xy, n, confidence)
-            standard_errors.append(ratio_standard_error(y, x, yy, xx, xy, n))
-            low.append(lo)
-            high.append(hi)
-        elif metric.kind == "mean" or quantile is None:
-            mean = _number(row["mean"])
-            values.append(mean)
-            lo, hi = mean_interval(mean, _number(row["std"]), n, confidence)
-            low.append(lo)
-            high.append(hi)
-        else:
-            values.append(_number(row["quantile"]))
-            low.append(_number(row["ci_low"]))
-            high.append(_number(row["ci_high"]))
+    estimates = [kind.estimate(row, quantile, confidence) for row in rows]
     floor, ceiling = metric.limits
     out = frame.copy()
-    out["value"] = values
-    out["ci_low"] = [_within(v, floor, ceiling) for v in low]
-    out["ci_high"] = [_within(v, floor, ceiling) for v in high]
-    if metric.kind == "ratio":
-        out["se"] = standard_errors
-    out["stat"] = stat if metric.kind == "duration" else metric.statistic
+    out["value"] = [e.value for e in estimates]
+    out["ci_low"] = [_within(e.low, floor, ceiling) for e in estimates]
+    out["ci_high"] = [_within(e.high, floor, ceiling) for e in estimates]
+    if kind.has_standard_error:
+        out["se"] = [e.standard_error for e in estimates]
+    out["stat"] = stat if kind.chooses_statistic else metric.statistic
     return out
 
 
@@ -401,37 +338,8 @@ def _summarise(
     """Counts, sums and moments per group; for durations each quantile `i` as `quantile_i` with its
     order-statistic bounds `ci_low_i`, `ci_high_i`, all from one pass over the sample."""
     t = sample.table
-    aggs: dict[str, ir.Value] = {}
-    with_ranks = metric.kind == "duration" and bool(quantiles)
-    if metric.kind == "count":
-        aggs["n"] = t.count()
-    elif metric.kind == "proportion":
-        aggs["n"] = t.value.count()
-        aggs["k"] = t.value.cast("int64").sum()
-    elif metric.kind in ("rate", "rate_complement"):
-        aggs["n"] = t.value.count()
-        aggs["k"] = t.value.sum()
-        aggs["exposure"] = t.exposure.sum()
-    elif metric.kind == "ratio":
-        # A ratio of sums Σvalue / Σexposure over units, with the moments of its ratio-estimator interval.
-        aggs["n"] = t.count()
-        aggs["sum_y"] = t.value.sum()
-        aggs["sum_x"] = t.exposure.sum()
-        aggs["sum_yy"] = (t.value * t.value).sum()
-        aggs["sum_xx"] = (t.exposure * t.exposure).sum()
-        aggs["sum_xy"] = (t.value * t.exposure).sum()
-    elif metric.kind == "nps":
-        aggs["n"] = t.value.count()
-        aggs["promoters"] = (t.value > 0).cast("int64").sum()
-        aggs["detractors"] = (t.value < 0).cast("int64").sum()
-    else:
-        aggs["n"] = t.value.count()
-        aggs["mean"] = t.value.mean()
-        aggs["std"] = t.value.std()
-        if with_ranks:
-            for i, q in enumerate(quantiles):
-                aggs[f"quantile_{i}"] = t.value.quantile(q)
-            aggs["ordered"] = t.value.collect().sort()
+    aggs = metric.kind_object.aggregations(t, quantiles)
+    with_ranks = "ordered" in aggs
     if sample.missing_as:
         aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
     expr = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
@@ -543,9 +451,13 @@ def compute_kpis(
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
         frame = _summarise(
-            metric, sample, keys, quantiles if metric.kind == "duration" else [], settings.metrics.confidence
+            metric,
+            sample,
+            keys,
+            quantiles if metric.kind_object.chooses_statistic else [],
+            settings.metrics.confidence,
         )
-        if metric.kind == "duration":
+        if metric.kind_object.chooses_statistic:
             parts = []
             for name, q in stats:
                 part = frame
@@ -581,7 +493,7 @@ def compute_kpis(
     result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
     stat_names = {
         m.id: [name for name, _ in asked or [parse_stat(m.default_stat)]]
-        if m.kind == "duration"
+        if m.kind_object.chooses_statistic
         else [m.statistic]
         for m in metrics
     }
