@@ -18,7 +18,7 @@ from kpidesk import facts
 from kpidesk._results_cache import ResultsCache
 from kpidesk._status import status
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
-from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
+from kpidesk.facts import CALL_FACTS_TABLE, MANAGER_REACH_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
 from kpidesk.reconcile import Reconciliation, reconcile_figures
@@ -112,6 +112,7 @@ def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
         customers=icon.table("customers"),
         qa=icon.table("qa_reviews"),
         events=icon.table("ticket_events"),
+        manager_reach=icon.table(MANAGER_REACH_TABLE),
     )
 
 

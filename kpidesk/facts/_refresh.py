@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 
 from kpidesk.calendars import SLOTS_TABLE, slot_range_for, write_calendar_slots
 from kpidesk.facts._call_facts import CALL_FACTS_TABLE, derive_call_facts
+from kpidesk.facts._manager_reach import MANAGER_REACH_TABLE, derive_manager_reach
 from kpidesk.facts._ticket_facts import (
     annotate_messages,
     derive_open_spans,
@@ -34,13 +35,14 @@ __all__ = [
     "FactRefresh",
     "Materialize",
     "build_call_facts",
+    "build_manager_reach",
     "build_ticket_facts",
     "facts_current",
     "facts_generation",
     "refresh_facts",
 ]
 
-TICKET_FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans")
+TICKET_FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans", MANAGER_REACH_TABLE)
 FACT_TABLES = (*TICKET_FACT_TABLES, CALL_FACTS_TABLE)
 #: Intermediate steps of a refresh, dropped when it ends.
 MESSAGES_TABLE = "_fact_messages"
@@ -73,6 +75,7 @@ def _calendar_fingerprint(settings: Settings) -> str:
             "calendars": {name: asdict(c) for name, c in sorted(settings.calendars.items())},
             "teams": dict(sorted(settings.teams.items())),
             "default": settings.default_calendar,
+            "manager_level": settings.metrics.manager_level,
         },
         sort_keys=True,
     )
@@ -158,6 +161,20 @@ def build_ticket_facts(
         facts = facts.semi_join(pending, ["source", "ticket_id"])
     materialize("reply_stretches", derive_reply_stretches(messages, facts, slots), False)
     materialize("ticket_open_spans", derive_open_spans(changes, facts), False)
+    build_manager_reach(icon, settings, materialize, events)
+
+
+def build_manager_reach(
+    icon: ibis.BaseBackend, settings: Settings, materialize: Materialize, events: ir.Table | None = None
+) -> None:
+    """Derive manager_reach from `events` (all of them by default). It reads the agents' roles too, so it is
+    derived again whenever the agents change."""
+    reach = derive_manager_reach(
+        icon.table("ticket_events") if events is None else events,
+        icon.table("agents"),
+        settings.metrics.manager_level,
+    )
+    materialize(MANAGER_REACH_TABLE, reach, False)
 
 
 def build_call_facts(icon: ibis.BaseBackend, settings: Settings, materialize: Materialize) -> ir.Table:
@@ -281,6 +298,9 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
             ).fetchall()[0]
             tickets = int(row[0]) if row else 0
             clear_pending_facts(con)
+        if not full and not calls_current:
+            # The agents (whose roles say who is a manager) may have changed.
+            build_manager_reach(icon, settings, _duckdb_materializer(con, icon, replace=True))
         calls = 0
         if full or not calls_current:
             build_call_facts(icon, settings, _duckdb_materializer(con, icon, replace=True))

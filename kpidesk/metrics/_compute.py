@@ -90,6 +90,8 @@ class KpiTables:
     customers: ir.Table
     qa: ir.Table
     events: ir.Table
+    #: When each ticket reached a manager (`kpidesk.facts.derive_manager_reach`).
+    manager_reach: ir.Table
     _instants: SourceInstants | None = field(default=None, init=False, repr=False)
 
     def source_instants(self) -> SourceInstants:
@@ -389,6 +391,7 @@ def sample_context(
         customers=tables.customers,
         qa=tables.qa,
         events=tables.events,
+        manager_reach=tables.manager_reach,
         periods=ibis.memtable(periods),
         settings=settings,
         business_hours=query.business_hours,

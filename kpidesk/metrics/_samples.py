@@ -51,6 +51,8 @@ class SampleContext:
     qa: ir.Table
     #: The canonical ticket events, for metrics counted per event and actor (replies per staffed hour).
     events: ir.Table
+    #: When each ticket reached a manager and whether it went further (derived with the facts).
+    manager_reach: ir.Table
     #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
     periods: ir.Table
     settings: Settings
