@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -64,6 +64,8 @@ __all__ = [
 _FACT_KINDS = ("tickets", "events", "calls", "agents")
 #: `kpis` results of this process, reused until the warehouse's generation changes.
 _RESULTS = ResultsCache()
+#: The warehouse generation at which this process last found the facts up to date, per workspace.
+_CURRENT_AT: dict[tuple[str, str], Hashable] = {}
 
 
 def _workspace(workspace: Workspace | str | Path | None) -> Workspace:
@@ -91,12 +93,26 @@ def _reading(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
         return
     with con:
-        if facts.facts_current(con, ws.settings):
+        if _facts_known_current(ws, con):
             yield con
             return
     refresh_facts(ws)
     with ws.connect(read_only=True) as con:
         yield con
+
+
+def _facts_known_current(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the facts are up to date; checked once per warehouse generation and settings, since
+    only an import, an undo or a refresh (each a new generation) can make them stale."""
+    key = (str(ws.warehouse_path.resolve()), repr(ws.settings))
+    generation = facts.facts_generation(con)
+    if generation is not None and _CURRENT_AT.get(key) == generation:
+        return True
+    if not facts.facts_current(con, ws.settings):
+        return False
+    if generation is not None:
+        _CURRENT_AT[key] = generation
+    return True
 
 
 def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:

@@ -93,6 +93,7 @@ class KpiTables:
     #: When each ticket reached a manager (`kpidesk.facts.derive_manager_reach`).
     manager_reach: ir.Table
     _instants: SourceInstants | None = field(default=None, init=False, repr=False)
+    _areas: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)
 
     def source_instants(self) -> SourceInstants:
         """Each area's first and last instant per source, read once (one query) for these tables."""
@@ -101,16 +102,19 @@ class KpiTables:
         return self._instants
 
     def area_facts(self, area: str) -> ir.Table:
-        """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`)."""
-        return {
-            "tickets": self.facts,
-            "calls": self.calls,
-            "surveys": survey_units(self.surveys, self.facts),
-            "people": self.agents,
-            "customers": self.customers,
-            "qa": reviews_with_team(self.qa, self.agents),
-            "staffing": staffed_states(self.agent_states, self.agents),
-        }[area]
+        """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`); built once
+        per area, since building an expression costs more than a small query does."""
+        if area not in self._areas:
+            self._areas[area] = {
+                "tickets": lambda: self.facts,
+                "calls": lambda: self.calls,
+                "surveys": lambda: survey_units(self.surveys, self.facts),
+                "people": lambda: self.agents,
+                "customers": lambda: self.customers,
+                "qa": lambda: reviews_with_team(self.qa, self.agents),
+                "staffing": lambda: staffed_states(self.agent_states, self.agents),
+            }[area]()
+        return self._areas[area]
 
     def area_instants(self) -> dict[str, list[ir.Value]]:
         """Per area, the instants its data spans: they decide the periods a query without dates covers.
