@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ __all__ = [
 _FACT_KINDS = ("tickets", "events", "calls", "agents")
 #: `kpis` results of this process, reused until the warehouse's generation changes.
 _RESULTS = ResultsCache()
+#: How long a warehouse file must have been left alone before its stamp can stand for its contents.
+_SETTLED_NS = 2_000_000_000
 #: The warehouse generation at which this process last found the facts up to date, per workspace.
 _CURRENT_AT: dict[tuple[str, str], Hashable] = {}
 
@@ -165,7 +168,11 @@ def kpis(
         compare=compare,
     )
     key = (str(ws.warehouse_path.resolve()), repr(ws.settings), repr(query))
-    cached = _cached_result(ws, key)
+    stamp = _files_stamp(ws)
+    unchanged = _RESULTS.get_unchanged(key, stamp)
+    if unchanged is not None:
+        return unchanged
+    cached = _cached_result(ws, key, stamp)
     if cached is not None:
         return cached
     with _reading(ws) as con:
@@ -177,7 +184,26 @@ def kpis(
     return result
 
 
-def _cached_result(ws: Workspace, key: tuple[str, ...]) -> pd.DataFrame | None:
+def _files_stamp(ws: Workspace) -> tuple[object, ...] | None:
+    """The warehouse files' identity, size and modification time; None while a file changed so recently
+    that a write in the same clock tick could leave its time unchanged (file times are coarse)."""
+    stamps: list[object] = []
+    now = time.time_ns()
+    for path in (ws.warehouse_path, ws.warehouse_path.with_name(ws.warehouse_path.name + ".wal")):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        if now - st.st_mtime_ns < _SETTLED_NS:
+            return None
+        stamps.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _cached_result(
+    ws: Workspace, key: tuple[str, ...], stamp: tuple[object, ...] | None
+) -> pd.DataFrame | None:
     """The stored result for `key` while the warehouse is as it was when it was computed (the facts were
     current then, and every import, undo or refresh since would have changed the generation)."""
     try:
@@ -186,7 +212,7 @@ def _cached_result(ws: Workspace, key: tuple[str, ...]) -> pd.DataFrame | None:
         return None
     with con:
         generation = facts.facts_generation(con)
-    return None if generation is None else _RESULTS.get(key, generation)
+    return None if generation is None else _RESULTS.get(key, generation, stamp)
 
 
 def records(
