@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench bench-import bench-staffing docs install system-deps clean
+.PHONY: demo test check bench bench-import bench-staffing bench-overview docs install system-deps clean
 
 $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -50,6 +50,9 @@ bench-import: install
 
 bench-staffing: install
 	$(BIN)/python bench/bench_staffing.py --write-doc
+
+bench-overview: install
+	$(BIN)/python bench/bench_overview.py --tickets 1000000 --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo

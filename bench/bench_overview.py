@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _doc_section import replace_section, save_results  # noqa: E402
+from _doc_section import replace_section, save_results
 
 BENCH_DATA = Path("/work/benchdata")
 SOURCE = "demo"
@@ -189,8 +189,8 @@ sla AS (
   SELECT c.*, n.now_bs, n.now_at,
          CASE c.priority WHEN 'urgent' THEN 1 WHEN 'high' THEN 4 WHEN 'normal' THEN 8 WHEN 'low' THEN 24 END
            * 3600.0 AS std_reply,
-         CASE c.priority WHEN 'urgent' THEN 8 WHEN 'high' THEN 24 WHEN 'normal' THEN 72 WHEN 'low' THEN 120 END
-           * 3600.0 AS std_resolution,
+         CASE c.priority WHEN 'urgent' THEN 8 WHEN 'high' THEN 24 WHEN 'normal' THEN 72
+                         WHEN 'low' THEN 120 END * 3600.0 AS std_resolution,
          CASE c.priority WHEN 'urgent' THEN 0.5 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 4 END
            * 3600.0 AS vip_reply,
          CASE c.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 12 WHEN 'normal' THEN 24 WHEN 'low' THEN 48 END
@@ -229,7 +229,8 @@ UNION ALL SELECT 'backlog_age', NULL, count(at_bs - created_at_bs),
 UNION ALL SELECT 'first_reply_time', NULL, count(first_reply_at_bs - frt_start_at_bs),
                  quantile_cont(CAST(first_reply_at_bs - frt_start_at_bs AS DOUBLE), 0.5)
           FROM created WHERE frt_start_at IS NOT NULL
-UNION ALL SELECT 'reply_time', NULL, count(*), quantile_cont(CAST(replied_at_bs - stretch_start_at_bs AS DOUBLE), 0.5)
+UNION ALL SELECT 'reply_time', NULL, count(*),
+                 quantile_cont(CAST(replied_at_bs - stretch_start_at_bs AS DOUBLE), 0.5)
           FROM reply_stretches s, bounds b WHERE s.replied_at >= b.lo AND s.replied_at < b.hi
 UNION ALL SELECT 'first_resolution_time', NULL, count(first_solved_at_bs - created_at_bs),
                  quantile_cont(CAST(first_solved_at_bs - created_at_bs AS DOUBLE), 0.5) FROM solved
@@ -237,7 +238,8 @@ UNION ALL SELECT 'full_resolution_time', NULL, count(last_solved_at_bs - created
                  quantile_cont(CAST(last_solved_at_bs - created_at_bs AS DOUBLE), 0.5) FROM solved
 UNION ALL SELECT 'agent_replies', NULL, count(agent_replies), avg(agent_replies) FROM solved
 UNION ALL SELECT 'reassignments', NULL, count(reassignments), avg(reassignments) FROM solved
-UNION ALL SELECT 'one_touch_rate', NULL, count(*), avg(CAST(agent_replies <= 1 AND reopens = 0 AS INT)) FROM solved
+UNION ALL SELECT 'one_touch_rate', NULL, count(*), avg(CAST(agent_replies <= 1 AND reopens = 0 AS INT))
+          FROM solved
 UNION ALL SELECT 'fcr_rate', NULL, count(*),
                  avg(CAST(reopens = 0 AND NOT escalated AND agent_replies = 1 AS INT)) FROM solved
 UNION ALL SELECT 'resolution_rate', NULL, count(*),
@@ -352,13 +354,14 @@ def section(results: dict[str, dict[str, Any]]) -> str:
         "`bench/bench_overview.py` (`make bench-overview`): the overview a dashboard shows — "
         '`kpis(ws, period="all", start=<the last four weeks>, business_hours=True)`, every default ticket '
         "metric — against the same figures written by hand as one DuckDB statement over kpidesk's own fact "
-        "tables, in the same run, on the generated tickets of `bench/bench_ticket_kpis.py` (seed 7, 26 weeks). "
+        "tables, in the same run, on the generated tickets of `bench/bench_ticket_kpis.py` (seed 7, 26 "
+        "weeks). "
         "Both give the same n and value for every metric (the run fails otherwise). Each contender runs in "
         "its own process; min / median of the repeated calls; load is the machine's 1-minute load average "
         "before each process (2 cores, shared).",
         "",
-        "| tickets | first call (fresh process) | warm, nothing cached | repeated (results kept) | hand SQL | "
-        "warm ÷ SQL | peak RSS kpidesk / SQL | load |",
+        "| tickets | first call (fresh process) | warm, nothing cached | repeated (results kept) "
+        "| hand SQL | warm ÷ SQL | peak RSS kpidesk / SQL | load |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for n, r in sorted(results.items(), key=lambda kv: int(kv[0])):
@@ -366,7 +369,8 @@ def section(results: dict[str, dict[str, Any]]) -> str:
         warm, hand = min(k["uncached_s"]), min(s["warm_s"])
         lines.append(
             f"| {int(n):,} | {_fmt(k['first_s'])} | {_fmt(warm)} / {_fmt(_median(k['uncached_s']))} | "
-            f"{_fmt(min(k['cached_s']))} / {_fmt(_median(k['cached_s']))} | {_fmt(hand)} / {_fmt(_median(s['warm_s']))} | "
+            f"{_fmt(min(k['cached_s']))} / {_fmt(_median(k['cached_s']))} | "
+            f"{_fmt(hand)} / {_fmt(_median(s['warm_s']))} | "
             f"{warm / hand:.1f}× | {k['peak_rss_mb'] / 1024:.2f} / {s['peak_rss_mb'] / 1024:.2f} GB | "
             f"{k['load_before'][0]:.1f} / {s['load_before'][0]:.1f} |"
         )
@@ -420,7 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         print("DISAGREE", p)
     k, s = run["kpidesk"], run["sql"]
     print(
-        f"kpidesk first {k['first_s']:.3f}s, warm {min(k['uncached_s']):.3f}/{_median(k['uncached_s']):.3f}s, "
+        f"kpidesk first {k['first_s']:.3f}s, "
+        f"warm {min(k['uncached_s']):.3f}/{_median(k['uncached_s']):.3f}s, "
         f"cached {min(k['cached_s']) * 1000:.1f}/{_median(k['cached_s']) * 1000:.1f} ms; "
         f"SQL {min(s['warm_s']):.3f}/{_median(s['warm_s']):.3f}s; peak RSS {k['peak_rss_mb']:.0f} / "
         f"{s['peak_rss_mb']:.0f} MB; load {k['load_before']} {s['load_before']}"
