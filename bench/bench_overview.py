@@ -112,8 +112,10 @@ def run_kpidesk(ws_dir: Path, out: Path, repeats: int) -> dict[str, Any]:
     frame = overview()
     first = _now() - t0
     uncached = []
+    results = getattr(_api, "_RESULTS", None)
     for _ in range(repeats):
-        _api._RESULTS.clear()
+        if results is not None:
+            results.clear()
         t0 = _now()
         overview()
         uncached.append(_now() - t0)
@@ -122,7 +124,7 @@ def run_kpidesk(ws_dir: Path, out: Path, repeats: int) -> dict[str, Any]:
         t0 = _now()
         overview()
         cached.append(_now() - t0)
-    frame.to_parquet(out / "kpidesk.parquet")
+    frame.to_parquet(out / f"{os.environ.get('KPIDESK_BENCH_LABEL', 'kpidesk')}.parquet")
     return {"first_s": first, "uncached_s": uncached, "cached_s": cached, "rows": len(frame)}
 
 
@@ -309,7 +311,13 @@ def compare(out: Path) -> list[str]:
     return problems
 
 
-def _child(step: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
+def _child(step: str, args: argparse.Namespace, out: Path, before: bool = False) -> dict[str, Any]:
+    """One contender in its own process; `before` runs the kpidesk of `--before-src` on its own workspace."""
+    env = dict(os.environ)
+    workspace = args.workspace
+    if before:
+        env.update(PYTHONPATH=str(args.before_src), KPIDESK_BENCH_LABEL="before")
+        workspace = args.before_workspace
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -318,7 +326,7 @@ def _child(step: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "--tickets",
         str(args.tickets),
         "--workspace",
-        str(args.workspace),
+        str(workspace),
         "--data",
         str(args.data),
         "--out",
@@ -328,11 +336,11 @@ def _child(step: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     ]
     load = os.getloadavg()
     t0 = _now()
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen(cmd, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{step} failed")
-    info = json.loads((out / f"{step}.json").read_text())
+    info = json.loads((out / f"{env.get('KPIDESK_BENCH_LABEL', step)}.json").read_text())
     info.update(
         wall_s=_now() - t0, peak_rss_mb=usage.ru_maxrss / 1024, load_before=load, load_after=os.getloadavg()
     )
@@ -374,6 +382,17 @@ def section(results: dict[str, dict[str, Any]]) -> str:
             f"{warm / hand:.1f}× | {k['peak_rss_mb'] / 1024:.2f} / {s['peak_rss_mb'] / 1024:.2f} GB | "
             f"{k['load_before'][0]:.1f} / {s['load_before'][0]:.1f} |"
         )
+    for n, r in sorted(results.items(), key=lambda kv: int(kv[0])):
+        if "before" in r:
+            b, k = r["before"], r["kpidesk"]
+            lines += [
+                "",
+                f"The same run at {int(n):,} tickets with kpidesk as it was before this work "
+                f"({r.get('before_src', 'an earlier checkout')}): first call {_fmt(b['first_s'])}, warm "
+                f"{_fmt(min(b['uncached_s']))} / {_fmt(_median(b['uncached_s']))}, repeated "
+                f"{_fmt(min(b['cached_s']))} / {_fmt(_median(b['cached_s']))} — "
+                f"{min(b['uncached_s']) / min(k['uncached_s']):.1f}× the warm time of now.",
+            ]
     lines += ["", *NOTES, "", DOC_END]
     return "\n".join(lines)
 
@@ -393,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--memory-limit", help="DuckDB's memory cap, e.g. 8GB")
     parser.add_argument("--write-doc", action="store_true")
+    parser.add_argument("--before-src", type=Path, help="a checkout of kpidesk to time too, for before/after")
+    parser.add_argument("--before-workspace", type=Path, help="its workspace (facts in its own layout)")
+    parser.add_argument("--before-label", help="how the report names it, e.g. a commit")
     parser.add_argument("--only", choices=("build", "kpidesk", "sql"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.data = args.data or BENCH_DATA / f"data-{args.tickets}"
@@ -409,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         }[args.only]
         result = runner()
         result["self_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        (out / f"{args.only}.json").write_text(json.dumps(result, indent=2, default=str))
+        label = os.environ.get("KPIDESK_BENCH_LABEL", args.only)
+        (out / f"{label}.json").write_text(json.dumps(result, indent=2, default=str))
         return 0
     if not (args.data / "manifest.json").exists():
         raise SystemExit(
@@ -419,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"workspace ready: {run['build']['timings']}", flush=True)
     run["kpidesk"] = _child("kpidesk", args, out)
     run["sql"] = _child("sql", args, out)
+    if args.before_src:
+        run["before"] = _child("kpidesk", args, out, before=True)
+        run["before_src"] = args.before_label or str(args.before_src)
     problems = compare(out)
     for p in problems:
         print("DISAGREE", p)
