@@ -117,3 +117,16 @@ def test_the_cache_answers_only_for_the_same_generation_and_keeps_the_latest() -
     cache.put("c", 1, frame)
     assert cache.get("b", 1) is None
     assert cache.get("a", 1) is not None and cache.get("c", 1) is not None
+
+
+def test_a_stamp_stands_for_the_generation_it_was_confirmed_at() -> None:
+    cache = ResultsCache()
+    frame = pd.DataFrame({"n": [1]})
+    cache.put("a", 1, frame)
+    assert cache.get_unchanged("a", "stamp") is None
+    assert cache.get("a", 1, "stamp") is not None
+    assert cache.get_unchanged("a", "stamp") is not None
+    assert cache.get_unchanged("a", "other") is None
+    assert cache.get_unchanged("a", None) is None
+    cache.put("a", 2, frame)
+    assert cache.get_unchanged("a", "stamp") is None
