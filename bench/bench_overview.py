@@ -370,8 +370,8 @@ def section(results: dict[str, dict[str, Any]]) -> str:
         "its own process; min / median of the repeated calls; load is the machine's 1-minute load average "
         "before each process (2 cores, shared).",
         "",
-        "| tickets | first call (fresh process) | warm, nothing cached | repeated (results kept) "
-        "| hand SQL | warm ÷ SQL | peak RSS kpidesk / SQL | load |",
+        "| tickets | first call, fresh process | first call after an import, running process | repeated "
+        "| hand SQL | after import ÷ SQL | peak RSS kpidesk / SQL | load |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for n, r in sorted(results.items(), key=lambda kv: int(kv[0])):
