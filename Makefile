@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench bench-import bench-staffing bench-startup bench-import-scale docs install install-dev system-deps clean
+.PHONY: demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview docs install install-dev system-deps clean
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
@@ -68,6 +68,9 @@ bench-staffing: install
 
 bench-startup: install
 	$(BIN)/python bench/bench_startup.py --write-doc
+
+bench-overview: install
+	$(BIN)/python bench/bench_overview.py --tickets 1000000 --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo

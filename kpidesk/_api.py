@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -15,9 +16,10 @@ import ibis
 import pandas as pd
 
 from kpidesk import InvalidRequest, facts
+from kpidesk._results_cache import ResultsCache
 from kpidesk._status import status as spinner
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
-from kpidesk.facts import CALL_FACTS_TABLE, FactRefresh
+from kpidesk.facts import CALL_FACTS_TABLE, MANAGER_REACH_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._explain import TicketExplanation, explain_ticket
 from kpidesk.reconcile import Reconciliation, reconcile_figures
@@ -65,6 +67,12 @@ __all__ = [
 
 #: Imported kinds the facts are derived from (a call's team comes from its agent).
 _FACT_KINDS = ("tickets", "events", "calls", "agents")
+#: `kpis` results of this process, reused until the warehouse's generation changes.
+_RESULTS = ResultsCache()
+#: How long a warehouse file must have been left alone before its stamp can stand for its contents.
+_SETTLED_NS = 2_000_000_000
+#: The warehouse generation at which this process last found the facts up to date, per workspace.
+_CURRENT_AT: dict[tuple[str, str], Hashable] = {}
 
 
 def _workspace(workspace: Workspace | str | Path | None) -> Workspace:
@@ -92,12 +100,26 @@ def _reading(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
         return
     with con:
-        if facts.facts_current(con, ws.settings):
+        if _facts_known_current(ws, con):
             yield con
             return
     refresh_facts(ws)
     with ws.connect(read_only=True) as con:
         yield con
+
+
+def _facts_known_current(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the facts are up to date; checked once per warehouse generation and settings, since
+    only an import, an undo or a refresh (each a new generation) can make them stale."""
+    key = (str(ws.warehouse_path.resolve()), repr(ws.settings))
+    generation = facts.facts_generation(con)
+    if generation is not None and _CURRENT_AT.get(key) == generation:
+        return True
+    if not facts.facts_current(con, ws.settings):
+        return False
+    if generation is not None:
+        _CURRENT_AT[key] = generation
+    return True
 
 
 def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
@@ -113,6 +135,7 @@ def warehouse_tables(icon: ibis.BaseBackend) -> KpiTables:
         customers=icon.table("customers"),
         qa=icon.table("qa_reviews"),
         events=icon.table("ticket_events"),
+        manager_reach=icon.table(MANAGER_REACH_TABLE),
     )
 
 
@@ -151,9 +174,52 @@ def kpis(
         business_hours=business_hours,
         compare=compare,
     )
+    key = (str(ws.warehouse_path.resolve()), repr(ws.settings), repr(query))
+    stamp = _files_stamp(ws)
+    unchanged = _RESULTS.get_unchanged(key, stamp)
+    if unchanged is not None:
+        return unchanged
+    cached = _cached_result(ws, key, stamp)
+    if cached is not None:
+        return cached
     with _reading(ws) as con:
+        generation = facts.facts_generation(con)
         icon = ibis.duckdb.from_connection(con)
-        return with_names(compute_kpis(warehouse_tables(icon), ws.settings, query), con, by)
+        result = with_names(compute_kpis(warehouse_tables(icon), ws.settings, query), con, by)
+    if generation is not None:
+        _RESULTS.put(key, generation, result)
+    return result
+
+
+def _files_stamp(ws: Workspace) -> tuple[object, ...] | None:
+    """The warehouse files' identity, size and modification time; None while a file changed so recently
+    that a write in the same clock tick could leave its time unchanged (file times are coarse)."""
+    stamps: list[object] = []
+    now = time.time_ns()
+    for path in (ws.warehouse_path, ws.warehouse_path.with_name(ws.warehouse_path.name + ".wal")):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        if now - st.st_mtime_ns < _SETTLED_NS:
+            return None
+        stamps.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _cached_result(
+    ws: Workspace, key: tuple[str, ...], stamp: tuple[object, ...] | None
+) -> pd.DataFrame | None:
+    """The stored result for `key` while the warehouse is as it was when it was computed (the facts were
+    current then, and every import, undo or refresh since would have changed the generation)."""
+    try:
+        con = ws.connect(read_only=True)
+    except duckdb.ConnectionException:
+        return None
+    with con:
+        generation = facts.facts_generation(con)
+    return None if generation is None else _RESULTS.get(key, generation, stamp)
 
 
 def records(

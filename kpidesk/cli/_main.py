@@ -483,31 +483,10 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-#: Units of the count metrics, printed as whole numbers.
-_WHOLE_UNITS = ("tickets", "calls", "agents")
-
-
 def _format_value(unit: str, value: Any) -> str:
-    if _missing(value):
-        return "—"
-    if unit == "ratio":
-        return f"{value:.1%}"
-    if unit == "NPS points":
-        return f"{value:+.1f}".replace("-", "−")
-    if unit == "seconds":
-        seconds = float(value)
-        if seconds >= 86400:
-            return f"{seconds / 86400:.1f} d"
-        if seconds >= 3600:
-            return f"{seconds / 3600:.1f} h"
-        if seconds >= 60:
-            return f"{seconds / 60:.1f} min"
-        return f"{seconds:.0f} s"
-    if unit in _WHOLE_UNITS:
-        return f"{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.1f} d"
-    return f"{value:.2f}"
+    from kpidesk.metrics import format_quantity
+
+    return format_quantity(value, unit)
 
 
 def _missing(value: Any) -> bool:
@@ -869,14 +848,14 @@ def _print_records(
     ids = list(frame.attrs["id_columns"])
     counted = int(frame["counted"].sum())
     first = frame["period_start"].iloc[0].isoformat() if len(frame) else "no data"
-    divided = metric.kind in ("ratio", "rate", "rate_complement")
+    divided = metric.kind_object.per_exposure
     console.print(f"[bold]{metric.id}[/] · {period} of {first} · n = {counted:,}", highlight=False)
     table = Table(show_edge=False)
     shown = (*ids, "value", *(("exposure",) if divided else ()), "counted", "reason")
     for col in shown:
         table.add_column(col, justify="right" if col in ("value", "exposure") else "left", overflow="fold")
     for row in frame.to_dict(orient="records"):
-        values = [_record_value(metric.kind, metric.unit, row["value"])]
+        values = [metric.kind_object.format_record(row["value"], metric.unit)]
         if divided:
             # A ratio's or rate's records carry its numerator and denominator, not the ratio itself.
             values = [_format_value("number", row[c]) for c in ("value", "exposure")]
@@ -887,17 +866,6 @@ def _print_records(
             "" if _missing(row["reason"]) else str(row["reason"]),
         )
     console.print(table)
-
-
-def _record_value(kind: str, unit: str, value: Any) -> str:
-    """A record's value: yes/no for a proportion's success, +1/0/−1 for a net-promoter answer."""
-    if _missing(value):
-        return "—"
-    if kind == "proportion":
-        return "yes" if value else "no"
-    if kind == "nps":
-        return {1.0: "+1", 0.0: "0", -1.0: "−1"}.get(float(value), str(value))
-    return _format_value(unit, value)
 
 
 @main.group()

@@ -1,13 +1,16 @@
 """Facts: one row per ticket (and per reply stretch, per open span) and per call, kept up to date."""
 
 from kpidesk.facts._call_facts import CALL_FACTS_TABLE, CALL_INSTANTS, derive_call_facts
+from kpidesk.facts._manager_reach import MANAGER_REACH_TABLE, derive_manager_reach
 from kpidesk.facts._refresh import (
     FACT_TABLES,
     FactRefresh,
     Materialize,
     build_call_facts,
+    build_manager_reach,
     build_ticket_facts,
     facts_current,
+    facts_generation,
     refresh_facts,
 )
 from kpidesk.facts._ticket_facts import (
@@ -25,17 +28,21 @@ __all__ = [
     "CALL_INSTANTS",
     "FACT_INSTANTS",
     "FACT_TABLES",
+    "MANAGER_REACH_TABLE",
     "TICKET_DIMENSIONS",
     "FactRefresh",
     "Materialize",
     "annotate_messages",
     "build_call_facts",
+    "build_manager_reach",
     "build_ticket_facts",
     "derive_call_facts",
+    "derive_manager_reach",
     "derive_open_spans",
     "derive_reply_stretches",
     "derive_ticket_facts",
     "facts_current",
+    "facts_generation",
     "refresh_facts",
     "status_changes",
 ]

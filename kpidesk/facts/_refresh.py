@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 
 from kpidesk.calendars import SLOTS_TABLE, slot_range_for, write_calendar_slots
 from kpidesk.facts._call_facts import CALL_FACTS_TABLE, derive_call_facts
+from kpidesk.facts._manager_reach import MANAGER_REACH_TABLE, derive_manager_reach
 from kpidesk.facts._ticket_facts import (
     annotate_messages,
     derive_open_spans,
@@ -34,17 +35,29 @@ __all__ = [
     "FactRefresh",
     "Materialize",
     "build_call_facts",
+    "build_manager_reach",
     "build_ticket_facts",
     "facts_current",
+    "facts_generation",
     "refresh_facts",
 ]
 
-TICKET_FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans")
+TICKET_FACT_TABLES = ("ticket_facts", "reply_stretches", "ticket_open_spans", MANAGER_REACH_TABLE)
 FACT_TABLES = (*TICKET_FACT_TABLES, CALL_FACTS_TABLE)
 #: Intermediate steps of a refresh, dropped when it ends.
 MESSAGES_TABLE = "_fact_messages"
 CHANGES_TABLE = "_fact_status_changes"
 _STATE_DDL = "CREATE TABLE IF NOT EXISTS fact_state (key VARCHAR PRIMARY KEY, value VARCHAR)"
+#: Each derived table's rows are stored in this order, so that a date range reads only the row groups
+#: that hold it (DuckDB skips a row group whose min/max lie outside a filter).
+_STORED_ORDER = {
+    "ticket_facts": "created_at",
+    "reply_stretches": "stretch_start_at",
+    "ticket_open_spans": "open_from",
+    CALL_FACTS_TABLE: "arrived_at",
+}
+#: fact_state's count of the refreshes that changed anything, part of `facts_generation`.
+_GENERATION = "generation"
 
 
 @dataclass
@@ -62,6 +75,7 @@ def _calendar_fingerprint(settings: Settings) -> str:
             "calendars": {name: asdict(c) for name, c in sorted(settings.calendars.items())},
             "teams": dict(sorted(settings.teams.items())),
             "default": settings.default_calendar,
+            "manager_level": settings.metrics.manager_level,
         },
         sort_keys=True,
     )
@@ -147,6 +161,20 @@ def build_ticket_facts(
         facts = facts.semi_join(pending, ["source", "ticket_id"])
     materialize("reply_stretches", derive_reply_stretches(messages, facts, slots), False)
     materialize("ticket_open_spans", derive_open_spans(changes, facts), False)
+    build_manager_reach(icon, settings, materialize, events)
+
+
+def build_manager_reach(
+    icon: ibis.BaseBackend, settings: Settings, materialize: Materialize, events: ir.Table | None = None
+) -> None:
+    """Derive manager_reach from `events` (all of them by default). It reads the agents' roles too, so it is
+    derived again whenever the agents change."""
+    reach = derive_manager_reach(
+        icon.table("ticket_events") if events is None else events,
+        icon.table("agents"),
+        settings.metrics.manager_level,
+    )
+    materialize(MANAGER_REACH_TABLE, reach, False)
 
 
 def build_call_facts(icon: ibis.BaseBackend, settings: Settings, materialize: Materialize) -> ir.Table:
@@ -162,6 +190,8 @@ def _duckdb_materializer(
 ) -> Materialize:
     def materialize(name: str, expr: ir.Table, temporary: bool) -> ir.Table:
         sql = icon.compile(expr)
+        if name in _STORED_ORDER:
+            sql = f"SELECT * FROM ({sql}) ORDER BY {_STORED_ORDER[name]}"
         if temporary or replace:
             # Intermediate steps go to the warehouse file too (and are dropped after): a TEMP table
             # lives in memory, which tens of millions of events do not fit.
@@ -224,6 +254,19 @@ def facts_current(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     return _plan(con, settings).idle
 
 
+def facts_generation(con: duckdb.DuckDBPyConnection) -> tuple[object, ...] | None:
+    """Changes whenever what KPIs read may have changed: at every import and undo (`import_log`) and every
+    refresh that derived anything. None when the warehouse has no facts yet."""
+    try:
+        row = con.execute(
+            f"SELECT (SELECT value FROM fact_state WHERE key = '{_GENERATION}'), count(*), max(import_id), "
+            "count(undone_at) FROM import_log"
+        ).fetchall()[0]
+    except duckdb.CatalogException:
+        return None
+    return tuple(row)
+
+
 def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: bool = False) -> FactRefresh:
     """Bring ticket_facts, reply_stretches, ticket_open_spans and call_facts up to date in one transaction."""
     con.execute(_STATE_DDL)
@@ -255,6 +298,9 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
             ).fetchall()[0]
             tickets = int(row[0]) if row else 0
             clear_pending_facts(con)
+        if not full and not calls_current:
+            # The agents (whose roles say who is a manager) may have changed.
+            build_manager_reach(icon, settings, _duckdb_materializer(con, icon, replace=True))
         calls = 0
         if full or not calls_current:
             build_call_facts(icon, settings, _duckdb_materializer(con, icon, replace=True))
@@ -267,6 +313,11 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
             ("derived_at", datetime.now(UTC).replace(tzinfo=None).isoformat()),
         ):
             con.execute("INSERT OR REPLACE INTO fact_state VALUES (?, ?)", [key, value])
+        con.execute(
+            f"INSERT OR REPLACE INTO fact_state SELECT '{_GENERATION}', "
+            f"CAST(coalesce(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR) FROM fact_state "
+            f"WHERE key = '{_GENERATION}'"
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -11,6 +11,7 @@ from kpidesk.metrics._compute import (
     compute_kpis,
     parse_stat,
 )
+from kpidesk.metrics._kinds import KINDS, Estimate, MetricKind, format_quantity
 from kpidesk.metrics._records import RECORD_COLUMNS, metric_records
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import (
@@ -27,6 +28,7 @@ __all__ = [
     "CATALOGUE",
     "COMMENT_COLUMNS",
     "DIMENSIONS",
+    "KINDS",
     "METRIC_OPTIONS",
     "NO_DATA",
     "NO_VALUE",
@@ -34,10 +36,13 @@ __all__ = [
     "RECORD_COLUMNS",
     "RESULT_COLUMNS",
     "STATE_COLUMNS",
+    "Estimate",
     "KpiQuery",
     "KpiTables",
     "Metric",
+    "MetricKind",
     "compute_kpis",
+    "format_quantity",
     "gaps_by_source",
     "get_metric",
     "mean_interval",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics._capabilities import ANSWERS, HANDLE_TIMES, LEVELS, MESSAGES, SOLVES, Capability
+from kpidesk.metrics._kinds import KINDS, MetricKind, get_kind
 
 __all__ = ["CATALOGUE", "METRIC_OPTIONS", "Metric", "get_metric"]
 
@@ -18,15 +19,15 @@ __all__ = ["CATALOGUE", "METRIC_OPTIONS", "Metric", "get_metric"]
 class Metric:
     """One KPI.
 
-    `kind` says how its sample is summarised: `count` (rows), `proportion` (share of true values, Wilson
-    interval), `duration` (seconds: mean, median, p90 or any percentile), `mean` (per-unit average, t
-    interval), `ratio_count` (a stock counted at an instant), `nps` (promoters minus detractors as a
-    fraction in [−1, 1] from per-response values +1, 0, −1, with the NPS interval),
-    `rate` (events per unit of exposure — staffed hours, average headcount — with the exact Poisson
-    interval), `rate_complement` (1 − such a rate). `area` names the facts it is measured on: `tickets`,
-    `calls`, `surveys`, `people`, `qa`, `customers` or `staffing` (agent states). `needs` names what a
-    source must hold for the metric to be measured from it (messages, solves, answered calls…); from a
-    source that lacks one, the metric is not available.
+    `kind` names how its sample is summarised, one of `KINDS` (`kind_object` is its behaviour):
+    `count` (rows), `proportion` (share of true values, Wilson interval), `duration` (seconds: mean,
+    median, p90 or any percentile), `mean` (per-unit average, t interval), `ratio` (a ratio of sums over
+    units), `nps` (promoters minus detractors, a score from −100 to +100 from per-response values +1, 0,
+    −1, with the NPS interval), `rate` (events per unit of exposure — staffed hours, average headcount —
+    with the exact Poisson interval), `rate_complement` (1 − such a rate). `area` names the facts it is
+    measured on: `tickets`, `calls`, `surveys`, `people`, `qa`, `customers` or `staffing` (agent states).
+    `needs` names what a source must hold for the metric to be measured from it (messages, solves,
+    answered calls…); from a source that lacks one, the metric is not available.
 
     `default_stat` is part of a duration's definition: the statistic reported when none is asked for
     (ASA and AHT are averages by name, so theirs is the mean; other durations report the median).
@@ -44,36 +45,25 @@ class Metric:
     needs: tuple[Capability, ...] = ()
     default_stat: str = "median"
 
+    def __post_init__(self) -> None:
+        get_kind(self.kind)
+
+    @property
+    def kind_object(self) -> MetricKind:
+        """The kind's behaviour: aggregation, intervals, limits and text (see `kpidesk.metrics._kinds`)."""
+        return KINDS[self.kind]
+
     @property
     def statistic(self) -> str:
         """The statistic a result reports by default: the duration's `default_stat`, else its kind's."""
-        return self.default_stat if self.kind == "duration" else _KIND_STATISTIC[self.kind]
+        return self.kind_object.reported_statistic(self.default_stat)
 
     @property
     def limits(self) -> tuple[float | None, float | None]:
         """The values the metric can take: no interval bound reaches past them (a mean wait's interval
         stops at 0 s, a proportion or retention at 0 and 1, NPS at −100 and +100, a QA score at 0 and 100).
         Survey scores keep their survey's own scale, so they have no fixed limits."""
-        if self.kind in ("proportion", "rate_complement"):
-            return 0.0, 1.0
-        if self.kind == "nps":
-            return -100.0, 100.0
-        if self.unit == "points":
-            return 0.0, 100.0
-        if self.unit == "score":
-            return None, None
-        return 0.0, None
-
-
-_KIND_STATISTIC = {
-    "count": "count",
-    "proportion": "rate",
-    "nps": "score",
-    "rate": "rate",
-    "rate_complement": "rate",
-    "ratio": "ratio",
-    "mean": "mean",
-}
+        return self.kind_object.limits(self.unit)
 
 
 #: Options of `[metrics]` in kpidesk.toml, with what each one does.

@@ -2,25 +2,13 @@
 
 Two comparisons use them: a period against an earlier one (`kpis --compare previous|year`), and the days
 a named person was absent against the days they were present (`resilience`). A change is significant only
-when its interval excludes zero. Each metric kind has its own interval:
-
-- counts: the difference of two Poisson counts, c₁ − c₂ ± z·√(c₁ + c₂) (normal approximation);
-- proportions: Newcombe's hybrid score interval, built from the two Wilson intervals;
-- means (and the mean of a duration): Welch's t interval, with Welch–Satterthwaite degrees of freedom;
-- medians and percentiles: each side's order-statistic interval at confidence 1 − (1 − c)/2, combined as
-  [low₁ − high₂, high₁ − low₂]; both hold together with probability ≥ c (Bonferroni), so the interval is
-  distribution-free and conservative;
-- NPS: the difference of the two scores ± z·√(v₁ + v₂), vᵢ = (p₊ + p₋ − NPS²)/n;
-- Poisson rates (events per exposure): the difference ± z·√(k₁/e₁² + k₂/e₂²);
-- ratios of sums (occupancy): the difference ± t·√(se₁² + se₂²) from the two linearised standard
-  errors, with Welch–Satterthwaite degrees of freedom over the units (agent-days) of each side.
+when its interval excludes zero; each metric kind has its own interval (see `_differences`).
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
 import dataclasses
-import math
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -28,7 +16,6 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-from scipy import stats as _sp
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics._catalogue import Metric, get_metric
@@ -44,9 +31,19 @@ from kpidesk.metrics._compute import (
     parse_stat,
     sample_context,
 )
+from kpidesk.metrics._differences import (
+    Interval,
+    joint_confidence,
+    newcombe_interval,
+    nps_difference_interval,
+    poisson_difference_interval,
+    quantile_difference_interval,
+    ratio_difference_interval,
+    welch_interval,
+)
+from kpidesk.metrics._kinds import KINDS
 from kpidesk.metrics._partial import cut_to_covered_days
 from kpidesk.metrics._samples import Sample
-from kpidesk.metrics._stats import wilson_interval
 from kpidesk.workspace import Settings
 
 __all__ = [
@@ -98,168 +95,24 @@ RESILIENCE_COLUMNS = (
 )
 _EXTRA_DIMENSIONS = ("sla_metric",)
 
-Interval = tuple[float | None, float | None]
-
-
-def _z(confidence: float) -> float:
-    return float(_sp.norm.ppf(0.5 + confidence / 2))
-
-
-def joint_confidence(confidence: float) -> float:
-    """The confidence of each of two intervals so that both hold together with at least `confidence`."""
-    return 1 - (1 - confidence) / 2
-
-
-def poisson_difference_interval(c1: float, c2: float, confidence: float = 0.95) -> Interval:
-    """Interval for c₁ − c₂ of two Poisson counts: ± z·√(c₁ + c₂)."""
-    if c1 + c2 <= 0:
-        return None, None
-    half = _z(confidence) * math.sqrt(c1 + c2)
-    return c1 - c2 - half, c1 - c2 + half
-
-
-def newcombe_interval(k1: float, n1: float, k2: float, n2: float, confidence: float = 0.95) -> Interval:
-    """Newcombe's hybrid score interval for p₁ − p₂ from the Wilson intervals (l, u) of each side:
-    [d − √((p₁ − l₁)² + (u₂ − p₂)²), d + √((u₁ − p₁)² + (p₂ − l₂)²)]."""
-    l1, u1 = wilson_interval(k1, n1, confidence)
-    l2, u2 = wilson_interval(k2, n2, confidence)
-    if l1 is None or u1 is None or l2 is None or u2 is None:
-        return None, None
-    p1, p2 = k1 / n1, k2 / n2
-    d = p1 - p2
-    return d - math.hypot(p1 - l1, u2 - p2), d + math.hypot(u1 - p1, p2 - l2)
-
-
-def welch_interval(
-    m1: float, s1: float, n1: float, m2: float, s2: float, n2: float, confidence: float = 0.95
-) -> Interval:
-    """Welch's t interval for m₁ − m₂ from each side's mean, sample standard deviation and n (n ≥ 2)."""
-    if n1 < 2 or n2 < 2 or math.isnan(s1) or math.isnan(s2):
-        return None, None
-    return _satterthwaite(m1 - m2, s1 * s1 / n1, n1, s2 * s2 / n2, n2, confidence)
-
-
-def _satterthwaite(d: float, v1: float, n1: float, v2: float, n2: float, confidence: float) -> Interval:
-    """d ± t·√(v₁ + v₂), t with Welch–Satterthwaite degrees of freedom; the difference itself when both
-    variances are 0."""
-    if v1 + v2 == 0:
-        return d, d
-    df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
-    half = float(_sp.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(v1 + v2)
-    return d - half, d + half
-
-
-def nps_difference_interval(
-    promoters1: float,
-    detractors1: float,
-    n1: float,
-    promoters2: float,
-    detractors2: float,
-    n2: float,
-    confidence: float = 0.95,
-) -> Interval:
-    """Interval for NPS₁ − NPS₂ (fractions) from the two variances (p₊ + p₋ − NPS²)/n."""
-    if n1 <= 0 or n2 <= 0:
-        return None, None
-
-    def score_and_variance(promoters: float, detractors: float, n: float) -> tuple[float, float]:
-        p_plus, p_minus = promoters / n, detractors / n
-        nps = p_plus - p_minus
-        return nps, max(0.0, p_plus + p_minus - nps * nps) / n
-
-    nps1, var1 = score_and_variance(promoters1, detractors1, n1)
-    nps2, var2 = score_and_variance(promoters2, detractors2, n2)
-    half = _z(confidence) * math.sqrt(var1 + var2)
-    return max(-2.0, nps1 - nps2 - half), min(2.0, nps1 - nps2 + half)
-
-
-def quantile_difference_interval(
-    low1: float | None, high1: float | None, low2: float | None, high2: float | None
-) -> Interval:
-    """[low₁ − high₂, high₁ − low₂] from two order-statistic intervals (each at `joint_confidence`)."""
-    if low1 is None or high1 is None or low2 is None or high2 is None:
-        return None, None
-    return low1 - high2, high1 - low2
-
-
-def ratio_difference_interval(
-    ratio1: float, se1: float, n1: float, ratio2: float, se2: float, n2: float, confidence: float = 0.95
-) -> Interval:
-    """Interval for R₁ − R₂ of two ratio estimators: ± t·√(se₁² + se₂²), Welch–Satterthwaite df."""
-    if n1 < 2 or n2 < 2:
-        return None, None
-    return _satterthwaite(ratio1 - ratio2, se1 * se1, n1, se2 * se2, n2, confidence)
-
-
-def _poisson_rate_difference(k1: float, e1: float, k2: float, e2: float, confidence: float) -> Interval:
-    if e1 <= 0 or e2 <= 0 or k1 + k2 <= 0:
-        return None, None
-    d = k1 / e1 - k2 / e2
-    half = _z(confidence) * math.sqrt(k1 / (e1 * e1) + k2 / (e2 * e2))
-    return d - half, d + half
-
 
 def _num(row: Mapping[str, Any], column: str) -> float | None:
     value = row.get(column)
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _pairs(
-    first: Mapping[str, Any], second: Mapping[str, Any], a: str, b: str
-) -> tuple[float, float, float, float] | None:
-    """(first[a], first[b], second[a], second[b]), or None when any of them is missing."""
-    values = (_num(first, a), _num(first, b), _num(second, a), _num(second, b))
-    if any(v is None for v in values):
-        return None
-    return values  # type: ignore[return-value]
-
-
 def difference_interval(
     kind: str, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
 ) -> Interval:
-    """The interval of first − second for one metric kind and statistic (see the module's list).
+    """The interval of first − second for one metric kind and statistic (see `MetricKind`).
 
     Rows carry `value`, `n` and the summary columns; quantile rows also `q_low`, `q_high`, their
     order-statistic bounds at `joint_confidence(confidence)`.
     """
-    n1, n2 = _num(first, "n") or 0.0, _num(second, "n") or 0.0
-    if kind == "count":
-        return poisson_difference_interval(
-            _num(first, "value") or 0.0, _num(second, "value") or 0.0, confidence
-        )
-    if kind == "proportion":
-        k1, k2 = _num(first, "k"), _num(second, "k")
-        return (None, None) if k1 is None or k2 is None else newcombe_interval(k1, n1, k2, n2, confidence)
-    if kind == "nps":
-        if (parts := _pairs(first, second, "promoters", "detractors")) is None:
-            return None, None
-        p1, d1, p2, d2 = parts
-        lo, hi = nps_difference_interval(p1, d1, n1, p2, d2, n2, confidence)
-        # NPS reads as a score from −100 to +100, so its change is in the same points.
-        return (None, None) if lo is None or hi is None else (100 * lo, 100 * hi)
-    if kind in ("rate", "rate_complement"):
-        if (parts := _pairs(first, second, "k", "exposure")) is None:
-            return None, None
-        k1, e1, k2, e2 = parts
-        lo, hi = _poisson_rate_difference(k1, e1, k2, e2, confidence)
-        if kind == "rate_complement" and lo is not None and hi is not None:
-            return -hi, -lo
-        return lo, hi
-    if kind == "mean" or (kind == "duration" and stat == "mean"):
-        if (parts := _pairs(first, second, "mean", "std")) is None:
-            return None, None
-        m1, s1, m2, s2 = parts
-        return welch_interval(m1, s1, n1, m2, s2, n2, confidence)
-    if kind == "ratio":
-        if (parts := _pairs(first, second, "value", "se")) is None:
-            return None, None
-        r1, se1, r2, se2 = parts
-        return ratio_difference_interval(r1, se1, n1, r2, se2, n2, confidence)
-    if kind == "duration":
-        return quantile_difference_interval(
-            _num(first, "q_low"), _num(first, "q_high"), _num(second, "q_low"), _num(second, "q_high")
-        )
-    return None, None
+    metric_kind = KINDS.get(kind)
+    if metric_kind is None:
+        return None, None
+    return metric_kind.difference_interval(stat, first, second, confidence)
 
 
 def _significant(low: float | None, high: float | None) -> bool | None:
@@ -324,7 +177,7 @@ def _with_quantile_bounds(
     tables: KpiTables, settings: Settings, query: KpiQuery, frame: pd.DataFrame
 ) -> pd.DataFrame:
     """`frame` with the order-statistic bounds of its duration percentiles at the joint confidence."""
-    durations = sorted({m for m in frame.metric if get_metric(m).kind == "duration"})
+    durations = sorted({m for m in frame.metric if get_metric(m).kind_object.chooses_statistic})
     if not durations or not len(frame):
         return frame.assign(q_low=None, q_high=None)
     confidence = joint_confidence(settings.metrics.confidence)
@@ -358,7 +211,7 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
     earlier_query = dataclasses.replace(base, start=start, end=end)
     earlier = compute_kpis(tables, settings, earlier_query, summaries=True)
     needs_bounds = any(
-        get_metric(m).kind == "duration" and s != "mean"
+        get_metric(m).kind_object.chooses_statistic and s != "mean"
         for m, s in zip(current.metric, current.stat, strict=True)
     )
     if needs_bounds:
@@ -401,8 +254,8 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         scale = _POINTS if unit == "ratio" else 1.0
         if compare_value is not None and value is not None:
             change = (value - compare_value) * scale
-            kind = get_metric(row["metric"]).kind
-            low, high = difference_interval(kind, row["stat"], row, then, confidence)
+            kind = get_metric(row["metric"]).kind_object
+            low, high = kind.difference_interval(row["stat"], row, then, confidence)
             low, high = (None if low is None else low * scale), (None if high is None else high * scale)
         out["change_unit"].append("pp" if unit == "ratio" else unit)
         out["compare_value"].append(compare_value)
@@ -501,7 +354,8 @@ def resilience(
             "(import them with `kpidesk import FILE --kind agent_states`)"
         )
     stats = [parse_stat(s) for s in ([stat] if isinstance(stat, str) else stat or [m.default_stat])]
-    if m.kind != "duration":
+    kind = m.kind_object
+    if not kind.chooses_statistic:
         stats = [("", None)]
     query = KpiQuery(metrics=[metric], period="day", start=start, end=end, business_hours=business_hours)
     data = _data_range(tables)
@@ -520,17 +374,17 @@ def resilience(
     confidence = settings.metrics.confidence
     wide = joint_confidence(confidence)
     quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
-    if m.kind == "count":
+    if kind.value_is_count:
         frame = _per_day_counts(t, sides, extra)
         frame["value"] = frame["mean"]
         frames = [frame.assign(stat="count")]
-        kind = "mean"
+        kind = KINDS["mean"]
     else:
         summary = _summarise(
             m,
             Sample(t, True, sample.extra_dims, sample.missing_as),
             ["side", *extra],
-            quantiles if m.kind == "duration" else [],
+            quantiles if kind.chooses_statistic else [],
             wide,
         )
         frames = []
@@ -543,9 +397,8 @@ def resilience(
                 ).assign(ci_low=None, ci_high=None)
             finished = _finish(m, part, name, q, settings)
             frames.append(finished)
-        kind = m.kind
     days = sides.side.value_counts()
-    unit = f"{m.unit} per day" if m.kind == "count" else m.unit
+    unit = f"{m.unit} per day" if m.kind_object.value_is_count else m.unit
     rows = []
     for frame in frames:
         groups = frame[extra].drop_duplicates().to_dict(orient="records") if extra else [{}]
@@ -560,7 +413,7 @@ def resilience(
             low, high = (
                 (None, None)
                 if not present or not absent
-                else difference_interval(kind, stat_name, absent, present, confidence)
+                else kind.difference_interval(stat_name, absent, present, confidence)
             )
             present_value, absent_value = _num(present, "value"), _num(absent, "value")
             present_n, absent_n = int(_num(present, "n") or 0), int(_num(absent, "n") or 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar as _calendar
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,20 +28,19 @@ from kpidesk.metrics._availability import (
 )
 from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
-from kpidesk.metrics._coverage import COVERAGE_COLUMNS, SourceRanges, mark_coverage, source_ranges
+from kpidesk.metrics._coverage import (
+    COVERAGE_COLUMNS,
+    SourceInstants,
+    SourceRanges,
+    mark_coverage,
+    source_instants,
+    source_ranges,
+)
 from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
-from kpidesk.metrics._stats import (
-    mean_interval,
-    nps_interval,
-    poisson_rate_interval,
-    quantile_rank_interval,
-    ratio_interval,
-    ratio_standard_error,
-    wilson_interval,
-)
+from kpidesk.metrics._stats import quantile_rank_interval
 from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
@@ -92,18 +91,31 @@ class KpiTables:
     customers: ir.Table
     qa: ir.Table
     events: ir.Table
+    #: When each ticket reached a manager (`kpidesk.facts.derive_manager_reach`).
+    manager_reach: ir.Table
+    _instants: SourceInstants | None = field(default=None, init=False, repr=False)
+    _areas: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)
+
+    def source_instants(self) -> SourceInstants:
+        """Each area's first and last instant per source, read once (one query) for these tables."""
+        if self._instants is None:
+            self._instants = source_instants(self.area_facts, self.area_instants())
+        return self._instants
 
     def area_facts(self, area: str) -> ir.Table:
-        """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`)."""
-        return {
-            "tickets": self.facts,
-            "calls": self.calls,
-            "surveys": survey_units(self.surveys, self.facts),
-            "people": self.agents,
-            "customers": self.customers,
-            "qa": reviews_with_team(self.qa, self.agents),
-            "staffing": staffed_states(self.agent_states, self.agents),
-        }[area]
+        """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`); built once
+        per area, since building an expression costs more than a small query does."""
+        if area not in self._areas:
+            self._areas[area] = {
+                "tickets": lambda: self.facts,
+                "calls": lambda: self.calls,
+                "surveys": lambda: survey_units(self.surveys, self.facts),
+                "people": lambda: self.agents,
+                "customers": lambda: self.customers,
+                "qa": lambda: reviews_with_team(self.qa, self.agents),
+                "staffing": lambda: staffed_states(self.agent_states, self.agents),
+            }[area]()
+        return self._areas[area]
 
     def area_instants(self) -> dict[str, list[ir.Value]]:
         """Per area, the instants its data spans: they decide the periods a query without dates covers.
@@ -159,7 +171,7 @@ def data_ranges(tables: KpiTables, settings: Settings, data: _DataRange) -> Sour
     """Each source's data range per area; hires and customer sign-ups take the activity data's range."""
     timezone = settings.calendars[settings.default_calendar].timezone
     background = {area: (data.first, data.last) for area in _BACKGROUND_AREAS}
-    return source_ranges(tables.area_facts, tables.area_instants(), timezone, background)
+    return source_ranges(tables.source_instants(), timezone, background)
 
 
 def _period_end(start: date, period: str) -> date:
@@ -199,22 +211,12 @@ class _DataRange:
         return self.ticket_first, self.ticket_last
 
 
-def _instant(value: Any) -> datetime | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-
-
 def _data_range(tables: KpiTables) -> _DataRange | None:
-    ranges: dict[str, tuple[datetime, datetime]] = {}
-    for area, instants in tables.area_instants().items():
-        t = tables.area_facts(area)
-        firsts, lasts = [i.min() for i in instants], [i.max() for i in instants]
-        bounds = t.aggregate(
-            first=ibis.least(*firsts) if len(firsts) > 1 else firsts[0],
-            last=ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0],
-        ).execute()
-        first, last = _instant(bounds["first"].iloc[0]), _instant(bounds["last"].iloc[0])
-        if first is not None and last is not None:
-            ranges[area] = (first, last)
+    ranges: dict[str, tuple[datetime, datetime]] = {
+        area: (min(r[0] for r in by_source.values()), max(r[1] for r in by_source.values()))
+        for area, by_source in tables.source_instants().items()
+        if by_source
+    }
     if not ranges:
         return None
     ticket_first, ticket_last = ranges.get("tickets", (None, None))
@@ -274,78 +276,23 @@ def _periods_table(
     return grouped[["period_start", "period_end", "start_at", "end_at"]].reset_index(drop=True)
 
 
-def _number(value: Any) -> float | None:
-    """A float from an engine value, None for SQL NULL / NaN."""
-    return None if value is None or pd.isna(value) else float(value)
-
-
-#: The statistic of a metric that is not a duration, by its kind.
 def _finish(
     metric: Metric, frame: pd.DataFrame, stat: str, quantile: float | None, settings: Settings
 ) -> pd.DataFrame:
+    """Each group's value and interval from its aggregated numbers (see `MetricKind.estimate`), the
+    bounds kept within the metric's limits."""
+    kind = metric.kind_object
     confidence = settings.metrics.confidence
-    low: list[Any] = []
-    high: list[Any] = []
-    values: list[Any] = []
-    standard_errors: list[float | None] = []
     rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
-    for row in rows:
-        n = int(row["n"])
-        if metric.kind == "count":
-            values.append(float(n))
-            low.append(None)
-            high.append(None)
-        elif metric.kind == "proportion":
-            k = _number(row["k"]) or 0.0
-            values.append(k / n if n else None)
-            lo, hi = wilson_interval(k, n, confidence)
-            low.append(lo)
-            high.append(hi)
-        elif metric.kind == "nps":
-            # A score from −100 to +100: percentages of promoters and detractors.
-            promoters, detractors = _number(row["promoters"]) or 0.0, _number(row["detractors"]) or 0.0
-            values.append(100 * (promoters - detractors) / n if n else None)
-            lo, hi = nps_interval(promoters, detractors, n, confidence)
-            low.append(None if lo is None else 100 * lo)
-            high.append(None if hi is None else 100 * hi)
-        elif metric.kind in ("rate", "rate_complement"):
-            k, exposure = _number(row["k"]) or 0.0, _number(row["exposure"]) or 0.0
-            rate = k / exposure if exposure > 0 else None
-            lo, hi = poisson_rate_interval(k, exposure, confidence)
-            if metric.kind == "rate_complement":
-                # The complement of a rate, with its interval mirrored.
-                rate = None if rate is None else 1 - rate
-                lo, hi = (None if hi is None else 1 - hi), (None if lo is None else 1 - lo)
-            values.append(rate)
-            low.append(lo)
-            high.append(hi)
-        elif metric.kind == "ratio":
-            y, x, yy, xx, xy = (
-                _number(row[c]) or 0.0 for c in ("sum_y", "sum_x", "sum_yy", "sum_xx", "sum_xy")
-            )
-            values.append(y / x if x > 0 else None)
-            lo, hi = ratio_interval(y, x, yy, xx, xy, n, confidence)
-            standard_errors.append(ratio_standard_error(y, x, yy, xx, xy, n))
-            low.append(lo)
-            high.append(hi)
-        elif metric.kind == "mean" or quantile is None:
-            mean = _number(row["mean"])
-            values.append(mean)
-            lo, hi = mean_interval(mean, _number(row["std"]), n, confidence)
-            low.append(lo)
-            high.append(hi)
-        else:
-            values.append(_number(row["quantile"]))
-            low.append(_number(row["ci_low"]))
-            high.append(_number(row["ci_high"]))
+    estimates = [kind.estimate(row, quantile, confidence) for row in rows]
     floor, ceiling = metric.limits
     out = frame.copy()
-    out["value"] = values
-    out["ci_low"] = [_within(v, floor, ceiling) for v in low]
-    out["ci_high"] = [_within(v, floor, ceiling) for v in high]
-    if metric.kind == "ratio":
-        out["se"] = standard_errors
-    out["stat"] = stat if metric.kind == "duration" else metric.statistic
+    out["value"] = [e.value for e in estimates]
+    out["ci_low"] = [_within(e.low, floor, ceiling) for e in estimates]
+    out["ci_high"] = [_within(e.high, floor, ceiling) for e in estimates]
+    if kind.has_standard_error:
+        out["se"] = [e.standard_error for e in estimates]
+    out["stat"] = stat if kind.chooses_statistic else metric.statistic
     return out
 
 
@@ -400,37 +347,8 @@ def _summarise(
     """Counts, sums and moments per group; for durations each quantile `i` as `quantile_i` with its
     order-statistic bounds `ci_low_i`, `ci_high_i`, all from one pass over the sample."""
     t = sample.table
-    aggs: dict[str, ir.Value] = {}
-    with_ranks = metric.kind == "duration" and bool(quantiles)
-    if metric.kind == "count":
-        aggs["n"] = t.count()
-    elif metric.kind == "proportion":
-        aggs["n"] = t.value.count()
-        aggs["k"] = t.value.cast("int64").sum()
-    elif metric.kind in ("rate", "rate_complement"):
-        aggs["n"] = t.value.count()
-        aggs["k"] = t.value.sum()
-        aggs["exposure"] = t.exposure.sum()
-    elif metric.kind == "ratio":
-        # A ratio of sums Σvalue / Σexposure over units, with the moments of its ratio-estimator interval.
-        aggs["n"] = t.count()
-        aggs["sum_y"] = t.value.sum()
-        aggs["sum_x"] = t.exposure.sum()
-        aggs["sum_yy"] = (t.value * t.value).sum()
-        aggs["sum_xx"] = (t.exposure * t.exposure).sum()
-        aggs["sum_xy"] = (t.value * t.exposure).sum()
-    elif metric.kind == "nps":
-        aggs["n"] = t.value.count()
-        aggs["promoters"] = (t.value > 0).cast("int64").sum()
-        aggs["detractors"] = (t.value < 0).cast("int64").sum()
-    else:
-        aggs["n"] = t.value.count()
-        aggs["mean"] = t.value.mean()
-        aggs["std"] = t.value.std()
-        if with_ranks:
-            for i, q in enumerate(quantiles):
-                aggs[f"quantile_{i}"] = t.value.quantile(q)
-            aggs["ordered"] = t.value.collect().sort()
+    aggs = metric.kind_object.aggregations(t, quantiles)
+    with_ranks = "ordered" in aggs
     if sample.missing_as:
         aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
     expr = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
@@ -480,6 +398,7 @@ def sample_context(
         customers=tables.customers,
         qa=tables.qa,
         events=tables.events,
+        manager_reach=tables.manager_reach,
         periods=ibis.memtable(periods),
         settings=settings,
         business_hours=query.business_hours,
@@ -488,6 +407,8 @@ def sample_context(
         first_period=periods.period_start.iloc[0],
         start=query.start,
         end=query.end,
+        utc_from=pd.Timestamp(periods.start_at.min()).to_pydatetime(),
+        utc_to=pd.Timestamp(periods.end_at.max()).to_pydatetime(),
     )
     return ctx, periods
 
@@ -540,9 +461,13 @@ def compute_kpis(
         keys = ["period_start", *dim_columns, *sample.extra_dims]
         sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
         frame = _summarise(
-            metric, sample, keys, quantiles if metric.kind == "duration" else [], settings.metrics.confidence
+            metric,
+            sample,
+            keys,
+            quantiles if metric.kind_object.chooses_statistic else [],
+            settings.metrics.confidence,
         )
-        if metric.kind == "duration":
+        if metric.kind_object.chooses_statistic:
             parts = []
             for name, q in stats:
                 part = frame
@@ -578,7 +503,7 @@ def compute_kpis(
     result = result.rename(columns={DIMENSIONS[b]: b for b in query.by})
     stat_names = {
         m.id: [name for name, _ in asked or [parse_stat(m.default_stat)]]
-        if m.kind == "duration"
+        if m.kind_object.chooses_statistic
         else [m.statistic]
         for m in metrics
     }

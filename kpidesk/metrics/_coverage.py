@@ -19,7 +19,15 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-__all__ = ["COVERAGE_COLUMNS", "SourceRanges", "covered_days", "mark_coverage", "source_ranges"]
+__all__ = [
+    "COVERAGE_COLUMNS",
+    "SourceInstants",
+    "SourceRanges",
+    "covered_days",
+    "mark_coverage",
+    "source_instants",
+    "source_ranges",
+]
 
 COVERAGE_COLUMNS = ("partial", "covered_from", "covered_to", "days_covered")
 
@@ -37,43 +45,54 @@ def _local_date(instant: datetime, zone: ZoneInfo) -> date:
     return pd.Timestamp(instant).tz_localize("UTC").tz_convert(zone).date()
 
 
+#: Per area, per source: the first and last instant of its data (UTC).
+SourceInstants = Mapping[str, Mapping[str, tuple[datetime, datetime]]]
+
+
+def source_instants(
+    area_facts: Callable[[str], ir.Table], area_instants: Mapping[str, Sequence[ir.Value]]
+) -> SourceInstants:
+    """Each area's first and last instant per source (`area_instants`), all areas in one query."""
+    parts = []
+    for area, values in area_instants.items():
+        t = area_facts(area)
+        firsts, lasts = [v.min() for v in values], [v.max() for v in values]
+        parts.append(
+            t.group_by(source=t.source.cast("string")).aggregate(
+                area=ibis.literal(area),
+                first=(ibis.least(*firsts) if len(firsts) > 1 else firsts[0]).cast("timestamp"),
+                last=(ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0]).cast("timestamp"),
+            )
+        )
+    if not parts:
+        return {}
+    frame = ibis.union(*parts).execute()
+    instants: dict[str, dict[str, tuple[datetime, datetime]]] = {area: {} for area in area_instants}
+    for r in frame.itertuples():
+        if not pd.isna(r.first) and not pd.isna(r.last):
+            first, last = pd.Timestamp(r.first).to_pydatetime(), pd.Timestamp(r.last).to_pydatetime()
+            instants[str(r.area)][str(r.source)] = (first, last)
+    return instants
+
+
 def source_ranges(
-    area_facts: Callable[[str], ir.Table],
-    area_instants: Mapping[str, Sequence[ir.Value]],
-    timezone: str,
-    background: Mapping[str, tuple[datetime, datetime]],
+    instants: SourceInstants, timezone: str, background: Mapping[str, tuple[datetime, datetime]]
 ) -> SourceRanges:
-    """Each source's data range per area, from the instants that set the periods (`area_instants`).
+    """Each source's data range per area, from the instants that set the periods (`source_instants`).
 
     `background` areas (hires, customer sign-ups reaching years back) take the given range instead: their
     rows are measured over the activity data's dates, not over their own history.
     """
     zone = ZoneInfo(timezone)
-    instants: dict[str, dict[str, tuple[datetime, datetime]]] = {}
-    for area, values in area_instants.items():
-        if area in background:
-            instants[area] = {"": background[area]}
-            continue
-        t = area_facts(area)
-        firsts, lasts = [v.min() for v in values], [v.max() for v in values]
-        frame = (
-            t.group_by(t.source)
-            .aggregate(
-                first=ibis.least(*firsts) if len(firsts) > 1 else firsts[0],
-                last=ibis.greatest(*lasts) if len(lasts) > 1 else lasts[0],
-            )
-            .execute()
-        )
-        instants[area] = {
-            str(r.source): (pd.Timestamp(r.first).to_pydatetime(), pd.Timestamp(r.last).to_pydatetime())
-            for r in frame.itertuples()
-            if not pd.isna(r.first) and not pd.isna(r.last)
-        }
-    dates = {
-        area: {s: (_local_date(a, zone), _local_date(b, zone)) for s, (a, b) in by_source.items()}
+    chosen = {
+        area: {"": background[area]} if area in background else dict(by_source)
         for area, by_source in instants.items()
     }
-    return SourceRanges(instants, dates)
+    dates = {
+        area: {s: (_local_date(a, zone), _local_date(b, zone)) for s, (a, b) in by_source.items()}
+        for area, by_source in chosen.items()
+    }
+    return SourceRanges(chosen, dates)
 
 
 def covered_days(

@@ -9,18 +9,6 @@ from kpidesk.metrics._samples import DIMENSIONS
 
 __all__ = ["catalogue_json", "catalogue_markdown"]
 
-_KIND_SUMMARY = {
-    "count": "a count; no interval",
-    "proportion": "a fraction in [0, 1] with a Wilson interval",
-    "duration": "a duration in its unit (seconds: calendar or business): mean, median, p90 or any pNN "
-    "with n; order-statistic interval for percentiles, t interval for the mean",
-    "mean": "a mean per unit with a t interval",
-    "rate": "events per unit of exposure (staffed hour, average head) with an exact Poisson interval",
-    "rate_complement": "1 − a rate, with the rate's interval mirrored",
-    "ratio": "a ratio of sums over units (agent-days) with a ratio-estimator t interval",
-    "nps": "a score from −100 to +100: % promoters minus % detractors, with the NPS normal interval",
-}
-
 
 def catalogue_markdown() -> str:
     lines = [
@@ -53,9 +41,11 @@ def catalogue_markdown() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for m in CATALOGUE:
-        lines.append(f"| `{m.id}` | {m.unit} | {m.direction} | {m.statistic} | {_KIND_SUMMARY[m.kind]} |")
+        lines.append(f"| `{m.id}` | {m.unit} | {m.direction} | {m.statistic} | {m.kind_object.summary} |")
     lines.append("")
     for m in CATALOGUE:
+        chosen = m.kind_object.chooses_statistic
+        other_stats = " (`--stat` asks for another: median, mean, pNN)" if chosen else ""
         lines += [
             f"## `{m.id}` — {m.label}",
             "",
@@ -65,8 +55,7 @@ def catalogue_markdown() -> str:
             f"- Unit: {m.unit}; {m.direction} is better."
             if m.direction != "neutral"
             else f"- Unit: {m.unit}.",
-            f"- Default statistic: {m.statistic}"
-            + (" (`--stat` asks for another: median, mean, pNN)." if m.kind == "duration" else "."),
+            f"- Default statistic: {m.statistic}{other_stats}.",
         ]
         if m.options:
             lines.append(f"- Options: {', '.join(f'`{o}`' for o in m.options)}.")

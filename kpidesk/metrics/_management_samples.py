@@ -1,10 +1,8 @@
 """Management metrics as samples: tickets that reached a manager, placed in the period they reached one.
 
-A ticket reaches a manager at its first `assign` event to an agent whose role is `manager`, or its first
-`escalate` event to `manager_level` or above. From then on it has gone further at an `assign` event to
-anyone who is not a manager (or to no agent) and at an `escalate` event sending it back below
-`manager_level` or above the highest level it had reached. Only tickets with events can be followed this
-way; a ticket known only from summary fields has no instant of escalation and is not counted.
+When a ticket reached a manager and whether it went further afterwards are derived with the facts (see
+`kpidesk.facts.derive_manager_reach`); a ticket known only from summary fields has no instant of
+escalation and is not counted.
 """
 
 from __future__ import annotations
@@ -22,50 +20,8 @@ __all__ = ["MANAGEMENT_SAMPLES"]
 _KEY = ["source", "ticket_id"]
 
 
-def _manager_tickets(ctx: SampleContext) -> ir.Table:
-    """One row per ticket that reached a manager: when it did, and whether it went further afterwards."""
-    level = ctx.settings.metrics.manager_level
-    events = ctx.events
-    moves = events.filter(events.kind.isin(("assign", "escalate")))
-    roles = ctx.agents.select(role_agent_id=ctx.agents.agent_id, role=ctx.agents.role)
-    moves = moves.left_join(roles, moves.agent_id == roles.role_agent_id).select(
-        "source", "ticket_id", "event_id", "at", "kind", "agent_id", "level", "role"
-    )
-    in_order = ibis.window(group_by=[moves.source, moves.ticket_id], order_by=[moves.at, moves.event_id])
-    to_manager = (moves.kind == "assign") & (moves.role == "manager").fill_null(False)
-    reaches = to_manager | ((moves.kind == "escalate") & (moves.level >= level).fill_null(False))
-    moves = moves.mutate(
-        seq=ibis.row_number().over(in_order),
-        reaches=reaches,
-        level_so_far=moves.level.max().over(
-            ibis.window(
-                group_by=[moves.source, moves.ticket_id],
-                order_by=[moves.at, moves.event_id],
-                preceding=None,
-                following=0,
-            )
-        ),
-    )
-    moves = moves.mutate(prior_level=moves.level_so_far.lag().over(in_order).fill_null(0))
-    ticket = ibis.window(group_by=[moves.source, moves.ticket_id])
-    moves = moves.mutate(reach_seq=ibis.ifelse(moves.reaches, moves.seq, None).min().over(ticket))
-    sent_back = moves.level < level
-    sent_above = moves.level > ibis.greatest(moves.prior_level, level)
-    leaves = ibis.ifelse(
-        moves.kind == "assign",
-        ~to_manager,
-        (sent_back | sent_above).fill_null(True),
-    )
-    after_reach = moves.reach_seq.notnull() & (moves.seq > moves.reach_seq)
-    moves = moves.mutate(leaves_after=after_reach & leaves).filter(ibis._.reach_seq.notnull())
-    return moves.group_by(_KEY).aggregate(
-        reached_at=moves.at.min(where=moves.reaches),
-        went_further=moves.leaves_after.any(),
-    )
-
-
 def _with_ticket(ctx: SampleContext) -> ir.Table:
-    reached = _manager_tickets(ctx)
+    reached = ctx.manager_reach
     f = ctx.facts
     return reached.join(f, _KEY).select(reached.reached_at, reached.went_further, f)
 

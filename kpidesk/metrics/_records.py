@@ -416,7 +416,7 @@ def _records(
         placed = placed.filter(placed.value.notnull())
     # The cast keeps a negated value (`NOT churned`) apart from the null test in the SQL.
     has_value = placed.value.cast("float64").notnull()
-    counted = ibis.literal(True) if metric.kind in ("count", "ratio") else has_value
+    counted = ibis.literal(True) if metric.kind_object.counts_every_unit else has_value
     dim_columns = list(dict.fromkeys(DIMENSIONS.values()))
     rows = placed.select(
         "period_start",

@@ -7,7 +7,7 @@ A builder (in `_ticket_samples` or `_call_samples`) returns the rows a metric is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -33,6 +33,7 @@ DIMENSIONS = {
     "country": "country",
 }
 _DIM_COLUMNS = tuple(dict.fromkeys(DIMENSIONS.values()))
+_MARGIN = timedelta(days=1)
 
 
 @dataclass
@@ -50,6 +51,8 @@ class SampleContext:
     qa: ir.Table
     #: The canonical ticket events, for metrics counted per event and actor (replies per staffed hour).
     events: ir.Table
+    #: When each ticket reached a manager and whether it went further (derived with the facts).
+    manager_reach: ir.Table
     #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
     periods: ir.Table
     settings: Settings
@@ -61,9 +64,19 @@ class SampleContext:
     first_period: date
     start: date | None = None
     end: date | None = None
+    #: The UTC instants the chosen dates lie within (None: unbounded on that side).
+    utc_from: datetime | None = None
+    utc_to: datetime | None = None
 
     def place_in_periods(self, table: ir.Table, column: str) -> ir.Table:
-        """Rows with the `period_start` of their instant `column`, limited to the chosen dates."""
+        """Rows with the `period_start` of their instant `column`, limited to the chosen dates.
+
+        Rows are first kept within the dates' UTC bounds (a day wider, so no local date is cut), which
+        the engine applies while reading the facts, before any of them is joined to the slots."""
+        if self.start is not None and self.utc_from is not None:
+            table = table.filter(table[column] >= self.utc_from - _MARGIN)
+        if self.end is not None and self.utc_to is not None:
+            table = table.filter(table[column] < self.utc_to + _MARGIN)
         t = with_local_periods(table, column, self.settings.default_calendar, self.slots)
         local_date = t[f"{column}_date"]
         if self.start is not None:

@@ -8,10 +8,10 @@ statistics; these functions turn them into bounds, so every engine gives the sam
 from __future__ import annotations
 
 import math
-
-from scipy import stats as _sp
+from types import ModuleType
 
 __all__ = [
+    "distributions",
     "mean_interval",
     "nps_interval",
     "poisson_rate_interval",
@@ -19,18 +19,27 @@ __all__ = [
     "ratio_interval",
     "ratio_standard_error",
     "wilson_interval",
+    "z_quantile",
 ]
 
 
-def _z(confidence: float) -> float:
-    return float(_sp.norm.ppf(0.5 + confidence / 2))
+def distributions() -> ModuleType:
+    """`scipy.stats`, imported on first use: reading the metric catalogue does not load SciPy."""
+    from scipy import stats
+
+    return stats
+
+
+def z_quantile(confidence: float) -> float:
+    """The standard normal quantile of a two-sided interval at `confidence` (1.96 at 0.95)."""
+    return float(distributions().norm.ppf(0.5 + confidence / 2))
 
 
 def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float | None, float | None]:
     """Wilson score interval for k successes in n trials; (None, None) when n is 0."""
     if n <= 0:
         return None, None
-    z = _z(confidence)
+    z = z_quantile(confidence)
     p = k / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
@@ -44,7 +53,7 @@ def mean_interval(
     """Student-t interval for a mean from its sample standard deviation; needs n ≥ 2."""
     if mean is None or std is None or n < 2 or math.isnan(std):
         return None, None
-    t = float(_sp.t.ppf(0.5 + confidence / 2, n - 1))
+    t = float(distributions().t.ppf(0.5 + confidence / 2, n - 1))
     half = t * std / math.sqrt(n)
     return mean - half, mean + half
 
@@ -58,8 +67,8 @@ def quantile_rank_interval(n: int, q: float, confidence: float = 0.95) -> tuple[
     if n <= 0:
         return None, None
     alpha = 1 - confidence
-    lower = int(_sp.binom.ppf(alpha / 2, n, q))
-    upper = int(_sp.binom.ppf(1 - alpha / 2, n, q)) + 1
+    lower = int(distributions().binom.ppf(alpha / 2, n, q))
+    upper = int(distributions().binom.ppf(1 - alpha / 2, n, q)) + 1
     return (lower if lower >= 1 else None), (upper if upper <= n else None)
 
 
@@ -72,7 +81,7 @@ def nps_interval(
     p_plus, p_minus = promoters / n, detractors / n
     nps = p_plus - p_minus
     se = math.sqrt(max(0.0, p_plus + p_minus - nps * nps) / n)
-    z = _z(confidence)
+    z = z_quantile(confidence)
     return max(-1.0, nps - z * se), min(1.0, nps + z * se)
 
 
@@ -87,8 +96,8 @@ def poisson_rate_interval(
     if exposure <= 0:
         return None, None
     alpha = 1 - confidence
-    low = float(_sp.chi2.ppf(alpha / 2, 2 * events)) / 2 if events > 0 else 0.0
-    high = float(_sp.chi2.ppf(1 - alpha / 2, 2 * events + 2)) / 2
+    low = float(distributions().chi2.ppf(alpha / 2, 2 * events)) / 2 if events > 0 else 0.0
+    high = float(distributions().chi2.ppf(1 - alpha / 2, 2 * events + 2)) / 2
     return low / exposure, high / exposure
 
 
@@ -122,5 +131,5 @@ def ratio_interval(
     if se is None:
         return None, None
     ratio = sum_y / sum_x
-    half = float(_sp.t.ppf(0.5 + confidence / 2, n - 1)) * se
+    half = float(distributions().t.ppf(0.5 + confidence / 2, n - 1)) * se
     return ratio - half, ratio + half

@@ -229,18 +229,42 @@ def _sla_value(t: ir.Table, start: str, stop: str, target: ir.Value, business: b
     return ibis.cases((t[stop].notnull(), done <= target), (waited > target, False), else_=None)
 
 
+def _in_calendar(
+    t: ir.Table,
+    instants: tuple[str, ...],
+    calendar: str | None,
+    ends: ir.Table,
+    now_bs: ir.Table,
+    slots: ir.Table,
+) -> ir.Table:
+    """`t` with `now_at` (its source's last instant: a clock still running stops there, not at another
+    source's) and the business seconds of `instants` and of `now_at` in an SLA policy's calendar.
+
+    In the ticket's own calendar (`calendar` None) the facts already carry them; only `now_at`, one
+    instant per source and calendar, is looked up. A policy with a calendar of its own measures them
+    again in it."""
+    t = t.join(ends, "source").select(t, now_at=ends.data_end_at)
+    if calendar is None:
+        return t.left_join(now_bs, ["source", "calendar_id"]).select(t, now_at_bs=now_bs.now_at_bs)
+    t = t.mutate(calendar_id=ibis.literal(calendar)).drop(*[c for c in t.columns if c.endswith("_bs")])
+    return with_business_seconds(t, (*instants, "now_at"), "calendar_id", slots)
+
+
 def sla_attainment(ctx: SampleContext) -> Sample:
     parts: list[ir.Table] = []
     ends = _source_ends(ctx)
+    calendars = ctx.slots.select("calendar_id").distinct()
+    now_bs = with_business_seconds(
+        ends.cross_join(calendars).select("source", "calendar_id", now_at=ends.data_end_at),
+        ("now_at",),
+        "calendar_id",
+        ctx.slots,
+    )
     for name, policy in sorted(ctx.settings.sla_policies.items()):
-        f = ctx.facts.filter(ctx.facts.sla_policy == name)
-        if policy.calendar is not None:
-            f = f.mutate(calendar_id=ibis.literal(policy.calendar))
-        instants = ("created_at", "frt_start_at", "first_reply_at", "last_solved_at", "now_at")
-        f = f.drop(*[c for c in f.columns if c.endswith("_bs")])
-        # A clock still running stops at its source's last instant, not at another source's.
-        f = f.join(ends, "source").select(f, now_at=ends.data_end_at)
-        f = with_business_seconds(f, instants, "calendar_id", ctx.slots)
+        instants = ("created_at", "frt_start_at", "first_reply_at", "last_solved_at")
+        f = _in_calendar(
+            ctx.facts.filter(ctx.facts.sla_policy == name), instants, policy.calendar, ends, now_bs, ctx.slots
+        )
         business = policy.business_hours
         for metric, start, stop in (
             ("first_reply", "frt_start_at", "first_reply_at"),
@@ -259,13 +283,14 @@ def sla_attainment(ctx: SampleContext) -> Sample:
                     sla_metric=ibis.literal(metric),
                 )
             )
-        s = ctx.stretches.filter(ctx.stretches.sla_policy == name).drop(
-            "stretch_start_at_bs", "replied_at_bs"
+        s = _in_calendar(
+            ctx.stretches.filter(ctx.stretches.sla_policy == name),
+            ("stretch_start_at", "replied_at"),
+            policy.calendar,
+            ends,
+            now_bs,
+            ctx.slots,
         )
-        if policy.calendar is not None:
-            s = s.mutate(calendar_id=ibis.literal(policy.calendar))
-        s = s.join(ends, "source").select(s, now_at=ends.data_end_at)
-        s = with_business_seconds(s, ("stretch_start_at", "replied_at", "now_at"), "calendar_id", ctx.slots)
         target = _sla_target(policy.targets.get("reply", {}), s.priority)
         if target is not None:
             parts.append(

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from kpidesk.metrics import CATALOGUE
+from kpidesk.metrics import CATALOGUE, get_metric
 
 __all__ = ["PAGE_CSS", "RTL_LOCALES", "render_summary_html"]
 
@@ -71,31 +71,19 @@ _TEXT = {
 _LABELS = {m.id: m.label for m in CATALOGUE}
 
 
-def _fmt(unit: str, value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    v = float(value)  # type: ignore[arg-type]
-    if unit == "ratio":
-        return f"{v:.1%}"
-    if unit == "seconds":
-        return f"{v / 3600:.1f} h" if v >= 3600 else f"{v / 60:.0f} min"
-    if unit == "tickets":
-        return f"{v:,.0f}"
-    return f"{v:.2f}"
-
-
 def _rows(frame: pd.DataFrame, dims: list[str], text: dict[str, str]) -> str:
     out = []
     for r in frame.to_dict(orient="records"):
+        kind, unit = get_metric(r["metric"]).kind_object, str(r["unit"])
         label = _LABELS.get(r["metric"], r["metric"])
         if isinstance(r.get("sla_metric"), str):
             label += f" ({r['sla_metric']})"
         interval = ""
         if r["ci_low"] is not None and r["ci_high"] is not None and not pd.isna(r["ci_low"]):
-            interval = f"{_fmt(r['unit'], r['ci_low'])} – {_fmt(r['unit'], r['ci_high'])}"
+            interval = f"{kind.format_value(r['ci_low'], unit)} – {kind.format_value(r['ci_high'], unit)}"
         flag = f' <span class="flag">{html.escape(text["small"])}</span>' if r["small_sample"] else ""
         cells = "".join(f"<td>{html.escape(str(r[d]))}</td>" for d in dims)
-        value = _fmt(r["unit"], r["value"])
+        value = kind.format_value(r["value"], unit)
         if r.get("available") is False:
             # Not measurable from these sources: say so, with the reason on hover, never a bare dash or 0.
             reason = html.escape(str(r.get("reason") or ""))

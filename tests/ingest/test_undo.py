@@ -15,7 +15,7 @@ from kpidesk.warehouse import CANONICAL_TABLES
 from kpidesk.workspace import Workspace
 
 ZENDESK = Path(__file__).resolve().parent / "exports" / "fixtures" / "zendesk"
-DERIVED = ("ticket_facts", "reply_stretches", "ticket_open_spans", "call_facts")
+DERIVED = ("ticket_facts", "reply_stretches", "ticket_open_spans", "manager_reach", "call_facts")
 
 HEBREW = (
     "ticket_id,created_at,status,team_id,subject,first_reply_at,first_solved_at,last_solved_at\n"

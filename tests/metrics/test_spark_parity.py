@@ -16,7 +16,7 @@ import pytest
 
 from kpidesk import kpis, refresh_facts
 from kpidesk.calendars import SLOTS_TABLE
-from kpidesk.facts import build_call_facts, build_ticket_facts
+from kpidesk.facts import MANAGER_REACH_TABLE, build_call_facts, build_ticket_facts
 from kpidesk.metrics import CATALOGUE, KpiQuery, KpiTables, compute_kpis
 from kpidesk.workspace import Workspace
 
@@ -54,6 +54,7 @@ def _spark_tables(spark: Any, ws: Workspace) -> KpiTables:
         calls=build_call_facts(icon, ws.settings, materialize),
         slots=icon.table(SLOTS_TABLE),
         events=icon.table("ticket_events"),
+        manager_reach=icon.table(MANAGER_REACH_TABLE),
         **{field: icon.table(name) for field, name in PLAIN_TABLES.items()},
     )
 

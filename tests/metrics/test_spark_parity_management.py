@@ -16,6 +16,7 @@ from test_spark_parity import _same, _spark_tables
 from ticket_fixture import load_fixture
 
 from kpidesk import kpis, resilience
+from kpidesk.facts import build_manager_reach
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
 from kpidesk.metrics._compare import resilience as compare_days
 from kpidesk.workspace import Workspace, init_workspace
@@ -40,6 +41,19 @@ def spark_tables(spark: Any, parity_workspace: Workspace) -> KpiTables:
     return _spark_tables(spark, parity_workspace)
 
 
+def _at_level(tables: KpiTables, ws: Workspace, manager_level: int) -> KpiTables:
+    """The Spark tables with manager_reach derived again at `manager_level` (it is derived with the facts,
+    as refresh_facts does on DuckDB when the level changes)."""
+    ws.settings.metrics.manager_level = manager_level
+    icon = tables.facts._find_backend()
+
+    def materialize(name: str, expr: Any, temporary: bool) -> Any:
+        return icon.create_table(name, expr, overwrite=True)
+
+    build_manager_reach(icon, ws.settings, materialize)
+    return tables
+
+
 @pytest.mark.parametrize(
     "query,manager_level",
     [
@@ -51,7 +65,7 @@ def spark_tables(spark: Any, parity_workspace: Workspace) -> KpiTables:
 def test_management_metrics_agree(
     spark_tables: KpiTables, parity_workspace: Workspace, query: KpiQuery, manager_level: int
 ) -> None:
-    parity_workspace.settings.metrics.manager_level = manager_level
+    spark_tables = _at_level(spark_tables, parity_workspace, manager_level)
     duck = kpis(parity_workspace, metrics=query.metrics, by=query.by, period=query.period)
     on_spark = compute_kpis(spark_tables, parity_workspace.settings, query)
     _same(duck, on_spark, ["metric", "stat", "period_start", *query.by])
@@ -59,7 +73,7 @@ def test_management_metrics_agree(
 
 
 def test_comparisons_agree(spark_tables: KpiTables, parity_workspace: Workspace) -> None:
-    parity_workspace.settings.metrics.manager_level = 3
+    spark_tables = _at_level(spark_tables, parity_workspace, 3)
     query = KpiQuery(
         metrics=[*METRICS, "full_resolution_time"], period="week", stat=["median", "mean"], compare="previous"
     )
@@ -73,6 +87,7 @@ def test_comparisons_agree(spark_tables: KpiTables, parity_workspace: Workspace)
 
 @pytest.mark.parametrize("metric", ["manager_escalations", "manager_resolution_rate", "full_resolution_time"])
 def test_resilience_agrees(spark_tables: KpiTables, parity_workspace: Workspace, metric: str) -> None:
+    spark_tables = _at_level(spark_tables, parity_workspace, 3)
     duck = resilience(parity_workspace, metric=metric, person="m1", stat=["median", "mean"])
     on_spark = compare_days(spark_tables, parity_workspace.settings, metric, "m1", stat=["median", "mean"])
     _same(duck, on_spark, ["metric", "stat"])
