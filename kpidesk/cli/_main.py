@@ -24,6 +24,8 @@ from rich.table import Table
 from rich.text import Text
 
 from kpidesk import _api
+from kpidesk.cli._kpi_table import print_kpi_table
+from kpidesk.cli._text import format_change, format_value, missing
 from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS, get_metric
 from kpidesk.workspace import SettingsError, WorkspaceError
 
@@ -295,7 +297,7 @@ def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
         "source": row["source"],
         "files": [str(f) for f in row["files"]],
         **{k: int(row[k]) for k in ("read", "inserted", "updated", "unchanged", "rejected", "repaired")},
-        "batch_id": None if _missing(row["batch_id"]) else int(row["batch_id"]),
+        "batch_id": None if missing(row["batch_id"]) else int(row["batch_id"]),
         "undone": bool(row["undone"]),
         "undone_at": when(row["undone_at"]),
     }
@@ -337,9 +339,9 @@ def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
             "import_id": int(r["import_id"]),
             "kind": r["kind"],
             "file": r["file"],
-            "line": None if _missing(r["line"]) else int(r["line"]),
+            "line": None if missing(r["line"]) else int(r["line"]),
             "column": r["column"],
-            "value": None if _missing(r["value"]) else r["value"],
+            "value": None if missing(r["value"]) else r["value"],
             "reason": r["reason"],
             "repaired": bool(r["repaired"]),
         }
@@ -466,181 +468,6 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-#: Units of the count metrics, printed as whole numbers.
-_WHOLE_UNITS = ("tickets", "calls", "agents")
-
-
-def _format_value(unit: str, value: Any) -> str:
-    if _missing(value):
-        return "—"
-    if unit == "ratio":
-        return f"{value:.1%}"
-    if unit == "NPS points":
-        return f"{value:+.1f}".replace("-", "−")
-    if unit == "seconds":
-        seconds = float(value)
-        if seconds >= 86400:
-            return f"{seconds / 86400:.1f} d"
-        if seconds >= 3600:
-            return f"{seconds / 3600:.1f} h"
-        if seconds >= 60:
-            return f"{seconds / 60:.1f} min"
-        return f"{seconds:.0f} s"
-    if unit in _WHOLE_UNITS:
-        return f"{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.1f} d"
-    return f"{value:.2f}"
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value))
-
-
-def _available(row: Mapping[Any, Any]) -> bool:
-    return bool(row.get("available", True))
-
-
-def _partial(row: Mapping[Any, Any]) -> bool:
-    return row.get("partial") is True and not _missing(row.get("covered_from"))
-
-
-def _period_cell(row: Mapping[Any, Any]) -> str:
-    """A period's first day, marked ◐ when the data covers only part of it."""
-    return f"{row['period_start']}" + (" ◐" if _partial(row) else "")
-
-
-def _print_footnotes(frame: pd.DataFrame) -> None:
-    """Once below the table: why a value is n/a, which sources a value leaves out, which days were
-    compared for a partial period."""
-    from kpidesk.metrics import NO_DATA, NO_VALUE, gaps_by_source
-
-    rows = frame.to_dict(orient="records")
-    gaps = gaps_by_source(frame)
-    if gaps:
-        console.print("[dim]n/a, or left out of a value, where a source cannot measure it:[/]")
-        for gap, metric_ids in gaps.items():
-            console.print(f"[dim]  {gap}: {', '.join(metric_ids)}[/]", highlight=False)
-    for empty in (NO_DATA, NO_VALUE):
-        if any(not _available(r) and r.get("reason") == empty for r in rows):
-            console.print(f"[dim]n/a: {empty}.[/]", highlight=False)
-    covered = dict.fromkeys(
-        f"{r['period_start']} → {r['period_end']} holds data on {r['days_covered']:,} of its "
-        f"{(r['period_end'] - r['period_start']).days + 1:,} days ({r['covered_from']} – {r['covered_to']})"
-        for r in rows
-        if _partial(r)
-    )
-    if covered:
-        console.print("[dim]◐ partial: " + "; ".join(covered) + ".[/]", highlight=False)
-    spans = dict.fromkeys(
-        f"{r['covered_from']} – {r['covered_to']} against {r['compare_from']} – {r['compare_to']}"
-        for r in rows
-        if _partial(r) and not _missing(r.get("compare_from"))
-    )
-    if spans:
-        console.print(
-            "[dim]Partial periods are compared with the same days before: " + "; ".join(spans) + ".[/]",
-            highlight=False,
-        )
-
-
-def _own_spans(frame: pd.DataFrame, start: Any, end: Any) -> dict[str, list[str]]:
-    """For one whole period: the rows whose own data spans other dates than `start`–`end`, by span (a
-    value not available has no data of its own)."""
-    spans: dict[str, list[str]] = {}
-    for row in frame.to_dict(orient="records"):
-        if not _available(row):
-            continue
-        if (row["period_start"], row["period_end"]) != (start, end) or _partial(row):
-            span = f"{row['period_start']} → {row['period_end']}"
-            if _partial(row):
-                length = (row["period_end"] - row["period_start"]).days + 1
-                span += f" (data on {row['days_covered']:,} of its {length:,} days)"
-            metric_ids = spans.setdefault(span, [])
-            if row["metric"] not in metric_ids:
-                metric_ids.append(str(row["metric"]))
-    return spans
-
-
-def print_kpi_table(
-    frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None, period: str | None = None
-) -> None:
-    """KPI results as a terminal table; a shared period goes in the title instead of a column. With the
-    `all` period each metric spans its own data: the title gives the whole span, and the rows on other
-    dates are marked ◐ and listed below."""
-    periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
-    whole = period == "all" and len(periods) > 0
-    single = len(periods) == 1 or whole
-    own: dict[str, list[str]] = {}
-    if single:
-        start, end = min(p[0] for p in periods), max(p[1] for p in periods)
-        if whole:
-            own = _own_spans(frame, start, end)
-        marker = " ◐" if not whole and any(_partial(r) for r in frame.to_dict(orient="records")) else ""
-        title = f"{title or 'KPIs'} · {start} → {end}{marker}"
-    table = Table(title=title, show_edge=False)
-    dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
-    compared = ["before", "change"] if "change" in frame.columns else []
-    for col in (
-        "metric",
-        *([] if single else ["period"]),
-        *dims,
-        "stat",
-        "value",
-        "95% interval",
-        "n",
-        *compared,
-    ):
-        table.add_column(
-            col,
-            justify="right" if col in ("value", "n", "95% interval", *compared) else "left",
-            no_wrap=col in ("metric", "period", "value"),
-        )
-    for row in frame.to_dict(orient="records"):
-        lo, hi = row["ci_low"], row["ci_high"]
-        interval = (
-            ""
-            if _missing(lo) or _missing(hi)
-            else (f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}")
-        )
-        n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
-        period_cell = [] if single else [_period_cell(row)]
-        marked = any(row["metric"] in metric_ids for metric_ids in own.values())
-        table.add_row(
-            row["metric"] + (" ◐" if marked else ""),
-            *period_cell,
-            *["—" if _missing(row[d]) else str(row[d]) for d in dims],
-            row["stat"],
-            _format_value(row["unit"], row["value"]) if _available(row) else "n/a",
-            interval,
-            n,
-            *([_format_value(row["unit"], row["compare_value"]), _format_change(row)] if compared else []),
-        )
-    console.print(table)
-    if len(frame) and frame["small_sample"].any():
-        console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
-    if compared:
-        console.print(
-            "[dim]✱ significant: the change's 95% interval excludes zero; pp: percentage points.[/]"
-        )
-    for span, metric_ids in own.items():
-        console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
-    _print_footnotes(frame.assign(partial=False) if whole else frame)
-
-
-def _format_change(row: Mapping[Any, Any]) -> str:
-    """A change with its sign, marked ✱ when significant."""
-    value = row.get("change")
-    if value is None or _missing(value):
-        return "—"
-    change = float(value)
-    marker = " ✱" if row.get("significant") is True else ""
-    sign = "+" if change >= 0 else "−"
-    if row.get("change_unit") == "pp":
-        return f"{sign}{abs(change):.1f} pp{marker}"
-    return f"{sign}{_format_value(row['unit'], abs(change))}{marker}"
-
-
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
@@ -758,7 +585,7 @@ def kpis(
         compare=compare,
     )
     if fmt == "table":
-        print_kpi_table(frame, by, period=period)
+        print_kpi_table(console, frame, by, period=period)
         return
     if fmt == "parquet":
         if output is None:
@@ -848,25 +675,25 @@ def _print_records(
         values = [_record_value(metric.kind, metric.unit, row["value"])]
         if divided:
             # A ratio's or rate's records carry its numerator and denominator, not the ratio itself.
-            values = [_format_value("number", row[c]) for c in ("value", "exposure")]
+            values = [format_value("number", row[c]) for c in ("value", "exposure")]
         table.add_row(
-            *["" if _missing(row[c]) else str(row[c]) for c in ids],
+            *["" if missing(row[c]) else str(row[c]) for c in ids],
             *values,
             "yes" if row["counted"] else "no",
-            "" if _missing(row["reason"]) else str(row["reason"]),
+            "" if missing(row["reason"]) else str(row["reason"]),
         )
     console.print(table)
 
 
 def _record_value(kind: str, unit: str, value: Any) -> str:
     """A record's value: yes/no for a proportion's success, +1/0/−1 for a net-promoter answer."""
-    if _missing(value):
+    if missing(value):
         return "—"
     if kind == "proportion":
         return "yes" if value else "no"
     if kind == "nps":
         return {1.0: "+1", 0.0: "0", -1.0: "−1"}.get(float(value), str(value))
-    return _format_value(unit, value)
+    return format_value(unit, value)
 
 
 @main.group()
@@ -925,7 +752,7 @@ def calls_intervals(
         table.add_row(
             row["interval_start"].isoformat(timespec="minutes"),
             *[
-                "—" if _missing(row[c]) else (f"{row[c]:.0f}" if c.startswith("mean") else str(row[c]))
+                "—" if missing(row[c]) else (f"{row[c]:.0f}" if c.startswith("mean") else str(row[c]))
                 for c in shown[1:]
             ],
         )
@@ -977,13 +804,13 @@ def resilience(
     for row in frame.to_dict(orient="records"):
         unit = row["unit"]
         lo, hi = row["ci_low"], row["ci_high"]
-        bounds = [_format_change({"unit": unit, "change": b}) for b in (lo, hi)]
-        interval = "" if _missing(lo) or _missing(hi) else " – ".join(bounds)
+        bounds = [format_change({"unit": unit, "change": b}) for b in (lo, hi)]
+        interval = "" if missing(lo) or missing(hi) else " – ".join(bounds)
         table.add_row(
             row["stat"],
-            _format_value(unit, row["present_value"]),
-            _format_value(unit, row["absent_value"]),
-            _format_change({"unit": unit, "change": row["difference"], "significant": row["significant"]}),
+            format_value(unit, row["present_value"]),
+            format_value(unit, row["absent_value"]),
+            format_change({"unit": unit, "change": row["difference"], "significant": row["significant"]}),
             interval,
             f"{row['present_n']:,} / {row['absent_n']:,}" + (" ⚠" if row["small_sample"] else ""),
             f"{row['present_days']} / {row['absent_days']}",
@@ -1006,7 +833,7 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
     f = result.facts
 
     def named(what: str, value: Any) -> str:
-        return f"no {what}" if _missing(value) else f"{what} {value}"
+        return f"no {what}" if missing(value) else f"{what} {value}"
 
     console.print(
         Text.assemble(
@@ -1037,8 +864,8 @@ def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None
             Text.assemble(t.metric, *(("\n", (t.note, "italic")) if t.note else ())),
             Text.assemble(_local_time(t.start_at), "\n", (t.start_event or "", "dim")),
             Text.assemble(_local_time(t.stop_at), "\n", (t.stop_event or "", "dim")),
-            _format_value("seconds", t.calendar_seconds),
-            _format_value("seconds", t.business_seconds),
+            format_value("seconds", t.calendar_seconds),
+            format_value("seconds", t.business_seconds),
         )
     console.print(table)
     replies, reassigned, reopens = (int(f[c] or 0) for c in ("agent_replies", "reassignments", "reopens"))
@@ -1104,7 +931,7 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     """Build a demo workspace from realistic generated data and print its KPI table."""
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
     frame = _api.kpis(result.workspace, period="all", business_hours=True, metrics=DEMO_METRICS)
-    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)", period="all")
+    print_kpi_table(console, frame, (), title="Demo KPIs (business hours, whole period)", period="all")
     plan = result.staffing
     totals = plan.totals()
     accuracy = plan.forecast.accuracy.set_index("method").mae

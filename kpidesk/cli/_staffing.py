@@ -17,7 +17,6 @@ from rich.table import Table
 from kpidesk import _api
 from kpidesk.cli._main import (
     _json_ready,
-    _missing,
     _parse_date,
     _user_errors,
     console,
@@ -25,6 +24,7 @@ from kpidesk.cli._main import (
     main,
     workspace_option,
 )
+from kpidesk.cli._text import missing
 from kpidesk.staffing import (
     MEASURES,
     MODELS,
@@ -403,7 +403,7 @@ def _print_plan(plan: StaffingPlan) -> None:
             str(row["method"]),
             f"{row['mae']:.2f}",
             f"{row['rmse']:.2f}",
-            "—" if _missing(row["wape"]) else f"{row['wape']:.1%}",
+            "—" if missing(row["wape"]) else f"{row['wape']:.1%}",
             f"{row['bias']:+.2f}",
         )
     console.print(accuracy)
@@ -428,7 +428,7 @@ def _print_plan(plan: StaffingPlan) -> None:
         cells = [row["interval_start"].isoformat(timespec="minutes")]
         for column in columns[1:]:
             value = row[column]
-            if _missing(value):
+            if missing(value):
                 cells.append("—")
             elif column in shares:
                 cells.append(f"{value:.1%}")
