@@ -25,8 +25,24 @@ from rich.text import Text
 
 from kpidesk import _api
 from kpidesk.cli._kpi_table import print_kpi_table
-from kpidesk.cli._text import format_change, format_value, missing
-from kpidesk.metrics import CATALOGUE, DIMENSIONS, METRIC_OPTIONS, PERIODS, get_metric
+from kpidesk.cli._options import (
+    NameChoice,
+    as_option,
+    business_hours_option,
+    by_option,
+    date_range_options,
+    interval_option,
+    metric_option,
+    output_option,
+    parse_interval_minutes,
+    period_option,
+    stat_option,
+    unknown_name,
+    workspace_option,
+)
+from kpidesk.cli._tables import compact_table
+from kpidesk.cli._text import format_bounds, format_change, format_value, missing
+from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS, get_metric
 from kpidesk.workspace import SettingsError, WorkspaceError
 
 __all__ = ["main"]
@@ -72,15 +88,6 @@ def _user_errors(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
-
-
-workspace_option = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Workspace folder (default: $KPIDESK_WORKSPACE, else the current folder).",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -134,7 +141,7 @@ def init(
 )
 @click.option(
     "--kind",
-    type=click.Choice(KINDS),
+    type=NameChoice(KINDS, "kind"),
     help="Which canonical table the rows go to (not needed with a built-in --format, which knows).",
 )
 @click.option(
@@ -191,8 +198,14 @@ def import_(
     import keeps what it replaced: `kpidesk imports` lists them, `kpidesk imports undo ID` undoes one.
     One import runs at a time (another waits, or stops with --no-wait); KPIs can be read meanwhile.
     """
+    from kpidesk.ingest._formats import format_names
     from kpidesk.ingest.exports import EXPORT_FORMATS
 
+    if fmt is not None and fmt not in EXPORT_FORMATS and fmt not in format_names():
+        known = sorted({*EXPORT_FORMATS, *format_names()})
+        raise click.BadParameter(
+            unknown_name("format", fmt, known) + " (`kpidesk formats` lists them)", param_hint="--format"
+        )
     if fmt is not None and fmt in EXPORT_FORMATS:
         summaries = _api.import_export(
             files,
@@ -236,11 +249,11 @@ def import_(
 
 
 @main.group(invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("table", "json")
 @workspace_option
 @click.pass_context
 @_user_errors
-def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
+def imports(ctx: click.Context, style: str, workspace: Path | None) -> None:
     """Each import: id, time (UTC), kind, source, files, rows read / inserted / updated / rejected, and
     whether it was undone. `kpidesk imports undo ID` puts the warehouse back as it was before one."""
     if ctx.invoked_subcommand is not None:
@@ -248,7 +261,7 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
         return
     frame = _api.imports(workspace)
     records = [_import_record(row) for row in frame.to_dict(orient="records")]
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if not records:
@@ -327,10 +340,10 @@ def imports_undo(ctx: click.Context, import_id: int, no_wait: bool, workspace: P
 
 @main.command()
 @click.option("--import", "import_id", type=int, default=None, help="Only the rows of this import.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("table", "json")
 @workspace_option
 @_user_errors
-def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
+def rejected(import_id: int | None, style: str, workspace: Path | None) -> None:
     """The rows imports rejected (not imported) or repaired (imported after a change the reason names),
     with import id, file, line, column and reason."""
     frame = _api.rejected(workspace, import_id=import_id)
@@ -347,7 +360,7 @@ def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
         }
         for r in frame.to_dict(orient="records")
     ]
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if not records:
@@ -381,14 +394,14 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def formats(fmt: str, output: Path | None) -> None:
+@as_option("table", "markdown")
+@output_option
+def formats(style: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
     from kpidesk.ingest.exports import EXPORT_FORMATS
     from kpidesk.ingest.exports._docs import importers_markdown
 
-    if fmt == "markdown":
+    if style == "markdown":
         text = importers_markdown()
         if output:
             output.write_text(text, encoding="utf-8")
@@ -408,15 +421,13 @@ def formats(fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def metrics(fmt: str, output: Path | None) -> None:
+@as_option("table", "markdown", "json")
+@output_option
+def metrics(style: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
     from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 
-    if fmt == "table":
+    if style == "table":
         table = Table(show_lines=True)
         for col in ("metric", "unit", "better", "definition"):
             table.add_column(col, overflow="fold")
@@ -431,7 +442,7 @@ def metrics(fmt: str, output: Path | None) -> None:
         for name, text in METRIC_OPTIONS.items():
             console.print(f"  [bold]{name}[/]: {text}", highlight=False)
         return
-    text = catalogue_markdown() if fmt == "markdown" else catalogue_json()
+    text = catalogue_markdown() if style == "markdown" else catalogue_json()
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -468,55 +479,18 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-
-
 @main.command()
-@click.option(
-    "--metric",
-    "metric_ids",
-    multiple=True,
-    metavar="NAME",
-    help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.",
+@metric_option(multiple=True, help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.")
+@by_option
+@period_option
+@date_range_options()
+@stat_option(
+    "Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each; default: each "
+    "metric's own, the mean for asa and aht, the median for other durations)."
 )
-@click.option(
-    "--by", multiple=True, type=click.Choice(list(DIMENSIONS)), help="Group by a dimension (repeatable)."
-)
-@click.option(
-    "--period",
-    type=click.Choice(PERIODS),
-    default="week",
-    show_default=True,
-    help="Local periods of the workspace's default calendar.",
-)
-@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
-@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option(
-    "--stat",
-    "stats",
-    multiple=True,
-    help="Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each; default: each "
-    "metric's own, the mean for asa and aht, the median for other durations).",
-)
-@click.option(
-    "--business-hours",
-    is_flag=True,
-    help="Measure durations in business seconds (a ticket's team calendar; the default one for calls).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "parquet"]),
-    default="table",
-    show_default=True,
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@business_hours_option
+@as_option("table", "csv", "json", "parquet")
+@output_option
 @click.option(
     "--compare",
     type=click.Choice(["previous", "year"]),
@@ -548,7 +522,7 @@ def kpis(
     end: date | None,
     stats: tuple[str, ...],
     business_hours: bool,
-    fmt: str,
+    style: str,
     output: Path | None,
     compare: str | None,
     show_records: bool,
@@ -568,7 +542,7 @@ def kpis(
     """
     if show_records:
         _print_records(
-            metric_ids, by, period, start, end, business_hours, compare, where, fmt, output, workspace
+            metric_ids, by, period, start, end, business_hours, compare, where, style, output, workspace
         )
         return
     if where:
@@ -584,23 +558,56 @@ def kpis(
         business_hours=business_hours,
         compare=compare,
     )
-    if fmt == "table":
+    if style == "table":
+        if frame.empty:
+            _say_where_the_data_is(workspace, metric_ids, start, end)
+            return
         print_kpi_table(console, frame, by, period=period)
         return
-    if fmt == "parquet":
+    if style == "parquet":
         if output is None:
-            raise click.UsageError("--format parquet needs --output FILE")
+            raise click.UsageError("--as parquet needs --output FILE")
         frame.to_parquet(output, index=False)
         return
     text = (
         frame.to_csv(index=False, float_format=_CSV_FLOATS)
-        if fmt == "csv"
+        if style == "csv"
         else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
     )
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
+
+
+def _say_where_the_data_is(
+    workspace: Path | None, metric_ids: tuple[str, ...], start: date | None, end: date | None
+) -> None:
+    """An empty answer says which dates were asked for and which dates the data spans."""
+    from kpidesk._data_spans import data_spans
+
+    asked = (
+        f"between {start} and {end}"
+        if start and end
+        else f"from {start} on"
+        if start
+        else f"up to {end}"
+        if end
+        else "in the workspace"
+    )
+    what = ", ".join(metric_ids) if metric_ids else "any metric"
+    spans = data_spans(workspace)
+    if not spans:
+        console.print(
+            f"no results for {what} {asked}: the workspace holds no tickets, calls or surveys yet "
+            "(`kpidesk import FILE --kind tickets` brings some)",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"no results for {what} {asked}; the workspace's " + "; ".join(s.words for s in spans) + ".",
+        highlight=False,
+    )
 
 
 def _where_filters(where: tuple[str, ...], by: tuple[str, ...]) -> dict[str, str | None]:
@@ -628,7 +635,7 @@ def _print_records(
     business_hours: bool,
     compare: str | None,
     where: tuple[str, ...],
-    fmt: str,
+    style: str,
     output: Path | None,
     workspace: Path | None,
 ) -> None:
@@ -646,21 +653,21 @@ def _print_records(
         filters=_where_filters(where, by),
         business_hours=business_hours,
     )
-    if fmt == "parquet":
+    if style == "parquet":
         if output is None:
-            raise click.UsageError("--format parquet needs --output FILE")
+            raise click.UsageError("--as parquet needs --output FILE")
         frame.to_parquet(output, index=False)
         return
-    if fmt != "table":
+    if style != "table":
         text = (
             frame.to_csv(index=False)
-            if fmt == "csv"
+            if style == "csv"
             else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
         )
         if output:
             output.write_text(text, encoding="utf-8")
         else:
-            click.echo(text, nl=fmt != "csv")
+            click.echo(text, nl=style != "csv")
         return
     ids = list(frame.attrs["id_columns"])
     counted = int(frame["counted"].sum())
@@ -702,76 +709,72 @@ def calls() -> None:
 
 
 @calls.command("intervals")
-@click.option(
-    "--minutes",
-    type=click.Choice(["15", "30", "60"]),
-    default="30",
-    show_default=True,
-    help="Interval length, in local time of the default calendar.",
-)
+@interval_option("Interval length: 15m, 30m or 1h, in local time of the default calendar.")
 @click.option("--queue", default=None, help="Only this queue.")
 @click.option("--by-queue", is_flag=True, help="One row per queue and interval.")
-@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
-@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
-)
+@date_range_options()
+@as_option("table", "csv", "json")
 @workspace_option
 @_user_errors
 def calls_intervals(
-    minutes: str,
+    interval_s: float,
     queue: str | None,
     by_queue: bool,
     start: date | None,
     end: date | None,
-    fmt: str,
+    style: str,
     workspace: Path | None,
 ) -> None:
     """Offered, answered and abandoned calls, mean handle time and mean wait per local interval.
 
-    Intervals without calls are listed with zeros; a DST day has 23 or 25 hours of them.
+    Intervals without calls are listed with zeros; a DST day has 23 or 25 hours of them. CSV and JSON
+    also hold the sums behind the means (handled, handle_sum_s, queue_time_s, timed_abandons).
     """
     frame = _api.call_intervals(
-        workspace, minutes=int(minutes), from_=start, to=end, queue=queue, by=["queue"] if by_queue else []
+        workspace,
+        minutes=parse_interval_minutes(interval_s),
+        from_=start,
+        to=end,
+        queue=queue,
+        by=["queue"] if by_queue else [],
     )
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
-    if fmt == "csv":
+    if style == "csv":
         click.echo(frame.to_csv(index=False, float_format=_CSV_FLOATS), nl=False)
         return
-    table = Table(show_edge=False)
-    shown = [c for c in frame.columns if c != "interval_start_utc"]
-    for col in shown:
-        table.add_column(
-            col,
-            justify="left" if col in ("interval_start", "queue") else "right",
-            no_wrap=col == "interval_start",
-        )
+    table = compact_table()
+    table.add_column("start", no_wrap=True)
+    if "queue" in frame.columns:
+        table.add_column("queue", overflow="fold")
+    for col in ("offered", "answered", "abandoned", "AHT", "wait"):
+        table.add_column(col, justify="right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         table.add_row(
-            row["interval_start"].isoformat(timespec="minutes"),
-            *[
-                "—" if missing(row[c]) else (f"{row[c]:.0f}" if c.startswith("mean") else str(row[c]))
-                for c in shown[1:]
-            ],
+            f"{row['interval_start']:%Y-%m-%d %H:%M}",
+            *([str(row["queue"])] if "queue" in frame.columns else []),
+            *(f"{row[c]:,}" for c in ("offered", "answered", "abandoned")),
+            format_value("seconds", row["mean_handle_s"]),
+            format_value("seconds", row["mean_wait_s"]),
         )
     console.print(table)
+    zone = frame["interval_start"].iloc[0].tzinfo if len(frame) else None
+    console.print(
+        "[dim]AHT: mean handle time (talk + hold + wrap-up) · wait: mean wait from arrival to answer"
+        + (f" · local times, {zone}" if zone is not None else "")
+        + ".[/]",
+        highlight=False,
+    )
 
 
 @main.command()
-@click.option("--metric", "metric_id", required=True, metavar="NAME", help="Metric id (`kpidesk metrics`).")
+@metric_option(required=True)
 @click.option("--person", required=True, metavar="AGENT_ID", help="The agent whose absence is compared.")
-@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
-@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option(
-    "--stat",
-    "stats",
-    multiple=True,
-    help="Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).",
-)
-@click.option("--business-hours", is_flag=True, help="Measure durations in business seconds.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@date_range_options()
+@stat_option("Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).")
+@business_hours_option
+@as_option("table", "json")
 @workspace_option
 @_user_errors
 def resilience(
@@ -781,7 +784,7 @@ def resilience(
     end: date | None,
     stats: tuple[str, ...],
     business_hours: bool,
-    fmt: str,
+    style: str,
     workspace: Path | None,
 ) -> None:
     """A KPI on the open days a person was absent (no agent_states other than away) vs present, with the
@@ -795,95 +798,106 @@ def resilience(
         stat=list(stats) or None,
         business_hours=business_hours,
     )
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{metric_id}: days {person} was present vs absent", show_edge=False)
-    for col in ("stat", "present", "absent", "difference", "95% interval", "n present / absent", "days"):
-        table.add_column(col, justify="left" if col == "stat" else "right")
+    table = compact_table(f"{metric_id}: days {person} was present vs absent")
+    for col in ("stat", "present", "absent", "diff", "95% CI", "n pres/abs", "days p/a"):
+        table.add_column(col, justify="left" if col == "stat" else "right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         unit = row["unit"]
-        lo, hi = row["ci_low"], row["ci_high"]
-        bounds = [format_change({"unit": unit, "change": b}) for b in (lo, hi)]
-        interval = "" if missing(lo) or missing(hi) else " – ".join(bounds)
         table.add_row(
             row["stat"],
             format_value(unit, row["present_value"]),
             format_value(unit, row["absent_value"]),
             format_change({"unit": unit, "change": row["difference"], "significant": row["significant"]}),
-            interval,
-            f"{row['present_n']:,} / {row['absent_n']:,}" + (" ⚠" if row["small_sample"] else ""),
-            f"{row['present_days']} / {row['absent_days']}",
+            format_bounds(unit, row["difference"], row["ci_low"], row["ci_high"]),
+            f"{row['present_n']:,}/{row['absent_n']:,}" + (" ⚠" if row["small_sample"] else ""),
+            f"{row['present_days']}/{row['absent_days']}",
         )
     console.print(table)
+    console.print(
+        "[dim]diff: absent − present, ✱ when its 95% CI (confidence interval, in the diff's unit) excludes "
+        "zero · n and days: present/absent · ⚠ small sample.[/]",
+        highlight=False,
+    )
 
 
 @main.command()
 @click.argument("ticket_id")
 @click.option("--source", default=None, help="The ticket's source, when the id exists in several.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("text", "json")
 @workspace_option
 @_user_errors
-def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None) -> None:
-    """Each metric's start event, stop event, calendar and value for one ticket."""
+def explain(ticket_id: str, source: str | None, style: str, workspace: Path | None) -> None:
+    """How each metric of one ticket was measured, in words: from which event to which, in local time,
+    and how long in calendar time and in business hours."""
     result = _api.explain(ticket_id, workspace=workspace, source=source)
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
         return
+    for line in explain_lines(result):
+        console.print(line, highlight=False)
+
+
+def _business_hours(seconds: Any) -> str:
+    hours = float(seconds) / 3600
+    return f"{hours:.{1 if hours >= 1 or hours == 0 else 2}f} business {'hour' if hours == 1 else 'hours'}"
+
+
+def explain_lines(result: Any) -> list[Text]:
+    """A ticket's metrics as sentences for a person: no Python values, times local to the workspace."""
     f = result.facts
-
-    def named(what: str, value: Any) -> str:
-        return f"no {what}" if missing(value) else f"{what} {value}"
-
-    console.print(
-        Text.assemble(
-            (f"{result.source} / {result.ticket_id}", "bold"),
-            " · "
-            + " · ".join(
-                named(what, f[column])
-                for what, column in (
-                    ("team", "team_id"),
-                    ("agent", "agent_id"),
-                    ("channel", "channel"),
-                    ("priority", "priority"),
-                    ("status", "status"),
-                    ("calendar", "calendar_id"),
-                )
-            ),
-        ),
-        highlight=False,
-    )
-    table = Table(show_edge=False)
-    table.add_column("metric", overflow="fold", min_width=13)
-    for col in ("start", "stop"):
-        table.add_column(col, overflow="fold", max_width=15)
-    for col in ("calendar", "business"):
-        table.add_column(col, justify="right")
+    about = [
+        f"team {f['team_id']}" if not missing(f["team_id"]) else "no team",
+        f"agent {f['agent_id']}" if not missing(f["agent_id"]) else "no agent",
+        *([f"by {f['channel']}"] if not missing(f["channel"]) else []),
+        *([f"priority {f['priority']}"] if not missing(f["priority"]) else []),
+        *([f"now {f['status']}"] if not missing(f["status"]) else []),
+        f"business hours of calendar {f['calendar_id'] or 'default'}",
+    ]
+    lines = [
+        Text.assemble(("Ticket ", "bold"), (result.ticket_id, "bold"), f" from {result.source}: "),
+        Text("  " + ", ".join(about) + "."),
+        Text(f"  Times are local, {result.timezone}.", style="dim"),
+    ]
     for t in result.traces:
-        table.add_row(
-            Text.assemble(t.metric, *(("\n", (t.note, "italic")) if t.note else ())),
-            Text.assemble(_local_time(t.start_at), "\n", (t.start_event or "", "dim")),
-            Text.assemble(_local_time(t.stop_at), "\n", (t.stop_event or "", "dim")),
-            format_value("seconds", t.calendar_seconds),
-            format_value("seconds", t.business_seconds),
-        )
-    console.print(table)
+        if missing(t.calendar_seconds):
+            took = Text("not measured", style="dim")
+        else:
+            took = Text(format_value("seconds", t.calendar_seconds))
+            if not missing(t.business_seconds):
+                took.append(f", {_business_hours(t.business_seconds)}")
+        lines += [
+            Text(""),
+            Text.assemble((t.metric, "bold"), ": ", took),
+            Text(f"  from {_local_time(t.start_at)}" + _event(t.start_event)),
+            Text(f"  to   {_local_time(t.stop_at)}" + _event(t.stop_event)),
+        ]
+        if t.note:
+            lines.append(Text(f"  {t.note}", style="italic"))
     replies, reassigned, reopens = (int(f[c] or 0) for c in ("agent_replies", "reassignments", "reopens"))
     escalated = f"escalated to level {f['max_level']}" if f["escalated"] else "not escalated"
-    console.print(
-        f"{replies} agent {'reply' if replies == 1 else 'replies'} · reassigned {reassigned} "
-        f"{'time' if reassigned == 1 else 'times'} · reopened {reopens} {'time' if reopens == 1 else 'times'}"
-        f" · {escalated} · times in {result.timezone}",
-        highlight=False,
-    )
+    lines += [
+        Text(""),
+        Text(
+            f"{replies} agent {'reply' if replies == 1 else 'replies'}, reassigned {reassigned} "
+            f"{'time' if reassigned == 1 else 'times'}, reopened {reopens} "
+            f"{'time' if reopens == 1 else 'times'}, {escalated}."
+        ),
+    ]
+    return lines
+
+
+def _event(event: str | None) -> str:
+    return "" if not event else f", {event}"
 
 
 def _local_time(at: Any) -> str:
-    """An aware local instant as its date over its time and offset: 2026-03-01 / 09:00:05 +02:00."""
-    if at is None:
-        return "—"
-    offset = at.isoformat()[-6:]
-    return f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {offset}"
+    """A local instant as date and time: 2026-03-01 09:00:05; no time as "no event yet"."""
+    if at is None or missing(at):
+        return "no event yet"
+    return f"{at:%Y-%m-%d %H:%M:%S}"
 
 
 #: The headline KPIs of each area the demo fills: tickets, calls, surveys, people, QA and customers.

@@ -187,7 +187,8 @@ def simulate_interval(
         random.setstate(state)
     rows = []
     for measure in MEASURES:
-        mean, low, high, count = _summary(np.array([run[measure] for run in runs]), confidence, _POSSIBLE[measure])
+        values = np.array([run[measure] for run in runs])
+        mean, low, high, count = _summary(values, confidence, _POSSIBLE[measure])
         rows.append({"measure": measure, "mean": mean, "ci_low": low, "ci_high": high, "replications": count})
     return pd.DataFrame(rows, columns=["measure", "mean", "ci_low", "ci_high", "replications"])
 
