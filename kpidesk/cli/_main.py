@@ -132,6 +132,11 @@ def init(
     days = ", ".join(f"{d} {h}" for d, h in cal.hours.items())
     console.print(f"Workspace ready in [bold]{ws.path}[/]")
     console.print(f"  time zone {ws.settings.timezone} · locale {ws.settings.locale} · hours: {days}")
+    from kpidesk.workspace import country_defaults_note
+
+    note = country_defaults_note(country, timezone_given=tz is not None)
+    if note and not existed:
+        console.print(f"  {note}", highlight=False, markup=False)
     console.print(f"  next: kpidesk import FILE --kind tickets --workspace {ws.path}")
 
 
