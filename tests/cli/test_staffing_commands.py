@@ -13,7 +13,7 @@ LOAD = ["--calls", "100", "--interval", "30m", "--aht", "180"]
 
 
 def _json(args: list[str]) -> dict[str, object]:
-    result = CliRunner().invoke(main, ["staffing", *args, *LOAD, "--format", "json"])
+    result = CliRunner().invoke(main, ["staffing", *args, *LOAD, "--as", "json"])
     assert result.exit_code == 0, result.output
     record: dict[str, object] = json.loads(result.output)
     return record

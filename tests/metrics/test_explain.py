@@ -45,7 +45,7 @@ def test_the_command_prints_local_times_as_prose(ticket_workspace: Workspace) ->
     assert "None" not in text and "False" not in text
     assert max(len(line) for line in text.splitlines()) <= 80
     data = json.loads(
-        runner.invoke(main, ["explain", "T6", "--format", "json", "-w", str(ticket_workspace.path)]).output
+        runner.invoke(main, ["explain", "T6", "--as", "json", "-w", str(ticket_workspace.path)]).output
     )
     assert data["timezone"] == "Asia/Jerusalem"
     stop = datetime.fromisoformat(data["metrics"][0]["stop_at"])
