@@ -102,7 +102,7 @@ _FIGURE_WORDS: dict[str, tuple[str, str]] = {
     "agents": ("agents taking calls", "{}"),
     "traffic_erlangs": ("traffic", "{:,.2f} erlangs"),
     "service_level": ("service level", "{:.1%}"),
-    "service_level_seconds": ("… answered within", "{:,.0f} s"),
+    "service_level_seconds": ("answered within", "{:,.0f} s"),
     "asa_s": ("average speed of answer", "{:,.1f} s"),
     "p_wait": ("callers who wait", "{:.1%}"),
     "abandonment": ("callers who abandon", "{:.1%}"),

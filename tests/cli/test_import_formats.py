@@ -118,10 +118,3 @@ def test_call_counts_print_as_whole_numbers(tmp_path: Path) -> None:
     offered = next(line for line in out.splitlines() if "offered" in line)
     assert " 2 " in offered and "2.00" not in offered
     assert "50.0%" in out
-
-
-def test_headcount_prints_whole_and_tenure_in_days() -> None:
-    from kpidesk.cli._main import _format_value
-
-    assert _format_value("agents", 30.0) == "30"
-    assert _format_value("days", 899.64) == "899.6 d"
