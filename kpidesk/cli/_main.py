@@ -862,9 +862,10 @@ def explain_lines(result: Any) -> list[Text]:
         f"business hours of calendar {f['calendar_id'] or 'default'}",
     ]
     lines = [
-        Text.assemble(("Ticket ", "bold"), (result.ticket_id, "bold"), f" from {result.source}: "),
-        Text("  " + ", ".join(about) + "."),
-        Text(f"  Times are local, {result.timezone}.", style="dim"),
+        Text.assemble(
+            (f"Ticket {result.ticket_id}", "bold"), f" from {result.source}: " + ", ".join(about) + "."
+        ),
+        Text(f"Times are local, {result.timezone}.", style="dim"),
     ]
     for t in result.traces:
         if missing(t.calendar_seconds):
@@ -899,10 +900,11 @@ def _event(event: str | None) -> str:
 
 
 def _local_time(at: Any) -> str:
-    """A local instant as date and time: 2026-03-01 09:00:05; no time as "no event yet"."""
+    """A local instant as date, time and offset: 2026-03-01 09:00:05 +02:00 (the offset tells summer
+    time from winter time); no time as "no event yet"."""
     if at is None or missing(at):
         return "no event yet"
-    return f"{at:%Y-%m-%d %H:%M:%S}"
+    return f"{at:%Y-%m-%d %H:%M:%S} {at.isoformat()[-6:]}"
 
 
 #: The headline KPIs of each area the demo fills: tickets, calls, surveys, people, QA and customers.
