@@ -52,7 +52,7 @@ def test_evaluate_given_agents() -> None:
 def test_table_output_and_plain_errors() -> None:
     runner = CliRunner()
     table = runner.invoke(main, ["staffing", "required", *LOAD, "--target", "80/20"])
-    assert table.exit_code == 0 and "scheduled_agents" in table.output and "88.8%" in table.output
+    assert table.exit_code == 0 and "agents scheduled" in table.output and "88.8%" in table.output
     for args, message in (
         (["--target", "eighty"], "PERCENT/SECONDS"),
         ([], "at least one target"),

@@ -57,7 +57,8 @@ def _each_row_on_one_line(lines: list[str], frame: object, dims: tuple[str, ...]
 
     assert isinstance(frame, pd.DataFrame) and len(frame)
     for row in frame.to_dict(orient="records"):
-        wanted = [str(row["period_start"]), *(str(row[d]) for d in dims), f"{row['n']:,}"]
+        groups = ("—" if pd.isna(row[d]) else str(row[d]) for d in dims)
+        wanted = [str(row["period_start"]), *groups, f"{row['n']:,}"]
         assert any(all(w in line for w in wanted) for line in lines), wanted
 
 
