@@ -207,9 +207,9 @@ def import_(
     from kpidesk.ingest.exports import EXPORT_FORMATS
 
     if fmt is not None and fmt not in EXPORT_FORMATS and fmt not in format_names():
-        known = sorted({*EXPORT_FORMATS, *format_names()})
+        names = sorted({*EXPORT_FORMATS, *format_names()})
         raise click.BadParameter(
-            unknown_name("format", fmt, known) + " (`kpidesk formats` lists them)", param_hint="--format"
+            unknown_name("format", fmt, names) + " (`kpidesk formats` lists them)", param_hint="--format"
         )
     if fmt is not None and fmt in EXPORT_FORMATS:
         summaries = _api.import_export(

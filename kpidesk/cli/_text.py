@@ -63,7 +63,7 @@ def format_bounds(unit: str, value: Any, low: Any, high: Any) -> str:
 def format_change(row: Mapping[Any, Any]) -> str:
     """A change with its sign, marked ✱ when significant."""
     value = row.get("change")
-    if missing(value):
+    if value is None or missing(value):
         return "—"
     change = float(value)
     marker = " ✱" if row.get("significant") is True else ""
