@@ -375,7 +375,7 @@ def rejected(import_id: int | None, style: str, workspace: Path | None) -> None:
             else f"import {import_id} has no rejected or repaired rows"
         )
         return
-    table = Table(show_edge=False, pad_edge=False, show_lines=True)
+    table = compact_table(lines=True)
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("file", overflow="fold", max_width=16)
     table.add_column("line", justify="right", no_wrap=True)
@@ -413,9 +413,11 @@ def formats(style: str, output: Path | None) -> None:
         else:
             click.echo(text)
         return
-    table = Table(show_lines=True)
-    for col in ("format", "reads", "writes", "what"):
-        table.add_column(col, overflow="fold")
+    table = compact_table(lines=True)
+    table.add_column("format", no_wrap=True)
+    table.add_column("reads", overflow="fold", max_width=14)
+    table.add_column("writes", overflow="fold", max_width=14)
+    table.add_column("what", overflow="fold", ratio=1)
     for name in sorted(EXPORT_FORMATS):
         export = EXPORT_FORMATS[name]
         table.add_row(
@@ -433,9 +435,11 @@ def metrics(style: str, output: Path | None) -> None:
     from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 
     if style == "table":
-        table = Table(show_lines=True)
-        for col in ("metric", "unit", "better", "definition"):
-            table.add_column(col, overflow="fold")
+        table = compact_table(lines=True)
+        table.add_column("metric", no_wrap=True)
+        table.add_column("unit", overflow="fold", max_width=10)
+        table.add_column("better", no_wrap=True)
+        table.add_column("definition", overflow="fold", ratio=1)
         for m in CATALOGUE:
             options = f"\n[dim]options: {', '.join(m.options)}[/]" if m.options else ""
             lacking = " or ".join(c.lacking for c in m.needs)
@@ -679,10 +683,16 @@ def _print_records(
     first = frame["period_start"].iloc[0].isoformat() if len(frame) else "no data"
     divided = metric.kind in ("ratio", "rate", "rate_complement")
     console.print(f"[bold]{metric.id}[/] · {period} of {first} · n = {counted:,}", highlight=False)
-    table = Table(show_edge=False)
+    table = compact_table()
     shown = (*ids, "value", *(("exposure",) if divided else ()), "counted", "reason")
     for col in shown:
-        table.add_column(col, justify="right" if col in ("value", "exposure") else "left", overflow="fold")
+        table.add_column(
+            col,
+            justify="right" if col in ("value", "exposure") else "left",
+            overflow="fold",
+            no_wrap=col in ("value", "exposure", "counted"),
+            ratio=1 if col == "reason" else None,
+        )
     for row in frame.to_dict(orient="records"):
         values = [_record_value(metric.kind, metric.unit, row["value"])]
         if divided:
