@@ -129,7 +129,7 @@ def init(
     if existed:
         console.print(f"{ws.path / SETTINGS_FILE} already exists: its settings are kept.")
     cal = ws.settings.calendars[ws.settings.default_calendar]
-    days = ", ".join(f"{d} {h}" for d, h in cal.hours.items())
+    days = _week_words(dict(cal.hours))
     console.print(f"Workspace ready in [bold]{ws.path}[/]")
     console.print(f"  time zone {ws.settings.timezone} · locale {ws.settings.locale} · hours: {days}")
     from kpidesk.workspace import country_defaults_note
@@ -138,6 +138,22 @@ def init(
     if note and not existed:
         console.print(f"  {note}", highlight=False, markup=False)
     console.print(f"  next: kpidesk import FILE --kind tickets --workspace {ws.path}")
+
+
+def _week_words(hours: dict[str, str]) -> str:
+    """Opening hours with runs of days alike joined: `sun–thu 09:00-17:00`."""
+    week = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+    def follows(day: str, before: str) -> bool:
+        return day in week and before in week and week.index(day) == (week.index(before) + 1) % 7
+
+    runs: list[tuple[list[str], str]] = []
+    for day, span in hours.items():
+        if runs and runs[-1][1] == span and follows(day, runs[-1][0][-1]):
+            runs[-1][0].append(day)
+        else:
+            runs.append(([day], span))
+    return ", ".join(f"{d[0]}–{d[-1]} {span}" if len(d) > 1 else f"{d[0]} {span}" for d, span in runs)
 
 
 @main.command("import")

@@ -121,8 +121,10 @@ def _print_record(record: dict[str, Any], title: str) -> None:
     table.add_column("value", justify="right")
     for key, value in record.items():
         words, pattern = _FIGURE_WORDS.get(key, (key.replace("_", " "), "{}"))
+        if key == "patience_s" and value is None:
+            continue  # Erlang C: callers never give up
         if value is None:
-            shown = "—" if key != "asa_s" else "no limit: the queue grows"
+            shown = "no limit: the queue grows" if key in ("asa_s", "mean_wait_s") else "—"
         elif isinstance(value, bool):
             shown = "yes" if value else "no"
         else:

@@ -164,3 +164,13 @@ def test_one_word_per_concept_on_every_command() -> None:
         styles = [p for p in command.params if p.name == "style"]
         assert all(p.opts == ["--as"] for p in styles), name
         assert ("--from" in options) == ("--to" in options), name
+
+
+def test_init_says_the_week_in_runs_of_days() -> None:
+    from kpidesk.cli._main import _week_words
+
+    assert (
+        _week_words({d: "09:00-17:00" for d in ("sun", "mon", "tue", "wed", "thu")}) == "sun–thu 09:00-17:00"
+    )
+    hours = {"mon": "09:00-17:00", "wed": "09:00-17:00", "thu": "09:00-17:00", "fri": "09:00-13:00"}
+    assert _week_words(hours) == "mon 09:00-17:00, wed–thu 09:00-17:00, fri 09:00-13:00"
