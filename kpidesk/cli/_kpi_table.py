@@ -137,11 +137,12 @@ def print_kpi_table(
     for row in records:
         metric = row["metric"] + (" ◐" if row["metric"] in marked else "")
         wide.add_row(metric, *leading(row), row["stat"], *_figures(row, compared))
+    before = compared
     if natural_width(console, wide) <= console.width:
         console.print(wide)
     else:
-        _print_blocks(console, records, title, single, dims, figures, marked, leading, compared)
-    _print_notes(console, frame, compared)
+        before = _print_blocks(console, records, title, single, dims, figures, marked, leading, compared)
+    _print_notes(console, frame, compared, before)
     for span, metric_ids in own.items():
         console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
     _print_footnotes(console, frame.assign(partial=False) if whole else frame)
@@ -157,42 +158,45 @@ def _print_blocks(
     marked: set[str],
     leading: Any,
     compared: bool,
-) -> None:
-    """One block per metric under its name (and statistic, when the metric has one)."""
-    stats: dict[str, list[str]] = {}
-    for row in records:
-        stats.setdefault(row["metric"], [])
-        if row["stat"] not in stats[row["metric"]]:
-            stats[row["metric"]].append(row["stat"])
-    stat_column = any(len(s) > 1 for s in stats.values())
-    leading_names = [*([] if single else ["period"]), *dims, *(["stat"] if stat_column else [])]
-    blocks = AlignedBlocks(
+) -> bool:
+    """One block per metric and statistic (and SLA metric) under its name. Returns whether the `before`
+    column was shown: at 80 columns it gives way first, as value − change tells it."""
+    groups = [d for d in dims if d != "sla_metric"]
+    blocks: dict[tuple[str, str, str], list[list[str]]] = {}
+    for r in records:
+        sla = "" if missing(r.get("sla_metric")) else str(r["sla_metric"])
+        cells = [*leading(r)]
+        if "sla_metric" in dims:
+            cells.pop(len(cells) - len(dims) + dims.index("sla_metric"))
+        blocks.setdefault((r["metric"], r["stat"], sla), []).append([*cells, *_figures(r, compared)])
+    leading_names = [*([] if single else ["period"]), *groups]
+    aligned = AlignedBlocks(
         headers=[*leading_names, *figures],
         right=[False] * len(leading_names) + [True] * len(figures),
-        foldable=[name in dims for name in leading_names] + [False] * len(figures),
+        foldable=[name in groups for name in leading_names] + [False] * len(figures),
+        droppable=("before",),
     )
-    for metric, metric_stats in stats.items():
+    for (metric, stat, sla), rows in blocks.items():
         heading = Text.assemble(
             (metric + (" ◐" if metric in marked else ""), "bold"),
-            ("" if stat_column else f" · {metric_stats[0]}", "dim"),
+            (f" · {stat}" + (f" · {sla}" if sla else ""), "dim"),
         )
-        rows = [
-            [*leading(r), *([r["stat"]] if stat_column else []), *_figures(r, compared)]
-            for r in records
-            if r["metric"] == metric
-        ]
-        blocks.add_block(heading, rows)
+        aligned.add_block(heading, rows)
     if title:
         console.print(Text(title, style="bold"))
-    blocks.print(console)
+    aligned.print(console)
+    return "before" in [aligned.headers[i] for i in aligned.shown(console.width)]
 
 
-def _print_notes(console: Console, frame: pd.DataFrame, compared: bool) -> None:
+def _print_notes(console: Console, frame: pd.DataFrame, compared: bool, before: bool) -> None:
     """The abbreviations and marks of the table, once."""
     notes = ["95% CI: confidence interval, in the value's unit"]
     if len(frame) and frame["small_sample"].any():
         notes.append("⚠ small sample: fewer units than the `small_sample` option, read with care")
     if compared:
-        notes.append("before: the period compared with; ✱ significant: the change's 95% CI excludes zero")
+        notes.append(
+            ("before: the period compared with; " if before else "change: from the period compared with; ")
+            + "✱ significant: the change's 95% CI excludes zero"
+        )
         notes.append("pp: percentage points")
     console.print("[dim]" + " · ".join(notes) + ".[/]", highlight=False)

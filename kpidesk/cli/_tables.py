@@ -48,6 +48,8 @@ class AlignedBlocks:
     headers: Sequence[str]
     right: Sequence[bool]
     foldable: Sequence[bool]
+    #: Columns left out, in this order, when the table would not fit otherwise.
+    droppable: Sequence[str] = ()
     blocks: list[tuple[Text, list[list[Any]]]] = field(default_factory=list)
 
     gap = 2
@@ -55,40 +57,57 @@ class AlignedBlocks:
     def add_block(self, heading: Text, rows: list[list[Any]]) -> None:
         self.blocks.append((heading, rows))
 
-    def _widths(self, available: int) -> list[int]:
+    def _natural(self) -> list[int]:
         widths = [len(h) for h in self.headers]
         for _, rows in self.blocks:
             for row in rows:
                 widths = [max(w, _cell_width(c)) for w, c in zip(widths, row, strict=True)]
-        excess = sum(widths) + self.gap * (len(widths) - 1) - available
-        for i in sorted(range(len(widths)), key=lambda i: -widths[i]):
-            if excess <= 0:
-                break
-            if self.foldable[i]:
-                cut = min(excess, widths[i] - max(6, len(self.headers[i])))
-                widths[i] -= max(cut, 0)
-                excess -= max(cut, 0)
         return widths
 
-    def _table(self, widths: list[int], *, header: bool) -> Table:
+    def shown(self, available: int) -> list[int]:
+        """The columns that fit: all of them, else without the droppable ones, as many as needed."""
+        widths = self._natural()
+        keep = list(range(len(self.headers)))
+        for name in self.droppable:
+            if sum(widths[i] for i in keep) + self.gap * (len(keep) - 1) <= available:
+                break
+            keep = [i for i in keep if self.headers[i] != name]
+        return keep
+
+    def _widths(self, keep: list[int], available: int) -> list[int]:
+        natural = self._natural()
+        widths = [natural[i] for i in keep]
+        excess = sum(widths) + self.gap * (len(widths) - 1) - available
+        for j in sorted(range(len(widths)), key=lambda j: -widths[j]):
+            if excess <= 0:
+                break
+            i = keep[j]
+            if self.foldable[i]:
+                cut = max(min(excess, widths[j] - max(6, len(self.headers[i]))), 0)
+                widths[j] -= cut
+                excess -= cut
+        return widths
+
+    def _table(self, keep: list[int], widths: list[int], *, header: bool) -> Table:
         table = compact_table(show_header=header)
-        for name, width, right, fold in zip(self.headers, widths, self.right, self.foldable, strict=True):
+        for i, width in zip(keep, widths, strict=True):
             table.add_column(
-                name,
+                self.headers[i],
                 width=width,
-                justify="right" if right else "left",
-                no_wrap=not fold,
-                overflow="fold" if fold else "ellipsis",
+                justify="right" if self.right[i] else "left",
+                no_wrap=not self.foldable[i],
+                overflow="fold" if self.foldable[i] else "ellipsis",
             )
         return table
 
     def print(self, console: Console) -> None:
         """The header once, then each block's heading over its rows."""
-        widths = self._widths(console.width)
-        console.print(self._table(widths, header=True))
+        keep = self.shown(console.width)
+        widths = self._widths(keep, console.width)
+        console.print(self._table(keep, widths, header=True))
         for heading, rows in self.blocks:
-            table = self._table(widths, header=False)
+            table = self._table(keep, widths, header=False)
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*(row[i] for i in keep))
             console.print(heading, highlight=False)
             console.print(table)

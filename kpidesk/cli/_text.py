@@ -70,4 +70,6 @@ def format_change(row: Mapping[Any, Any]) -> str:
     sign = "+" if change >= 0 else "−"
     if row.get("change_unit") == "pp":
         return f"{sign}{abs(change):.1f} pp{marker}"
+    if row["unit"] == "NPS points":
+        return f"{sign}{abs(change):.1f}{marker}"  # the value itself carries a sign already
     return f"{sign}{format_value(row['unit'], abs(change))}{marker}"

@@ -36,3 +36,6 @@ def test_a_change_has_its_sign_and_mark() -> None:
     )
     assert format_change({"change": -5400.0, "unit": "seconds", "significant": False}) == "−1.5 h"
     assert format_change({"change": None, "unit": "seconds"}) == "—"
+    # NPS points: one sign, not "++50.0".
+    assert format_change({"change": 50.0, "unit": "NPS points"}) == "+50.0"
+    assert format_change({"change": -7.25, "unit": "NPS points"}) == "−7.2"
