@@ -211,3 +211,14 @@ def test_interval_rows_keep_every_cell_on_one_line(small_demo: Workspace) -> Non
     out = _render(80, "staffing", "plan", "--from", plan_day, "--to", plan_day, "-w", ws)
     rows = [line for line in _fits(out, 80) if re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", line)]
     assert len(rows) == 48  # one day of 30-minute intervals, each on one line
+
+
+@pytest.mark.usefixtures("width")
+def test_every_metric_by_team_compared_fits_80_columns(small_demo: Workspace) -> None:
+    """The whole catalogue: the widest values (tenure in days, NPS intervals from −100 to +100) and the
+    SLA metric of sla_attainment's rows, each row still on one line."""
+    args = ("--by", "team", "--compare", "previous", "--period", "month")
+    lines = _fits(_render(80, "kpis", *args, "-w", str(small_demo.path)), 80)
+    frame = kpidesk.kpis(small_demo, by=["team"], period="month", compare="previous")
+    _each_row_on_one_line(lines, frame, ("team",))
+    assert "sla_attainment · rate · first_reply" in lines
