@@ -41,6 +41,7 @@ check: install
 docs: install
 	$(BIN)/kpidesk metrics --as markdown --output docs/metrics.md
 	$(BIN)/kpidesk formats --as markdown --output docs/importers.md
+	$(BIN)/python -m kpidesk.cli._reference > docs/cli.md
 
 bench: install
 	$(BIN)/python bench/bench_ticket_kpis.py
