@@ -4,14 +4,16 @@ the width allows, else as a heading over its rows; intervals in the value's unit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.text import Text
 
 from kpidesk.cli._tables import AlignedBlocks, compact_table, natural_width
 from kpidesk.cli._text import format_bounds, format_change, format_value, missing
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["print_kpi_table"]
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
-
-import pandas as pd
 
 __all__ = ["format_bounds", "format_change", "format_value", "missing"]
 
@@ -17,7 +16,10 @@ _DURATION_SCALES = ((86400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s"))
 
 
 def missing(value: Any) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value))
+    """None, NaN or pandas' NaT (told by its type, so that printing does not import pandas)."""
+    if value is None or type(value).__name__ == "NaTType":
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _duration_scale(seconds: float) -> tuple[float, str]:
