@@ -51,8 +51,9 @@ check: install-dev
 	$(BIN)/mypy kpidesk
 
 docs: install
-	$(BIN)/kpidesk metrics --format markdown --output docs/metrics.md
-	$(BIN)/kpidesk formats --format markdown --output docs/importers.md
+	$(BIN)/kpidesk metrics --as markdown --output docs/metrics.md
+	$(BIN)/kpidesk formats --as markdown --output docs/importers.md
+	$(BIN)/python -m kpidesk.cli._reference > docs/cli.md
 
 bench: install
 	$(BIN)/python bench/bench_ticket_kpis.py

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from kpidesk import _api
-from kpidesk.cli._main import _user_errors, console, main, workspace_option
-from kpidesk.contents import WorkspaceStatus, find_listing
+from kpidesk.cli._lazy import api as _api
+from kpidesk.cli._main import _user_errors, console, main
+from kpidesk.cli._options import workspace_option
+
+if TYPE_CHECKING:
+    from kpidesk.contents import WorkspaceStatus
 
 __all__ = ["list_", "status"]
 
@@ -35,6 +37,8 @@ def _table(**options: Any) -> Table:
 
 
 def _day(value: Any) -> str:
+    import pandas as pd
+
     return (
         "—"
         if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value))
@@ -186,6 +190,8 @@ def list_(kind: str, style: str, workspace: Path | None) -> None:
     and the local dates of the first and last; agents with their name and team. KIND is one of: agents,
     teams, queues, channels, priorities, categories, sources, sla_policies, calendars, segments, countries.
     """
+    from kpidesk.contents import find_listing
+
     listing = find_listing(kind)
     units = [c.unit for c in listing.counted]
     frame = _api.list_values(listing.name, workspace=workspace)
@@ -235,6 +241,8 @@ def _joined(words: list[str]) -> str:
 
 def _plain_record(row: dict[Any, Any]) -> dict[str, Any]:
     """A listing row as JSON values: dates as YYYY-MM-DD, missing values as null."""
+    import pandas as pd
+
     clean: dict[str, Any] = {}
     for key, value in row.items():
         if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):

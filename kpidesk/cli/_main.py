@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
-import shlex
-import shutil
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -25,13 +22,28 @@ from rich.table import Table
 from rich.text import Text
 
 from kpidesk import KpideskError
-from kpidesk.cli._lazy import EngineChoice
+from kpidesk.cli._kpi_table import print_kpi_table
 from kpidesk.cli._lazy import api as _api
+from kpidesk.cli._options import (
+    NameChoice,
+    as_option,
+    business_hours_option,
+    by_option,
+    date_range_options,
+    interval_option,
+    metric_option,
+    output_option,
+    parse_interval_minutes,
+    period_option,
+    stat_option,
+    unknown_name,
+    workspace_option,
+)
+from kpidesk.cli._tables import compact_table
+from kpidesk.cli._text import format_bounds, format_change, format_value, missing
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from kpidesk.demo import DemoExamples
 
 __all__ = ["main"]
 
@@ -80,15 +92,6 @@ def _out_of_resources(exc: Exception) -> bool:
     return duckdb is not None and isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException)
 
 
-workspace_option = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Workspace folder (default: $KPIDESK_WORKSPACE, else the current folder).",
-)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kpidesk")
 def main() -> None:
@@ -128,10 +131,31 @@ def init(
     if existed:
         console.print(f"{ws.path / SETTINGS_FILE} already exists: its settings are kept.")
     cal = ws.settings.calendars[ws.settings.default_calendar]
-    days = ", ".join(f"{d} {h}" for d, h in cal.hours.items())
+    days = _week_words(dict(cal.hours))
     console.print(f"Workspace ready in [bold]{ws.path}[/]")
     console.print(f"  time zone {ws.settings.timezone} · locale {ws.settings.locale} · hours: {days}")
+    from kpidesk.workspace import country_defaults_note
+
+    note = country_defaults_note(country, timezone_given=tz is not None)
+    if note and not existed:
+        console.print(f"  {note}", highlight=False, markup=False)
     console.print(f"  next: kpidesk import FILE --kind tickets --workspace {ws.path}")
+
+
+def _week_words(hours: dict[str, str]) -> str:
+    """Opening hours with runs of days alike joined: `sun–thu 09:00-17:00`."""
+    week = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+    def follows(day: str, before: str) -> bool:
+        return day in week and before in week and week.index(day) == (week.index(before) + 1) % 7
+
+    runs: list[tuple[list[str], str]] = []
+    for day, span in hours.items():
+        if runs and runs[-1][1] == span and follows(day, runs[-1][0][-1]):
+            runs[-1][0].append(day)
+        else:
+            runs.append(([day], span))
+    return ", ".join(f"{d[0]}–{d[-1]} {span}" if len(d) > 1 else f"{d[0]} {span}" for d, span in runs)
 
 
 @main.command("import")
@@ -140,7 +164,7 @@ def init(
 )
 @click.option(
     "--kind",
-    type=click.Choice(KINDS),
+    type=NameChoice(KINDS, "kind"),
     help="Which canonical table the rows go to (not needed with a built-in --format, which knows).",
 )
 @click.option(
@@ -197,8 +221,14 @@ def import_(
     import keeps what it replaced: `kpidesk imports` lists them, `kpidesk imports undo ID` undoes one.
     One import runs at a time (another waits, or stops with --no-wait); KPIs can be read meanwhile.
     """
+    from kpidesk.ingest._formats import format_names
     from kpidesk.ingest.exports import EXPORT_FORMATS
 
+    if fmt is not None and fmt not in EXPORT_FORMATS and fmt not in format_names():
+        names = sorted({*EXPORT_FORMATS, *format_names()})
+        raise click.BadParameter(
+            unknown_name("format", fmt, names) + " (`kpidesk formats` lists them)", param_hint="--format"
+        )
     if fmt is not None and fmt in EXPORT_FORMATS:
         summaries = _api.import_export(
             files,
@@ -242,11 +272,11 @@ def import_(
 
 
 @main.group(invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("table", "json")
 @workspace_option
 @click.pass_context
 @_user_errors
-def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
+def imports(ctx: click.Context, style: str, workspace: Path | None) -> None:
     """Each import: id, time (UTC), kind, source, files, rows read / inserted / updated / rejected, and
     whether it was undone. `kpidesk imports undo ID` puts the warehouse back as it was before one."""
     if ctx.invoked_subcommand is not None:
@@ -254,7 +284,7 @@ def imports(ctx: click.Context, fmt: str, workspace: Path | None) -> None:
         return
     frame = _api.imports(workspace)
     records = [_import_record(row) for row in frame.to_dict(orient="records")]
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if not records:
@@ -305,7 +335,7 @@ def _import_record(row: Mapping[Any, Any]) -> dict[str, Any]:
         "source": row["source"],
         "files": [str(f) for f in row["files"]],
         **{k: int(row[k]) for k in ("read", "inserted", "updated", "unchanged", "rejected", "repaired")},
-        "batch_id": None if _missing(row["batch_id"]) else int(row["batch_id"]),
+        "batch_id": None if missing(row["batch_id"]) else int(row["batch_id"]),
         "undone": bool(row["undone"]),
         "undone_at": when(row["undone_at"]),
     }
@@ -337,10 +367,10 @@ def imports_undo(ctx: click.Context, import_id: int, no_wait: bool, workspace: P
 
 @main.command()
 @click.option("--import", "import_id", type=int, default=None, help="Only the rows of this import.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("table", "json")
 @workspace_option
 @_user_errors
-def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
+def rejected(import_id: int | None, style: str, workspace: Path | None) -> None:
     """The rows imports rejected (not imported) or repaired (imported after a change the reason names),
     with import id, file, line, column and reason."""
     frame = _api.rejected(workspace, import_id=import_id)
@@ -349,15 +379,15 @@ def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
             "import_id": int(r["import_id"]),
             "kind": r["kind"],
             "file": r["file"],
-            "line": None if _missing(r["line"]) else int(r["line"]),
+            "line": None if missing(r["line"]) else int(r["line"]),
             "column": r["column"],
-            "value": None if _missing(r["value"]) else r["value"],
+            "value": None if missing(r["value"]) else r["value"],
             "reason": r["reason"],
             "repaired": bool(r["repaired"]),
         }
         for r in frame.to_dict(orient="records")
     ]
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if not records:
@@ -367,7 +397,7 @@ def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
             else f"import {import_id} has no rejected or repaired rows"
         )
         return
-    table = Table(show_edge=False, pad_edge=False, show_lines=True)
+    table = compact_table(lines=True)
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("file", overflow="fold", max_width=16)
     table.add_column("line", justify="right", no_wrap=True)
@@ -391,24 +421,25 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-@_user_errors
-def formats(fmt: str, output: Path | None) -> None:
+@as_option("table", "markdown")
+@output_option
+def formats(style: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
     from kpidesk.ingest.exports import EXPORT_FORMATS
     from kpidesk.ingest.exports._docs import importers_markdown
 
-    if fmt == "markdown":
+    if style == "markdown":
         text = importers_markdown()
         if output:
             output.write_text(text, encoding="utf-8")
         else:
             click.echo(text)
         return
-    table = Table(show_lines=True)
-    for col in ("format", "reads", "writes", "what"):
-        table.add_column(col, overflow="fold")
+    table = compact_table(lines=True)
+    table.add_column("format", no_wrap=True)
+    table.add_column("reads", overflow="fold", max_width=14)
+    table.add_column("writes", overflow="fold", max_width=14)
+    table.add_column("what", overflow="fold", ratio=1)
     for name in sorted(EXPORT_FORMATS):
         export = EXPORT_FORMATS[name]
         table.add_row(
@@ -419,20 +450,19 @@ def formats(fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-@_user_errors
-def metrics(fmt: str, output: Path | None) -> None:
+@as_option("table", "markdown", "json")
+@output_option
+def metrics(style: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
     from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS
     from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 
-    if fmt == "table":
-        table = Table(show_lines=True)
-        for col in ("metric", "unit", "better", "definition"):
-            table.add_column(col, overflow="fold")
+    if style == "table":
+        table = compact_table(lines=True)
+        table.add_column("metric", no_wrap=True)
+        table.add_column("unit", overflow="fold", max_width=10)
+        table.add_column("better", no_wrap=True)
+        table.add_column("definition", overflow="fold", ratio=1)
         for m in CATALOGUE:
             options = f"\n[dim]options: {', '.join(m.options)}[/]" if m.options else ""
             lacking = " or ".join(c.lacking for c in m.needs)
@@ -444,7 +474,7 @@ def metrics(fmt: str, output: Path | None) -> None:
         for name, text in METRIC_OPTIONS.items():
             console.print(f"  [bold]{name}[/]: {text}", highlight=False)
         return
-    text = catalogue_markdown() if fmt == "markdown" else catalogue_json()
+    text = catalogue_markdown() if style == "markdown" else catalogue_json()
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -462,9 +492,13 @@ def _plain(value: float) -> float:
     return float(f"{value:.{_DIGITS}g}")
 
 
-def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _pd() -> Any:
     import pandas as pd
 
+    return pd
+
+
+def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
         clean: dict[str, Any] = {}
@@ -472,7 +506,7 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
             key = str(name)
             if isinstance(value, date):
                 value = value.isoformat()
-            elif value is not None and not isinstance(value, str | bool) and pd.isna(value):
+            elif value is not None and not isinstance(value, str | bool) and _pd().isna(value):
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()
@@ -483,221 +517,18 @@ def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def _format_value(unit: str, value: Any) -> str:
-    from kpidesk.metrics import format_quantity
-
-    return format_quantity(value, unit)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _available(row: Mapping[Any, Any]) -> bool:
-    return bool(row.get("available", True))
-
-
-def _partial(row: Mapping[Any, Any]) -> bool:
-    return row.get("partial") is True and not _missing(row.get("covered_from"))
-
-
-def _period_cell(row: Mapping[Any, Any]) -> str:
-    """A period's first day, marked ◐ when the data covers only part of it."""
-    return f"{row['period_start']}" + (" ◐" if _partial(row) else "")
-
-
-def _print_footnotes(frame: pd.DataFrame) -> None:
-    """Once below the table: why a value is n/a, which sources a value leaves out, which days were
-    compared for a partial period."""
-    from kpidesk.metrics import NO_DATA, NO_VALUE, gaps_by_source
-
-    rows = frame.to_dict(orient="records")
-    gaps = gaps_by_source(frame)
-    if gaps:
-        console.print("[dim]n/a, or left out of a value, where a source cannot measure it:[/]")
-        for gap, metric_ids in gaps.items():
-            console.print(f"[dim]  {gap}: {', '.join(metric_ids)}[/]", highlight=False)
-    for empty in (NO_DATA, NO_VALUE):
-        if any(not _available(r) and r.get("reason") == empty for r in rows):
-            console.print(f"[dim]n/a: {empty}.[/]", highlight=False)
-    covered = dict.fromkeys(
-        f"{r['period_start']} → {r['period_end']} holds data on {r['days_covered']:,} of its "
-        f"{(r['period_end'] - r['period_start']).days + 1:,} days ({r['covered_from']} – {r['covered_to']})"
-        for r in rows
-        if _partial(r)
-    )
-    if covered:
-        console.print("[dim]◐ partial: " + "; ".join(covered) + ".[/]", highlight=False)
-    spans = dict.fromkeys(
-        f"{r['covered_from']} – {r['covered_to']} against {r['compare_from']} – {r['compare_to']}"
-        for r in rows
-        if _partial(r) and not _missing(r.get("compare_from"))
-    )
-    if spans:
-        console.print(
-            "[dim]Partial periods are compared with the same days before: " + "; ".join(spans) + ".[/]",
-            highlight=False,
-        )
-
-
-def _own_spans(frame: pd.DataFrame, start: Any, end: Any) -> dict[str, list[str]]:
-    """For one whole period: the rows whose own data spans other dates than `start`–`end`, by span (a
-    value not available has no data of its own)."""
-    spans: dict[str, list[str]] = {}
-    for row in frame.to_dict(orient="records"):
-        if not _available(row):
-            continue
-        if (row["period_start"], row["period_end"]) != (start, end) or _partial(row):
-            span = f"{row['period_start']} → {row['period_end']}"
-            if _partial(row):
-                length = (row["period_end"] - row["period_start"]).days + 1
-                span += f" (data on {row['days_covered']:,} of its {length:,} days)"
-            metric_ids = spans.setdefault(span, [])
-            if row["metric"] not in metric_ids:
-                metric_ids.append(str(row["metric"]))
-    return spans
-
-
-def print_kpi_table(
-    frame: pd.DataFrame, by: tuple[str, ...], title: str | None = None, period: str | None = None
-) -> None:
-    """KPI results as a terminal table; a shared period goes in the title instead of a column. With the
-    `all` period each metric spans its own data: the title gives the whole span, and the rows on other
-    dates are marked ◐ and listed below."""
-    periods = {(r["period_start"], r["period_end"]) for r in frame.to_dict(orient="records")}
-    whole = period == "all" and len(periods) > 0
-    single = len(periods) == 1 or whole
-    own: dict[str, list[str]] = {}
-    if single:
-        start, end = min(p[0] for p in periods), max(p[1] for p in periods)
-        if whole:
-            own = _own_spans(frame, start, end)
-        marker = " ◐" if not whole and any(_partial(r) for r in frame.to_dict(orient="records")) else ""
-        title = f"{title or 'KPIs'} · {start} → {end}{marker}"
-    table = Table(title=title, show_edge=False)
-    dims = [c for c in (*by, "sla_metric") if c in frame.columns and frame[c].notna().any()]
-    compared = ["before", "change"] if "change" in frame.columns else []
-    for col in (
-        "metric",
-        *([] if single else ["period"]),
-        *dims,
-        "stat",
-        "value",
-        "95% interval",
-        "n",
-        *compared,
-    ):
-        table.add_column(
-            col,
-            justify="right" if col in ("value", "n", "95% interval", *compared) else "left",
-            no_wrap=col in ("metric", "period", "value"),
-        )
-    for row in frame.to_dict(orient="records"):
-        lo, hi = row["ci_low"], row["ci_high"]
-        interval = (
-            ""
-            if _missing(lo) or _missing(hi)
-            else (f"{_format_value(row['unit'], lo)} – {_format_value(row['unit'], hi)}")
-        )
-        n = f"{row['n']:,}" + (" ⚠" if row["small_sample"] else "")
-        period_cell = [] if single else [_period_cell(row)]
-        marked = any(row["metric"] in metric_ids for metric_ids in own.values())
-        table.add_row(
-            row["metric"] + (" ◐" if marked else ""),
-            *period_cell,
-            *[_group_cell(row, d) for d in dims],
-            row["stat"],
-            _format_value(row["unit"], row["value"]) if _available(row) else "n/a",
-            interval,
-            n,
-            *([_format_value(row["unit"], row["compare_value"]), _format_change(row)] if compared else []),
-        )
-    console.print(table)
-    if len(frame) and frame["small_sample"].any():
-        console.print("[dim]⚠ small sample: fewer units than the `small_sample` option; read with care.[/]")
-    if compared:
-        console.print(
-            "[dim]✱ significant: the change's 95% interval excludes zero; pp: percentage points.[/]"
-        )
-    for span, metric_ids in own.items():
-        console.print(f"[dim]◐ {span}: {', '.join(metric_ids)}[/]", highlight=False)
-    _print_footnotes(frame.assign(partial=False) if whole else frame)
-
-
-def _group_cell(row: Mapping[Any, Any], dimension: str) -> str:
-    """A group's value, with its name first where the data names it: "Rana Biton (A001)"."""
-    value = row[dimension]
-    if _missing(value):
-        return "—"
-    name = row.get(f"{dimension}_name")
-    return f"{name} ({value})" if isinstance(name, str) and name else str(value)
-
-
-def _format_change(row: Mapping[Any, Any]) -> str:
-    """A change with its sign, marked ✱ when significant."""
-    value = row.get("change")
-    if value is None or _missing(value):
-        return "—"
-    change = float(value)
-    marker = " ✱" if row.get("significant") is True else ""
-    sign = "+" if change >= 0 else "−"
-    if row.get("change_unit") == "pp":
-        return f"{sign}{abs(change):.1f} pp{marker}"
-    return f"{sign}{_format_value(row['unit'], abs(change))}{marker}"
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-
-
 @main.command()
-@click.option(
-    "--metric",
-    "metric_ids",
-    multiple=True,
-    metavar="NAME",
-    help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.",
+@metric_option(multiple=True, help="Metric id (repeatable; default: all). `kpidesk metrics` lists them.")
+@by_option
+@period_option
+@date_range_options()
+@stat_option(
+    "Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each; default: each "
+    "metric's own, the mean for asa and aht, the median for other durations)."
 )
-@click.option(
-    "--by",
-    multiple=True,
-    type=EngineChoice("kpidesk.metrics", "DIMENSIONS"),
-    help="Group by a dimension (repeatable).",
-)
-@click.option(
-    "--period",
-    type=EngineChoice("kpidesk.metrics", "PERIODS"),
-    default="week",
-    show_default=True,
-    help="Local periods of the workspace's default calendar.",
-)
-@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
-@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option(
-    "--stat",
-    "stats",
-    multiple=True,
-    help="Statistic for durations: median, mean, p90 or any pNN (repeatable: one row each; default: each "
-    "metric's own, the mean for asa and aht, the median for other durations).",
-)
-@click.option(
-    "--business-hours",
-    is_flag=True,
-    help="Measure durations in business seconds (a ticket's team calendar; the default one for calls).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "parquet"]),
-    default="table",
-    show_default=True,
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@business_hours_option
+@as_option("table", "csv", "json", "parquet")
+@output_option
 @click.option(
     "--compare",
     type=click.Choice(["previous", "year"]),
@@ -729,7 +560,7 @@ def kpis(
     end: date | None,
     stats: tuple[str, ...],
     business_hours: bool,
-    fmt: str,
+    style: str,
     output: Path | None,
     compare: str | None,
     show_records: bool,
@@ -749,7 +580,7 @@ def kpis(
     """
     if show_records:
         _print_records(
-            metric_ids, by, period, start, end, business_hours, compare, where, fmt, output, workspace
+            metric_ids, by, period, start, end, business_hours, compare, where, style, output, workspace
         )
         return
     if where:
@@ -765,23 +596,56 @@ def kpis(
         business_hours=business_hours,
         compare=compare,
     )
-    if fmt == "table":
-        print_kpi_table(frame, by, period=period)
+    if style == "table":
+        if frame.empty:
+            _say_where_the_data_is(workspace, metric_ids, start, end)
+            return
+        print_kpi_table(console, frame, by, period=period)
         return
-    if fmt == "parquet":
+    if style == "parquet":
         if output is None:
-            raise click.UsageError("--format parquet needs --output FILE")
+            raise click.UsageError("--as parquet needs --output FILE")
         frame.to_parquet(output, index=False)
         return
     text = (
         frame.to_csv(index=False, float_format=_CSV_FLOATS)
-        if fmt == "csv"
+        if style == "csv"
         else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
     )
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
+
+
+def _say_where_the_data_is(
+    workspace: Path | None, metric_ids: tuple[str, ...], start: date | None, end: date | None
+) -> None:
+    """An empty answer says which dates were asked for and which dates the data spans."""
+    from kpidesk._data_spans import data_spans
+
+    asked = (
+        f"between {start} and {end}"
+        if start and end
+        else f"from {start} on"
+        if start
+        else f"up to {end}"
+        if end
+        else "in the workspace"
+    )
+    what = ", ".join(metric_ids) if metric_ids else "any metric"
+    spans = data_spans(workspace)
+    if not spans:
+        console.print(
+            f"no results for {what} {asked}: the workspace holds no tickets, calls or surveys yet "
+            "(`kpidesk import FILE --kind tickets` brings some)",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"no results for {what} {asked}; the workspace's " + "; ".join(s.words for s in spans) + ".",
+        highlight=False,
+    )
 
 
 def _where_filters(where: tuple[str, ...], by: tuple[str, ...]) -> dict[str, str | None]:
@@ -809,7 +673,7 @@ def _print_records(
     business_hours: bool,
     compare: str | None,
     where: tuple[str, ...],
-    fmt: str,
+    style: str,
     output: Path | None,
     workspace: Path | None,
 ) -> None:
@@ -829,43 +693,60 @@ def _print_records(
         filters=_where_filters(where, by),
         business_hours=business_hours,
     )
-    if fmt == "parquet":
+    if style == "parquet":
         if output is None:
-            raise click.UsageError("--format parquet needs --output FILE")
+            raise click.UsageError("--as parquet needs --output FILE")
         frame.to_parquet(output, index=False)
         return
-    if fmt != "table":
+    if style != "table":
         text = (
             frame.to_csv(index=False)
-            if fmt == "csv"
+            if style == "csv"
             else json.dumps(_json_ready(frame), ensure_ascii=False, indent=2)
         )
         if output:
             output.write_text(text, encoding="utf-8")
         else:
-            click.echo(text, nl=fmt != "csv")
+            click.echo(text, nl=style != "csv")
         return
     ids = list(frame.attrs["id_columns"])
     counted = int(frame["counted"].sum())
     first = frame["period_start"].iloc[0].isoformat() if len(frame) else "no data"
-    divided = metric.kind_object.per_exposure
+    divided = metric.kind in ("ratio", "rate", "rate_complement")
     console.print(f"[bold]{metric.id}[/] · {period} of {first} · n = {counted:,}", highlight=False)
-    table = Table(show_edge=False)
+    table = compact_table()
     shown = (*ids, "value", *(("exposure",) if divided else ()), "counted", "reason")
     for col in shown:
-        table.add_column(col, justify="right" if col in ("value", "exposure") else "left", overflow="fold")
+        table.add_column(
+            col,
+            justify="right" if col in ("value", "exposure") else "left",
+            overflow="fold",
+            no_wrap=col in ("value", "exposure", "counted"),
+            ratio=1 if col == "reason" else None,
+        )
     for row in frame.to_dict(orient="records"):
-        values = [metric.kind_object.format_record(row["value"], metric.unit)]
+        values = [_record_value(metric.kind, metric.unit, row["value"])]
         if divided:
             # A ratio's or rate's records carry its numerator and denominator, not the ratio itself.
-            values = [_format_value("number", row[c]) for c in ("value", "exposure")]
+            values = [format_value("number", row[c]) for c in ("value", "exposure")]
         table.add_row(
-            *["" if _missing(row[c]) else str(row[c]) for c in ids],
+            *["" if missing(row[c]) else str(row[c]) for c in ids],
             *values,
             "yes" if row["counted"] else "no",
-            "" if _missing(row["reason"]) else str(row["reason"]),
+            "" if missing(row["reason"]) else str(row["reason"]),
         )
     console.print(table)
+
+
+def _record_value(kind: str, unit: str, value: Any) -> str:
+    """A record's value: yes/no for a proportion's success, +1/0/−1 for a net-promoter answer."""
+    if missing(value):
+        return "—"
+    if kind == "proportion":
+        return "yes" if value else "no"
+    if kind == "nps":
+        return {1.0: "+1", 0.0: "0", -1.0: "−1"}.get(float(value), str(value))
+    return format_value(unit, value)
 
 
 @main.group()
@@ -874,76 +755,72 @@ def calls() -> None:
 
 
 @calls.command("intervals")
-@click.option(
-    "--minutes",
-    type=click.Choice(["15", "30", "60"]),
-    default="30",
-    show_default=True,
-    help="Interval length, in local time of the default calendar.",
-)
+@interval_option("Interval length: 15m, 30m or 1h, in local time of the default calendar.")
 @click.option("--queue", default=None, help="Only this queue.")
 @click.option("--by-queue", is_flag=True, help="One row per queue and interval.")
-@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
-@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
-)
+@date_range_options()
+@as_option("table", "csv", "json")
 @workspace_option
 @_user_errors
 def calls_intervals(
-    minutes: str,
+    interval_s: float,
     queue: str | None,
     by_queue: bool,
     start: date | None,
     end: date | None,
-    fmt: str,
+    style: str,
     workspace: Path | None,
 ) -> None:
     """Offered, answered and abandoned calls, mean handle time and mean wait per local interval.
 
-    Intervals without calls are listed with zeros; a DST day has 23 or 25 hours of them.
+    Intervals without calls are listed with zeros; a DST day has 23 or 25 hours of them. CSV and JSON
+    also hold the sums behind the means (handled, handle_sum_s, queue_time_s, timed_abandons).
     """
     frame = _api.call_intervals(
-        workspace, minutes=int(minutes), from_=start, to=end, queue=queue, by=["queue"] if by_queue else []
+        workspace,
+        minutes=parse_interval_minutes(interval_s),
+        from_=start,
+        to=end,
+        queue=queue,
+        by=["queue"] if by_queue else [],
     )
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
-    if fmt == "csv":
+    if style == "csv":
         click.echo(frame.to_csv(index=False, float_format=_CSV_FLOATS), nl=False)
         return
-    table = Table(show_edge=False)
-    shown = [c for c in frame.columns if c != "interval_start_utc"]
-    for col in shown:
-        table.add_column(
-            col,
-            justify="left" if col in ("interval_start", "queue") else "right",
-            no_wrap=col == "interval_start",
-        )
+    table = compact_table()
+    table.add_column("start", no_wrap=True)
+    if "queue" in frame.columns:
+        table.add_column("queue", overflow="fold")
+    for col in ("offered", "answered", "abandoned", "AHT", "wait"):
+        table.add_column(col, justify="right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         table.add_row(
-            row["interval_start"].isoformat(timespec="minutes"),
-            *[
-                "—" if _missing(row[c]) else (f"{row[c]:.0f}" if c.startswith("mean") else str(row[c]))
-                for c in shown[1:]
-            ],
+            f"{row['interval_start']:%Y-%m-%d %H:%M}",
+            *([str(row["queue"])] if "queue" in frame.columns else []),
+            *(f"{row[c]:,}" for c in ("offered", "answered", "abandoned")),
+            format_value("seconds", row["mean_handle_s"]),
+            format_value("seconds", row["mean_wait_s"]),
         )
     console.print(table)
+    zone = frame["interval_start"].iloc[0].tzinfo if len(frame) else None
+    console.print(
+        "[dim]AHT: mean handle time (talk + hold + wrap-up) · wait: mean wait from arrival to answer"
+        + (f" · local times, {zone}" if zone is not None else "")
+        + ".[/]",
+        highlight=False,
+    )
 
 
 @main.command()
-@click.option("--metric", "metric_id", required=True, metavar="NAME", help="Metric id (`kpidesk metrics`).")
+@metric_option(required=True)
 @click.option("--person", required=True, metavar="AGENT_ID", help="The agent whose absence is compared.")
-@click.option("--from", "start", callback=_parse_date, help="First local date, YYYY-MM-DD (inclusive).")
-@click.option("--to", "end", callback=_parse_date, help="Last local date, YYYY-MM-DD (inclusive).")
-@click.option(
-    "--stat",
-    "stats",
-    multiple=True,
-    help="Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).",
-)
-@click.option("--business-hours", is_flag=True, help="Measure durations in business seconds.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@date_range_options()
+@stat_option("Statistic for durations: median, mean or pNN (repeatable; default: the metric's own).")
+@business_hours_option
+@as_option("table", "json")
 @workspace_option
 @_user_errors
 def resilience(
@@ -953,7 +830,7 @@ def resilience(
     end: date | None,
     stats: tuple[str, ...],
     business_hours: bool,
-    fmt: str,
+    style: str,
     workspace: Path | None,
 ) -> None:
     """A KPI on the open days a person was absent (no agent_states other than away) vs present, with the
@@ -967,95 +844,108 @@ def resilience(
         stat=list(stats) or None,
         business_hours=business_hours,
     )
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{metric_id}: days {person} was present vs absent", show_edge=False)
-    for col in ("stat", "present", "absent", "difference", "95% interval", "n present / absent", "days"):
-        table.add_column(col, justify="left" if col == "stat" else "right")
+    table = compact_table(f"{metric_id}: days {person} was present vs absent")
+    for col in ("stat", "present", "absent", "diff", "95% CI", "n pres/abs", "days p/a"):
+        table.add_column(col, justify="left" if col == "stat" else "right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         unit = row["unit"]
-        lo, hi = row["ci_low"], row["ci_high"]
-        bounds = [_format_change({"unit": unit, "change": b}) for b in (lo, hi)]
-        interval = "" if _missing(lo) or _missing(hi) else " – ".join(bounds)
         table.add_row(
             row["stat"],
-            _format_value(unit, row["present_value"]),
-            _format_value(unit, row["absent_value"]),
-            _format_change({"unit": unit, "change": row["difference"], "significant": row["significant"]}),
-            interval,
-            f"{row['present_n']:,} / {row['absent_n']:,}" + (" ⚠" if row["small_sample"] else ""),
-            f"{row['present_days']} / {row['absent_days']}",
+            format_value(unit, row["present_value"]),
+            format_value(unit, row["absent_value"]),
+            format_change({"unit": unit, "change": row["difference"], "significant": row["significant"]}),
+            format_bounds(unit, row["difference"], row["ci_low"], row["ci_high"]),
+            f"{row['present_n']:,}/{row['absent_n']:,}" + (" ⚠" if row["small_sample"] else ""),
+            f"{row['present_days']}/{row['absent_days']}",
         )
     console.print(table)
+    console.print(
+        "[dim]diff: absent − present, ✱ when its 95% CI (confidence interval, in the diff's unit) excludes "
+        "zero · n and days: present/absent · ⚠ small sample.[/]",
+        highlight=False,
+    )
 
 
 @main.command()
 @click.argument("ticket_id")
 @click.option("--source", default=None, help="The ticket's source, when the id exists in several.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("text", "json")
 @workspace_option
 @_user_errors
-def explain(ticket_id: str, source: str | None, fmt: str, workspace: Path | None) -> None:
-    """Each metric's start event, stop event, calendar and value for one ticket."""
+def explain(ticket_id: str, source: str | None, style: str, workspace: Path | None) -> None:
+    """How each metric of one ticket was measured, in words: from which event to which, in local time,
+    and how long in calendar time and in business hours."""
     result = _api.explain(ticket_id, workspace=workspace, source=source)
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(result.as_dict(), default=str, ensure_ascii=False, indent=2))
         return
+    for line in explain_lines(result):
+        console.print(line, highlight=False)
+
+
+def _business_hours(seconds: Any) -> str:
+    hours = float(seconds) / 3600
+    return f"{hours:.{1 if hours >= 1 or hours == 0 else 2}f} business {'hour' if hours == 1 else 'hours'}"
+
+
+def explain_lines(result: Any) -> list[Text]:
+    """A ticket's metrics as sentences for a person: no Python values, times local to the workspace."""
     f = result.facts
-
-    def named(what: str, value: Any) -> str:
-        return f"no {what}" if _missing(value) else f"{what} {value}"
-
-    console.print(
+    about = [
+        f"team {f['team_id']}" if not missing(f["team_id"]) else "no team",
+        f"agent {f['agent_id']}" if not missing(f["agent_id"]) else "no agent",
+        *([f"by {f['channel']}"] if not missing(f["channel"]) else []),
+        *([f"priority {f['priority']}"] if not missing(f["priority"]) else []),
+        *([f"now {f['status']}"] if not missing(f["status"]) else []),
+        f"business hours of calendar {f['calendar_id'] or 'default'}",
+    ]
+    lines = [
         Text.assemble(
-            (f"{result.source} / {result.ticket_id}", "bold"),
-            " · "
-            + " · ".join(
-                named(what, f[column])
-                for what, column in (
-                    ("team", "team_id"),
-                    ("agent", "agent_id"),
-                    ("channel", "channel"),
-                    ("priority", "priority"),
-                    ("status", "status"),
-                    ("calendar", "calendar_id"),
-                )
-            ),
+            (f"Ticket {result.ticket_id}", "bold"), f" from {result.source}: " + ", ".join(about) + "."
         ),
-        highlight=False,
-    )
-    table = Table(show_edge=False)
-    table.add_column("metric", overflow="fold", min_width=13)
-    for col in ("start", "stop"):
-        table.add_column(col, overflow="fold", max_width=15)
-    for col in ("calendar", "business"):
-        table.add_column(col, justify="right")
+        Text(f"Times are local, {result.timezone}.", style="dim"),
+    ]
     for t in result.traces:
-        table.add_row(
-            Text.assemble(t.metric, *(("\n", (t.note, "italic")) if t.note else ())),
-            Text.assemble(_local_time(t.start_at), "\n", (t.start_event or "", "dim")),
-            Text.assemble(_local_time(t.stop_at), "\n", (t.stop_event or "", "dim")),
-            _format_value("seconds", t.calendar_seconds),
-            _format_value("seconds", t.business_seconds),
-        )
-    console.print(table)
+        if missing(t.calendar_seconds):
+            took = Text("not measured", style="dim")
+        else:
+            took = Text(format_value("seconds", t.calendar_seconds))
+            if not missing(t.business_seconds):
+                took.append(f", {_business_hours(t.business_seconds)}")
+        lines += [
+            Text(""),
+            Text.assemble((t.metric, "bold"), ": ", took),
+            Text(f"  from {_local_time(t.start_at)}" + _event(t.start_event)),
+            Text(f"  to   {_local_time(t.stop_at)}" + _event(t.stop_event)),
+        ]
+        if t.note:
+            lines.append(Text(f"  {t.note}", style="italic"))
     replies, reassigned, reopens = (int(f[c] or 0) for c in ("agent_replies", "reassignments", "reopens"))
     escalated = f"escalated to level {f['max_level']}" if f["escalated"] else "not escalated"
-    console.print(
-        f"{replies} agent {'reply' if replies == 1 else 'replies'} · reassigned {reassigned} "
-        f"{'time' if reassigned == 1 else 'times'} · reopened {reopens} {'time' if reopens == 1 else 'times'}"
-        f" · {escalated} · times in {result.timezone}",
-        highlight=False,
-    )
+    lines += [
+        Text(""),
+        Text(
+            f"{replies} agent {'reply' if replies == 1 else 'replies'}, reassigned {reassigned} "
+            f"{'time' if reassigned == 1 else 'times'}, reopened {reopens} "
+            f"{'time' if reopens == 1 else 'times'}, {escalated}."
+        ),
+    ]
+    return lines
+
+
+def _event(event: str | None) -> str:
+    return "" if not event else f", {event}"
 
 
 def _local_time(at: Any) -> str:
-    """An aware local instant as its date over its time and offset: 2026-03-01 / 09:00:05 +02:00."""
-    if at is None:
-        return "—"
-    offset = at.isoformat()[-6:]
-    return f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {offset}"
+    """A local instant as date, time and offset: 2026-03-01 09:00:05 +02:00 (the offset tells summer
+    time from winter time); no time as "no event yet"."""
+    if at is None or missing(at):
+        return "no event yet"
+    return f"{at:%Y-%m-%d %H:%M:%S} {at.isoformat()[-6:]}"
 
 
 #: The headline KPIs of each area the demo fills: tickets, calls, surveys, people, QA and customers.
@@ -1103,7 +993,7 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     """Build a demo workspace from realistic generated data and print its KPI table."""
     result = _api.build_demo(workspace, n_tickets=tickets, seed=seed, progress=True)
     frame = _api.kpis(result.workspace, period="all", business_hours=True, metrics=DEMO_METRICS)
-    print_kpi_table(frame, (), title="Demo KPIs (business hours, whole period)", period="all")
+    print_kpi_table(console, frame, (), title="Demo KPIs (business hours, whole period)", period="all")
     plan = result.staffing
     totals = plan.totals()
     accuracy = plan.forecast.accuracy.set_index("method").mae
@@ -1118,47 +1008,4 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
-    program = kpidesk_program()
-    console.print("\nNext, from this folder:")
-    for command, what in demo_next_steps(program, result.workspace.path, result.examples):
-        console.print(f"  {command}", highlight=False, markup=False, soft_wrap=True)
-        console.print(f"    [dim]{escape(what)}[/]", highlight=False)
-    if program != "kpidesk":
-        activate = Path(program).parent / "activate"
-        console.print(f"[dim](or `source {activate}` once, then plain `kpidesk …`)[/]", highlight=False)
-
-
-def kpidesk_program() -> str:
-    """How to run kpidesk from the current folder, as the suggested commands print it: `kpidesk` when that
-    name on PATH is this installation, else the path of this installation's script (`.venv/bin/kpidesk`
-    after `make demo`, which does not activate the virtual environment)."""
-    script = Path(sys.executable).parent / "kpidesk"
-    found = shutil.which("kpidesk")
-    if not script.exists() or (found is not None and Path(found).resolve() == script.resolve()):
-        return "kpidesk"
-    try:
-        return str(script.relative_to(Path.cwd()))
-    except ValueError:
-        return str(script)
-
-
-def demo_next_steps(program: str, workspace: Path, examples: DemoExamples) -> list[tuple[str, str]]:
-    """Commands to try on the demo workspace, each with what it shows; every one answers from its data."""
-    ws = shlex.quote(str(workspace))
-    agent = examples.agent_id
-    return [
-        (
-            f"{program} kpis --by team --period month --business-hours -w {ws}",
-            "each KPI per team and month, in business hours",
-        ),
-        (f"{program} explain {examples.ticket_id} -w {ws}", "how each metric of one ticket was measured"),
-        (
-            f"{program} resilience --metric first_reply_time --person {agent} -w {ws}",
-            f"first reply time on the days {agent} was away against the days present",
-        ),
-        (
-            f"{program} staffing required --calls 100 --interval 30m --aht 180 --target 80/20",
-            "agents needed for 100 calls in half an hour to answer 80% within 20 s",
-        ),
-        (f"{program} --help", "every command"),
-    ]
+    console.print(f"Try: kpidesk kpis --by team --period month --business-hours -w {result.workspace.path}")

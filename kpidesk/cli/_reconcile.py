@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
 from kpidesk.cli._lazy import api as _api
-from kpidesk.cli._main import _user_errors, console, main, workspace_option
+from kpidesk.cli._main import _user_errors, console, main
+from kpidesk.cli._options import as_option, workspace_option
+from kpidesk.cli._tables import compact_table
 
 if TYPE_CHECKING:
     from kpidesk.reconcile import Reconciliation
@@ -37,13 +38,15 @@ _OUTCOME_WORDS = {
 @click.option(
     "--tickets", "units", is_flag=True, help="List the tickets (or calls) that do not agree exactly."
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_option("table", "json")
 @workspace_option
 @_user_errors
-def reconcile(source: str | None, metric: str | None, units: bool, fmt: str, workspace: Path | None) -> None:
+def reconcile(
+    source: str | None, metric: str | None, units: bool, style: str, workspace: Path | None
+) -> None:
     """The sources' own figures against kpidesk's: how many tickets or calls agree, and why not."""
     result = _api.reconcile(workspace, source=source, metric=metric)
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(result.as_dict(units=units), ensure_ascii=False, indent=2))
         return
     if result.summary.empty:
@@ -79,7 +82,7 @@ def _print_figure(result: Reconciliation, row: dict[str, Any]) -> None:
         f"{row['units']:,} {noun} · tolerance {_tolerance(row)}",
         highlight=False,
     )
-    table = Table(show_edge=False, pad_edge=False)
+    table = compact_table()
     table.add_column("outcome", overflow="fold", max_width=24)
     table.add_column(noun, justify="right")
     table.add_column("share", justify="right")
@@ -122,7 +125,7 @@ def _print_units(result: Reconciliation, row: dict[str, Any]) -> None:
     ]
     if shown.empty:
         return
-    table = Table(show_edge=False, pad_edge=False)
+    table = compact_table()
     table.add_column("ticket" if row["unit_kind"] == "ticket" else "call", overflow="fold")
     table.add_column("kpidesk", justify="right")
     table.add_column("source", justify="right")

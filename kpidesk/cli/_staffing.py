@@ -11,21 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from kpidesk import InvalidRequest
 from kpidesk.cli._lazy import EngineChoice
+from kpidesk import InvalidRequest
 from kpidesk.cli._lazy import api as _api
-from kpidesk.cli._main import (
-    _json_ready,
-    _missing,
-    _parse_date,
-    _user_errors,
-    console,
-    err_console,
-    main,
+from kpidesk.cli._main import _json_ready, _user_errors, console, err_console, main
+from kpidesk.cli._options import (
+    as_option,
+    date_range_options,
+    interval_option,
+    output_option,
+    parse_date,
+    parse_interval_minutes,
     workspace_option,
 )
+from kpidesk.cli._tables import compact_table
+from kpidesk.cli._text import missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,30 +89,65 @@ def figures_record(figures: QueueFigures, threshold_s: float) -> dict[str, Any]:
     }
 
 
+#: How each figure of one interval reads, and how its value is written.
+_FIGURE_WORDS: dict[str, tuple[str, str]] = {
+    "calls": ("calls in the interval", "{:,.1f}"),
+    "interval_s": ("interval length", "{:,.0f} s"),
+    "aht_s": ("average handle time", "{:,.0f} s"),
+    "patience_s": ("mean patience", "{:,.0f} s"),
+    "model": ("queueing model", "{}"),
+    "agents": ("agents taking calls", "{}"),
+    "traffic_erlangs": ("traffic", "{:,.2f} erlangs"),
+    "service_level": ("service level", "{:.1%}"),
+    "service_level_seconds": ("answered within", "{:,.0f} s"),
+    "asa_s": ("average speed of answer", "{:,.1f} s"),
+    "p_wait": ("callers who wait", "{:.1%}"),
+    "abandonment": ("callers who abandon", "{:.1%}"),
+    "occupancy": ("occupancy", "{:.1%}"),
+    "mean_wait_s": ("mean wait of all callers", "{:,.1f} s"),
+    "stable": ("stable", "{}"),
+    "scheduled_agents": ("agents scheduled", "{}"),
+    "shrinkage": ("shrinkage", "{:.0%}"),
+    "meets_target": ("meets the target", "{}"),
+}
+
+
 def _print_record(record: dict[str, Any], title: str) -> None:
-    table = Table(title=title, show_edge=False, show_header=False)
+    table = compact_table(title, show_header=False)
     table.add_column("figure")
     table.add_column("value", justify="right")
-    shares = {"service_level", "p_wait", "abandonment", "occupancy", "shrinkage"}
     for key, value in record.items():
-        if isinstance(value, float):
-            shown = f"{value:.1%}" if key in shares else f"{value:,.2f}"
+        words, pattern = _FIGURE_WORDS.get(key, (key.replace("_", " "), "{}"))
+        if key == "patience_s" and value is None:
+            continue  # Erlang C: callers never give up
+        if value is None:
+            shown = "no limit: the queue grows" if key in ("asa_s", "mean_wait_s") else "—"
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
         else:
-            shown = "—" if value is None else str(value)
-        table.add_row(key, shown)
+            shown = pattern.format(value)
+        table.add_row(words, shown)
     console.print(table)
+
+
+def unstable_words(traffic: float, on_phones: int, shrinkage: float) -> str:
+    """Why the queue of an interval grows without bound, and how many agents would stop it."""
+    needed = math.floor(traffic) + 1
+    scheduled = math.ceil(needed / (1 - shrinkage) - 1e-9)
+    while math.floor(scheduled * (1 - shrinkage) + 1e-9) < needed:
+        scheduled += 1
+    return (
+        f"The queue grows without bound: calls bring {traffic:,.2f} erlangs of work (calls × handle time "
+        f"÷ interval) and {on_phones} agents take calls, so callers arrive faster than they are answered "
+        f"and the waits keep growing through the interval. It is stable from {needed} agents taking calls"
+        + (f" ({scheduled} scheduled with {shrinkage:.0%} shrinkage)." if shrinkage else ".")
+    )
 
 
 def _load_options(func: Any) -> Any:
     options = [
         click.option("--calls", type=float, required=True, help="Calls expected in the interval."),
-        click.option(
-            "--interval",
-            "interval",
-            default="30m",
-            show_default=True,
-            help="Interval length: 15m, 30m, 1h, 900s…",
-        ),
+        interval_option(),
         click.option("--aht", type=float, required=True, help="Average handle time, seconds."),
         click.option(
             "--model",
@@ -127,9 +163,7 @@ def _load_options(func: Any) -> Any:
         click.option(
             "--shrinkage", default=None, help="Share of paid time agents are off the phones, e.g. 0.3 or 30%."
         ),
-        click.option(
-            "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-        ),
+        as_option("table", "json"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -159,12 +193,12 @@ def staffing() -> None:
 @_user_errors
 def staffing_required(
     calls: float,
-    interval: str,
+    interval_s: float,
     aht: float,
     model: str,
     patience: float | None,
     shrinkage: str | None,
-    fmt: str,
+    style: str,
     target: str | None,
     asa: float | None,
     max_abandonment: str | None,
@@ -174,11 +208,10 @@ def staffing_required(
 
     Example: kpidesk staffing required --calls 100 --interval 30m --aht 180 --target 80/20
     """
-    from kpidesk.staffing import parse_interval, required_agents
+    from kpidesk.staffing import required_agents
 
     goal = _target(target, asa, max_abandonment, max_occupancy)
     share = parse_share(shrinkage, "--shrinkage") or 0.0
-    interval_s = parse_interval(interval)
     requirement = required_agents(
         calls, interval_s, aht, goal, model=model, patience_s=patience, shrinkage=share
     )
@@ -191,7 +224,7 @@ def staffing_required(
         "scheduled_agents": requirement.scheduled,
         "shrinkage": share,
     }
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(record, indent=2))
     else:
         _print_record(record, f"Agents required · {model}")
@@ -214,12 +247,12 @@ def staffing_required(
 @_user_errors
 def staffing_evaluate(
     calls: float,
-    interval: str,
+    interval_s: float,
     aht: float,
     model: str,
     patience: float | None,
     shrinkage: str | None,
-    fmt: str,
+    style: str,
     agents: int,
     target: str | None,
 ) -> None:
@@ -227,14 +260,13 @@ def staffing_evaluate(
 
     Example: kpidesk staffing evaluate --agents 14 --calls 100 --interval 30m --aht 180
     """
-    from kpidesk.staffing import evaluate_agents, parse_interval, parse_target
+    from kpidesk.staffing import evaluate_agents, parse_target
 
     level, threshold = parse_target(target) if target else (None, 20.0)
     share = parse_share(shrinkage, "--shrinkage") or 0.0
     if not 0 <= share < 1:
         raise InvalidRequest("shrinkage must lie between 0% (included) and 100% (excluded)")
     on_phones = math.floor(agents * (1 - share) + 1e-9)
-    interval_s = parse_interval(interval)
     figures = evaluate_agents(calls, interval_s, aht, on_phones, threshold, model=model, patience_s=patience)
     record: dict[str, Any] = {
         "calls": calls,
@@ -247,28 +279,21 @@ def staffing_evaluate(
     }
     if level is not None:
         record["meets_target"] = bool(figures.stable and figures.service_level >= level)
-    if fmt == "json":
+    if style == "json":
         click.echo(json.dumps(record, indent=2))
-    else:
-        _print_record(record, f"{on_phones} agents · {model}")
+        return
+    _print_record(record, f"{on_phones} agents · {model}")
+    if not figures.stable:
+        console.print(unstable_words(figures.traffic, on_phones, share), highlight=False)
 
 
 def _plan_options(func: Any) -> Any:
     options = [
         click.option("--queue", default=None, help="The queue to plan (default: all calls together)."),
-        click.option(
-            "--from",
-            "start",
+        date_range_options(
             required=True,
-            callback=_parse_date,
-            help="First local date of the plan, YYYY-MM-DD.",
-        ),
-        click.option(
-            "--to",
-            "end",
-            required=True,
-            callback=_parse_date,
-            help="Last local date of the plan, YYYY-MM-DD (inclusive).",
+            from_help="First local date of the plan, YYYY-MM-DD.",
+            to_help="Last local date of the plan, YYYY-MM-DD (inclusive).",
         ),
         click.option(
             "--target",
@@ -289,16 +314,10 @@ def _plan_options(func: Any) -> Any:
             help="erlang-a uses the callers' patience estimated from the abandoned calls.",
         ),
         click.option("--shrinkage", default=None, help="Share of paid time off the phones, e.g. 0.3."),
-        click.option(
-            "--minutes",
-            type=click.Choice(["15", "30", "60"]),
-            default="30",
-            show_default=True,
-            help="Interval length, local time of the default calendar.",
-        ),
+        interval_option("Interval length: 15m, 30m or 1h, in local time of the default calendar."),
         click.option(
             "--history-from",
-            callback=_parse_date,
+            callback=parse_date,
             default=None,
             help="Use calls from this date on (default: all calls before --from).",
         ),
@@ -334,7 +353,7 @@ def _build_plan(
     max_occupancy: str | None,
     model: str,
     shrinkage: str | None,
-    minutes: str,
+    interval_s: float,
     history_from: date | None,
     holdout_weeks: int,
     aht: float | None,
@@ -348,7 +367,7 @@ def _build_plan(
         queue=queue,
         model=model,
         shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,
-        minutes=int(minutes),
+        minutes=parse_interval_minutes(interval_s),
         history_from=history_from,
         holdout_weeks=holdout_weeks,
         aht_s=aht,
@@ -391,53 +410,58 @@ def plan_record(plan: StaffingPlan) -> dict[str, Any]:
     }
 
 
+#: The plan's columns: header, source column, how a value is written.
+_PLAN_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("calls", "forecast_calls", "{:,.1f}"),
+    ("AHT", "aht_s", "{:,.0f} s"),
+    ("agents", "agents", "{:.0f}"),
+    ("sched", "scheduled_agents", "{:.0f}"),
+    ("SL", "service_level", "{:.1%}"),
+    ("ASA", "asa_s", "{:,.1f} s"),
+    ("aband", "abandonment", "{:.1%}"),
+    ("occ", "occupancy", "{:.1%}"),
+)
+
+
 def _print_plan(plan: StaffingPlan) -> None:
-    accuracy = Table(
-        title=f"Forecast on the held-back {plan.forecast.holdout_start} → {plan.forecast.holdout_end}",
-        show_edge=False,
+    accuracy = compact_table(
+        f"Forecast on the held-back {plan.forecast.holdout_start} → {plan.forecast.holdout_end}"
     )
-    for column in ("method", "mae", "rmse", "wape", "bias"):
-        accuracy.add_column(column, justify="left" if column == "method" else "right")
+    for column in ("method", "MAE", "RMSE", "WAPE", "bias"):
+        accuracy.add_column(column, justify="left" if column == "method" else "right", no_wrap=True)
     for row in plan.forecast.accuracy.to_dict(orient="records"):
         accuracy.add_row(
             str(row["method"]),
             f"{row['mae']:.2f}",
             f"{row['rmse']:.2f}",
-            "—" if _missing(row["wape"]) else f"{row['wape']:.1%}",
-            f"{row['bias']:+.2f}",
+            "—" if missing(row["wape"]) else f"{row['wape']:.1%}",
+            f"{row['bias']:+.2f}".replace("-", "−"),
         )
     console.print(accuracy)
+    console.print(
+        "[dim]Calls per interval: MAE mean absolute error · RMSE root mean square error · WAPE weighted "
+        "absolute percentage error · bias mean error.[/]",
+        highlight=False,
+    )
     console.print(f"[dim]{plan.forecast.method}[/dim]")
     console.print(f"[dim]{plan.estimates.describe()}[/dim]")
-    table = Table(title=f"Staffing plan · {plan.queue or 'all calls'} · {plan.model}", show_edge=False)
-    columns = (
-        "interval_start",
-        "forecast_calls",
-        "aht_s",
-        "agents",
-        "scheduled_agents",
-        "service_level",
-        "asa_s",
-        "abandonment",
-        "occupancy",
-    )
-    for column in columns:
-        table.add_column(column, justify="left" if column == "interval_start" else "right")
-    shares = {"service_level", "abandonment", "occupancy"}
+    table = compact_table(f"Staffing plan · {plan.queue or 'all calls'} · {plan.model}")
+    table.add_column("start", no_wrap=True)
+    for header, _, _ in _PLAN_COLUMNS:
+        table.add_column(header, justify="right", no_wrap=True)
     for row in plan.intervals.to_dict(orient="records"):
-        cells = [row["interval_start"].isoformat(timespec="minutes")]
-        for column in columns[1:]:
-            value = row[column]
-            if _missing(value):
-                cells.append("—")
-            elif column in shares:
-                cells.append(f"{value:.1%}")
-            elif column in ("agents", "scheduled_agents"):
-                cells.append(str(int(value)))
-            else:
-                cells.append(f"{value:,.1f}")
-        table.add_row(*cells)
+        table.add_row(
+            f"{row['interval_start']:%Y-%m-%d %H:%M}",
+            *("—" if missing(row[c]) else pattern.format(row[c]) for _, c, pattern in _PLAN_COLUMNS),
+        )
     console.print(table)
+    zone = plan.intervals.interval_start.iloc[0].tzinfo if len(plan.intervals) else None
+    console.print(
+        "[dim]calls forecast · AHT average handle time · agents taking calls · sched agents scheduled "
+        "after shrinkage · SL service level · ASA average speed of answer · aband abandonment · occ "
+        "occupancy" + (f" · local times, {zone}" if zone is not None else "") + ".[/]",
+        highlight=False,
+    )
     totals = plan.totals()
     console.print(
         f"{totals['forecast_calls']:,.0f} calls forecast; {totals['agent_hours']:,.1f} agent-hours "
@@ -448,16 +472,8 @@ def _print_plan(plan: StaffingPlan) -> None:
 
 @staffing.command("plan")
 @_plan_options
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file instead of the terminal (csv or json).",
-)
+@as_option("table", "csv", "json")
+@output_option
 @click.option(
     "--html",
     "html_page",
@@ -466,7 +482,7 @@ def _print_plan(plan: StaffingPlan) -> None:
     help="Also write the plan as an HTML page: a chart of the week, the forecast error, the busy intervals.",
 )
 @_user_errors
-def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **options: Any) -> None:
+def staffing_plan(style: str, output: Path | None, html_page: Path | None, **options: Any) -> None:
     """Agents per interval for the dates ahead, from the queue's calls and a service level target.
 
     Each interval gets the forecast calls (with the seasonal-naive benchmark and both methods' error on
@@ -479,23 +495,23 @@ def staffing_plan(fmt: str, output: Path | None, html_page: Path | None, **optio
     if html_page:
         _api.write_staffing_page(plan, html_page, options["workspace"])
         err_console.print(f"wrote the plan's page to {html_page}")
-    if fmt == "table":
+    if style == "table":
         if output:
-            raise InvalidRequest("--output needs --format csv or json")
+            raise click.UsageError("--output needs --as csv or json")
         _print_plan(plan)
         return
     text = (
         plan.intervals.assign(interval_start=[s.isoformat() for s in plan.intervals.interval_start]).to_csv(
             index=False
         )
-        if fmt == "csv"
+        if style == "csv"
         else json.dumps(plan_record(plan), ensure_ascii=False, indent=2)
     )
     if output:
         output.write_text(text, encoding="utf-8")
         err_console.print(f"wrote {len(plan.intervals)} intervals to {output}")
     else:
-        click.echo(text, nl=fmt == "json")
+        click.echo(text, nl=style == "json")
 
 
 def simulation_rows(analytic: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataFrame:
@@ -519,6 +535,14 @@ def simulation_rows(analytic: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataF
     return out
 
 
+_MEASURE_WORDS = {
+    "service_level": "SL",
+    "asa": "ASA",
+    "p_wait": "wait",
+    "abandonment": "abandonment",
+    "occupancy": "occupancy",
+}
+
 _ANALYTIC_COLUMN = {
     "service_level": "service_level",
     "asa": "asa_s",
@@ -531,10 +555,11 @@ _ANALYTIC_COLUMN = {
 @staffing.command("simulate")
 @click.option("--calls", type=float, default=None, help="One interval: calls expected in it.")
 @click.option("--agents", type=int, default=None, help="One interval: agents on the phones.")
-@click.option("--interval", "interval", default="30m", show_default=True, help="One interval: its length.")
+@interval_option("Interval length: one interval's (15m, 30m, 1h, 900s…), or a plan's (15m, 30m or 1h).")
 @click.option("--queue", default=None, help="Plan: the queue (default: all calls together).")
-@click.option("--from", "start", callback=_parse_date, help="Plan: first local date, YYYY-MM-DD.")
-@click.option("--to", "end", callback=_parse_date, help="Plan: last local date, YYYY-MM-DD.")
+@date_range_options(
+    from_help="Plan: first local date, YYYY-MM-DD.", to_help="Plan: last local date, YYYY-MM-DD."
+)
 @click.option(
     "--target",
     default="80/20",
@@ -548,13 +573,6 @@ _ANALYTIC_COLUMN = {
 @click.option("--aht", type=float, default=None, help="AHT in seconds (one interval: required).")
 @click.option("--patience", type=float, default=None, help="Mean patience in seconds (Erlang A).")
 @click.option("--shrinkage", default=None, help="Plan: share of paid time off the phones.")
-@click.option(
-    "--minutes",
-    type=click.Choice(["15", "30", "60"]),
-    default="30",
-    show_default=True,
-    help="Plan: interval length.",
-)
 @click.option(
     "--replications",
     type=int,
@@ -570,15 +588,13 @@ _ANALYTIC_COLUMN = {
     help="Simulated hours measured per replication (after a one-hour warm-up).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
-)
+@as_option("table", "csv", "json")
 @workspace_option
 @_user_errors
 def staffing_simulate(
     calls: float | None,
     agents: int | None,
-    interval: str,
+    interval_s: float,
     queue: str | None,
     start: date | None,
     end: date | None,
@@ -587,11 +603,10 @@ def staffing_simulate(
     aht: float | None,
     patience: float | None,
     shrinkage: str | None,
-    minutes: str,
     replications: int,
     hours: float,
     seed: int,
-    fmt: str,
+    style: str,
     workspace: Path | None,
 ) -> None:
     """Check the analytic figures by discrete-event simulation (M/M/n, or M/M/n+M for Erlang A).
@@ -602,7 +617,7 @@ def staffing_simulate(
     """
     import pandas as pd
 
-    from kpidesk.staffing import MEASURES, evaluate_agents, parse_interval, parse_target, simulate_plan
+    from kpidesk.staffing import MEASURES, evaluate_agents, parse_target, simulate_plan
 
     _, threshold = parse_target(target)
     if model == "erlang-a" and calls is not None and patience is None:
@@ -610,7 +625,6 @@ def staffing_simulate(
     if calls is not None:
         if aht is None or agents is None:
             raise InvalidRequest("one interval needs --calls, --aht and --agents")
-        interval_s = parse_interval(interval)
         figures = evaluate_agents(
             calls,
             interval_s,
@@ -651,7 +665,7 @@ def staffing_simulate(
             None,
             model,
             shrinkage,
-            minutes,
+            interval_s,
             None,
             1,
             aht,
@@ -693,32 +707,42 @@ def staffing_simulate(
         f"{sum(checked)} of {len(checked)} analytic figures lie inside their simulated 95% intervals "
         f"({replications} replications of {hours:g} h per interval)"
     )
-    if fmt == "json":
+    if style == "json":
         click.echo(
             json.dumps({"summary": summary, "intervals": _json_ready(rows)}, ensure_ascii=False, indent=2)
         )
         return
-    if fmt == "csv":
+    if style == "csv":
         click.echo(rows.to_csv(index=False), nl=False)
         return
-    table = Table(title=f"Simulation check · {model}", show_edge=False)
-    for column in ("interval", "agents", "figure", "analytic", "simulated", "95% interval", "inside"):
-        table.add_column(column, justify="left" if column in ("interval", "figure") else "right")
+    table = compact_table(f"Simulation check · {model}")
+    for column in ("start", "agents", "figure", "analytic", "simulated", "95% CI", "inside"):
+        table.add_column(column, justify="left" if column in ("start", "figure") else "right", no_wrap=True)
     for row in rows.to_dict(orient="records"):
-        when = "—" if row["interval_start"] is None else row["interval_start"].isoformat(timespec="minutes")
+        when = "—" if row["interval_start"] is None else f"{row['interval_start']:%Y-%m-%d %H:%M}"
         for measure in MEASURES:
             if row[f"{measure}_inside"] is None:
                 continue
-            fmt_value = (lambda v: f"{v:.2f} s") if measure == "asa" else (lambda v: f"{v:.1%}")
+            share = measure != "asa"
+
+            def shown(value: float, share: bool = share) -> str:
+                return f"{value:.1%}" if share else f"{value:.1f} s"
+
+            low, high = row[f"{measure}_low"], row[f"{measure}_high"]
             table.add_row(
                 when,
                 str(int(row["agents"])),
-                measure,
-                fmt_value(row[_ANALYTIC_COLUMN[measure]]),
-                fmt_value(row[f"{measure}_simulated"]),
-                f"{fmt_value(row[f'{measure}_low'])} – {fmt_value(row[f'{measure}_high'])}",
+                _MEASURE_WORDS[measure],
+                shown(row[_ANALYTIC_COLUMN[measure]]),
+                shown(row[f"{measure}_simulated"]),
+                f"{low * 100:.1f}–{high * 100:.1f}" if share else f"{low:.1f}–{high:.1f}",
                 "yes" if row[f"{measure}_inside"] else "no",
             )
             when = ""
     console.print(table)
+    console.print(
+        "[dim]SL service level · ASA average speed of answer · wait: callers who wait · 95% CI of the "
+        "simulated mean, in the figure's unit.[/]",
+        highlight=False,
+    )
     console.print(summary)

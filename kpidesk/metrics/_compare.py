@@ -236,6 +236,9 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         for c in ("value", "n", *SUMMARY_COLUMNS, "q_low", "q_high", "partial", "covered_from", "covered_to")
         if c in earlier.columns
     ]
+    # No rows at all a year earlier leaves a frame without columns: nothing to compare with, not an error.
+    absent = [c for c in (*keys, "period_start") if c not in earlier.columns]
+    earlier = earlier.reindex(columns=[*earlier.columns, *absent])
     earlier = earlier[[*keys, "period_start", *earlier_columns]].rename(
         columns={"period_start": "compare_period_start", **{c: f"earlier_{c}" for c in earlier_columns}}
     )

@@ -15,7 +15,7 @@ def catalogue_markdown() -> str:
         "# Metrics",
         "",
         "Generated from the catalogue in `kpidesk/metrics/_catalogue.py` by `make docs` "
-        "(`kpidesk metrics --format markdown`); a test fails if this file falls behind.",
+        "(`kpidesk metrics --as markdown`); a test fails if this file falls behind.",
         "",
         "Rates are fractions in [0, 1]; durations are seconds, in calendar time or, with `--business-hours`, "
         "in business seconds of each ticket's calendar (its team's, else the workspace default). A caller "

@@ -44,6 +44,9 @@ MEASURES = ("service_level", "asa", "p_wait", "abandonment", "occupancy")
 _HOUR = 3600.0
 #: How many times the run after the window is doubled before the callers still waiting are cut off.
 _MAX_DRAIN_DOUBLINGS = 4
+#: What each figure can be: shares lie in [0, 1], the mean wait is never negative. A Student-t interval
+#: over few replications can reach past these, and is cut back to them.
+_POSSIBLE = {measure: (0.0, math.inf if measure == "asa" else 1.0) for measure in MEASURES}
 
 
 def _check_interval(
@@ -126,7 +129,9 @@ def _replication(
     }
 
 
-def _summary(values: np.ndarray, confidence: float) -> tuple[float, float, float, int]:
+def _summary(
+    values: np.ndarray, confidence: float, possible: tuple[float, float]
+) -> tuple[float, float, float, int]:
     finite = values[np.isfinite(values)]
     count = int(finite.size)
     if count == 0:
@@ -135,7 +140,8 @@ def _summary(values: np.ndarray, confidence: float) -> tuple[float, float, float
     if count < 2:
         return mean, math.nan, math.nan, count
     half = float(stats.t.ppf((1 + confidence) / 2, count - 1)) * float(finite.std(ddof=1)) / math.sqrt(count)
-    return mean, mean - half, mean + half, count
+    lowest, highest = possible
+    return mean, max(mean - half, lowest), min(mean + half, highest), count
 
 
 def simulate_interval(
@@ -185,7 +191,8 @@ def simulate_interval(
         random.setstate(state)
     rows = []
     for measure in MEASURES:
-        mean, low, high, count = _summary(np.array([run[measure] for run in runs]), confidence)
+        values = np.array([run[measure] for run in runs])
+        mean, low, high, count = _summary(values, confidence, _POSSIBLE[measure])
         rows.append({"measure": measure, "mean": mean, "ci_low": low, "ci_high": high, "replications": count})
     return pd.DataFrame(rows, columns=["measure", "mean", "ci_low", "ci_high", "replications"])
 

@@ -20,6 +20,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SlaPolicy",
+    "country_defaults_note",
     "default_settings",
     "load_settings",
     "parse_duration",
@@ -172,12 +173,65 @@ def _check_timezone(tz: str, where: str) -> str:
     return tz
 
 
+def _check_country(country: str) -> str:
+    import holidays
+
+    if country not in holidays.list_supported_countries():
+        raise SettingsError(
+            f"--country: {country!r} is not a country code kpidesk knows; expected two letters of ISO "
+            "3166 such as IL, SA, AE, US, GB or FR"
+        )
+    return country
+
+
+def _country_zones(country: str) -> list[str]:
+    """The country's IANA time zones, principal first, from the time zone database's zone.tab."""
+    from importlib import resources
+
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        path = Path("/usr/share/zoneinfo/zone.tab")
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return [row[2] for row in rows if len(row) > 2 and row[0] == country]
+
+
+def _country_timezone(country: str | None) -> str:
+    """The built-in zone, else the country's only zone, else UTC (a country of several zones needs the
+    user's choice)."""
+    if not country:
+        return "UTC"
+    if country in COUNTRY_TIMEZONE:
+        return COUNTRY_TIMEZONE[country]
+    zones = _country_zones(country)
+    return zones[0] if len(zones) == 1 else "UTC"
+
+
+def country_defaults_note(country: str | None, timezone_given: bool) -> str | None:
+    """For a country kpidesk has no built-in work week for: which time zone and week were chosen, and
+    how to change them; None for the countries it knows."""
+    if not country or country.upper() in COUNTRY_WEEK:
+        return None
+    country = country.upper()
+    zones = _country_zones(country)
+    zone = "" if timezone_given else f"the time zone {_country_timezone(country)}"
+    if zone and len(zones) > 1:
+        zone += f" ({country} has {len(zones)} zones, e.g. {', '.join(zones[:3])})"
+    chose = " and ".join(part for part in (zone, "a Monday–Friday week, 09:00–17:00") if part)
+    return (
+        f"{country} has no built-in work week: kpidesk chose {chose}, with {country}'s public holidays. "
+        "Change them with --timezone, or in kpidesk.toml (timezone in [workspace], week_start and "
+        "[calendars.default.hours])."
+    )
+
+
 def default_settings(
     timezone: str | None = None, country: str | None = None, locale: str | None = None
 ) -> Settings:
     """Settings for a new workspace: the country's usual work week, 09:00–17:00."""
-    country = country.upper() if country else None
-    tz = timezone or COUNTRY_TIMEZONE.get(country or "", "UTC")
+    country = _check_country(country.upper()) if country else None
+    tz = timezone or _country_timezone(country)
     _check_timezone(tz, "--timezone")
     days = COUNTRY_WEEK.get(country or "", _MON_FRI)
     week_start = days[0]

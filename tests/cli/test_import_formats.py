@@ -49,7 +49,7 @@ def test_one_command_imports_tickets_and_events_then_kpis_read_them(tmp_path: Pa
         "escalation_rate",
         "--period",
         "all",
-        "--format",
+        "--as",
         "json",
         "-w",
         ws,
@@ -90,7 +90,7 @@ def test_formats_lists_every_format_and_writes_the_doc(tmp_path: Path) -> None:
     for name in EXPORT_FORMATS:
         assert name in out
     target = tmp_path / "importers.md"
-    code, _ = _run("formats", "--format", "markdown", "--output", str(target))
+    code, _ = _run("formats", "--as", "markdown", "--output", str(target))
     assert code == 0 and "(`--format servicenow`)" in target.read_text(encoding="utf-8")
 
 
@@ -118,10 +118,3 @@ def test_call_counts_print_as_whole_numbers(tmp_path: Path) -> None:
     offered = next(line for line in out.splitlines() if "offered" in line)
     assert " 2 " in offered and "2.00" not in offered
     assert "50.0%" in out
-
-
-def test_headcount_prints_whole_and_tenure_in_days() -> None:
-    from kpidesk.cli._main import _format_value
-
-    assert _format_value("agents", 30.0) == "30"
-    assert _format_value("days", 899.64) == "899.6 d"

@@ -57,7 +57,7 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     _fits(out)
     # Whole file names at 80 columns; no undone column while nothing was undone.
     assert "hebrew.csv" in out and "hebrew-1255.csv" in out and "undone" not in out
-    code, out = _run("imports", "--format", "json", "-w", w)
+    code, out = _run("imports", "--as", "json", "-w", w)
     rows = json.loads(out)
     assert [
         (r["import_id"], r["kind"], r["read"], r["inserted"], r["updated"], r["rejected"], r["undone"])
@@ -70,7 +70,7 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     _fits(out)
     reason = "'bogus' is not one of new, open, pending, hold, solved, closed"
     assert reason in " ".join(line.split("│")[-1].strip() for line in out.splitlines())
-    code, out = _run("rejected", "--import", "2", "--format", "json", "-w", w)
+    code, out = _run("rejected", "--import", "2", "--as", "json", "-w", w)
     assert [
         (r["import_id"], Path(r["file"]).name, r["line"], r["column"], r["value"], r["repaired"])
         for r in json.loads(out)
@@ -92,7 +92,7 @@ def test_imports_rejected_and_undo_on_the_command_line(workspace: Workspace) -> 
     assert "undone" in out and out.count("yes") == 1
     code, out = _run("rejected", "--import", "2", "-w", w)
     assert (code, out.strip()) == (0, "import 2 has no rejected or repaired rows")
-    assert json.loads(_run("imports", "--format", "json", "-w", w)[1])[1]["undone"] is True
+    assert json.loads(_run("imports", "--as", "json", "-w", w)[1])[1]["undone"] is True
     with workspace.connect(read_only=True) as con:
         assert con.execute("SELECT subject FROM tickets ORDER BY ticket_id").fetchall() == [
             ("שלום עולם",),
@@ -131,7 +131,7 @@ def _until(lines: queue.Queue[str], text: str, seen: list[str]) -> str:
 
 def _volume(workspace: Path) -> list[dict[str, object]]:
     done = subprocess.run(
-        _cli("kpis", "--metric", "volume", "--period", "all", "--format", "json", "-w", str(workspace)),
+        _cli("kpis", "--metric", "volume", "--period", "all", "--as", "json", "-w", str(workspace)),
         capture_output=True,
         text=True,
         env=_env(),

@@ -42,7 +42,7 @@ def test_table_names_the_reasons_within_80_columns(zendesk_ws: str) -> None:
 
 def test_json_has_counts_shares_reasons_and_units(zendesk_ws: str) -> None:
     code, out = _run(
-        "reconcile", "-w", zendesk_ws, "--metric", "first_reply_time", "--tickets", "--format", "json"
+        "reconcile", "-w", zendesk_ws, "--metric", "first_reply_time", "--tickets", "--as", "json"
     )
     assert code == 0, out
     document = json.loads(out)

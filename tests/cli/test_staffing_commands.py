@@ -13,7 +13,7 @@ LOAD = ["--calls", "100", "--interval", "30m", "--aht", "180"]
 
 
 def _json(args: list[str]) -> dict[str, object]:
-    result = CliRunner().invoke(main, ["staffing", *args, *LOAD, "--format", "json"])
+    result = CliRunner().invoke(main, ["staffing", *args, *LOAD, "--as", "json"])
     assert result.exit_code == 0, result.output
     record: dict[str, object] = json.loads(result.output)
     return record
@@ -52,7 +52,7 @@ def test_evaluate_given_agents() -> None:
 def test_table_output_and_plain_errors() -> None:
     runner = CliRunner()
     table = runner.invoke(main, ["staffing", "required", *LOAD, "--target", "80/20"])
-    assert table.exit_code == 0 and "scheduled_agents" in table.output and "88.8%" in table.output
+    assert table.exit_code == 0 and "agents scheduled" in table.output and "88.8%" in table.output
     for args, message in (
         (["--target", "eighty"], "PERCENT/SECONDS"),
         ([], "at least one target"),

@@ -95,7 +95,7 @@ def test_no_source_can_measure_it(tmp_path: Path) -> None:
     assert one_result(frame, "solved")["value"] == 2  # D1 and D3
     runner = CliRunner()
     as_json = runner.invoke(
-        main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "json", "-w", str(ws.path)]
+        main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--as", "json", "-w", str(ws.path)]
     )
     assert as_json.exit_code == 0, as_json.output
     (row,) = json.loads(as_json.output)
@@ -110,7 +110,7 @@ def test_no_source_can_measure_it(tmp_path: Path) -> None:
     assert "desk holds no public agent message: fcr_rate" in " ".join(table.output.split())
     assert max(len(line) for line in table.output.splitlines()) <= 80
     as_csv = runner.invoke(
-        main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--format", "csv", "-w", str(ws.path)]
+        main, ["kpis", "--metric", "fcr_rate", "--period", "all", "--as", "csv", "-w", str(ws.path)]
     )
     assert "False" in as_csv.output and "first contact resolution cannot be measured" in as_csv.output
 

@@ -289,7 +289,7 @@ def test_cli_kpis_for_calls(call_workspace: Workspace) -> None:
             "all",
             "--stat",
             "mean",
-            "--format",
+            "--as",
             "json",
             "-w",
             str(call_workspace.path),

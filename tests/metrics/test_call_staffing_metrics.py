@@ -358,7 +358,7 @@ def test_call_intervals_refuse_bad_requests(staffed: Workspace, workspace: Works
 def test_cli_calls_intervals(staffed: Workspace) -> None:
     runner = CliRunner()
     base = ["calls", "intervals", "--from", "2026-03-01", "--to", "2026-03-01", "-w", str(staffed.path)]
-    result = runner.invoke(main, [*base, "--minutes", "60", "--format", "json"])
+    result = runner.invoke(main, [*base, "--interval", "60", "--as", "json"])
     assert result.exit_code == 0, result.output
     rows = {r["interval_start"]: r for r in json.loads(result.output)}
     assert len(rows) == 24
@@ -366,14 +366,14 @@ def test_cli_calls_intervals(staffed: Workspace) -> None:
     assert nine["interval_start_utc"] == "2026-03-01T07:00:00"
     assert (nine["offered"], nine["mean_wait_s"]) == (3, 27.5)
     assert rows["2026-03-01T00:00:00+02:00"]["mean_handle_s"] is None
-    result = runner.invoke(main, [*base, "--queue", "billing", "--by-queue", "--format", "csv"])
+    result = runner.invoke(main, [*base, "--queue", "billing", "--by-queue", "--as", "csv"])
     assert result.exit_code == 0, result.output
     table = list(csv.DictReader(io.StringIO(result.output)))
     assert len(table) == 48 and {r["queue"] for r in table} == {"billing"}
-    result = runner.invoke(main, [*base, "--minutes", "15"])
+    result = runner.invoke(main, [*base, "--interval", "15"])
     assert result.exit_code == 0, result.output
-    assert "09:15+02:00" in result.output
-    result = runner.invoke(main, ["calls", "intervals", "--minutes", "20", "-w", str(staffed.path)])
+    assert "2026-03-01 09:15" in result.output and "local times, Asia/Jerusalem" in result.output
+    result = runner.invoke(main, ["calls", "intervals", "--interval", "20", "-w", str(staffed.path)])
     assert result.exit_code == 2
 
 

@@ -304,7 +304,7 @@ def test_cli_compare_json_shape(management_workspace: Workspace) -> None:
             "week",
             "--compare",
             "previous",
-            "--format",
+            "--as",
             "json",
             "-w",
             str(management_workspace.path),
@@ -434,7 +434,7 @@ def test_resilience_is_a_package_function_and_a_command(management_workspace: Wo
             "manager_resolution_rate",
             "--person",
             "m1",
-            "--format",
+            "--as",
             "json",
             "-w",
             str(management_workspace.path),
@@ -462,3 +462,11 @@ def test_resilience_is_a_package_function_and_a_command(management_workspace: Wo
         main, ["resilience", "--metric", "volume", "--person", "nobody", "-w", str(management_workspace.path)]
     )
     assert missing.exit_code == 2 and "no agent_states" in missing.output
+
+
+def test_nothing_a_year_earlier_leaves_the_comparison_empty(ticket_workspace: Workspace) -> None:
+    """The fixture's tickets are all from 2026: a year earlier has no rows at all, in any group."""
+    frame = kpidesk.kpis(
+        ticket_workspace, metrics=["volume"], by=["channel", "priority"], period="month", compare="year"
+    )
+    assert len(frame) and frame["compare_value"].isna().all() and frame["change"].isna().all()

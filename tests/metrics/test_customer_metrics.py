@@ -107,7 +107,7 @@ def test_cli_by_country(customer_workspace: Workspace) -> None:
             "2026-03-01",
             "--to",
             "2026-03-21",
-            "--format",
+            "--as",
             "json",
         ],
     )

@@ -39,13 +39,18 @@ def test_the_command_prints_local_times_as_prose(ticket_workspace: Workspace) ->
     assert out.exit_code == 0, out.output
     text = out.output
     words = " ".join(text.split())
-    assert "16:00:00 +02:00" in text and "10:00:00 +03:00" in text and "times in Asia/Jerusalem" in words
+    assert "16:00:00 +02:00" in text and "10:00:00 +03:00" in text
+    assert words.count("Asia/Jerusalem") == 1 and "Times are local, Asia/Jerusalem." in words
+    # First reply: Thursday 16:00–17:00 and Sunday 09:00–10:00 of the Sunday–Thursday 09–17 week, so
+    # 2 business hours of the 65 hours (234,000 s) between; business time reads in hours.
+    assert "first_reply_time: 2.7 d, 2.0 business hours" in words
+    assert "from 2026-03-26 16:00:00 +02:00," in words and "(customer created)" in words
     # T6 has no agent and was never escalated: said in words, never as Python's None or False.
     assert "no agent" in words and "not escalated" in words and "1 agent reply" in words
-    assert "None" not in text and "False" not in text
+    assert not any(word in text for word in ("None", "False", "True", "nan"))
     assert max(len(line) for line in text.splitlines()) <= 80
     data = json.loads(
-        runner.invoke(main, ["explain", "T6", "--format", "json", "-w", str(ticket_workspace.path)]).output
+        runner.invoke(main, ["explain", "T6", "--as", "json", "-w", str(ticket_workspace.path)]).output
     )
     assert data["timezone"] == "Asia/Jerusalem"
     stop = datetime.fromisoformat(data["metrics"][0]["stop_at"])

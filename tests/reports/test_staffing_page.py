@@ -87,7 +87,7 @@ def test_cli_writes_the_page(plan_workspace: Workspace, tmp_path: Path) -> None:
             "2026-03-07",
             "--html",
             str(target),
-            "--format",
+            "--as",
             "csv",
             "-w",
             str(plan_workspace.path),

@@ -142,7 +142,7 @@ def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
     assert table.exit_code == 0, table.output
     assert "Staffing plan · sales · erlang-c" in table.output and "seasonal_naive" in table.output
     out = tmp_path / "plan.json"
-    result = runner.invoke(main, [*base, "--format", "json", "--output", str(out), "--shrinkage", "25%"])
+    result = runner.invoke(main, [*base, "--as", "json", "--output", str(out), "--shrinkage", "25%"])
     assert result.exit_code == 0, result.output
     record = json.loads(out.read_text())
     assert record["queue"] == "sales" and record["shrinkage"] == 0.25
@@ -150,7 +150,7 @@ def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
     assert {"model", "seasonal_naive"} == {a["method"] for a in record["forecast"]["accuracy"]}
     first = record["intervals"][0]
     assert first["interval_start"] == "2026-03-01T00:00:00+02:00" and first["agents"] == 0
-    csv_text = runner.invoke(main, [*base, "--format", "csv"]).output
+    csv_text = runner.invoke(main, [*base, "--as", "csv"]).output
     frame = pd.read_csv(io.StringIO(csv_text))
     assert list(frame.columns) == list(PLAN_COLUMNS) and len(frame) == 336
     by_occupancy = runner.invoke(
@@ -161,7 +161,7 @@ def test_cli_plan_formats(plan_workspace: Workspace, tmp_path: Path) -> None:
             "none",
             "--max-occupancy",
             "0.5",
-            "--format",
+            "--as",
             "json",
             "-w",
             str(plan_workspace.path),
@@ -192,7 +192,7 @@ def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> 
             "10",
             "--hours",
             "2",
-            "--format",
+            "--as",
             "json",
         ],
     )
@@ -218,7 +218,7 @@ def test_cli_simulate_one_interval_and_a_plan_day(plan_workspace: Workspace) -> 
             "8",
             "--hours",
             "2",
-            "--format",
+            "--as",
             "json",
             "-w",
             str(plan_workspace.path),

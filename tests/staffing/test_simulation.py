@@ -197,3 +197,18 @@ def test_simulate_plan_skips_empty_interval_and_reports_progress() -> None:
     reference = birth_death_erlang_a(60, 1800, 240, 10, 120, 20)
     assert result.loc[2, "abandonment_mean"] == pytest.approx(reference["abandonment"], abs=0.03)
     assert result.loc[2, "occupancy_mean"] == pytest.approx(reference["occupancy"], abs=0.05)
+
+
+def test_intervals_stay_within_what_is_possible() -> None:
+    """One call an interval over three one-hour replications: the Student-t interval around each share
+    is wider than [0, 1] and is cut back to it; the mean wait's interval stops at zero."""
+    table = simulate_interval(
+        calls=1, interval_s=1800, aht_s=317, agents=1, threshold_s=20, replications=3, hours=1
+    ).set_index("measure")
+    for measure in ("service_level", "p_wait", "occupancy"):
+        low, high = table.loc[measure, "ci_low"], table.loc[measure, "ci_high"]
+        assert 0.0 <= low <= table.loc[measure, "mean"] <= high <= 1.0, measure
+    # With three replications the t-quantile is 4.30: a spread this wide reaches below zero uncut.
+    assert table.loc["service_level", "ci_low"] == 0.0
+    assert table.loc["service_level", "ci_high"] == 1.0
+    assert table.loc["asa", "ci_low"] == 0.0 < table.loc["asa", "mean"]

@@ -11,7 +11,7 @@ _INTRO = """\
 # Importers
 
 Generated from the formats in `kpidesk/ingest/exports/formats/` by `make docs`
-(`kpidesk formats --format markdown`); a test fails if this file falls behind.
+(`kpidesk formats --as markdown`); a test fails if this file falls behind.
 
 `kpidesk import FILE… --format NAME` reads the export of one system — in as many files as it comes in —
 into every canonical table it feeds (see [architecture.md](architecture.md)), with no mapping to write.

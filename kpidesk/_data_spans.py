@@ -1,0 +1,42 @@
+"""Where a workspace's data lies in time: the first and last local day of each table's activity, per
+source. Said beside an empty answer, so that a question about the wrong dates shows the right ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from kpidesk.workspace import Workspace, open_workspace
+
+__all__ = ["DataSpan", "data_spans"]
+
+#: Each table with activity and the instant that dates a row of it.
+_DATED = (("tickets", "created_at"), ("calls", "arrived_at"), ("surveys", "responded_at"))
+
+
+class DataSpan(tuple[str, str, date, date]):
+    """(table, source, first local day, last local day)."""
+
+    __slots__ = ()
+
+    @property
+    def words(self) -> str:
+        table, source, first, last = self
+        return f"{table} of {source} span {first} → {last}"
+
+
+def data_spans(workspace: Workspace | str | Path | None = None) -> list[DataSpan]:
+    """Each table's and source's first and last local day, in the workspace's time zone (the warehouse
+    keeps UTC); tables without rows are left out."""
+    ws = workspace if isinstance(workspace, Workspace) else open_workspace(workspace)
+    spans: list[DataSpan] = []
+    with ws.connect(read_only=True) as con:
+        for table, column in _DATED:
+            rows = con.execute(
+                f"SELECT source, min(timezone(?, timezone('UTC', {column})))::DATE, "
+                f"max(timezone(?, timezone('UTC', {column})))::DATE "
+                f"FROM {table} WHERE {column} IS NOT NULL GROUP BY source ORDER BY source",
+                [ws.settings.timezone, ws.settings.timezone],
+            ).fetchall()
+            spans += [DataSpan((table, str(source), first, last)) for source, first, last in rows]
+    return spans
