@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from kpidesk.cli._lazy import EngineChoice
 from kpidesk import InvalidRequest
+from kpidesk.cli._lazy import EngineChoice
 from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import _json_ready, _user_errors, console, err_console, main
 from kpidesk.cli._options import (
