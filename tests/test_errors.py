@@ -107,7 +107,7 @@ def test_the_cli_prints_kpidesk_errors_and_lets_bugs_through(
 def test_a_file_the_user_names_that_cannot_be_written_is_their_error(tmp_path: Path) -> None:
     target = tmp_path / "no-such-folder" / "metrics.md"
     result = CliRunner().invoke(
-        main, ["metrics", "--format", "markdown", "--output", str(target)], env={"COLUMNS": "300"}
+        main, ["metrics", "--as", "markdown", "--output", str(target)], env={"COLUMNS": "300"}
     )
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {target}: No such file or directory"

@@ -34,7 +34,7 @@ EXPECTED: dict[str, Callable[[str], bool]] = {
     "kpidesk init ./acme": lambda out: "Workspace ready" in out and "Asia/Jerusalem" in out,
     "kpidesk formats": lambda out: "servicenow" in out and "zendesk" in out,
     "kpidesk kpis --by team --period week": lambda out: "first_reply_time" in out and "billing" in out,
-    "kpidesk kpis --metric first_reply_time --stat p90 --format json": _json_first_reply_p90,
+    "kpidesk kpis --metric first_reply_time --stat p90 --as json": _json_first_reply_p90,
     "kpidesk kpis --period month --compare previous": lambda out: "before" in out and "change" in out,
     "kpidesk resilience": lambda out: "days A003 was present vs absent" in out and "median" in out,
     "kpidesk kpis --metric first_reply_time --by team --from": lambda out: "week of 2026-03-01" in out,

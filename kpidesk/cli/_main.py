@@ -423,6 +423,7 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 @main.command()
 @as_option("table", "markdown")
 @output_option
+@_user_errors
 def formats(style: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
     from kpidesk.ingest.exports import EXPORT_FORMATS
@@ -452,6 +453,7 @@ def formats(style: str, output: Path | None) -> None:
 @main.command()
 @as_option("table", "markdown", "json")
 @output_option
+@_user_errors
 def metrics(style: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
     from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS

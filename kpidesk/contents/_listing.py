@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from kpidesk import InvalidRequest
 from kpidesk.contents._dates import local_date
 from kpidesk.contents._names import NAMED_DIMENSIONS, NameSource
 from kpidesk.facts import CALL_FACTS_TABLE
@@ -135,8 +136,8 @@ def find_listing(name: str) -> Listing:
     near = difflib.get_close_matches(key, [*LISTINGS, *by_dimension], n=1, cutoff=0.6)
     if near:
         suggestion = near[0] if near[0] in LISTINGS else by_dimension[near[0]].name
-        raise ValueError(f"unknown KIND {name}; did you mean {suggestion}?")
-    raise ValueError(f"unknown KIND {name}; expected one of: {', '.join(LISTINGS)}")
+        raise InvalidRequest(f"unknown KIND {name}; did you mean {suggestion}?")
+    raise InvalidRequest(f"unknown KIND {name}; expected one of: {', '.join(LISTINGS)}")
 
 
 def list_values(con: duckdb.DuckDBPyConnection, timezone: str, name: str) -> pd.DataFrame:

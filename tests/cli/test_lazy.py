@@ -57,7 +57,7 @@ def test_staffing_required_loads_no_engine() -> None:
         "180",
         "--target",
         "80/20",
-        "--format",
+        "--as",
         "json",
     )
     assert code == 0
