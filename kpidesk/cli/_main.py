@@ -42,7 +42,7 @@ def _user_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from kpidesk.ingest import ImportFailed, UndoRefused
-        from kpidesk.metrics._explain import TicketNotFound
+        from kpidesk.metrics import TicketNotFound
         from kpidesk.workspace import ImportRunning
 
         try:
@@ -373,7 +373,7 @@ def rejected(import_id: int | None, fmt: str, workspace: Path | None) -> None:
 
 
 def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
-    from kpidesk.ingest._mapping import read_mapping_file
+    from kpidesk.ingest import read_mapping_file
 
     return read_mapping_file(mapping) if mapping is not None else {}
 
@@ -383,8 +383,7 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def formats(fmt: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
-    from kpidesk.ingest.exports import EXPORT_FORMATS
-    from kpidesk.ingest.exports._docs import importers_markdown
+    from kpidesk.ingest.exports import EXPORT_FORMATS, importers_markdown
 
     if fmt == "markdown":
         text = importers_markdown()
@@ -412,7 +411,7 @@ def formats(fmt: str, output: Path | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def metrics(fmt: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
-    from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
+    from kpidesk.metrics import catalogue_json, catalogue_markdown
 
     if fmt == "table":
         table = Table(show_lines=True)

@@ -1,6 +1,13 @@
 """Facts: one row per ticket (and per reply stretch, per open span) and per call, kept up to date."""
 
-from kpidesk.facts._call_facts import CALL_FACTS_TABLE, CALL_INSTANTS, derive_call_facts
+from kpidesk.facts._call_facts import (
+    CALL_FACTS_TABLE,
+    CALL_INSTANTS,
+    LOCAL_PERIOD_COLUMNS,
+    derive_agent_shifts,
+    derive_call_facts,
+    staffed_agent_days,
+)
 from kpidesk.facts._refresh import (
     FACT_TABLES,
     FactRefresh,
@@ -25,17 +32,20 @@ __all__ = [
     "CALL_INSTANTS",
     "FACT_INSTANTS",
     "FACT_TABLES",
+    "LOCAL_PERIOD_COLUMNS",
     "TICKET_DIMENSIONS",
     "FactRefresh",
     "Materialize",
     "annotate_messages",
     "build_call_facts",
     "build_ticket_facts",
+    "derive_agent_shifts",
     "derive_call_facts",
     "derive_open_spans",
     "derive_reply_stretches",
     "derive_ticket_facts",
     "facts_current",
     "refresh_facts",
+    "staffed_agent_days",
     "status_changes",
 ]

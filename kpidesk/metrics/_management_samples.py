@@ -25,9 +25,9 @@ _KEY = ["source", "ticket_id"]
 def _manager_tickets(ctx: SampleContext) -> ir.Table:
     """One row per ticket that reached a manager: when it did, and whether it went further afterwards."""
     level = ctx.settings.metrics.manager_level
-    events = ctx.events
+    events = ctx.tables.events
     moves = events.filter(events.kind.isin(("assign", "escalate")))
-    roles = ctx.agents.select(role_agent_id=ctx.agents.agent_id, role=ctx.agents.role)
+    roles = ctx.tables.agents.select(role_agent_id=ctx.tables.agents.agent_id, role=ctx.tables.agents.role)
     moves = moves.left_join(roles, moves.agent_id == roles.role_agent_id).select(
         "source", "ticket_id", "event_id", "at", "kind", "agent_id", "level", "role"
     )
@@ -66,7 +66,7 @@ def _manager_tickets(ctx: SampleContext) -> ir.Table:
 
 def _with_ticket(ctx: SampleContext) -> ir.Table:
     reached = _manager_tickets(ctx)
-    f = ctx.facts
+    f = ctx.tables.facts
     return reached.join(f, _KEY).select(reached.reached_at, reached.went_further, f)
 
 

@@ -32,7 +32,7 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from kpidesk.calendars import BusinessCalendar, local_interval_start, local_midnight
-from kpidesk.metrics._call_intervals import INTERVAL_MINUTES
+from kpidesk.metrics import INTERVAL_MINUTES
 
 __all__ = ["ArrivalForecast", "ForecastError", "forecast_arrivals"]
 
