@@ -8,7 +8,6 @@ from kpidesk.metrics._compute import (
     RESULT_COLUMNS,
     STATE_COLUMNS,
     KpiQuery,
-    KpiTables,
     parse_stat,
 )
 from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
@@ -27,6 +26,7 @@ from kpidesk.metrics._stats import (
     wilson_interval,
 )
 from kpidesk.metrics._survey_comments import COMMENT_COLUMNS, survey_comments
+from kpidesk.metrics._tables import KpiTables
 
 __all__ = [
     "CATALOGUE",

@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 
 from kpidesk.metrics._catalogue import get_metric
-from kpidesk.metrics._compute import SUMMARY_COLUMNS, KpiQuery, KpiTables, compute_results
+from kpidesk.metrics._compute import SUMMARY_COLUMNS, KpiQuery, compute_results
 from kpidesk.metrics._differences import Interval, joint_confidence, significant
 from kpidesk.metrics._kinds import KINDS
 from kpidesk.metrics._partial import cut_to_covered_days
+from kpidesk.metrics._tables import KpiTables
 from kpidesk.workspace import Settings
 
 __all__ = ["COMPARE_COLUMNS", "COMPARISONS", "compare_kpis", "difference_interval"]

@@ -43,7 +43,6 @@ __all__ = [
     "RESULT_COLUMNS",
     "STATE_COLUMNS",
     "KpiQuery",
-    "KpiTables",
     "compute_results",
     "parse_stat",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kpidesk.metrics._compare import compare_kpis
-from kpidesk.metrics._compute import KpiQuery, KpiTables, compute_results
+from kpidesk.metrics._compute import KpiQuery, compute_results
+from kpidesk.metrics._tables import KpiTables
 from kpidesk.workspace import Settings
 
 __all__ = ["compute_kpis"]

@@ -19,10 +19,10 @@ import pandas as pd
 
 from kpidesk.calendars import with_local_periods
 from kpidesk.metrics._catalogue import get_metric
-from kpidesk.metrics._compute import _SAMPLES, KpiQuery, KpiTables, _data_range, sample_context
+from kpidesk.metrics._compute import _SAMPLES, KpiQuery, _data_range, sample_context
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext, dimension_values
 from kpidesk.metrics._survey_samples import SURVEY_KINDS, enps_question
-from kpidesk.metrics._tables import reviews_with_team, survey_units
+from kpidesk.metrics._tables import KpiTables, reviews_with_team, survey_units
 from kpidesk.workspace import Settings
 
 __all__ = ["RECORD_COLUMNS", "RULES", "UNITS", "RecordRules", "RecordsContext", "Unit", "metric_records"]

@@ -16,7 +16,6 @@ from kpidesk.metrics._catalogue import Metric, get_metric
 from kpidesk.metrics._compute import (
     _SAMPLES,
     KpiQuery,
-    KpiTables,
     _data_range,
     _finish,
     _summarise,
@@ -26,6 +25,7 @@ from kpidesk.metrics._compute import (
 from kpidesk.metrics._differences import joint_confidence, significant
 from kpidesk.metrics._kinds import KINDS
 from kpidesk.metrics._samples import Sample
+from kpidesk.metrics._tables import KpiTables
 from kpidesk.workspace import Settings
 
 __all__ = ["RESILIENCE_COLUMNS", "resilience"]
