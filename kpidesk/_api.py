@@ -20,8 +20,7 @@ from kpidesk._results_cache import ResultsCache
 from kpidesk._status import status as spinner
 from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, MANAGER_REACH_TABLE, FactRefresh
-from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
-from kpidesk.metrics._explain import TicketExplanation, explain_ticket
+from kpidesk.metrics import KpiQuery, KpiTables, TicketExplanation, compute_kpis, explain_ticket
 from kpidesk.reconcile import Reconciliation, reconcile_figures
 from kpidesk.reports import render_summary_html
 from kpidesk.workspace import (
@@ -268,8 +267,8 @@ def resilience(
 ) -> pd.DataFrame:
     """A KPI on the open days agent `person` was absent (no agent_states other than `away`) against the
     days they were present: present_value, absent_value, difference (absent − present) with ci_low and
-    ci_high, significant, and n and days on each side (see `kpidesk.metrics._compare.resilience`)."""
-    from kpidesk.metrics._compare import resilience as compare_days
+    ci_high, significant, and n and days on each side (see `kpidesk.metrics.resilience`)."""
+    from kpidesk.metrics import resilience as compare_days
 
     ws = _workspace(workspace)
     with _reading(ws) as con:
@@ -333,7 +332,7 @@ def call_intervals(
 
     `from_` and `to` are the first and last local dates (default: those of the calls); `queue` keeps
     one queue."""
-    from kpidesk.metrics._call_intervals import call_intervals as intervals
+    from kpidesk.metrics import call_intervals as intervals
 
     ws = _workspace(workspace)
     with _reading(ws) as con:

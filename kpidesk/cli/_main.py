@@ -415,7 +415,7 @@ def rejected(import_id: int | None, style: str, workspace: Path | None) -> None:
 
 
 def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
-    from kpidesk.ingest._mapping import read_mapping_file
+    from kpidesk.ingest import read_mapping_file
 
     return read_mapping_file(mapping) if mapping is not None else {}
 
@@ -426,8 +426,7 @@ def _mapping_dict(mapping: Path | None) -> dict[str, Any]:
 @_user_errors
 def formats(style: str, output: Path | None) -> None:
     """The built-in export formats: what each reads and which tables it writes."""
-    from kpidesk.ingest.exports import EXPORT_FORMATS
-    from kpidesk.ingest.exports._docs import importers_markdown
+    from kpidesk.ingest.exports import EXPORT_FORMATS, importers_markdown
 
     if style == "markdown":
         text = importers_markdown()
@@ -456,8 +455,7 @@ def formats(style: str, output: Path | None) -> None:
 @_user_errors
 def metrics(style: str, output: Path | None) -> None:
     """The metric catalogue: name, unit, direction, definition and options."""
-    from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS
-    from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
+    from kpidesk.metrics import CATALOGUE, METRIC_OPTIONS, catalogue_json, catalogue_markdown
 
     if style == "table":
         table = compact_table(lines=True)

@@ -1,6 +1,13 @@
 """Facts: one row per ticket (and per reply stretch, per open span) and per call, kept up to date."""
 
-from kpidesk.facts._call_facts import CALL_FACTS_TABLE, CALL_INSTANTS, derive_call_facts
+from kpidesk.facts._call_facts import (
+    CALL_FACTS_TABLE,
+    CALL_INSTANTS,
+    LOCAL_PERIOD_COLUMNS,
+    derive_agent_shifts,
+    derive_call_facts,
+    staffed_agent_days,
+)
 from kpidesk.facts._manager_reach import MANAGER_REACH_TABLE, derive_manager_reach
 from kpidesk.facts._refresh import (
     FACT_TABLES,
@@ -28,6 +35,7 @@ __all__ = [
     "CALL_INSTANTS",
     "FACT_INSTANTS",
     "FACT_TABLES",
+    "LOCAL_PERIOD_COLUMNS",
     "MANAGER_REACH_TABLE",
     "TICKET_DIMENSIONS",
     "FactRefresh",
@@ -36,6 +44,7 @@ __all__ = [
     "build_call_facts",
     "build_manager_reach",
     "build_ticket_facts",
+    "derive_agent_shifts",
     "derive_call_facts",
     "derive_manager_reach",
     "derive_open_spans",
@@ -44,5 +53,6 @@ __all__ = [
     "facts_current",
     "facts_generation",
     "refresh_facts",
+    "staffed_agent_days",
     "status_changes",
 ]

@@ -18,7 +18,7 @@ from kpidesk.ingest._errors import ImportFailed, MappingError
 from kpidesk.ingest._formats import FORMATS, format_names
 from kpidesk.ingest._importer import import_files
 from kpidesk.ingest._log import IMPORT_COLUMNS, REJECTED_COLUMNS, import_log, rejected_rows
-from kpidesk.ingest._mapping import Combine, Mapping, load_mapping, parse_mapping
+from kpidesk.ingest._mapping import Combine, Mapping, load_mapping, parse_mapping, read_mapping_file
 from kpidesk.ingest._misread import likely_encoding
 from kpidesk.ingest._progress import LARGE_INPUT_BYTES
 from kpidesk.ingest._readers import SUFFIXES
@@ -49,6 +49,7 @@ __all__ = [
     "likely_encoding",
     "load_mapping",
     "parse_mapping",
+    "read_mapping_file",
     "rejected_rows",
     "undo_import",
     "warehouse_destination",

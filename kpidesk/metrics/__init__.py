@@ -1,18 +1,21 @@
 """Metrics: the catalogue of KPI definitions and the engine that computes them with intervals."""
 
 from kpidesk.metrics._availability import NO_DATA, NO_VALUE, gaps_by_source
+from kpidesk.metrics._call_intervals import INTERVAL_COLUMNS, INTERVAL_MINUTES, call_intervals
 from kpidesk.metrics._catalogue import CATALOGUE, METRIC_OPTIONS, Metric, get_metric
 from kpidesk.metrics._compute import (
     PERIODS,
     RESULT_COLUMNS,
     STATE_COLUMNS,
     KpiQuery,
-    KpiTables,
-    compute_kpis,
     parse_stat,
 )
+from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
+from kpidesk.metrics._explain import MetricTrace, TicketExplanation, TicketNotFound, explain_ticket
 from kpidesk.metrics._kinds import KINDS, Estimate, MetricKind, format_quantity
+from kpidesk.metrics._kpis import compute_kpis
 from kpidesk.metrics._records import RECORD_COLUMNS, metric_records
+from kpidesk.metrics._resilience import RESILIENCE_COLUMNS, resilience
 from kpidesk.metrics._samples import DIMENSIONS
 from kpidesk.metrics._stats import (
     mean_interval,
@@ -23,17 +26,21 @@ from kpidesk.metrics._stats import (
     wilson_interval,
 )
 from kpidesk.metrics._survey_comments import COMMENT_COLUMNS, survey_comments
+from kpidesk.metrics._tables import KpiTables
 
 __all__ = [
     "CATALOGUE",
     "COMMENT_COLUMNS",
     "DIMENSIONS",
+    "INTERVAL_COLUMNS",
+    "INTERVAL_MINUTES",
     "KINDS",
     "METRIC_OPTIONS",
     "NO_DATA",
     "NO_VALUE",
     "PERIODS",
     "RECORD_COLUMNS",
+    "RESILIENCE_COLUMNS",
     "RESULT_COLUMNS",
     "STATE_COLUMNS",
     "Estimate",
@@ -41,7 +48,14 @@ __all__ = [
     "KpiTables",
     "Metric",
     "MetricKind",
+    "MetricTrace",
+    "TicketExplanation",
+    "TicketNotFound",
+    "call_intervals",
+    "catalogue_json",
+    "catalogue_markdown",
     "compute_kpis",
+    "explain_ticket",
     "format_quantity",
     "gaps_by_source",
     "get_metric",
@@ -52,6 +66,7 @@ __all__ = [
     "poisson_rate_interval",
     "quantile_rank_interval",
     "ratio_interval",
+    "resilience",
     "survey_comments",
     "wilson_interval",
 ]

@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kpidesk.calendars import with_local_periods
-from kpidesk.facts._call_facts import LOCAL_PERIOD_COLUMNS, derive_agent_shifts, staffed_agent_days
+from kpidesk.facts import LOCAL_PERIOD_COLUMNS, derive_agent_shifts, staffed_agent_days
 from kpidesk.metrics._people_samples import STAFFED_STATES
 from kpidesk.metrics._samples import Sample, SampleContext, dimension_values, duration
 
@@ -30,11 +30,11 @@ def _anchored(c: ir.Table, value: ir.Value) -> ir.Table:
 
 
 def _offered(ctx: SampleContext) -> ir.Table:
-    return ctx.calls.filter(ctx.calls.offered)
+    return ctx.tables.calls.filter(ctx.tables.calls.offered)
 
 
 def _answered(ctx: SampleContext) -> ir.Table:
-    return ctx.calls.filter(ctx.calls.answered)
+    return ctx.tables.calls.filter(ctx.tables.calls.answered)
 
 
 def offered(ctx: SampleContext) -> Sample:
@@ -46,7 +46,7 @@ def answered(ctx: SampleContext) -> Sample:
 
 
 def abandoned(ctx: SampleContext) -> Sample:
-    c = ctx.calls.filter(ctx.calls.abandoned)
+    c = ctx.tables.calls.filter(ctx.tables.calls.abandoned)
     return Sample(_anchored(c, ibis.literal(1.0)))
 
 
@@ -83,7 +83,7 @@ def _contacts(ctx: SampleContext) -> ir.Table:
     `contact_key` orders contacts of the same instant; `ticket_id` is a ticket's own id and `linked_ticket`
     the ticket a call was logged in, so that a call and its own ticket are not repeats of each other.
     """
-    f, c = ctx.facts, ctx.calls.filter(ctx.calls.offered)
+    f, c = ctx.tables.facts, ctx.tables.calls.filter(ctx.tables.calls.offered)
     tickets = f.filter(f.customer_id.notnull()).select(
         k_customer_id=f.customer_id,
         k_at=f.created_at,
@@ -120,7 +120,7 @@ def _with_repeat(units: ir.Table, contacts: ir.Table, days: int) -> ir.Table:
 
 def _answered_call_units(ctx: SampleContext) -> ir.Table:
     """Answered calls of a known customer as repeat-contact units: handled from arrival to their end."""
-    c = ctx.calls.filter(ctx.calls.answered & ctx.calls.customer_id.notnull())
+    c = ctx.tables.calls.filter(ctx.tables.calls.answered & ctx.tables.calls.customer_id.notnull())
     return c.mutate(
         contact_key=ibis.literal("c\x1f").concat(c.source, "\x1f", c.call_id),
         start_at=c.arrived_at,
@@ -139,7 +139,9 @@ def cross_channel_repeat_rate(ctx: SampleContext) -> Sample:
     days = ctx.settings.metrics.repeat_contact_days
     contacts = _contacts(ctx)
     calls = _with_repeat(_answered_call_units(ctx), contacts, days)
-    f = ctx.facts.filter(ctx.facts.last_solved_at.notnull() & ctx.facts.customer_id.notnull())
+    f = ctx.tables.facts.filter(
+        ctx.tables.facts.last_solved_at.notnull() & ctx.tables.facts.customer_id.notnull()
+    )
     tickets = f.mutate(
         contact_key=ibis.literal("t\x1f").concat(f.source, "\x1f", f.ticket_id),
         start_at=f.created_at,
@@ -155,7 +157,9 @@ def cross_channel_repeat_rate(ctx: SampleContext) -> Sample:
 
 
 def _with_team(t: ir.Table, ctx: SampleContext) -> ir.Table:
-    teams = ctx.agents.select(team_agent_id=ctx.agents.agent_id, team_id=ctx.agents.team_id)
+    teams = ctx.tables.agents.select(
+        team_agent_id=ctx.tables.agents.agent_id, team_id=ctx.tables.agents.team_id
+    )
     joined = t.left_join(teams, t.agent_id == teams.team_agent_id)
     return joined.select(t, teams.team_id)
 
@@ -179,8 +183,8 @@ _LOCAL_PERIODS = dict(zip(LOCAL_PERIOD_COLUMNS, ("date", "week", "month", "quart
 def _tracked_answered(ctx: SampleContext) -> ir.Table:
     """Answered calls of agents whose states are recorded: calls of anyone else have no staffed time to
     be measured against."""
-    tracked = ctx.agent_states.select("agent_id").distinct()
-    c = ctx.calls
+    tracked = ctx.tables.agent_states.select("agent_id").distinct()
+    c = ctx.tables.calls
     return c.filter(c.answered & c.agent_id.notnull()).semi_join(tracked, "agent_id")
 
 
@@ -188,8 +192,10 @@ def _agent_days(ctx: SampleContext) -> ir.Table:
     """One row per agent and local day with staffed time or answered calls, for agents whose states are
     recorded: staffed_s, handle_s (talk + hold + wrap of the calls they answered that day) and answered."""
     calendar = ctx.settings.default_calendar
-    staffed = staffed_agent_days(ctx.agent_states, ctx.slots, calendar=calendar, staffed=STAFFED_STATES)
-    c = with_local_periods(_tracked_answered(ctx), "answered_at", calendar, ctx.slots)
+    staffed = staffed_agent_days(
+        ctx.tables.agent_states, ctx.tables.slots, calendar=calendar, staffed=STAFFED_STATES
+    )
+    c = with_local_periods(_tracked_answered(ctx), "answered_at", calendar, ctx.tables.slots)
     keys = [c.agent_id.name("h_agent_id")]
     keys += [c[f"answered_at_{p}"].name(f"h_{p}") for p in _LOCAL_PERIODS.values()]
     handled = c.group_by(keys).aggregate(
@@ -233,7 +239,9 @@ def calls_per_hour(ctx: SampleContext) -> Sample:
         value=ibis.null("float64"),
         exposure=d.staffed_s / _HOUR,
     )
-    c = with_local_periods(_tracked_answered(ctx), "answered_at", ctx.settings.default_calendar, ctx.slots)
+    c = with_local_periods(
+        _tracked_answered(ctx), "answered_at", ctx.settings.default_calendar, ctx.tables.slots
+    )
     c = _in_periods(
         ctx,
         c.select(
@@ -250,8 +258,8 @@ def calls_per_hour(ctx: SampleContext) -> Sample:
 
 
 def calls_per_shift(ctx: SampleContext) -> Sample:
-    shifts = derive_agent_shifts(ctx.agent_states, staffed=STAFFED_STATES)
-    c = ctx.calls.filter(ctx.calls.answered & ctx.calls.agent_id.notnull())
+    shifts = derive_agent_shifts(ctx.tables.agent_states, staffed=STAFFED_STATES)
+    c = ctx.tables.calls.filter(ctx.tables.calls.answered & ctx.tables.calls.agent_id.notnull())
     c = c.select(c_agent_id=c.agent_id, c_answered_at=c.answered_at, c_call_id=c.call_id)
     joined = shifts.left_join(
         c,

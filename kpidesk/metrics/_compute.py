@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar as _calendar
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,18 +30,17 @@ from kpidesk.metrics._call_samples import CALL_SAMPLES
 from kpidesk.metrics._catalogue import CATALOGUE, Metric, get_metric
 from kpidesk.metrics._coverage import (
     COVERAGE_COLUMNS,
-    SourceInstants,
     SourceRanges,
     mark_coverage,
-    source_instants,
     source_ranges,
 )
 from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
-from kpidesk.metrics._people_samples import PEOPLE_SAMPLES, reviews_with_team, staffed_states
+from kpidesk.metrics._people_samples import PEOPLE_SAMPLES
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
 from kpidesk.metrics._stats import quantile_rank_interval
-from kpidesk.metrics._survey_samples import SURVEY_SAMPLES, survey_units
+from kpidesk.metrics._survey_samples import SURVEY_SAMPLES
+from kpidesk.metrics._tables import KpiTables
 from kpidesk.metrics._ticket_samples import TICKET_SAMPLES
 from kpidesk.workspace import Settings
 
@@ -50,8 +49,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "STATE_COLUMNS",
     "KpiQuery",
-    "KpiTables",
-    "compute_kpis",
+    "compute_results",
     "parse_stat",
 ]
 
@@ -60,7 +58,7 @@ RESULT_COLUMNS = ("metric", "stat", "value", "unit", "n", "ci_low", "ci_high", "
 #: After the groups and `small_sample`: whether a value exists and why not (see `_availability`), and which
 #: days of its period the row covers (see `_coverage`).
 STATE_COLUMNS = (*STATUS_COLUMNS, *COVERAGE_COLUMNS)
-#: The counts and moments a result's value comes from, kept by `compute_kpis(summaries=True)`.
+#: The counts and moments a result's value comes from, kept by `compute_results(summaries=True)`.
 SUMMARY_COLUMNS = ("k", "mean", "std", "promoters", "detractors", "exposure", "se")
 _PERIOD_COLUMN = {"day": "date", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 _SAMPLES = {
@@ -73,67 +71,6 @@ _SAMPLES = {
 }
 #: Areas whose dates (hires, customer sign-ups) do not set the periods while there is activity data.
 _BACKGROUND_AREAS = ("people", "customers")
-
-
-@dataclass
-class KpiTables:
-    """The fact tables, the canonical tables metrics read directly, and the calendar slots of one engine,
-    as Ibis tables."""
-
-    facts: ir.Table
-    stretches: ir.Table
-    spans: ir.Table
-    calls: ir.Table
-    slots: ir.Table
-    surveys: ir.Table
-    agents: ir.Table
-    agent_states: ir.Table
-    customers: ir.Table
-    qa: ir.Table
-    events: ir.Table
-    #: When each ticket reached a manager (`kpidesk.facts.derive_manager_reach`).
-    manager_reach: ir.Table
-    _instants: SourceInstants | None = field(default=None, init=False, repr=False)
-    _areas: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)
-
-    def source_instants(self) -> SourceInstants:
-        """Each area's first and last instant per source, read once (one query) for these tables."""
-        if self._instants is None:
-            self._instants = source_instants(self.area_facts, self.area_instants())
-        return self._instants
-
-    def area_facts(self, area: str) -> ir.Table:
-        """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`); built once
-        per area, since building an expression costs more than a small query does."""
-        if area not in self._areas:
-            self._areas[area] = {
-                "tickets": lambda: self.facts,
-                "calls": lambda: self.calls,
-                "surveys": lambda: survey_units(self.surveys, self.facts),
-                "people": lambda: self.agents,
-                "customers": lambda: self.customers,
-                "qa": lambda: reviews_with_team(self.qa, self.agents),
-                "staffing": lambda: staffed_states(self.agent_states, self.agents),
-            }[area]()
-        return self._areas[area]
-
-    def area_instants(self) -> dict[str, list[ir.Value]]:
-        """Per area, the instants its data spans: they decide the periods a query without dates covers.
-
-        Activity (tickets, calls, surveys, reviews) comes first; hire and customer dates reach years back,
-        so they only set the periods when there is no activity at all (an HR list on its own).
-        """
-        f, c, s, a, cu = self.facts, self.calls, self.surveys, self.agents, self.customers
-        q, st = self.area_facts("qa"), self.area_facts("staffing")
-        return {
-            "tickets": [f.created_at, f.last_event_at, f.last_solved_at],
-            "calls": [c.arrived_at],
-            "surveys": [s.responded_at, s.sent_at],
-            "people": [a.hired_at, a.left_at],
-            "customers": [cu.created_at, cu.churned_at],
-            "qa": [q.reviewed_at],
-            "staffing": [st["start"], st["end"]],
-        }
 
 
 @dataclass
@@ -197,11 +134,6 @@ class _DataRange:
     ticket_first: datetime | None
     ticket_last: datetime | None
     areas: frozenset[str]
-
-    @property
-    def now(self) -> datetime:
-        """The instant of the current backlog: the latest ticket instant."""
-        return self.ticket_last or self.last
 
     def period_bounds(self, period: str) -> tuple[datetime, datetime]:
         """The span the periods table covers. Stocks (backlog, resolution rate) are ticket periods, so
@@ -387,22 +319,10 @@ def sample_context(
     if periods.empty:
         return None
     ctx = SampleContext(
-        facts=tables.facts,
-        stretches=tables.stretches,
-        spans=tables.spans,
-        calls=tables.calls,
-        slots=tables.slots,
-        surveys=tables.surveys,
-        agents=tables.agents,
-        agent_states=tables.agent_states,
-        customers=tables.customers,
-        qa=tables.qa,
-        events=tables.events,
-        manager_reach=tables.manager_reach,
+        tables=tables,
         periods=ibis.memtable(periods),
         settings=settings,
         business_hours=query.business_hours,
-        now_at=data.now,
         period_column=None if query.period == "all" else _PERIOD_COLUMN[query.period],
         first_period=periods.period_start.iloc[0],
         start=query.start,
@@ -413,20 +333,16 @@ def sample_context(
     return ctx, periods
 
 
-def compute_kpis(
+def compute_results(
     tables: KpiTables, settings: Settings, query: KpiQuery, *, summaries: bool = False
 ) -> pd.DataFrame:
-    """KPI results: one row per metric × period × group, with n and confidence bounds.
+    """KPI results: one row per metric × period × group, with n and confidence bounds; `query.compare`
+    is left to `compare_kpis`.
 
     Without `query.metrics`, the metrics of `_default_metrics`. A metric asked for by name whose units
-    lack a `by` dimension reports that dimension empty. With `query.compare`, the rows of
-    `kpidesk.metrics._compare.compare_kpis`; with `summaries`, also the `SUMMARY_COLUMNS` the values come
-    from, for comparisons.
+    lack a `by` dimension reports that dimension empty. With `summaries`, also the `SUMMARY_COLUMNS` the
+    values come from, for comparisons.
     """
-    if query.compare is not None:
-        from kpidesk.metrics._compare import compare_kpis
-
-        return compare_kpis(tables, settings, query)
     metrics = [get_metric(m) for m in query.metrics or ()]
     unknown = [b for b in query.by if b not in DIMENSIONS]
     if unknown:

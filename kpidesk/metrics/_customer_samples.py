@@ -20,7 +20,7 @@ __all__ = ["CUSTOMER_SAMPLES"]
 def _active_at_start(ctx: SampleContext) -> ir.Table:
     """One row per (period, customer active at its start) with whether the customer churned in it."""
     p = ctx.periods
-    c = ctx.customers.filter(ctx.customers.created_at.notnull())
+    c = ctx.tables.customers.filter(ctx.tables.customers.created_at.notnull())
     rows = p.join(c, [c.created_at <= p.start_at, c.churned_at.isnull() | (c.churned_at >= p.start_at)])
     rows = rows.select(p.period_start, p.end_at, c)
     return rows.mutate(churned=rows.churned_at.notnull() & (rows.churned_at < rows.end_at))

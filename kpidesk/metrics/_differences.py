@@ -30,6 +30,7 @@ __all__ = [
     "poisson_rate_difference_interval",
     "quantile_difference_interval",
     "ratio_difference_interval",
+    "significant",
     "welch_interval",
 ]
 
@@ -39,6 +40,13 @@ Interval = tuple[float | None, float | None]
 def joint_confidence(confidence: float) -> float:
     """The confidence of each of two intervals so that both hold together with at least `confidence`."""
     return 1 - (1 - confidence) / 2
+
+
+def significant(low: float | None, high: float | None) -> bool | None:
+    """Whether a change is significant: its interval excludes zero; None without an interval."""
+    if low is None or high is None:
+        return None
+    return bool(low > 0 or high < 0)
 
 
 def poisson_difference_interval(c1: float, c2: float, confidence: float = 0.95) -> Interval:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 
 from kpidesk import KpideskError
 from kpidesk.workspace import Settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["MetricTrace", "TicketExplanation", "TicketNotFound", "explain_ticket"]
 

@@ -21,8 +21,8 @@ _KEY = ["source", "ticket_id"]
 
 
 def _with_ticket(ctx: SampleContext) -> ir.Table:
-    reached = ctx.manager_reach
-    f = ctx.facts
+    reached = ctx.tables.manager_reach
+    f = ctx.tables.facts
     return reached.join(f, _KEY).select(reached.reached_at, reached.went_further, f)
 
 

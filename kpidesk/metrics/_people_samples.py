@@ -15,8 +15,9 @@ import ibis
 import ibis.expr.types as ir
 
 from kpidesk.metrics._samples import Sample, SampleContext, dimension_values
+from kpidesk.metrics._tables import reviews_with_team, team_of_agent
 
-__all__ = ["PEOPLE_SAMPLES", "STAFFED_STATES", "reviews_with_team", "staffed_states"]
+__all__ = ["PEOPLE_SAMPLES", "STAFFED_STATES"]
 
 _DAY = 86_400.0
 _HOUR = 3_600.0
@@ -26,25 +27,8 @@ STAFFED_STATES = ("available", "busy", "wrap")
 _PERIODS_PER_YEAR = {"date": 365, "week": 52, "month": 12, "quarter": 4, "year": 1}
 
 
-def _team_of_agent(t: ir.Table, agents: ir.Table) -> ir.Table:
-    """`t` with the `team_id` of its `agent_id` from the agents table (null for an unknown agent)."""
-    teams = agents.select(team_agent_id=agents.agent_id, team_id=agents.team_id)
-    joined = t.left_join(teams, t.agent_id == teams.team_agent_id)
-    return joined.select(t, teams.team_id)
-
-
-def reviews_with_team(qa: ir.Table, agents: ir.Table) -> ir.Table:
-    """QA reviews with the reviewed agent's team, so that they group by team like every other unit."""
-    return _team_of_agent(qa, agents)
-
-
-def staffed_states(agent_states: ir.Table, agents: ir.Table) -> ir.Table:
-    """Agent-state spans with the agent's team: the units whose dimensions per-hour metrics group on."""
-    return _team_of_agent(agent_states, agents)
-
-
 def _hired(ctx: SampleContext) -> ir.Table:
-    return ctx.agents.filter(ctx.agents.hired_at.notnull())
+    return ctx.tables.agents.filter(ctx.tables.agents.hired_at.notnull())
 
 
 def _active_at(t: ir.Table, instant: ir.Value) -> ir.Value:
@@ -104,7 +88,7 @@ def _attrition(ctx: SampleContext) -> Sample:
 
 
 def _reviews(ctx: SampleContext) -> ir.Table:
-    q = reviews_with_team(ctx.qa, ctx.agents)
+    q = reviews_with_team(ctx.tables.qa, ctx.tables.agents)
     return q.filter(q.reviewed_at.notnull())
 
 
@@ -124,7 +108,7 @@ def qa_auto_fail_rate(ctx: SampleContext) -> Sample:
 
 def _staffed_hours(ctx: SampleContext) -> ir.Table:
     """Staffed hours of each agent in each period: staffed spans cut at the period's bounds."""
-    s = ctx.agent_states.filter(ctx.agent_states.state.isin(STAFFED_STATES))
+    s = ctx.tables.agent_states.filter(ctx.tables.agent_states.state.isin(STAFFED_STATES))
     p = ctx.periods
     rows = p.join(s, [s["start"] < p.end_at, s["end"] > p.start_at])
     since = ibis.greatest(rows["start"], rows.start_at).epoch_seconds()
@@ -142,12 +126,12 @@ def _per_staffed_hour(ctx: SampleContext, done: ir.Table) -> Sample:
     staffed time (`exposure` in hours, no value), so `n` counts the events. Only agents whose states are
     recorded count: work by an agent without any state would have no hours to divide by."""
     p = ctx.periods
-    tracked = ctx.agent_states.select("agent_id").distinct()
+    tracked = ctx.tables.agent_states.select("agent_id").distinct()
     done = done.filter(done.agent_id.notnull()).semi_join(tracked, "agent_id")
     placed = p.join(done, [done.at >= p.start_at, done.at < p.end_at]).select(
         "period_start", "agent_id", value=ibis.literal(1.0), exposure=ibis.literal(0.0)
     )
-    units = _team_of_agent(placed.union(_staffed_hours(ctx)), ctx.agents)
+    units = team_of_agent(placed.union(_staffed_hours(ctx)), ctx.tables.agents)
     table = units.select(
         *dimension_values(units),
         "period_start",
@@ -159,12 +143,12 @@ def _per_staffed_hour(ctx: SampleContext, done: ir.Table) -> Sample:
 
 
 def tickets_solved_per_hour(ctx: SampleContext) -> Sample:
-    f = ctx.facts.filter(ctx.facts.last_solved_at.notnull())
+    f = ctx.tables.facts.filter(ctx.tables.facts.last_solved_at.notnull())
     return _per_staffed_hour(ctx, f.select(agent_id=f.agent_id, at=f.last_solved_at))
 
 
 def replies_per_hour(ctx: SampleContext) -> Sample:
-    e = ctx.events
+    e = ctx.tables.events
     replies = e.filter((e.kind == "message") & (e.actor_type == "agent") & e.public.fill_null(True))
     return _per_staffed_hour(ctx, replies.select(agent_id=replies.actor_id, at=replies.at))
 

@@ -20,10 +20,10 @@ import pandas as pd
 from kpidesk import InvalidRequest
 from kpidesk.calendars import with_local_periods
 from kpidesk.metrics._catalogue import get_metric
-from kpidesk.metrics._compute import _SAMPLES, KpiQuery, KpiTables, _data_range, sample_context
-from kpidesk.metrics._people_samples import reviews_with_team
+from kpidesk.metrics._compute import _SAMPLES, KpiQuery, _data_range, sample_context
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext, dimension_values
-from kpidesk.metrics._survey_samples import SURVEY_KINDS, enps_question, survey_units
+from kpidesk.metrics._survey_samples import SURVEY_KINDS, enps_question
+from kpidesk.metrics._tables import KpiTables, reviews_with_team, survey_units
 from kpidesk.workspace import Settings
 
 __all__ = ["RECORD_COLUMNS", "RULES", "UNITS", "RecordRules", "RecordsContext", "Unit", "metric_records"]
@@ -50,13 +50,13 @@ def _key(*columns: str) -> Callable[[ir.Table], ir.Value]:
 
 def _ticket_units(ctx: SampleContext) -> ir.Table:
     """Ticket facts with `bot_replied`: a bot or the system posted a public message on the ticket."""
-    e = ctx.events
+    e = ctx.tables.events
     bots = (
         e.filter((e.kind == "message") & e.actor_type.isin(("bot", "system")) & e.public.fill_null(True))
         .select(bot_source="source", bot_ticket="ticket_id")
         .distinct()
     )
-    f = ctx.facts
+    f = ctx.tables.facts
     joined = f.left_join(bots, [f.source == bots.bot_source, f.ticket_id == bots.bot_ticket])
     return joined.select(f, bot_replied=joined.bot_ticket.notnull())
 
@@ -87,29 +87,34 @@ UNITS = {
     "reply stretch": Unit(
         "reply stretch",
         ("source", "ticket_id", "stretch"),
-        lambda ctx: ctx.stretches,
+        lambda ctx: ctx.tables.stretches,
         ("stretch_start_at", "replied_at"),
     ),
     # A ticket's first-reply or resolution clock (no stretch), or one reply stretch's clock.
     "SLA clock": Unit("SLA clock", ("source", "ticket_id", "stretch"), _ticket_units, ("created_at",)),
-    "call": Unit("call", ("source", "call_id"), lambda ctx: ctx.calls, ("arrived_at", "ended_at")),
+    "call": Unit("call", ("source", "call_id"), lambda ctx: ctx.tables.calls, ("arrived_at", "ended_at")),
     "contact": Unit(
         "contact", ("contact", "source", "contact_id"), labels={"contact": {"t": "ticket", "c": "call"}}
     ),
     "response": Unit(
         "response",
         ("source", "response_id"),
-        lambda ctx: survey_units(ctx.surveys, ctx.facts),
+        lambda ctx: survey_units(ctx.tables.surveys, ctx.tables.facts),
         ("anchor_at",),
     ),
     "survey send or solved ticket": Unit("survey send or solved ticket", ("source", "response_or_ticket_id")),
-    "agent": Unit("agent", ("agent_id",), lambda ctx: ctx.agents, ("hired_at", "left_at")),
+    "agent": Unit("agent", ("agent_id",), lambda ctx: ctx.tables.agents, ("hired_at", "left_at")),
     "agent-day": Unit("agent-day", ("agent_id", "local_date")),
     "shift": Unit("shift", ("agent_id", "shift_start")),
     "review": Unit(
-        "review", ("review_id",), lambda ctx: reviews_with_team(ctx.qa, ctx.agents), ("reviewed_at",)
+        "review",
+        ("review_id",),
+        lambda ctx: reviews_with_team(ctx.tables.qa, ctx.tables.agents),
+        ("reviewed_at",),
     ),
-    "customer": Unit("customer", ("customer_id",), lambda ctx: ctx.customers, ("created_at", "churned_at")),
+    "customer": Unit(
+        "customer", ("customer_id",), lambda ctx: ctx.tables.customers, ("created_at", "churned_at")
+    ),
 }
 
 
@@ -485,7 +490,7 @@ def _left_out(
     outside = ibis.null("string")
     if not sample.periodic:
         chosen = _keep(sample.table, columns)
-        t = with_local_periods(chosen, "anchor_at", settings.default_calendar, ctx.slots)
+        t = with_local_periods(chosen, "anchor_at", settings.default_calendar, ctx.tables.slots)
         placed = t.group_by(e_unit_key=area_key(t.unit_key)).aggregate(e_date=t.anchor_at_date.min())
         near = near.left_join(placed, near.a_unit_key == placed.e_unit_key).select(near, placed.e_date)
         outside = ibis.ifelse(

@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kpidesk.calendars import with_local_periods
+from kpidesk.metrics._tables import KpiTables
 from kpidesk.workspace import Settings
 
 __all__ = ["DIMENSIONS", "Sample", "SampleContext", "dimension_values", "duration"]
@@ -38,27 +39,13 @@ _MARGIN = timedelta(days=1)
 
 @dataclass
 class SampleContext:
-    facts: ir.Table
-    stretches: ir.Table
-    spans: ir.Table
-    calls: ir.Table
-    slots: ir.Table
-    #: Canonical tables read directly by the survey, people, customer and QA metrics.
-    surveys: ir.Table
-    agents: ir.Table
-    agent_states: ir.Table
-    customers: ir.Table
-    qa: ir.Table
-    #: The canonical ticket events, for metrics counted per event and actor (replies per staffed hour).
-    events: ir.Table
-    #: When each ticket reached a manager and whether it went further (derived with the facts).
-    manager_reach: ir.Table
+    """What a sample builder reads: the tables, and the periods and options of the query."""
+
+    tables: KpiTables
     #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
     periods: ir.Table
     settings: Settings
     business_hours: bool
-    #: The latest instant in the ticket data: "now" for backlogs and pending SLA clocks.
-    now_at: datetime
     #: Local period of the slot table to group by (`week`…), or None for one period from `first_period`.
     period_column: str | None
     first_period: date
@@ -77,7 +64,7 @@ class SampleContext:
             table = table.filter(table[column] >= self.utc_from - _MARGIN)
         if self.end is not None and self.utc_to is not None:
             table = table.filter(table[column] < self.utc_to + _MARGIN)
-        t = with_local_periods(table, column, self.settings.default_calendar, self.slots)
+        t = with_local_periods(table, column, self.settings.default_calendar, self.tables.slots)
         local_date = t[f"{column}_date"]
         if self.start is not None:
             t = t.filter(local_date >= self.start)

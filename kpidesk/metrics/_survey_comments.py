@@ -9,9 +9,9 @@ import pandas as pd
 
 from kpidesk import InvalidRequest
 from kpidesk.calendars import with_local_periods
-from kpidesk.metrics._compute import KpiTables
 from kpidesk.metrics._samples import DIMENSIONS
-from kpidesk.metrics._survey_samples import SURVEY_KINDS, enps_question, survey_units
+from kpidesk.metrics._survey_samples import SURVEY_KINDS, enps_question
+from kpidesk.metrics._tables import KpiTables, survey_units
 from kpidesk.workspace import Settings
 
 __all__ = ["COMMENT_COLUMNS", "survey_comments"]

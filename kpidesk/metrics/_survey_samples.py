@@ -14,8 +14,9 @@ import ibis
 import ibis.expr.types as ir
 
 from kpidesk.metrics._samples import Sample, SampleContext, dimension_values
+from kpidesk.metrics._tables import survey_units
 
-__all__ = ["SURVEY_KINDS", "SURVEY_SAMPLES", "enps_question", "survey_units"]
+__all__ = ["SURVEY_KINDS", "SURVEY_SAMPLES", "enps_question"]
 
 #: Survey kinds each survey metric reads.
 SURVEY_KINDS = {
@@ -29,28 +30,8 @@ SURVEY_KINDS = {
 _PROMOTER_MIN, _DETRACTOR_MAX = 9, 6
 
 
-def survey_units(surveys: ir.Table, facts: ir.Table) -> ir.Table:
-    """Every survey row with the dimensions it is reported under and the instant that places it."""
-    f = facts.select(
-        ticket_source=facts.source,
-        ticket_key=facts.ticket_id,
-        ticket_agent=facts.agent_id,
-        ticket_team=facts.team_id,
-        channel=facts.channel,
-    )
-    s = surveys
-    joined = s.left_join(f, [s.source == f.ticket_source, s.ticket_id == f.ticket_key])
-    return joined.select(
-        *[s[c] for c in s.columns if c not in ("agent_id", "team_id")],
-        agent_id=ibis.coalesce(s.agent_id, f.ticket_agent),
-        team_id=ibis.coalesce(s.team_id, f.ticket_team),
-        channel=f.channel,
-        anchor_at=ibis.coalesce(s.responded_at, s.sent_at),
-    )
-
-
 def _responses(ctx: SampleContext, metric: str) -> ir.Table:
-    u = survey_units(ctx.surveys, ctx.facts)
+    u = survey_units(ctx.tables.surveys, ctx.tables.facts)
     return u.filter(u.score.notnull() & u.kind.isin(SURVEY_KINDS[metric]))
 
 
@@ -112,7 +93,7 @@ def ces(ctx: SampleContext) -> Sample:
 def survey_response_rate(ctx: SampleContext) -> Sample:
     """Sources that date their sends: responses / sends. Sources that never do: solved tickets with a
     response / solved tickets of that source."""
-    u = survey_units(ctx.surveys, ctx.facts)
+    u = survey_units(ctx.tables.surveys, ctx.tables.facts)
     u = u.filter(u.kind.isin(SURVEY_KINDS["survey_response_rate"]))
     dated = u.filter(u.sent_at.notnull()).select("source").distinct()
     sends = u.filter(u.source.isin(dated.source))
@@ -125,7 +106,7 @@ def survey_response_rate(ctx: SampleContext) -> Sample:
         .select(answered_source="source", answered_ticket="ticket_id")
         .distinct()
     )
-    f = ctx.facts
+    f = ctx.tables.facts
     solved = f.filter(f.last_solved_at.notnull() & f.source.isin(undated.source))
     solved = solved.left_join(
         answered, [solved.source == answered.answered_source, solved.ticket_id == answered.answered_ticket]

@@ -25,7 +25,7 @@ def _unit_key(t: ir.Table) -> ir.Value:
 
 
 def _solved(ctx: SampleContext) -> ir.Table:
-    f = ctx.facts
+    f = ctx.tables.facts
     return f.filter(f.last_solved_at.notnull())
 
 
@@ -34,7 +34,7 @@ def _anchored(t: ir.Table, anchor: ir.Value, value: ir.Value) -> ir.Table:
 
 
 def volume(ctx: SampleContext) -> Sample:
-    f = ctx.facts
+    f = ctx.tables.facts
     return Sample(_anchored(f, f.created_at, ibis.literal(1.0)))
 
 
@@ -44,7 +44,7 @@ def solved(ctx: SampleContext) -> Sample:
 
 
 def first_reply_time(ctx: SampleContext) -> Sample:
-    f = ctx.facts.filter(ctx.facts.frt_start_at.notnull())
+    f = ctx.tables.facts.filter(ctx.tables.facts.frt_start_at.notnull())
     value = ibis.ifelse(
         f.first_reply_at.notnull(), duration(f, "frt_start_at", "first_reply_at", ctx.business_hours), None
     )
@@ -52,7 +52,7 @@ def first_reply_time(ctx: SampleContext) -> Sample:
 
 
 def reply_time(ctx: SampleContext) -> Sample:
-    s = ctx.stretches.filter(ctx.stretches.replied_at.notnull())
+    s = ctx.tables.stretches.filter(ctx.tables.stretches.replied_at.notnull())
     value = duration(s, "stretch_start_at", "replied_at", ctx.business_hours)
     table = s.select(
         *dimension_values(s),
@@ -95,7 +95,7 @@ def one_touch_rate(ctx: SampleContext) -> Sample:
 
 def _with_next_contact(ctx: SampleContext) -> ir.Table:
     """Facts with the creation time of the same customer's next ticket (tie-broken by key)."""
-    f = ctx.facts
+    f = ctx.tables.facts
     w = ibis.window(group_by=f.customer_id, order_by=[f.created_at, f.source, f.ticket_id])
     return f.mutate(next_contact_at=ibis.ifelse(f.customer_id.notnull(), f.created_at.lead().over(w), None))
 
@@ -125,7 +125,7 @@ def reopen_rate(ctx: SampleContext) -> Sample:
 
 
 def escalation_rate(ctx: SampleContext) -> Sample:
-    f = ctx.facts
+    f = ctx.tables.facts
     return Sample(_anchored(f, f.created_at, f.escalated))
 
 
@@ -137,7 +137,7 @@ def repeat_contact_rate(ctx: SampleContext) -> Sample:
 
 def _source_ends(ctx: SampleContext) -> ir.Table:
     """Each source's last instant (`data_end_at`): its backlog and pending clocks stop there."""
-    f = ctx.facts
+    f = ctx.tables.facts
     last_created = f.created_at.max()
     return f.group_by("source").aggregate(
         data_end_at=ibis.greatest(
@@ -160,7 +160,7 @@ def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
         "source",
         at=by_source.start_at if at_start else ibis.least(by_source.end_at, by_source.data_end_at),
     )
-    s = ctx.spans
+    s = ctx.tables.spans
     rows = by_source.join(
         s,
         [
@@ -185,7 +185,7 @@ def backlog(ctx: SampleContext) -> Sample:
 def backlog_age(ctx: SampleContext) -> Sample:
     rows = _backlog_rows(ctx, at_start=False)
     if ctx.business_hours:
-        rows = with_business_seconds(rows, ("at",), "calendar_id", ctx.slots)
+        rows = with_business_seconds(rows, ("at",), "calendar_id", ctx.tables.slots)
         age = (rows.at_bs - rows.created_at_bs).cast("float64")
     else:
         age = (rows.at.epoch_seconds() - rows.created_at.epoch_seconds()).cast("float64")
@@ -198,7 +198,7 @@ def backlog_age(ctx: SampleContext) -> Sample:
 def resolution_rate(ctx: SampleContext) -> Sample:
     open_at_start = _backlog_rows(ctx, at_start=True).select("period_start", "source", "ticket_id")
     p = ctx.periods
-    f = ctx.facts
+    f = ctx.tables.facts
     created = ctx.place_in_periods(f.select("source", "ticket_id", "created_at"), "created_at")
     units = open_at_start.union(created.select("period_start", "source", "ticket_id"))
     units = units.join(p, "period_start").select(units, p.start_at, p.end_at)
@@ -253,17 +253,22 @@ def _in_calendar(
 def sla_attainment(ctx: SampleContext) -> Sample:
     parts: list[ir.Table] = []
     ends = _source_ends(ctx)
-    calendars = ctx.slots.select("calendar_id").distinct()
+    calendars = ctx.tables.slots.select("calendar_id").distinct()
     now_bs = with_business_seconds(
         ends.cross_join(calendars).select("source", "calendar_id", now_at=ends.data_end_at),
         ("now_at",),
         "calendar_id",
-        ctx.slots,
+        ctx.tables.slots,
     )
     for name, policy in sorted(ctx.settings.sla_policies.items()):
         instants = ("created_at", "frt_start_at", "first_reply_at", "last_solved_at")
         f = _in_calendar(
-            ctx.facts.filter(ctx.facts.sla_policy == name), instants, policy.calendar, ends, now_bs, ctx.slots
+            ctx.tables.facts.filter(ctx.tables.facts.sla_policy == name),
+            instants,
+            policy.calendar,
+            ends,
+            now_bs,
+            ctx.tables.slots,
         )
         business = policy.business_hours
         for metric, start, stop in (
@@ -284,12 +289,12 @@ def sla_attainment(ctx: SampleContext) -> Sample:
                 )
             )
         s = _in_calendar(
-            ctx.stretches.filter(ctx.stretches.sla_policy == name),
+            ctx.tables.stretches.filter(ctx.tables.stretches.sla_policy == name),
             ("stretch_start_at", "replied_at"),
             policy.calendar,
             ends,
             now_bs,
-            ctx.slots,
+            ctx.tables.slots,
         )
         target = _sla_target(policy.targets.get("reply", {}), s.priority)
         if target is not None:
@@ -303,7 +308,7 @@ def sla_attainment(ctx: SampleContext) -> Sample:
                 )
             )
 
-    carried = ctx.facts.filter(ctx.facts.sla_met.notnull())
+    carried = ctx.tables.facts.filter(ctx.tables.facts.sla_met.notnull())
     parts.append(
         carried.select(
             *dimension_values(carried),

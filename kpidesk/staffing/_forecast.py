@@ -33,7 +33,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 
 from kpidesk import KpideskError
 from kpidesk.calendars import BusinessCalendar, local_interval_start, local_midnight
-from kpidesk.metrics._call_intervals import INTERVAL_MINUTES
+from kpidesk.metrics import INTERVAL_MINUTES
 
 __all__ = ["ArrivalForecast", "ForecastError", "forecast_arrivals"]
 

@@ -21,11 +21,9 @@ from ticket_fixture import EVENT_COLUMNS, TICKET_COLUMNS, insert_rows
 import kpidesk
 from kpidesk import kpis, resilience
 from kpidesk.cli import main
-from kpidesk.metrics import RESULT_COLUMNS, STATE_COLUMNS
-from kpidesk.metrics._compare import (
-    COMPARE_COLUMNS,
-    RESILIENCE_COLUMNS,
-    difference_interval,
+from kpidesk.metrics import RESILIENCE_COLUMNS, RESULT_COLUMNS, STATE_COLUMNS
+from kpidesk.metrics._compare import COMPARE_COLUMNS, difference_interval
+from kpidesk.metrics._differences import (
     newcombe_interval,
     nps_difference_interval,
     poisson_difference_interval,

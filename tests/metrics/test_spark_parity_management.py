@@ -18,7 +18,7 @@ from ticket_fixture import load_fixture
 from kpidesk import kpis, resilience
 from kpidesk.facts import build_manager_reach
 from kpidesk.metrics import KpiQuery, KpiTables, compute_kpis
-from kpidesk.metrics._compare import resilience as compare_days
+from kpidesk.metrics import resilience as compare_days
 from kpidesk.workspace import Workspace, init_workspace
 
 pytestmark = pytest.mark.spark

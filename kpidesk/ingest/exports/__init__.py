@@ -6,6 +6,7 @@ its `ExportFormat` as `FORMAT`; docs/importers.md says, for each, which fields m
 derived and what is lost.
 """
 
+from kpidesk.ingest.exports._docs import importers_markdown
 from kpidesk.ingest.exports._format import (
     LINE,
     ExportContext,
@@ -34,4 +35,5 @@ __all__ = [
     "export_format_names",
     "format_options",
     "import_export",
+    "importers_markdown",
 ]

@@ -15,8 +15,15 @@ from typing import Any
 
 from kpidesk.ingest._errors import MappingError
 from kpidesk.ingest._sql import ident, literal
-from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceFigure, SourceTable
-from kpidesk.ingest.exports._format import blank
+from kpidesk.ingest.exports._format import (
+    LINE,
+    ExportContext,
+    ExportFormat,
+    Role,
+    SourceFigure,
+    SourceTable,
+    blank,
+)
 
 __all__ = ["FORMAT", "INSTANT_ROLES"]
 

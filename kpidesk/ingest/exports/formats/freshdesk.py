@@ -16,8 +16,7 @@ from typing import Any
 
 from kpidesk.ingest._errors import ImportFailed
 from kpidesk.ingest._sql import literal
-from kpidesk.ingest.exports import LINE, ExportContext, ExportFormat, Role, SourceTable
-from kpidesk.ingest.exports._format import blank
+from kpidesk.ingest.exports._format import LINE, ExportContext, ExportFormat, Role, SourceTable, blank
 from kpidesk.ingest.exports._json_api import Record, RowSink, canonical_columns, read_json, text, user_ids
 
 __all__ = ["FORMAT", "PRIORITIES", "STATUSES"]

@@ -22,9 +22,8 @@ from kpidesk.ingest._binding import Binding
 from kpidesk.ingest._convert import BOOLEAN_FALSE, BOOLEAN_TRUE, type_reason, typed
 from kpidesk.ingest._encoding import CHUNK_BYTES
 from kpidesk.ingest._sql import ident, literal
-from kpidesk.ingest.exports import ExportContext, ExportFormat, Role, SourceTable
 from kpidesk.ingest.exports._file_rows import emit_by_file, reject_problems
-from kpidesk.ingest.exports._format import blank
+from kpidesk.ingest.exports._format import ExportContext, ExportFormat, Role, SourceTable, blank
 from kpidesk.warehouse import Column
 
 __all__ = ["FORMAT"]

@@ -16,9 +16,8 @@ from kpidesk.ingest._binding import Binding
 from kpidesk.ingest._convert import type_reason, typed
 from kpidesk.ingest._errors import MappingError
 from kpidesk.ingest._sql import literal
-from kpidesk.ingest.exports import ExportContext, ExportFormat, Role, SourceTable
 from kpidesk.ingest.exports._file_rows import emit_by_file, reject_problems
-from kpidesk.ingest.exports._format import blank
+from kpidesk.ingest.exports._format import ExportContext, ExportFormat, Role, SourceTable, blank
 from kpidesk.warehouse import TICKET_STATUSES, Column
 
 __all__ = ["FORMAT", "PRIORITIES", "STATUSES"]
