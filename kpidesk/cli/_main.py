@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import shlex
+import shutil
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -44,6 +46,8 @@ from kpidesk.cli._text import format_bounds, format_change, format_value, missin
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from kpidesk.demo import DemoExamples
 
 __all__ = ["main"]
 
@@ -1008,4 +1012,47 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
-    console.print(f"Try: kpidesk kpis --by team --period month --business-hours -w {result.workspace.path}")
+    program = kpidesk_program()
+    console.print("\nNext, from this folder:")
+    for command, what in demo_next_steps(program, result.workspace.path, result.examples):
+        console.print(f"  {command}", highlight=False, markup=False, soft_wrap=True)
+        console.print(f"    [dim]{escape(what)}[/]", highlight=False)
+    if program != "kpidesk":
+        activate = Path(program).parent / "activate"
+        console.print(f"[dim](or `source {activate}` once, then plain `kpidesk …`)[/]", highlight=False)
+
+
+def kpidesk_program() -> str:
+    """How to run kpidesk from the current folder, as the suggested commands print it: `kpidesk` when that
+    name on PATH is this installation, else the path of this installation's script (`.venv/bin/kpidesk`
+    after `make demo`, which does not activate the virtual environment)."""
+    script = Path(sys.executable).parent / "kpidesk"
+    found = shutil.which("kpidesk")
+    if not script.exists() or (found is not None and Path(found).resolve() == script.resolve()):
+        return "kpidesk"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
+
+
+def demo_next_steps(program: str, workspace: Path, examples: DemoExamples) -> list[tuple[str, str]]:
+    """Commands to try on the demo workspace, each with what it shows; every one answers from its data."""
+    ws = shlex.quote(str(workspace))
+    agent = examples.agent_id
+    return [
+        (
+            f"{program} kpis --by team --period month --business-hours -w {ws}",
+            "each KPI per team and month, in business hours",
+        ),
+        (f"{program} explain {examples.ticket_id} -w {ws}", "how each metric of one ticket was measured"),
+        (
+            f"{program} resilience --metric first_reply_time --person {agent} -w {ws}",
+            f"first reply time on the days {agent} was away against the days present",
+        ),
+        (
+            f"{program} staffing required --calls 100 --interval 30m --aht 180 --target 80/20",
+            "agents needed for 100 calls in half an hour to answer 80% within 20 s",
+        ),
+        (f"{program} --help", "every command"),
+    ]
