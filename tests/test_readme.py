@@ -45,7 +45,9 @@ EXPECTED: dict[str, Callable[[str], bool]] = {
     "kpidesk rejected --import 3": lambda out: "import 3" in out,
     "kpidesk metrics": lambda out: "first_reply_time" in out and "definition" in out,
     "kpidesk calls intervals": lambda out: "offered" in out and "abandoned" in out,
-    "kpidesk staffing required": lambda out: re.search(r"\bagents\s*│\s*14\b", out) is not None,
+    "kpidesk staffing required": lambda out: re.search(r"\bagents scheduled\s+14\b", out) is not None,
+    "kpidesk status": lambda out: "Sources" in out and "tickets" in out and "Facts: current" in out,
+    "kpidesk list agents": lambda out: "A003" in out,
     "kpidesk staffing plan": lambda out: "Staffing plan" in out and "plan.html" in out,
     "kpidesk staffing simulate": lambda out: "analytic figures lie inside" in out,
 }
