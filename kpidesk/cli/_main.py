@@ -225,7 +225,7 @@ def import_(
     import keeps what it replaced: `kpidesk imports` lists them, `kpidesk imports undo ID` undoes one.
     One import runs at a time (another waits, or stops with --no-wait); KPIs can be read meanwhile.
     """
-    from kpidesk.ingest._formats import format_names
+    from kpidesk.ingest import format_names
     from kpidesk.ingest.exports import EXPORT_FORMATS
 
     if fmt is not None and fmt not in EXPORT_FORMATS and fmt not in format_names():
