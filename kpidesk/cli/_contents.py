@@ -14,7 +14,7 @@ from rich.table import Table
 
 from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import _user_errors, console, main
-from kpidesk.cli._options import workspace_option
+from kpidesk.cli._options import as_option, workspace_option
 
 if TYPE_CHECKING:
     from kpidesk.contents import WorkspaceStatus
@@ -55,14 +55,7 @@ def _day(value: Any) -> str:
     show_default=True,
     help="How many of the last imports to show.",
 )
-@click.option(
-    "--as",
-    "style",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Text within the terminal's width, or JSON.",
-)
+@as_option("table", "json")
 @workspace_option
 @_user_errors
 def status(last_imports: int, style: str, workspace: Path | None) -> None:
@@ -175,14 +168,7 @@ def _print_rejected(result: WorkspaceStatus) -> None:
 
 @main.command("list")
 @click.argument("kind", metavar="KIND")
-@click.option(
-    "--as",
-    "style",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Text within the terminal's width, or JSON.",
-)
+@as_option("table", "json")
 @workspace_option
 @_user_errors
 def list_(kind: str, style: str, workspace: Path | None) -> None:

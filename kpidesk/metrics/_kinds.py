@@ -8,6 +8,7 @@ and prints values with its `format_value`; nothing else branches on the kind's n
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -50,7 +51,7 @@ class Estimate:
     standard_error: float | None = None
 
 
-class MetricKind:
+class MetricKind(ABC):
     """How one kind of metric is summarised, bounded, compared and read.
 
     A kind answers, for every metric of its kind:
@@ -83,20 +84,20 @@ class MetricKind:
     #: Whether `estimate` gives a standard error, kept as the `se` summary column.
     has_standard_error: ClassVar[bool] = False
 
+    @abstractmethod
     def aggregations(self, t: ir.Table, quantiles: Sequence[float] = ()) -> dict[str, ir.Value]:
         """Per group: `n`, the number of units with a value, and the numbers its value comes from."""
-        raise NotImplementedError
 
+    @abstractmethod
     def estimate(self, row: Mapping[str, Any], quantile: float | None, confidence: float) -> Estimate:
         """The value and interval of one group from its `aggregations` (a quantile's as `quantile`,
         `ci_low`, `ci_high`)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def difference_interval(
         self, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
     ) -> Interval:
         """The interval of first − second, two rows with `value`, `n` and the summary columns."""
-        raise NotImplementedError
 
     def reported_statistic(self, default_stat: str) -> str:
         """The statistic a metric of this kind reports when none is asked for."""
