@@ -1,4 +1,4 @@
-"""`kpidesk status` and `kpidesk list KIND`: what the workspace holds, as text within the terminal's width
+"""`kpidesk status` and `kpidesk list DIMENSION`: what the workspace holds, as text within the terminal's width
 or as JSON."""
 
 from __future__ import annotations
@@ -167,18 +167,18 @@ def _print_rejected(result: WorkspaceStatus) -> None:
 
 
 @main.command("list")
-@click.argument("kind", metavar="KIND")
+@click.argument("dimension", metavar="DIMENSION")
 @as_option("table", "json")
 @workspace_option
 @_user_errors
-def list_(kind: str, style: str, workspace: Path | None) -> None:
+def list_(dimension: str, style: str, workspace: Path | None) -> None:
     """The values a `kpis --by` dimension takes in the data, with the tickets, calls or customers of each
-    and the local dates of the first and last; agents with their name and team. KIND is one of: agents,
+    and the local dates of the first and last; agents with their name and team. DIMENSION is one of: agents,
     teams, queues, channels, priorities, categories, sources, sla_policies, calendars, segments, countries.
     """
     from kpidesk.contents import find_listing
 
-    listing = find_listing(kind)
+    listing = find_listing(dimension)
     units = [c.unit for c in listing.counted]
     frame = _api.list_values(listing.name, workspace=workspace)
     records = [_plain_record(row) for row in frame.to_dict(orient="records")]

@@ -136,8 +136,8 @@ def find_listing(name: str) -> Listing:
     near = difflib.get_close_matches(key, [*LISTINGS, *by_dimension], n=1, cutoff=0.6)
     if near:
         suggestion = near[0] if near[0] in LISTINGS else by_dimension[near[0]].name
-        raise InvalidRequest(f"unknown KIND {name}; did you mean {suggestion}?")
-    raise InvalidRequest(f"unknown KIND {name}; expected one of: {', '.join(LISTINGS)}")
+        raise InvalidRequest(f"unknown dimension {name}; did you mean {suggestion}?")
+    raise InvalidRequest(f"unknown dimension {name}; expected one of: {', '.join(LISTINGS)}")
 
 
 def list_values(con: duckdb.DuckDBPyConnection, timezone: str, name: str) -> pd.DataFrame:

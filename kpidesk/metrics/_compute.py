@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar as _calendar
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ from kpidesk.metrics._coverage import (
     source_ranges,
 )
 from kpidesk.metrics._customer_samples import CUSTOMER_SAMPLES
+from kpidesk.metrics._kinds import MetricKind
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
@@ -274,12 +275,12 @@ def _order_statistics(
 
 
 def _summarise(
-    metric: Metric, sample: Sample, keys: list[str], quantiles: list[float], confidence: float
+    kind: MetricKind, sample: Sample, keys: list[str], quantiles: list[float], confidence: float
 ) -> pd.DataFrame:
     """Counts, sums and moments per group; for durations each quantile `i` as `quantile_i` with its
     order-statistic bounds `ci_low_i`, `ci_high_i`, all from one pass over the sample."""
     t = sample.table
-    aggs = metric.kind_object.aggregations(t, quantiles)
+    aggs = kind.aggregations(t, quantiles)
     with_ranks = "ordered" in aggs
     if sample.missing_as:
         aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
@@ -297,6 +298,70 @@ def _summarise(
         return frame
     finally:
         groups.release()
+
+
+@dataclass
+class _Planned:
+    """One metric of a query: its statistics, the quantiles they need, and its sample."""
+
+    metric: Metric
+    stats: list[tuple[str, float | None]]
+    quantiles: list[float]
+    sample: Sample
+
+
+_METRIC_KEY = "_metric"
+
+
+def _summarise_together(
+    planned: Sequence[_Planned], ctx: SampleContext, dim_columns: list[str], confidence: float
+) -> dict[str, pd.DataFrame]:
+    """Each metric's summaries, from one engine query per shape rather than one per metric.
+
+    Metrics of one kind whose samples have the same columns (and the same quantiles, extra dimensions
+    and missing-value count) are stacked into one table with the metric's id as a key: it is placed in
+    the periods once, and summarised by one aggregation, so the engine reads the facts they share once
+    and compiles one statement.
+    """
+    shapes: dict[tuple[Any, ...], list[tuple[_Planned, ir.Table]]] = {}
+    for plan in planned:
+        sample = plan.sample
+        t = sample.table
+        wanted = [
+            *dim_columns,
+            *sample.extra_dims,
+            "period_start" if sample.periodic else "anchor_at",
+            "value",
+            *(["exposure"] if "exposure" in t.columns else []),
+        ]
+        columns = {c: t[c].cast(t[c].type().copy(nullable=True)) for c in dict.fromkeys(wanted)}
+        projected = t.select(**{_METRIC_KEY: ibis.literal(plan.metric.id, "string")}, **columns)
+        key = (
+            plan.metric.kind_object.name,
+            sample.periodic,
+            sample.extra_dims,
+            sample.missing_as,
+            tuple(plan.quantiles),
+            projected.schema(),
+        )
+        shapes.setdefault(key, []).append((plan, projected))
+    summaries: dict[str, pd.DataFrame] = {}
+    for members in shapes.values():
+        first = members[0][0]
+        stacked = members[0][1] if len(members) == 1 else ibis.union(*(p for _, p in members), distinct=False)
+        placed = stacked if first.sample.periodic else ctx.place_in_periods(stacked, "anchor_at")
+        keys = [_METRIC_KEY, "period_start", *dim_columns, *first.sample.extra_dims]
+        frame = _summarise(
+            first.metric.kind_object,
+            Sample(placed, True, first.sample.extra_dims, first.sample.missing_as),
+            keys,
+            first.quantiles,
+            confidence,
+        )
+        for plan, _ in members:
+            own = frame[frame[_METRIC_KEY] == plan.metric.id].drop(columns=_METRIC_KEY)
+            summaries[plan.metric.id] = own.reset_index(drop=True)
+    return summaries
 
 
 def _default_metrics(tables: KpiTables, by: Sequence[str], areas: frozenset[str]) -> list[Metric]:
@@ -365,24 +430,22 @@ def compute_results(
     ctx, periods = built
     held = source_capabilities(tables.area_facts, metrics)
     ranges = data_ranges(tables, settings, data)
-    frames = []
+    planned = []
     for metric in metrics:
         stats = asked or [parse_stat(metric.default_stat)]
         quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
         sample = _SAMPLES[metric.id](ctx)
-        t = sample.table if sample.periodic else ctx.place_in_periods(sample.table, "anchor_at")
         left_out = list(left_out_sources(metric, held))
         if left_out:
-            t = t.filter(~t.source.isin(left_out))
-        keys = ["period_start", *dim_columns, *sample.extra_dims]
-        sample = Sample(t, sample.periodic, sample.extra_dims, sample.missing_as)
-        frame = _summarise(
-            metric,
-            sample,
-            keys,
-            quantiles if metric.kind_object.chooses_statistic else [],
-            settings.metrics.confidence,
+            sample = replace(sample, table=sample.table.filter(~sample.table.source.isin(left_out)))
+        planned.append(
+            _Planned(metric, stats, quantiles if metric.kind_object.chooses_statistic else [], sample)
         )
+    summarised = _summarise_together(planned, ctx, dim_columns, settings.metrics.confidence)
+    frames = []
+    for plan in planned:
+        metric, stats, quantiles = plan.metric, plan.stats, plan.quantiles
+        frame = summarised[metric.id]
         if metric.kind_object.chooses_statistic:
             parts = []
             for name, q in stats:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from kpidesk.metrics._stats import distributions, wilson_interval, z_quantile
+from kpidesk.metrics._stats import t_quantile, wilson_interval, z_quantile
 
 __all__ = [
     "Interval",
@@ -84,7 +84,7 @@ def _satterthwaite(d: float, v1: float, n1: float, v2: float, n2: float, confide
     if v1 + v2 == 0:
         return d, d
     df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
-    half = float(distributions().t.ppf(0.5 + confidence / 2, df)) * math.sqrt(v1 + v2)
+    half = t_quantile(0.5 + confidence / 2, df) * math.sqrt(v1 + v2)
     return d - half, d + half
 
 

@@ -154,7 +154,7 @@ def resilience(
         kind = KINDS["mean"]
     else:
         summary = _summarise(
-            m,
+            kind,
             Sample(t, True, sample.extra_dims, sample.missing_as),
             ["side", *extra],
             quantiles if kind.chooses_statistic else [],

@@ -11,28 +11,54 @@ import math
 from types import ModuleType
 
 __all__ = [
-    "distributions",
+    "binomial_quantile",
+    "chi2_quantile",
     "mean_interval",
     "nps_interval",
     "poisson_rate_interval",
     "quantile_rank_interval",
     "ratio_interval",
     "ratio_standard_error",
+    "t_quantile",
     "wilson_interval",
     "z_quantile",
 ]
 
 
-def distributions() -> ModuleType:
-    """`scipy.stats`, imported on first use: reading the metric catalogue does not load SciPy."""
-    from scipy import stats
+def _special() -> ModuleType:
+    """`scipy.special`, imported on first use: reading the metric catalogue does not load SciPy. Its
+    functions are what `scipy.stats` computes these quantiles with, at a third of the import time."""
+    from scipy import special
 
-    return stats
+    return special
 
 
 def z_quantile(confidence: float) -> float:
     """The standard normal quantile of a two-sided interval at `confidence` (1.96 at 0.95)."""
-    return float(distributions().norm.ppf(0.5 + confidence / 2))
+    return float(_special().ndtri(0.5 + confidence / 2))
+
+
+def t_quantile(probability: float, df: float) -> float:
+    """The quantile of Student's t distribution with `df` degrees of freedom (any positive real)."""
+    return float(_special().stdtrit(df, probability))
+
+
+def chi2_quantile(probability: float, df: float) -> float:
+    """The quantile of the chi-square distribution with `df` degrees of freedom."""
+    return float(2 * _special().gammaincinv(df / 2, probability))
+
+
+def binomial_quantile(probability: float, n: int, p: float) -> int:
+    """The smallest k with P(X ≤ k) ≥ `probability` for X ~ Binomial(n, p): a first guess from the
+    continuous inverse, then settled on the exact cumulative probabilities."""
+    special = _special()
+    guess = float(special.bdtrik(probability, n, p))
+    k = 0 if math.isnan(guess) else max(0, min(n, math.ceil(guess)))
+    while k > 0 and special.bdtr(k - 1, n, p) >= probability:
+        k -= 1
+    while k < n and special.bdtr(k, n, p) < probability:
+        k += 1
+    return k
 
 
 def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float | None, float | None]:
@@ -53,7 +79,7 @@ def mean_interval(
     """Student-t interval for a mean from its sample standard deviation; needs n ≥ 2."""
     if mean is None or std is None or n < 2 or math.isnan(std):
         return None, None
-    t = float(distributions().t.ppf(0.5 + confidence / 2, n - 1))
+    t = t_quantile(0.5 + confidence / 2, n - 1)
     half = t * std / math.sqrt(n)
     return mean - half, mean + half
 
@@ -67,8 +93,8 @@ def quantile_rank_interval(n: int, q: float, confidence: float = 0.95) -> tuple[
     if n <= 0:
         return None, None
     alpha = 1 - confidence
-    lower = int(distributions().binom.ppf(alpha / 2, n, q))
-    upper = int(distributions().binom.ppf(1 - alpha / 2, n, q)) + 1
+    lower = binomial_quantile(alpha / 2, n, q)
+    upper = binomial_quantile(1 - alpha / 2, n, q) + 1
     return (lower if lower >= 1 else None), (upper if upper <= n else None)
 
 
@@ -96,8 +122,8 @@ def poisson_rate_interval(
     if exposure <= 0:
         return None, None
     alpha = 1 - confidence
-    low = float(distributions().chi2.ppf(alpha / 2, 2 * events)) / 2 if events > 0 else 0.0
-    high = float(distributions().chi2.ppf(1 - alpha / 2, 2 * events + 2)) / 2
+    low = chi2_quantile(alpha / 2, 2 * events) / 2 if events > 0 else 0.0
+    high = chi2_quantile(1 - alpha / 2, 2 * events + 2) / 2
     return low / exposure, high / exposure
 
 
@@ -131,5 +157,5 @@ def ratio_interval(
     if se is None:
         return None, None
     ratio = sum_y / sum_x
-    half = float(distributions().t.ppf(0.5 + confidence / 2, n - 1)) * se
+    half = t_quantile(0.5 + confidence / 2, n - 1) * se
     return ratio - half, ratio + half

@@ -1,4 +1,4 @@
-"""`kpidesk status`, `kpidesk list KIND` and agents' names in `kpis --by agent`, end to end at 80 columns
+"""`kpidesk status`, `kpidesk list DIMENSION` and agents' names in `kpis --by agent`, end to end at 80 columns
 and as JSON, with every message (tests/contents_fixture.py holds the hand-worked figures)."""
 
 from __future__ import annotations
@@ -124,9 +124,9 @@ def test_list_teams_and_queues(two_sources: Workspace) -> None:
 
 def test_list_messages(two_sources: Workspace) -> None:
     code, out = _run("list", "agnts", "-w", str(two_sources.path))
-    assert code == 2 and _flat(out) == "error: unknown KIND agnts; did you mean agents?"
+    assert code == 2 and _flat(out) == "error: unknown dimension agnts; did you mean agents?"
     code, out = _run("list", "xyz", "-w", str(two_sources.path))
-    assert code == 2 and _flat(out).startswith("error: unknown KIND xyz; expected one of: agents, teams")
+    assert code == 2 and _flat(out).startswith("error: unknown dimension xyz; expected one of: agents, teams")
     code, out = _run("list", "segments", "-w", str(two_sources.path))
     assert code == 0 and _flat(out) == (
         "no segments in the data: they come from the customers (`kpidesk status` shows what the workspace "

@@ -71,11 +71,11 @@ def test_every_listing_is_a_by_dimension() -> None:
 
 def test_singular_names_and_unknown_kinds() -> None:
     assert find_listing("agent").name == "agents" and find_listing("Queues").name == "queues"
-    with pytest.raises(ValueError, match=r"^unknown KIND agnts; did you mean agents\?$"):
+    with pytest.raises(ValueError, match=r"^unknown dimension agnts; did you mean agents\?$"):
         find_listing("agnts")
-    with pytest.raises(ValueError, match=r"^unknown KIND teem; did you mean team"):
+    with pytest.raises(ValueError, match=r"^unknown dimension teem; did you mean team"):
         find_listing("teem")
-    with pytest.raises(ValueError, match=r"^unknown KIND xyz; expected one of: agents, teams, queues, "):
+    with pytest.raises(ValueError, match=r"^unknown dimension xyz; expected one of: agents, teams, queues, "):
         find_listing("xyz")
 
 

@@ -57,3 +57,36 @@ def test_nps_interval() -> None:
 )
 def test_parse_stat(text: str, expected: tuple[str, float | None]) -> None:
     assert parse_stat(text) == expected
+
+
+def test_quantiles_agree_with_scipy_stats() -> None:
+    """The quantile functions read from `scipy.special` give exactly what `scipy.stats` gives."""
+    from scipy import stats
+
+    from kpidesk.metrics._stats import binomial_quantile, chi2_quantile, t_quantile, z_quantile
+
+    for n in [*range(1, 400), 1_000, 54_321, 1_000_000]:
+        for p in (0.05, 0.25, 0.5, 0.9, 0.99):
+            for probability in (0.005, 0.025, 0.975, 0.995):
+                assert binomial_quantile(probability, n, p) == int(stats.binom.ppf(probability, n, p))
+    for confidence in (0.9, 0.95, 0.99):
+        assert z_quantile(confidence) == stats.norm.ppf(0.5 + confidence / 2)
+        for df in (1, 2.5, 7, 30, 1_000):
+            assert t_quantile(0.5 + confidence / 2, df) == stats.t.ppf(0.5 + confidence / 2, df)
+        for df in (2, 5, 40, 400):
+            assert chi2_quantile(confidence, df) == stats.chi2.ppf(confidence, df)
+
+
+def test_intervals_do_not_load_scipy_stats() -> None:
+    """A fresh process computing every kind of interval never imports `scipy.stats` (seconds to load)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kpidesk.metrics._stats import mean_interval, poisson_rate_interval, quantile_rank_interval\n"
+        "mean_interval(1.0, 2.0, 10); poisson_rate_interval(3, 10.0); quantile_rank_interval(50, 0.5)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
