@@ -1,5 +1,5 @@
-"""`kpidesk status` and `kpidesk list DIMENSION`: what the workspace holds, as text within the terminal's width
-or as JSON."""
+"""`kpidesk status` and `kpidesk list DIMENSION`: what the workspace holds, as text within the terminal's
+width or as JSON."""
 
 from __future__ import annotations
 
