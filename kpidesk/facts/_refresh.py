@@ -27,7 +27,7 @@ from kpidesk.facts._ticket_facts import (
     derive_ticket_facts,
     status_changes,
 )
-from kpidesk.warehouse import clear_pending_facts, undone_count
+from kpidesk.warehouse import clear_pending_facts, queue_ticket_facts, undone_count
 from kpidesk.workspace import Settings
 
 __all__ = [
@@ -56,6 +56,8 @@ _STORED_ORDER = {
     "ticket_open_spans": "open_from",
     CALL_FACTS_TABLE: "arrived_at",
 }
+#: The fact tables' columns and meaning; a workspace derived with another layout is derived again.
+_LAYOUT = 2
 #: fact_state's count of the refreshes that changed anything, part of `facts_generation`.
 _GENERATION = "generation"
 
@@ -76,6 +78,7 @@ def _calendar_fingerprint(settings: Settings) -> str:
             "teams": dict(sorted(settings.teams.items())),
             "default": settings.default_calendar,
             "manager_level": settings.metrics.manager_level,
+            "layout": _LAYOUT,
         },
         sort_keys=True,
     )
@@ -207,6 +210,18 @@ def _duckdb_materializer(
     return materialize
 
 
+def _queue_same_customers(con: duckdb.DuckDBPyConnection) -> None:
+    """Queue every ticket of the customers of the queued tickets: a new, changed or undone ticket moves
+    its customer's other tickets' next contact. Customers are read from the tickets and from the facts,
+    which still hold an undone ticket's."""
+    queue_ticket_facts(
+        con,
+        "SELECT source, ticket_id FROM tickets WHERE customer_id IN ("
+        "SELECT customer_id FROM tickets JOIN pending_ticket_facts USING (source, ticket_id) "
+        "UNION SELECT customer_id FROM ticket_facts JOIN pending_ticket_facts USING (source, ticket_id))",
+    )
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What a refresh has to do, read from the warehouse without writing it."""
@@ -287,6 +302,8 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
             write_calendar_slots(con, settings.calendars, needed[0], needed[1])
         icon = ibis.duckdb.from_connection(con)
         tickets = 0
+        if not full and pending:
+            _queue_same_customers(con)
         if full or pending:
             build_ticket_facts(
                 icon, settings, _duckdb_materializer(con, icon, replace=full), only_pending=not full

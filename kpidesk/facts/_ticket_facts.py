@@ -186,7 +186,9 @@ def derive_ticket_facts(
 ) -> ir.Table:
     """One row per ticket from the canonical tables and the annotated messages and status changes.
 
-    All inputs may already be limited to the tickets being re-derived.
+    All inputs may already be limited to the tickets being re-derived, as long as every ticket of a
+    customer among them is there too: `next_contact_at` is the creation of the same customer's next ticket
+    (in any source; equal instants ordered by source and id), which repeat contact and FCR read.
     """
     ev = _ordered_events(events)
     msg = _message_facts(messages)
@@ -252,6 +254,14 @@ def derive_ticket_facts(
         last_event_at=j.last_event_at,
     )
     facts = facts.mutate(calendar_id=_calendar_column(facts, team_calendars, default_calendar))
+    same_customer = ibis.window(
+        group_by=facts.customer_id, order_by=[facts.created_at, facts.source, facts.ticket_id]
+    )
+    facts = facts.mutate(
+        next_contact_at=ibis.ifelse(
+            facts.customer_id.notnull(), facts.created_at.lead().over(same_customer), None
+        )
+    )
     return with_business_seconds(facts, FACT_INSTANTS, "calendar_id", slots)
 
 

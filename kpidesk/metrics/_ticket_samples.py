@@ -93,13 +93,6 @@ def one_touch_rate(ctx: SampleContext) -> Sample:
     return Sample(_anchored(f, f.last_solved_at, value))
 
 
-def _with_next_contact(ctx: SampleContext) -> ir.Table:
-    """Facts with the creation time of the same customer's next ticket (tie-broken by key)."""
-    f = ctx.tables.facts
-    w = ibis.window(group_by=f.customer_id, order_by=[f.created_at, f.source, f.ticket_id])
-    return f.mutate(next_contact_at=ibis.ifelse(f.customer_id.notnull(), f.created_at.lead().over(w), None))
-
-
 def _repeat_within(f: ir.Table, days: int) -> ir.Value:
     limit = f.last_solved_at.epoch_seconds() + days * _DAY
     return f.next_contact_at.notnull() & (f.next_contact_at.epoch_seconds() <= limit)
@@ -107,7 +100,7 @@ def _repeat_within(f: ir.Table, days: int) -> ir.Value:
 
 def fcr_rate(ctx: SampleContext) -> Sample:
     options = ctx.settings.metrics
-    f = _with_next_contact(ctx)
+    f = ctx.tables.facts
     f = f.filter(f.last_solved_at.notnull())
     clean = (f.reopens == 0) & ~f.escalated
     if options.fcr == "one_reply":
@@ -130,7 +123,7 @@ def escalation_rate(ctx: SampleContext) -> Sample:
 
 
 def repeat_contact_rate(ctx: SampleContext) -> Sample:
-    f = _with_next_contact(ctx)
+    f = ctx.tables.facts
     f = f.filter(f.last_solved_at.notnull() & f.customer_id.notnull())
     return Sample(_anchored(f, f.last_solved_at, _repeat_within(f, ctx.settings.metrics.repeat_contact_days)))
 

@@ -192,3 +192,44 @@ def test_import_can_leave_facts_pending(ticket_workspace: Workspace, tmp_path: A
     with ticket_workspace.connect() as con:
         assert con.execute("SELECT count(*) FROM pending_ticket_facts").fetchall()[0][0] == 1
     assert "N1" in _facts(ticket_workspace)
+
+
+def _next_contacts(ws: Workspace) -> dict[str, Any]:
+    with ws.connect() as con:
+        rows = con.execute(
+            "SELECT ticket_id, next_contact_at FROM ticket_facts WHERE source = 'desk'"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_next_contact_is_the_same_customers_next_ticket(ticket_workspace: Workspace) -> None:
+    facts = _facts(ticket_workspace)
+    # c1 opened T1 (1 March 07:00) and then T3 (2 March 08:00); every other customer has one ticket.
+    assert facts["T1"]["next_contact_at"] == ts("2026-03-02 08:00")
+    assert facts["T3"]["next_contact_at"] is None
+    assert {t for t, f in facts.items() if f["next_contact_at"] is not None} == {"T1"}
+
+
+def test_a_new_ticket_moves_its_customers_next_contact_and_undo_moves_it_back(
+    ticket_workspace: Workspace, tmp_path: Any
+) -> None:
+    import kpidesk
+
+    _facts(ticket_workspace)
+    csv = tmp_path / "between.csv"
+    # 11:00 in Israel is 09:00 UTC, two hours after T1 and a day before T3.
+    csv.write_text("ticket_id,created_at,customer_id\nN1,2026-03-01 11:00:00,c1\n", encoding="utf-8")
+    summary = kpidesk.import_files([csv], "tickets", workspace=ticket_workspace, source="desk")
+    # Only N1 was imported, yet T1, which now comes before it, and T3 are derived again with it.
+    contacts = _next_contacts(ticket_workspace)
+    assert contacts["T1"] == ts("2026-03-01 09:00")
+    assert contacts["N1"] == ts("2026-03-02 08:00")
+    assert contacts["T3"] is None
+    with ticket_workspace.connect() as con:
+        incremental = dict(con.execute("SELECT ticket_id, ticket_facts FROM ticket_facts").fetchall())
+        refresh_facts(con, ticket_workspace.settings, full=True)
+        rebuilt = dict(con.execute("SELECT ticket_id, ticket_facts FROM ticket_facts").fetchall())
+    assert incremental == rebuilt
+    kpidesk.undo_import(summary.import_id, workspace=ticket_workspace)
+    contacts = _next_contacts(ticket_workspace)
+    assert "N1" not in contacts and contacts["T1"] == ts("2026-03-02 08:00")
