@@ -16,6 +16,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
+from ibis.formats.pandas import PandasData
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics._availability import (
@@ -241,37 +243,32 @@ def _within(value: float | None, floor: float | None, ceiling: float | None) -> 
 
 
 def _order_statistics(
-    groups: ir.Table, keys: list[str], frame: pd.DataFrame, quantile: float, confidence: float, suffix: str
-) -> pd.DataFrame:
-    """Order-statistic interval: the l-th and u-th smallest value of each group.
+    n: pd.Series, ordered: pa.ListArray, quantile: float, confidence: float
+) -> tuple[list[float | None], list[float | None]]:
+    """Order-statistic interval of each group: the l-th and u-th smallest of its sorted values.
 
-    `groups` holds each group's values as a sorted array; the ranks come from the exact binomial
-    distribution for the group's n, so they are picked by a join on n instead of a second sort.
+    The ranks come from the exact binomial distribution for the group's n (one computation per distinct
+    n); the values are read from the sorted lists the engine returned, so no second query is needed.
     """
-    ranks = []
-    for n in sorted({int(n) for n in frame["n"] if n and n > 0}):
-        lo, hi = quantile_rank_interval(n, quantile, confidence)
-        ranks.append({"n": n, "rank_low": lo or 0, "rank_high": hi or 0})
-    low, high = f"ci_low{suffix}", f"ci_high{suffix}"
-    if not ranks:
-        return frame.assign(**{low: None, high: None})
-    rank_table = ibis.memtable(pd.DataFrame(ranks)).cast(
-        {"n": "int64", "rank_low": "int32", "rank_high": "int32"}
-    )
-    joined = groups.join(rank_table, "n")
-
-    def pick(rank: ir.IntegerValue) -> ir.Value:
-        return ibis.ifelse(rank > 0, joined.ordered[(rank - 1).cast("int32")], None)
-
-    bounds = joined.select(*keys, **{low: pick(joined.rank_low), high: pick(joined.rank_high)}).execute()
-    if not keys:
-        return frame.assign(
-            **{
-                low: bounds[low].iloc[0] if len(bounds) else None,
-                high: bounds[high].iloc[0] if len(bounds) else None,
-            }
-        )
-    return frame.merge(bounds, on=keys, how="left")
+    offsets = ordered.offsets.to_numpy()
+    values = ordered.values.to_numpy(zero_copy_only=False)
+    missing = ordered.is_null().to_numpy(zero_copy_only=False)
+    ranks: dict[int, tuple[int | None, int | None]] = {}
+    low: list[float | None] = []
+    high: list[float | None] = []
+    for row, count in enumerate(n):
+        size = int(offsets[row + 1] - offsets[row])
+        if missing[row] or pd.isna(count) or int(count) <= 0 or size != int(count):
+            low.append(None)
+            high.append(None)
+            continue
+        if size not in ranks:
+            ranks[size] = quantile_rank_interval(size, quantile, confidence)
+        first = int(offsets[row])
+        rank_low, rank_high = ranks[size]
+        low.append(None if rank_low is None else float(values[first + rank_low - 1]))
+        high.append(None if rank_high is None else float(values[first + rank_high - 1]))
+    return low, high
 
 
 def _summarise(
@@ -288,16 +285,14 @@ def _summarise(
     if not with_ranks:
         frame = expr.execute()
         return frame[frame["n"].notna()]
-    groups = expr.cache()
-    try:
-        frame = groups.drop("ordered").execute()
-        frame = frame[frame["n"].notna()]
-        for i, q in enumerate(quantiles):
-            if len(frame):
-                frame = _order_statistics(groups, keys, frame, q, confidence, f"_{i}")
-        return frame
-    finally:
-        groups.release()
+    # One query: the sorted values come back as Arrow lists, read without a Python object per value.
+    arrow = expr.to_pyarrow()
+    plain = expr.drop("ordered")
+    frame = PandasData.convert_table(arrow.drop_columns(["ordered"]).to_pandas(), plain.schema())
+    ordered = arrow.column("ordered").combine_chunks()
+    for i, q in enumerate(quantiles):
+        frame[f"ci_low_{i}"], frame[f"ci_high_{i}"] = _order_statistics(frame["n"], ordered, q, confidence)
+    return frame[frame["n"].notna()]
 
 
 @dataclass

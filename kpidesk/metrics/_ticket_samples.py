@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from kpidesk.calendars import with_business_seconds
 from kpidesk.metrics._samples import Sample, SampleContext, dimension_values, duration
@@ -129,16 +130,16 @@ def repeat_contact_rate(ctx: SampleContext) -> Sample:
 
 
 def _source_ends(ctx: SampleContext) -> ir.Table:
-    """Each source's last instant (`data_end_at`): its backlog and pending clocks stop there."""
-    f = ctx.tables.facts
-    last_created = f.created_at.max()
-    return f.group_by("source").aggregate(
-        data_end_at=ibis.greatest(
-            last_created,
-            ibis.coalesce(f.last_event_at.max(), last_created),
-            ibis.coalesce(f.last_solved_at.max(), last_created),
-        )
+    """Each source's last instant (`data_end_at`): its backlog and pending clocks stop there. It is the
+    last instant of the source's tickets, which the data ranges have read already."""
+    ends = ctx.tables.source_instants().get("tickets", {})
+    frame = pd.DataFrame(
+        {
+            "source": pd.Series(list(ends), dtype=object),
+            "data_end_at": pd.Series([last for _, last in ends.values()], dtype="datetime64[us]"),
+        }
     )
+    return ibis.memtable(frame, schema={"source": "string", "data_end_at": "timestamp"})
 
 
 def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
