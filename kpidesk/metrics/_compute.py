@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar as _calendar
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,6 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
-from ibis.formats.pandas import PandasData
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics._availability import (
@@ -41,6 +40,7 @@ from kpidesk.metrics._kinds import MetricKind
 from kpidesk.metrics._management_samples import MANAGEMENT_SAMPLES
 from kpidesk.metrics._people_samples import PEOPLE_SAMPLES
 from kpidesk.metrics._samples import DIMENSIONS, Sample, SampleContext
+from kpidesk.metrics._statements import Statement, statements
 from kpidesk.metrics._stats import quantile_rank_interval
 from kpidesk.metrics._survey_samples import SURVEY_SAMPLES
 from kpidesk.metrics._tables import KpiTables
@@ -72,6 +72,13 @@ _SAMPLES = {
     **CUSTOMER_SAMPLES,
     **MANAGEMENT_SAMPLES,
 }
+_PERIODS_SCHEMA = {
+    "period_start": "date",
+    "period_end": "date",
+    "start_at": "timestamp",
+    "end_at": "timestamp",
+}
+_SOURCE_ENDS_SCHEMA = {"source": "string", "data_end_at": "timestamp"}
 #: Areas whose dates (hires, customer sign-ups) do not set the periods while there is activity data.
 _BACKGROUND_AREAS = ("people", "customers")
 
@@ -271,57 +278,78 @@ def _order_statistics(
     return low, high
 
 
-def _summarise(
-    kind: MetricKind, sample: Sample, keys: list[str], quantiles: list[float], confidence: float
-) -> pd.DataFrame:
-    """Counts, sums and moments per group; for durations each quantile `i` as `quantile_i` with its
-    order-statistic bounds `ci_low_i`, `ci_high_i`, all from one pass over the sample."""
+def _aggregation(kind: MetricKind, sample: Sample, keys: list[str], quantiles: Sequence[float]) -> ir.Table:
+    """Counts, sums and moments of `sample` per group of `keys`, as `kind` summarises; with quantiles,
+    each as `quantile_i` and the group's sorted values as `ordered`."""
     t = sample.table
     aggs = kind.aggregations(t, quantiles)
-    with_ranks = "ordered" in aggs
     if sample.missing_as:
         aggs[sample.missing_as] = t.value.isnull().cast("int64").sum()
-    expr = t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
-    if not with_ranks:
-        frame = expr.execute()
+    return t.group_by(keys).aggregate(**aggs) if keys else t.aggregate(**aggs)
+
+
+def _summary_frame(
+    statement: Statement, backend: ibis.BaseBackend, quantiles: Sequence[float], confidence: float
+) -> pd.DataFrame:
+    """Run an `_aggregation` statement: one row per group with a value, and for each quantile `i` its
+    order-statistic bounds `ci_low_i`, `ci_high_i` picked from the sorted values."""
+    if "ordered" not in statement.schema:
+        frame = statement.to_pandas(backend)
         return frame[frame["n"].notna()]
     # One query: the sorted values come back as Arrow lists, read without a Python object per value.
-    arrow = expr.to_pyarrow()
-    plain = expr.drop("ordered")
-    frame = PandasData.convert_table(arrow.drop_columns(["ordered"]).to_pandas(), plain.schema())
+    arrow = statement.to_pyarrow(backend)
+    frame = statement.frame(arrow, drop=("ordered",))
     ordered = arrow.column("ordered").combine_chunks()
     for i, q in enumerate(quantiles):
         frame[f"ci_low_{i}"], frame[f"ci_high_{i}"] = _order_statistics(frame["n"], ordered, q, confidence)
     return frame[frame["n"].notna()]
 
 
-@dataclass
+def _summarise(
+    kind: MetricKind, sample: Sample, keys: list[str], quantiles: list[float], confidence: float
+) -> pd.DataFrame:
+    """Counts, sums and moments per group; for durations each quantile `i` as `quantile_i` with its
+    order-statistic bounds `ci_low_i`, `ci_high_i`, all from one pass over the sample."""
+    expr = _aggregation(kind, sample, keys, quantiles)
+    return _summary_frame(Statement.compile(expr), ibis.get_backend(expr), quantiles, confidence)
+
+
+@dataclass(frozen=True)
 class _Planned:
-    """One metric of a query: its statistics, the quantiles they need, and its sample."""
+    """One metric of a query: its statistics, the quantiles they need, and the sources left out of it."""
 
     metric: Metric
     stats: list[tuple[str, float | None]]
     quantiles: list[float]
-    sample: Sample
+    left_out: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Metrics summarised by one statement, told apart by `_METRIC_KEY`."""
+
+    metric_ids: tuple[str, ...]
+    quantiles: tuple[float, ...]
+    statement: Statement
 
 
 _METRIC_KEY = "_metric"
 
 
-def _summarise_together(
-    planned: Sequence[_Planned], ctx: SampleContext, dim_columns: list[str], confidence: float
-) -> dict[str, pd.DataFrame]:
-    """Each metric's summaries, from one engine query per shape rather than one per metric.
+def _shapes(planned: Sequence[_Planned], ctx: SampleContext, dim_columns: list[str]) -> list[_Shape]:
+    """One statement per shape rather than one per metric.
 
     Metrics of one kind whose samples have the same columns (and the same quantiles, extra dimensions
     and missing-value count) are stacked into one table with the metric's id as a key: it is placed in
     the periods once, and summarised by one aggregation, so the engine reads the facts they share once
-    and compiles one statement.
+    and one statement is compiled.
     """
-    shapes: dict[tuple[Any, ...], list[tuple[_Planned, ir.Table]]] = {}
+    groups: dict[tuple[Any, ...], list[tuple[_Planned, Sample, ir.Table]]] = {}
     for plan in planned:
-        sample = plan.sample
+        sample = _SAMPLES[plan.metric.id](ctx)
         t = sample.table
+        if plan.left_out:
+            t = t.filter(~t.source.isin(plan.left_out))
         wanted = [
             *dim_columns,
             *sample.extra_dims,
@@ -339,23 +367,54 @@ def _summarise_together(
             tuple(plan.quantiles),
             projected.schema(),
         )
-        shapes.setdefault(key, []).append((plan, projected))
-    summaries: dict[str, pd.DataFrame] = {}
-    for members in shapes.values():
-        first = members[0][0]
-        stacked = members[0][1] if len(members) == 1 else ibis.union(*(p for _, p in members), distinct=False)
-        placed = stacked if first.sample.periodic else ctx.place_in_periods(stacked, "anchor_at")
-        keys = [_METRIC_KEY, "period_start", *dim_columns, *first.sample.extra_dims]
-        frame = _summarise(
+        groups.setdefault(key, []).append((plan, sample, projected))
+    shapes = []
+    for members in groups.values():
+        first, sample, _ = members[0]
+        parts = [projected for _, _, projected in members]
+        stacked = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
+        placed = stacked if sample.periodic else ctx.place_in_periods(stacked, "anchor_at")
+        keys = [_METRIC_KEY, "period_start", *dim_columns, *sample.extra_dims]
+        expr = _aggregation(
             first.metric.kind_object,
-            Sample(placed, True, first.sample.extra_dims, first.sample.missing_as),
+            Sample(placed, True, sample.extra_dims, sample.missing_as),
             keys,
             first.quantiles,
-            confidence,
         )
-        for plan, _ in members:
-            own = frame[frame[_METRIC_KEY] == plan.metric.id].drop(columns=_METRIC_KEY)
-            summaries[plan.metric.id] = own.reset_index(drop=True)
+        shapes.append(
+            _Shape(
+                tuple(plan.metric.id for plan, _, _ in members),
+                tuple(first.quantiles),
+                Statement.compile(expr),
+            )
+        )
+    return shapes
+
+
+def _summarise_together(
+    planned: Sequence[_Planned], ctx: SampleContext, dim_columns: list[str], confidence: float
+) -> dict[str, pd.DataFrame]:
+    """Each metric's summaries, from the statements of its shape: compiled at the first call of a
+    question, and kept for the next (see `_statements`)."""
+    backend = ibis.get_backend(ctx.tables.facts)
+    key = (
+        ctx.statement_key(),
+        repr(ctx.settings),
+        tuple((p.metric.id, tuple(p.quantiles), p.left_out) for p in planned),
+        tuple(dim_columns),
+    )
+    kept = statements.get(key)
+    if kept is None:
+        shapes = _shapes(planned, ctx, dim_columns)
+        statements.put(key, shapes, [s.statement for s in shapes])
+    else:
+        shapes = [s for s in kept if isinstance(s, _Shape)]
+    summaries: dict[str, pd.DataFrame] = {}
+    for shape in shapes:
+        frame = _summary_frame(shape.statement, backend, shape.quantiles, confidence)
+        for metric_id in shape.metric_ids:
+            own = frame[frame[_METRIC_KEY] == metric_id].drop(columns=_METRIC_KEY)
+            summaries[metric_id] = own.reset_index(drop=True)
     return summaries
 
 
@@ -378,17 +437,25 @@ def sample_context(
     periods = _periods_table(tables, settings, query, *data.period_bounds(query.period))
     if periods.empty:
         return None
+    ends = tables.source_instants().get("tickets", {})
+    source_ends = pd.DataFrame(
+        {
+            "source": pd.Series(list(ends), dtype=object),
+            "data_end_at": pd.Series([last for _, last in ends.values()], dtype="datetime64[us]"),
+        }
+    )
     ctx = SampleContext(
         tables=tables,
-        periods=ibis.memtable(periods),
+        periods=tables.frame_table("kpidesk_periods", periods, _PERIODS_SCHEMA),
+        source_ends=tables.frame_table("kpidesk_source_ends", source_ends, _SOURCE_ENDS_SCHEMA),
         settings=settings,
         business_hours=query.business_hours,
         period_column=None if query.period == "all" else _PERIOD_COLUMN[query.period],
         first_period=periods.period_start.iloc[0],
         start=query.start,
         end=query.end,
-        utc_from=pd.Timestamp(periods.start_at.min()).to_pydatetime(),
-        utc_to=pd.Timestamp(periods.end_at.max()).to_pydatetime(),
+        utc_from=None if query.start is None else pd.Timestamp(periods.start_at.min()).to_pydatetime(),
+        utc_to=None if query.end is None else pd.Timestamp(periods.end_at.max()).to_pydatetime(),
     )
     return ctx, periods
 
@@ -429,12 +496,13 @@ def compute_results(
     for metric in metrics:
         stats = asked or [parse_stat(metric.default_stat)]
         quantiles = list(dict.fromkeys(q for _, q in stats if q is not None))
-        sample = _SAMPLES[metric.id](ctx)
-        left_out = list(left_out_sources(metric, held))
-        if left_out:
-            sample = replace(sample, table=sample.table.filter(~sample.table.source.isin(left_out)))
         planned.append(
-            _Planned(metric, stats, quantiles if metric.kind_object.chooses_statistic else [], sample)
+            _Planned(
+                metric,
+                stats,
+                quantiles if metric.kind_object.chooses_statistic else [],
+                tuple(left_out_sources(metric, held)),
+            )
         )
     summarised = _summarise_together(planned, ctx, dim_columns, settings.metrics.confidence)
     frames = []

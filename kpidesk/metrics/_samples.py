@@ -44,6 +44,8 @@ class SampleContext:
     tables: KpiTables
     #: Periods for stocks: period_start, period_end (dates), start_at, end_at (UTC instants).
     periods: ir.Table
+    #: Each ticket source's last instant (`source`, `data_end_at`): its backlog and pending clocks stop there.
+    source_ends: ir.Table
     settings: Settings
     business_hours: bool
     #: Local period of the slot table to group by (`week`…), or None for one period from `first_period`.
@@ -51,18 +53,32 @@ class SampleContext:
     first_period: date
     start: date | None = None
     end: date | None = None
-    #: The UTC instants the chosen dates lie within (None: unbounded on that side).
+    #: The UTC instants the chosen dates lie within (None: no date chosen on that side).
     utc_from: datetime | None = None
     utc_to: datetime | None = None
+
+    def statement_key(self) -> tuple[object, ...]:
+        """What the statements built from this context depend on besides the metrics asked for: the
+        tables' layout and every option a builder reads (`periods` and `source_ends` are read by name)."""
+        return (
+            self.tables.layout(),
+            self.business_hours,
+            self.period_column,
+            self.first_period if self.period_column is None else None,
+            self.start,
+            self.end,
+            self.utc_from,
+            self.utc_to,
+        )
 
     def place_in_periods(self, table: ir.Table, column: str) -> ir.Table:
         """Rows with the `period_start` of their instant `column`, limited to the chosen dates.
 
         Rows are first kept within the dates' UTC bounds (a day wider, so no local date is cut), which
         the engine applies while reading the facts, before any of them is joined to the slots."""
-        if self.start is not None and self.utc_from is not None:
+        if self.utc_from is not None:
             table = table.filter(table[column] >= self.utc_from - _MARGIN)
-        if self.end is not None and self.utc_to is not None:
+        if self.utc_to is not None:
             table = table.filter(table[column] < self.utc_to + _MARGIN)
         t = with_local_periods(table, column, self.settings.default_calendar, self.tables.slots)
         local_date = t[f"{column}_date"]

@@ -3,10 +3,13 @@ metric area (see `Metric.area`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
 
 from kpidesk.metrics._coverage import SourceInstants, source_instants
 
@@ -39,6 +42,24 @@ class KpiTables:
         if self._instants is None:
             self._instants = source_instants(self.area_facts, self.area_instants())
         return self._instants
+
+    def layout(self) -> tuple[tuple[str, str, object], ...]:
+        """Each table's name and schema: what a compiled statement over these tables depends on."""
+        return tuple(
+            (f.name, t.get_name(), t.schema())
+            for f in fields(self)
+            if f.init and isinstance(t := getattr(self, f.name), ir.Table)
+        )
+
+    def frame_table(self, name: str, frame: pd.DataFrame, schema: Mapping[str, str]) -> ir.Table:
+        """`frame` as a table of this engine: on DuckDB registered under `name` on the connection (again
+        at every call, so statements kept across calls read this call's rows); elsewhere in memory."""
+        backend = ibis.get_backend(self.facts)
+        if backend.name != "duckdb":
+            return ibis.memtable(frame, schema=schema)
+        arrow = pa.Table.from_pandas(frame, schema=ibis.schema(schema).to_pyarrow(), preserve_index=False)
+        backend.con.register(name, arrow)
+        return backend.table(name)
 
     def area_facts(self, area: str) -> ir.Table:
         """The one-row-per-unit table a metric of `area` is measured on (see `Metric.area`); built once

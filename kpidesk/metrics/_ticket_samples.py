@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
-import pandas as pd
 
 from kpidesk.calendars import with_business_seconds
 from kpidesk.metrics._samples import Sample, SampleContext, dimension_values, duration
@@ -129,24 +128,11 @@ def repeat_contact_rate(ctx: SampleContext) -> Sample:
     return Sample(_anchored(f, f.last_solved_at, _repeat_within(f, ctx.settings.metrics.repeat_contact_days)))
 
 
-def _source_ends(ctx: SampleContext) -> ir.Table:
-    """Each source's last instant (`data_end_at`): its backlog and pending clocks stop there. It is the
-    last instant of the source's tickets, which the data ranges have read already."""
-    ends = ctx.tables.source_instants().get("tickets", {})
-    frame = pd.DataFrame(
-        {
-            "source": pd.Series(list(ends), dtype=object),
-            "data_end_at": pd.Series([last for _, last in ends.values()], dtype="datetime64[us]"),
-        }
-    )
-    return ibis.memtable(frame, schema={"source": "string", "data_end_at": "timestamp"})
-
-
 def _backlog_rows(ctx: SampleContext, at_start: bool) -> ir.Table:
     """One row per (period, ticket open at the period's end — or start). A source's periods stop at its
     own last instant: the period holding it is measured there, later periods hold none of its tickets."""
     p = ctx.periods
-    ends = _source_ends(ctx)
+    ends = ctx.source_ends
     # Each source's periods up to its last instant, with the instant its backlog is taken at.
     by_source = p.cross_join(ends).filter(p.start_at <= ends.data_end_at)
     by_source = by_source.select(
@@ -246,7 +232,7 @@ def _in_calendar(
 
 def sla_attainment(ctx: SampleContext) -> Sample:
     parts: list[ir.Table] = []
-    ends = _source_ends(ctx)
+    ends = ctx.source_ends
     calendars = ctx.tables.slots.select("calendar_id").distinct()
     now_bs = with_business_seconds(
         ends.cross_join(calendars).select("source", "calendar_id", now_at=ends.data_end_at),
