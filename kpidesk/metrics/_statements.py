@@ -98,8 +98,10 @@ class StatementCache:
                 self._kept.popitem(last=False)
 
     def clear(self) -> None:
+        """Forget every kept statement, and the counts of hits and misses."""
         with self._lock:
             self._kept.clear()
+            self.hits = self.misses = 0
 
 
 #: The process's kept statements.
