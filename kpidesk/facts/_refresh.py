@@ -27,7 +27,7 @@ from kpidesk.facts._ticket_facts import (
     derive_ticket_facts,
     status_changes,
 )
-from kpidesk.warehouse import clear_pending_facts, queue_ticket_facts, undone_count
+from kpidesk.warehouse import clear_pending_facts, undone_count
 from kpidesk.workspace import Settings
 
 __all__ = [
@@ -210,16 +210,34 @@ def _duckdb_materializer(
     return materialize
 
 
-def _queue_same_customers(con: duckdb.DuckDBPyConnection) -> None:
-    """Queue every ticket of the customers of the queued tickets: a new, changed or undone ticket moves
-    its customer's other tickets' next contact. Customers are read from the tickets and from the facts,
-    which still hold an undone ticket's."""
-    queue_ticket_facts(
-        con,
-        "SELECT source, ticket_id FROM tickets WHERE customer_id IN ("
+_TOUCHED_CUSTOMERS = "_fact_touched_customers"
+
+
+def _note_touched_customers(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the customers of the queued tickets, read from the tickets and from the facts (which still
+    hold an undone ticket's): their tickets' next contact may move."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_TOUCHED_CUSTOMERS} AS "
         "SELECT customer_id FROM tickets JOIN pending_ticket_facts USING (source, ticket_id) "
-        "UNION SELECT customer_id FROM ticket_facts JOIN pending_ticket_facts USING (source, ticket_id))",
+        "WHERE customer_id IS NOT NULL "
+        "UNION SELECT customer_id FROM ticket_facts JOIN pending_ticket_facts USING (source, ticket_id) "
+        "WHERE customer_id IS NOT NULL"
     )
+
+
+def _renumber_next_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    """Set `next_contact_at` again on every ticket of the touched customers, from all their facts: a
+    re-derived ticket saw only the tickets derived with it, and a new or undone ticket moves its
+    neighbours'. The same window as `derive_ticket_facts`, over these customers only."""
+    con.execute(
+        "UPDATE ticket_facts SET next_contact_at = n.next_at FROM ("
+        "  SELECT source, ticket_id, lead(created_at) OVER ("
+        "    PARTITION BY customer_id ORDER BY created_at, source, ticket_id) AS next_at"
+        f"  FROM ticket_facts WHERE customer_id IN (SELECT customer_id FROM {_TOUCHED_CUSTOMERS})"
+        ") n WHERE ticket_facts.source = n.source AND ticket_facts.ticket_id = n.ticket_id "
+        "AND ticket_facts.next_contact_at IS DISTINCT FROM n.next_at"
+    )
+    con.execute(f"DROP TABLE {_TOUCHED_CUSTOMERS}")
 
 
 @dataclass(frozen=True)
@@ -303,13 +321,15 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, settings: Settings, *, full: b
         icon = ibis.duckdb.from_connection(con)
         tickets = 0
         if not full and pending:
-            _queue_same_customers(con)
+            _note_touched_customers(con)
         if full or pending:
             build_ticket_facts(
                 icon, settings, _duckdb_materializer(con, icon, replace=full), only_pending=not full
             )
             con.execute(f"DROP TABLE IF EXISTS {MESSAGES_TABLE}")
             con.execute(f"DROP TABLE IF EXISTS {CHANGES_TABLE}")
+            if not full:
+                _renumber_next_contacts(con)
             row = con.execute(
                 "SELECT count(*) FROM ticket_facts" if full else "SELECT count(*) FROM pending_ticket_facts"
             ).fetchall()[0]

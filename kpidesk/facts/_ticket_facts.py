@@ -186,9 +186,9 @@ def derive_ticket_facts(
 ) -> ir.Table:
     """One row per ticket from the canonical tables and the annotated messages and status changes.
 
-    All inputs may already be limited to the tickets being re-derived, as long as every ticket of a
-    customer among them is there too: `next_contact_at` is the creation of the same customer's next ticket
-    (in any source; equal instants ordered by source and id), which repeat contact and FCR read.
+    All inputs may already be limited to the tickets being re-derived. `next_contact_at`, the creation of
+    the same customer's next ticket (in any source; equal instants ordered by source and id), which repeat
+    contact and FCR read, then only sees those tickets: the refresh sets it again for their customers.
     """
     ev = _ordered_events(events)
     msg = _message_facts(messages)

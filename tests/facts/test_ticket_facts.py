@@ -220,7 +220,7 @@ def test_a_new_ticket_moves_its_customers_next_contact_and_undo_moves_it_back(
     # 11:00 in Israel is 09:00 UTC, two hours after T1 and a day before T3.
     csv.write_text("ticket_id,created_at,customer_id\nN1,2026-03-01 11:00:00,c1\n", encoding="utf-8")
     summary = kpidesk.import_files([csv], "tickets", workspace=ticket_workspace, source="desk")
-    # Only N1 was imported, yet T1, which now comes before it, and T3 are derived again with it.
+    # Only N1 was imported, yet the next contact of T1, which now comes before it, moves to it.
     contacts = _next_contacts(ticket_workspace)
     assert contacts["T1"] == ts("2026-03-01 09:00")
     assert contacts["N1"] == ts("2026-03-02 08:00")
