@@ -57,7 +57,9 @@ class KpiTables:
         backend = ibis.get_backend(self.facts)
         if backend.name != "duckdb":
             return ibis.memtable(frame, schema=schema)
-        arrow = pa.Table.from_pandas(frame, schema=ibis.schema(schema).to_pyarrow(), preserve_index=False)
+        # Missing values (NaN, NaT) as None, so a column typed by `schema` takes them whatever their dtype.
+        plain = frame.astype(object).where(frame.notna(), None)
+        arrow = pa.Table.from_pandas(plain, schema=ibis.schema(schema).to_pyarrow(), preserve_index=False)
         backend.con.register(name, arrow)
         return backend.table(name)
 
