@@ -373,7 +373,7 @@ def _shapes(planned: Sequence[_Planned], ctx: SampleContext, dim_columns: list[s
         first, sample, _ = members[0]
         parts = [projected for _, _, projected in members]
         stacked = parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
-        placed = stacked if sample.periodic else ctx.place_in_periods(stacked, "anchor_at")
+        placed = stacked if sample.periodic else ctx.place_in_periods(stacked, "anchor_at", local_dates=False)
         keys = [_METRIC_KEY, "period_start", *dim_columns, *sample.extra_dims]
         expr = _aggregation(
             first.metric.kind_object,
@@ -454,10 +454,14 @@ def sample_context(
         first_period=periods.period_start.iloc[0],
         start=query.start,
         end=query.end,
-        utc_from=None if query.start is None else pd.Timestamp(periods.start_at.min()).to_pydatetime(),
-        utc_to=None if query.end is None else pd.Timestamp(periods.end_at.max()).to_pydatetime(),
+        utc_from=None if query.start is None else _instant(periods.start_at.min()),
+        utc_to=None if query.end is None else _instant(periods.end_at.max()),
     )
     return ctx, periods
+
+
+def _instant(value: Any) -> datetime | None:
+    return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 def compute_results(

@@ -71,11 +71,18 @@ class SampleContext:
             self.utc_to,
         )
 
-    def place_in_periods(self, table: ir.Table, column: str) -> ir.Table:
-        """Rows with the `period_start` of their instant `column`, limited to the chosen dates.
+    def place_in_periods(self, table: ir.Table, column: str, *, local_dates: bool = True) -> ir.Table:
+        """Rows with the `period_start` of their instant `column`, limited to the chosen dates; with
+        `local_dates`, also the local date, week, month… of the instant (`<column>_date`…).
 
         Rows are first kept within the dates' UTC bounds (a day wider, so no local date is cut), which
-        the engine applies while reading the facts, before any of them is joined to the slots."""
+        the engine applies while reading the facts, before any of them is joined to the slots. A single
+        period without local dates needs no slots at all: its chosen days are exactly the UTC instants
+        from `utc_from` to `utc_to`."""
+        if self.period_column is None and not local_dates:
+            return self._within_chosen_days(table, column).mutate(
+                period_start=ibis.literal(self.first_period)
+            )
         if self.utc_from is not None:
             table = table.filter(table[column] >= self.utc_from - _MARGIN)
         if self.utc_to is not None:
@@ -89,6 +96,19 @@ class SampleContext:
         if self.period_column is None:
             return t.mutate(period_start=ibis.literal(self.first_period))
         return t.mutate(period_start=t[f"{column}_{self.period_column}"])
+
+    def _within_chosen_days(self, table: ir.Table, column: str) -> ir.Table:
+        """Rows whose instant `column` lies on the chosen days, read from their UTC bounds (none when a
+        chosen side has no day in the calendar slots)."""
+        if self.start is not None:
+            table = table.filter(
+                table[column] >= self.utc_from if self.utc_from is not None else ibis.literal(False)
+            )
+        if self.end is not None:
+            table = table.filter(
+                table[column] < self.utc_to if self.utc_to is not None else ibis.literal(False)
+            )
+        return table
 
 
 @dataclass

@@ -179,7 +179,9 @@ def resolution_rate(ctx: SampleContext) -> Sample:
     open_at_start = _backlog_rows(ctx, at_start=True).select("period_start", "source", "ticket_id")
     p = ctx.periods
     f = ctx.tables.facts
-    created = ctx.place_in_periods(f.select("source", "ticket_id", "created_at"), "created_at")
+    created = ctx.place_in_periods(
+        f.select("source", "ticket_id", "created_at"), "created_at", local_dates=False
+    )
     units = open_at_start.union(created.select("period_start", "source", "ticket_id"))
     units = units.join(p, "period_start").select(units, p.start_at, p.end_at)
     units = units.join(f, ["source", "ticket_id"]).select(
