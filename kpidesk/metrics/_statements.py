@@ -53,12 +53,12 @@ class Statement:
             return self.expr.to_pyarrow()
         return backend.con.sql(self.sql).to_arrow_table()
 
-    def to_pandas(self, backend: ibis.BaseBackend, *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-        """The result as a DataFrame with the column types Ibis gives, less the columns in `drop`."""
-        if self.sql is None and not drop:
+    def to_pandas(self, backend: ibis.BaseBackend) -> pd.DataFrame:
+        """The result as a DataFrame with the column types Ibis gives."""
+        if self.sql is None:
             assert self.expr is not None
             return self.expr.execute()
-        return self.frame(self.to_pyarrow(backend), drop=drop)
+        return self.frame(self.to_pyarrow(backend))
 
     def frame(self, table: pa.Table, *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
         """`table` (this statement's result) as a DataFrame, less the columns in `drop`."""
