@@ -1,0 +1,414 @@
+"""The target file: `targets.yaml` in a workspace, read and checked against the metric catalogue.
+
+A target says which metric (and statistic), over which scope and period, should reach which threshold, in
+which direction, with which guardrail metrics that must not get worse meanwhile. Every problem is
+refused with the file, line and column, the target's id and the key, so a manager can fix the file
+without reading code; keys this version does not know are kept as written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kpidesk import InvalidRequest
+from kpidesk.metrics import CATALOGUE, DIMENSIONS, Metric, parse_stat
+
+__all__ = [
+    "DIRECTIONS",
+    "TARGETS_FILE",
+    "TARGET_PERIODS",
+    "Guardrail",
+    "Target",
+    "TargetError",
+    "parse_targets",
+    "read_targets",
+]
+
+TARGETS_FILE = "targets.yaml"
+#: The periods of the default calendar a target can be set for (or fixed dates with `from:` and `to:`).
+TARGET_PERIODS = ("day", "week", "month", "quarter", "year")
+#: Which side of a threshold is good: `lower` (a wait) or `higher` (a rate of solved tickets).
+DIRECTIONS = ("higher", "lower")
+_KNOWN_KEYS = (
+    "id",
+    "metric",
+    "stat",
+    "business_hours",
+    "scope",
+    "per",
+    "period",
+    "from",
+    "to",
+    "target",
+    "stretch",
+    "direction",
+    "min_n",
+    "guardrails",
+    "owner",
+    "description",
+)
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_METRICS = {m.id: m for m in CATALOGUE}
+
+
+class TargetError(InvalidRequest):
+    """A target file, or a target in it, that cannot be used; the message names where and why."""
+
+
+@dataclass(frozen=True)
+class Guardrail:
+    """A metric that must not get worse while the target's metric improves (see docs/targets.md)."""
+
+    metric: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target, as checked: `direction` and `stat` are resolved (the catalogue's when not given),
+    `scope` maps `kpis --by` dimensions to values, and `extra` keeps the keys this version does not use."""
+
+    id: str
+    metric: str
+    target: float
+    direction: str
+    stat: str | None = None
+    business_hours: bool = False
+    scope: Mapping[str, str] = field(default_factory=dict)
+    per: str | None = None
+    #: A period of the default calendar, or None for the fixed dates `start`–`end`.
+    period: str | None = "month"
+    start: date | None = None
+    end: date | None = None
+    stretch: float | None = None
+    min_n: int | None = None
+    guardrails: tuple[Guardrail, ...] = ()
+    owner: str | None = None
+    description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Where the target was read: file and line, for messages.
+    origin: str = ""
+
+    @property
+    def catalogue_metric(self) -> Metric:
+        return _METRICS[self.metric]
+
+    def better(self, value: float, than: float) -> bool:
+        """Whether `value` is on the good side of `than` (or equal to it)."""
+        return value <= than if self.direction == "lower" else value >= than
+
+
+class _Lined(dict[str, Any]):
+    """A YAML mapping that remembers where it and each of its keys were written."""
+
+    line: int = 0
+    places: dict[str, tuple[int, int]]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
+    data = _Lined()
+    data.line = node.start_mark.line + 1
+    data.places = {}
+    yield data
+    data.update({str(k): v for k, v in loader.construct_mapping(node).items()})
+    data.places = {
+        str(key.value): (key.start_mark.line + 1, key.start_mark.column + 1)
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def read_targets(path: str | Path) -> list[Target]:
+    """The targets of the file at `path` (none when it does not exist), checked."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TargetError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    return parse_targets(text, origin=str(path))
+
+
+def parse_targets(text: str, *, origin: str = TARGETS_FILE) -> list[Target]:
+    """The targets of a target file's text, checked; `origin` names the file in messages."""
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise TargetError(f"{origin}{where}: not valid YAML: {problem}") from None
+    if data is None:
+        return []
+    if not isinstance(data, dict) or "targets" not in data:
+        raise TargetError(f"{origin}, line 1: expected a mapping with a `targets:` list")
+    entries = data["targets"]
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        line = data.places.get("targets", (1, 1))[0] if isinstance(data, _Lined) else 1
+        raise TargetError(f"{origin}, line {line}: `targets` must be a list of targets (`- id: …`)")
+    targets: list[Target] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, _Lined):
+            raise TargetError(f"{origin}: target {number} must be a mapping of keys (`id:`, `metric:`…)")
+        target = _Reader(entry, origin, number).target()
+        if target.id in seen:
+            raise TargetError(
+                f"{origin}, line {entry.places.get('id', (entry.line, 1))[0]}: target {target.id}: id: "
+                f"the id {target.id} is already used by the target at line {seen[target.id]}; ids are unique"
+            )
+        seen[target.id] = entry.line
+        targets.append(target)
+    return targets
+
+
+class _Reader:
+    """Reads and checks one target entry, naming the entry and key in every message."""
+
+    def __init__(self, entry: _Lined, origin: str, number: int) -> None:
+        self.entry = entry
+        self.origin = origin
+        self.name = str(entry.get("id") or f"number {number}")
+
+    def fail(self, key: str | None, message: str) -> TargetError:
+        line, column = self.entry.places.get(key, (self.entry.line, 1)) if key else (self.entry.line, 1)
+        where = f"{self.origin}, line {line}, column {column}"
+        return TargetError(f"{where}: target {self.name}: {key + ': ' if key else ''}{message}")
+
+    def target(self) -> Target:
+        e = self.entry
+        ident = self._id()
+        metric = self._metric()
+        direction = self._direction(metric)
+        period, start, end = self._period()
+        target = self._threshold("target", metric, required=True)
+        assert target is not None
+        stretch = self._threshold("stretch", metric, required=False)
+        if stretch is not None and not (stretch <= target if direction == "lower" else stretch >= target):
+            raise self.fail(
+                "stretch",
+                f"{_number(stretch)} is less ambitious than the target {_number(target)}; with direction "
+                f"{direction} the stretch is {'at most' if direction == 'lower' else 'at least'} the target",
+            )
+        scope = self._scope()
+        return Target(
+            id=ident,
+            metric=metric.id,
+            target=target,
+            direction=direction,
+            stat=self._stat(metric),
+            business_hours=self._flag("business_hours"),
+            scope=scope,
+            per=self._per(scope),
+            period=period,
+            start=start,
+            end=end,
+            stretch=stretch,
+            min_n=self._min_n(),
+            guardrails=self._guardrails(metric),
+            owner=self._text("owner"),
+            description=self._text("description"),
+            extra={k: v for k, v in e.items() if k not in _KNOWN_KEYS},
+            origin=f"{self.origin}, line {e.line}",
+        )
+
+    def _id(self) -> str:
+        value = self.entry.get("id")
+        if value is None or value == "":
+            raise self.fail(None, "has no `id:`; give every target a short unique id such as billing-frt")
+        text = str(value)
+        if not _ID.match(text):
+            raise self.fail("id", f"{text!r} is not a usable id: letters, digits, '.', '_' and '-' only")
+        return text
+
+    def _metric(self) -> Metric:
+        value = self.entry.get("metric")
+        if value is None:
+            raise self.fail(None, "has no `metric:`; `kpidesk metrics` lists the catalogue")
+        name = str(value)
+        if name not in _METRICS:
+            near = difflib.get_close_matches(name, list(_METRICS), n=1, cutoff=0.6)
+            hint = f"did you mean {near[0]}?" if near else "`kpidesk metrics` lists the catalogue"
+            raise self.fail("metric", f"unknown metric {name}; {hint}")
+        return _METRICS[name]
+
+    def _direction(self, metric: Metric) -> str:
+        value = self.entry.get("direction")
+        if value is None:
+            if metric.direction not in DIRECTIONS:
+                raise self.fail(
+                    None,
+                    f"needs `direction: higher` or `direction: lower`: {metric.id} is neutral in the "
+                    "catalogue (more is neither better nor worse), so the target must say which side is good",
+                )
+            return metric.direction
+        text = str(value)
+        if text not in DIRECTIONS:
+            raise self.fail("direction", f"{text!r} is not a direction; expected higher or lower")
+        if metric.direction in DIRECTIONS and text != metric.direction:
+            raise self.fail(
+                "direction",
+                f"{text} contradicts the catalogue, where {metric.direction} {metric.id} is better; "
+                "leave `direction` out",
+            )
+        return text
+
+    def _stat(self, metric: Metric) -> str | None:
+        value = self.entry.get("stat")
+        if value is None:
+            return metric.statistic if metric.kind_object.chooses_statistic else None
+        if not metric.kind_object.chooses_statistic:
+            raise self.fail(
+                "stat",
+                f"{metric.id} is a {metric.kind_object.name}: only durations take a statistic "
+                "(median, mean, p90…); leave `stat` out",
+            )
+        try:
+            name, _ = parse_stat(str(value))
+        except InvalidRequest as exc:
+            raise self.fail("stat", str(exc)) from None
+        return name
+
+    def _period(self) -> tuple[str | None, date | None, date | None]:
+        e = self.entry
+        period, start, end = e.get("period"), e.get("from"), e.get("to")
+        if period is not None and (start is not None or end is not None):
+            raise self.fail("period", "give either `period:` or `from:` and `to:`, not both")
+        if period is None and start is None and end is None:
+            raise self.fail(None, f"needs `period:` ({', '.join(TARGET_PERIODS)}) or `from:` and `to:` dates")
+        if period is not None:
+            if str(period) not in TARGET_PERIODS:
+                near = difflib.get_close_matches(str(period), TARGET_PERIODS, n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(TARGET_PERIODS)}"
+                raise self.fail("period", f"unknown period {period}; {hint}")
+            return str(period), None, None
+        for key, value in (("from", start), ("to", end)):
+            if not isinstance(value, date):
+                raise self.fail(key, f"expected a date written YYYY-MM-DD, got {value!r}")
+        assert isinstance(start, date) and isinstance(end, date)
+        if end < start:
+            raise self.fail("to", f"{end.isoformat()} is before `from` {start.isoformat()}")
+        return None, start, end
+
+    def _threshold(self, key: str, metric: Metric, *, required: bool) -> float | None:
+        value = self.entry.get(key)
+        if value is None:
+            if required:
+                raise self.fail(
+                    None, f"has no `target:`, the threshold in {metric.id}'s unit ({metric.unit})"
+                )
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise self.fail(key, f"expected a number in {metric.id}'s unit ({metric.unit}), got {value!r}")
+        floor, ceiling = metric.limits
+        if (floor is not None and value < floor) or (ceiling is not None and value > ceiling):
+            bounds = _bounds(floor, ceiling)
+            raise self.fail(key, f"{_number(value)} is impossible for {metric.id}, which lies {bounds}")
+        return float(value)
+
+    def _scope(self) -> dict[str, str]:
+        value = self.entry.get("scope")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail("scope", "expected a mapping of dimensions to values, e.g. {team: billing}")
+        scope = {}
+        for dimension, member in value.items():
+            self._dimension("scope", str(dimension))
+            if member is None or isinstance(member, dict | list):
+                raise self.fail("scope", f"{dimension}: expected one value, got {member!r}")
+            scope[str(dimension)] = str(member)
+        return scope
+
+    def _per(self, scope: Mapping[str, str]) -> str | None:
+        value = self.entry.get("per")
+        if value is None:
+            return None
+        dimension = self._dimension("per", str(value))
+        if dimension in scope:
+            raise self.fail(
+                "per", f"the scope already fixes {dimension} to {scope[dimension]}; one row each is one row"
+            )
+        return dimension
+
+    def _dimension(self, key: str, name: str) -> str:
+        if name not in DIMENSIONS:
+            near = difflib.get_close_matches(name, list(DIMENSIONS), n=1, cutoff=0.6)
+            hint = f"did you mean {near[0]}?" if near else f"expected one of {', '.join(DIMENSIONS)}"
+            raise self.fail(key, f"unknown dimension {name}; {hint}")
+        return name
+
+    def _min_n(self) -> int | None:
+        value = self.entry.get("min_n")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.fail("min_n", f"expected a whole number of at least 1, got {value!r}")
+        return value
+
+    def _guardrails(self, metric: Metric) -> tuple[Guardrail, ...]:
+        value = self.entry.get("guardrails")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail("guardrails", "expected a list such as [{metric: reopen_rate}, {metric: csat}]")
+        guardrails: list[Guardrail] = []
+        for item in value:
+            name = item.get("metric") if isinstance(item, dict) else item
+            if not isinstance(name, str) or name not in _METRICS:
+                near = difflib.get_close_matches(str(name), list(_METRICS), n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]}?" if near else "`kpidesk metrics` lists the catalogue"
+                raise self.fail("guardrails", f"unknown metric {name}; {hint}")
+            if name == metric.id:
+                raise self.fail(
+                    "guardrails", f"{name} is the target's own metric; a guardrail is another one"
+                )
+            if _METRICS[name].direction not in DIRECTIONS:
+                raise self.fail(
+                    "guardrails",
+                    f"{name} is neutral in the catalogue, so it cannot get worse; choose another",
+                )
+            guardrails.append(Guardrail(name))
+        return tuple(guardrails)
+
+    def _flag(self, key: str) -> bool:
+        value = self.entry.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, got {value!r}")
+        return value
+
+    def _text(self, key: str) -> str | None:
+        value = self.entry.get(key)
+        return None if value is None else str(value)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _bounds(floor: float | None, ceiling: float | None) -> str:
+    if floor is not None and ceiling is not None:
+        return f"between {_number(floor)} and {_number(ceiling)}"
+    if floor is not None:
+        return f"at or above {_number(floor)}"
+    return f"at or below {_number(ceiling or 0)}"

@@ -1,0 +1,235 @@
+"""The target file (kpidesk/targets/_file.py): the documented shape is accepted as written, and every
+problem is refused naming the file, line, column, target and key."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpidesk.targets import Guardrail, TargetError, parse_targets, read_targets
+
+#: The shape of the issue that asked for targets, comments included, accepted as written.
+DOCUMENTED = """\
+targets:
+  - id: billing-frt
+    metric: first_reply_time        # any metric of the catalogue
+    stat: median                    # for durations; default: the metric's own
+    business_hours: true            # default false
+    scope: {team: billing}          # any `kpis --by` dimensions; absent or {} = the whole organisation
+    per: agent                      # optional: also one row per member of this dimension inside the scope
+    period: month                   # day, week, month, quarter or year of the default calendar; or from: / to: dates
+    target: 3600                    # in the metric's unit (seconds, a fraction for rates…)
+    stretch: 2700                   # optional
+    direction: lower                # optional; default the catalogue's (needed for `neutral` metrics)
+    min_n: 30                       # optional; default the small_sample option
+    guardrails: [{metric: reopen_rate}, {metric: csat}]
+    owner: dana
+    description: Answer billing customers within an hour of business time
+"""
+
+
+def test_the_documented_shape_is_accepted_as_written() -> None:
+    (target,) = parse_targets(DOCUMENTED)
+    assert (target.id, target.metric, target.stat, target.business_hours) == (
+        "billing-frt",
+        "first_reply_time",
+        "median",
+        True,
+    )
+    assert (target.scope, target.per, target.period) == ({"team": "billing"}, "agent", "month")
+    assert (target.target, target.stretch, target.direction, target.min_n) == (3600.0, 2700.0, "lower", 30)
+    assert target.guardrails == (Guardrail("reopen_rate"), Guardrail("csat"))
+    assert (target.owner, target.description) == (
+        "dana",
+        "Answer billing customers within an hour of business time",
+    )
+    assert target.origin == "targets.yaml, line 2"
+    assert target.better(3000, than=3600) and not target.better(4000, than=3600)
+
+
+def test_defaults_fixed_dates_and_keys_of_later_versions() -> None:
+    targets = parse_targets(
+        """\
+targets:
+  - id: org-fcr
+    metric: fcr_rate
+    from: 2026-10-01
+    to: 2026-12-31
+    target: 0.7
+    dashboard: {colour: green}
+  - id: aht
+    metric: aht
+    period: week
+    target: 300
+"""
+    )
+    fcr, aht = targets
+    # The catalogue's direction and statistic; the whole organisation; keys it does not know, kept.
+    assert (fcr.direction, fcr.stat, fcr.scope, fcr.per, fcr.business_hours) == (
+        "higher",
+        None,
+        {},
+        None,
+        False,
+    )
+    assert (fcr.period, fcr.start, fcr.end) == (None, date(2026, 10, 1), date(2026, 12, 31))
+    assert fcr.extra == {"dashboard": {"colour": "green"}}
+    assert (aht.direction, aht.stat) == ("lower", "mean")  # AHT is an average by name
+
+
+def test_a_missing_or_empty_file_holds_no_targets(tmp_path: Path) -> None:
+    assert read_targets(tmp_path / "targets.yaml") == []
+    (tmp_path / "targets.yaml").write_text("", encoding="utf-8")
+    assert read_targets(tmp_path / "targets.yaml") == []
+    (tmp_path / "targets.yaml").write_text("targets:\n", encoding="utf-8")
+    assert read_targets(tmp_path / "targets.yaml") == []
+
+
+def _one(body: str) -> str:
+    """The message refusing a file whose only target has these keys (after `- id: t1`)."""
+    with pytest.raises(TargetError) as caught:
+        parse_targets("targets:\n  - id: t1\n" + body)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "    metric: first_reply_tme\n    period: month\n    target: 60\n",
+            "targets.yaml, line 3, column 5: target t1: metric: unknown metric first_reply_tme; "
+            "did you mean first_reply_time?",
+        ),
+        (
+            "    metric: volume\n    period: month\n    target: 100\n",
+            "targets.yaml, line 2, column 1: target t1: needs `direction: higher` or `direction: lower`: "
+            "volume is neutral in the catalogue (more is neither better nor worse), so the target must say "
+            "which side is good",
+        ),
+        (
+            "    metric: reopen_rate\n    direction: higher\n    period: month\n    target: 0.1\n",
+            "targets.yaml, line 4, column 5: target t1: direction: higher contradicts the catalogue, where "
+            "lower reopen_rate is better; leave `direction` out",
+        ),
+        (
+            "    metric: fcr_rate\n    stat: median\n    period: month\n    target: 0.7\n",
+            "targets.yaml, line 4, column 5: target t1: stat: fcr_rate is a proportion: only durations take "
+            "a statistic (median, mean, p90…); leave `stat` out",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 1.2\n",
+            "targets.yaml, line 5, column 5: target t1: target: 1.2 is impossible for fcr_rate, which lies "
+            "between 0 and 1",
+        ),
+        (
+            "    metric: first_reply_time\n    period: month\n    target: -60\n",
+            "targets.yaml, line 5, column 5: target t1: target: -60 is impossible for first_reply_time, "
+            "which lies at or above 0",
+        ),
+        (
+            "    metric: first_reply_time\n    period: month\n    target: 3600\n    stretch: 4000\n",
+            "targets.yaml, line 6, column 5: target t1: stretch: 4000 is less ambitious than the target "
+            "3600; with direction lower the stretch is at most the target",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: high\n",
+            "targets.yaml, line 5, column 5: target t1: target: expected a number in fcr_rate's unit "
+            "(ratio), got 'high'",
+        ),
+        (
+            "    metric: fcr_rate\n    period: monthly\n    target: 0.7\n",
+            "targets.yaml, line 4, column 5: target t1: period: unknown period monthly; did you mean month?",
+        ),
+        (
+            "    metric: fcr_rate\n    target: 0.7\n",
+            "targets.yaml, line 2, column 1: target t1: needs `period:` (day, week, month, quarter, year) "
+            "or `from:` and `to:` dates",
+        ),
+        (
+            "    metric: fcr_rate\n    from: 2026-10-01\n    to: 2026-09-01\n    target: 0.7\n",
+            "targets.yaml, line 5, column 5: target t1: to: 2026-09-01 is before `from` 2026-10-01",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    from: 2026-10-01\n    to: 2026-12-31\n    target: 0.7\n",
+            "targets.yaml, line 4, column 5: target t1: period: give either `period:` or `from:` and `to:`, "
+            "not both",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    scope: {tem: billing}\n",
+            "targets.yaml, line 6, column 5: target t1: scope: unknown dimension tem; did you mean team?",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    scope: {team: billing}\n"
+            "    per: team\n",
+            "targets.yaml, line 7, column 5: target t1: per: the scope already fixes team to billing; one "
+            "row each is one row",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    guardrails: [{metric: fcr_rate}]\n",
+            "targets.yaml, line 6, column 5: target t1: guardrails: fcr_rate is the target's own metric; a "
+            "guardrail is another one",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    guardrails: [{metric: csta}]\n",
+            "targets.yaml, line 6, column 5: target t1: guardrails: unknown metric csta; did you mean csat?",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    guardrails: [volume]\n",
+            "targets.yaml, line 6, column 5: target t1: guardrails: volume is neutral in the catalogue, so "
+            "it cannot get worse; choose another",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    min_n: 0\n",
+            "targets.yaml, line 6, column 5: target t1: min_n: expected a whole number of at least 1, got 0",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    business_hours: sometimes\n",
+            "targets.yaml, line 6, column 5: target t1: business_hours: expected true or false, got "
+            "'sometimes'",
+        ),
+        (
+            "    period: month\n    target: 0.7\n",
+            "targets.yaml, line 2, column 1: target t1: has no `metric:`; `kpidesk metrics` lists the "
+            "catalogue",
+        ),
+        (
+            "    metric: fcr_rate\n    period: month\n",
+            "targets.yaml, line 2, column 1: target t1: has no `target:`, the threshold in fcr_rate's unit "
+            "(ratio)",
+        ),
+    ],
+)
+def test_each_problem_is_named_where_it_is(body: str, expected: str) -> None:
+    assert _one(body) == expected
+
+
+def test_ids_are_present_usable_and_unique() -> None:
+    with pytest.raises(TargetError, match=r"^targets.yaml, line 2, column 1: target number 1: has no `id:`"):
+        parse_targets("targets:\n  - metric: fcr_rate\n    period: month\n    target: 0.7\n")
+    with pytest.raises(TargetError, match=r"^targets.yaml, line 2, column 5: target a b: id: 'a b' is not"):
+        parse_targets("targets:\n  - id: a b\n    metric: fcr_rate\n    period: month\n    target: 0.7\n")
+    twice = "  - id: same\n    metric: fcr_rate\n    period: month\n    target: 0.7\n"
+    with pytest.raises(TargetError) as caught:
+        parse_targets("targets:\n" + twice + twice)
+    assert str(caught.value) == (
+        "targets.yaml, line 6: target same: id: the id same is already used by the target at line 2; "
+        "ids are unique"
+    )
+
+
+def test_a_file_that_is_not_a_target_list(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text("targets:\n  - id: t1\n    metric: [fcr_rate\n", encoding="utf-8")
+    with pytest.raises(TargetError, match=rf"^{path}, line 4, column 1: not valid YAML: "):
+        read_targets(path)
+    path.write_text("- id: t1\n", encoding="utf-8")
+    with pytest.raises(TargetError, match=rf"^{path}, line 1: expected a mapping with a `targets:` list$"):
+        read_targets(path)
+    path.write_text("targets: fcr_rate\n", encoding="utf-8")
+    with pytest.raises(TargetError, match=r"line 1: `targets` must be a list of targets"):
+        read_targets(path)
+    path.write_bytes(b"targets:\n  - id: caf\xe9\n")
+    with pytest.raises(TargetError, match=r"not UTF-8 text \(byte 20\)"):
+        read_targets(path)
