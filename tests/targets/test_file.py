@@ -11,23 +11,27 @@ import pytest
 from kpidesk.targets import Guardrail, TargetError, parse_targets, read_targets
 
 #: The shape of the issue that asked for targets, comments included, accepted as written.
-DOCUMENTED = """\
-targets:
-  - id: billing-frt
-    metric: first_reply_time        # any metric of the catalogue
-    stat: median                    # for durations; default: the metric's own
-    business_hours: true            # default false
-    scope: {team: billing}          # any `kpis --by` dimensions; absent or {} = the whole organisation
-    per: agent                      # optional: also one row per member of this dimension inside the scope
-    period: month                   # day, week, month, quarter or year of the default calendar; or from: / to: dates
-    target: 3600                    # in the metric's unit (seconds, a fraction for rates…)
-    stretch: 2700                   # optional
-    direction: lower                # optional; default the catalogue's (needed for `neutral` metrics)
-    min_n: 30                       # optional; default the small_sample option
-    guardrails: [{metric: reopen_rate}, {metric: csat}]
-    owner: dana
-    description: Answer billing customers within an hour of business time
-"""
+DOCUMENTED = (
+    "targets:\n"
+    "  - id: billing-frt\n"
+    "    metric: first_reply_time        # any metric of the catalogue\n"
+    "    stat: median                    # for durations; default: the metric's own\n"
+    "    business_hours: true            # default false\n"
+    "    scope: {team: billing}          # any `kpis --by` dimensions; absent or {} = the"
+    " whole organisation\n"
+    "    per: agent                      # optional: also one row per member of this"
+    " dimension inside the scope\n"
+    "    period: month                   # day, week, month, quarter or year of the"
+    " default calendar; or from: / to: dates\n"
+    "    target: 3600                    # in the metric's unit (seconds, a fraction for rates…)\n"
+    "    stretch: 2700                   # optional\n"
+    "    direction: lower                # optional; default the catalogue's (needed for"
+    " `neutral` metrics)\n"
+    "    min_n: 30                       # optional; default the small_sample option\n"
+    "    guardrails: [{metric: reopen_rate}, {metric: csat}]\n"
+    "    owner: dana\n"
+    "    description: Answer billing customers within an hour of business time\n"
+)
 
 
 def test_the_documented_shape_is_accepted_as_written() -> None:
@@ -152,7 +156,8 @@ def _one(body: str) -> str:
             "targets.yaml, line 5, column 5: target t1: to: 2026-09-01 is before `from` 2026-10-01",
         ),
         (
-            "    metric: fcr_rate\n    period: month\n    from: 2026-10-01\n    to: 2026-12-31\n    target: 0.7\n",
+            "    metric: fcr_rate\n    period: month\n    from: 2026-10-01\n    to: 2026-12-31\n"
+            "    target: 0.7\n",
             "targets.yaml, line 4, column 5: target t1: period: give either `period:` or `from:` and `to:`, "
             "not both",
         ),
@@ -167,7 +172,8 @@ def _one(body: str) -> str:
             "row each is one row",
         ),
         (
-            "    metric: fcr_rate\n    period: month\n    target: 0.7\n    guardrails: [{metric: fcr_rate}]\n",
+            "    metric: fcr_rate\n    period: month\n    target: 0.7\n"
+            "    guardrails: [{metric: fcr_rate}]\n",
             "targets.yaml, line 6, column 5: target t1: guardrails: fcr_rate is the target's own metric; a "
             "guardrail is another one",
         ),
