@@ -54,6 +54,7 @@ docs: install
 	$(BIN)/kpidesk metrics --as markdown --output docs/metrics.md
 	$(BIN)/kpidesk formats --as markdown --output docs/importers.md
 	$(BIN)/python -m kpidesk.cli._reference > docs/cli.md
+	$(BIN)/python -m kpidesk.targets._docs docs/targets.md
 
 bench: install
 	$(BIN)/python bench/bench_ticket_kpis.py

@@ -13,14 +13,19 @@ from kpidesk.targets._file import (
     parse_targets,
     read_targets,
 )
+from kpidesk.targets._guardrails import COUNTER_METRICS, CounterMetric, counter_metrics, unguarded_warnings
 
 __all__ = [
+    "COUNTER_METRICS",
     "DIRECTIONS",
     "TARGETS_FILE",
     "TARGET_PERIODS",
+    "CounterMetric",
     "Guardrail",
     "Target",
     "TargetError",
+    "counter_metrics",
     "parse_targets",
     "read_targets",
+    "unguarded_warnings",
 ]
