@@ -12,6 +12,7 @@ from kpidesk.targets._file import (
     TargetError,
     parse_targets,
     read_targets,
+    scope_warnings,
 )
 from kpidesk.targets._guardrails import COUNTER_METRICS, CounterMetric, counter_metrics, unguarded_warnings
 
@@ -27,5 +28,6 @@ __all__ = [
     "counter_metrics",
     "parse_targets",
     "read_targets",
+    "scope_warnings",
     "unguarded_warnings",
 ]

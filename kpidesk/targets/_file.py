@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +31,7 @@ __all__ = [
     "TargetError",
     "parse_targets",
     "read_targets",
+    "scope_warnings",
 ]
 
 TARGETS_FILE = "targets.yaml"
@@ -178,6 +179,26 @@ def parse_targets(text: str, *, origin: str = TARGETS_FILE) -> list[Target]:
         seen[target.id] = entry.line
         targets.append(target)
     return targets
+
+
+def scope_warnings(targets: Sequence[Target], values_of: Callable[[str], Collection[str]]) -> list[str]:
+    """A warning for every scope value the data does not hold: the target would have nothing to measure
+    (a misspelt team, an agent who has left). `values_of(dimension)` gives the values the data holds, as
+    `kpidesk list` shows them."""
+    known: dict[str, set[str]] = {}
+    warnings = []
+    for target in targets:
+        for dimension, value in target.scope.items():
+            if dimension not in known:
+                known[dimension] = {str(v) for v in values_of(dimension)}
+            if value not in known[dimension]:
+                near = difflib.get_close_matches(value, sorted(known[dimension]), n=1, cutoff=0.6)
+                hint = f"; did you mean {near[0]}?" if near else ""
+                warnings.append(
+                    f"{target.origin}: target {target.id}: scope: no {dimension} {value} in the data, so "
+                    f"the target has nothing to measure yet{hint}"
+                )
+    return warnings
 
 
 class _Reader:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpidesk.targets import Guardrail, TargetError, parse_targets, read_targets
+from kpidesk.targets import Guardrail, TargetError, parse_targets, read_targets, scope_warnings
 
 #: The shape of the issue that asked for targets, comments included, accepted as written.
 DOCUMENTED = (
@@ -239,3 +239,27 @@ def test_a_file_that_is_not_a_target_list(tmp_path: Path) -> None:
     path.write_bytes(b"targets:\n  - id: caf\xe9\n")
     with pytest.raises(TargetError, match=r"not UTF-8 text \(byte 20\)"):
         read_targets(path)
+
+
+def test_a_scope_the_data_does_not_hold_is_warned_about() -> None:
+    targets = parse_targets(
+        "targets:\n"
+        "  - {id: billing, metric: fcr_rate, period: month, target: 0.7, scope: {team: billing}}\n"
+        "  - {id: typo, metric: fcr_rate, period: month, target: 0.7,"
+        " scope: {team: biling, channel: email}}\n"
+        "  - {id: gone, metric: fcr_rate, period: month, target: 0.7, scope: {agent: a9}}\n"
+    )
+    in_data = {"team": ["billing", "tech"], "channel": ["email", "chat"], "agent": ["a1", "a2"]}
+    asked: list[str] = []
+
+    def values_of(dimension: str) -> list[str]:
+        asked.append(dimension)
+        return in_data[dimension]
+
+    assert scope_warnings(targets, values_of) == [
+        "targets.yaml, line 3: target typo: scope: no team biling in the data, so the target has nothing to "
+        "measure yet; did you mean billing?",
+        "targets.yaml, line 4: target gone: scope: no agent a9 in the data, so the target has nothing to "
+        "measure yet",
+    ]
+    assert asked == ["team", "channel", "agent"]  # each dimension read once
