@@ -38,11 +38,13 @@ if TYPE_CHECKING:
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
+    from kpidesk.targets import TargetCheck
 
 __all__ = [
     "DemoResult",
     "build_demo",
     "call_intervals",
+    "check_targets",
     "explain",
     "import_export",
     "import_files",
@@ -550,6 +552,21 @@ def list_values(what: str, *, workspace: Workspace | str | Path | None = None) -
     ws = _workspace(workspace)
     with _reading(ws) as con:
         return values(con, ws.settings.timezone, what)
+
+
+def check_targets(workspace: Workspace | str | Path | None = None) -> TargetCheck:
+    """The workspace's `targets.yaml` read and checked (`TargetError` naming file, line, target and key
+    when it cannot be used), with warnings for targets without guardrails and for scope values the data
+    does not hold. No file: no targets."""
+    from kpidesk.targets import TARGETS_FILE, check_target_file
+
+    ws = _workspace(workspace)
+
+    def values_of(dimension: str) -> list[str]:
+        frame = list_values(dimension, workspace=ws)
+        return [str(v) for v in frame[dimension] if v is not None]
+
+    return check_target_file(ws.path / TARGETS_FILE, values_of)
 
 
 def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ PUBLIC = [
     "__version__",
     "build_demo",
     "call_intervals",
+    "check_targets",
     "explain",
     "import_export",
     "import_files",

@@ -3,6 +3,7 @@
 `targets.yaml` in a workspace holds them (see docs/targets.md); `read_targets` reads and checks it.
 """
 
+from kpidesk.targets._check import TargetCheck, check_target_file
 from kpidesk.targets._file import (
     DIRECTIONS,
     TARGET_PERIODS,
@@ -24,7 +25,9 @@ __all__ = [
     "CounterMetric",
     "Guardrail",
     "Target",
+    "TargetCheck",
     "TargetError",
+    "check_target_file",
     "counter_metrics",
     "parse_targets",
     "read_targets",
