@@ -558,15 +558,17 @@ def check_targets(workspace: Workspace | str | Path | None = None) -> TargetChec
     """The workspace's `targets.yaml` read and checked (`TargetError` naming file, line, target and key
     when it cannot be used), with warnings for targets without guardrails and for scope values the data
     does not hold. No file: no targets."""
+    from kpidesk.contents import list_values as values
     from kpidesk.targets import TARGETS_FILE, check_target_file
 
     ws = _workspace(workspace)
+    with _reading(ws) as con:
 
-    def values_of(dimension: str) -> list[str]:
-        frame = list_values(dimension, workspace=ws)
-        return [str(v) for v in frame[dimension] if v is not None]
+        def values_of(dimension: str) -> list[str]:
+            frame = values(con, ws.settings.timezone, dimension)
+            return [str(v) for v in frame[dimension] if v is not None]
 
-    return check_target_file(ws.path / TARGETS_FILE, values_of)
+        return check_target_file(ws.path / TARGETS_FILE, values_of)
 
 
 def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:

@@ -403,12 +403,11 @@ def _summarise_together(
         tuple((p.metric.id, tuple(p.quantiles), p.left_out) for p in planned),
         tuple(dim_columns),
     )
-    kept = statements.get(key)
-    if kept is None:
+    shapes: list[_Shape] | None = statements.get(key)
+    if shapes is None:
         shapes = _shapes(planned, ctx, dim_columns)
-        statements.put(key, shapes, [s.statement for s in shapes])
-    else:
-        shapes = [s for s in kept if isinstance(s, _Shape)]
+        if all(shape.statement.sql is not None for shape in shapes):
+            statements.put(key, shapes)
     summaries: dict[str, pd.DataFrame] = {}
     for shape in shapes:
         frame = _summary_frame(shape.statement, backend, shape.quantiles, confidence)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import ibis
 import ibis.expr.operations as ops
@@ -68,17 +69,19 @@ class Statement:
 
 
 class StatementCache:
-    """The statements of the most recent questions, by a key that names everything their SQL depends on."""
+    """What the most recent questions compiled, by a key that names everything their SQL depends on.
+    Only compiled SQL may be kept: an Ibis expression is bound to the connection of its call."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._kept: OrderedDict[Hashable, tuple[object, ...]] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         #: Questions answered with kept statements, and questions whose statements were compiled.
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable) -> tuple[object, ...] | None:
+    def get(self, key: Hashable) -> Any:
+        """What was kept for `key`, or None."""
         with self._lock:
             if key not in self._kept:
                 self.misses += 1
@@ -87,13 +90,9 @@ class StatementCache:
             self._kept.move_to_end(key)
             return self._kept[key]
 
-    def put(self, key: Hashable, kept: Sequence[object], statements: Sequence[Statement]) -> None:
-        """Keep `kept` for `key` when every one of `statements` is compiled SQL; an expression of this
-        call's connection cannot serve another call."""
-        if any(s.sql is None for s in statements):
-            return
+    def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            self._kept[key] = tuple(kept)
+            self._kept[key] = value
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
 
