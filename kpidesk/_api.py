@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
-    from kpidesk.targets import TargetCheck
+    from kpidesk.targets import Suggestion, TargetCheck
 
 __all__ = [
     "DemoResult",
@@ -58,6 +58,7 @@ __all__ = [
     "resilience",
     "staffing_plan",
     "status",
+    "suggest_target",
     "survey_comments",
     "undo_import",
     "warehouse_tables",
@@ -569,6 +570,39 @@ def check_targets(workspace: Workspace | str | Path | None = None) -> TargetChec
             return [str(v) for v in frame[dimension] if v is not None]
 
         return check_target_file(ws.path / TARGETS_FILE, values_of)
+
+
+def suggest_target(
+    workspace: Workspace | str | Path | None,
+    metric: str,
+    *,
+    scope: Mapping[str, str] | None = None,
+    period: str = "month",
+    stat: str | None = None,
+    business_hours: bool = False,
+    direction: str | None = None,
+    at: date | None = None,
+) -> Suggestion:
+    """The baseline of `metric` for `scope` (``{"team": "billing"}``) over its last three complete periods
+    of the default calendar, and an attainable and a stretch target from its own last twelve, with the
+    periods behind them (see `kpidesk.targets.suggest_target` and docs/targets.md). `at` is the day of the
+    suggestion (default: the latest day of the data); neutral metrics need `direction`."""
+    from kpidesk.targets import suggest_target as suggest
+
+    ws = _workspace(workspace)
+    with _reading(ws) as con:
+        icon = ibis.duckdb.from_connection(con)
+        return suggest(
+            warehouse_tables(icon),
+            ws.settings,
+            metric,
+            scope=scope,
+            period=period,
+            stat=stat,
+            business_hours=business_hours,
+            direction=direction,
+            at=at,
+        )
 
 
 def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:

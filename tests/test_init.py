@@ -32,6 +32,7 @@ PUBLIC = [
     "resilience",
     "staffing_plan",
     "status",
+    "suggest_target",
     "survey_comments",
     "undo_import",
     "write_summary",

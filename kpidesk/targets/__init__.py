@@ -16,21 +16,27 @@ from kpidesk.targets._file import (
     scope_warnings,
 )
 from kpidesk.targets._guardrails import COUNTER_METRICS, CounterMetric, counter_metrics, unguarded_warnings
+from kpidesk.targets._suggest import Baseline, PeriodValue, Suggestion, period_label, suggest_target
 
 __all__ = [
     "COUNTER_METRICS",
     "DIRECTIONS",
     "TARGETS_FILE",
     "TARGET_PERIODS",
+    "Baseline",
     "CounterMetric",
     "Guardrail",
+    "PeriodValue",
+    "Suggestion",
     "Target",
     "TargetCheck",
     "TargetError",
     "check_target_file",
     "counter_metrics",
     "parse_targets",
+    "period_label",
     "read_targets",
     "scope_warnings",
+    "suggest_target",
     "unguarded_warnings",
 ]
