@@ -80,6 +80,22 @@ _STEPS: dict[str, Callable[[float], float]] = {
     "agents": lambda value: 1.0,
 }
 _OTHER_STEP = 0.01
+
+
+def _clock(seconds: float) -> str:
+    """A rounded duration in whole units: 1 h 21 min, 31 min 30 s, 2 d 4 h."""
+    left = round(seconds)
+    parts = []
+    for size, name in ((86400, "d"), (3600, "h"), (60, "min"), (1, "s")):
+        if left >= size:
+            parts.append(f"{left // size} {name}")
+            left %= size
+    return " ".join(parts) or "0 s"
+
+
+#: How a suggested threshold reads, by unit, where the result's short text would hide its rounding
+#: (1.4 h for 81 minutes); other units read as results do.
+_THRESHOLD_TEXT: dict[str, Callable[[float], str]] = {"seconds": _clock}
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -95,15 +111,18 @@ class PeriodValue:
 
 @dataclass(frozen=True)
 class Baseline:
-    """The metric over the last complete periods taken together (`periods` of them), with its interval."""
+    """The metric over the last complete periods taken together (`periods`, each with its own value), with
+    its interval."""
 
     start: date
     end: date
-    periods: int
+    periods: tuple[PeriodValue, ...]
     value: float | None
     n: int
     ci_low: float | None
     ci_high: float | None
+    #: The level of the interval (the `confidence` setting).
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -129,9 +148,22 @@ class Suggestion:
     left_out: tuple[PeriodValue, ...] = ()
     attainable: float | None = None
     stretch: float | None = None
+    #: How each threshold was reached, in words ("the upper quartile of the 12 months").
+    attainable_basis: str | None = None
+    stretch_basis: str | None = None
     note: str | None = None
     #: The fewest units a period needs to be used (the `small_sample` setting).
     min_n: int = 0
+
+    def format(self, value: float | None) -> str:
+        """A value in the metric's unit as text (45.0 min, 83.1%); "—" for none."""
+        metric = get_metric(self.metric)
+        return metric.kind_object.format_value(value, metric.unit)
+
+    def format_threshold(self, value: float) -> str:
+        """A suggested threshold as text, exact to its rounding: 1 h 21 min, 82.4%."""
+        text = _THRESHOLD_TEXT.get(self.unit)
+        return text(value) if text is not None else self.format(value)
 
     def label(self, period: PeriodValue | Baseline) -> str:
         """A period as people name it: 2026-03, 2026 Q1, the first day of a week."""
@@ -145,8 +177,13 @@ class Suggestion:
 
     def add_command(self) -> str | None:
         """The `kpidesk targets add` command line that adopts the attainable target (None without one)."""
+        words = self.add_words()
+        return shlex.join(words) if words else None
+
+    def add_words(self) -> list[str]:
+        """The words of `add_command`, unquoted (none without an attainable target)."""
         if self.attainable is None:
-            return None
+            return []
         words = ["kpidesk", "targets", "add", self.target_id, "--metric", self.metric]
         if self.stat is not None:
             words += ["--stat", self.stat]
@@ -159,7 +196,7 @@ class Suggestion:
             words += ["--stretch", _plain(self.stretch)]
         if get_metric(self.metric).direction not in DIRECTIONS:
             words += ["--direction", self.direction]
-        return shlex.join(words)
+        return words
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON: dates as YYYY-MM-DD."""
@@ -179,11 +216,12 @@ class Suggestion:
             baseline = {
                 "start": b.start.isoformat(),
                 "end": b.end.isoformat(),
-                "periods": b.periods,
+                "periods": [period(p) for p in b.periods],
                 "value": b.value,
                 "n": b.n,
                 "ci_low": b.ci_low,
                 "ci_high": b.ci_high,
+                "confidence": b.confidence,
             }
         return {
             "metric": self.metric,
@@ -200,6 +238,8 @@ class Suggestion:
             "min_n": self.min_n,
             "attainable": self.attainable,
             "stretch": self.stretch,
+            "attainable_basis": self.attainable_basis,
+            "stretch_basis": self.stretch_basis,
             "note": self.note,
             "add_command": self.add_command(),
         }
@@ -268,8 +308,16 @@ def suggest_target(
     notes = _notes(suggestion, len(complete), len(window))
     if len(used) < MIN_PERIODS:
         return replace(suggestion, note="; ".join(notes))
-    attainable, stretch = _proposal(chosen, good, [p.value for p in used if p.value is not None], base)
-    return replace(suggestion, attainable=attainable, stretch=stretch, note="; ".join(notes) or None)
+    values = [p.value for p in used if p.value is not None]
+    attainable, attainable_basis, stretch, stretch_basis = _proposal(chosen, good, period, values, base)
+    return replace(
+        suggestion,
+        attainable=attainable,
+        attainable_basis=attainable_basis,
+        stretch=stretch,
+        stretch_basis=stretch_basis,
+        note="; ".join(notes) or None,
+    )
 
 
 def _checked_scope(scope: Mapping[str, str]) -> dict[str, str]:
@@ -338,11 +386,11 @@ def _complete_periods(rows: pd.DataFrame, own: pd.DataFrame, at: date | None) ->
         return []
     partial: dict[date, bool] = {}
     ends: dict[date, date] = {}
-    for r in rows.itertuples():
-        start = r.period_start
-        partial[start] = partial.get(start, False) or bool(r.partial)
-        ends[start] = r.period_end
-    values = {r.period_start: (r.value, int(r.n)) for r in own.itertuples()}
+    for r in rows.to_dict(orient="records"):
+        start = r["period_start"]
+        partial[start] = partial.get(start, False) or bool(r["partial"])
+        ends[start] = r["period_end"]
+    values = {r["period_start"]: (r["value"], int(r["n"])) for r in own.to_dict(orient="records")}
     complete = []
     for start in sorted(partial):
         if partial[start] or not ends[start] < at:
@@ -382,16 +430,17 @@ def _baseline(
     for dimension, value in scope.items():
         rows = rows[rows[dimension].map(lambda v, wanted=value: v is not None and str(v) == wanted)]
     if not len(rows):
-        return Baseline(start, end, len(periods), None, 0, None, None)
+        return Baseline(start, end, tuple(periods), None, 0, None, None, settings.metrics.confidence)
     row = rows.iloc[0]
     return Baseline(
         start,
         end,
-        len(periods),
+        tuple(periods),
         _number(row["value"]),
         int(row["n"]),
         _number(row["ci_low"]),
         _number(row["ci_high"]),
+        settings.metrics.confidence,
     )
 
 
@@ -422,10 +471,12 @@ def _notes(suggestion: Suggestion, complete: int, window: int) -> list[str]:
 
 
 def _proposal(
-    metric: Metric, direction: str, values: list[float], baseline: Baseline | None
-) -> tuple[float, float]:
-    """The attainable and stretch thresholds, before and after rounding for people (docs/targets.md)."""
+    metric: Metric, direction: str, period: str, values: list[float], baseline: Baseline | None
+) -> tuple[float, str, float, str]:
+    """The attainable and stretch thresholds, rounded for people, each with how it was reached (the rules
+    of docs/targets.md)."""
     lower = direction == "lower"
+    count = f"the {len(values)} {period}s"
 
     def quantile(q: float) -> float:
         # numpy's default rule: linear interpolation between the closest ranks.
@@ -435,14 +486,28 @@ def _proposal(
         return min(a, b) if lower else max(a, b)
 
     attainable = quantile(_ATTAINABLE_QUANTILE)
-    if baseline is not None and baseline.value is not None:
-        attainable = better(attainable, baseline.value)
-    best = min(values) if lower else max(values)
-    stretch = quantile(_STRETCH_QUANTILE) if len(values) >= _PERCENTILE_STRETCH_FROM else best
-    stretch = better(stretch, attainable)
+    attainable_basis = f"the upper quartile of {count}"
+    if (
+        baseline is not None
+        and baseline.value is not None
+        and better(baseline.value, attainable) != attainable
+    ):
+        attainable = baseline.value
+        attainable_basis = "the baseline, which is better than the upper quartile of " + count
+    if len(values) >= _PERCENTILE_STRETCH_FROM:
+        stretch, stretch_basis = quantile(_STRETCH_QUANTILE), f"the 90th percentile of {count}"
+    else:
+        stretch, stretch_basis = (min(values) if lower else max(values)), f"the best of {count}"
+    if better(stretch, attainable) != stretch:
+        stretch, stretch_basis = attainable, "the attainable target, which is better than " + stretch_basis
     floor = baseline.value if baseline is not None else None
     rounded = _rounded(attainable, metric, lower, floor)
-    return rounded, better(_rounded(stretch, metric, lower, rounded), rounded)
+    return (
+        rounded,
+        attainable_basis,
+        better(_rounded(stretch, metric, lower, rounded), rounded),
+        stretch_basis,
+    )
 
 
 def _rounded(value: float, metric: Metric, lower: bool, not_worse_than: float | None) -> float:
