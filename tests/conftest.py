@@ -164,3 +164,12 @@ def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     ws = init_workspace(tmp_path_factory.mktemp("two-sources") / "ws", country="IL")
     load_two_sources(ws)
     return ws
+
+
+@pytest.fixture(scope="session")
+def target_history(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """Two teams' monthly first reply times chosen by hand (tests/target_history_fixture.py); read, never
+    written."""
+    from target_history_fixture import build_target_history
+
+    return build_target_history(tmp_path_factory.mktemp("target-history") / "ws")

@@ -410,10 +410,15 @@ def _baseline(
     periods: list[PeriodValue],
 ) -> Baseline | None:
     """The metric over `periods` taken together: one query from the first day of the first to the last day
-    of the last."""
+    of the last. A count (tickets created, backlog) over three periods is no count per period, so its
+    baseline is the mean of the periods' counts, without an interval, as counts have none."""
     if not periods:
         return None
     start, end = periods[0].start, periods[-1].end
+    confidence = settings.metrics.confidence
+    if metric.kind_object.value_is_count:
+        mean = sum(p.value or 0.0 for p in periods) / len(periods)
+        return Baseline(start, end, tuple(periods), mean, sum(p.n for p in periods), None, None, confidence)
     rows = compute_kpis(
         tables,
         settings,
@@ -430,7 +435,7 @@ def _baseline(
     for dimension, value in scope.items():
         rows = rows[rows[dimension].map(lambda v, wanted=value: v is not None and str(v) == wanted)]
     if not len(rows):
-        return Baseline(start, end, tuple(periods), None, 0, None, None, settings.metrics.confidence)
+        return Baseline(start, end, tuple(periods), None, 0, None, None, confidence)
     row = rows.iloc[0]
     return Baseline(
         start,
@@ -440,7 +445,7 @@ def _baseline(
         int(row["n"]),
         _number(row["ci_low"]),
         _number(row["ci_high"]),
-        settings.metrics.confidence,
+        confidence,
     )
 
 
