@@ -131,6 +131,33 @@ def test_a_quartile_between_half_minutes_rounds_to_the_nearest(target_history: W
     assert s.stretch == 20 * MIN
 
 
+def test_a_baseline_better_than_the_quartile_is_the_attainable_target(target_history: Workspace) -> None:
+    s = _billing(target_history, at=date(2025, 9, 1))
+    # Usable months February to August without July: 40 50 30 45 35 25 → position 5 × 0.25 = 1.25 between
+    # 30 and 35 → 31.25 min. The baseline, June to August, counts July's two tickets too (the last three
+    # complete months, whatever their size): 30 35 55 · 10 12 · 20 25 45 → eight values, median
+    # (25 + 30) / 2 = 27.5 min, better than the quartile, so it is the attainable target.
+    assert s.baseline is not None and (s.baseline.value, s.baseline.n) == (27.5 * MIN, 8)
+    assert s.attainable == 27.5 * MIN
+    assert s.attainable_basis == "the baseline, which is better than the upper quartile of the 6 months"
+    assert s.stretch == 25 * MIN
+
+
+def test_rounding_never_crosses_the_baseline(target_history: Workspace) -> None:
+    s = kpidesk.suggest_target(
+        target_history, "first_reply_time", scope={"team": "support"}, stat="mean", at=date(2025, 10, 1)
+    )
+    # Support's monthly means are m + 20/3 minutes; August and September have no support tickets.
+    assert [p.start.month for p in s.left_out] == [8, 9]
+    assert s.note is not None and s.note.endswith("(the small_sample setting): 2025-08, 2025-09")
+    # Baseline July to September: July alone, 65 75 105 → mean 81⅔ min = 4,900 s, better than the
+    # quartile of the means (80.75 + 20/3 min). The nearest whole minute, 82, would be worse than the
+    # baseline, so it rounds to the good side: 81 min. The best month (July, the same 4,900 s) rounds no
+    # better than that.
+    assert s.baseline is not None and s.baseline.value == pytest.approx(4900.0)
+    assert (s.attainable, s.stretch) == (81 * MIN, 81 * MIN)
+
+
 def test_a_history_too_short_gives_a_baseline_and_a_note_but_no_proposal(target_history: Workspace) -> None:
     s = _billing(target_history, at=date(2025, 4, 1))
     assert s.periods == (_month(2025, 2, 40), _month(2025, 3, 50))
