@@ -1,7 +1,11 @@
 """`kpidesk targets check` end to end at 80 columns, on the hand-worked helpdesk (teams billing and
-support), and `kpidesk.check_targets`, which it prints."""
+support), and `kpidesk.check_targets`, which it prints; `kpidesk targets suggest` on the hand-made history
+of tests/target_history_fixture.py, and `kpidesk.suggest_target`, which it prints."""
 
 from __future__ import annotations
+
+import json
+from datetime import date
 
 from click.testing import CliRunner
 
@@ -36,6 +40,10 @@ targets:
 def _run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), env={"COLUMNS": "80"})
     return result.exit_code, result.output
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
 
 
 def _unbroken(text: str) -> str:
@@ -97,3 +105,82 @@ def test_no_file_and_a_bad_file(ticket_workspace: Workspace) -> None:
         f"error: {ticket_workspace.path / 'targets.yaml'}, line 2, column 48: target bad: target: 1.2 is "
         "impossible for fcr_rate, which lies between 0 and 1"
     )
+
+
+def test_suggest_prints_the_baseline_the_months_and_the_proposal(target_history: Workspace) -> None:
+    code, out = _run(
+        "targets", "suggest", "first_reply_time", "--scope", "team=billing", "-w", str(target_history.path)
+    )
+    assert code == 0, out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert "nan" not in out and "None" not in out
+    lines = [line.split() for line in out.splitlines()]
+    assert lines[0] == _words("first_reply_time (median) · team billing · per month · lower is better")
+    # The numbers of tests/targets/test_suggest.py: baseline November to January, 38 min (33–58), n 9.
+    assert _words("baseline 2025-11 – 2026-01: 3 complete months, 2025-11-01 → 2026-01-31") in lines
+    assert _words("38.0 min, 95% interval 33.0 min – 58.0 min, n 9") in lines
+    months = [line for line in lines if len(line) == 4 and line[0][:4] in ("2025", "2026")]
+    assert [m[0] for m in months] == [f"2025-{k:02d}" for k in (2, 3, 4, 5, 6, 8, 9, 10, 11, 12)] + [
+        "2026-01"
+    ]
+    assert ["2025-04", "30.0", "min", "3"] in months
+    assert _words("attainable 32 min the upper quartile of the 11 months") in lines
+    assert _words("stretch 25 min the 90th percentile of the 11 months") in lines
+    flat = " ".join(out.split())
+    assert (
+        "note: 1 month left out with fewer than 3 measured units (the small_sample setting): 2025-07" in flat
+    )
+    # The command that adopts it, in continuation lines that paste back into a shell as one.
+    command = out[out.index("kpidesk targets add") :].replace("\\\n", " ")
+    assert " ".join(command.split()) == (
+        "kpidesk targets add billing-first_reply_time --metric first_reply_time --stat median "
+        "--scope team=billing --period month --target 1920 --stretch 1500"
+    )
+
+
+def test_suggest_without_enough_history_says_so(target_history: Workspace) -> None:
+    code, out = _run(
+        "targets", "suggest", "first_reply_time", "--scope", "team=billing", "--at", "2025-04-01",
+        "-w", str(target_history.path),
+    )  # fmt: skip
+    assert code == 0, out
+    flat = " ".join(out.split())
+    assert "47.5 min, 95% interval 35.0 min – 1.2 h, n 6" in flat
+    assert "note: only 2 complete months of history; a proposal needs at least 3" in flat
+    assert "attainable" not in flat and "targets add" not in flat
+
+
+def test_suggest_as_json_is_the_suggestion(target_history: Workspace) -> None:
+    code, out = _run(
+        "targets", "suggest", "first_reply_time", "--scope", "team=support", "--at", "2025-08-01",
+        "--as", "json", "-w", str(target_history.path),
+    )  # fmt: skip
+    assert code == 0, out
+    data = json.loads(out)
+    expected = kpidesk.suggest_target(
+        target_history, "first_reply_time", scope={"team": "support"}, at=date(2025, 8, 1)
+    )
+    assert data == expected.as_dict()
+    assert (data["attainable"], data["stretch"]) == (4860.0, 4500.0)
+    assert data["baseline"]["start"] == "2025-05-01" and data["baseline"]["n"] == 9
+    assert [p["period"] for p in data["periods"]] == [
+        "2025-02",
+        "2025-03",
+        "2025-04",
+        "2025-05",
+        "2025-06",
+        "2025-07",
+    ]
+    assert data["add_command"].endswith("--scope team=support --period month --target 4860 --stretch 4500")
+
+
+def test_suggest_refuses_what_it_cannot_answer(target_history: Workspace) -> None:
+    ws = str(target_history.path)
+    code, out = _run("targets", "suggest", "first_reply_time", "--scope", "team=biling", "-w", ws)
+    assert code == 2 and "no team biling in the data of first_reply_time; did you mean billing?" in out
+    code, out = _run("targets", "suggest", "volume", "-w", ws)
+    assert code == 2 and "volume is neutral in the catalogue" in " ".join(out.split())
+    code, out = _run("targets", "suggest", "first_reply_time", "--scope", "team", "-w", ws)
+    assert code == 2 and "expected DIM=VALUE such as team=billing, got 'team'" in out
+    code, out = _run("targets", "suggest", "first_reply_tme", "-w", ws)
+    assert code == 2 and "unknown metric first_reply_tme; did you mean first_reply_time?" in out
