@@ -139,6 +139,7 @@ def _parse_scope(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @click.option(
     "--at",
     callback=parse_date,
+    metavar="DATE",
     default=None,
     help="The day of the suggestion, YYYY-MM-DD: it reads the periods that ended before it "
     "(default: the last day of the data).",
@@ -157,9 +158,10 @@ def suggest(
     style: str,
     workspace: Path | None,
 ) -> None:
-    """The baseline (the last three complete periods together, with its interval) and an attainable and
-    a stretch target from the scope's own last twelve complete periods, with the periods behind them and
-    the `kpidesk targets add` command that adopts the suggestion (docs/targets.md gives the rules)."""
+    """Suggest a target from the scope's own history. The baseline is the last three complete periods
+    together, with its interval; the attainable and stretch targets are the levels the scope's better
+    and best periods among its last twelve reached. Also printed: the periods behind them, and the
+    `kpidesk targets add` command that adopts the suggestion (docs/targets.md gives the rules)."""
     suggestion = _api.suggest_target(
         workspace,
         metric,
