@@ -535,7 +535,9 @@ def compute_results(
     result = (
         pd.concat([f for f in frames if len(f)], ignore_index=True)
         if any(len(f) for f in frames)
-        else (pd.DataFrame(columns=["metric", "stat", "value", "unit", "n", "period_start", "small_sample"]))
+        else pd.DataFrame(
+            columns=["metric", "stat", "value", "unit", "n", "period_start", *dim_columns, "small_sample"]
+        )
     )
     if len(result):
         result["period_start"] = pd.to_datetime(result["period_start"]).dt.date

@@ -282,6 +282,7 @@ def suggest_target(
         settings,
         KpiQuery(metrics=[chosen.id], by=by, period=period, stat=stat_name, business_hours=business_hours),
     )
+    _check_measurable(rows, chosen)
     own = _scope_rows(rows, chosen, scope)
     if at is None and len(rows):
         at = max(d for d in rows["covered_to"] if d is not None and not pd.isna(d))
@@ -360,12 +361,23 @@ def _stat(metric: Metric, stat: str | None) -> str | None:
     return parse_stat(stat)[0] if stat is not None else metric.statistic
 
 
+def _check_measurable(rows: pd.DataFrame, metric: Metric) -> None:
+    """Refuse a metric no source can measure (with the reason), or with no values at all."""
+    if len(rows) and rows["available"].astype(bool).any():
+        return
+    reasons = [r for r in rows["reason"] if isinstance(r, str)] if len(rows) else []
+    why = reasons[0] if reasons else f"the workspace holds no {metric.id} values"
+    raise InvalidRequest(f"no target can be suggested for {metric.id}: {why}")
+
+
 def _scope_rows(rows: pd.DataFrame, metric: Metric, scope: Mapping[str, str]) -> pd.DataFrame:
     """The rows of the scope's group; a value the data does not hold is refused, naming the values it
     does hold (or the closest one)."""
     own = rows
     for dimension, value in scope.items():
         held = sorted({str(v) for v in rows[dimension] if v is not None and not pd.isna(v)})
+        if not held:
+            raise InvalidRequest(f"{metric.id} has no {dimension}: its units cannot be scoped by {dimension}")
         if value not in held:
             near = difflib.get_close_matches(value, held, n=1, cutoff=0.6)
             if near:

@@ -115,6 +115,13 @@ def test_no_source_can_measure_it(tmp_path: Path) -> None:
     assert "False" in as_csv.output and "first contact resolution cannot be measured" in as_csv.output
 
 
+def test_no_source_can_measure_it_grouped(tmp_path: Path) -> None:
+    # No metric asked for has a row of its own: the not-available row still carries the group columns.
+    ws = _workspace(tmp_path, ("desk",))
+    frame = kpidesk.kpis(ws, metrics=["fcr_rate"], by=["team"], period="month")
+    assert list(frame["team"].isna()) == [True] and list(frame["available"]) == [False]
+
+
 def test_a_group_without_units_is_no_data_not_a_small_sample(sources: Workspace) -> None:
     frame = kpidesk.kpis(sources, metrics=["first_reply_time"], period="week", by=["source"])
     # Week of 15 Mar, chat: only C3, unanswered: n = 0.

@@ -234,6 +234,7 @@ def test_a_neutral_metric_needs_a_direction(target_history: Workspace) -> None:
             {"scope": {"team": "sales"}},
             "no team sales in the data of first_reply_time; the data holds billing, support",
         ),
+        ({"scope": {"queue": "q1"}}, "first_reply_time has no queue: its units cannot be scoped by queue"),
         ({"direction": "higher"}, "direction higher contradicts the catalogue, where lower first_reply_time"),
         ({"period": "all"}, "unknown period all; expected one of day, week, month, quarter, year"),
         ({"stat": "p200"}, "unknown statistic 'p200'"),
@@ -250,3 +251,16 @@ def test_requests_that_cannot_be_answered(
 def test_only_durations_take_a_statistic(target_history: Workspace) -> None:
     with pytest.raises(InvalidRequest, match="volume is a count: only durations take a statistic"):
         kpidesk.suggest_target(target_history, "volume", stat="median", direction="higher")
+
+
+def test_a_metric_the_data_cannot_measure_is_refused_with_the_reason(target_history: Workspace) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        kpidesk.suggest_target(target_history, "fcr_rate", scope={"team": "billing"})
+    assert str(raised.value) == (
+        "no target can be suggested for fcr_rate: desk never records a ticket as solved, so first contact "
+        "resolution cannot be measured from it"
+    )
+    with pytest.raises(
+        InvalidRequest, match="no target can be suggested for csat: the workspace holds no csat"
+    ):
+        kpidesk.suggest_target(target_history, "csat")
