@@ -127,12 +127,15 @@ def _parse_scope(ctx: click.Context, param: click.Parameter, values: tuple[str, 
     help="The target's period of the default calendar: day, week, month, quarter or year.",
 )
 @click.option(
-    "--stat", default=None, help="Durations: median, mean or pNN such as p90 (default: the metric's)."
+    "--stat",
+    default=None,
+    metavar="STAT",
+    help="Durations: median, mean or pNN such as p90 (default: the metric's).",
 )
 @business_hours_option
 @click.option(
     "--direction",
-    type=NameChoice(("higher", "lower"), "direction"),
+    type=NameChoice(("kpidesk.targets", "DIRECTIONS"), "direction"),
     default=None,
     help="Which side is good: needed for neutral metrics, else the catalogue's.",
 )

@@ -284,8 +284,8 @@ def suggest_target(
     )
     _check_measurable(rows, chosen)
     own = _scope_rows(rows, chosen, scope)
-    if at is None and len(rows):
-        at = max(d for d in rows["covered_to"] if d is not None and not pd.isna(d))
+    if at is None:
+        at = max((d for d in rows["covered_to"] if d is not None and not pd.isna(d)), default=None)
     complete = _complete_periods(rows, own, at)
     small = settings.metrics.small_sample
     window = complete[-HISTORY_PERIODS:]
