@@ -1,6 +1,7 @@
 """Targets: what a metric should reach, for whom and by when, with the guardrails it must not break.
 
 `targets.yaml` in a workspace holds them (see docs/targets.md); `read_targets` reads and checks it.
+`suggest_target` proposes a baseline and a target from a scope's own history.
 """
 
 from kpidesk.targets._check import TargetCheck, check_target_file

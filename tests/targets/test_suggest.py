@@ -15,7 +15,7 @@ import pytest
 
 import kpidesk
 from kpidesk import InvalidRequest
-from kpidesk.targets import PeriodValue, Suggestion
+from kpidesk.targets import PeriodValue, Suggestion, period_label
 from kpidesk.workspace import Workspace
 
 MIN = 60.0
@@ -264,3 +264,28 @@ def test_a_metric_the_data_cannot_measure_is_refused_with_the_reason(target_hist
         InvalidRequest, match="no target can be suggested for csat: the workspace holds no csat"
     ):
         kpidesk.suggest_target(target_history, "csat")
+
+
+def test_quarters(target_history: Workspace) -> None:
+    s = _billing(target_history, period="quarter")
+    # The first and last quarters are partial. Q2 2025: 25 30 30 35 40 45 50 55 65 → 40 min; Q3 (July's
+    # two tickets count here, n 8): 10 12 20 25 45 50 55 75 → (25 + 45) / 2 = 35 min; Q4: 15 20 33 37 38
+    # 40 42 58 62 → 38 min. Sorted 35 38 40: the quartile in the good direction at 2 × 0.25 = 0.5 →
+    # 36.5 min. The baseline pools all 26 tickets: the 13th and 14th are 38 and 40 → 39 min.
+    assert [(s.label(p), p.value, p.n) for p in s.periods] == [
+        ("2025 Q2", 40 * MIN, 9),
+        ("2025 Q3", 35 * MIN, 8),
+        ("2025 Q4", 38 * MIN, 9),
+    ]
+    assert s.baseline is not None and (s.baseline.value, s.baseline.n) == (39 * MIN, 26)
+    assert (s.attainable, s.stretch) == (36.5 * MIN, 35 * MIN)
+    assert s.format_threshold(s.attainable) == "36 min 30 s"
+
+
+def test_period_labels() -> None:
+    assert [period_label(date(2026, 4, 1), p) for p in ("month", "quarter", "year")] == [
+        "2026-04",
+        "2026 Q2",
+        "2026",
+    ]
+    assert period_label(date(2026, 4, 5), "week") == period_label(date(2026, 4, 5), "day") == "2026-04-05"
