@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         staffing_plan,
         status,
         survey_comments,
+        targets_status,
         undo_import,
         write_summary,
     )
@@ -74,6 +75,7 @@ __all__ = [
     "staffing_plan",
     "status",
     "survey_comments",
+    "targets_status",
     "undo_import",
     "write_summary",
 ]
@@ -100,6 +102,7 @@ _LAZY = {
             "staffing_plan",
             "status",
             "survey_comments",
+            "targets_status",
             "undo_import",
             "write_summary",
         ),

@@ -59,6 +59,7 @@ __all__ = [
     "staffing_plan",
     "status",
     "survey_comments",
+    "targets_status",
     "undo_import",
     "warehouse_tables",
     "write_staffing_page",
@@ -569,6 +570,36 @@ def check_targets(workspace: Workspace | str | Path | None = None) -> TargetChec
             return [str(v) for v in frame[dimension] if v is not None]
 
         return check_target_file(ws.path / TARGETS_FILE, values_of)
+
+
+def targets_status(
+    workspace: Workspace | str | Path | None = None, *, at: date | None = None
+) -> pd.DataFrame:
+    """Every target's status as of the end of local day `at` (default: the last day of the data) for the
+    period that holds it: one row per target, period and member, with the value so far, its projection to
+    the period's end, the status, the guardrails and, for proportions, the error budget (see
+    `kpidesk.targets.target_status` and docs/targets.md). No target file: no rows."""
+    from kpidesk._data_spans import data_spans
+    from kpidesk.targets import TARGETS_FILE, Agent, read_targets, target_status
+
+    ws = _workspace(workspace)
+    targets = read_targets(ws.path / TARGETS_FILE)
+    if at is None:
+        spans = data_spans(ws)
+        if not spans:
+            raise InvalidRequest("the workspace holds no data yet: import some before asking for status")
+        at = max(span[3] for span in spans)
+    with _reading(ws) as con:
+        agents = {
+            str(agent): Agent(name, hired, left)
+            for agent, name, hired, left in con.execute(
+                "SELECT agent_id, name, timezone(?, timezone('UTC', hired_at))::DATE, "
+                "timezone(?, timezone('UTC', left_at))::DATE FROM agents",
+                [ws.settings.timezone, ws.settings.timezone],
+            ).fetchall()
+        }
+        icon = ibis.duckdb.from_connection(con)
+        return target_status(warehouse_tables(icon), ws.settings, targets, at, agents)
 
 
 def imports(workspace: Workspace | str | Path | None = None) -> pd.DataFrame:

@@ -33,6 +33,7 @@ PUBLIC = [
     "staffing_plan",
     "status",
     "survey_comments",
+    "targets_status",
     "undo_import",
     "write_summary",
 ]

@@ -14,6 +14,7 @@ from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 from kpidesk.metrics._explain import MetricTrace, TicketExplanation, TicketNotFound, explain_ticket
 from kpidesk.metrics._kinds import KINDS, Estimate, MetricKind, format_quantity
 from kpidesk.metrics._kpis import compute_kpis
+from kpidesk.metrics._projection import Projection
 from kpidesk.metrics._records import RECORD_COLUMNS, metric_records
 from kpidesk.metrics._resilience import RESILIENCE_COLUMNS, resilience
 from kpidesk.metrics._samples import DIMENSIONS
@@ -49,6 +50,7 @@ __all__ = [
     "Metric",
     "MetricKind",
     "MetricTrace",
+    "Projection",
     "TicketExplanation",
     "TicketNotFound",
     "call_intervals",

@@ -16,21 +16,37 @@ from kpidesk.targets._file import (
     scope_warnings,
 )
 from kpidesk.targets._guardrails import COUNTER_METRICS, CounterMetric, counter_metrics, unguarded_warnings
+from kpidesk.targets._status import (
+    BASELINE_PERIODS,
+    STATUS_COLUMNS,
+    STATUSES,
+    Agent,
+    ErrorBudget,
+    error_budget,
+    target_status,
+)
 
 __all__ = [
+    "BASELINE_PERIODS",
     "COUNTER_METRICS",
     "DIRECTIONS",
+    "STATUSES",
+    "STATUS_COLUMNS",
     "TARGETS_FILE",
     "TARGET_PERIODS",
+    "Agent",
     "CounterMetric",
+    "ErrorBudget",
     "Guardrail",
     "Target",
     "TargetCheck",
     "TargetError",
     "check_target_file",
     "counter_metrics",
+    "error_budget",
     "parse_targets",
     "read_targets",
     "scope_warnings",
+    "target_status",
     "unguarded_warnings",
 ]

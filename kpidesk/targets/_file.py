@@ -102,6 +102,10 @@ class Target:
     def catalogue_metric(self) -> Metric:
         return _METRICS[self.metric]
 
+    def as_of(self, day: date) -> Target:
+        """The target as it stood at the end of local day `day`."""
+        return self
+
     def better(self, value: float, than: float) -> bool:
         """Whether `value` is on the good side of `than` (or equal to it)."""
         return value <= than if self.direction == "lower" else value >= than
