@@ -730,8 +730,9 @@ def build_demo(
     directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7, progress: bool = False
 ) -> DemoResult:
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
-    their events, calls, agent states, surveys, QA reviews, customers and agents."""
-    from kpidesk.demo import demo_examples, demo_settings, generate_demo, write_demo_files
+    their events, calls, agent states, surveys, QA reviews, customers and agents; with a target file."""
+    from kpidesk.demo import DEMO_TARGETS, demo_examples, demo_settings, generate_demo, write_demo_files
+    from kpidesk.targets import TARGETS_FILE
 
     path = Path(directory)
     if path.exists():
@@ -739,6 +740,7 @@ def build_demo(
             raise WorkspaceError(f"{path} exists and is not a kpidesk workspace; choose another --workspace")
         shutil.rmtree(path)
     ws = init_workspace(path, settings=demo_settings())
+    (path / TARGETS_FILE).write_text(DEMO_TARGETS.read_text(encoding="utf-8"), encoding="utf-8")
     data = generate_demo(n_tickets, seed=seed)
     files = write_demo_files(data, path / "data", "csv")
     # Surveys name tickets, so they follow them; the facts are derived once, after the calls.

@@ -86,11 +86,9 @@ output_option = click.option(
 
 
 def as_option(*styles: str) -> Callable[[F], F]:
-    """`--as table|json|…` (also spelt `--format`): how the answer is printed (the first style is the
-    default)."""
+    """`--as table|json|…`: how the answer is printed (the first style is the default)."""
     return click.option(
         "--as",
-        "--format",
         "style",
         type=NameChoice(styles, "output style"),
         default=styles[0],

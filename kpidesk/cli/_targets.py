@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from kpidesk.targets import Target
 
-__all__ = ["targets"]
+__all__ = ["print_target_status", "targets"]
 
 
 @main.group()
@@ -126,10 +126,11 @@ def status(at: date | None, style: str, workspace: Path | None) -> None:
     if not len(frame):
         console.print("no targets yet: `kpidesk targets add` writes one (docs/targets.md)", highlight=False)
         return
-    _print_status(frame)
+    print_target_status(frame)
 
 
-def _print_status(frame: pd.DataFrame) -> None:
+def print_target_status(frame: pd.DataFrame) -> None:
+    """The status table within the terminal's width, then each target's guardrails, budget and notes."""
     from kpidesk.metrics import get_metric
 
     console.print(f"[bold]Targets as of the end of {frame['at'].iloc[0]}[/]", highlight=False)
@@ -214,18 +215,18 @@ def _status_notes(row: dict[str, Any], show: Callable[[Any], str]) -> list[str]:
         parts = []
         for guard in row["guardrails"]:
             metric = get_metric(guard["metric"])
-            shown = metric.kind_object.format_value(guard["value"], metric.unit)
-            change = ""
-            if guard["change"] is not None:
-                unit = " pp" if guard["change_unit"] == "pp" else ""
+            kind = metric.kind_object
+            text = f"{guard['metric']} {kind.format_value(guard['value'], metric.unit)}"
+            if guard["baseline"] is not None and guard["change"] is not None:
+                change = guard["change"]
                 amount = (
-                    f"{guard['change']:+.1f}{unit}"
-                    if unit
-                    else metric.kind_object.format_value(guard["change"], metric.unit)
+                    f"{abs(change):.1f} pp"
+                    if guard["change_unit"] == "pp"
+                    else kind.format_value(abs(change), metric.unit)
                 )
-                change = f" ({amount.replace('-', '−')} on the period before)"
-            mark = " [red]worse[/]" if guard["breached"] else ""
-            parts.append(f"{guard['metric']} {shown}{change}{mark}")
+                sign = "+" if change > 0 else "−" if change < 0 else "±"
+                text += f" (was {kind.format_value(guard['baseline'], metric.unit)}, {sign}{amount})"
+            parts.append(text + (" [red]worse[/]" if guard["breached"] else ""))
         out.append(f"{name} guardrails: " + "; ".join(parts))
     if row["budget_allowed"] is not None and row["member"] is None:
         burn = row["burn_rate"]

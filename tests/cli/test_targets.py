@@ -3,6 +3,8 @@ support), and `kpidesk.check_targets`, which it prints."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from click.testing import CliRunner
 
 import kpidesk
@@ -97,3 +99,45 @@ def test_no_file_and_a_bad_file(ticket_workspace: Workspace) -> None:
         f"error: {ticket_workspace.path / 'targets.yaml'}, line 2, column 48: target bad: target: 1.2 is "
         "impossible for fcr_rate, which lies between 0 and 1"
     )
+
+
+def test_status_fits_80_columns_and_names_every_target(small_demo: Workspace) -> None:
+    import kpidesk
+
+    code, out = _run("targets", "status", "-w", str(small_demo.path))
+    assert code == 0, out
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    frame = kpidesk.targets_status(small_demo)
+    assert out.startswith(f"Targets as of the end of {frame['at'].iloc[0]}")
+    for target_id in frame.target_id.unique():
+        assert target_id in out
+    words = {"met", "missed", "on track", "at risk", "off track", "too few", "not started"}
+    assert sum(1 for line in out.splitlines() if any(w in line for w in words)) >= len(frame)
+    assert "nan" not in out and "None" not in out
+
+
+def test_status_as_json_and_csv_hold_every_row_and_column(small_demo: Workspace) -> None:
+    import csv
+    import io
+    import json
+
+    import kpidesk
+    from kpidesk.targets import STATUS_COLUMNS, STATUSES
+
+    frame = kpidesk.targets_status(small_demo, at=date(2026, 3, 31))
+    code, out = _run("targets", "status", "--at", "2026-03-31", "--as", "json", "-w", str(small_demo.path))
+    assert code == 0, out
+    rows = json.loads(out)
+    assert len(rows) == len(frame) and set(STATUS_COLUMNS) <= set(rows[0])
+    assert all(r["status"] in STATUSES and r["at"] == "2026-03-31" for r in rows)
+    assert all(isinstance(r["guardrails"], list) for r in rows)
+    code, out = _run("targets", "status", "--at", "2026-03-31", "--as", "csv", "-w", str(small_demo.path))
+    assert code == 0, out
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert [r["target_id"] for r in table] == list(frame.target_id)
+    assert json.loads(table[0]["guardrails"])[0]["metric"] == frame.guardrails.iloc[0][0]["metric"]
+
+
+def test_status_refuses_a_date_that_is_not_one(small_demo: Workspace) -> None:
+    code, out = _run("targets", "status", "--at", "2026-02-30", "-w", str(small_demo.path))
+    assert code == 2 and "expected a date as YYYY-MM-DD" in out
