@@ -32,6 +32,7 @@ __all__ = [
     "Target",
     "TargetChange",
     "TargetError",
+    "find_target",
     "parse_targets",
     "read_targets",
     "scope_warnings",
@@ -229,6 +230,24 @@ def parse_targets(text: str, *, origin: str = TARGETS_FILE) -> list[Target]:
         seen[target.id] = entry.line
         targets.append(target)
     return targets
+
+
+def find_target(targets: Sequence[Target], target_id: str, origin: str) -> Target:
+    """The target of id `target_id`, or an error naming the closest ids (all of them when few)."""
+    for target in targets:
+        if target.id == target_id:
+            return target
+    ids = [t.id for t in targets]
+    if not ids:
+        raise TargetError(f"{origin}: no target {target_id}: the file has no targets yet")
+    near = difflib.get_close_matches(target_id, ids, n=3, cutoff=0.6)
+    if near:
+        hint = f"did you mean {' or '.join(near)}?"
+    elif len(ids) <= 12:
+        hint = f"the targets are {', '.join(ids)}"
+    else:
+        hint = "`kpidesk targets check` lists them"
+    raise TargetError(f"{origin}: no target {target_id}; {hint}")
 
 
 def scope_warnings(targets: Sequence[Target], values_of: Callable[[str], Collection[str]]) -> list[str]:
