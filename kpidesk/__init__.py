@@ -24,6 +24,7 @@ from kpidesk._errors import InvalidRequest, KpideskError
 if TYPE_CHECKING:
     from kpidesk._api import (
         DemoResult,
+        add_target,
         build_demo,
         call_intervals,
         check_targets,
@@ -38,9 +39,11 @@ if TYPE_CHECKING:
         refresh_facts,
         rejected,
         resilience,
+        set_target,
         staffing_plan,
         status,
         survey_comments,
+        target_history,
         undo_import,
         write_summary,
     )
@@ -55,6 +58,7 @@ __all__ = [
     "InvalidRequest",
     "KpideskError",
     "__version__",
+    "add_target",
     "build_demo",
     "call_intervals",
     "check_targets",
@@ -71,9 +75,11 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "resilience",
+    "set_target",
     "staffing_plan",
     "status",
     "survey_comments",
+    "target_history",
     "undo_import",
     "write_summary",
 ]
@@ -83,6 +89,7 @@ _LAZY = {
     **dict.fromkeys(
         (
             "DemoResult",
+            "add_target",
             "build_demo",
             "call_intervals",
             "check_targets",
@@ -97,9 +104,11 @@ _LAZY = {
             "refresh_facts",
             "rejected",
             "resilience",
+            "set_target",
             "staffing_plan",
             "status",
             "survey_comments",
+            "target_history",
             "undo_import",
             "write_summary",
         ),
