@@ -563,15 +563,11 @@ def check_targets(workspace: Workspace | str | Path | None = None) -> TargetChec
     when it cannot be used), with warnings for targets without guardrails and for scope values the data
     does not hold. No file: no targets. Each target is as it stands today (in the workspace's time zone),
     with its changes (`Target.as_of` gives it at another date)."""
-    from dataclasses import replace
-
     from kpidesk.targets import TARGETS_FILE, check_target_file
 
     ws = _workspace(workspace)
     with _reading(ws) as con:
-        checked = check_target_file(ws.path / TARGETS_FILE, _values_of(ws, con))
-    today = _today(ws)
-    return replace(checked, targets=[target.as_of(today) for target in checked.targets])
+        return check_target_file(ws.path / TARGETS_FILE, _values_of(ws, con), on=_today(ws))
 
 
 def _values_of(ws: Workspace, con: duckdb.DuckDBPyConnection) -> Callable[[str], list[str]]:
