@@ -131,8 +131,7 @@ def add(workspace: Path | None, target_id: str, threshold: float, **options: Any
     """Add a target to targets.yaml (created when absent); comments and everything else in the file are
     kept as written, and nothing is written when the target is invalid.
 
-    Example: kpidesk targets add --id billing-frt --metric first_reply_time --target 3600
-    --business-hours --scope team=billing --guardrail csat
+    Example: kpidesk targets add --id org-fcr --metric fcr_rate --target 0.7 --guardrail csat
     """
     options["guardrails"] = tuple(options["guardrails"])
     added = _api.add_target(workspace, target_id, target=threshold, **options)

@@ -476,3 +476,36 @@ def test_every_version_is_checked_with_the_keys_in_force() -> None:
         "targets.yaml, line 8, column 9: target t1: per: the scope already fixes agent to a1; one row each "
         "is one row (in the version effective 2026-10-01)"
     )
+
+
+def test_the_documented_change_example_reads_as_the_page_says() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "targets.md").read_text(encoding="utf-8")
+    section = page[page.index("## Changing a target") :]
+    example = section[
+        section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", section.index("```yaml"))
+    ]
+    (target,) = parse_targets(example)
+    # "a reply within 3600 s until 30 September, 3000 s from 1 October, and from 1 November also a
+    # stretch and a second guardrail"
+    assert _in_force(target.as_of(date(2026, 9, 30))) == (
+        3600.0,
+        None,
+        (Guardrail("csat"),),
+        {"team": "billing"},
+    )
+    assert _in_force(target.as_of(date(2026, 10, 1))) == (
+        3000.0,
+        None,
+        (Guardrail("csat"),),
+        {"team": "billing"},
+    )
+    assert _in_force(target.as_of(date(2026, 11, 1))) == (
+        3000.0,
+        2400.0,
+        (Guardrail("csat"), Guardrail("agent_replies")),
+        {"team": "billing"},
+    )
+    with pytest.raises(TargetError) as caught:
+        parse_targets(example.replace("target: 3000", "target: -60"))
+    quoted = section[section.index("targets.yaml, line") :].splitlines()[0]
+    assert str(caught.value) == quoted
