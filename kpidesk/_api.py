@@ -657,8 +657,6 @@ def set_target(
     default), for `reason`; the change is kept in `targets.yaml` beside the target as first set, so a past
     period is judged against the target of its time. Returns the target with its changes. A change that
     changes nothing, or that makes any version invalid, is refused (`TargetError`) and nothing is written."""
-    import getpass
-
     from kpidesk.targets import TARGETS_FILE
     from kpidesk.targets import set_target as write_change
 
@@ -678,9 +676,21 @@ def set_target(
         target_id,
         values,
         effective=effective or _today(ws),
-        by=by or getpass.getuser(),
+        by=by or _login_name(),
         reason=reason,
     )
+
+
+def _login_name() -> str:
+    """Who is changing a target when they do not say: the login name, if the system has one."""
+    import getpass
+
+    from kpidesk.targets import TargetError
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        raise TargetError("no login name to record as the change's author; say who makes it (--by)") from None
 
 
 def target_history(workspace: Workspace | str | Path | None, target_id: str) -> list[TargetVersion]:

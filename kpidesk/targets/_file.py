@@ -3,7 +3,8 @@
 A target says which metric (and statistic), over which scope and period, should reach which threshold, in
 which direction, with which guardrail metrics that must not get worse meanwhile. Every problem is
 refused with the file, line and column, the target's id and the key, so a manager can fix the file
-without reading code; keys this version does not know are kept as written.
+without reading code; keys this version does not know are kept as written. A target's `changes:` keep
+each later version with its date, author and reason; every version is checked like the first.
 """
 
 from __future__ import annotations
