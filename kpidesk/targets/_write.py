@@ -130,17 +130,18 @@ def _in_force(target: Target) -> dict[str, Any]:
 def _plain(key: str, value: Any) -> Any:
     """A value as it is written: guardrails as `{metric: name}`, tuples as lists, mappings as dicts."""
     if key == "guardrails" and isinstance(value, list | tuple):
-        return [
-            {"metric": g.metric if isinstance(g, Guardrail) else str(g)}
-            if not isinstance(g, Mapping)
-            else dict(g)
-            for g in value
-        ]
+        return [_guardrail(item) for item in value]
     if isinstance(value, Mapping):
         return {str(k): _plain("", v) for k, v in value.items()}
     if isinstance(value, tuple):
         return [_plain("", v) for v in value]
     return value
+
+
+def _guardrail(item: Any) -> dict[str, Any]:
+    if isinstance(item, Mapping):
+        return dict(item)
+    return {"metric": item.metric if isinstance(item, Guardrail) else str(item)}
 
 
 def _ordered(entry: Mapping[str, Any]) -> dict[str, Any]:
