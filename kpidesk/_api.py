@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import ibis
@@ -38,10 +39,11 @@ if TYPE_CHECKING:
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
-    from kpidesk.targets import Suggestion, TargetCheck
+    from kpidesk.targets import Suggestion, Target, TargetCheck, TargetVersion
 
 __all__ = [
     "DemoResult",
+    "add_target",
     "build_demo",
     "call_intervals",
     "check_targets",
@@ -56,10 +58,13 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "resilience",
+    "set_target",
     "staffing_plan",
     "status",
     "suggest_target",
     "survey_comments",
+    "target_history",
+    "targets_status",
     "undo_import",
     "warehouse_tables",
     "write_staffing_page",
@@ -558,18 +563,176 @@ def list_values(what: str, *, workspace: Workspace | str | Path | None = None) -
 def check_targets(workspace: Workspace | str | Path | None = None) -> TargetCheck:
     """The workspace's `targets.yaml` read and checked (`TargetError` naming file, line, target and key
     when it cannot be used), with warnings for targets without guardrails and for scope values the data
-    does not hold. No file: no targets."""
-    from kpidesk.contents import list_values as values
+    does not hold. No file: no targets. Each target is as it stands today (in the workspace's time zone),
+    with its changes (`Target.as_of` gives it at another date)."""
     from kpidesk.targets import TARGETS_FILE, check_target_file
 
     ws = _workspace(workspace)
     with _reading(ws) as con:
+        return check_target_file(ws.path / TARGETS_FILE, _values_of(ws, con), on=_today(ws))
 
-        def values_of(dimension: str) -> list[str]:
-            frame = values(con, ws.settings.timezone, dimension)
-            return [str(v) for v in frame[dimension] if v is not None]
 
-        return check_target_file(ws.path / TARGETS_FILE, values_of)
+def _values_of(ws: Workspace, con: duckdb.DuckDBPyConnection) -> Callable[[str], list[str]]:
+    """The values a dimension takes in the data, for the scope warnings."""
+    from kpidesk.contents import list_values as values
+
+    def values_of(dimension: str) -> list[str]:
+        frame = values(con, ws.settings.timezone, dimension)
+        return [str(v) for v in frame[dimension] if v is not None]
+
+    return values_of
+
+
+def _today(ws: Workspace) -> date:
+    return datetime.now(ZoneInfo(ws.settings.timezone)).date()
+
+
+def add_target(
+    workspace: Workspace | str | Path | None,
+    target_id: str,
+    metric: str,
+    target: float,
+    *,
+    stat: str | None = None,
+    business_hours: bool = False,
+    scope: Mapping[str, str] | None = None,
+    per: str | None = None,
+    period: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    stretch: float | None = None,
+    direction: str | None = None,
+    min_n: int | None = None,
+    guardrails: Sequence[str] = (),
+    owner: str | None = None,
+    description: str | None = None,
+) -> TargetCheck:
+    """Add a target to the workspace's `targets.yaml` (created when absent; comments and everything else
+    kept as written) and return it checked: `targets` holds the new target, `warnings` what to look at
+    (no guardrails, a scope value the data does not hold). The period is a month unless `period` or
+    `start` and `end` say otherwise. Nothing is written when the target is invalid (`TargetError`)."""
+    from kpidesk.targets import TARGETS_FILE, TargetCheck, scope_warnings, unguarded_warnings
+    from kpidesk.targets import add_target as write_target
+
+    ws = _workspace(workspace)
+    entry = {
+        "id": target_id,
+        "metric": metric,
+        "stat": stat,
+        "business_hours": business_hours or None,
+        "scope": dict(scope) if scope else None,
+        "per": per,
+        "period": period if period or start or end else "month",
+        "from": start,
+        "to": end,
+        "target": target,
+        "stretch": stretch,
+        "direction": direction,
+        "min_n": min_n,
+        "guardrails": list(guardrails) or None,
+        "owner": owner,
+        "description": description,
+    }
+    added = write_target(ws.path / TARGETS_FILE, entry)
+    with _reading(ws) as con:
+        warnings = [*unguarded_warnings([added]), *scope_warnings([added], _values_of(ws, con))]
+    return TargetCheck(ws.path / TARGETS_FILE, True, [added], warnings)
+
+
+def set_target(
+    workspace: Workspace | str | Path | None,
+    target_id: str,
+    *,
+    reason: str,
+    target: float | None = None,
+    stretch: float | None = None,
+    guardrails: Sequence[str] | None = None,
+    scope: Mapping[str, str] | None = None,
+    per: str | None = None,
+    min_n: int | None = None,
+    owner: str | None = None,
+    description: str | None = None,
+    effective: date | None = None,
+    by: str | None = None,
+) -> Target:
+    """Change a target from the local day `effective` (today by default), by `by` (the login name by
+    default), for `reason`; the change is kept in `targets.yaml` beside the target as first set, so a past
+    period is judged against the target of its time. Returns the target with its changes. A change that
+    changes nothing, or that makes any version invalid, is refused (`TargetError`) and nothing is written."""
+    from kpidesk.targets import TARGETS_FILE
+    from kpidesk.targets import set_target as write_change
+
+    ws = _workspace(workspace)
+    values = {
+        "target": target,
+        "stretch": stretch,
+        "guardrails": list(guardrails) if guardrails is not None else None,
+        "scope": dict(scope) if scope is not None else None,
+        "per": per,
+        "min_n": min_n,
+        "owner": owner,
+        "description": description,
+    }
+    return write_change(
+        ws.path / TARGETS_FILE,
+        target_id,
+        values,
+        effective=effective or _today(ws),
+        by=by or _login_name(),
+        reason=reason,
+    )
+
+
+def _login_name() -> str:
+    """Who is changing a target when they do not say: the login name, if the system has one."""
+    import getpass
+
+    from kpidesk.targets import TargetError
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        raise TargetError("no login name to record as the change's author; say who makes it (--by)") from None
+
+
+def target_history(workspace: Workspace | str | Path | None, target_id: str) -> list[TargetVersion]:
+    """Every version of a target in the order they apply: as first set, then after each change (its
+    effective date, author, reason, the keys it changed, and the target in force from then on)."""
+    from kpidesk.targets import TARGETS_FILE
+    from kpidesk.targets import target_history as history
+
+    ws = _workspace(workspace)
+    return history(ws.path / TARGETS_FILE, target_id)
+
+
+def targets_status(
+    workspace: Workspace | str | Path | None = None, *, at: date | None = None
+) -> pd.DataFrame:
+    """Every target's status as of the end of local day `at` (default: the last day of the data) for the
+    period that holds it: one row per target, period and member, with the value so far, its projection to
+    the period's end, the status, the guardrails and, for proportions, the error budget (see
+    `kpidesk.targets.target_status` and docs/targets.md). No target file: no rows."""
+    from kpidesk._data_spans import data_spans
+    from kpidesk.targets import TARGETS_FILE, Agent, read_targets, target_status
+
+    ws = _workspace(workspace)
+    targets = read_targets(ws.path / TARGETS_FILE)
+    if at is None:
+        spans = data_spans(ws)
+        if not spans:
+            raise InvalidRequest("the workspace holds no data yet: import some before asking for status")
+        at = max(span[3] for span in spans)
+    with _reading(ws) as con:
+        agents = {
+            str(agent): Agent(name, hired, left)
+            for agent, name, hired, left in con.execute(
+                "SELECT agent_id, name, timezone(?, timezone('UTC', hired_at))::DATE, "
+                "timezone(?, timezone('UTC', left_at))::DATE FROM agents",
+                [ws.settings.timezone, ws.settings.timezone],
+            ).fetchall()
+        }
+        icon = ibis.duckdb.from_connection(con)
+        return target_status(warehouse_tables(icon), ws.settings, targets, at, agents)
 
 
 def suggest_target(
@@ -733,8 +896,9 @@ def build_demo(
     directory: str | Path = "kpidesk-demo", *, n_tickets: int = 20_000, seed: int = 7, progress: bool = False
 ) -> DemoResult:
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
-    their events, calls, agent states, surveys, QA reviews, customers and agents."""
-    from kpidesk.demo import demo_examples, demo_settings, generate_demo, write_demo_files
+    their events, calls, agent states, surveys, QA reviews, customers and agents; with a target file."""
+    from kpidesk.demo import DEMO_TARGETS, demo_examples, demo_settings, generate_demo, write_demo_files
+    from kpidesk.targets import TARGETS_FILE
 
     path = Path(directory)
     if path.exists():
@@ -742,6 +906,7 @@ def build_demo(
             raise WorkspaceError(f"{path} exists and is not a kpidesk workspace; choose another --workspace")
         shutil.rmtree(path)
     ws = init_workspace(path, settings=demo_settings())
+    (path / TARGETS_FILE).write_text(DEMO_TARGETS.read_text(encoding="utf-8"), encoding="utf-8")
     data = generate_demo(n_tickets, seed=seed)
     files = write_demo_files(data, path / "data", "csv")
     # Surveys name tickets, so they follow them; the facts are derived once, after the calls.

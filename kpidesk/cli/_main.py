@@ -503,22 +503,23 @@ def _pd() -> Any:
 
 
 def _json_ready(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
-    for row in frame.to_dict(orient="records"):
-        clean: dict[str, Any] = {}
-        for name, value in row.items():
-            key = str(name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif value is not None and not isinstance(value, str | bool) and _pd().isna(value):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            if isinstance(value, float):
-                value = _plain(value)
-            clean[key] = value
-        records.append(clean)
-    return records
+    return [_json_value(row) for row in frame.to_dict(orient="records")]
+
+
+def _json_value(value: Any) -> Any:
+    """A frame's value as JSON takes it: dates as ISO text, missing values as null, no float noise; lists
+    and mappings (a target's guardrails) item by item."""
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is not None and not isinstance(value, str | bool) and _pd().isna(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return _plain(value) if isinstance(value, float) else value
 
 
 @main.command()
@@ -1009,6 +1010,10 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
         f"the seasonal naive), peak {totals['peak_agents']} agents, {totals['scheduled_agent_hours']:,.0f} "
         f"agent-hours to schedule, expected service level {totals['service_level']:.1%}"
     )
+    from kpidesk.cli._targets import print_target_status
+
+    console.print()
+    print_target_status(_api.targets_status(result.workspace))
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
@@ -1046,6 +1051,10 @@ def demo_next_steps(program: str, workspace: Path, examples: DemoExamples) -> li
             "each KPI per team and month, in business hours",
         ),
         (f"{program} explain {examples.ticket_id} -w {ws}", "how each metric of one ticket was measured"),
+        (
+            f"{program} targets status --at {examples.month_end} -w {ws}",
+            f"where each target stood at the end of {examples.month_end:%B %Y}",
+        ),
         (
             f"{program} resilience --metric first_reply_time --person {agent} -w {ws}",
             f"first reply time on the days {agent} was away against the days present",

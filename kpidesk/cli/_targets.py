@@ -1,19 +1,24 @@
-"""`kpidesk targets check`: the workspace's target file read, checked, and listed within the terminal;
-`kpidesk targets suggest`: a baseline and a suggested target from a scope's own history."""
+"""`kpidesk targets`: the workspace's target file checked and listed (`check`), a target written or changed
+(`add`, `set`) and its versions listed (`history`), every target's status (`status`), and a baseline
+and a suggested target from a scope's own history (`suggest`), within the terminal's width."""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import json
 import shlex
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from kpidesk.cli._lazy import api as _api
-from kpidesk.cli._main import _user_errors, console, main
+from kpidesk.cli._main import _CSV_FLOATS, _json_ready, _pd, _user_errors, console, main
 from kpidesk.cli._options import (
     NameChoice,
     as_option,
@@ -25,9 +30,11 @@ from kpidesk.cli._options import (
 from kpidesk.cli._tables import compact_table
 
 if TYPE_CHECKING:
-    from kpidesk.targets import Suggestion, Target
+    import pandas as pd
 
-__all__ = ["targets"]
+    from kpidesk.targets import Suggestion, Target, TargetChange, TargetVersion
+
+__all__ = ["print_target_status", "targets"]
 
 
 @main.group()
@@ -40,7 +47,8 @@ def targets() -> None:
 @_user_errors
 def check(workspace: Path | None) -> None:
     """Read and check targets.yaml: every problem is named by line, target and key; targets without
-    guardrails and scopes the data does not hold are warned about."""
+    guardrails and scopes the data does not hold are warned about. Each target is listed as it stands
+    today (`kpidesk targets history ID` shows its changes)."""
     checked = _api.check_targets(workspace)
     if not checked.exists:
         console.print(
@@ -91,6 +99,398 @@ def _threshold(target: Target) -> str:
     return f"{stat}{sign} {metric.kind_object.format_value(target.target, metric.unit)}"
 
 
+# --- targets add / set / history: writing targets and their changes -------------------------------
+
+
+def _scope_pairs(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[str, str] | None:
+    """`--scope team=billing --scope channel=email` as a mapping (None when not given)."""
+    if not value:
+        return None
+    scope = {}
+    for pair in value:
+        dimension, equals, member = pair.partition("=")
+        if not equals or not dimension.strip() or not member.strip():
+            raise click.BadParameter(f"expected DIMENSION=VALUE such as team=billing, got {pair!r}")
+        scope[dimension.strip()] = member.strip()
+    return scope
+
+
+_SCOPE_HELP = "A dimension and its value, e.g. team=billing (repeat for more); none: the whole organisation."
+_THRESHOLD_HELP = "in the metric's unit: seconds for durations, a fraction (0.7) for rates"
+
+
+@targets.command("add")
+@workspace_option
+@click.option("--id", "target_id", required=True, help="A short unique id, e.g. billing-frt.")
+@click.option("--metric", required=True, help="A metric of the catalogue (`kpidesk metrics`).")
+@click.option("--target", "threshold", type=float, required=True, help=f"The threshold, {_THRESHOLD_HELP}.")
+@click.option("--stat", default=None, help="Durations only: median, mean or pNN; default the metric's own.")
+@click.option("--business-hours", is_flag=True, help="Measure durations in business hours.")
+@click.option("--scope", multiple=True, callback=_scope_pairs, metavar="DIMENSION=VALUE", help=_SCOPE_HELP)
+@click.option("--per", default=None, help="Also one row per member of this dimension, e.g. agent.")
+@click.option("--period", default=None, help="day, week, month, quarter or year; default month.")
+@click.option("--from", "start", callback=parse_date, default=None, help="Fixed first date, YYYY-MM-DD.")
+@click.option(
+    "--to", "end", callback=parse_date, default=None, help="Fixed last date, YYYY-MM-DD (included)."
+)
+@click.option("--stretch", type=float, default=None, help="A more ambitious threshold, in the same unit.")
+@click.option("--direction", default=None, help="higher or lower; needed for neutral metrics only.")
+@click.option("--min-n", type=int, default=None, help="The fewest units a value needs to be judged.")
+@click.option("--guardrail", "guardrails", multiple=True, help="A metric that must not get worse (repeat).")
+@click.option("--owner", default=None, help="Who answers for the target.")
+@click.option("--description", default=None, help="What the target asks, in words.")
+@_user_errors
+def add(workspace: Path | None, target_id: str, threshold: float, **options: Any) -> None:
+    """Add a target to targets.yaml (created when absent); comments and everything else in the file are
+    kept as written, and nothing is written when the target is invalid.
+
+    Example: kpidesk targets add --id org-fcr --metric fcr_rate --target 0.7 --guardrail csat
+    """
+    options["guardrails"] = tuple(options["guardrails"])
+    added = _api.add_target(workspace, target_id, target=threshold, **options)
+    (target,) = added.targets
+    console.print(
+        f"added {escape(target.id)} to {escape(str(added.path))}: {escape(target.metric)}, "
+        f"{escape(_scope(target))}, {_period(target)}, {_threshold(target)}",
+        highlight=False,
+    )
+    for warning in added.warnings:
+        console.print(f"[yellow]warning[/]: {escape(warning)}", highlight=False)
+
+
+@targets.command("set")
+@click.argument("target_id", metavar="ID")
+@workspace_option
+@click.option(
+    "--target", "threshold", type=float, default=None, help=f"The new threshold, {_THRESHOLD_HELP}."
+)
+@click.option("--stretch", type=float, default=None, help="The new stretch threshold.")
+@click.option(
+    "--guardrail", "guardrails", multiple=True, help="The guardrails from then on (repeat; replaces them)."
+)
+@click.option(
+    "--scope", multiple=True, callback=_scope_pairs, metavar="DIMENSION=VALUE", help="The new scope (repeat)."
+)
+@click.option("--per", default=None, help="The new dimension to give one row per member of.")
+@click.option("--min-n", type=int, default=None, help="The new fewest units a value needs.")
+@click.option("--owner", default=None, help="The new owner.")
+@click.option("--description", default=None, help="The new description.")
+@click.option("--reason", required=True, help="Why the target changes (kept with the change).")
+@click.option(
+    "--effective",
+    callback=parse_date,
+    default=None,
+    help="The first day it applies, YYYY-MM-DD; default today.",
+)
+@click.option("--by", default=None, help="Who changes it; default your login name.")
+@_user_errors
+def set_(
+    target_id: str,
+    workspace: Path | None,
+    threshold: float | None,
+    guardrails: tuple[str, ...],
+    **options: Any,
+) -> None:
+    """Change a target from a date on: the change is kept in targets.yaml with its date, author and
+    reason, so a past period is judged against the target as it stood then.
+
+    Example: kpidesk targets set billing-frt --target 3000 --effective 2026-10-01 --reason "new CRM"
+    """
+    changed = _api.set_target(
+        workspace, target_id, target=threshold, guardrails=guardrails or None, **options
+    )
+    versions = changed.versions()
+    at = _new_change(versions, options["reason"], options["effective"], options["by"])
+    change, after = versions[at]
+    assert change is not None
+    before = versions[at - 1][1]
+    console.print(
+        f"changed {escape(changed.id)} from {change.effective.isoformat()}, by {escape(change.by)}: "
+        f"{escape(change.reason)}",
+        highlight=False,
+    )
+    table = compact_table()
+    table.add_column("key", no_wrap=True)
+    table.add_column("was", overflow="fold", ratio=1)
+    table.add_column("now", overflow="fold", ratio=1)
+    for key in change.values:
+        table.add_row(key, escape(_value(before, key)), escape(_value(after, key)))
+    console.print(table)
+    later = [
+        c for c in changed.changes if c.effective > change.effective and set(c.values) & set(change.values)
+    ]
+    for other in later:
+        console.print(
+            f"note: the change from {other.effective.isoformat()} ({escape(other.origin)}) sets "
+            f"{', '.join(sorted(set(other.values) & set(change.values)))} again",
+            highlight=False,
+        )
+
+
+@targets.command("history")
+@click.argument("target_id", metavar="ID")
+@workspace_option
+@as_option("table", "csv", "json")
+@_user_errors
+def history(target_id: str, workspace: Path | None, style: str) -> None:
+    """Every version of a target, in the order they apply: as first set, then each change with its
+    date, author and reason, and the target in force from then on."""
+    versions = _api.target_history(workspace, target_id)
+    rows = [_version_record(version) for version in versions]
+    if style == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if style == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        click.echo(out.getvalue(), nl=False)
+        return
+    first = versions[0].target
+    console.print(
+        f"[bold]{escape(first.id)}[/]: {escape(first.metric)}, {escape(_scope(first))}, {_period(first)}",
+        highlight=False,
+    )
+    table = compact_table()
+    table.add_column("from", no_wrap=True)
+    table.add_column("by", overflow="fold", ratio=1)
+    table.add_column("reason", overflow="fold", ratio=2)
+    table.add_column("target", justify="right", no_wrap=True)
+    table.add_column("stretch", justify="right", no_wrap=True)
+    table.add_column("also changed", overflow="fold", ratio=2)
+    for version in versions:
+        target = version.target
+        others = [k for k in version.changed if k not in ("target", "stretch")]
+        table.add_row(
+            version.effective.isoformat() if version.effective else "first set",
+            escape(version.by or ""),
+            escape(version.reason or ""),
+            _threshold(target),
+            _format(target, target.stretch) if target.stretch is not None else "",
+            escape("; ".join(f"{k} {_value(target, k)}" for k in others)),
+        )
+    console.print(table)
+
+
+def _new_change(
+    versions: list[tuple[TargetChange | None, Target]], reason: str, effective: date | None, by: str | None
+) -> int:
+    """Where the change just written is among the versions: the one recorded last of those with its
+    reason (and date and author, when given); an identical older change would have changed nothing."""
+    matches = [
+        (change.recorded.timestamp() if change.recorded else 0.0, number)
+        for number, (change, _) in enumerate(versions)
+        if change is not None
+        and change.reason == reason
+        and (effective is None or change.effective == effective)
+        and (by is None or change.by == by)
+    ]
+    return max(matches)[1]
+
+
+def _format(target: Target, value: float) -> str:
+    metric = target.catalogue_metric
+    return metric.kind_object.format_value(value, metric.unit)
+
+
+def _value(target: Target, key: str) -> str:
+    """A changeable key's value as a person reads it: thresholds in the metric's unit."""
+    value = getattr(target, key)
+    if key in ("target", "stretch"):
+        return "none" if value is None else _format(target, value)
+    if key == "guardrails":
+        return ", ".join(g.metric for g in value) or "none"
+    if key == "scope":
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "everyone"
+    return "none" if value is None else str(value)
+
+
+def _version_record(version: TargetVersion) -> dict[str, Any]:
+    target = version.target
+    return {
+        "effective": version.effective.isoformat() if version.effective else None,
+        "by": version.by,
+        "reason": version.reason,
+        "recorded": version.recorded.isoformat() if version.recorded else None,
+        "changed": list(version.changed),
+        "target": target.target,
+        "stretch": target.stretch,
+        "guardrails": [g.metric for g in target.guardrails],
+        "scope": dict(target.scope),
+        "per": target.per,
+        "min_n": target.min_n,
+        "owner": target.owner,
+        "description": target.description,
+    }
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return " ".join(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value) if not isinstance(value, date) else value.isoformat()
+
+
+_STATUS_WORDS = {
+    "met": "[green]met[/]",
+    "missed": "[red]missed[/]",
+    "on_track": "[green]on track[/]",
+    "at_risk": "[yellow]at risk[/]",
+    "off_track": "[red]off track[/]",
+    "not_enough_data": "[dim]too few[/]",
+    "not_started": "[dim]not started[/]",
+}
+
+
+@targets.command("status")
+@click.option(
+    "--at",
+    "at",
+    callback=parse_date,
+    metavar="DATE",
+    help="As of the end of this local day, YYYY-MM-DD (default: the last day of the data).",
+)
+@as_option("table", "csv", "json")
+@workspace_option
+@_user_errors
+def status(at: date | None, style: str, workspace: Path | None) -> None:
+    """Where every target stands in the period that holds --at: the value so far, where it will end
+    (with its prediction interval), met, missed, on track, at risk or off track, the guardrails, and the
+    error budget of proportion targets."""
+    frame = _api.targets_status(workspace, at=at)
+    if style == "json":
+        click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
+        return
+    if style == "csv":
+        flat = frame.assign(
+            guardrails=[json.dumps(_json_ready(_pd().DataFrame(g))) for g in frame.guardrails]
+        )
+        click.echo(flat.to_csv(index=False, float_format=_CSV_FLOATS), nl=False)
+        return
+    if not len(frame):
+        console.print("no targets yet: `kpidesk targets add` writes one (docs/targets.md)", highlight=False)
+        return
+    print_target_status(frame)
+
+
+def print_target_status(frame: pd.DataFrame) -> None:
+    """The status table within the terminal's width, then each target's guardrails, budget and notes."""
+    from kpidesk.metrics import get_metric
+
+    console.print(f"[bold]Targets as of the end of {frame['at'].iloc[0]}[/]", highlight=False)
+    table = compact_table()
+    table.add_column("target", overflow="fold", ratio=1)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("goal", justify="right", no_wrap=True)
+    table.add_column("projected", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    lines: list[str] = []
+    too_few: dict[str, list[str]] = {}
+    for record in frame.to_dict(orient="records"):
+        row = {str(k): v for k, v in record.items()}
+        metric = get_metric(row["metric"])
+        show = functools.partial(metric.kind_object.format_value, unit=metric.unit)
+        member = row["member"]
+        projected = ""
+        if row["projected"] is not None and row["status"] not in ("met", "missed", "not_enough_data"):
+            projected = show(row["projected"])
+            if row["projected_low"] is not None and row["projected_high"] is not None:
+                projected += f"\n{show(row['projected_low'])}–{show(row['projected_high'])}"
+        sign = "≤" if row["direction"] == "lower" else "≥"
+        table.add_row(
+            f"  · {escape(member)} {escape(row['member_name'] or '')}"
+            if member is not None
+            else f"{escape(row['target_id'])}\n{_period_name(row)}",
+            show(row["value"]),
+            f"{row['n']:,}",
+            "" if member is not None else f"{sign} {show(row['target'])}",
+            projected,
+            _STATUS_WORDS[row["status"]] + (" [red]⚑[/]" if row["guardrail_breach"] else ""),
+        )
+        if member is not None and row["status"] == "not_enough_data":
+            too_few.setdefault(row["target_id"], []).append(f"{member} ({row['n']:,})")
+            continue
+        lines.extend(_status_notes(row, show))
+    console.print(table)
+    for line in lines:
+        console.print(line, highlight=False)
+    for target_id, members in too_few.items():
+        console.print(
+            f"[dim]{escape(target_id)}: too few to judge yet: {escape(', '.join(members))}[/]",
+            highlight=False,
+        )
+
+
+def _period_name(row: dict[str, Any]) -> str:
+    """The row's period in a few characters: `Jun 2026`, `Q2 2026`, `2026`, or its first and last day."""
+    first, last = row["period_start"], row["period_end"]
+    if (
+        first.day == 1
+        and first.month == 1
+        and last.month == 12
+        and last.day == 31
+        and first.year == last.year
+    ):
+        return f"{first.year}"
+    if first.day == 1 and (last + timedelta(days=1)).day == 1:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if months == 1:
+            return f"{first:%b %Y}"
+        if months == 3 and first.month % 3 == 1:
+            return f"Q{(first.month - 1) // 3 + 1} {first.year}"
+    if first == last:
+        return f"{first:%d %b %Y}"
+    return f"{first:%d %b}–{last:%d %b}"
+
+
+def _status_notes(row: dict[str, Any], show: Callable[[Any], str]) -> list[str]:
+    """The lines under the table about one row: its guardrails, error budget and notes."""
+    from kpidesk.metrics import get_metric
+
+    name = escape(row["target_id"] + (f" · {row['member']}" if row["member"] is not None else ""))
+    out = []
+    if row["guardrail_breach"]:
+        out.append(
+            f"[red]⚑ {name}[/]: the target improved while a guardrail got significantly worse — "
+            "the number may be reached the wrong way"
+        )
+    if row["member"] is None and row["guardrails"]:
+        parts = []
+        for guard in row["guardrails"]:
+            metric = get_metric(guard["metric"])
+            kind = metric.kind_object
+            text = f"{guard['metric']} {kind.format_value(guard['value'], metric.unit)}"
+            if guard["baseline"] is not None and guard["change"] is not None:
+                change = guard["change"]
+                amount = (
+                    f"{abs(change):.1f} pp"
+                    if guard["change_unit"] == "pp"
+                    else kind.format_value(abs(change), metric.unit)
+                )
+                sign = "+" if change > 0 else "−" if change < 0 else "±"
+                text += f" (was {kind.format_value(guard['baseline'], metric.unit)}, {sign}{amount})"
+            parts.append(text + (" [red]worse[/]" if guard["breached"] else ""))
+        out.append(f"{name} guardrails: " + "; ".join(parts))
+    if row["budget_allowed"] is not None and row["member"] is None:
+        burn = row["burn_rate"]
+        pace = "" if burn is None else f", spent at {burn:.1f}× the allowed pace"
+        out.append(
+            f"{name} error budget: {row['budget_allowed']:,} misses allowed for about "
+            f"{row['expected_n']:,.0f} expected, {row['budget_used']:,} so far{pace}"
+        )
+    if row["note"]:
+        out.append(f"[dim]{name}: {escape(row['note'])}[/]")
+    return out
+
+
 def _check_metric(ctx: click.Context, param: click.Parameter, value: str) -> str:
     from kpidesk.metrics import CATALOGUE
 
@@ -100,23 +500,13 @@ def _check_metric(ctx: click.Context, param: click.Parameter, value: str) -> str
     return value
 
 
-def _parse_scope(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
-    scope: dict[str, str] = {}
-    for text in values:
-        dimension, sign, value = text.partition("=")
-        if not sign or not dimension.strip() or not value.strip():
-            raise click.BadParameter(f"expected DIM=VALUE such as team=billing, got {text!r}")
-        scope[dimension.strip()] = value.strip()
-    return scope
-
-
 @targets.command("suggest")
 @click.argument("metric", callback=_check_metric)
 @click.option(
     "--scope",
     multiple=True,
-    metavar="DIM=VALUE",
-    callback=_parse_scope,
+    metavar="DIMENSION=VALUE",
+    callback=_scope_pairs,
     help="Whose history (repeatable), a `kpis --by` dimension and its value: team=billing.",
 )
 @click.option(
@@ -152,7 +542,7 @@ def _parse_scope(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 @_user_errors
 def suggest(
     metric: str,
-    scope: dict[str, str],
+    scope: dict[str, str] | None,
     period: str,
     stat: str | None,
     business_hours: bool,

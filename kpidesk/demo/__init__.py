@@ -1,5 +1,7 @@
 """Realistic, seeded helpdesk and contact-center data for the demo workspace, examples, tests and
-benchmarks."""
+benchmarks, and the demo service's targets (`DEMO_TARGETS`, a target file)."""
+
+from importlib.resources import files
 
 from kpidesk.demo._contact_center import generate_demo
 from kpidesk.demo._examples import DemoExamples, demo_examples
@@ -11,7 +13,11 @@ from kpidesk.demo._generator import (
     write_demo_files,
 )
 
+#: The demo workspace's `targets.yaml`: org, team and per-agent targets with guardrails.
+DEMO_TARGETS = files(__name__) / "targets.yaml"
+
 __all__ = [
+    "DEMO_TARGETS",
     "DemoData",
     "DemoExamples",
     "demo_examples",

@@ -1,9 +1,10 @@
-"""The ticket and the agent the demo's suggested commands name, read from the demo workspace itself so
-that each suggestion prints a real answer."""
+"""The ticket, the agent and the month the demo's suggested commands name, read from the demo workspace
+itself so that each suggestion prints a real answer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 
@@ -18,6 +19,9 @@ class DemoExamples:
     #: compares those days with the others (an agent on another team calendar would be "away" on every day
     #: that calendar is closed).
     agent_id: str
+    #: The last day of the last month the tickets cover entirely: `kpidesk targets status --at` it shows
+    #: where each monthly target ended.
+    month_end: date
 
 
 def demo_examples(con: duckdb.DuckDBPyConnection, default_calendar: str) -> DemoExamples:
@@ -36,6 +40,8 @@ def demo_examples(con: duckdb.DuckDBPyConnection, default_calendar: str) -> Demo
         """,
         [default_calendar],
     ).fetchone()
-    if ticket is None or agent is None:
+    last = con.execute("SELECT max(created_at) FROM tickets").fetchone()
+    if ticket is None or agent is None or last is None or last[0] is None:
         raise ValueError("the demo workspace holds no ticket or no agent with agent states")
-    return DemoExamples(ticket_id=str(ticket[0]), agent_id=str(agent[0]))
+    month_end = last[0].date().replace(day=1) - timedelta(days=1)
+    return DemoExamples(ticket_id=str(ticket[0]), agent_id=str(agent[0]), month_end=month_end)

@@ -14,6 +14,7 @@ from kpidesk.metrics._docs import catalogue_json, catalogue_markdown
 from kpidesk.metrics._explain import MetricTrace, TicketExplanation, TicketNotFound, explain_ticket
 from kpidesk.metrics._kinds import KINDS, Estimate, MetricKind, format_quantity
 from kpidesk.metrics._kpis import compute_kpis
+from kpidesk.metrics._projection import Projection, count_projection, quantile_projection, share_projection
 from kpidesk.metrics._records import RECORD_COLUMNS, metric_records
 from kpidesk.metrics._resilience import RESILIENCE_COLUMNS, resilience
 from kpidesk.metrics._samples import DIMENSIONS
@@ -49,12 +50,14 @@ __all__ = [
     "Metric",
     "MetricKind",
     "MetricTrace",
+    "Projection",
     "TicketExplanation",
     "TicketNotFound",
     "call_intervals",
     "catalogue_json",
     "catalogue_markdown",
     "compute_kpis",
+    "count_projection",
     "explain_ticket",
     "format_quantity",
     "gaps_by_source",
@@ -64,9 +67,11 @@ __all__ = [
     "nps_interval",
     "parse_stat",
     "poisson_rate_interval",
+    "quantile_projection",
     "quantile_rank_interval",
     "ratio_interval",
     "resilience",
+    "share_projection",
     "survey_comments",
     "wilson_interval",
 ]

@@ -23,6 +23,12 @@ from kpidesk.metrics._differences import (
     ratio_difference_interval,
     welch_interval,
 )
+from kpidesk.metrics._projection import (
+    Projection,
+    count_projection,
+    quantile_projection,
+    share_projection,
+)
 from kpidesk.metrics._stats import (
     mean_interval,
     nps_interval,
@@ -61,10 +67,9 @@ class MetricKind(ABC):
     - `estimate`: the value and its confidence interval from one group's aggregated numbers;
     - `difference_interval`: the interval of the difference of two results (see `_differences`);
     - `statistic`, `reported_statistic` and `limits`: what it reports and the values it can take;
-    - `format_value` and `format_record`: how a value, and one record behind it, read as text.
-
-    Targets will add here which side of a threshold a result lies on, with what confidence, and how a
-    period's value projects to the period's end.
+    - `format_value` and `format_record`: how a value, and one record behind it, read as text;
+    - `volume`, `standard_error` and `project`: how much data a value stands on, and where a period's
+      value will end when more of it comes (see `_projection`), for targets.
     """
 
     name: ClassVar[str]
@@ -83,6 +88,9 @@ class MetricKind(ABC):
     per_exposure: ClassVar[bool] = False
     #: Whether `estimate` gives a standard error, kept as the `se` summary column.
     has_standard_error: ClassVar[bool] = False
+    #: Whether the value is the share `k / n` of units that succeeded, so that a target on it has an
+    #: error budget of units allowed to miss.
+    counts_successes: ClassVar[bool] = False
 
     @abstractmethod
     def aggregations(self, t: ir.Table, quantiles: Sequence[float] = ()) -> dict[str, ir.Value]:
@@ -102,6 +110,30 @@ class MetricKind(ABC):
     def reported_statistic(self, default_stat: str) -> str:
         """The statistic a metric of this kind reports when none is asked for."""
         return self.statistic
+
+    def volume(self, row: Mapping[str, Any]) -> float:
+        """How much data a result stands on, in the unit further data is expected in: its units."""
+        return _count(row)
+
+    def standard_error(self, row: Mapping[str, Any]) -> float | None:
+        """The standard error of a result's value, from its summary columns (None when unknown)."""
+        return None
+
+    def project(
+        self,
+        row: Mapping[str, Any],
+        quantile: float | None,
+        more: float,
+        confidence: float,
+        ordered: Sequence[float] = (),
+    ) -> Projection:
+        """The end-of-period value of a result so far when `more` volume is still expected, with its
+        prediction interval: a share's by default (see `_projection.share_projection`)."""
+        value, se = _number(row, "value"), self.standard_error(row)
+        if value is None or se is None:
+            return Projection(value, None, None)
+        limits = self.limits(str(row.get("unit", "")))
+        return share_projection(value, se, self.volume(row), more, confidence, limits)
 
     def limits(self, unit: str) -> Limits:
         """The values a metric of this kind in `unit` can take: no interval bound reaches past them (a
@@ -142,6 +174,17 @@ class Count(MetricKind):
     def format_value(self, value: Any, unit: str) -> str:
         return "—" if _missing(value) else _whole(float(value))
 
+    def project(
+        self,
+        row: Mapping[str, Any],
+        quantile: float | None,
+        more: float,
+        confidence: float,
+        ordered: Sequence[float] = (),
+    ) -> Projection:
+        """The count so far plus the units still expected (see `_projection.count_projection`)."""
+        return count_projection(_count(row), more, confidence)
+
 
 class Proportion(MetricKind):
     """The share of units whose value is true, with a Wilson interval."""
@@ -149,6 +192,7 @@ class Proportion(MetricKind):
     name = "proportion"
     statistic = "rate"
     summary = "a fraction in [0, 1] with a Wilson interval"
+    counts_successes = True
 
     def aggregations(self, t: ir.Table, quantiles: Sequence[float] = ()) -> dict[str, ir.Value]:
         return {"n": t.value.count(), "k": t.value.cast("int64").sum()}
@@ -157,6 +201,13 @@ class Proportion(MetricKind):
         n = int(row["n"])
         k = _number(row, "k") or 0.0
         return Estimate(k / n if n else None, *wilson_interval(k, n, confidence))
+
+    def standard_error(self, row: Mapping[str, Any]) -> float | None:
+        n, k = _count(row), _number(row, "k")
+        if not n or k is None:
+            return None
+        share = k / n
+        return math.sqrt(share * (1 - share) / n)
 
     def difference_interval(
         self, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
@@ -203,6 +254,15 @@ class NetPromoterScore(MetricKind):
             None if high is None else 100 * high,
         )
 
+    def standard_error(self, row: Mapping[str, Any]) -> float | None:
+        """Of the mean of per-response values +1, 0, −1, in score points."""
+        n = _count(row)
+        promoters, detractors = _number(row, "promoters"), _number(row, "detractors")
+        if not n or promoters is None or detractors is None:
+            return None
+        variance = (promoters + detractors) / n - ((promoters - detractors) / n) ** 2
+        return 100 * math.sqrt(max(variance, 0.0) / n)
+
     def difference_interval(
         self, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
     ) -> Interval:
@@ -241,6 +301,17 @@ class Rate(MetricKind):
         k, exposure = _number(row, "k") or 0.0, _number(row, "exposure") or 0.0
         low, high = poisson_rate_interval(k, exposure, confidence)
         return Estimate(k / exposure if exposure > 0 else None, low, high)
+
+    def volume(self, row: Mapping[str, Any]) -> float:
+        """Exposure (staffed hours, average heads): what further events are expected over."""
+        return _number(row, "exposure") or 0.0
+
+    def standard_error(self, row: Mapping[str, Any]) -> float | None:
+        """√k / exposure: the Poisson count's error spread over its exposure."""
+        k, exposure = _number(row, "k"), _number(row, "exposure")
+        if k is None or not exposure:
+            return None
+        return math.sqrt(k) / exposure
 
     def difference_interval(
         self, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
@@ -303,6 +374,9 @@ class RatioOfSums(MetricKind):
         low, high = ratio_interval(y, x, yy, xx, xy, n, confidence)
         return Estimate(y / x if x > 0 else None, low, high, ratio_standard_error(y, x, yy, xx, xy, n))
 
+    def standard_error(self, row: Mapping[str, Any]) -> float | None:
+        return _number(row, "se")
+
     def difference_interval(
         self, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
     ) -> Interval:
@@ -325,6 +399,12 @@ class Mean(MetricKind):
     def estimate(self, row: Mapping[str, Any], quantile: float | None, confidence: float) -> Estimate:
         mean = _number(row, "mean")
         return Estimate(mean, *mean_interval(mean, _number(row, "std"), int(row["n"]), confidence))
+
+    def standard_error(self, row: Mapping[str, Any]) -> float | None:
+        n, std = _count(row), _number(row, "std")
+        if not n or std is None:
+            return None
+        return std / math.sqrt(n)
 
     def difference_interval(
         self, stat: str, first: Mapping[str, Any], second: Mapping[str, Any], confidence: float
@@ -376,6 +456,23 @@ class Duration(Mean):
 
     def reported_statistic(self, default_stat: str) -> str:
         return default_stat
+
+    def project(
+        self,
+        row: Mapping[str, Any],
+        quantile: float | None,
+        more: float,
+        confidence: float,
+        ordered: Sequence[float] = (),
+    ) -> Projection:
+        """The mean's as a share; a percentile's from the values so far, `ordered` ascending (see
+        `_projection.quantile_projection`)."""
+        if quantile is None:
+            return super().project(row, quantile, more, confidence, ordered)
+        value = _number(row, "value")
+        if value is None:
+            return Projection(None, None, None)
+        return quantile_projection(value, ordered, quantile, more, confidence)
 
 
 #: Every metric kind by name.

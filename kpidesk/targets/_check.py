@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from kpidesk.targets._file import Target, read_targets, scope_warnings
@@ -23,9 +24,12 @@ class TargetCheck:
     warnings: list[str]
 
 
-def check_target_file(path: Path, values_of: Callable[[str], Collection[str]]) -> TargetCheck:
+def check_target_file(
+    path: Path, values_of: Callable[[str], Collection[str]], *, on: date | None = None
+) -> TargetCheck:
     """Read the file at `path` (a `TargetError` when it cannot be used) and warn about targets without
-    guardrails and scopes the data does not hold; `values_of(dimension)` gives the data's values."""
-    targets = read_targets(path)
+    guardrails and scopes the data does not hold; `values_of(dimension)` gives the data's values. With
+    `on`, each target is the one in force on that day, and so are its warnings."""
+    targets = [target.as_of(on) if on else target for target in read_targets(path)]
     warnings = [*unguarded_warnings(targets), *scope_warnings(targets, values_of)]
     return TargetCheck(path, path.exists(), targets, warnings)

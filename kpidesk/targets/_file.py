@@ -3,7 +3,8 @@
 A target says which metric (and statistic), over which scope and period, should reach which threshold, in
 which direction, with which guardrail metrics that must not get worse meanwhile. Every problem is
 refused with the file, line and column, the target's id and the key, so a manager can fix the file
-without reading code; keys this version does not know are kept as written.
+without reading code; keys this version does not know are kept as written. A target's `changes:` keep
+each later version with its date, author and reason; every version is checked like the first.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,16 @@ from kpidesk import InvalidRequest
 from kpidesk.metrics import CATALOGUE, DIMENSIONS, Metric, parse_stat
 
 __all__ = [
+    "CHANGEABLE_KEYS",
     "DIRECTIONS",
+    "FIXED_KEYS",
     "TARGETS_FILE",
     "TARGET_PERIODS",
     "Guardrail",
     "Target",
+    "TargetChange",
     "TargetError",
+    "find_target",
     "parse_targets",
     "read_targets",
     "scope_warnings",
@@ -56,7 +61,14 @@ _KNOWN_KEYS = (
     "guardrails",
     "owner",
     "description",
+    "changes",
 )
+#: The keys a change of a target may set (see docs/targets.md, "Changing a target").
+CHANGEABLE_KEYS = ("target", "stretch", "guardrails", "scope", "per", "min_n", "owner", "description")
+#: The keys that make a target what it is: changing one makes another target, with its own id.
+FIXED_KEYS = ("id", "metric", "period", "from", "to", "stat", "direction", "business_hours")
+#: What a change records besides the keys it sets.
+_CHANGE_RECORD = ("effective", "by", "reason", "recorded")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _METRICS = {m.id: m for m in CATALOGUE}
 
@@ -70,6 +82,22 @@ class Guardrail:
     """A metric that must not get worse while the target's metric improves (see docs/targets.md)."""
 
     metric: str
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """One change of a target, kept so that a past period is judged against the target as it stood then.
+
+    `values` holds the keys the change sets, as `Target` holds them (a float `target`, a tuple of
+    `Guardrail`, a scope mapping…), None where the change removes an optional key."""
+
+    effective: date
+    by: str
+    reason: str
+    values: Mapping[str, Any]
+    recorded: datetime | None = None
+    #: Where the change was written: file and line, for messages.
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +125,28 @@ class Target:
     extra: Mapping[str, Any] = field(default_factory=dict)
     #: Where the target was read: file and line, for messages.
     origin: str = ""
+    #: Its changes, in the order they apply: by effective date, file order between equal dates.
+    changes: tuple[TargetChange, ...] = ()
+    #: The changeable values as first set (the top-level keys), which `as_of` starts from.
+    first_set: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def as_of(self, day: date) -> Target:
+        """The target in force at the end of the local day `day`: every change effective on or before
+        it applied, in order; before the first change, the target as first set."""
+        values = dict(self.first_set)
+        for change in self.changes:
+            if change.effective <= day:
+                values.update(change.values)
+        return replace(self, **values) if values else self
+
+    def versions(self) -> list[tuple[TargetChange | None, Target]]:
+        """Every version in order: (None, the target as first set), then (change, the target after it)."""
+        values = dict(self.first_set)
+        out: list[tuple[TargetChange | None, Target]] = [(None, replace(self, **values))]
+        for change in self.changes:
+            values.update(change.values)
+            out.append((change, replace(self, **values)))
+        return out
 
     @property
     def catalogue_metric(self) -> Metric:
@@ -111,6 +161,7 @@ class _Lined(dict[str, Any]):
     """A YAML mapping that remembers where it and each of its keys were written."""
 
     line: int = 0
+    column: int = 1
     places: dict[str, tuple[int, int]]
 
 
@@ -121,6 +172,7 @@ class _Loader(yaml.SafeLoader):
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
     data = _Lined()
     data.line = node.start_mark.line + 1
+    data.column = node.start_mark.column + 1
     data.places = {}
     yield data
     data.update({str(k): v for k, v in loader.construct_mapping(node).items()})
@@ -181,6 +233,24 @@ def parse_targets(text: str, *, origin: str = TARGETS_FILE) -> list[Target]:
     return targets
 
 
+def find_target(targets: Sequence[Target], target_id: str, origin: str) -> Target:
+    """The target of id `target_id`, or an error naming the closest ids (all of them when few)."""
+    for target in targets:
+        if target.id == target_id:
+            return target
+    ids = [t.id for t in targets]
+    if not ids:
+        raise TargetError(f"{origin}: no target {target_id}: the file has no targets yet")
+    near = difflib.get_close_matches(target_id, ids, n=3, cutoff=0.6)
+    if near:
+        hint = f"did you mean {' or '.join(near)}?"
+    elif len(ids) <= 12:
+        hint = f"the targets are {', '.join(ids)}"
+    else:
+        hint = "`kpidesk targets check` lists them"
+    raise TargetError(f"{origin}: no target {target_id}; {hint}")
+
+
 def scope_warnings(targets: Sequence[Target], values_of: Callable[[str], Collection[str]]) -> list[str]:
     """A warning for every scope value the data does not hold: the target would have nothing to measure
     (a misspelt team, an agent who has left). `values_of(dimension)` gives the values the data holds, as
@@ -202,19 +272,41 @@ def scope_warnings(targets: Sequence[Target], values_of: Callable[[str], Collect
 
 
 class _Reader:
-    """Reads and checks one target entry, naming the entry and key in every message."""
+    """Reads and checks one target entry, naming the entry and key in every message.
 
-    def __init__(self, entry: _Lined, origin: str, number: int) -> None:
+    A version after a change is read the same way from the merged keys, with `changed` the change's own
+    mapping: a key the change sets is reported where the change sets it, any other at the change, saying
+    which version it is."""
+
+    def __init__(
+        self, entry: _Lined, origin: str, number: int, *, changed: _Lined | None = None, effective: str = ""
+    ) -> None:
         self.entry = entry
         self.origin = origin
+        self.number = number
         self.name = str(entry.get("id") or f"number {number}")
+        self.changed = changed
+        self.effective = effective
 
-    def fail(self, key: str | None, message: str) -> TargetError:
-        line, column = self.entry.places.get(key, (self.entry.line, 1)) if key else (self.entry.line, 1)
+    def fail(self, key: str | None, message: str, *, within: _Lined | None = None) -> TargetError:
+        """The error at `key` of `within` (the entry, or the change being read), or of the mapping itself."""
+        mapping = within if within is not None else self.changed if self.changed is not None else self.entry
+        default = (mapping.line, 1 if mapping is self.entry else mapping.column)
+        line, column = mapping.places.get(key, default) if key else default
+        if self.changed is not None and within is None and key not in self.changed.places:
+            message += f" (in the version effective {self.effective})"
         where = f"{self.origin}, line {line}, column {column}"
         return TargetError(f"{where}: target {self.name}: {key + ': ' if key else ''}{message}")
 
     def target(self) -> Target:
+        base = self._version()
+        changes = self._changes()
+        if not changes:
+            return base
+        first_set = {key: getattr(base, key) for key in CHANGEABLE_KEYS}
+        return replace(base, changes=changes, first_set=first_set)
+
+    def _version(self) -> Target:
         e = self.entry
         ident = self._id()
         metric = self._metric()
@@ -250,6 +342,98 @@ class _Reader:
             extra={k: v for k, v in e.items() if k not in _KNOWN_KEYS},
             origin=f"{self.origin}, line {e.line}",
         )
+
+    def _changes(self) -> tuple[TargetChange, ...]:
+        value = self.entry.get("changes")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(
+                "changes", "expected a list of changes, each `- effective: YYYY-MM-DD` with by, reason"
+            )
+        records = []
+        for item in value:
+            if not isinstance(item, _Lined):
+                raise self.fail(
+                    "changes",
+                    f"each change is a mapping of effective, by, reason and what it sets, got {item!r}",
+                )
+            records.append((self._change_record(item), item))
+        # Changes apply by effective date; `sorted` is stable, so file order decides between equal dates.
+        records.sort(key=lambda record: record[0][0])
+        merged = {k: v for k, v in self.entry.items() if k != "changes"}
+        changes = []
+        for (effective, by, reason, recorded), item in records:
+            keys = [k for k in item if k in CHANGEABLE_KEYS]
+            merged.update({k: item[k] for k in keys})
+            version = _Lined(merged)
+            version.line, version.column, version.places = item.line, item.column, {}
+            changed = _Lined()
+            changed.line, changed.column = item.line, item.column
+            changed.places = {k: item.places[k] for k in keys if k in item.places}
+            reader = _Reader(
+                version, self.origin, self.number, changed=changed, effective=effective.isoformat()
+            )
+            target = reader._version()
+            changes.append(
+                TargetChange(
+                    effective=effective,
+                    by=by,
+                    reason=reason,
+                    values={k: getattr(target, k) for k in keys},
+                    recorded=recorded,
+                    origin=f"{self.origin}, line {item.line}",
+                )
+            )
+        return tuple(changes)
+
+    def _change_record(self, item: _Lined) -> tuple[date, str, str, datetime | None]:
+        """The effective date, author, reason and time recorded of a change, its keys checked."""
+        for key in item:
+            if key in FIXED_KEYS or key == "changes":
+                raise self.fail(
+                    key,
+                    f"cannot be changed: another {key} makes another target; add it with its own id",
+                    within=item,
+                )
+            if key not in CHANGEABLE_KEYS and key not in _CHANGE_RECORD:
+                known = [*_CHANGE_RECORD, *CHANGEABLE_KEYS]
+                near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]}?" if near else f"a change sets {', '.join(CHANGEABLE_KEYS)}"
+                raise self.fail(key, f"unknown key in a change; {hint}", within=item)
+        if not any(key in item for key in CHANGEABLE_KEYS):
+            raise self.fail("changes", f"this change sets none of {', '.join(CHANGEABLE_KEYS)}", within=item)
+        if "target" in item and item["target"] is None:
+            raise self.fail("target", "a change cannot remove the threshold; give the new one", within=item)
+        effective = item.get("effective")
+        if effective is None:
+            raise self.fail(
+                "changes",
+                "the change has no `effective:`, the date it takes effect (YYYY-MM-DD)",
+                within=item,
+            )
+        if not isinstance(effective, date) or isinstance(effective, datetime):
+            raise self.fail(
+                "effective", f"expected a date written YYYY-MM-DD, got {effective!r}", within=item
+            )
+        by = self._change_text(item, "by", "who made the change")
+        reason = self._change_text(item, "reason", "why it was made")
+        recorded = item.get("recorded")
+        if recorded is not None and not isinstance(recorded, datetime):
+            raise self.fail(
+                "recorded",
+                f"expected a date and time such as 2026-10-01T09:30:00Z, got {recorded!r}",
+                within=item,
+            )
+        return effective, by, reason, recorded
+
+    def _change_text(self, item: _Lined, key: str, meaning: str) -> str:
+        value = item.get(key)
+        if value is None or isinstance(value, dict | list) or not str(value).strip():
+            if key in item:
+                raise self.fail(key, f"expected a text: {meaning}, got {value!r}", within=item)
+            raise self.fail("changes", f"the change has no `{key}:`, {meaning}", within=item)
+        return str(value)
 
     def _id(self) -> str:
         value = self.entry.get("id")

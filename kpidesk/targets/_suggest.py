@@ -23,6 +23,7 @@ import pandas as pd
 from kpidesk import InvalidRequest
 from kpidesk.metrics import DIMENSIONS, KpiQuery, KpiTables, Metric, compute_kpis, get_metric, parse_stat
 from kpidesk.targets._file import DIRECTIONS, TARGET_PERIODS
+from kpidesk.targets._guardrails import counter_metrics
 from kpidesk.workspace import Settings
 
 __all__ = [
@@ -170,6 +171,11 @@ class Suggestion:
         return period_label(period.start, self.period)
 
     @property
+    def guardrails(self) -> tuple[str, ...]:
+        """The metric's counter-metrics (docs/targets.md), which the adopted target names as guardrails."""
+        return tuple(c.metric for c in counter_metrics(self.metric))
+
+    @property
     def target_id(self) -> str:
         """An id for the target this suggests: the scope's values and the metric (billing-fcr_rate)."""
         parts = [*self.scope.values(), self.metric]
@@ -184,7 +190,7 @@ class Suggestion:
         """The words of `add_command`, unquoted (none without an attainable target)."""
         if self.attainable is None:
             return []
-        words = ["kpidesk", "targets", "add", self.target_id, "--metric", self.metric]
+        words = ["kpidesk", "targets", "add", "--id", self.target_id, "--metric", self.metric]
         if self.stat is not None:
             words += ["--stat", self.stat]
         if self.business_hours:
@@ -196,6 +202,8 @@ class Suggestion:
             words += ["--stretch", _plain(self.stretch)]
         if get_metric(self.metric).direction not in DIRECTIONS:
             words += ["--direction", self.direction]
+        for guardrail in self.guardrails:
+            words += ["--guardrail", guardrail]
         return words
 
     def as_dict(self) -> dict[str, Any]:
@@ -241,6 +249,7 @@ class Suggestion:
             "attainable_basis": self.attainable_basis,
             "stretch_basis": self.stretch_basis,
             "note": self.note,
+            "guardrails": list(self.guardrails),
             "add_command": self.add_command(),
         }
 

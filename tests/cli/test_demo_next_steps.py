@@ -32,6 +32,11 @@ def test_each_suggested_command_answers(small_demo: Workspace) -> None:
         "resilience": [f"days {examples.agent_id} was present vs absent", "median"],
         "staffing": ["14"],
         "--help": ["Commands:", "resilience"],
+        "targets": [
+            f"Targets as of the end of {examples.month_end}",
+            "org-first-reply",
+            "billing-first-reply",
+        ],
     }
     assert sorted(shlex.split(command)[1] for command, _ in steps) == sorted(expected)
     for command, what in steps:

@@ -151,6 +151,8 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
         assert headline in out
     assert "80/20, Erlang A, 30% shrinkage" in out and "seasonal naive" in out
     assert (tmp_path / "demo" / "staffing.html").exists()
+    assert "Targets as of the end of" in out and "org-first-reply" in out
+    assert (tmp_path / "demo" / "targets.yaml").exists()
 
 
 def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:

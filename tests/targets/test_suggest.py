@@ -80,8 +80,9 @@ def test_the_suggestion_on_a_known_history(target_history: Workspace) -> None:
     assert s.stretch_basis == "the 90th percentile of the 11 months"
     assert s.note == "1 month left out with fewer than 3 measured units (the small_sample setting): 2025-07"
     assert s.add_command() == (
-        "kpidesk targets add billing-first_reply_time --metric first_reply_time --stat median "
-        "--scope team=billing --period month --target 1920 --stretch 1500"
+        "kpidesk targets add --id billing-first_reply_time --metric first_reply_time --stat median "
+        "--scope team=billing --period month --target 1920 --stretch 1500 --guardrail agent_replies "
+        "--guardrail csat"
     )
 
 
