@@ -24,6 +24,14 @@ SKIPPED = {
 }
 
 
+def _json_final_in_june(output: str) -> bool:
+    """Status at a month's end: the targets whose period ends then are final (met, missed or too few)."""
+    rows = json.loads(output)
+    ended = [r for r in rows if r["period_end"] == "2026-06-30"]
+    final = ("met", "missed", "not_enough_data")
+    return bool(ended) and all(r["at"] == "2026-06-30" and r["status"] in final for r in ended)
+
+
 def _json_first_reply_p90(output: str) -> bool:
     rows = json.loads(output)
     return bool(rows) and all(r["metric"] == "first_reply_time" and r["stat"] == "p90" for r in rows)
@@ -50,6 +58,11 @@ EXPECTED: dict[str, Callable[[str], bool]] = {
     "kpidesk list agents": lambda out: "A003" in out,
     "kpidesk staffing plan": lambda out: "Staffing plan" in out and "plan.html" in out,
     "kpidesk staffing simulate": lambda out: "analytic figures lie inside" in out,
+    "kpidesk targets status -w": lambda out: "Targets as of the end of" in out and "org-fcr" in out,
+    "kpidesk targets status --at 2026-06-30": _json_final_in_june,
+    "kpidesk targets set org-fcr": lambda out: "0.6" in out or "60.0%" in out,
+    "kpidesk targets history org-fcr": lambda out: "first set" in out,
+    "kpidesk targets check": lambda out: "6 targets" in out,
 }
 
 

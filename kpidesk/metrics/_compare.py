@@ -131,12 +131,15 @@ def _with_quantile_bounds(
     return frame.merge(bounds, on=keys, how="left")
 
 
-def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.DataFrame:
+def compare_kpis(
+    tables: KpiTables, settings: Settings, query: KpiQuery, *, summaries: bool = False
+) -> pd.DataFrame:
     """The results of `query`, each with the same metric and group in the comparison period (`previous`:
     the period before, of the same length; `year`: the same period a year earlier) and the change.
 
     The comparison runs the same query over the shifted dates and joins on metric, statistic and groups,
     so it is engine-agnostic. A group without a result in the comparison period has no compare_value.
+    With `summaries`, the current rows keep the counts and moments their values come from.
     """
     if query.compare not in COMPARISONS:
         raise InvalidRequest(
@@ -144,7 +147,7 @@ def compare_kpis(tables: KpiTables, settings: Settings, query: KpiQuery) -> pd.D
         )
     base = dataclasses.replace(query, compare=None)
     current = compute_results(tables, settings, base, summaries=True)
-    columns = [c for c in current.columns if c not in SUMMARY_COLUMNS]
+    columns = [c for c in current.columns if summaries or c not in SUMMARY_COLUMNS]
     if not len(current):
         return current[columns].assign(**dict.fromkeys(COMPARE_COLUMNS))
     start, end, shift, shift_end = _earlier_span(query, current)

@@ -19,5 +19,5 @@ def compute_kpis(
     `compute_results`); with `query.compare`, each also with the comparison period's value and the change
     (see `compare_kpis`). With `summaries`, also the counts and moments the values come from."""
     if query.compare is not None:
-        return compare_kpis(tables, settings, query)
+        return compare_kpis(tables, settings, query, summaries=summaries)
     return compute_results(tables, settings, query, summaries=summaries)

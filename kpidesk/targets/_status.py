@@ -201,18 +201,23 @@ class _TargetStatus:
 
     def _results(self, by: Sequence[str], metrics: Sequence[str], **changes: Any) -> pd.DataFrame:
         query = self._query(by, metrics, **changes)
-        summaries = query.compare is None
-        return self._in_scope(compute_kpis(self.tables, self.settings, query, summaries=summaries))
+        return self._in_scope(compute_kpis(self.tables, self.settings, query, summaries=True))
 
     def _group_rows(self, by: list[str], per: str | None) -> list[dict[str, Any]]:
         t = self.target
-        current = self._results(by, [t.metric])
-        changed = _by_member(self._results(by, [t.metric], compare="previous"), per)
-        guard_frame = (
-            self._results(by, [g.metric for g in t.guardrails], compare="previous", stat=None)
-            if t.guardrails
-            else pd.DataFrame()
-        )
+        guard_metrics = [g.metric for g in t.guardrails]
+        if t.stat in (None, self.metric.statistic):
+            # Every metric at its own statistic: the target's and its guardrails' in one query.
+            both = self._results(by, [t.metric, *guard_metrics], compare="previous", stat=None)
+            current, guard_frame = both[both.metric == t.metric], both[both.metric != t.metric]
+        else:
+            current = self._results(by, [t.metric], compare="previous")
+            guard_frame = (
+                self._results(by, guard_metrics, compare="previous", stat=None)
+                if guard_metrics
+                else pd.DataFrame()
+            )
+        changed = _by_member(current, per)
         before_first, before_last = earlier_span(t, self.first, BASELINE_PERIODS, self.calendar.week_start)
         baseline = _by_member(
             self._results(by, [t.metric], start=before_first, end=before_last, period="all"), per

@@ -114,6 +114,14 @@ targets:
   - {id: counts-missed, metric: solved, scope: {team: counts}, from: 2026-06-01, to: 2026-06-07,
      target: 25, min_n: 5}
   - {id: counts-later, metric: solved, scope: {team: counts}, from: 2026-07-01, to: 2026-07-31, target: 5}
+  - id: counts-changed
+    metric: solved
+    scope: {team: counts}
+    period: month
+    target: 130
+    min_n: 5
+    changes:
+      - {effective: 2026-06-10, by: dana, reason: C2 still learning, target: 60}
   - {id: replies-median, metric: first_reply_time, scope: {team: replies}, period: month, target: 5400,
      min_n: 5}
   - {id: replies-few, metric: first_reply_time, scope: {team: replies}, period: month, target: 5400}
@@ -205,6 +213,21 @@ def test_each_agent_is_projected_over_the_days_they_work(status: pd.DataFrame) -
     assert c2["status"] == "off_track"
     assert c2["note"] == "joined on 2026-06-07"
     assert c2["team"] == "counts"
+
+
+def test_status_at_a_past_date_uses_the_target_as_it_stood_then(
+    helpdesk: Workspace, status: pd.DataFrame
+) -> None:
+    # After the change (June 10 on), the target is 60: 67.86 ≥ 60, on track.
+    now = _row(status, "counts-changed")
+    assert (now["target"], now["status"]) == (60, "on_track")
+    # On June 7 it was 130: 20 solved in 5 working days, 17 ahead: m = 68, final 88, variance
+    # 68 · (1 + 68/20) = 299.2 → 88 ± 33.90, wholly below 130.
+    then = kpidesk.targets_status(helpdesk, at=date(2026, 6, 7))
+    row = _row(then, "counts-changed")
+    assert (row["target"], row["value"], row["projected"]) == (130, 20, pytest.approx(88))
+    assert row["projected_high"] == pytest.approx(88 + Z * math.sqrt(299.2))
+    assert row["status"] == "off_track"
 
 
 def test_a_median_projects_by_the_ranks_of_the_values_so_far(status: pd.DataFrame) -> None:
