@@ -63,6 +63,7 @@ EXPECTED: dict[str, Callable[[str], bool]] = {
     "kpidesk targets set org-fcr": lambda out: "0.6" in out or "60.0%" in out,
     "kpidesk targets history org-fcr": lambda out: "first set" in out,
     "kpidesk targets check": lambda out: "6 targets" in out,
+    "kpidesk targets suggest": lambda out: "baseline" in out and "attainable" in out,
 }
 
 
