@@ -42,6 +42,7 @@ from kpidesk.cli._options import (
     workspace_option,
 )
 from kpidesk.cli._tables import compact_table
+from kpidesk.cli._target_table import print_target_status
 from kpidesk.cli._text import format_bounds, format_change, format_value, missing
 
 if TYPE_CHECKING:
@@ -1010,10 +1011,8 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
         f"the seasonal naive), peak {totals['peak_agents']} agents, {totals['scheduled_agent_hours']:,.0f} "
         f"agent-hours to schedule, expected service level {totals['service_level']:.1%}"
     )
-    from kpidesk.cli._targets import print_target_status
-
     console.print()
-    print_target_status(_api.targets_status(result.workspace))
+    print_target_status(console, _api.targets_status(result.workspace))
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
