@@ -28,6 +28,7 @@ __all__ = [
     "DIRECTIONS",
     "FIXED_KEYS",
     "TARGETS_FILE",
+    "TARGET_KEYS",
     "TARGET_PERIODS",
     "Guardrail",
     "Target",
@@ -44,7 +45,8 @@ TARGETS_FILE = "targets.yaml"
 TARGET_PERIODS = ("day", "week", "month", "quarter", "year")
 #: Which side of a threshold is good: `lower` (a wait) or `higher` (a rate of solved tickets).
 DIRECTIONS = ("higher", "lower")
-_KNOWN_KEYS = (
+#: The keys of a target, in the order the documentation and `add_target` write them; then its `changes`.
+TARGET_KEYS = (
     "id",
     "metric",
     "stat",
@@ -339,7 +341,7 @@ class _Reader:
             guardrails=self._guardrails(metric),
             owner=self._text("owner"),
             description=self._text("description"),
-            extra={k: v for k, v in e.items() if k not in _KNOWN_KEYS},
+            extra={k: v for k, v in e.items() if k not in TARGET_KEYS},
             origin=f"{self.origin}, line {e.line}",
         )
 

@@ -24,6 +24,7 @@ import yaml
 from kpidesk.targets._file import (
     CHANGEABLE_KEYS,
     FIXED_KEYS,
+    TARGET_KEYS,
     Guardrail,
     Target,
     TargetError,
@@ -33,25 +34,6 @@ from kpidesk.targets._file import (
 
 __all__ = ["add_target", "set_target"]
 
-#: The order keys are written in: the documented one, then any others as given.
-_KEY_ORDER = (
-    "id",
-    "metric",
-    "stat",
-    "business_hours",
-    "scope",
-    "per",
-    "period",
-    "from",
-    "to",
-    "target",
-    "stretch",
-    "direction",
-    "min_n",
-    "guardrails",
-    "owner",
-    "description",
-)
 _HEADER = "targets:\n"
 
 
@@ -145,7 +127,7 @@ def _guardrail(item: Any) -> dict[str, Any]:
 
 
 def _ordered(entry: Mapping[str, Any]) -> dict[str, Any]:
-    known = {k: entry[k] for k in _KEY_ORDER if k in entry}
+    known = {k: entry[k] for k in TARGET_KEYS if k in entry}
     return {**known, **{k: v for k, v in entry.items() if k not in known}}
 
 
