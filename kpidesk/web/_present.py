@@ -1,0 +1,114 @@
+"""The overview's words and numbers in the reader's language: each card's name, value, interval, change,
+target and sparkline, formatted and isolated for right-to-left pages by `kpidesk.i18n`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kpidesk.web._overview import Card, Overview
+
+__all__ = ["LANGUAGE_NAMES", "present_overview", "spark_spec"]
+
+#: Each language by its own name, for the language switch.
+LANGUAGE_NAMES = (("en", "English"), ("he", "עברית"), ("ar", "العربية"))
+_TARGET_CLASS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
+
+
+def present_overview(result: Overview, lang: str) -> dict[str, Any]:
+    """The template context of an overview in `lang`: heading, span and one dict per card."""
+    from kpidesk.i18n import format_date, translator
+
+    _ = translator(lang).gettext
+    if result.agent is not None:
+        heading = _("My numbers")
+    elif result.team is not None:
+        heading = _("Team {team}").format(team=result.team)
+    else:
+        heading = _("Whole organisation")
+    clock = _("business hours") if result.business_hours else _("calendar hours")
+    span = _("{start} to {end}, {clock}, against the same number of days before").format(
+        start=format_date(result.start, lang), end=format_date(result.end, lang), clock=clock
+    )
+    return {
+        "heading": heading,
+        "span": span,
+        "team": result.team,
+        "start": result.start,
+        "end": result.end,
+        "business_hours": result.business_hours,
+        "cards": [_card(card, lang) for card in result.cards],
+    }
+
+
+def _card(card: Card, lang: str) -> dict[str, Any]:
+    from kpidesk.i18n import format_change, format_value, metric_definition, metric_name, term, translator
+
+    _ = translator(lang).gettext
+    out: dict[str, Any] = {
+        "metric": card.metric,
+        "name": metric_name(card.metric, lang),
+        "definition": metric_definition(card.metric, lang),
+        "value": card.value,
+        "reason": card.reason or _("No data in this period."),
+    }
+    if card.value is None:
+        return out
+    out["value_text"] = format_value(card.value, card.unit, lang)
+    n = format_value(card.n, "count", lang)
+    if card.ci_low is not None and card.ci_high is not None:
+        out["interval_text"] = _("n = {n}, 95% interval {low} – {high}").format(
+            n=n,
+            low=format_value(card.ci_low, card.unit, lang),
+            high=format_value(card.ci_high, card.unit, lang),
+        )
+    else:
+        out["interval_text"] = _("n = {n}").format(n=n)
+    if card.change is None:
+        out["change_text"], out["change_class"] = _("Nothing to compare with before"), ""
+    elif card.significant:
+        out["change_text"] = _("{change} against the days before").format(
+            change=format_change(card.change, card.change_unit or card.unit, lang)
+        )
+        out["change_class"] = "better" if card.better else "worse" if card.better is False else ""
+    else:
+        out["change_text"] = _("No significant change ({change})").format(
+            change=format_change(card.change, card.change_unit or card.unit, lang)
+        )
+        out["change_class"] = ""
+    if card.team_value is not None:
+        out["team_text"] = _("Team average: {value}").format(
+            value=format_value(card.team_value, card.unit, lang)
+        )
+    if card.target_status is not None and card.target is not None:
+        out["target_text"] = _("Target {target}: {status}").format(
+            target=format_value(card.target, card.unit, lang), status=term(card.target_status, lang)
+        )
+        out["target_class"] = _TARGET_CLASS.get(card.target_status, "")
+    out["spark_spec"] = json.dumps(spark_spec(card, lang), ensure_ascii=False)
+    return out
+
+
+def spark_spec(card: Card, lang: str) -> dict[str, Any]:
+    """A Vega-Lite line of the weekly values, drawn right to left on right-to-left pages."""
+    from kpidesk.i18n import direction
+
+    values = [{"week": d.isoformat(), "value": v} for d, v in card.sparkline if v is not None]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "height": 36,
+        "padding": 0,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": False, "strokeWidth": 1.5},
+        "encoding": {
+            "x": {
+                "field": "week",
+                "type": "temporal",
+                "axis": None,
+                "scale": {"reverse": direction(lang) == "rtl"},
+            },
+            "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}},
+        },
+        "config": {"view": {"stroke": None}},
+    }
