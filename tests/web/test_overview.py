@@ -1,0 +1,91 @@
+"""The overview's cards, per role, on a helpdesk made by hand: team `duo` has two agents, team `trio` three.
+
+Every ticket is created at 12:00 in Jerusalem on a working day of June 2026 and solved an hour later;
+agent D1 solves 6, D2 4, T1 3, T2 3 and T3 3.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from ticket_fixture import TICKET_COLUMNS, insert_rows
+
+from kpidesk.web import Audience, Forbidden, overview
+from kpidesk.workspace import Workspace, init_workspace
+
+LAST = date(2026, 6, 11)
+SOLVED = {"D1": ("duo", 6), "D2": ("duo", 4), "T1": ("trio", 3), "T2": ("trio", 3), "T3": ("trio", 3)}
+
+
+def _rows() -> list[dict[str, Any]]:
+    rows = []
+    for agent, (team, count) in SOLVED.items():
+        for i in range(count):
+            created = datetime(2026, 6, 7 + i % 5, 9)
+            row: dict[str, Any] = dict.fromkeys((*TICKET_COLUMNS, "agent_id"))
+            row.update(
+                source="desk",
+                ticket_id=f"{agent}-{i}",
+                created_at=created,
+                status="solved",
+                team_id=team,
+                agent_id=agent,
+                channel="email",
+                priority="normal",
+                customer_id=f"{agent}-c{i}",
+                first_reply_at=created + timedelta(minutes=10),
+                first_solved_at=created + timedelta(hours=1),
+                last_solved_at=created + timedelta(hours=1),
+                agent_reply_count=1,
+                reopen_count=0,
+            )
+            rows.append(row)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = init_workspace(tmp_path_factory.mktemp("overview") / "ws", country="IL")
+    with ws.connect() as con:
+        insert_rows(con, "tickets", (*TICKET_COLUMNS, "agent_id"), _rows())
+        con.executemany(
+            "INSERT INTO agents (agent_id, name, team_id) VALUES (?, ?, ?)",
+            [(a, f"Agent {a}", team) for a, (team, _) in SOLVED.items()],
+        )
+    return ws
+
+
+def _card(result: Any, metric: str) -> Any:
+    (card,) = [c for c in result.cards if c.metric == metric]
+    return card
+
+
+def test_an_admin_sees_the_organisation(helpdesk: Workspace) -> None:
+    result = overview(helpdesk, Audience("admin"), last_day=LAST, metrics=["solved"])
+    assert (result.start, result.end) == (date(2026, 5, 15), LAST)
+    assert _card(result, "solved").value == 19
+
+
+def test_a_manager_sees_their_team_and_nothing_else(helpdesk: Workspace) -> None:
+    lead = Audience("manager", teams=("trio",))
+    assert _card(overview(helpdesk, lead, team="trio", last_day=LAST, metrics=["solved"]), "solved").value == 9
+    with pytest.raises(Forbidden):
+        overview(helpdesk, lead, team="duo", last_day=LAST, metrics=["solved"])
+    with pytest.raises(Forbidden):
+        overview(helpdesk, lead, last_day=LAST, metrics=["solved"])
+
+
+def test_an_agent_sees_their_own_numbers_beside_a_team_of_three(helpdesk: Workspace) -> None:
+    me = Audience("agent", agent_id="T2", agent_team="trio")
+    card = _card(overview(helpdesk, me, team="duo", last_day=LAST, metrics=["solved"]), "solved")
+    assert (card.value, card.team_value) == (3, 9)
+
+
+def test_no_team_average_where_it_would_reveal_the_one_colleague(helpdesk: Workspace) -> None:
+    me = Audience("agent", agent_id="D1", agent_team="duo")
+    result = overview(helpdesk, me, last_day=LAST, metrics=["solved"])
+    card = _card(result, "solved")
+    assert card.value == 6 and card.team_value is None
+    assert result.team == "duo" and result.agent == "D1"
