@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview docs install install-dev system-deps clean
+.PHONY: vendor demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview docs install install-dev system-deps clean
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
@@ -28,12 +28,17 @@ install: $(STAMPS)/base
 
 install-dev: $(STAMPS)/dev
 
-# Java runs Spark local mode for the parity test.
+# Java runs Spark local mode for the parity test; Debian's Chromium, driven by Playwright, and the Noto fonts
+# (Hebrew and Arabic) run the browser tests of the web app.
 $(STAMPS)/system:
 	@mkdir -p $(STAMPS)
 	@if ! command -v java >/dev/null 2>&1; then \
 		echo "Installing Java 17 for Spark local mode"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then \
+		echo "Installing Chromium and the Noto fonts for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core; \
 	fi
 	@touch $@
 
@@ -55,6 +60,10 @@ docs: install
 	$(BIN)/kpidesk formats --as markdown --output docs/importers.md
 	$(BIN)/python -m kpidesk.cli._reference > docs/cli.md
 	$(BIN)/python -m kpidesk.targets._docs docs/targets.md
+
+# The JavaScript the web app ships, refreshed from npm at the versions pinned in kpidesk/web/static/vendor/vendor.json.
+vendor: install
+	$(BIN)/python -m kpidesk.web._vendor
 
 bench: install
 	$(BIN)/python bench/bench_ticket_kpis.py
