@@ -7,6 +7,7 @@ English is the source language; Hebrew and Arabic are read from `locales/<lang>/
 
 from kpidesk.i18n._bidi import FSI, PDI, bdi, isolate
 from kpidesk.i18n._catalogues import DOMAIN, catalogue, catalogue_path, translator
+from kpidesk.i18n._extraction import Message, all_messages, extract_messages, untranslated, update_catalogues
 from kpidesk.i18n._formatting import (
     MISSING,
     format_change,
@@ -17,7 +18,6 @@ from kpidesk.i18n._formatting import (
     format_value,
 )
 from kpidesk.i18n._languages import DEFAULT_LANGUAGE, LANGUAGES, choose_language, direction
-from kpidesk.i18n._messages import Message, all_messages, extract_messages, untranslated, update_catalogues
 from kpidesk.i18n._vocabulary import (
     LANGUAGE_NAMES,
     VOCABULARIES,

@@ -19,5 +19,6 @@ def isolate(text: str) -> str:
 
 
 def bdi(text: object) -> Markup:
-    """`text` escaped inside a `<bdi>` element, for HTML, where the element does what FSI…PDI does."""
-    return Markup("<bdi>{}</bdi>").format(escape(str(text)))
+    """`text` escaped (unless it is already `Markup`) inside a `<bdi>` element, for HTML, where the
+    element does what FSI…PDI does."""
+    return Markup("<bdi>{}</bdi>").format(escape(text))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from babel import dates, numbers
@@ -76,8 +77,9 @@ def _decimal_pattern(digits: int) -> str:
 
 def _digits(x: float, lang: str, digits: int | None, *, percent: bool = False, signed: bool = False) -> str:
     """The number's text without isolation: the locale's separators, Latin digits, `−` for a negative
-    and, when `signed`, `+` for a positive or zero value."""
-    magnitude = abs(x)
+    and, when `signed`, `+` for a positive or zero value. It rounds the float's exact value, half to
+    even, as Python's own formatting (and so the command line) does: 0.12345 → "12.35%"."""
+    magnitude = Decimal(abs(x))
     if percent:
         text = numbers.format_percent(
             magnitude, _decimal_pattern(digits or 0) + "%", locale=lang, numbering_system=_NUMBERING
