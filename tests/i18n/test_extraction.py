@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from kpidesk.i18n import Message, all_messages, extract_messages, untranslated
+from kpidesk.i18n import (
+    Message,
+    all_messages,
+    catalogue,
+    catalogue_path,
+    extract_messages,
+    translator,
+    untranslated,
+    update_catalogues,
+)
 
 
 def _write(root: Path) -> None:
@@ -62,3 +72,37 @@ def test_the_package_needs_nothing_untranslated(lang: str) -> None:
     """Every message of kpidesk's code and templates is in both catalogues (the web app's included)."""
     missing = untranslated(lang, all_messages())
     assert missing == [], "\n".join(f"{m.location}: {m.context or ''} {m.id!r}" for m in missing)
+
+
+@pytest.fixture
+def catalogue_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The catalogues copied to a temporary folder, read from there for the test."""
+    locales = tmp_path / "locales"
+    shutil.copytree(catalogue_path("he").parents[2], locales)
+    monkeypatch.setattr("kpidesk.i18n._catalogues.LOCALES", locales)
+    catalogue.cache_clear()
+    translator.cache_clear()
+    yield locales
+    catalogue.cache_clear()
+    translator.cache_clear()
+
+
+def test_update_catalogues_adds_marks_changed_and_drops_unused(catalogue_copies: Path) -> None:
+    wanted = [
+        Message("month", "period"),
+        Message("Weekly overview"),
+        # The English of "Tickets created in the period." changed: the old translation is kept, fuzzy.
+        Message("Tickets created in the period, by their creation.", "metric-definition"),
+    ]
+    assert update_catalogues(wanted) == {"he": 2, "ar": 2}
+    he = catalogue("he")
+    assert {(m.context, m.id) for m in he if m.id} == {(m.context, m.id) for m in wanted}
+    changed = he.get("Tickets created in the period, by their creation.", "metric-definition")
+    assert changed.fuzzy and changed.string == "פניות שנפתחו בתקופה."
+    assert he.get("Weekly overview").string == ""
+    # A fuzzy translation is not used: the English shows until a translator checks it.
+    assert translator("he").pgettext("metric-definition", changed.id) == changed.id
+    assert translator("he").pgettext("period", "month") == "חודש"
+    text = (catalogue_copies / "he" / "LC_MESSAGES" / "kpidesk.po").read_text(encoding="utf-8")
+    assert '#| msgid "Tickets created in the period."' in text
+    assert "Backlog age" not in text
