@@ -21,6 +21,7 @@ from kpidesk.i18n._languages import DEFAULT_LANGUAGE, LANGUAGES, choose_language
 from kpidesk.i18n._vocabulary import (
     LANGUAGE_NAMES,
     VOCABULARIES,
+    metric_anchor,
     metric_definition,
     metric_name,
     required_messages,
@@ -51,6 +52,7 @@ __all__ = [
     "format_percent",
     "format_value",
     "isolate",
+    "metric_anchor",
     "metric_definition",
     "metric_name",
     "required_messages",

@@ -1,4 +1,4 @@
-"""The words kpidesk itself shows: metric names and definitions, units, statistics, periods, target
+"""The words kpidesk itself shows: metric names, definitions and anchors, units, statistics, periods, target
 statuses, directions, dimensions and roles. Each is looked up in the catalogue under a context
 (`msgctxt`) with its English text as the msgid, so one English word can be translated differently in two
 places (`agent` the dimension, `agent` the role)."""
@@ -12,13 +12,22 @@ from kpidesk.i18n._catalogues import translator
 from kpidesk.metrics import CATALOGUE, DIMENSIONS, KINDS, PERIODS, get_metric
 from kpidesk.targets import STATUSES
 
-__all__ = ["LANGUAGE_NAMES", "VOCABULARIES", "metric_definition", "metric_name", "required_messages", "term"]
+__all__ = [
+    "LANGUAGE_NAMES",
+    "VOCABULARIES",
+    "metric_anchor",
+    "metric_definition",
+    "metric_name",
+    "required_messages",
+    "term",
+]
 
 #: Each language's name in itself, for a language switch.
 LANGUAGE_NAMES = {"en": "English", "he": "עברית", "ar": "العربية"}
 
 METRIC_NAME = "metric-name"
 METRIC_DEFINITION = "metric-definition"
+METRIC_ANCHOR = "metric-anchor"
 #: Duration and change texts: `{value}` is the number, already formatted for the language.
 PATTERN = "pattern"
 
@@ -63,6 +72,11 @@ def metric_definition(metric_id: str, lang: str) -> str:
     return _lookup(lang, METRIC_DEFINITION, get_metric(metric_id).definition)
 
 
+def metric_anchor(metric_id: str, lang: str) -> str:
+    """What puts a unit of the metric in a period (its `anchor`: "the ticket's creation") in `lang`."""
+    return _lookup(lang, METRIC_ANCHOR, get_metric(metric_id).anchor)
+
+
 def term(vocabulary: str, word: str, lang: str) -> str:
     """A word of one of the `VOCABULARIES` in `lang`: `term("period", "month", "he")` → "חודש"."""
     try:
@@ -96,6 +110,8 @@ def required_messages() -> Iterator[tuple[str, str]]:
     for metric in CATALOGUE:
         yield METRIC_NAME, metric.label
         yield METRIC_DEFINITION, metric.definition
+    for anchor in dict.fromkeys(metric.anchor for metric in CATALOGUE):
+        yield METRIC_ANCHOR, anchor
     for vocabulary, words in VOCABULARIES.items():
         yield from ((vocabulary, english) for english in words.values())
     yield "statistic", _PERCENTILE_TEXT

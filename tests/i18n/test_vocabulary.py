@@ -9,6 +9,7 @@ import pytest
 from kpidesk.i18n import (
     VOCABULARIES,
     Message,
+    metric_anchor,
     metric_definition,
     metric_name,
     required_messages,
@@ -25,15 +26,17 @@ SCRIPT = {"he": re.compile(r"[\u0590-\u05FF]"), "ar": re.compile(r"[\u0600-\u06F
 @pytest.mark.parametrize("metric", CATALOGUE, ids=lambda m: m.id)
 def test_every_metric_has_a_name_and_definition(metric, lang: str) -> None:
     name, definition = metric_name(metric.id, lang), metric_definition(metric.id, lang)
-    assert name.strip() and definition.strip()
-    assert name != metric.label and definition != metric.definition
-    assert SCRIPT[lang].search(name) and SCRIPT[lang].search(definition)
+    anchor = metric_anchor(metric.id, lang)
+    assert name.strip() and definition.strip() and anchor.strip()
+    assert name != metric.label and definition != metric.definition and anchor != metric.anchor
+    assert SCRIPT[lang].search(name) and SCRIPT[lang].search(definition) and SCRIPT[lang].search(anchor)
 
 
 def test_english_is_the_catalogue_itself() -> None:
     for metric in CATALOGUE:
         assert metric_name(metric.id, "en") == metric.label
         assert metric_definition(metric.id, "en") == metric.definition
+        assert metric_anchor(metric.id, "en") == metric.anchor
 
 
 def test_sample_names_read_as_written() -> None:
@@ -43,6 +46,8 @@ def test_sample_names_read_as_written() -> None:
     assert metric_name("abandonment_rate", "ar") == "معدل ترك المكالمات"
     assert metric_definition("volume", "he") == "פניות שנפתחו בתקופה."
     assert metric_definition("volume", "ar") == "التذاكر التي أُنشئت في الفترة."
+    assert metric_anchor("solved", "he") == "התקופה של הפתרון האחרון של הפנייה"
+    assert metric_anchor("asa", "ar") == "وصول المكالمة إلى قائمة انتظار الموظفين"
 
 
 def test_vocabularies_cover_what_the_code_names() -> None:
