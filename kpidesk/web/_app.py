@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from kpidesk import InvalidRequest, KpideskError
 from kpidesk.web._access import Audience, Forbidden
 from kpidesk.web._overview import overview
-from kpidesk.web._present import LANGUAGE_NAMES, present_overview
+from kpidesk.web._present import present_overview
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -32,7 +32,7 @@ _STATIC = Path(__file__).parent / "static"
 def create_app(workspace: Any) -> FastAPI:
     """The web app of one workspace (a `Workspace`)."""
     from kpidesk.accounts import AccountStore, TooManyAttempts
-    from kpidesk.i18n import choose_language, direction, translator
+    from kpidesk.i18n import LANGUAGE_NAMES, choose_language, direction, term, translator
 
     store = AccountStore(workspace.path / "accounts.sqlite")
     app = FastAPI(title="kpidesk", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
@@ -49,13 +49,13 @@ def create_app(workspace: Any) -> FastAPI:
             request.headers.get("accept-language"),
         )
 
-    def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = language(request)
         env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
-        page = env.get_template(name).render(
+        page = env.get_template(template).render(
             lang=lang,
             dir=direction(lang),
-            languages=LANGUAGE_NAMES,
+            languages=list(LANGUAGE_NAMES.items()),
             static=lambda path: f"/static/{path}",
             **context,
         )
@@ -125,6 +125,14 @@ def create_app(workspace: Any) -> FastAPI:
         response.delete_cookie(SESSION_COOKIE)
         return response
 
+    def signed_in(request: Request, user: Any, token: str) -> dict[str, Any]:
+        """What every page of a signed-in user shows in its header: who, in which role, and log-out."""
+        return {
+            "user": user,
+            "csrf": store.csrf_token(token),
+            "role_name": term("role", user.role, language(request)),
+        }
+
     def page(handler: Callable[[Request, Any, str], Response]) -> Callable[[Request], Response]:
         def wrapped(request: Request) -> Response:
             found = session_of(request)
@@ -133,15 +141,27 @@ def create_app(workspace: Any) -> FastAPI:
             token, user = found
             try:
                 return handler(request, user, token)
-            except Forbidden as exc:
+            except Forbidden:
                 _ = translator(language(request)).gettext
+                message = _("You may not see these figures.")
                 return render(
-                    request, "error.html", 403, title=_("Not allowed"), message=_(str(exc)), user=user
+                    request,
+                    "error.html",
+                    403,
+                    title=_("Not allowed"),
+                    message=message,
+                    **signed_in(request, user, token),
                 )
-            except InvalidRequest as exc:
+            except InvalidRequest:
                 _ = translator(language(request)).gettext
+                message = _("Check the dates and the team, then try again.")
                 return render(
-                    request, "error.html", 400, title=_("Cannot show this"), message=str(exc), user=user
+                    request,
+                    "error.html",
+                    400,
+                    title=_("Cannot show this"),
+                    message=message,
+                    **signed_in(request, user, token),
                 )
 
         return wrapped
@@ -155,9 +175,7 @@ def create_app(workspace: Any) -> FastAPI:
         return render(
             request,
             "overview.html",
-            user=user,
-            csrf=store.csrf_token(token),
-            role_name=translator(lang).gettext(user.role),
+            **signed_in(request, user, token),
             teams=teams,
             sees_organisation=audience.sees_organisation,
             **present_overview(result, lang),

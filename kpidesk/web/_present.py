@@ -8,10 +8,8 @@ from typing import Any
 
 from kpidesk.web._overview import Card, Overview
 
-__all__ = ["LANGUAGE_NAMES", "present_overview", "spark_spec"]
+__all__ = ["present_overview", "spark_spec"]
 
-#: Each language by its own name, for the language switch.
-LANGUAGE_NAMES = (("en", "English"), ("he", "עברית"), ("ar", "العربية"))
 _TARGET_CLASS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
 
 
@@ -42,7 +40,15 @@ def present_overview(result: Overview, lang: str) -> dict[str, Any]:
 
 
 def _card(card: Card, lang: str) -> dict[str, Any]:
-    from kpidesk.i18n import format_change, format_value, metric_definition, metric_name, term, translator
+    from kpidesk.i18n import (
+        format_change,
+        format_number,
+        format_value,
+        metric_definition,
+        metric_name,
+        term,
+        translator,
+    )
 
     _ = translator(lang).gettext
     out: dict[str, Any] = {
@@ -55,7 +61,7 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
     if card.value is None:
         return out
     out["value_text"] = format_value(card.value, card.unit, lang)
-    n = format_value(card.n, "count", lang)
+    n = format_number(card.n, lang, digits=0)
     if card.ci_low is not None and card.ci_high is not None:
         out["interval_text"] = _("n = {n}, 95% interval {low} – {high}").format(
             n=n,
@@ -82,7 +88,8 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
         )
     if card.target_status is not None and card.target is not None:
         out["target_text"] = _("Target {target}: {status}").format(
-            target=format_value(card.target, card.unit, lang), status=term(card.target_status, lang)
+            target=format_value(card.target, card.unit, lang),
+            status=term("target-status", card.target_status, lang),
         )
         out["target_class"] = _TARGET_CLASS.get(card.target_status, "")
     out["spark_spec"] = json.dumps(spark_spec(card, lang), ensure_ascii=False)

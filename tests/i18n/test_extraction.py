@@ -90,7 +90,7 @@ def catalogue_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_update_catalogues_adds_marks_changed_and_drops_unused(catalogue_copies: Path) -> None:
     wanted = [
         Message("month", "period"),
-        Message("Weekly overview"),
+        Message("Xylophone lessons"),
         # The English of "Tickets created in the period." changed: the old translation is kept, fuzzy.
         Message("Tickets created in the period, by their creation.", "metric-definition"),
     ]
@@ -99,7 +99,7 @@ def test_update_catalogues_adds_marks_changed_and_drops_unused(catalogue_copies:
     assert {(m.context, m.id) for m in he if m.id} == {(m.context, m.id) for m in wanted}
     changed = he.get("Tickets created in the period, by their creation.", "metric-definition")
     assert changed.fuzzy and changed.string == "פניות שנפתחו בתקופה."
-    assert he.get("Weekly overview").string == ""
+    assert he.get("Xylophone lessons").string == ""
     # A fuzzy translation is not used: the English shows until a translator checks it.
     assert translator("he").pgettext("metric-definition", changed.id) == changed.id
     assert translator("he").pgettext("period", "month") == "חודש"

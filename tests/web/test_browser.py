@@ -23,7 +23,11 @@ _FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORDS = {"ada": ("admin", "correct horse 1"), "lee": ("manager", "battery staple 2"), "noa": ("agent", "paper clip 3")}
+PASSWORDS = {
+    "ada": ("admin", "correct horse 1"),
+    "lee": ("manager", "battery staple 2"),
+    "noa": ("agent", "paper clip 3"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +89,13 @@ def test_the_overview_reads_in_each_language(served: str, browser: Any, lang: st
     for word in ("nan", "None", "NaN", "undefined"):
         assert word not in text.split(), word
     if lang != "en":
-        for english in ("Overview", "Log out", "Whole organisation", "Team average", "against the days before"):
+        for english in (
+            "Overview",
+            "Log out",
+            "Whole organisation",
+            "Team average",
+            "against the days before",
+        ):
             assert english not in text, english
     page.screenshot(path=str(tmp_path / f"overview-{lang}.png"), full_page=True)
     page.close()

@@ -70,7 +70,9 @@ def test_an_admin_sees_the_organisation(helpdesk: Workspace) -> None:
 
 def test_a_manager_sees_their_team_and_nothing_else(helpdesk: Workspace) -> None:
     lead = Audience("manager", teams=("trio",))
-    assert _card(overview(helpdesk, lead, team="trio", last_day=LAST, metrics=["solved"]), "solved").value == 9
+    assert (
+        _card(overview(helpdesk, lead, team="trio", last_day=LAST, metrics=["solved"]), "solved").value == 9
+    )
     with pytest.raises(Forbidden):
         overview(helpdesk, lead, team="duo", last_day=LAST, metrics=["solved"])
     with pytest.raises(Forbidden):
