@@ -5,6 +5,7 @@ from kpidesk.cli import (
     _reconcile,  # noqa: F401  (registers `kpidesk reconcile`)
     _staffing,  # noqa: F401  (registers `kpidesk staffing`)
     _targets,  # noqa: F401  (registers `kpidesk targets`)
+    _users,  # noqa: F401  (registers `kpidesk users`)
 )
 from kpidesk.cli._main import main
 
