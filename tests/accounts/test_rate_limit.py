@@ -41,12 +41,21 @@ def test_the_limit_does_not_tell_whether_a_name_exists(store: AccountStore, cloc
     store.add_user("dana", PASSWORD, "admin")
     for name in ("dana", "ghost"):
         for i in range(5):
-            assert store.verify_password(name, f"guess number {i}", "10.0.0.1" if i < 3 else "10.0.0.2") is None
+            assert (
+                store.verify_password(name, f"guess number {i}", "10.0.0.1" if i < 3 else "10.0.0.2") is None
+            )
     clock.advance(60)
-    known, unknown = _refused(store, "dana", "guess", "10.0.0.3"), _refused(store, "ghost", "guess", "10.0.0.3")
-    assert (known.retry_after_s, str(known)) == (unknown.retry_after_s, str(unknown)) == (
-        840,
-        "too many failed log-ins; try again in 14 minutes",
+    known, unknown = (
+        _refused(store, "dana", "guess", "10.0.0.3"),
+        _refused(store, "ghost", "guess", "10.0.0.3"),
+    )
+    assert (
+        (known.retry_after_s, str(known))
+        == (unknown.retry_after_s, str(unknown))
+        == (
+            840,
+            "too many failed log-ins; try again in 14 minutes",
+        )
     )
 
 
@@ -102,7 +111,9 @@ def test_workers_guessing_at_once_get_five_tries_between_them(store: AccountStor
 
     def guess(i: int) -> None:
         try:
-            result = "failed" if store.verify_password("dana", f"guess {i:06d}", f"10.0.1.{i}") is None else "in"
+            result = (
+                "failed" if store.verify_password("dana", f"guess {i:06d}", f"10.0.1.{i}") is None else "in"
+            )
         except TooManyAttempts:
             result = "refused"
         with lock:
