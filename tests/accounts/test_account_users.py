@@ -76,15 +76,15 @@ def test_a_taken_name_and_a_weak_password_are_refused(store: AccountStore) -> No
     with pytest.raises(AccountError) as caught:
         store.add_user("dana", "another passphrase", "admin")
     assert str(caught.value) == "user dana already exists; `kpidesk users passwd dana` changes the password"
-    with pytest.raises(AccountError, match="^the password must not be the user name$"):
+    with pytest.raises(AccountError, match=r"^the password must not be the user name$"):
         store.add_user("lee.cohen1", "LEE.COHEN1", "admin")
-    with pytest.raises(AccountError, match="^the password must be at least 10 characters long$"):
+    with pytest.raises(AccountError, match=r"^the password must be at least 10 characters long$"):
         store.set_password("dana", "short")
     assert store.verify_password("dana", PASSWORD, "10.0.0.1") is not None
 
 
 def test_unknown_users_cannot_be_changed_or_removed(store: AccountStore) -> None:
-    with pytest.raises(AccountError, match="^unknown user ghost$"):
+    with pytest.raises(AccountError, match=r"^unknown user ghost$"):
         store.set_password("ghost", PASSWORD)
-    with pytest.raises(AccountError, match="^unknown user ghost$"):
+    with pytest.raises(AccountError, match=r"^unknown user ghost$"):
         store.remove_user("ghost")

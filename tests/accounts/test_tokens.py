@@ -41,7 +41,7 @@ def test_a_revoked_token_stops_at_once(store: AccountStore, dana: User) -> None:
     store.revoke_api_token("dana", "ci")
     assert store.api_token_user(revoked) is None
     assert store.api_token_user(kept) == dana
-    with pytest.raises(AccountError, match="^dana has no token labelled ci$"):
+    with pytest.raises(AccountError, match=r"^dana has no token labelled ci$"):
         store.revoke_api_token("dana", "ci")
 
 
@@ -93,9 +93,9 @@ def test_bad_token_requests_are_refused(
 
 def test_a_label_is_used_once_per_user(store: AccountStore, dana: User) -> None:
     store.create_api_token("dana", "ci")
-    with pytest.raises(AccountError, match="^dana already has a token labelled ci; revoke it first$"):
+    with pytest.raises(AccountError, match=r"^dana already has a token labelled ci; revoke it first$"):
         store.create_api_token("dana", "ci")
     store.add_user("lee", PASSWORD, "admin")
     store.create_api_token("lee", "ci")
-    with pytest.raises(AccountError, match="^unknown user ghost$"):
+    with pytest.raises(AccountError, match=r"^unknown user ghost$"):
         store.api_tokens("ghost")
