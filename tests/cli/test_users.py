@@ -26,7 +26,8 @@ def staffed(workspace: Workspace) -> Workspace:
     """An empty workspace whose warehouse knows agents A7 (team billing) and A9 (no team)."""
     with workspace.connect() as con:
         con.execute(
-            "INSERT INTO agents (agent_id, name, team_id) VALUES ('A7', 'Noa', 'billing'), ('A9', 'Tal', NULL)"
+            "INSERT INTO agents (agent_id, name, team_id) "
+            "VALUES ('A7', 'Noa', 'billing'), ('A9', 'Tal', NULL)"
         )
     return workspace
 
@@ -46,7 +47,8 @@ def test_users_are_added_and_checked_against_the_warehouse(staffed: Workspace) -
     )
     added = _add(staffed, "gil", "--role", "agent", "--agent", "A8", "--team", "billing")
     assert added.stdout == (
-        "added gil (agent, team billing, agent A8)\nwarning: the warehouse holds no agent A8 yet (`kpidesk list agents`)\n"
+        "added gil (agent, team billing, agent A8)\n"
+        "warning: the warehouse holds no agent A8 yet (`kpidesk list agents`)\n"
     )
     added = _add(staffed, "tal", "--role", "agent", "--agent", "A7", "--team", "sales")
     assert added.stdout == (
