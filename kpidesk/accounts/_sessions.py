@@ -35,24 +35,30 @@ class SessionPolicy:
         return token
 
     def user(self, con: sqlite3.Connection, token: str, now: float) -> User | None:
-        """The session's user, its last request moved to `now`; None for an unknown or ended session."""
+        """The session's user, its last request moved to `now`; None for an unknown or ended session.
+
+        Unknown tokens are answered from a read alone, so a flood of forged ones takes no write lock."""
         if not _plausible(token):
             return None
         session_id = digest(token)
+        if con.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+            return None
         with writing(con):
+            # Alive (neither too old nor idle too long) and not ended meanwhile: one statement decides.
+            alive = con.execute(
+                "UPDATE sessions SET last_seen = max(last_seen, ?) "
+                "WHERE id = ? AND ? - started_at < ? AND ? - last_seen < ?",
+                (now, session_id, now, self.max_age_s, now, self.idle_s),
+            ).rowcount
+            if not alive:
+                con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+                return None
             row = con.execute(
-                "SELECT s.started_at, s.last_seen, u.name, u.role, u.teams, u.agent_id, u.created_at "
+                "SELECT u.name, u.role, u.teams, u.agent_id, u.created_at "
                 "FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id = ?",
                 (session_id,),
             ).fetchone()
-            if row is None:
-                return None
-            started_at, last_seen = row[0], row[1]
-            if now - started_at >= self.max_age_s or now - last_seen >= self.idle_s:
-                con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-                return None
-            con.execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (max(now, last_seen), session_id))
-        return user_from_row(row[2:])
+        return None if row is None else user_from_row(row)
 
     def end(self, con: sqlite3.Connection, token: str) -> None:
         if _plausible(token):

@@ -50,16 +50,19 @@ def token_user(con: sqlite3.Connection, token: str, now: float) -> User | None:
     if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or len(token) > MAX_SECRET_LENGTH:
         return None
     token_id = digest(token)
+    # Unknown tokens are answered from a read alone; a known one notes its use and is read again in the
+    # same transaction, so a token revoked meanwhile is not honoured.
+    if con.execute("SELECT 1 FROM api_tokens WHERE id = ?", (token_id,)).fetchone() is None:
+        return None
     with writing(con):
+        if not con.execute("UPDATE api_tokens SET last_used = ? WHERE id = ?", (now, token_id)).rowcount:
+            return None
         row = con.execute(
             "SELECT u.name, u.role, u.teams, u.agent_id, u.created_at "
             "FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.id = ?",
             (token_id,),
         ).fetchone()
-        if row is None:
-            return None
-        con.execute("UPDATE api_tokens SET last_used = ? WHERE id = ?", (now, token_id))
-    return user_from_row(row)
+    return None if row is None else user_from_row(row)
 
 
 def revoke_token(con: sqlite3.Connection, name: str, label: str) -> None:

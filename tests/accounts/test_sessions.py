@@ -4,6 +4,7 @@ after a password change, after the user's removal and after expiry; another sess
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,19 @@ def test_the_csrf_secret_is_the_workspaces_own(tmp_path: Path, dana: User, store
     # Another store on the same file (another worker process) agrees.
     same = AccountStore(store.path, hasher=cheap_hasher())
     assert same.check_csrf(token, store.csrf_token(token)) is True
+
+
+def test_forged_tokens_are_answered_without_writing(store: AccountStore, dana: User) -> None:
+    """While another process holds the write lock, forged session and API tokens are still refused at
+    once: a flood of them cannot queue up behind writes."""
+    token = store.start_session(dana, "10.0.0.1")
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        assert store.session_user(_tampered(token, 5)) is None
+        assert store.api_token_user("kpd_" + token) is None
+        assert store.check_csrf(token, store.csrf_token(token)) is True
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert store.session_user(token) == dana
