@@ -15,6 +15,9 @@ from kpidesk.accounts._errors import TooManyAttempts
 
 __all__ = ["RateLimit"]
 
+#: Names and client addresses are recorded up to this length: a long made-up one cannot bloat the file.
+_KEY_LENGTH = 256
+
 
 @dataclass(frozen=True)
 class RateLimit:
@@ -25,6 +28,7 @@ class RateLimit:
     def begin_attempt(self, con: sqlite3.Connection, name: str, client: str, now: float) -> int:
         """Record an attempt and return its id, or raise `TooManyAttempts` when the name or the client
         has had its share of failures within the window."""
+        name, client = name[:_KEY_LENGTH], client[:_KEY_LENGTH]
         since = now - self.window_s
         with writing(con):
             con.execute("DELETE FROM login_attempts WHERE at <= ?", (since,))
@@ -47,7 +51,7 @@ class RateLimit:
     def succeeded(self, con: sqlite3.Connection, name: str) -> None:
         """A success clears the name's failures (a client's stay: they may be guessing other names)."""
         with writing(con):
-            con.execute("DELETE FROM login_attempts WHERE name = ?", (name,))
+            con.execute("DELETE FROM login_attempts WHERE name = ?", (name[:_KEY_LENGTH],))
 
     def _wait(self, con: sqlite3.Connection, column: str, value: str, limit: int, now: float) -> float:
         """Seconds until fewer than `limit` of the failures with this name or client lie in the window."""

@@ -3,6 +3,7 @@ client guessing many names, the right password arriving too late, and several wo
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -145,3 +146,16 @@ def test_the_limits_and_window_are_settings(tmp_path: Path, clock: Clock) -> Non
     assert _refused(store, "kim", PASSWORD, "a").retry_after_s == 55
     clock.advance(55)
     assert store.verify_password("kim", PASSWORD, "a") is None
+
+
+def test_long_made_up_names_are_recorded_short(store: AccountStore) -> None:
+    long_name = "n" * 100_000
+    for _ in range(5):
+        assert store.verify_password(long_name, "guess guess", "x" * 100_000) is None
+    assert _refused(store, long_name, "guess guess", "10.0.0.1").retry_after_s == 900
+    con = sqlite3.connect(store.path)
+    try:
+        lengths = con.execute("SELECT count(*), max(length(name)), max(length(client)) FROM login_attempts")
+        assert lengths.fetchone() == (5, 256, 256)
+    finally:
+        con.close()
