@@ -26,6 +26,7 @@ from kpidesk.reconcile import Reconciliation, reconcile_figures
 from kpidesk.reports import render_summary_html
 from kpidesk.workspace import (
     SETTINGS_FILE,
+    WarehouseBusy,
     Workspace,
     WorkspaceError,
     import_lock,
@@ -35,6 +36,7 @@ from kpidesk.workspace import (
 )
 
 if TYPE_CHECKING:
+    from kpidesk.accounts import AccountStore, ApiToken, User
     from kpidesk.contents import WorkspaceStatus
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
@@ -43,10 +45,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DemoResult",
+    "UserAdded",
     "add_target",
+    "add_user",
+    "api_tokens",
     "build_demo",
     "call_intervals",
     "check_targets",
+    "create_api_token",
     "explain",
     "import_export",
     "import_files",
@@ -57,7 +63,10 @@ __all__ = [
     "records",
     "refresh_facts",
     "rejected",
+    "remove_user",
     "resilience",
+    "revoke_api_token",
+    "set_password",
     "set_target",
     "staffing_plan",
     "status",
@@ -66,6 +75,7 @@ __all__ = [
     "target_history",
     "targets_status",
     "undo_import",
+    "users",
     "warehouse_tables",
     "write_staffing_page",
     "write_summary",
@@ -934,3 +944,106 @@ def build_demo(
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
         examples=examples,
     )
+
+
+# --- users of the web app -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserAdded:
+    user: User
+    #: Teams or an agent id the warehouse does not hold (yet): the user is added all the same.
+    warnings: list[str]
+
+
+def _accounts(ws: Workspace) -> AccountStore:
+    from kpidesk.accounts import AccountStore
+
+    return AccountStore.of_workspace(ws.path)
+
+
+def add_user(
+    workspace: Workspace | str | Path | None,
+    name: str,
+    password: str,
+    role: str,
+    *,
+    teams: Sequence[str] = (),
+    agent_id: str | None = None,
+) -> UserAdded:
+    """Add a user of the web app (`role` admin, manager or agent) to the workspace's accounts. An agent
+    without a team gets their team from the warehouse; teams and an agent id the warehouse does not hold
+    yet are warned about, not refused, so users can be set up before the first import."""
+    ws = _workspace(workspace)
+    teams = (teams,) if isinstance(teams, str) else tuple(teams)
+    warnings, agent_team = _warehouse_checks(ws, teams, agent_id)
+    if role == "agent" and not teams and agent_team is not None:
+        teams = (agent_team,)
+    user = _accounts(ws).add_user(name, password, role, teams=teams, agent_id=agent_id)
+    return UserAdded(user=user, warnings=warnings)
+
+
+def _warehouse_checks(
+    ws: Workspace, teams: Sequence[str], agent_id: str | None
+) -> tuple[list[str], str | None]:
+    """Warnings for the teams and agent id the warehouse does not hold, and the agent's team there."""
+    try:
+        with ws.connect(read_only=True, wait_s=5) as con:
+            known_teams = {
+                row[0]
+                for row in con.execute(
+                    "SELECT team_id FROM agents WHERE team_id IS NOT NULL "
+                    "UNION SELECT team_id FROM tickets WHERE team_id IS NOT NULL"
+                ).fetchall()
+            }
+            agent_row = (
+                None
+                if agent_id is None
+                else con.execute("SELECT team_id FROM agents WHERE agent_id = ?", [agent_id]).fetchone()
+            )
+    except WarehouseBusy:
+        return ["the warehouse is busy, so the teams and agent id were not checked against it"], None
+    warnings = [
+        f"the warehouse holds no team {team} yet (`kpidesk list teams`)"
+        for team in teams
+        if team not in known_teams
+    ]
+    agent_team = None
+    if agent_id is not None:
+        if agent_row is None:
+            warnings.append(f"the warehouse holds no agent {agent_id} yet (`kpidesk list agents`)")
+        else:
+            agent_team = agent_row[0]
+            if agent_team is not None and teams and agent_team not in teams:
+                warnings.append(f"agent {agent_id} is in team {agent_team} in the warehouse, not {teams[0]}")
+    return warnings, agent_team
+
+
+def set_password(workspace: Workspace | str | Path | None, name: str, password: str) -> None:
+    """Change a user's password; every session of theirs ends."""
+    _accounts(_workspace(workspace)).set_password(name, password)
+
+
+def remove_user(workspace: Workspace | str | Path | None, name: str) -> None:
+    """Remove a user with their sessions and API tokens."""
+    _accounts(_workspace(workspace)).remove_user(name)
+
+
+def users(workspace: Workspace | str | Path | None = None) -> list[User]:
+    """The users of the workspace's web app, by name."""
+    return _accounts(_workspace(workspace)).users()
+
+
+def create_api_token(workspace: Workspace | str | Path | None, name: str, label: str) -> str:
+    """A new API token acting as user `name` (`Authorization: Bearer …`); only its digest is kept, so
+    this is the one time it can be read."""
+    return _accounts(_workspace(workspace)).create_api_token(name, label)
+
+
+def revoke_api_token(workspace: Workspace | str | Path | None, name: str, label: str) -> None:
+    _accounts(_workspace(workspace)).revoke_api_token(name, label)
+
+
+def api_tokens(workspace: Workspace | str | Path | None, name: str) -> list[ApiToken]:
+    """A user's API tokens (label, created, last used), without the tokens themselves."""
+    return _accounts(_workspace(workspace)).api_tokens(name)

@@ -6,6 +6,7 @@ from kpidesk.cli import (
     _serve,  # noqa: F401  (registers `kpidesk serve`)
     _staffing,  # noqa: F401  (registers `kpidesk staffing`)
     _targets,  # noqa: F401  (registers `kpidesk targets`)
+    _users,  # noqa: F401  (registers `kpidesk users`)
 )
 from kpidesk.cli._main import main
 
