@@ -170,6 +170,8 @@ def create_app(workspace: Any) -> FastAPI:
         lang = language(request)
         audience = audience_of(user)
         params = _overview_params(request)
+        if params["team"] is None and not audience.sees_organisation and audience.teams:
+            params["team"] = audience.teams[0]
         result = overview(workspace, audience, last_day=_last_day(workspace), **params)
         teams = audience.teams_visible(_teams(workspace)) if audience.role != "agent" else []
         return render(
