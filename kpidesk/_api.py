@@ -6,7 +6,7 @@ import shutil
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -850,6 +850,8 @@ class DemoResult:
     staffing_html: Path
     #: A ticket and an agent of the demo, for the commands it suggests.
     examples: DemoExamples
+    #: The web app's demo users: (name, password, role), one of each role.
+    users: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
@@ -907,6 +909,7 @@ def build_demo(
 ) -> DemoResult:
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
     their events, calls, agent states, surveys, QA reviews, customers and agents; with a target file."""
+    from kpidesk.accounts import demo_users
     from kpidesk.demo import DEMO_TARGETS, demo_examples, demo_settings, generate_demo, write_demo_files
     from kpidesk.targets import TARGETS_FILE
 
@@ -943,6 +946,7 @@ def build_demo(
         staffing=plan,
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
         examples=examples,
+        users=demo_users(ws),
     )
 
 

@@ -1016,6 +1016,13 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
     console.print(f"HTML summary: [bold]{result.summary_html}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
+    serve_line = f"{kpidesk_program()} serve -w {shlex.quote(str(result.workspace.path))}"
+    console.print(
+        f"\nWeb app: [bold]{escape(serve_line)}[/], then open http://127.0.0.1:8000/ and log in as",
+        highlight=False,
+    )
+    for name, password, role in result.users:
+        console.print(f"  {name} / {password}  [dim]({role})[/]", highlight=False)
     program = kpidesk_program()
     console.print("\nNext, from this folder:")
     for command, what in demo_next_steps(program, result.workspace.path, result.examples):

@@ -153,6 +153,8 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "staffing.html").exists()
     assert "Targets as of the end of" in out and "org-first-reply" in out
     assert (tmp_path / "demo" / "targets.yaml").exists()
+    assert "serve -w" in out and "admin / demo-admin-pass" in out and "agent / demo-agent-pass" in out
+    assert (tmp_path / "demo" / "accounts.sqlite").exists()
 
 
 def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:

@@ -1,0 +1,95 @@
+"""The web app through its HTTP interface (FastAPI's test client): log-in, CSRF, the API with tokens, and
+roles refused on the server — each tried the way an attacker would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kpidesk.accounts import AccountStore
+from kpidesk.web import SESSION_COOKIE, create_app
+from kpidesk.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, AccountStore]]:
+    from kpidesk import build_demo
+
+    ws = build_demo(tmp_path_factory.mktemp("app") / "demo", n_tickets=300, seed=3).workspace
+    store = AccountStore(ws.path / "accounts.sqlite")
+    store.add_user("ada", "correct horse 1", "admin")
+    store.add_user("lee", "battery staple 2", "manager", teams=("billing",))
+    store.add_user("noa", "paper clip 33", "agent", agent_id="A002")
+    yield ws, store
+
+
+def _client(site: Any) -> TestClient:
+    return TestClient(create_app(site[0]), follow_redirects=False)
+
+
+def _log_in(client: TestClient, name: str, password: str) -> Any:
+    form = client.get("/login")
+    nonce = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert nonce is not None
+    return client.post("/login", data={"name": name, "password": password, "csrf": nonce.group(1)})
+
+
+def test_a_page_needs_a_session(site: Any) -> None:
+    client = _client(site)
+    assert client.get("/").headers["location"].startswith("/login")
+    client.cookies.set(SESSION_COOKIE, "forged-token")
+    assert client.get("/").status_code == 303
+
+
+def test_a_wrong_password_and_a_missing_form_token_are_refused_alike(site: Any) -> None:
+    client = _client(site)
+    assert _log_in(client, "ada", "wrong password").status_code == 400
+    refused = client.post("/login", data={"name": "ada", "password": "correct horse 1", "csrf": "guessed"})
+    assert refused.status_code == 400 and SESSION_COOKIE not in refused.cookies
+
+
+def test_log_out_without_its_form_token_ends_nothing(site: Any) -> None:
+    client = _client(site)
+    assert _log_in(client, "ada", "correct horse 1").status_code == 303
+    token = client.cookies.get(SESSION_COOKIE)
+    client.post("/logout", data={"csrf": "forged"})
+    replay = _client(site)
+    replay.cookies.set(SESSION_COOKIE, token)
+    assert replay.get("/").status_code == 200
+    page = replay.get("/")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    replay.post("/logout", data={"csrf": csrf.group(1)})
+    again = _client(site)
+    again.cookies.set(SESSION_COOKIE, token)
+    assert again.get("/").status_code == 303
+
+
+def test_the_api_answers_a_token_and_refuses_a_tampered_one(site: Any) -> None:
+    _, store = site
+    token = store.create_api_token("ada", "tests")
+    client = _client(site)
+    answer = client.get("/api/overview", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    cards = answer.json()["cards"]
+    assert {c["metric"] for c in cards} >= {"volume", "first_reply_time", "csat"}
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get("/api/overview", headers={"Authorization": f"Bearer {tampered}"}).status_code == 401
+
+
+def test_roles_are_refused_on_the_server(site: Any) -> None:
+    _, store = site
+    client = _client(site)
+    manager = store.create_api_token("lee", "tests")
+    other_team = client.get("/api/overview?team=sales", headers={"Authorization": f"Bearer {manager}"})
+    assert other_team.status_code == 403 and "sales" not in other_team.text
+    agent = store.create_api_token("noa", "tests")
+    mine = client.get("/api/overview?team=sales", headers={"Authorization": f"Bearer {agent}"}).json()
+    assert mine["agent"] == "A002" and mine["team"] == "billing"
+    body = client.get("/api/overview", headers={"Authorization": f"Bearer {agent}"}).text
+    for colleague in ("A001", "A003", "A004", "A005"):
+        assert colleague not in body
