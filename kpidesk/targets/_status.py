@@ -143,7 +143,8 @@ def target_status(
         version = target.as_of(at)
         rows.extend(_TargetStatus(tables, settings, calendar, version, at, agents or {}).rows())
     columns = [STATUS_COLUMNS[0], *scope_columns, *STATUS_COLUMNS[1:]]
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    # Every row holds every column, None where a target has no such scope dimension (never NaN).
+    return pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns, dtype=object)
 
 
 class _TargetStatus:

@@ -19,7 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from kpidesk import InvalidRequest, KpideskError
 from kpidesk.web._access import Audience, Forbidden
 from kpidesk.web._overview import overview
-from kpidesk.web._present import present_overview
+from kpidesk.web._present import present_overview, present_targets
+from kpidesk.web._targets import visible_targets
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -177,6 +178,7 @@ def create_app(workspace: Any) -> FastAPI:
         return render(
             request,
             "overview.html",
+            page="overview",
             **signed_in(request, user, token),
             teams=teams,
             sees_organisation=audience.sees_organisation,
@@ -184,6 +186,26 @@ def create_app(workspace: Any) -> FastAPI:
         )
 
     app.get("/", response_class=HTMLResponse)(page(overview_page))
+
+    def targets_page(request: Request, user: Any, token: str) -> Response:
+        at = _date(request.query_params.get("at")) or _last_day(workspace)
+        frame = visible_targets(workspace, audience_of(user), at)
+        context = present_targets(frame, at, language(request))
+        return render(request, "targets.html", page="targets", **context, **signed_in(request, user, token))
+
+    app.get("/targets", response_class=HTMLResponse)(page(targets_page))
+
+    @app.get("/api/targets")
+    def targets_api(request: Request) -> Response:
+        user = bearer_user(request)
+        if user is None:
+            return JSONResponse({"error": "not logged in"}, status_code=401)
+        try:
+            at = _date(request.query_params.get("at")) or _last_day(workspace)
+            frame = visible_targets(workspace, audience_of(user), at)
+        except KpideskError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(_jsonable(frame.to_dict(orient="records")))
 
     @app.get("/api/overview")
     def overview_api(request: Request) -> Response:
@@ -253,6 +275,10 @@ def _jsonable(value: Any) -> Any:
         return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
     return value

@@ -8,7 +8,7 @@ from typing import Any
 
 from kpidesk.web._overview import Card, Overview
 
-__all__ = ["present_overview", "spark_spec"]
+__all__ = ["present_overview", "present_targets", "spark_spec"]
 
 _TARGET_CLASS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
 
@@ -56,7 +56,7 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
         "name": metric_name(card.metric, lang),
         "definition": metric_definition(card.metric, lang),
         "value": card.value,
-        "reason": card.reason or _("No data in this period."),
+        "reason": _reason(card.reason, lang),
     }
     if card.value is None:
         return out
@@ -96,6 +96,19 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
     return out
 
 
+def _reason(reason: str | None, lang: str) -> str:
+    """Why a card has no value. The engine's reasons are English sentences naming sources and fields; in
+    Hebrew and Arabic the card says it in general words (the English stays in the API and the CLI)."""
+    from kpidesk.i18n import translator
+
+    _ = translator(lang).gettext
+    if not reason:
+        return _("No data in this period.")
+    if lang == "en":
+        return reason
+    return _("The imported data cannot measure it in this period.")
+
+
 def spark_spec(card: Card, lang: str) -> dict[str, Any]:
     """A Vega-Lite line of the weekly values, drawn right to left on right-to-left pages."""
     from kpidesk.i18n import direction
@@ -119,3 +132,64 @@ def spark_spec(card: Card, lang: str) -> dict[str, Any]:
         },
         "config": {"view": {"stroke": None}},
     }
+
+
+_STATUS_CSS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
+
+
+def present_targets(frame: Any, at: Any, lang: str) -> dict[str, Any]:
+    """The targets page's context in `lang`: the day of the status and one dict of texts per row."""
+    from kpidesk.i18n import (
+        format_change,
+        format_date,
+        format_number,
+        format_value,
+        metric_name,
+        term,
+        translator,
+    )
+
+    _ = translator(lang).gettext
+    rows = []
+    for record in frame.to_dict(orient="records"):
+        row = {str(k): v for k, v in record.items()}
+        unit = str(row["unit"])
+        scope = [
+            f"{term('dimension', d, lang)} {row[d]}"
+            for d in ("team", "channel", "priority", "queue")
+            if row.get(d)
+        ]
+        who = ", ".join(scope) or _("Whole organisation")
+        if row.get("member") is not None:
+            who = f"{row.get('member_name') or row['member']} ({who})"
+        # Words, not ≤ and ≥: a right-to-left page mirrors those signs.
+        goal = _("at most {value}") if row["direction"] == "lower" else _("at least {value}")
+        final = row["status"] in ("met", "missed", "not_enough_data", "not_started")
+        interval = ""
+        if not final and row.get("projected_low") is not None and row.get("projected_high") is not None:
+            low, high = (format_value(row[c], unit, lang) for c in ("projected_low", "projected_high"))
+            interval = f"{low} – {high}"
+        guards = []
+        for g in row.get("guardrails") or []:
+            text = f"{metric_name(g['metric'], lang)}: {format_value(g['value'], g['unit'], lang)}"
+            if g.get("change") is not None:
+                text += f" ({format_change(g['change'], g.get('change_unit') or g['unit'], lang)})"
+            guards.append({"text": text, "breached": bool(g.get("breached"))})
+        rows.append(
+            {
+                "target_id": row["target_id"],
+                "metric": metric_name(str(row["metric"]), lang),
+                "who": who,
+                "period": " – ".join(format_date(row[c], lang) for c in ("period_start", "period_end")),
+                "value": format_value(row.get("value"), unit, lang),
+                "n": _("n = {n}").format(n=format_number(row.get("n") or 0, lang, digits=0)),
+                "goal": goal.format(value=format_value(row["target"], unit, lang)),
+                "projected": "" if final else format_value(row.get("projected"), unit, lang),
+                "interval": interval,
+                "status": term("target-status", str(row["status"]), lang),
+                "css": _STATUS_CSS.get(str(row["status"]), ""),
+                "breach": bool(row.get("guardrail_breach")),
+                "guardrails": guards,
+            }
+        )
+    return {"as_of": _("As of the end of {day}").format(day=format_date(at, lang)), "rows": rows}

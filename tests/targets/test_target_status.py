@@ -193,6 +193,19 @@ def test_an_ended_period_is_met_or_missed_by_its_value(status: pd.DataFrame) -> 
     assert met["projected"] == pytest.approx(20) and met["projected_low"] == met["projected_high"] == 20
 
 
+def test_a_scope_dimension_a_target_lacks_is_none_not_nan(helpdesk: Workspace) -> None:
+    (helpdesk.path / "targets.yaml").write_text(
+        TARGETS + "  - {id: org-solved, metric: solved, period: month, target: 10, min_n: 5}\n",
+        encoding="utf-8",
+    )
+    try:
+        frame = kpidesk.targets_status(helpdesk, at=AT)
+    finally:
+        (helpdesk.path / "targets.yaml").write_text(TARGETS, encoding="utf-8")
+    org = frame[frame.target_id == "org-solved"].iloc[0]
+    assert org["team"] is None and org["value"] == 180  # 40 + 100 + 40 solved in June 1–14
+
+
 def test_a_period_not_begun_says_so(status: pd.DataFrame) -> None:
     row = _row(status, "counts-later")
     assert row["status"] == "not_started" and row["value"] is None

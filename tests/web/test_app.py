@@ -93,3 +93,22 @@ def test_roles_are_refused_on_the_server(site: Any) -> None:
     body = client.get("/api/overview", headers={"Authorization": f"Bearer {agent}"}).text
     for colleague in ("A001", "A003", "A004", "A005"):
         assert colleague not in body
+
+
+def test_each_role_sees_only_its_targets(site: Any) -> None:
+    _, store = site
+    client = _client(site)
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        token = store.create_api_token(name, "targets")
+        answer = client.get("/api/targets?at=2026-03-31", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200
+        return list(answer.json())
+
+    every = rows("ada")
+    assert {r["target_id"] for r in every} >= {"org-first-reply", "billing-first-reply", "service-level"}
+    lead = rows("lee")
+    assert lead and all(r["team"] == "billing" for r in lead)
+    assert any(r["member"] is not None for r in lead)  # a lead sees each of their agents
+    mine = rows("noa")
+    assert mine and all(r["member"] == "A002" for r in mine)

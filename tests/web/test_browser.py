@@ -127,3 +127,23 @@ def test_log_out_really_ends_the_session(served: str, browser: Any) -> None:
     assert again.url.startswith(f"{served}/login")
     context.close()
     replay.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "he", "ar"])
+def test_the_targets_page_reads_in_each_language(
+    served: str, browser: Any, lang: str, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in(page, served, "ada", lang)
+    page.goto(f"{served}/targets?lang={lang}")
+    page.wait_for_selector("table.targets")
+    assert page.get_attribute("html", "dir") == ("rtl" if lang in ("he", "ar") else "ltr")
+    text = page.inner_text("main")
+    assert len(page.query_selector_all("table.targets tbody tr")) >= 6
+    for word in ("nan", "None", "NaN", "undefined"):
+        assert word not in text.split(), word
+    if lang != "en":
+        for english in ("Targets", "Projected", "Guardrails", "Whole organisation", "on track", "at risk"):
+            assert english not in text, english
+    page.screenshot(path=str(tmp_path / f"targets-{lang}.png"), full_page=True)
+    page.close()
