@@ -28,6 +28,7 @@ from kpidesk.metrics._stats import (
 )
 from kpidesk.metrics._survey_comments import COMMENT_COLUMNS, survey_comments
 from kpidesk.metrics._tables import KpiTables
+from kpidesk.metrics._values import number_or_none
 
 __all__ = [
     "CATALOGUE",
@@ -65,6 +66,7 @@ __all__ = [
     "mean_interval",
     "metric_records",
     "nps_interval",
+    "number_or_none",
     "parse_stat",
     "poisson_rate_interval",
     "quantile_projection",

@@ -31,6 +31,7 @@ from kpidesk.metrics import (
     compute_kpis,
     get_metric,
     metric_records,
+    number_or_none,
     parse_stat,
 )
 from kpidesk.targets._file import Target
@@ -279,7 +280,7 @@ class _TargetStatus:
     ) -> dict[str, Any]:
         t, kind = self.target, self.metric.kind_object
         notes: list[str] = []
-        value, n = _number(row.get("value")), _number(row.get("n")) or 0.0
+        value, n = number_or_none(row.get("value")), number_or_none(row.get("n")) or 0.0
         if row.get("available") is False and row.get("reason"):
             notes.append(str(row["reason"]))
         agent = self._agent(per, member)
@@ -312,21 +313,21 @@ class _TargetStatus:
         budget = None
         expected_n = None if more is None else volume + more
         if kind.counts_successes and expected_n is not None and value is not None:
-            budget = error_budget(t, _number(row.get("k")) or 0.0, n, expected_n)
+            budget = error_budget(t, number_or_none(row.get("k")) or 0.0, n, expected_n)
         out = self._empty_row(per, member, status, "; ".join(notes) or None)
         out.update(
             member_name=agent.name if per == "agent" else None,
             value=value,
             n=int(n),
-            ci_low=_number(row.get("ci_low")),
-            ci_high=_number(row.get("ci_high")),
+            ci_low=number_or_none(row.get("ci_low")),
+            ci_high=number_or_none(row.get("ci_high")),
             projected=None if projection is None else projection.value,
             projected_low=None if projection is None else projection.low,
             projected_high=None if projection is None else projection.high,
             expected_n=expected_n,
-            change=None if changed is None else _number(changed.get("change")),
-            change_ci_low=None if changed is None else _number(changed.get("change_ci_low")),
-            change_ci_high=None if changed is None else _number(changed.get("change_ci_high")),
+            change=None if changed is None else number_or_none(changed.get("change")),
+            change_ci_low=None if changed is None else number_or_none(changed.get("change_ci_low")),
+            change_ci_high=None if changed is None else number_or_none(changed.get("change_ci_high")),
             guardrails=guardrails,
             guardrail_breach=bool(improved and any(g["breached"] for g in guardrails)),
             budget_allowed=None if budget is None else budget.allowed,
@@ -418,24 +419,24 @@ class _TargetStatus:
         """Whether the target's metric moved significantly to its good side against the period before."""
         if changed is None or not changed.get("significant"):
             return False
-        change = _number(changed.get("change"))
+        change = number_or_none(changed.get("change"))
         return change is not None and (change < 0 if self.target.direction == "lower" else change > 0)
 
     def _guardrail(self, row: Mapping[str, Any]) -> dict[str, Any]:
         metric = get_metric(str(row["metric"]))
-        change = _number(row.get("change"))
+        change = number_or_none(row.get("change"))
         worse = change is not None and (change < 0 if metric.direction == "higher" else change > 0)
         significant = bool(row.get("significant"))
         return {
             "metric": metric.id,
             "stat": row.get("stat"),
             "unit": metric.unit,
-            "value": _number(row.get("value")),
-            "n": int(_number(row.get("n")) or 0),
-            "baseline": _number(row.get("compare_value")),
+            "value": number_or_none(row.get("value")),
+            "n": int(number_or_none(row.get("n")) or 0),
+            "baseline": number_or_none(row.get("compare_value")),
             "change": change,
-            "change_ci_low": _number(row.get("change_ci_low")),
-            "change_ci_high": _number(row.get("change_ci_high")),
+            "change_ci_low": number_or_none(row.get("change_ci_low")),
+            "change_ci_high": number_or_none(row.get("change_ci_high")),
             "change_unit": row.get("change_unit"),
             "breached": bool(worse and significant),
         }
@@ -452,16 +453,6 @@ def _by_member(frame: pd.DataFrame, per: str | None) -> dict[str | None, dict[st
 
 def _keyed(record: Mapping[Any, Any]) -> dict[str, Any]:
     return {str(k): v for k, v in record.items()}
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _text(value: Any) -> str | None:

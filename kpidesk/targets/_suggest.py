@@ -21,7 +21,16 @@ import numpy as np
 import pandas as pd
 
 from kpidesk import InvalidRequest
-from kpidesk.metrics import DIMENSIONS, KpiQuery, KpiTables, Metric, compute_kpis, get_metric, parse_stat
+from kpidesk.metrics import (
+    DIMENSIONS,
+    KpiQuery,
+    KpiTables,
+    Metric,
+    compute_kpis,
+    get_metric,
+    number_or_none,
+    parse_stat,
+)
 from kpidesk.targets._file import DIRECTIONS, TARGET_PERIODS
 from kpidesk.targets._guardrails import counter_metrics
 from kpidesk.workspace import Settings
@@ -417,7 +426,7 @@ def _complete_periods(rows: pd.DataFrame, own: pd.DataFrame, at: date | None) ->
         if partial[start] or not ends[start] < at:
             continue
         value, n = values.get(start, (None, 0))
-        complete.append(PeriodValue(start, ends[start], _number(value), n))
+        complete.append(PeriodValue(start, ends[start], number_or_none(value), n))
     return complete
 
 
@@ -462,10 +471,10 @@ def _baseline(
         start,
         end,
         tuple(periods),
-        _number(row["value"]),
+        number_or_none(row["value"]),
         int(row["n"]),
-        _number(row["ci_low"]),
-        _number(row["ci_high"]),
+        number_or_none(row["ci_low"]),
+        number_or_none(row["ci_high"]),
         confidence,
     )
 
@@ -553,16 +562,6 @@ def _rounded(value: float, metric: Metric, lower: bool, not_worse_than: float | 
     if ceiling is not None:
         nearest = min(nearest, ceiling)
     return round(nearest, 9)
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _plain(value: float) -> str:

@@ -140,30 +140,16 @@ def create_app(workspace: Any) -> FastAPI:
             if found is None:
                 return RedirectResponse(f"/login?lang={language(request)}", status_code=303)
             token, user = found
+            _ = translator(language(request)).gettext
             try:
                 return handler(request, user, token)
             except Forbidden:
-                _ = translator(language(request)).gettext
-                message = _("You may not see these figures.")
-                return render(
-                    request,
-                    "error.html",
-                    403,
-                    title=_("Not allowed"),
-                    message=message,
-                    **signed_in(request, user, token),
-                )
+                status, title, message = 403, _("Not allowed"), _("You may not see these figures.")
             except InvalidRequest:
-                _ = translator(language(request)).gettext
+                status, title = 400, _("Cannot show this")
                 message = _("Check the dates and the team, then try again.")
-                return render(
-                    request,
-                    "error.html",
-                    400,
-                    title=_("Cannot show this"),
-                    message=message,
-                    **signed_in(request, user, token),
-                )
+            context = signed_in(request, user, token)
+            return render(request, "error.html", status, title=title, message=message, **context)
 
         return wrapped
 

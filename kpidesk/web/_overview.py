@@ -5,7 +5,6 @@ status, and the weekly values behind a sparkline. What the audience may see is d
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpidesk.metrics import number_or_none
 from kpidesk.web._access import MIN_PEERS, Audience
 
 __all__ = ["OVERVIEW_METRICS", "Card", "Overview", "overview"]
@@ -125,23 +125,23 @@ def overview(
                 stat=str(row["stat"]),
                 unit=str(row["unit"]),
                 direction=_direction(metric),
-                value=_number(row.get("value")),
-                n=int(_number(row.get("n")) or 0),
-                ci_low=_number(row.get("ci_low")),
-                ci_high=_number(row.get("ci_high")),
-                compare_value=_number(row.get("compare_value")),
-                change=_number(row.get("change")),
-                change_ci_low=_number(row.get("change_ci_low")),
-                change_ci_high=_number(row.get("change_ci_high")),
+                value=number_or_none(row.get("value")),
+                n=int(number_or_none(row.get("n")) or 0),
+                ci_low=number_or_none(row.get("ci_low")),
+                ci_high=number_or_none(row.get("ci_high")),
+                compare_value=number_or_none(row.get("compare_value")),
+                change=number_or_none(row.get("change")),
+                change_ci_low=number_or_none(row.get("change_ci_low")),
+                change_ci_high=number_or_none(row.get("change_ci_high")),
                 change_unit=row.get("change_unit"),
                 significant=row.get("significant") if isinstance(row.get("significant"), bool) else None,
                 reason=None if row.get("available", True) else str(row.get("reason") or ""),
                 team_value=team_values.get(metric),
                 target_id=status.get("target_id"),
-                target=_number(status.get("target")),
+                target=number_or_none(status.get("target")),
                 target_status=status.get("status"),
                 sparkline=tuple(
-                    (d, _number(v)) for d, v in zip(spark.period_start, spark.value, strict=True)
+                    (d, number_or_none(v)) for d, v in zip(spark.period_start, spark.value, strict=True)
                 ),
             )
         )
@@ -172,7 +172,7 @@ def _team_values(
     whole = kpidesk.kpis(workspace, by=["team"], period="all", start=start, end=end, **common)
     whole = whole[whole["team"] == team]
     return {
-        str(m): _number(v)
+        str(m): number_or_none(v)
         for m, v in zip(whole.metric, whole.value, strict=True)
         if peers.get(m, 0) >= MIN_PEERS
     }
@@ -204,13 +204,3 @@ def _direction(metric_id: str) -> str:
     from kpidesk.metrics import get_metric
 
     return str(get_metric(metric_id).direction)
-
-
-def _number(value: Any) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
