@@ -18,8 +18,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kpidesk import InvalidRequest, KpideskError
 from kpidesk.web._access import Audience, Forbidden
+from kpidesk.web._downloads import DOWNLOAD_TYPES, table_csv, table_xlsx
 from kpidesk.web._overview import overview
-from kpidesk.web._present import present_overview, present_targets
+from kpidesk.web._present import present_overview, present_targets, targets_table
 from kpidesk.web._targets import visible_targets
 
 __all__ = ["SESSION_COOKIE", "create_app"]
@@ -177,9 +178,38 @@ def create_app(workspace: Any) -> FastAPI:
         at = _date(request.query_params.get("at")) or _last_day(workspace)
         frame = visible_targets(workspace, audience_of(user), at)
         context = present_targets(frame, at, language(request))
-        return render(request, "targets.html", page="targets", **context, **signed_in(request, user, token))
+        at_query = f"&at={at.isoformat()}" if request.query_params.get("at") else ""
+        return render(
+            request,
+            "targets.html",
+            page="targets",
+            at_query=at_query,
+            **context,
+            **signed_in(request, user, token),
+        )
 
     app.get("/targets", response_class=HTMLResponse)(page(targets_page))
+
+    def targets_download(kind: str) -> Callable[[Request, Any, str], Response]:
+        def download(request: Request, user: Any, token: str) -> Response:
+            lang = language(request)
+            at = _date(request.query_params.get("at")) or _last_day(workspace)
+            context = present_targets(visible_targets(workspace, audience_of(user), at), at, lang)
+            header, rows = targets_table(context, lang)
+            title = translator(lang).gettext("Targets")
+            body = (
+                table_csv(header, rows)
+                if kind == "csv"
+                else table_xlsx(title, header, rows, right_to_left=direction(lang) == "rtl")
+            )
+            name = f"targets-{at.isoformat()}.{kind}"
+            disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+            return Response(body, media_type=DOWNLOAD_TYPES[kind], headers=disposition)
+
+        return download
+
+    for kind in DOWNLOAD_TYPES:
+        app.get(f"/targets.{kind}")(page(targets_download(kind)))
 
     @app.get("/api/targets")
     def targets_api(request: Request) -> Response:

@@ -8,7 +8,7 @@ from typing import Any
 
 from kpidesk.web._overview import Card, Overview
 
-__all__ = ["present_overview", "present_targets", "spark_spec"]
+__all__ = ["present_overview", "present_targets", "spark_spec", "targets_table"]
 
 _TARGET_CLASS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
 
@@ -193,3 +193,34 @@ def present_targets(frame: Any, at: Any, lang: str) -> dict[str, Any]:
             }
         )
     return {"as_of": _("As of the end of {day}").format(day=format_date(at, lang)), "rows": rows}
+
+
+def targets_table(context: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The targets page's table as a header and rows of texts, as the page shows them (for downloads)."""
+    from kpidesk.i18n import translator
+
+    _ = translator(lang).gettext
+    header = [
+        _("Target"),
+        _("For"),
+        _("Period"),
+        _("Value"),
+        _("Goal"),
+        _("Projected"),
+        _("Status"),
+        _("Guardrails"),
+    ]
+    rows = [
+        [
+            f"{r['metric']} ({r['target_id']})",
+            r["who"],
+            r["period"],
+            f"{r['value']} ({r['n']})",
+            r["goal"],
+            f"{r['projected']} ({r['interval']})" if r["interval"] else r["projected"],
+            r["status"] + (f" — {_('Reached the wrong way: a guardrail got worse')}" if r["breach"] else ""),
+            "; ".join(g["text"] for g in r["guardrails"]),
+        ]
+        for r in context["rows"]
+    ]
+    return header, rows

@@ -112,3 +112,46 @@ def test_each_role_sees_only_its_targets(site: Any) -> None:
     assert any(r["member"] is not None for r in lead)  # a lead sees each of their agents
     mine = rows("noa")
     assert mine and all(r["member"] == "A002" for r in mine)
+
+
+def _session(site: Any, name: str, password: str) -> TestClient:
+    client = _client(site)
+    assert _log_in(client, name, password).status_code == 303
+    return client
+
+
+def test_the_targets_table_downloads_as_shown_in_each_language(site: Any) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client = _session(site, "ada", "correct horse 1")
+    page = client.get("/targets?lang=he&at=2026-03-31")
+    rows_on_page = page.text.count("<tr class=")
+    text = client.get("/targets.csv?lang=he&at=2026-03-31").content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][:3] == ["יעד", "עבור", "תקופה"]
+    assert len(table) - 1 == rows_on_page >= 6
+    assert all("nan" not in cell and "None" not in cell for row in table for cell in row)
+    he = load_workbook(io.BytesIO(client.get("/targets.xlsx?lang=he&at=2026-03-31").content)).active
+    assert he is not None and he.sheet_view.rightToLeft and he.max_row == len(table)
+    assert [c.value for c in he[1]][:2] == ["יעד", "עבור"]
+    en = load_workbook(io.BytesIO(client.get("/targets.xlsx?lang=en&at=2026-03-31").content)).active
+    assert en is not None and not en.sheet_view.rightToLeft and en[1][0].value == "Target"
+
+
+def test_an_agents_download_holds_only_their_own_rows(site: Any) -> None:
+    import csv
+    import io
+
+    client = _session(site, "noa", "paper clip 33")
+    text = client.get("/targets.csv?at=2026-03-31").content.decode("utf-8-sig")
+    body = list(csv.reader(io.StringIO(text)))[1:]
+    own = client.get("/api/targets?at=2026-03-31").json()
+    assert body and len(body) == len(own) and all(r["member"] == "A002" for r in own)
+    name = own[0]["member_name"]
+    assert all(row[1].startswith(name) for row in body)
+    for colleague in ("A001", "A003", "A004", "A005"):
+        assert colleague not in text
+    assert _client(site).get("/targets.csv").status_code == 303  # no session, no file
