@@ -722,16 +722,14 @@ def targets_status(
     period that holds it: one row per target, period and member, with the value so far, its projection to
     the period's end, the status, the guardrails and, for proportions, the error budget (see
     `kpidesk.targets.target_status` and docs/targets.md). No target file: no rows."""
-    from kpidesk._data_spans import data_spans
+    from kpidesk._data_spans import last_data_day
     from kpidesk.targets import TARGETS_FILE, Agent, read_targets, target_status
 
     ws = _workspace(workspace)
     targets = read_targets(ws.path / TARGETS_FILE)
+    at = at or last_data_day(ws)
     if at is None:
-        spans = data_spans(ws)
-        if not spans:
-            raise InvalidRequest("the workspace holds no data yet: import some before asking for status")
-        at = max(span[3] for span in spans)
+        raise InvalidRequest("the workspace holds no data yet: import some before asking for status")
     with _reading(ws) as con:
         agents = {
             str(agent): Agent(name, hired, left)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kpidesk.workspace import Workspace, open_workspace
 
-__all__ = ["DataSpan", "data_spans"]
+__all__ = ["DataSpan", "data_spans", "last_data_day"]
 
 #: Each table with activity and the instant that dates a row of it.
 _DATED = (("tickets", "created_at"), ("calls", "arrived_at"), ("surveys", "responded_at"))
@@ -40,3 +40,10 @@ def data_spans(workspace: Workspace | str | Path | None = None) -> list[DataSpan
             ).fetchall()
             spans += [DataSpan((table, str(source), first, last)) for source, first, last in rows]
     return spans
+
+
+def last_data_day(workspace: Workspace | str | Path | None = None) -> date | None:
+    """The last local day any table holds activity on (None for a workspace without data): the day target
+    status and the web app's pages are as of unless asked otherwise."""
+    spans = data_spans(workspace)
+    return max(span[3] for span in spans) if spans else None

@@ -16,7 +16,7 @@ import click
 from rich.markup import escape
 
 from kpidesk.cli._lazy import api as _api
-from kpidesk.cli._main import _CSV_FLOATS, _json_ready, _pd, _user_errors, console, main
+from kpidesk.cli._main import _CSV_FLOATS, _json_ready, _json_value, _user_errors, console, main
 from kpidesk.cli._options import (
     NameChoice,
     as_option,
@@ -356,7 +356,7 @@ def status(at: date | None, style: str, workspace: Path | None) -> None:
         return
     if style == "csv":
         flat = frame.assign(
-            guardrails=[json.dumps(_json_ready(_pd().DataFrame(g))) for g in frame.guardrails]
+            guardrails=[json.dumps(_json_value(g), ensure_ascii=False) for g in frame.guardrails]
         )
         click.echo(flat.to_csv(index=False, float_format=_CSV_FLOATS), nl=False)
         return

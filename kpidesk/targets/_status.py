@@ -334,8 +334,6 @@ class _TargetStatus:
             budget_used=None if budget is None else budget.used,
             burn_rate=None if budget is None else budget.burn_rate,
         )
-        for dimension in self.target.scope:
-            out[dimension] = self.target.scope[dimension]
         return out
 
     def _empty_row(

@@ -261,12 +261,12 @@ def _date(text: str | None) -> date | None:
 
 
 def _last_day(workspace: Any) -> date:
-    from kpidesk._data_spans import data_spans
+    from kpidesk._data_spans import last_data_day
 
-    spans = data_spans(workspace)
-    if not spans:
+    day = last_data_day(workspace)
+    if day is None:
         raise InvalidRequest("the workspace holds no data yet")
-    return max(span[3] for span in spans)
+    return day
 
 
 def _teams(workspace: Any) -> list[str]:

@@ -10,7 +10,8 @@ from kpidesk.web._overview import Card, Overview
 
 __all__ = ["present_overview", "present_targets", "spark_spec", "targets_table"]
 
-_TARGET_CLASS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
+#: The colour class of each target status, on the overview's cards and the targets page.
+_STATUS_CSS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
 
 
 def present_overview(result: Overview, lang: str) -> dict[str, Any]:
@@ -83,7 +84,8 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
         )
         out["change_class"] = ""
     if card.team_value is not None:
-        out["team_text"] = _("Team average: {value}").format(
+        # The team's own value: its total for a count, its rate or median otherwise, so not "average".
+        out["team_text"] = _("Team: {value}").format(
             value=format_value(card.team_value, card.unit, lang)
         )
     if card.target_status is not None and card.target is not None:
@@ -91,7 +93,7 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
             target=format_value(card.target, card.unit, lang),
             status=term("target-status", card.target_status, lang),
         )
-        out["target_class"] = _TARGET_CLASS.get(card.target_status, "")
+        out["target_class"] = _STATUS_CSS.get(card.target_status, "")
     out["spark_spec"] = json.dumps(spark_spec(card, lang), ensure_ascii=False)
     return out
 
@@ -132,9 +134,6 @@ def spark_spec(card: Card, lang: str) -> dict[str, Any]:
         },
         "config": {"view": {"stroke": None}},
     }
-
-
-_STATUS_CSS = {"met": "good", "on_track": "good", "missed": "bad", "off_track": "bad", "at_risk": "risk"}
 
 
 def present_targets(frame: Any, at: Any, lang: str) -> dict[str, Any]:
