@@ -1,8 +1,9 @@
 """The web app: dashboards over the same functions as the command line, with roles decided on the server."""
 
 from kpidesk.web._access import MIN_PEERS, ROLES, Audience, Forbidden
-from kpidesk.web._app import SESSION_COOKIE, create_app
+from kpidesk.web._app import create_app
 from kpidesk.web._overview import OVERVIEW_METRICS, Card, Overview, overview
+from kpidesk.web._site import SESSION_COOKIE
 from kpidesk.web._vendor import VENDOR_DIR, vendored
 
 __all__ = [

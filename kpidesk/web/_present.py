@@ -85,9 +85,7 @@ def _card(card: Card, lang: str) -> dict[str, Any]:
         out["change_class"] = ""
     if card.team_value is not None:
         # The team's own value: its total for a count, its rate or median otherwise, so not "average".
-        out["team_text"] = _("Team: {value}").format(
-            value=format_value(card.team_value, card.unit, lang)
-        )
+        out["team_text"] = _("Team: {value}").format(value=format_value(card.team_value, card.unit, lang))
     if card.target_status is not None and card.target is not None:
         out["target_text"] = _("Target {target}: {status}").format(
             target=format_value(card.target, card.unit, lang),
