@@ -4,38 +4,20 @@ roles refused on the server — each tried the way an attacker would."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
+from web_fixture import client_of, log_in, session_of
 
-from kpidesk.accounts import AccountStore
-from kpidesk.web import SESSION_COOKIE, create_app
-from kpidesk.workspace import Workspace
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, AccountStore]]:
-    from kpidesk import build_demo
-
-    ws = build_demo(tmp_path_factory.mktemp("app") / "demo", n_tickets=300, seed=3).workspace
-    store = AccountStore(ws.path / "accounts.sqlite")
-    store.add_user("ada", "correct horse 1", "admin")
-    store.add_user("lee", "battery staple 2", "manager", teams=("billing",))
-    store.add_user("noa", "paper clip 33", "agent", agent_id="A002")
-    yield ws, store
+from kpidesk.web import SESSION_COOKIE
 
 
 def _client(site: Any) -> TestClient:
-    return TestClient(create_app(site[0]), follow_redirects=False)
+    return client_of(site)
 
 
 def _log_in(client: TestClient, name: str, password: str) -> Any:
-    form = client.get("/login")
-    nonce = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert nonce is not None
-    return client.post("/login", data={"name": name, "password": password, "csrf": nonce.group(1)})
+    return log_in(client, name, password)
 
 
 def test_a_page_needs_a_session(site: Any) -> None:
@@ -115,9 +97,7 @@ def test_each_role_sees_only_its_targets(site: Any) -> None:
 
 
 def _session(site: Any, name: str, password: str) -> TestClient:
-    client = _client(site)
-    assert _log_in(client, name, password).status_code == 303
-    return client
+    return session_of(site, name)
 
 
 def test_the_targets_table_downloads_as_shown_in_each_language(site: Any) -> None:

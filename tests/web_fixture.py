@@ -1,0 +1,115 @@
+"""What the web tests share: a demo workspace with a user of each role, the app on it through FastAPI's
+test client or served by uvicorn on loopback, and log-in through a form or a real browser. The fixtures
+over these are in `tests/web/conftest.py`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from kpidesk.accounts import AccountStore
+from kpidesk.workspace import Workspace
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: The demo site's users: name → (role, password). The manager leads billing; the agent is A002 (billing).
+USERS = {
+    "ada": ("admin", "correct horse 1"),
+    "lee": ("manager", "battery staple 2"),
+    "noa": ("agent", "paper clip 33"),
+}
+
+
+def demo_site(directory: Path) -> tuple[Workspace, AccountStore]:
+    """A 300-ticket demo workspace with the three users of `USERS`."""
+    from kpidesk import build_demo
+
+    ws = build_demo(directory / "demo", n_tickets=300, seed=3).workspace
+    store = AccountStore(ws.path / "accounts.sqlite")
+    store.add_user("ada", USERS["ada"][1], "admin")
+    store.add_user("lee", USERS["lee"][1], "manager", teams=("billing",))
+    store.add_user("noa", USERS["noa"][1], "agent", agent_id="A002")
+    return ws, store
+
+
+def client_of(site: tuple[Workspace, AccountStore]) -> TestClient:
+    from kpidesk.web import create_app
+
+    return TestClient(create_app(site[0]), follow_redirects=False)
+
+
+def log_in(client: TestClient, name: str, password: str | None = None) -> Any:
+    form = client.get("/login")
+    nonce = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert nonce is not None
+    password = USERS[name][1] if password is None else password
+    return client.post("/login", data={"name": name, "password": password, "csrf": nonce.group(1)})
+
+
+def session_of(site: tuple[Workspace, AccountStore], name: str) -> TestClient:
+    """A test client logged in as `name` (one of `USERS`)."""
+    client = client_of(site)
+    assert log_in(client, name).status_code == 303
+    return client
+
+
+def form_token(page_text: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page_text)
+    assert found is not None
+    return found.group(1)
+
+
+def serve(ws: Workspace) -> Iterator[str]:
+    """The app on `ws`, served by uvicorn on a free loopback port, until the generator is closed."""
+    import uvicorn
+
+    from kpidesk.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(ws), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def browser_log_in(page: Any, base: str, name: str, lang: str) -> None:
+    """Log `page` in as `name` through the log-in form, in `lang`; it lands on the overview."""
+    page.goto(f"{base}/login?lang={lang}")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", USERS[name][1])
+    page.click("form.login button[type=submit]")
+    page.wait_for_selector("section.cards")
+
+
+def assert_reads_well(text: str, lang: str, english: tuple[str, ...] = ()) -> None:
+    """No nan/None/undefined in a page's text, and none of `english` on a Hebrew or Arabic page."""
+    for word in ("nan", "None", "NaN", "undefined", "null"):
+        assert word not in text.split(), word
+    if lang != "en":
+        for words in english:
+            assert words not in text, words
