@@ -57,6 +57,9 @@ _MIGRATIONS = (
     CREATE INDEX login_attempts_by_name ON login_attempts (name, at);
     CREATE INDEX login_attempts_by_client ON login_attempts (client, at);
     """,
+    """
+    ALTER TABLE users ADD COLUMN language TEXT;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 

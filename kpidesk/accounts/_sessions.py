@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kpidesk.accounts._database import writing
 from kpidesk.accounts._secrets import MAX_SECRET_LENGTH, digest, new_secret
-from kpidesk.accounts._users import User, user_from_row
+from kpidesk.accounts._users import User, user_columns, user_from_row
 
 __all__ = ["SessionPolicy", "check_csrf", "csrf_token"]
 
@@ -54,7 +54,7 @@ class SessionPolicy:
                 con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
                 return None
             row = con.execute(
-                "SELECT u.name, u.role, u.teams, u.agent_id, u.created_at "
+                f"SELECT {user_columns('u')} "
                 "FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id = ?",
                 (session_id,),
             ).fetchone()

@@ -20,11 +20,11 @@ from kpidesk.accounts._passwords import MAX_PASSWORD_LENGTH, Passwords, check_po
 from kpidesk.accounts._rate_limit import RateLimit
 from kpidesk.accounts._sessions import SessionPolicy
 from kpidesk.accounts._tokens import ApiToken, create_token, list_tokens, revoke_token, token_user
-from kpidesk.accounts._users import User, check_user, user_from_row
+from kpidesk.accounts._users import User, check_user, user_columns, user_from_row
 
 __all__ = ["AccountStore"]
 
-_USER_COLUMNS = "name, role, teams, agent_id, created_at"
+_USER_COLUMNS = user_columns()
 
 
 class AccountStore:
@@ -76,7 +76,8 @@ class AccountStore:
                     f"user {name} already exists; `kpidesk users passwd {name}` changes the password"
                 )
             con.execute(
-                f"INSERT INTO users ({_USER_COLUMNS}, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO users (name, role, teams, agent_id, created_at, password_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (name, role, json.dumps(unique), agent_id, self.now(), hashed),
             )
             row = con.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
@@ -98,6 +99,15 @@ class AccountStore:
             con.execute("DELETE FROM api_tokens WHERE user_name = ?", (name,))
             if not con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise AccountError(f"unknown user {name}")
+
+    def set_language(self, name: str, language: str) -> None:
+        """Remember the language `name` chose, for their next log-in on any device."""
+        from kpidesk.i18n import LANGUAGES
+
+        if language not in LANGUAGES:
+            raise AccountError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+        with self._connection() as con, writing(con):
+            con.execute("UPDATE users SET language = ? WHERE name = ?", (language, name))
 
     def users(self) -> list[User]:
         """Every user, by name."""

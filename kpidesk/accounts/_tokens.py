@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from kpidesk.accounts._database import writing
 from kpidesk.accounts._errors import AccountError
 from kpidesk.accounts._secrets import MAX_SECRET_LENGTH, digest, new_secret
-from kpidesk.accounts._users import MAX_NAME_LENGTH, User, user_from_row
+from kpidesk.accounts._users import MAX_NAME_LENGTH, User, user_columns, user_from_row
 
 __all__ = ["TOKEN_PREFIX", "ApiToken", "create_token", "list_tokens", "revoke_token", "token_user"]
 
@@ -58,7 +58,7 @@ def token_user(con: sqlite3.Connection, token: str, now: float) -> User | None:
         if not con.execute("UPDATE api_tokens SET last_used = ? WHERE id = ?", (now, token_id)).rowcount:
             return None
         row = con.execute(
-            "SELECT u.name, u.role, u.teams, u.agent_id, u.created_at "
+            f"SELECT {user_columns('u')} "
             "FROM api_tokens t JOIN users u ON u.name = t.user_name WHERE t.id = ?",
             (token_id,),
         ).fetchone()

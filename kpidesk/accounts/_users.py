@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from kpidesk.accounts._errors import AccountError
 
-__all__ = ["MAX_NAME_LENGTH", "ROLES", "User", "check_user", "user_from_row"]
+__all__ = ["MAX_NAME_LENGTH", "ROLES", "User", "check_user", "user_columns", "user_from_row"]
 
 ROLES = ("admin", "manager", "agent")
 MAX_NAME_LENGTH = 64
@@ -28,6 +28,8 @@ class User:
     #: An agent's id in the warehouse (whose numbers they see); None for the other roles.
     agent_id: str | None
     created_at: datetime
+    #: The language the user last chose (he, ar, en); None until they choose one.
+    language: str | None = None
 
 
 def _check_word(what: str, value: str) -> str:
@@ -66,13 +68,20 @@ def check_user(name: str, role: str, teams: Sequence[str], agent_id: str | None)
     return unique
 
 
-def user_from_row(row: sqlite3.Row | tuple[str, str, str, str | None, float]) -> User:
-    """A user from the columns name, role, teams (JSON), agent_id and created_at."""
-    name, role, teams, agent_id, created_at = row
+def user_columns(table: str = "") -> str:
+    """The columns `user_from_row` reads, in its order (of the `users` table aliased `table`, if given)."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(f"{prefix}{c}" for c in ("name", "role", "teams", "agent_id", "created_at", "language"))
+
+
+def user_from_row(row: sqlite3.Row | tuple[str, str, str, str | None, float, str | None]) -> User:
+    """A user from the columns of `user_columns()`."""
+    name, role, teams, agent_id, created_at, language = row
     return User(
         name=name,
         role=role,
         teams=tuple(json.loads(teams)),
         agent_id=agent_id,
         created_at=datetime.fromtimestamp(created_at, UTC),
+        language=language,
     )

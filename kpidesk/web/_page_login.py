@@ -27,7 +27,16 @@ def add_login(app: FastAPI, site: Site) -> None:
     def login_page(request: Request, error: str | None = None, name: str | None = None) -> HTMLResponse:
         nonce = secrets.token_urlsafe(24)
         status = 200 if error is None else 400
-        response = site.render(request, "login.html", status, csrf=nonce, error=error, name=name)
+        chosen = site.chosen_language(request)
+        response = site.render(
+            request,
+            "login.html",
+            status,
+            csrf=nonce,
+            error=error,
+            name=name,
+            lang_query="" if chosen is None else f"?lang={chosen}",
+        )
         response.set_cookie(_LOGIN_COOKIE, nonce, samesite="strict", httponly=True)
         return response
 
@@ -51,7 +60,10 @@ def add_login(app: FastAPI, site: Site) -> None:
         if user is None:
             return login_page(request, _("Wrong user name or password."), name)
         token = site.store.start_session(user, client(request))
-        response = RedirectResponse(f"/?lang={lang}", status_code=303)
+        chosen = site.chosen_language(request)
+        if chosen is not None and chosen != user.language:
+            site.store.set_language(user.name, chosen)
+        response = RedirectResponse(f"/?lang={chosen or user.language or lang}", status_code=303)
         response.set_cookie(SESSION_COOKIE, token, samesite="lax", httponly=True)
         response.delete_cookie(_LOGIN_COOKIE)
         return response

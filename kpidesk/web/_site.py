@@ -71,13 +71,32 @@ class Site:
 
     # -- who and in which language -------------------------------------------------------------------
 
-    def language(self, request: Request) -> str:
+    def language(self, request: Request, user: Any = None) -> str:
+        """The answer's language: `?lang=`, else the signed-in user's own choice (any device), else this
+        browser's last choice (a cookie), else Accept-Language, else English."""
         from kpidesk.i18n import choose_language
 
+        if user is None:
+            viewer: Viewer | None = getattr(request.state, "viewer", None)
+            user = None if viewer is None else viewer.user
+        saved = None if user is None else user.language
         return choose_language(
-            request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE),
+            request.query_params.get("lang") or saved or request.cookies.get(LANGUAGE_COOKIE),
             request.headers.get("accept-language"),
         )
+
+    def chosen_language(self, request: Request) -> str | None:
+        """The language this request's `?lang=` names, if it names one."""
+        from kpidesk.i18n import LANGUAGES
+
+        asked = request.query_params.get("lang")
+        return asked if asked in LANGUAGES else None
+
+    def remember_language(self, request: Request, user: Any) -> None:
+        """Keep a `?lang=` choice as the user's own, so their next log-in anywhere opens in it."""
+        asked = self.chosen_language(request)
+        if asked is not None and asked != user.language:
+            self.store.set_language(user.name, asked)
 
     def session_of(self, request: Request) -> tuple[str, Any] | None:
         token = request.cookies.get(SESSION_COOKIE)
@@ -95,7 +114,8 @@ class Site:
         if found is None:
             raise NotSignedIn("not logged in")
         token, user = found
-        viewer = Viewer(user, token, self.audience_of(user), self.language(request))
+        self.remember_language(request, user)
+        viewer = Viewer(user, token, self.audience_of(user), self.language(request, user))
         request.state.viewer = viewer
         return viewer
 
@@ -106,7 +126,7 @@ class Site:
             user = self.store.api_token_user(header[7:].strip())
             if user is None:
                 raise NotSignedIn("not logged in")
-            viewer = Viewer(user, None, self.audience_of(user), self.language(request))
+            viewer = Viewer(user, None, self.audience_of(user), self.language(request, user))
             request.state.viewer = viewer
             return viewer
         return self.viewer(request)

@@ -31,8 +31,8 @@ def test_the_file_is_created_in_wal_mode_with_its_schema_version(tmp_path: Path)
             row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
         ]
     assert tables == ["api_tokens", "login_attempts", "sessions", "settings", "users"]
-    assert SCHEMA_VERSION == 1
-    assert _pragma(path, "user_version") == 1
+    assert SCHEMA_VERSION == 2
+    assert _pragma(path, "user_version") == 2
     assert _pragma(path, "journal_mode") == "wal"
 
 
@@ -54,8 +54,28 @@ def test_a_file_of_a_newer_kpidesk_is_refused(tmp_path: Path) -> None:
     with pytest.raises(AccountError) as caught:
         AccountStore(path).users()
     assert str(caught.value) == (
-        f"{path} was written by a newer kpidesk (accounts schema 7, this one knows 1); upgrade kpidesk"
+        f"{path} was written by a newer kpidesk (accounts schema 7, this one knows 2); upgrade kpidesk"
     )
+
+
+def test_a_file_of_the_first_schema_gains_the_users_language_and_keeps_its_users(tmp_path: Path) -> None:
+    from kpidesk.accounts._database import _MIGRATIONS
+
+    path = tmp_path / "accounts.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(_MIGRATIONS[0])
+    con.execute("INSERT INTO settings VALUES ('csrf_secret', ?)", (b"s" * 32,))
+    con.execute("INSERT INTO users VALUES ('ada', 'hash', 'admin', '[]', NULL, 1.0)")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    store = AccountStore(path)
+    assert [(u.name, u.role, u.language) for u in store.users()] == [("ada", "admin", None)]
+    store.set_language("ada", "he")
+    assert store.user("ada").language == "he"  # type: ignore[union-attr]
+    with pytest.raises(AccountError, match="unknown language 'fr'"):
+        store.set_language("ada", "fr")
+    assert _pragma(path, "user_version") == 2
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -135,3 +135,21 @@ def test_an_agents_download_holds_only_their_own_rows(site: Any) -> None:
     for colleague in ("A001", "A003", "A004", "A005"):
         assert colleague not in text
     assert _client(site).get("/targets.csv").status_code == 303  # no session, no file
+
+
+def test_a_users_language_follows_them_to_another_browser(tmp_path: Any) -> None:
+    from web_fixture import demo_site
+
+    site = demo_site(tmp_path)
+    first = client_of(site)
+    assert log_in(first, "noa").status_code == 303
+    assert 'lang="en"' in first.get("/").text
+    assert 'lang="ar"' in first.get("/?lang=ar").text
+    assert site[1].user("noa").language == "ar"
+    elsewhere = client_of(site)
+    elsewhere.headers["accept-language"] = "en-GB,en;q=0.9"
+    assert 'lang="en"' in elsewhere.get("/login").text  # nobody known yet: the browser's language
+    answer = log_in(elsewhere, "noa")
+    assert answer.headers["location"] == "/?lang=ar"
+    assert 'lang="ar" dir="rtl"' in elsewhere.get("/").text
+    assert 'lang="he"' in elsewhere.get("/?lang=he").text and site[1].user("noa").language == "he"
