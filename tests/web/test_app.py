@@ -153,3 +153,21 @@ def test_a_users_language_follows_them_to_another_browser(tmp_path: Any) -> None
     assert answer.headers["location"] == "/?lang=ar"
     assert 'lang="ar" dir="rtl"' in elsewhere.get("/").text
     assert 'lang="he"' in elsewhere.get("/?lang=he").text and site[1].user("noa").language == "he"
+
+
+def test_a_password_guessing_loop_is_stopped_and_the_right_password_then_waits_too(tmp_path: Any) -> None:
+    from web_fixture import demo_site
+
+    site = demo_site(tmp_path)
+    client = client_of(site)
+    guesses = ["123456", "password", "qwerty", "letmein", "admin", "correct horse", "Correct horse 1"]
+    answers = [log_in(client, "ada", guess) for guess in guesses]
+    assert all(a.status_code == 400 and SESSION_COOKIE not in a.cookies for a in answers)
+    assert "Wrong user name or password." in answers[0].text
+    assert "Too many attempts" in answers[-1].text  # five failures per name in 15 minutes
+    right = log_in(client, "ada", "correct horse 1")
+    assert right.status_code == 400 and SESSION_COOKIE not in right.cookies
+    assert "Too many attempts" in right.text
+    # Another user from the same address still gets in: the name's own limit is reached, not the address's.
+    assert log_in(client_of(site), "lee").status_code == 303
+    assert log_in(client_of(site), "ada", "correct horse 1").status_code == 400  # a new browser waits too
