@@ -69,6 +69,20 @@ def present_trend(trend: Trend, lang: str) -> dict[str, Any]:
             else _("The target on this metric is set in calendar hours; clear business hours to see it.")
         )
     rows = [_row(trend, row, lang) for row in trend.rows]
+    notes = [_("The band is the 95% interval of each period's value.")]
+    if any(row.partial for row in trend.rows):
+        notes.append(
+            _(
+                "Hollow points are partial periods: the dates asked for or the data end inside them, so "
+                "they are not comparable with whole periods."
+            )
+        )
+    if trend.agent is not None:
+        notes.append(
+            _("The dashed line is your team, shown only in periods where at least {n} agents contribute.").format(
+                n=_min_peers(lang)
+            )
+        )
     return {
         "metric": trend.metric,
         "metric_name": metric_name(trend.metric, lang),
@@ -83,7 +97,8 @@ def present_trend(trend: Trend, lang: str) -> dict[str, Any]:
         "business_hours": trend.business_hours,
         "target_text": target_text,
         "has_series": any(row.series is not None for row in trend.rows),
-        "any_partial": any(row.partial for row in trend.rows),
+        "notes": " ".join(notes),
+        "interval_header": _("95% interval"),
         "rows": rows,
         "spec": json.dumps(trend_spec(trend, rows, lang), ensure_ascii=False),
         "time_locale": json.dumps(time_locale(lang), ensure_ascii=False),

@@ -28,6 +28,8 @@ __all__ = [
     "trends",
 ]
 
+#: Why a period without a row in the result has no value.
+NO_DATA = "no data in this period"
 #: The periods a trend can be drawn by.
 TREND_PERIODS = ("day", "week", "month")
 #: How many periods a trend shows unless asked otherwise: about a month of days, half a year of weeks, a
@@ -162,6 +164,7 @@ def trends(
         audience.check_team(team)
     week_start = week_start_of(workspace)
     end = end or last_day
+    asked_start = start is not None
     start = start or default_span(period, end, week_start)[0]
     if start > end:
         raise InvalidRequest(f"the first day ({start}) is after the last ({end})")
@@ -169,9 +172,17 @@ def trends(
     common: dict[str, Any] = {"metrics": [metric], "business_hours": business_hours, "period": period}
     frame = kpidesk.kpis(workspace, by=by, start=start, end=end, **common)
     frame = _scope(frame, team, agent)
-    team_values = _team_values(workspace, team, start, end, common) if agent is not None else {}
+    team_values, team_hidden = (
+        _team_values(workspace, team, start, end, common) if agent is not None else ({}, set())
+    )
     grid = _periods(start, end, period, week_start)
-    rows = _rows(frame, grid, period, start, end, last_day, agent is not None, team_values)
+    rows = _rows(frame, grid, period, start, end, last_day, team_values, team_hidden)
+    if not asked_start:
+        # Without a first day asked for, the trend starts where this scope's data does.
+        starts = [r.period_start for r in rows if r.value is not None or r.team_value is not None]
+        if starts:
+            start = max(start, min(starts))
+            rows = [r for r in rows if r.period_start >= start]
     stat = str(frame["stat"].iloc[0]) if len(frame) else ""
     target, elsewhere = _target(workspace, metric, stat, team, agent, business_hours, end)
     return Trend(
@@ -223,8 +234,8 @@ def _rows(
     start: date,
     end: date,
     last_day: date,
-    for_agent: bool,
     team_values: dict[tuple[str | None, date], float | None],
+    team_hidden: set[tuple[str | None, date]],
 ) -> list[TrendRow]:
     """One row per series and period of `grid`; a period the result has no row for has no value."""
     found: dict[tuple[str | None, date], dict[str, Any]] = {}
@@ -241,7 +252,7 @@ def _rows(
             reason = None
             if value is None:
                 given = row.get("reason")
-                reason = str(given) if isinstance(given, str) and given else ""
+                reason = str(given) if isinstance(given, str) and given else NO_DATA
             # Cut by the dates asked for or by the data's end, whatever the engine could tell of its sources.
             cut = first < start or last > end or last > last_day
             covered_from = _day(row.get("covered_from")) or max(first, start)
@@ -261,7 +272,7 @@ def _rows(
                     reason=reason,
                     series=name,
                     team_value=team_values.get(team_key),
-                    team_hidden=for_agent and team_key not in team_values,
+                    team_hidden=team_key in team_hidden,
                 )
             )
     return rows
@@ -275,13 +286,13 @@ def _day(value: Any) -> date | None:
 
 def _team_values(
     workspace: Any, team: str | None, start: date, end: date, common: dict[str, Any]
-) -> dict[tuple[str | None, date], float | None]:
-    """The team's value per series and period, kept only for the periods where at least `MIN_PEERS`
-    agents contribute to it (so that it never gives away one colleague's value)."""
+) -> tuple[dict[tuple[str | None, date], float | None], set[tuple[str | None, date]]]:
+    """The team's value per series and period where at least `MIN_PEERS` agents contribute to it (so
+    that it never gives away one colleague's value), and the periods where it has one but fewer do."""
     import kpidesk
 
     if team is None:
-        return {}
+        return {}, set()
     per_agent = kpidesk.kpis(workspace, by=["team", "agent"], start=start, end=end, **common)
     per_agent = per_agent[(per_agent["team"] == team) & per_agent["agent"].notna() & (per_agent["n"] > 0)]
     peers: dict[tuple[str | None, date], set[str]] = {}
@@ -290,13 +301,19 @@ def _team_values(
         key = (_series_of(row), pd.Timestamp(row["period_start"]).date())
         peers.setdefault(key, set()).add(str(row["agent"]))
     whole = kpidesk.kpis(workspace, by=["team"], start=start, end=end, **common)
-    out: dict[tuple[str | None, date], float | None] = {}
+    shown: dict[tuple[str | None, date], float | None] = {}
+    hidden: set[tuple[str | None, date]] = set()
     for record in whole[whole["team"] == team].to_dict(orient="records"):
         row = {str(k): v for k, v in record.items()}
         key = (_series_of(row), pd.Timestamp(row["period_start"]).date())
-        if len(peers.get(key, ())) >= MIN_PEERS and row.get("available", True):
-            out[key] = number_or_none(row.get("value"))
-    return out
+        value = number_or_none(row.get("value")) if row.get("available", True) else None
+        if value is None:
+            continue
+        if len(peers.get(key, ())) >= MIN_PEERS:
+            shown[key] = value
+        else:
+            hidden.add(key)
+    return shown, hidden
 
 
 def _target(
