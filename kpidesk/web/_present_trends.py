@@ -79,9 +79,9 @@ def present_trend(trend: Trend, lang: str) -> dict[str, Any]:
         )
     if trend.agent is not None:
         notes.append(
-            _("The dashed line is your team, shown only in periods where at least {n} agents contribute.").format(
-                n=_min_peers(lang)
-            )
+            _(
+                "The dashed line is your team, shown only in periods where at least {n} agents contribute."
+            ).format(n=_min_peers(lang))
         )
     return {
         "metric": trend.metric,
@@ -210,7 +210,8 @@ def trend_spec(trend: Trend, texts: list[dict[str, Any]], lang: str) -> dict[str
                 "high": scaled(row.ci_high),
                 "partial": row.partial,
                 "line": text["series_text"] or _("Value"),
-                "period": text["period_text"] + (f" ({text['partial_text']})" if text["partial_text"] else ""),
+                "period": text["period_text"]
+                + (f" ({text['partial_text']})" if text["partial_text"] else ""),
                 "shown": text["value_text"],
                 "interval": text["interval_text"],
             }
@@ -230,7 +231,12 @@ def trend_spec(trend: Trend, texts: list[dict[str, Any]], lang: str) -> dict[str
         "type": "temporal",
         "title": None,
         "scale": {"reverse": rtl},
-        "axis": {"format": _AXIS_FORMAT[trend.period], "labelAngle": 0, "labelOverlap": True},
+        "axis": {
+            "format": _AXIS_FORMAT[trend.period],
+            "labelAngle": 0,
+            "labelOverlap": True,
+            **({"tickCount": {"interval": "month", "step": 1}} if trend.period == "month" else {}),
+        },
     }
     y_axis: dict[str, Any] = {"title": title, "orient": "right" if rtl else "left"}
     if trend.unit == "ratio":
@@ -321,6 +327,8 @@ def trend_spec(trend: Trend, texts: list[dict[str, Any]], lang: str) -> dict[str
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": "container",
         "height": 320,
+        "padding": 12,
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": values},
         "layer": layers,
         "config": {

@@ -240,7 +240,9 @@ def test_the_page_reads_well(admin: Any, lang: str) -> None:
     from html.parser import HTMLParser
 
     class Text(HTMLParser):
-        words: list[str] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.words: list[str] = []
 
         def handle_data(self, data: str) -> None:
             self.words.append(data)
@@ -249,7 +251,6 @@ def test_the_page_reads_well(admin: Any, lang: str) -> None:
         page = admin.get(f"/trends?{query}&lang={lang}")
         assert page.status_code == 200
         reader = Text()
-        reader.words = []
         reader.feed(re.sub(r"<script.*?</script>", "", page.text, flags=re.S))
         assert_reads_well(
             " ".join(reader.words), lang, ("Trends", "Period", "Value", "not available", "partial", "Target")

@@ -2,7 +2,7 @@
 T1, T2 and T3. Weeks start on Sunday (the Israeli calendar). Every ticket is created at 09:00 UTC and
 first answered after the minutes below:
 
-    week of Sun 7 June:   D1 10 (7 Jun), 30 (11 Jun); D2 20 (8 Jun); T1 40 (9 Jun); T2 50 (10 Jun); T3 60 (11 Jun)
+    week of Sun 7 June:   D1 10 (7 Jun), 30 (11 Jun); D2 20 (8 Jun); T1 40 (9); T2 50 (10); T3 60 (11)
     week of Sun 14 June:  no ticket
     week of Sun 21 June:  D1 5, T1 15, T2 25 (all on Wed 24 June, the data's last day)
 
@@ -192,7 +192,11 @@ def test_an_agent_sees_their_team_only_where_three_agents_make_it(helpdesk: Work
         (None, True),
     ]
     header, *rows = _csv(helpdesk, "tal", "agent", "metric=first_reply_time", agent_id="T1")
-    assert header[-1] == "Team" and [r[-1] for r in rows] == ["50.0 min", "—", "not shown: fewer than 3 agents"]
+    assert header[-1] == "Team" and [r[-1] for r in rows] == [
+        "50.0 min",
+        "—",
+        "not shown: fewer than 3 agents",
+    ]
     for colleague in ("T2", "T3", "D1", "D2", "Agent"):
         assert colleague not in str(rows)
 
