@@ -256,14 +256,16 @@ def trend_spec(trend: Trend, texts: list[dict[str, Any]], lang: str) -> dict[str
     own = {"filter": "isValid(datum.value)"}
     layers: list[dict[str, Any]] = [
         {
+            # The band breaks where a period has no interval, as the line does: never drawn across a gap.
+            "transform": [{"filter": "datum.line !== null && !isValid(datum.team)"}],
+            "mark": {"type": "area", "opacity": 0.18, "invalid": "break-paths-show-domains"},
+            "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}, **colour},
+        },
+        {
+            # Each period's interval as a whisker too, so a period between two gaps still shows its own.
             "transform": [{"filter": "isValid(datum.low) && isValid(datum.high)"}],
-            "mark": {"type": "area", "opacity": 0.18, "interpolate": "linear"},
-            "encoding": {
-                "x": x,
-                "y": {**y, "field": "low"},
-                "y2": {"field": "high"},
-                **colour,
-            },
+            "mark": {"type": "rule", "opacity": 0.35, "strokeWidth": 1},
+            "encoding": {"x": x, "y": {**y, "field": "low"}, "y2": {"field": "high"}, **colour},
         },
         {
             "transform": [{"filter": "datum.line !== null && !isValid(datum.team)"}],

@@ -63,3 +63,20 @@ def test_the_trends_page_reads_in_each_language(served: str, browser: Any, lang:
     page.wait_for_selector(".trend-chart svg")
     assert page.inner_text("table.trend-table") == swapped
     page.close()
+
+
+def test_an_agent_sees_their_line_and_their_team_where_three_make_it(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    _log_in(page, served, "noa", "he")
+    page.goto(f"{served}/trends?metric=csat&period=week&lang=he")
+    page.wait_for_selector(".trend-chart svg path")
+    cells = [c.inner_text() for c in page.query_selector_all("table.trend-table tbody tr td:last-child")]
+    # Billing's CSAT has weeks made by three agents or more (shown) and weeks by fewer (not shown).
+    assert any("לא מוצג" in c for c in cells) and any("%" in c for c in cells)
+    assert "סלס" not in page.inner_text("main") and "sales" not in page.inner_text("main")
+    assert_reads_well(page.inner_text("body"), "he", ENGLISH)
+    page.screenshot(path=str(tmp_path / "trends-agent-he.png"), full_page=True)
+    page.close()
