@@ -172,11 +172,9 @@ def trends(
     common: dict[str, Any] = {"metrics": [metric], "business_hours": business_hours, "period": period}
     frame = kpidesk.kpis(workspace, by=by, start=start, end=end, **common)
     frame = _scope(frame, team, agent)
-    team_values, team_hidden = (
-        _team_values(workspace, team, start, end, common) if agent is not None else ({}, set())
-    )
+    team_line = _team_line(workspace, team, start, end, common) if agent is not None else _TeamLine()
     grid = _periods(start, end, period, week_start)
-    rows = _rows(frame, grid, period, start, end, last_day, team_values, team_hidden)
+    rows = _rows(frame, grid, period, start, end, last_day, team_line)
     if not asked_start:
         # Without a first day asked for, the trend starts where this scope's data does.
         starts = [r.period_start for r in rows if r.value is not None or r.team_value is not None]
@@ -234,10 +232,11 @@ def _rows(
     start: date,
     end: date,
     last_day: date,
-    team_values: dict[tuple[str | None, date], float | None],
-    team_hidden: set[tuple[str | None, date]],
+    team_line: _TeamLine,
 ) -> list[TrendRow]:
-    """One row per series and period of `grid`; a period the result has no row for has no value."""
+    """One row per series and period of `grid`; a period the result has no row for has no value. An
+    agent's rows carry no coverage of their own: the team's tells which periods the data only partly
+    cover."""
     found: dict[tuple[str | None, date], dict[str, Any]] = {}
     for record in frame.to_dict(orient="records"):
         row = {str(k): v for k, v in record.items()}
@@ -255,9 +254,10 @@ def _rows(
                 reason = str(given) if isinstance(given, str) and given else NO_DATA
             # Cut by the dates asked for or by the data's end, whatever the engine could tell of its sources.
             cut = first < start or last > end or last > last_day
-            covered_from = _day(row.get("covered_from")) or max(first, start)
-            covered_to = _day(row.get("covered_to")) or min(last, end, last_day)
             team_key = (name, first)
+            partial_team, team_from, team_to = team_line.coverage.get(team_key, (False, None, None))
+            covered_from = _day(row.get("covered_from")) or team_from or max(first, start)
+            covered_to = _day(row.get("covered_to")) or team_to or min(last, end, last_day)
             rows.append(
                 TrendRow(
                     period_start=first,
@@ -266,13 +266,13 @@ def _rows(
                     n=int(number_or_none(row.get("n")) or 0),
                     ci_low=number_or_none(row.get("ci_low")) if value is not None else None,
                     ci_high=number_or_none(row.get("ci_high")) if value is not None else None,
-                    partial=bool(row.get("partial", False)) or cut,
+                    partial=bool(row.get("partial", False)) or partial_team or cut,
                     covered_from=covered_from,
                     covered_to=covered_to,
                     reason=reason,
                     series=name,
-                    team_value=team_values.get(team_key),
-                    team_hidden=team_key in team_hidden,
+                    team_value=team_line.shown.get(team_key),
+                    team_hidden=team_key in team_line.hidden,
                 )
             )
     return rows
@@ -284,15 +284,26 @@ def _day(value: Any) -> date | None:
     return pd.Timestamp(value).date()
 
 
-def _team_values(
-    workspace: Any, team: str | None, start: date, end: date, common: dict[str, Any]
-) -> tuple[dict[tuple[str | None, date], float | None], set[tuple[str | None, date]]]:
-    """The team's value per series and period where at least `MIN_PEERS` agents contribute to it (so
-    that it never gives away one colleague's value), and the periods where it has one but fewer do."""
+@dataclass
+class _TeamLine:
+    """An agent's team per series and period: its value where at least `MIN_PEERS` agents contribute
+    (`shown`), the periods where it has one but fewer do (`hidden`), and which days of each period the
+    data cover (partial, first, last)."""
+
+    shown: dict[tuple[str | None, date], float | None] = field(default_factory=dict)
+    hidden: set[tuple[str | None, date]] = field(default_factory=set)
+    coverage: dict[tuple[str | None, date], tuple[bool, date | None, date | None]] = field(
+        default_factory=dict
+    )
+
+
+def _team_line(workspace: Any, team: str | None, start: date, end: date, common: dict[str, Any]) -> _TeamLine:
+    """The team beside an agent's own line, kept only where it never gives away one colleague's value."""
     import kpidesk
 
+    line = _TeamLine()
     if team is None:
-        return {}, set()
+        return line
     per_agent = kpidesk.kpis(workspace, by=["team", "agent"], start=start, end=end, **common)
     per_agent = per_agent[(per_agent["team"] == team) & per_agent["agent"].notna() & (per_agent["n"] > 0)]
     peers: dict[tuple[str | None, date], set[str]] = {}
@@ -301,19 +312,22 @@ def _team_values(
         key = (_series_of(row), pd.Timestamp(row["period_start"]).date())
         peers.setdefault(key, set()).add(str(row["agent"]))
     whole = kpidesk.kpis(workspace, by=["team"], start=start, end=end, **common)
-    shown: dict[tuple[str | None, date], float | None] = {}
-    hidden: set[tuple[str | None, date]] = set()
     for record in whole[whole["team"] == team].to_dict(orient="records"):
         row = {str(k): v for k, v in record.items()}
         key = (_series_of(row), pd.Timestamp(row["period_start"]).date())
+        line.coverage[key] = (
+            bool(row.get("partial")),
+            _day(row.get("covered_from")),
+            _day(row.get("covered_to")),
+        )
         value = number_or_none(row.get("value")) if row.get("available", True) else None
         if value is None:
             continue
         if len(peers.get(key, ())) >= MIN_PEERS:
-            shown[key] = value
+            line.shown[key] = value
         else:
-            hidden.add(key)
-    return shown, hidden
+            line.hidden.add(key)
+    return line
 
 
 def _target(
