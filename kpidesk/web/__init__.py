@@ -4,6 +4,7 @@ from kpidesk.web._access import MIN_PEERS, ROLES, Audience, Forbidden
 from kpidesk.web._app import create_app
 from kpidesk.web._overview import OVERVIEW_METRICS, Card, Overview, overview
 from kpidesk.web._site import SESSION_COOKIE
+from kpidesk.web._trends import Trend, TrendRow, TrendTarget, default_span, trends
 from kpidesk.web._vendor import VENDOR_DIR, vendored
 
 __all__ = [
@@ -16,7 +17,12 @@ __all__ = [
     "Card",
     "Forbidden",
     "Overview",
+    "Trend",
+    "TrendRow",
+    "TrendTarget",
     "create_app",
+    "default_span",
     "overview",
+    "trends",
     "vendored",
 ]

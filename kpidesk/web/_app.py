@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
 from kpidesk.web._page_targets import add_targets
+from kpidesk.web._page_trends import add_trends
 from kpidesk.web._site import Site
 
 __all__ = ["create_app"]
@@ -23,6 +24,7 @@ _STATIC = Path(__file__).parent / "static"
 _PAGES = (
     add_login,
     add_overview,
+    add_trends,
     add_targets,
 )
 
