@@ -114,6 +114,8 @@ def row_records(
     if not include_uncounted and len(frame):
         frame = frame[frame["counted"].astype(bool)]
     columns = [str(c) for c in frame.columns]
+    if "source" not in columns:  # no records at all
+        return Records(metric, unit, asked, start, end, business_hours, 0)
     id_kind = columns[columns.index("source") + 1]
     began = _began(workspace, frame, id_kind) if len(frame) else {}
     records = []
