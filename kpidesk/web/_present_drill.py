@@ -116,34 +116,38 @@ def bar_spec(result: Breakdown, rows: list[dict[str, Any]], lang: str) -> dict[s
     from kpidesk.i18n import direction, metric_name
 
     rtl = direction(lang) == "rtl"
+    plain = str.maketrans("", "", "\u2066\u2067\u2068\u2069")  # SVG text draws no bidi isolates
     values = [
-        {"label": r["label"], "value": r["value"], "text": r["value_text"]}
+        {"label": r["label"], "value": r["value"], "text": r["value_text"].translate(plain)}
         for r in rows
         if r["value"] is not None
     ]
+    top = max((v["value"] for v in values if v["value"] > 0), default=0.0)
+    label = {"field": "label", "type": "nominal", "sort": None, "title": None}
+    value = {"field": "value", "type": "quantitative", "title": metric_name(result.metric, lang)}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": "container",
-        "height": {"step": 22},
+        "height": {"step": 24},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "padding": {"left": 10, "right": 10, "top": 5, "bottom": 5},
         "data": {"values": values},
-        "mark": {"type": "bar", "color": "#3b6ea5"},
         "encoding": {
-            "y": {
-                "field": "label",
-                "type": "nominal",
-                "sort": None,
-                "title": None,
-                "axis": {"orient": "right" if rtl else "left", "labelLimit": 200},
-            },
+            "y": {**label, "axis": {"orient": "right" if rtl else "left", "labelLimit": 220}},
             "x": {
-                "field": "value",
-                "type": "quantitative",
-                "title": metric_name(result.metric, lang),
-                "scale": {"reverse": rtl},
-                "axis": {"labels": False, "ticks": False},
+                **value,
+                # Room beyond the longest bar for its value's text.
+                "scale": {"reverse": rtl, "domain": [0, top * 1.2 or 1], "nice": False},
+                "axis": {"labels": False, "ticks": False, "grid": False},
             },
-            "tooltip": [{"field": "label", "title": " "}, {"field": "text", "title": "  "}],
         },
+        "layer": [
+            {"mark": {"type": "bar", "color": "#3b6ea5"}, "encoding": {"tooltip": {"field": "text"}}},
+            {
+                "mark": {"type": "text", "align": "right" if rtl else "left", "dx": -4 if rtl else 4},
+                "encoding": {"text": {"field": "text"}},
+            },
+        ],
         "config": {"view": {"stroke": None}, "legend": {"orient": "left" if rtl else "right"}},
     }
 
@@ -260,6 +264,21 @@ def _status_words(lang: str) -> dict[str, str]:
     }
 
 
+def _data_words(lang: str) -> dict[str, str]:
+    """The usual priorities and channels in the reader's language (other values are shown as imported)."""
+    _ = _translate(lang)
+    return {
+        "urgent": _("urgent"),
+        "high": _("high"),
+        "normal": _("normal"),
+        "low": _("low"),
+        "email": _("email"),
+        "chat": _("chat"),
+        "phone": _("phone"),
+        "web": _("web form"),
+    }
+
+
 def _describe(event: dict[str, Any], lang: str) -> str:
     _ = _translate(lang)
     kinds, actors, statuses = _event_words(lang), _actor_words(lang), _status_words(lang)
@@ -328,14 +347,20 @@ def present_ticket(view: TicketView, metric: str | None, lang: str) -> dict[str,
             }
         )
     traces.sort(key=lambda t: not t["asked"])
-    facts = view.facts
+    facts, data = view.facts, _data_words(lang)
     fact_rows = [
         (_("Created"), _when(facts.get("created_at"), lang)),
         (_("Status"), statuses.get(str(facts.get("status")), str(facts.get("status") or ""))),
         (term("dimension", "team", lang), str(facts.get("team_id") or "")),
         (term("dimension", "agent", lang), str(facts.get("agent_id") or "")),
-        (term("dimension", "channel", lang), str(facts.get("channel") or "")),
-        (term("dimension", "priority", lang), str(facts.get("priority") or "")),
+        (
+            term("dimension", "channel", lang),
+            data.get(str(facts.get("channel")), str(facts.get("channel") or "")),
+        ),
+        (
+            term("dimension", "priority", lang),
+            data.get(str(facts.get("priority")), str(facts.get("priority") or "")),
+        ),
         (term("dimension", "category", lang), str(facts.get("category") or "")),
     ]
     return {
