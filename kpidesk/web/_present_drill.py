@@ -116,9 +116,16 @@ def bar_spec(result: Breakdown, rows: list[dict[str, Any]], lang: str) -> dict[s
     from kpidesk.i18n import direction, metric_name
 
     rtl = direction(lang) == "rtl"
-    plain = str.maketrans("", "", "\u2066\u2067\u2068\u2069")  # SVG text draws no bidi isolates
+    # The SVG is laid out left to right: a right-to-left value is embedded as such (isolates do not work
+    # in SVG text).
+    plain = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
+    embed = ("\u202b", "\u202c") if rtl else ("", "")
     values = [
-        {"label": r["label"], "value": r["value"], "text": r["value_text"].translate(plain)}
+        {
+            "label": r["label"],
+            "value": r["value"],
+            "text": embed[0] + r["value_text"].translate(plain) + embed[1],
+        }
         for r in rows
         if r["value"] is not None
     ]
