@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
+from kpidesk.web._page_scorecard import add_scorecard
 from kpidesk.web._page_targets import add_targets
 from kpidesk.web._site import Site
 
@@ -23,6 +24,7 @@ _STATIC = Path(__file__).parent / "static"
 _PAGES = (
     add_login,
     add_overview,
+    add_scorecard,
     add_targets,
 )
 
