@@ -14,6 +14,7 @@ from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
 from kpidesk.web._page_scorecard import add_scorecard
 from kpidesk.web._page_targets import add_targets
+from kpidesk.web._page_wallboard import add_wallboard
 from kpidesk.web._site import Site
 
 __all__ = ["create_app"]
@@ -26,6 +27,7 @@ _PAGES = (
     add_overview,
     add_scorecard,
     add_targets,
+    add_wallboard,
 )
 
 
