@@ -3,8 +3,10 @@
 from kpidesk.web._access import MIN_PEERS, ROLES, Audience, Forbidden
 from kpidesk.web._app import create_app
 from kpidesk.web._overview import OVERVIEW_METRICS, Card, Overview, overview
+from kpidesk.web._scorecard import Scorecard, scorecard
 from kpidesk.web._site import SESSION_COOKIE
 from kpidesk.web._vendor import VENDOR_DIR, vendored
+from kpidesk.web._wallboard import Wallboard, wallboard
 
 __all__ = [
     "MIN_PEERS",
@@ -16,7 +18,11 @@ __all__ = [
     "Card",
     "Forbidden",
     "Overview",
+    "Scorecard",
+    "Wallboard",
     "create_app",
     "overview",
+    "scorecard",
     "vendored",
+    "wallboard",
 ]

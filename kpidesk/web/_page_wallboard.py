@@ -19,7 +19,7 @@ __all__ = ["add_wallboard"]
 
 #: How often the board refreshes itself unless asked otherwise, and the bounds of `every` (seconds).
 REFRESH_SECONDS = 60
-_FASTEST, _SLOWEST = 5, 3600
+_FASTEST, _SLOWEST = 2, 3600
 
 
 def add_wallboard(app: FastAPI, site: Site) -> None:

@@ -111,7 +111,14 @@ def scorecard_table(context: dict[str, Any], lang: str) -> tuple[list[str], list
     from kpidesk.i18n import translator
 
     _ = translator(lang).gettext
-    header = [_("Metric"), _("Value"), _("Sample size (n)"), context["team_heading"], _("Change"), _("Targets")]
+    header = [
+        _("Metric"),
+        _("Value"),
+        _("Sample size (n)"),
+        context["team_heading"],
+        _("Change"),
+        _("Targets"),
+    ]
     rows = [
         [
             line["name"],

@@ -27,13 +27,21 @@ def present_wallboard(board: Wallboard, lang: str) -> dict[str, Any]:
     return {
         "heading": _("Team {team}").format(team=board.team),
         "team": board.team,
-        "today_note": _("Today is {day}: the last day of the data").format(day=format_date(board.today, lang)),
+        "today_note": _("Today is {day}: the last day of the data").format(
+            day=format_date(board.today, lang)
+        ),
         "week_note": _("Week from {day}").format(day=format_date(board.week_start, lang)),
         "freshness": freshness,
         "business_hours": board.business_hours,
         "tiles": [_tile(tile, lang) for tile in board.tiles],
         "targets": [
-            {"metric": r["metric"], "goal": r["goal"], "value": r["value"], "status": r["status"], "css": r["css"]}
+            {
+                "metric": r["metric"],
+                "goal": r["goal"],
+                "value": r["value"],
+                "status": r["status"],
+                "css": r["css"],
+            }
             for r in statuses
         ],
     }
