@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixture import assert_reads_well, browser_log_in, session_of
+from web_fixture import USERS, assert_reads_well, session_of
 
 import kpidesk
+from kpidesk.web import SESSION_COOKIE
 
 LAST = date(2026, 7, 5)
 
@@ -119,8 +120,7 @@ def test_a_manager_gets_no_other_team_board(clients: Any, path: str) -> None:
 def test_the_wallboard_reads_and_refreshes_in_each_language(
     served: str, browser: Any, lang: str, tmp_path: Path
 ) -> None:
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    browser_log_in(page, served, "ada", lang)
+    page = _signed_in_page(browser, served, "ada", lang, {"width": 1920, "height": 1080})
     page.goto(f"{served}/wallboard?team=technical&lang={lang}&every=2")
     page.wait_for_selector("#board .tile")
     assert page.get_attribute("html", "dir") == ("rtl" if lang in ("he", "ar") else "ltr")
@@ -138,3 +138,19 @@ def test_the_wallboard_reads_and_refreshes_in_each_language(
     assert "2026" in page.inner_text("#board .fresh")
     page.screenshot(path=str(tmp_path / f"wallboard-{lang}.png"), full_page=True)
     page.close()
+
+
+def _signed_in_page(browser: Any, base: str, name: str, lang: str, viewport: dict[str, int]) -> Any:
+    """A browser page logged in as `name` through the log-in form, without waiting for the overview it
+    lands on (its first computation can be slow on a busy machine)."""
+    page = browser.new_page(viewport=viewport)
+    page.set_default_timeout(120_000)
+    page.goto(f"{base}/login?lang={lang}")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", USERS[name][1])
+    page.click("form.login button[type=submit]", no_wait_after=True)
+    for _ in range(600):
+        if any(c["name"] == SESSION_COOKIE for c in page.context.cookies()):
+            return page
+        page.wait_for_timeout(100)
+    raise AssertionError("the log-in form gave no session")
