@@ -219,7 +219,7 @@ def test_the_scorecard_reads_in_each_language(served: str, browser: Any, lang: s
             "Change",
             "not significant",
             "Not shown",
-            "Own targets",
+            "The agent's targets",
             "Sample size",
             "Agent",
         ),
