@@ -6,10 +6,12 @@ from kpidesk.web._breakdown import BREAKDOWN_DIMENSIONS, Breakdown, BreakdownRow
 from kpidesk.web._overview import OVERVIEW_METRICS, Card, Overview, overview
 from kpidesk.web._present_drill import breakdown_table, present_breakdown
 from kpidesk.web._records import Records, row_records
+from kpidesk.web._scorecard import Scorecard, scorecard
 from kpidesk.web._site import SESSION_COOKIE
 from kpidesk.web._ticket import TicketHidden, TicketView, ticket_view
 from kpidesk.web._trends import Trend, TrendRow, TrendTarget, default_span, trends
 from kpidesk.web._vendor import VENDOR_DIR, vendored
+from kpidesk.web._wallboard import Wallboard, wallboard
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
@@ -25,11 +27,13 @@ __all__ = [
     "Forbidden",
     "Overview",
     "Records",
+    "Scorecard",
     "TicketHidden",
     "TicketView",
     "Trend",
     "TrendRow",
     "TrendTarget",
+    "Wallboard",
     "breakdown",
     "breakdown_table",
     "create_app",
@@ -37,7 +41,9 @@ __all__ = [
     "overview",
     "present_breakdown",
     "row_records",
+    "scorecard",
     "ticket_view",
     "trends",
     "vendored",
+    "wallboard",
 ]

@@ -13,8 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from kpidesk.web._page_breakdown import add_breakdown
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
+from kpidesk.web._page_scorecard import add_scorecard
 from kpidesk.web._page_targets import add_targets
 from kpidesk.web._page_trends import add_trends
+from kpidesk.web._page_wallboard import add_wallboard
 from kpidesk.web._site import Site
 
 __all__ = ["create_app"]
@@ -27,7 +29,9 @@ _PAGES = (
     add_overview,
     add_trends,
     add_breakdown,
+    add_scorecard,
     add_targets,
+    add_wallboard,
 )
 
 
