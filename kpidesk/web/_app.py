@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
+from kpidesk.web._page_staffing import add_staffing
+from kpidesk.web._page_target_edit import add_target_edit
 from kpidesk.web._page_targets import add_targets
 from kpidesk.web._site import Site
 
@@ -24,6 +26,8 @@ _PAGES = (
     add_login,
     add_overview,
     add_targets,
+    add_target_edit,
+    add_staffing,
 )
 
 
