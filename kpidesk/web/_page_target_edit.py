@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kpidesk.web._access import Forbidden
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable
 from kpidesk.web._target_edit import (
     EDIT_FIELDS,
@@ -80,6 +81,7 @@ def add_target_edit(app: FastAPI, site: Site) -> None:
             current_team=str(target.scope.get("team") or ""),
             current_guardrails=[g.metric for g in target.guardrails],
             today=date.today().isoformat(),
+            sees_organisation=viewer.audience.sees_organisation,
             **form_choices(viewer.lang, teams_of(viewer)),
         )
 
@@ -91,8 +93,6 @@ def add_target_edit(app: FastAPI, site: Site) -> None:
         entered: dict[str, Any] | None = None,
     ) -> Response:
         if not may_edit(viewer.audience):
-            from kpidesk.web._access import Forbidden
-
             raise Forbidden("agents may not add targets")
         return site.render(
             request,

@@ -55,7 +55,7 @@ def refusal(error: FieldError, lang: str) -> str:
     if error.field is None:
         text = general
     else:
-        text = _("{field}: {problem}").format(field=field_labels(lang)[error.field], problem=general)
+        text = f"{field_labels(lang)[error.field]}: {general}"
     return f"{text} ({error})" if lang == "en" and error.problem == "refused" else text
 
 

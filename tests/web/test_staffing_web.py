@@ -121,7 +121,9 @@ def test_bad_input_is_a_clear_400(site: Any) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "he", "ar"])
-def test_the_staffing_page_reads_in_each_language(served: str, browser: Any, lang: str, tmp_path: Path) -> None:
+def test_the_staffing_page_reads_in_each_language(
+    served: str, browser: Any, lang: str, tmp_path: Path
+) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     browser_log_in(page, served, "lee", lang)
     page.goto(f"{served}/staffing?lang={lang}&{QUERY}")
