@@ -149,14 +149,23 @@ def _heatmap(cells: list[dict[str, Any]], lang: str) -> dict[str, Any]:
                 "field": "time",
                 "type": "ordinal",
                 "title": _("Starts"),
-                "axis": {"orient": "right" if rtl else "left"},
+                # Every time is a row; only the full hours are labelled.
+                "axis": {
+                    "orient": "right" if rtl else "left",
+                    "labelExpr": "slice(datum.value, 3) == '00' ? datum.value : ''",
+                },
             },
             "color": {
                 "field": "agents",
                 "type": "quantitative",
                 "title": _("Agents needed"),
                 "scale": {"scheme": "blues"},
-                "legend": {"orient": "left" if rtl else "right"},
+                "legend": {
+                    "orient": "left" if rtl else "right",
+                    "format": "d",
+                    "tickMinStep": 1,
+                    "titleLimit": 200,
+                },
             },
             "tooltip": [
                 {"field": "day", "title": _("Day")},
