@@ -73,6 +73,8 @@ def add_target_edit(app: FastAPI, site: Site) -> None:
             target=target,
             metric=metric_name(target.metric, viewer.lang),
             goal=format_value(target.target, target.catalogue_metric.unit, viewer.lang),
+            # The threshold as the field takes it (seconds, fractions), not as the page shows it.
+            threshold=f"{target.target:g}",
             history=present_history(detail.versions, viewer.lang),
             editable=detail.editable,
             changed=request.query_params.get("changed") == "1",

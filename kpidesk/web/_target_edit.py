@@ -236,11 +236,13 @@ def _rescoped(target: Target, scope: Mapping[str, str]) -> Target:
 
 
 def _refusing(write: Callable[[], Target]) -> Target:
-    """Run a write of the targets module; its refusal becomes a `FieldError` naming the key it names."""
+    """Run a write of the targets module; its refusal becomes a `FieldError` naming the key it names,
+    and the file by its name only."""
     try:
         return write()
     except TargetError as exc:
-        message = str(exc)
+        # The file's name, not where the server keeps it.
+        message = re.sub(r"^.*?" + re.escape(TARGETS_FILE), TARGETS_FILE, str(exc))
         keys = "|".join(re.escape(k) for k in (*EDIT_FIELDS, "scope"))
         named = re.search(rf"(?:^|: )({keys}):", message)
         field = None if named is None else ("team" if named.group(1) == "scope" else named.group(1))

@@ -52,10 +52,7 @@ def refusal(error: FieldError, lang: str) -> str:
         "required": _("This field is required."),
         "refused": _("The targets file cannot take this."),
     }[error.problem]
-    if error.field is None:
-        text = general
-    else:
-        text = f"{field_labels(lang)[error.field]}: {general}"
+    text = general if error.field is None else f"{field_labels(lang)[error.field]}: {general}"
     return f"{text} ({error})" if lang == "en" and error.problem == "refused" else text
 
 
@@ -88,7 +85,9 @@ def _values_text(target: Target, keys: tuple[str, ...], lang: str) -> list[str]:
         elif key == "guardrails":
             shown = ", ".join(metric_name(g.metric, lang) for g in target.guardrails) or _("none")
         elif key == "scope":
-            parts = [f"{term('dimension', d, lang)} {v}" for d, v in target.scope.items()]
+            parts = [
+                v if d == "team" else f"{term('dimension', d, lang)} {v}" for d, v in target.scope.items()
+            ]
             shown = ", ".join(parts) or _("Whole organisation")
             key = "team"
         elif key == "per":
