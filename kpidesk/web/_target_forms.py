@@ -57,15 +57,22 @@ def refusal(error: FieldError, lang: str) -> str:
 
 
 def form_choices(lang: str, teams: list[str]) -> dict[str, Any]:
-    """The options of the forms' lists, translated: metrics by name, periods, directions, teams."""
-    from kpidesk.i18n import metric_name, term
+    """The options of the forms' lists, translated: metrics by name, statistics, periods, directions,
+    teams."""
+    from kpidesk.i18n import metric_name, term, translator
     from kpidesk.metrics import CATALOGUE
 
+    _ = translator(lang).gettext
     metrics = sorted(((m.id, metric_name(m.id, lang)) for m in CATALOGUE), key=lambda pair: pair[1])
     return {
         "metrics": metrics,
         "periods": [(p, term("period", p, lang)) for p in TARGET_PERIODS],
         "directions": [(d, term("direction", d, lang)) for d in ("higher", "lower")],
+        "stats": [
+            ("", _("The metric's own")),
+            *((s, term("statistic", s, lang)) for s in ("mean", "median")),
+            *((f"p{n}", _("Percentile {n}").format(n=n)) for n in (90, 95)),
+        ],
         "teams": teams,
         "labels": field_labels(lang),
     }

@@ -212,8 +212,10 @@ def test_adding_through_the_form_and_unknown_metrics_refused(site: Any) -> None:
         "guardrails": [{"metric": "csat"}],
         "owner": "lee",
     }
-    again = lee.post("/targets/new", data=good)
-    assert again.status_code == 400
+    again = lee.post("/targets/new?lang=en", data=good)
+    assert again.status_code == 400 and "The targets file cannot take this." in again.text
+    assert "targets.yaml: a target billing-aht already exists" in again.text
+    assert str(site[0].path) not in again.text
 
 
 def test_the_api_needs_the_csrf_token_with_a_cookie_and_not_with_a_bearer_token(site: Any) -> None:
