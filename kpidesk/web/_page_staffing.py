@@ -102,11 +102,12 @@ def add_staffing(app: FastAPI, site: Site) -> None:
         shrinkage: float = 0,
         minutes: int = 30,
         model: str = "erlang-c",
+        table: str = "intervals",
     ) -> Response:
         query = query_of(viewer, queue, week, level, seconds, shrinkage, minutes, model)
         plan = staffing(site.workspace, viewer.audience, query)
-        header, rows = staffing_table(present_staffing(plan, query, viewer.lang))
-        name = f"staffing-{query.queue or 'all'}-{query.week.isoformat()}"
+        header, rows = staffing_table(present_staffing(plan, query, viewer.lang), table)
+        name = f"staffing-{table}-{query.queue or 'all'}-{query.week.isoformat()}"
         return site.download(viewer, kind, viewer.gettext("Staffing"), header, rows, name)
 
     @app.get("/api/staffing", tags=["api"])

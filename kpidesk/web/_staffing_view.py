@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kpidesk import InvalidRequest
 from kpidesk.web._staffing import StaffingQuery
 
 __all__ = ["present_staffing", "staffing_table"]
@@ -28,6 +29,20 @@ def _interval_header(lang: str) -> list[str]:
         _("Average speed of answer"),
         _("Abandoned"),
         _("Occupancy"),
+    ]
+
+
+def _day_header(lang: str) -> list[str]:
+    from kpidesk.i18n import translator
+
+    _ = translator(lang).gettext
+    return [
+        _("Day"),
+        _("Forecast calls"),
+        _("Most agents at once"),
+        _("Agent-hours needed"),
+        _("Agent-hours to schedule"),
+        _("Service level"),
     ]
 
 
@@ -116,6 +131,7 @@ def present_staffing(plan: Any, query: StaffingQuery, lang: str) -> dict[str, An
         "assumptions": assumptions,
         "summary": summary,
         "days": days,
+        "day_header": _day_header(lang),
         "header": _interval_header(lang),
         "rows": rows,
         "spec": json.dumps(_heatmap(cells, lang), ensure_ascii=False),
@@ -178,8 +194,13 @@ def _heatmap(cells: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     }
 
 
-def staffing_table(context: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """The interval table as the page shows it (for downloads)."""
+def staffing_table(context: dict[str, Any], table: str) -> tuple[list[str], list[list[str]]]:
+    """One of the page's tables, `days` or `intervals`, as the page shows it (for downloads)."""
+    if table == "days":
+        keys: tuple[str, ...] = ("day", "calls", "peak", "hours", "scheduled_hours", "service_level")
+        return list(context["day_header"]), [[row[k] for k in keys] for row in context["days"]]
+    if table != "intervals":
+        raise InvalidRequest(f"expected the table days or intervals, got {table!r}")
     keys = ("day", "time", "calls", "range", "aht", "agents", "scheduled", "service_level", "asa")
     rows = [[row[k] for k in (*keys, "abandonment", "occupancy")] for row in context["rows"]]
     return list(context["header"]), rows
