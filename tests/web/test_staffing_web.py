@@ -140,7 +140,7 @@ def test_bad_input_is_a_clear_400(site: Any) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "he", "ar"])
 def test_the_staffing_page_reads_in_each_language(
-    served: str, browser: Any, lang: str, tmp_path: Path
+    site: Any, served: str, browser: Any, lang: str, tmp_path: Path
 ) -> None:
     # Logged in through the form by a test client: the browser's log-in lands on the overview, which is
     # slow to compute on a busy machine and is not what this test looks at.
