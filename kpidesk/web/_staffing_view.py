@@ -117,7 +117,8 @@ def present_staffing(plan: Any, query: StaffingQuery, lang: str) -> dict[str, An
         )
     totals = plan.totals()
     summary = _(
-        "{calls} calls forecast; {hours} agent-hours needed, {scheduled} to schedule; at most {peak} agents"
+        "{calls} calls forecast; {hours} agent-hours needed, {scheduled} to schedule; "
+        "most agents at once: {peak}"
     ).format(
         calls=format_number(totals["forecast_calls"], lang, digits=1),
         hours=format_number(totals["agent_hours"], lang, digits=1),
