@@ -14,6 +14,8 @@ from kpidesk.web._page_breakdown import add_breakdown
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
 from kpidesk.web._page_scorecard import add_scorecard
+from kpidesk.web._page_staffing import add_staffing
+from kpidesk.web._page_target_edit import add_target_edit
 from kpidesk.web._page_targets import add_targets
 from kpidesk.web._page_trends import add_trends
 from kpidesk.web._page_wallboard import add_wallboard
@@ -32,6 +34,8 @@ _PAGES = (
     add_scorecard,
     add_targets,
     add_wallboard,
+    add_target_edit,
+    add_staffing,
 )
 
 

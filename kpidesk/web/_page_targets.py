@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kpidesk.web._present import present_targets, targets_table
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable, parse_date
+from kpidesk.web._target_edit import may_edit
 from kpidesk.web._targets import visible_targets
 
 __all__ = ["add_targets"]
@@ -25,7 +26,10 @@ def add_targets(app: FastAPI, site: Site) -> None:
         day, frame = status(viewer, at)
         context = present_targets(frame, day, viewer.lang)
         at_query = f"&at={day.isoformat()}" if at else ""
-        return site.render(request, "targets.html", page="targets", at_query=at_query, **context)
+        can_add = may_edit(viewer.audience)
+        return site.render(
+            request, "targets.html", page="targets", at_query=at_query, can_add=can_add, **context
+        )
 
     @app.get("/targets.{kind}", include_in_schema=False)
     def targets_download(kind: str, viewer: PageViewer, at: str | None = None) -> Response:
