@@ -9,11 +9,11 @@ team billing and agent A002. Two child processes, each with its own peak RSS (ru
 
 * in the process — the app called through httpx's ASGI transport, each request timed around the ASGI
   call (no network): per page, the first request of a fresh process; the first request after an import
-  (every kept result dropped, as an import by any process makes them stale); then `--requests` warm
-  requests after one warm-up, p50 and p95. Pages: the overview (`/`, `/api/overview`) as the admin, as
-  the manager (their team) and as the agent (own numbers beside the team's), and trends and breakdown
-  (`/trends`, `/api/trends`, `/breakdown`, `/api/breakdown`) as the admin where the app has them (a
-  route answering 404 is skipped and said so).
+  (every kept result and page answer dropped, as an import by any process makes them stale); then
+  `--requests` warm requests after one warm-up, p50 and p95. Pages: the overview (`/`, `/api/overview`)
+  as the admin, as the manager (their team) and as the agent (own numbers beside the team's), and
+  trends and breakdown (`/trends`, `/api/trends`, `/breakdown`, `/api/breakdown`) as the admin where
+  the app has them (a route answering 404 is skipped and said so).
 * under load — the app served by uvicorn (one process, as `kpidesk serve` runs it) on loopback; after
   one request to each page, `--users` simultaneous users, each signed in and asking the pages in turn
   for `--seconds`, timed by the client: p50, p95 and requests per second.
@@ -132,7 +132,9 @@ async def _inproc(ws_dir: Path, requests: int) -> dict[str, Any]:
     from kpidesk.web import create_app
     from kpidesk.workspace import open_workspace
 
-    timed = Timed(create_app(open_workspace(ws_dir)))
+    app = create_app(open_workspace(ws_dir))
+    site = app.state.site
+    timed = Timed(app)
     transport = httpx.ASGITransport(app=timed)
     clients = {name: httpx.AsyncClient(transport=transport, base_url="http://bench") for name in USERS}
     for name, client in clients.items():
@@ -158,6 +160,8 @@ async def _inproc(ws_dir: Path, requests: int) -> dict[str, Any]:
         for _ in range(2):
             _api._RESULTS.clear()
             _api._CURRENT_AT.clear()
+            if hasattr(site, "answers"):
+                site.answers.clear()
             after_import.append(await ask(name, path))
         await ask(name, path)
         warm = [await ask(name, path) for _ in range(requests)]

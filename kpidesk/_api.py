@@ -54,6 +54,7 @@ __all__ = [
     "call_intervals",
     "check_targets",
     "create_api_token",
+    "data_version",
     "explain",
     "import_export",
     "import_files",
@@ -582,6 +583,21 @@ def list_values(what: str, *, workspace: Workspace | str | Path | None = None) -
 
     ws = _workspace(workspace)
     return _remembered(ws, ("list_values", what), lambda con: values(con, ws.settings.timezone, what))
+
+
+def data_version(workspace: Workspace | str | Path | None = None) -> Hashable:
+    """A token that changes whenever a figure may have changed: at every import, undo and fact refresh
+    (made by any process) and every change to targets.yaml. Cheap while nothing changed: what a page keeps
+    under it is answered without opening the warehouse."""
+    from kpidesk.targets import TARGETS_FILE
+
+    ws = _workspace(workspace)
+    path = ws.path / TARGETS_FILE
+    targets = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    generation = _remembered(ws, ("generation",), facts.facts_generation)
+    if generation is None:  # no facts yet: nothing may be reused
+        return object()
+    return (str(ws.warehouse_path.resolve()), repr(ws.settings), generation, targets)
 
 
 def last_data_day(workspace: Workspace | str | Path | None = None) -> date | None:

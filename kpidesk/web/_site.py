@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kpidesk import InvalidRequest, KpideskError
 from kpidesk.web._access import Audience, Forbidden
+from kpidesk.web._answers import Answers
 from kpidesk.web._downloads import DOWNLOAD_TYPES, table_csv, table_xlsx
 
 __all__ = [
@@ -63,6 +64,8 @@ class Site:
 
         self.workspace = workspace
         self.store = AccountStore(workspace.path / "accounts.sqlite")
+        #: Pages' answers kept until the data or the targets change: `site.answers.get(question, compute)`.
+        self.answers = Answers(workspace)
         self.env = Environment(
             loader=PackageLoader("kpidesk.web", "templates"),
             autoescape=select_autoescape(["html"]),
