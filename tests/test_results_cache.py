@@ -140,7 +140,8 @@ def test_target_status_is_kept_until_the_targets_or_the_data_change(
     kpidesk.import_files([_write(tmp_path, "first.csv", FIRST)], "tickets", workspace=ws)
     targets = ws / "targets.yaml"
     targets.write_text(
-        "targets:\n  - id: volume\n    metric: volume\n    direction: higher\n    period: month\n    target: 10\n",
+        "targets:\n  - id: volume\n    metric: volume\n    direction: higher\n"
+        "    period: month\n    target: 10\n",
         encoding="utf-8",
     )
 
