@@ -363,18 +363,21 @@ NOTES: list[str] = [
     "another process while the app runs; the next request shows both. `tests/test_results_cache.py` "
     "does the same for target status and the last day.",
     "",
-    "Goals (figures of the run above, made while the machine's 1-minute load was 13–16 on its 2 cores "
-    "from other work; a quiet machine gives lower times). **Overview p95 under 300 ms warm at 1M "
-    "tickets: met**: 96 ms (API) and 102 ms (page) for the admin, 150 and 154 ms for the manager's team "
-    "and the agent's own cards. Before this change every overview request computed the targets' status "
-    "again: on the 300-ticket demo a warm overview took 4.5–6.3 s on the same busy machine. **50 users on "
-    "loopback: p95 2.8 s, not under 300 ms.** Every request was answered from kept results, but the one "
-    "server process answered 48 requests a second (about 21 ms of CPU each, with the 50 clients on the "
-    "same 2 cores), so simultaneous users queue; more throughput needs more server processes (uvicorn "
-    "`--workers`, each with its own kept results) or cheaper rendering, not faster queries. **The first "
-    "request after an import is slow: 133 s here at 1M** (a fresh process: 185 s), most of it target "
-    "status, which computes several KPI queries and ordered records per target; not addressed yet — "
-    "computing it once per import, or from the `kpis` results the page asks for, would be next.",
+    "Goals. The table is the second of two runs made one after the other while the machine's 1-minute "
+    "load was 9–16 on its 2 cores from other work (a quiet machine gives lower times); the first run is "
+    "quoted beside it. **Overview p95 under 300 ms warm at 1M tickets: met** in both runs: 43 ms (API) "
+    "and 68 ms (page) for the admin, 8 and 27 ms for the manager's team and the agent's own cards, 128 ms "
+    "for the agent's page (first run: 96, 102, 150, 154 and 93 ms). Before this change every overview "
+    "request computed the targets' status again: on the 300-ticket demo a warm overview took 4.5–6.3 s on "
+    "the same busy machine. **50 users on loopback: p95 446 ms** (p50 286 ms, 166 requests a second, "
+    "none failed; the first run, on a busier machine: p95 2.8 s at 48 a second), **not under 300 ms**. "
+    "Every request was answered from kept results; the one server process, sharing the 2 cores with the "
+    "50 clients, is the limit, so simultaneous users queue. More throughput needs more server processes "
+    "(uvicorn `--workers`, each with its own kept results) or cheaper rendering, not faster queries. "
+    "**The first request after an import is slow: 122–133 s here at 1M** (a fresh process: 137–185 s), "
+    "most of it target status, which computes several KPI queries and ordered records per target; not "
+    "addressed yet — computing it once per import, or from the `kpis` results the page asks for, would "
+    "be next.",
     "",
     "**10M tickets: an estimate, not measured by this benchmark.** A warm request reads no data, so it "
     "costs the same at any size (bench_overview.py's repeated call: 0.8 ms at 1M and at 10M). What grows "
