@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: vendor demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview docs install install-dev system-deps clean
+.PHONY: vendor demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview bench-web docs install install-dev system-deps clean
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
@@ -82,6 +82,9 @@ bench-startup: install
 
 bench-overview: install
 	$(BIN)/python bench/bench_overview.py --tickets 1000000 --write-doc
+
+bench-web: install
+	$(BIN)/python bench/bench_web.py --tickets 1000000 --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -53,11 +54,13 @@ __all__ = [
     "call_intervals",
     "check_targets",
     "create_api_token",
+    "data_version",
     "explain",
     "import_export",
     "import_files",
     "imports",
     "kpis",
+    "last_data_day",
     "list_values",
     "reconcile",
     "records",
@@ -84,8 +87,10 @@ __all__ = [
 
 #: Imported kinds the facts are derived from (a call's team comes from its agent).
 _FACT_KINDS = ("tickets", "events", "calls", "agents")
-#: `kpis` results of this process, reused until the warehouse's generation changes.
+#: Results of this process (`kpis`, `targets_status`, `list_values`, `last_data_day`), reused until the
+#: warehouse's generation changes.
 _RESULTS = ResultsCache()
+T = TypeVar("T")
 #: How long a warehouse file must have been left alone before its stamp can stand for its contents.
 _SETTLED_NS = 2_000_000_000
 #: The warehouse generation at which this process last found the facts up to date, per workspace.
@@ -191,19 +196,32 @@ def kpis(
         business_hours=business_hours,
         compare=compare,
     )
-    key = (str(ws.warehouse_path.resolve()), repr(ws.settings), repr(query))
+
+    def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        icon = ibis.duckdb.from_connection(con)
+        return with_names(compute_kpis(warehouse_tables(icon), ws.settings, query), con, by)
+
+    return _remembered(ws, ("kpis", repr(query)), compute)
+
+
+def _remembered(
+    ws: Workspace, question: tuple[Hashable, ...], compute: Callable[[duckdb.DuckDBPyConnection], T]
+) -> T:
+    """The answer to `question` about `ws`'s warehouse: kept from an earlier call while the warehouse is at
+    the same generation (another process's import changes it too), else computed on a reading connection
+    and kept. The settings are part of the question."""
+    key = (str(ws.warehouse_path.resolve()), repr(ws.settings), *question)
     stamp = _files_stamp(ws)
     unchanged = _RESULTS.get_unchanged(key, stamp)
     if unchanged is not None:
-        return unchanged
+        return cast(T, unchanged)
     cached = _cached_result(ws, key, stamp)
     if cached is not None:
-        return cached
+        return cast(T, cached)
     with _reading(ws) as con:
         generation = facts.facts_generation(con)
-        icon = ibis.duckdb.from_connection(con)
-        result = with_names(compute_kpis(warehouse_tables(icon), ws.settings, query), con, by)
-    if generation is not None:
+        result = compute(con)
+    if generation is not None and result is not None:
         _RESULTS.put(key, generation, result)
     return result
 
@@ -225,9 +243,7 @@ def _files_stamp(ws: Workspace) -> tuple[object, ...] | None:
     return tuple(stamps)
 
 
-def _cached_result(
-    ws: Workspace, key: tuple[str, ...], stamp: tuple[object, ...] | None
-) -> pd.DataFrame | None:
+def _cached_result(ws: Workspace, key: tuple[Hashable, ...], stamp: tuple[object, ...] | None) -> Any:
     """The stored result for `key` while the warehouse is as it was when it was computed (the facts were
     current then, and every import, undo or refresh since would have changed the generation)."""
     try:
@@ -566,8 +582,31 @@ def list_values(what: str, *, workspace: Workspace | str | Path | None = None) -
     from kpidesk.contents import list_values as values
 
     ws = _workspace(workspace)
-    with _reading(ws) as con:
-        return values(con, ws.settings.timezone, what)
+    return _remembered(ws, ("list_values", what), lambda con: values(con, ws.settings.timezone, what))
+
+
+def data_version(workspace: Workspace | str | Path | None = None) -> Hashable:
+    """A token that changes whenever a figure may have changed: at every import, undo and fact refresh
+    (made by any process) and every change to targets.yaml. Cheap while nothing changed: what a page keeps
+    under it is answered without opening the warehouse."""
+    from kpidesk.targets import TARGETS_FILE
+
+    ws = _workspace(workspace)
+    path = ws.path / TARGETS_FILE
+    targets = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    generation = _remembered(ws, ("generation",), facts.facts_generation)
+    if generation is None:  # no facts yet: nothing may be reused
+        return object()
+    return (str(ws.warehouse_path.resolve()), repr(ws.settings), generation, targets)
+
+
+def last_data_day(workspace: Workspace | str | Path | None = None) -> date | None:
+    """The last local day any table holds activity on (None for a workspace without data): the day target
+    status and the web app's pages are as of unless asked otherwise."""
+    from kpidesk._data_spans import last_day_of
+
+    ws = _workspace(workspace)
+    return _remembered(ws, ("last_data_day",), lambda con: last_day_of(con, ws.settings.timezone))
 
 
 def check_targets(workspace: Workspace | str | Path | None = None) -> TargetCheck:
@@ -722,15 +761,18 @@ def targets_status(
     period that holds it: one row per target, period and member, with the value so far, its projection to
     the period's end, the status, the guardrails and, for proportions, the error budget (see
     `kpidesk.targets.target_status` and docs/targets.md). No target file: no rows."""
-    from kpidesk._data_spans import last_data_day
-    from kpidesk.targets import TARGETS_FILE, Agent, read_targets, target_status
+    from kpidesk.targets import TARGETS_FILE, Agent, target_status, targets_of
 
     ws = _workspace(workspace)
-    targets = read_targets(ws.path / TARGETS_FILE)
+    path = ws.path / TARGETS_FILE
+    content = path.read_bytes() if path.exists() else b""
     at = at or last_data_day(ws)
     if at is None:
         raise InvalidRequest("the workspace holds no data yet: import some before asking for status")
-    with _reading(ws) as con:
+    day = at
+
+    def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        targets = targets_of(content, path) if content else []
         agents = {
             str(agent): Agent(name, hired, left)
             for agent, name, hired, left in con.execute(
@@ -740,7 +782,10 @@ def targets_status(
             ).fetchall()
         }
         icon = ibis.duckdb.from_connection(con)
-        return target_status(warehouse_tables(icon), ws.settings, targets, at, agents)
+        return target_status(warehouse_tables(icon), ws.settings, targets, day, agents)
+
+    # The file's content is part of the question: a changed target is never answered from memory.
+    return _remembered(ws, ("targets_status", hashlib.sha256(content).hexdigest(), day), compute)
 
 
 def suggest_target(

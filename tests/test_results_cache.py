@@ -3,6 +3,7 @@ gives new figures, and an unchanged warehouse answers from memory without comput
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,46 @@ def test_a_stamp_stands_for_the_generation_it_was_confirmed_at() -> None:
     assert cache.get_unchanged("a", None) is None
     cache.put("a", 2, frame)
     assert cache.get_unchanged("a", "stamp") is None
+
+
+def test_target_status_is_kept_until_the_targets_or_the_data_change(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = workspace.path
+    kpidesk.import_files([_write(tmp_path, "first.csv", FIRST)], "tickets", workspace=ws)
+    targets = ws / "targets.yaml"
+    targets.write_text(
+        "targets:\n  - id: volume\n    metric: volume\n    direction: higher\n"
+        "    period: month\n    target: 10\n",
+        encoding="utf-8",
+    )
+
+    def volume() -> tuple[float, float]:
+        row = kpidesk.targets_status(ws).iloc[0]
+        return float(row["target"]), float(row["value"])
+
+    assert volume() == (10.0, 2.0)
+    computing = _api_target_status()
+    monkeypatch.setattr("kpidesk.targets.target_status", _refusing)
+    assert volume() == (10.0, 2.0)
+    assert kpidesk.last_data_day(ws) == date(2026, 3, 2)
+
+    targets.write_text(targets.read_text(encoding="utf-8").replace("10", "12"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="computed again"):
+        volume()
+    monkeypatch.setattr("kpidesk.targets.target_status", computing)
+    assert volume() == (12.0, 2.0)
+
+    kpidesk.import_files([_write(tmp_path, "later.csv", LATER)], "tickets", workspace=ws)
+    assert volume() == (12.0, 3.0)
+    assert kpidesk.last_data_day(ws) == date(2026, 3, 3)
+
+
+def _api_target_status() -> Any:
+    from kpidesk import targets
+
+    return targets.target_status
+
+
+def _refusing(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    raise AssertionError("computed again although neither the targets nor the warehouse changed")

@@ -17,6 +17,12 @@ from kpidesk.accounts._users import User, user_columns, user_from_row
 
 __all__ = ["SessionPolicy", "check_csrf", "csrf_token"]
 
+#: A session seen within this share of `idle_s` is not written again at its next request.
+_TOUCH_SHARE = 0.01
+_USER_OF_SESSION = (
+    f"SELECT {user_columns('u')} FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id = ?"
+)
+
 
 @dataclass(frozen=True)
 class SessionPolicy:
@@ -35,14 +41,25 @@ class SessionPolicy:
         return token
 
     def user(self, con: sqlite3.Connection, token: str, now: float) -> User | None:
-        """The session's user, its last request moved to `now`; None for an unknown or ended session.
+        """The session's user, its last request moved to `now` (unless it was moments ago); None for an
+        unknown or ended session.
 
         Unknown tokens are answered from a read alone, so a flood of forged ones takes no write lock."""
         if not _plausible(token):
             return None
         session_id = digest(token)
-        if con.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+        found = con.execute(
+            "SELECT started_at, last_seen FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        if found is None:
             return None
+        started_at, last_seen = found
+        if now - started_at < self.max_age_s and 0 <= now - last_seen < self.idle_s * _TOUCH_SHARE:
+            # Seen moments ago: alive without a write, so that a busy page does not queue on the lock
+            # (the idle deadline may come that share of `idle_s` early).
+            row = con.execute(_USER_OF_SESSION, (session_id,)).fetchone()
+            if row is not None:
+                return user_from_row(row)
         with writing(con):
             # Alive (neither too old nor idle too long) and not ended meanwhile: one statement decides.
             alive = con.execute(
@@ -53,11 +70,7 @@ class SessionPolicy:
             if not alive:
                 con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
                 return None
-            row = con.execute(
-                f"SELECT {user_columns('u')} "
-                "FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id = ?",
-                (session_id,),
-            ).fetchone()
+            row = con.execute(_USER_OF_SESSION, (session_id,)).fetchone()
         return None if row is None else user_from_row(row)
 
     def end(self, con: sqlite3.Connection, token: str) -> None:

@@ -20,6 +20,7 @@ from kpidesk.targets._file import (
     parse_targets,
     read_targets,
     scope_warnings,
+    targets_of,
 )
 from kpidesk.targets._guardrails import COUNTER_METRICS, CounterMetric, counter_metrics, unguarded_warnings
 from kpidesk.targets._history import TargetVersion, target_history
@@ -70,5 +71,6 @@ __all__ = [
     "suggest_target",
     "target_history",
     "target_status",
+    "targets_of",
     "unguarded_warnings",
 ]

@@ -38,6 +38,7 @@ __all__ = [
     "parse_targets",
     "read_targets",
     "scope_warnings",
+    "targets_of",
 ]
 
 TARGETS_FILE = "targets.yaml"
@@ -193,8 +194,13 @@ def read_targets(path: str | Path) -> list[Target]:
     path = Path(path)
     if not path.exists():
         return []
+    return targets_of(path.read_bytes(), path)
+
+
+def targets_of(content: bytes, path: str | Path) -> list[Target]:
+    """The targets of the file content `content` read from `path` (named in messages), checked."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TargetError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     return parse_targets(text, origin=str(path))

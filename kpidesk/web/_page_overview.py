@@ -19,14 +19,18 @@ def add_overview(app: FastAPI, site: Site) -> None:
     def cards(
         viewer: Viewer, team: str | None, start: str | None, end: str | None, business_hours: bool
     ) -> Any:
-        return overview(
-            site.workspace,
-            viewer.audience,
-            team=team or None,
-            start=parse_date(start),
-            end=parse_date(end),
-            business_hours=business_hours,
-            last_day=site.last_day(),
+        first, last = parse_date(start), parse_date(end)
+        return site.answers.get(
+            ("overview", viewer.audience, team or None, first, last, business_hours),
+            lambda: overview(
+                site.workspace,
+                viewer.audience,
+                team=team or None,
+                start=first,
+                end=last,
+                business_hours=business_hours,
+                last_day=site.last_day(),
+            ),
         )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

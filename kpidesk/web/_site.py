@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kpidesk import InvalidRequest, KpideskError
 from kpidesk.web._access import Audience, Forbidden
+from kpidesk.web._answers import Answers
 from kpidesk.web._downloads import DOWNLOAD_TYPES, table_csv, table_xlsx
 
 __all__ = [
@@ -63,6 +64,8 @@ class Site:
 
         self.workspace = workspace
         self.store = AccountStore(workspace.path / "accounts.sqlite")
+        #: Pages' answers kept until the data or the targets change: `site.answers.get(question, compute)`.
+        self.answers = Answers(workspace)
         self.env = Environment(
             loader=PackageLoader("kpidesk.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -212,9 +215,9 @@ class Site:
 
     def last_day(self) -> date:
         """The data's last local day: where pages end unless asked otherwise."""
-        from kpidesk._data_spans import last_data_day
+        import kpidesk
 
-        day = last_data_day(self.workspace)
+        day = kpidesk.last_data_day(self.workspace)
         if day is None:
             raise InvalidRequest("the workspace holds no data yet")
         return day
@@ -226,11 +229,14 @@ class Site:
         return [str(v) for v in frame["team"] if v is not None]
 
     def agent_team(self, agent_id: str | None) -> str | None:
+        """The team of the agents table's `agent_id` (kept with the other results until the next import)."""
+        import kpidesk
+
         if agent_id is None:
             return None
-        with self.workspace.connect(read_only=True) as con:
-            row = con.execute("SELECT team_id FROM agents WHERE agent_id = ?", [agent_id]).fetchone()
-        return None if row is None or row[0] is None else str(row[0])
+        roster = kpidesk.list_values("agents", workspace=self.workspace)
+        teams = roster.loc[roster["agent"] == agent_id, "team"].dropna()
+        return str(teams.iloc[0]) if len(teams) else None
 
 
 def _page_viewer(request: Request) -> Viewer:
