@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from kpidesk.web._page_import import add_import
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
 from kpidesk.web._page_targets import add_targets
@@ -24,6 +25,7 @@ _PAGES = (
     add_login,
     add_overview,
     add_targets,
+    add_import,
 )
 
 
