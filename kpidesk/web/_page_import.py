@@ -44,11 +44,13 @@ def _headline(exc: KpideskError, viewer: Viewer) -> str:
 
     _ = viewer.gettext
     headlines = {
-        UploadTooLarge: lambda: _("{name} is larger than {size} MB, the most this page takes.").format(
-            name=getattr(exc, "name", ""), size=getattr(exc, "limit", 0) // (1024 * 1024) or 1
-        )
-        + " "
-        + _("Import it from a terminal with kpidesk import."),
+        UploadTooLarge: lambda: (
+            _("{name} is larger than {size} MB, the most this page takes.").format(
+                name=getattr(exc, "name", ""), size=getattr(exc, "limit", 0) // (1024 * 1024) or 1
+            )
+            + " "
+            + _("Import it from a terminal with kpidesk import.")
+        ),
         ImportRunning: lambda: _("Another import is running. Try again when it has finished."),
         WarehouseBusy: lambda: _("The data is being updated. Try again in a moment."),
         UndoRefused: lambda: _("This import cannot be undone; nothing was changed."),
@@ -118,7 +120,10 @@ def add_import(app: FastAPI, site: Site) -> None:
         limit = app.state.uploads.limit_bytes
         chosen = [f for f in files if f.filename]
         saved = save_uploads(
-            viewer.audience, site.workspace.path, [(f.filename or "", f.file) for f in chosen], limit_bytes=limit
+            viewer.audience,
+            site.workspace.path,
+            [(f.filename or "", f.file) for f in chosen],
+            limit_bytes=limit,
         )
         mapping_path = None
         if mapping is not None and mapping.filename:
@@ -130,7 +135,9 @@ def add_import(app: FastAPI, site: Site) -> None:
         )
 
     @app.get("/import", response_class=HTMLResponse, include_in_schema=False)
-    def import_page(request: Request, viewer: PageViewer, shown: int | None = Query(None, alias="import")) -> Response:
+    def import_page(
+        request: Request, viewer: PageViewer, shown: int | None = Query(None, alias="import")
+    ) -> Response:
         return page(request, viewer, shown=shown)
 
     @app.post("/import", response_class=HTMLResponse, include_in_schema=False)
@@ -182,7 +189,9 @@ def add_import(app: FastAPI, site: Site) -> None:
     @app.post("/api/imports", tags=["api"])
     def imports_api_post(
         viewer: ApiViewer,
-        what: str = Form(..., description="What the files hold: a table (tickets, events…) or a built-in export."),
+        what: str = Form(
+            ..., description="What the files hold: a table (tickets, events…) or a built-in export."
+        ),
         files: list[UploadFile] = File(..., description="The files to import, in one transaction."),
         mapping: UploadFile | None = File(None, description="A YAML mapping file (docs/importing.md)."),
         source: str = Form("", description="The system the data comes from (default: the format's)."),

@@ -86,7 +86,10 @@ def summary_rows(outcome: ImportOutcome, lang: str) -> list[dict[str, Any]]:
             "unchanged": _count(s.unchanged, lang),
             "rejected": _count(s.rejected, lang),
             "repaired": _count(s.repaired, lang),
-            "notes": [*s.warnings, *([f"ignored columns: {', '.join(s.ignored_columns)}"] * bool(s.ignored_columns))],
+            "notes": [
+                *s.warnings,
+                *([f"ignored columns: {', '.join(s.ignored_columns)}"] * bool(s.ignored_columns)),
+            ],
         }
         for s in outcome.summaries
     ]
