@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from kpidesk import InvalidRequest
 from kpidesk.cli._main import _user_errors, console, main
 from kpidesk.cli._options import workspace_option
-from kpidesk import InvalidRequest
 
 __all__ = ["serve"]
 

@@ -21,10 +21,13 @@ from pathlib import Path
 from kpidesk import KpideskError
 from kpidesk.workspace import running_import
 
-__all__ = ["READ_WAIT_S", "RETRY_AFTER_S", "DataUpdating", "ImportGate"]
+__all__ = ["IMPORT_WAIT_S", "READ_WAIT_S", "RETRY_AFTER_S", "DataUpdating", "ImportGate"]
 
 #: How long a request waits for an import before it is told to try again.
-READ_WAIT_S = 30.0
+READ_WAIT_S = 60.0
+#: How long an import waits for the requests being answered: they finish on their own, and meanwhile
+#: no new one starts.
+IMPORT_WAIT_S = 300.0
 #: The Retry-After of that answer, in seconds.
 RETRY_AFTER_S = 5
 _POLL_S = 0.1
@@ -38,9 +41,12 @@ class ImportGate:
     """Many readers or one importer at a time within this process (importers first: a waiting import
     stops new readers), and readers also wait while another process imports into `workspace`."""
 
-    def __init__(self, workspace: Path, wait_s: float = READ_WAIT_S) -> None:
+    def __init__(
+        self, workspace: Path, wait_s: float = READ_WAIT_S, import_wait_s: float = IMPORT_WAIT_S
+    ) -> None:
         self.workspace = workspace
         self.wait_s = wait_s
+        self.import_wait_s = import_wait_s
         self._changed = threading.Condition()
         self._readers = 0
         self._importing = False
@@ -68,7 +74,7 @@ class ImportGate:
     def enter_importing(self) -> None:
         """Take the write side for an import or undo: the requests being answered finish first
         (bounded), and none start until `leave_importing`."""
-        deadline = time.monotonic() + self.wait_s
+        deadline = time.monotonic() + self.import_wait_s
         with self._changed:
             self._importers_waiting += 1
             try:

@@ -5,7 +5,7 @@ Also the rejected rows' downloads (`/import/rejected.{csv,xlsx}`) and the API (`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -147,8 +147,8 @@ def add_import(app: FastAPI, site: Site) -> None:
         csrf: str = Form(""),
         what: str = Form(""),
         source: str = Form(""),
-        files: list[UploadFile] = File(default_factory=list),
-        mapping: UploadFile | None = File(None),
+        files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies defaults)
+        mapping: Annotated[UploadFile | None, File()] = None,
     ) -> Response:
         site.check_form(viewer, csrf)
         try:
@@ -189,11 +189,13 @@ def add_import(app: FastAPI, site: Site) -> None:
     @app.post("/api/imports", tags=["api"])
     def imports_api_post(
         viewer: ApiViewer,
+        files: Annotated[list[UploadFile], File(description="The files to import, in one transaction.")],
         what: str = Form(
             ..., description="What the files hold: a table (tickets, events…) or a built-in export."
         ),
-        files: list[UploadFile] = File(..., description="The files to import, in one transaction."),
-        mapping: UploadFile | None = File(None, description="A YAML mapping file (docs/importing.md)."),
+        mapping: Annotated[
+            UploadFile | None, File(description="A YAML mapping file (docs/importing.md).")
+        ] = None,
         source: str = Form("", description="The system the data comes from (default: the format's)."),
         csrf: str = Form("", description="With a session instead of a token: the page's CSRF token."),
     ) -> Any:

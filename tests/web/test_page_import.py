@@ -17,8 +17,8 @@ from web_fixture import assert_reads_well, demo_site, form_token, session_of
 
 import kpidesk
 from kpidesk.accounts import AccountStore
-from kpidesk.workspace import open_workspace
 from kpidesk.web._imports import safe_file_name
+from kpidesk.workspace import open_workspace
 
 #: Three tickets: two good, one (line 4) with a created_at that is not a timestamp.
 NEW_TICKETS = (
@@ -232,7 +232,7 @@ def test_the_rejected_rows_download_as_the_page_shows_them(own_site: Any) -> Non
 
 
 def test_the_api_imports_with_a_token_and_lists_the_imports(own_site: Any) -> None:
-    ws, store = own_site
+    ws = own_site[0]
     before = _tickets(ws)
     token = kpidesk.create_api_token(ws, "ada", "test")
     client = session_of(own_site, "ada")
