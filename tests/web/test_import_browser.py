@@ -30,6 +30,7 @@ def test_an_upload_with_a_bad_row_in_each_language(
         encoding="utf-8",
     )
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(300_000)  # the overview after log-in takes long on a busy machine
     browser_log_in(page, importing_site, "ada", lang)
     page.goto(f"{importing_site}/import?lang={lang}")
     page.set_input_files("input[name=files]", str(upload))

@@ -125,7 +125,7 @@ class _Hammer:
 
 @pytest.fixture
 def served_site(tmp_path: Path) -> Any:
-    ws, store = demo_site(tmp_path)
+    ws = demo_site(tmp_path)[0]
     token = kpidesk.create_api_token(ws, "ada", "hammer")
     running = serve(ws)
     base = next(running)
@@ -170,7 +170,7 @@ def test_a_terminal_import_while_pages_are_served(served_site: Any, tmp_path: Pa
 
 
 def test_an_upload_while_pages_are_served(served_site: Any, tmp_path: Path) -> None:
-    ws, base, token = served_site
+    _ws, base, token = served_site
     window, day = _window(base, token)
     auth = {"Authorization": f"Bearer {token}"}
     before = _volume(httpx.get(f"{base}/api/overview?{window}", headers=auth, timeout=120).json())
