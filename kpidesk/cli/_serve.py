@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
 
+from kpidesk import InvalidRequest
 from kpidesk.cli._main import _user_errors, console, main
 from kpidesk.cli._options import workspace_option
 
@@ -28,7 +31,32 @@ def serve(workspace: Path | None, host: str, port: int) -> None:
     from kpidesk.workspace import open_workspace
 
     ws = open_workspace(workspace)
+    listening = _listen(host, port)
     console.print(
         f"kpidesk serves {ws.path} at [bold]http://{host}:{port}/[/] (Ctrl+C stops it)", highlight=False
     )
-    uvicorn.run(create_app(ws), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(ws), host=host, port=port, log_level="warning"))
+    server.run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or a message saying why not (most often: something else uses the
+    port) instead of the server's traceback."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as exc:
+        raise InvalidRequest(f"cannot listen on {host}: {exc.strerror}; check --host") from None
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidRequest(
+                f"port {port} on {host} is already in use (another kpidesk serve?); stop what uses it or "
+                f"choose another port with --port"
+            ) from None
+        raise InvalidRequest(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    listening.set_inheritable(True)
+    return listening

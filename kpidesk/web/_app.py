@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kpidesk.web._page_breakdown import add_breakdown
+from kpidesk.web._page_import import add_import
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
 from kpidesk.web._page_scorecard import add_scorecard
@@ -36,6 +37,7 @@ _PAGES = (
     add_wallboard,
     add_target_edit,
     add_staffing,
+    add_import,
 )
 
 
