@@ -1,6 +1,7 @@
 """Every page of the navigation, as each role sees it, in Hebrew and Arabic: right to left, and no message
 of the catalogues left in English — the test walks the links of the page header, so a new page is walked
-as soon as it is linked. A full-page screenshot of each is written to the test's folder."""
+as soon as it is linked. A full-page screenshot of each, in each language and for each role, is kept in
+`build/screenshots/`."""
 
 from __future__ import annotations
 
@@ -28,26 +29,53 @@ def _english_messages() -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
+#: Pages reached from another rather than from the header: (the page to look on, the link to follow, name).
+_DRILLS = (
+    ("/breakdown", "table a[href^='/records']", "records"),
+    ("/records", "a[href^='/tickets/']", "ticket"),
+    ("/targets", "table.targets a[href^='/targets/']", "target"),
+    ("/targets", "a[href^='/targets/new']", "target-new"),
+)
+
+
+def _shots() -> Path:
+    """Where the screenshots are kept after the run: `build/screenshots/` of the repository."""
+    folder = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.mark.parametrize("who", ["ada", "lee", "noa"])
-@pytest.mark.parametrize("lang", ["he", "ar"])
-def test_every_page_is_right_to_left_and_translated(
-    served: str, browser: Any, who: str, lang: str, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("lang", ["en", "he", "ar"])
+def test_every_page_reads_in_each_language(served: str, browser: Any, who: str, lang: str) -> None:
+    """Every page in the header, and the records, ticket and target pages reached from them: the page's
+    direction and language, nothing unreadable, and on a Hebrew or Arabic page no message in English."""
     english = _english_messages()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     browser_log_in(page, served, who, lang)
     links = page.eval_on_selector_all("nav.pages a", "links => links.map(a => a.getAttribute('href'))")
     assert len(links) >= 4
-    for link in links:
-        name = link.split("?")[0].strip("/") or "overview"
+    pages = [(link.split("?")[0].strip("/") or "overview", link) for link in links]
+    seen: list[str] = []
+    while pages:
+        name, link = pages.pop(0)
         answer = page.goto(f"{served}{link}")
         assert answer is not None and answer.status == 200, link
         page.wait_for_load_state("networkidle")
-        assert page.get_attribute("html", "dir") == "rtl", link
+        assert page.get_attribute("html", "dir") == ("ltr" if lang == "en" else "rtl"), link
         assert page.get_attribute("html", "lang") == lang, link
         text = page.inner_text("body")
         assert_reads_well(text, lang)
-        left = [words for words in english if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-]|\.\w)", text)]
-        assert not left, f"{link}: English on a {lang} page: {left[:5]}"
-        page.screenshot(path=str(tmp_path / f"{name}-{who}-{lang}.png"), full_page=True)
-    page.close()
+        for written in page.eval_on_selector_all(".user-text", "els => els.map(e => e.innerText)"):
+            text = text.replace(written, " ")  # what users wrote (a target's reason) stays in their words
+        if lang != "en":
+            left = [w for w in english if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-]|\.\w)", text)]
+            assert not left, f"{link}: English on a {lang} page: {left[:5]}"
+        page.screenshot(path=str(_shots() / f"{name}-{who}-{lang}.png"), full_page=True)
+        seen.append(name)
+        for origin, selector, drill in _DRILLS:
+            found = page.query_selector(selector) if link.split("?")[0] == origin else None
+            if found is not None and drill not in seen and drill not in [n for n, _ in pages]:
+                pages.append((drill, str(found.get_attribute("href"))))
+    expected = {"records", "ticket"} | ({"target", "target-new"} if who != "noa" else set())
+    assert expected <= set(seen), sorted(expected - set(seen))
