@@ -1,4 +1,5 @@
-"""`kpidesk serve` when its port is taken: a clear message and exit status 2, not a traceback."""
+"""`kpidesk serve` as a user runs it: on the demo workspace it answers in Hebrew, Arabic and English; when its
+port is taken, a clear message and exit status 2, not a traceback."""
 
 from __future__ import annotations
 
@@ -38,3 +39,55 @@ def test_a_taken_port_is_named_with_what_to_do(tmp_path: Path) -> None:
     assert f"port {port} on 127.0.0.1 is already in use" in " ".join(err.split())
     assert "choose another port with --port" in " ".join(err.split())
     assert "Traceback" not in err + out
+
+
+def test_kpidesk_serve_on_the_demo_answers_in_hebrew_arabic_and_english(tmp_path: Path) -> None:
+    import re
+    import time
+
+    import httpx
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_REPO), os.environ.get("PYTHONPATH", "")])}
+    command = [sys.executable, "-c", "from kpidesk.cli import main; main()"]
+    demo = subprocess.run(
+        [*command, "demo", "--tickets", "300", "--seed", "3", "-w", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "80"},
+        timeout=600,
+    )
+    assert demo.returncode == 0, demo.stderr
+    login = re.search(r"^\s*(\S+) / (\S+)\s+\(admin\)", demo.stdout, re.MULTILINE)
+    assert login is not None, demo.stdout
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = subprocess.Popen(
+        [*command, "serve", "-w", str(tmp_path / "demo"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/login", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        for lang, direction in (("he", "rtl"), ("ar", "rtl"), ("en", "ltr")):
+            with httpx.Client(base_url=base, timeout=300) as client:
+                form = client.get(f"/login?lang={lang}")
+                assert f'lang="{lang}" dir="{direction}"' in form.text and 'class="login"' in form.text
+                nonce = re.search(r'name="csrf" value="([^"]+)"', form.text)
+                assert nonce is not None
+                name, password = login.groups()
+                data = {"name": name, "password": password, "csrf": nonce.group(1)}
+                answer = client.post(f"/login?lang={lang}", data=data, follow_redirects=True)
+                assert answer.status_code == 200 and f'lang="{lang}" dir="{direction}"' in answer.text
+                assert 'class="cards"' in answer.text
+    finally:
+        server.kill()
+        server.wait()
