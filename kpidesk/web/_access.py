@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from kpidesk import KpideskError
 
-__all__ = ["MIN_PEERS", "ROLES", "Audience", "Forbidden"]
+__all__ = ["MIN_PEERS", "ROLES", "Audience", "Forbidden", "scope_rows"]
 
 ROLES = ("admin", "manager", "agent")
 #: The fewest agents a team average is shown to an agent for: with two, the average and one's own value
@@ -67,3 +69,13 @@ class Audience:
         checked on the agent's team by the caller)."""
         if self.role == "agent" and agent_id != self.agent_id:
             raise Forbidden("you may see only your own figures")
+
+
+def scope_rows(frame: pd.DataFrame, team: str | None, agent: str | None) -> pd.DataFrame:
+    """The rows of `kpidesk.kpis` results that are one agent's (`agent`), else one team's (`team`), else
+    all of them (the organisation's, asked without `by`)."""
+    if agent is not None:
+        return frame[frame["agent"].map(lambda v: v == agent)]
+    if team is not None:
+        return frame[frame["team"].map(lambda v: v == team)]
+    return frame

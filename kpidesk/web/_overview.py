@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import pandas as pd
-
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import MIN_PEERS, Audience
+from kpidesk.web._access import MIN_PEERS, Audience, scope_rows
 
 __all__ = ["OVERVIEW_METRICS", "Card", "Overview", "overview"]
 
@@ -106,9 +104,9 @@ def overview(
     by = ["agent"] if agent is not None else (["team"] if team is not None else [])
     common: dict[str, Any] = {"metrics": list(metrics), "business_hours": business_hours}
     rows = kpidesk.kpis(workspace, by=by, period="all", start=start, end=end, compare="previous", **common)
-    rows = _scope(rows, team, agent)
+    rows = scope_rows(rows, team, agent)
     spark_start = end - timedelta(weeks=SPARK_WEEKS) + timedelta(days=1)
-    weekly = _scope(
+    weekly = scope_rows(
         kpidesk.kpis(workspace, by=by, period="week", start=spark_start, end=end, **common), team, agent
     )
     team_values = _team_values(workspace, team, start, end, common) if agent is not None else {}
@@ -148,14 +146,6 @@ def overview(
     order = {m: i for i, m in enumerate(metrics)}
     cards.sort(key=lambda c: order.get(c.metric, len(order)))
     return Overview(team, agent, start, end, business_hours, tuple(cards))
-
-
-def _scope(frame: pd.DataFrame, team: str | None, agent: str | None) -> pd.DataFrame:
-    if agent is not None:
-        return frame[frame["agent"].map(lambda v: v == agent)]
-    if team is not None:
-        return frame[frame["team"].map(lambda v: v == team)]
-    return frame
 
 
 def _team_values(

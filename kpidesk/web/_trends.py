@@ -16,7 +16,7 @@ import pandas as pd
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import MIN_PEERS, Audience
+from kpidesk.web._access import MIN_PEERS, Audience, scope_rows
 
 __all__ = [
     "TREND_PERIODS",
@@ -171,7 +171,7 @@ def trends(
     by = ["agent"] if agent is not None else (["team"] if team is not None else [])
     common: dict[str, Any] = {"metrics": [metric], "business_hours": business_hours, "period": period}
     frame = kpidesk.kpis(workspace, by=by, start=start, end=end, **common)
-    frame = _scope(frame, team, agent)
+    frame = scope_rows(frame, team, agent)
     team_line = _team_line(workspace, team, start, end, common) if agent is not None else _TeamLine()
     grid = _periods(start, end, period, week_start)
     rows = _rows(frame, grid, period, start, end, last_day, team_line)
@@ -198,14 +198,6 @@ def trends(
         target=target,
         target_elsewhere=elsewhere,
     )
-
-
-def _scope(frame: pd.DataFrame, team: str | None, agent: str | None) -> pd.DataFrame:
-    if agent is not None:
-        return frame[frame["agent"].map(lambda v: v == agent)]
-    if team is not None:
-        return frame[frame["team"].map(lambda v: v == team)]
-    return frame
 
 
 def _periods(start: date, end: date, period: str, week_start: int) -> list[date]:
