@@ -113,3 +113,50 @@ def assert_reads_well(text: str, lang: str, english: tuple[str, ...] = ()) -> No
     if lang != "en":
         for words in english:
             assert words not in text, words
+
+
+def solved_ticket(
+    agent: str, team: str, number: int, created: Any, reply_minutes: float, solved_hours: float
+) -> dict[str, Any]:
+    """One email ticket of a hand-made helpdesk, `agent-number`, created at `created` (local time), first
+    replied to after `reply_minutes` and solved once after `solved_hours`, by a customer of its own."""
+    from datetime import timedelta
+
+    from ticket_fixture import TICKET_COLUMNS
+
+    row: dict[str, Any] = dict.fromkeys((*TICKET_COLUMNS, "agent_id"))
+    row.update(
+        source="desk",
+        ticket_id=f"{agent}-{number}",
+        created_at=created,
+        status="solved",
+        team_id=team,
+        agent_id=agent,
+        channel="email",
+        priority="normal",
+        customer_id=f"{agent}-c{number}",
+        first_reply_at=created + timedelta(minutes=reply_minutes),
+        first_solved_at=created + timedelta(hours=solved_hours),
+        last_solved_at=created + timedelta(hours=solved_hours),
+        agent_reply_count=1,
+        reopen_count=0,
+    )
+    return row
+
+
+def hand_made_helpdesk(directory: Path, tickets: list[dict[str, Any]]) -> Workspace:
+    """A workspace (Israel's calendar) holding `tickets` (from `solved_ticket`) and their agents, each
+    named `Agent <id>` in the team of their tickets."""
+    from ticket_fixture import TICKET_COLUMNS, insert_rows
+
+    from kpidesk.workspace import init_workspace
+
+    ws = init_workspace(directory, country="IL")
+    teams = {row["agent_id"]: row["team_id"] for row in tickets}
+    with ws.connect() as con:
+        insert_rows(con, "tickets", (*TICKET_COLUMNS, "agent_id"), tickets)
+        con.executemany(
+            "INSERT INTO agents (agent_id, name, team_id) VALUES (?, ?, ?)",
+            [(agent, f"Agent {agent}", team) for agent, team in teams.items()],
+        )
+    return ws

@@ -6,55 +6,30 @@ agent D1 solves 6, D2 4, T1 3, T2 3 and T3 3.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pytest
-from ticket_fixture import TICKET_COLUMNS, insert_rows
+from web_fixture import hand_made_helpdesk, solved_ticket
 
 from kpidesk.web import Audience, Forbidden, overview
-from kpidesk.workspace import Workspace, init_workspace
+from kpidesk.workspace import Workspace
 
 LAST = date(2026, 6, 11)
 SOLVED = {"D1": ("duo", 6), "D2": ("duo", 4), "T1": ("trio", 3), "T2": ("trio", 3), "T3": ("trio", 3)}
 
 
 def _rows() -> list[dict[str, Any]]:
-    rows = []
-    for agent, (team, count) in SOLVED.items():
-        for i in range(count):
-            created = datetime(2026, 6, 7 + i % 5, 9)
-            row: dict[str, Any] = dict.fromkeys((*TICKET_COLUMNS, "agent_id"))
-            row.update(
-                source="desk",
-                ticket_id=f"{agent}-{i}",
-                created_at=created,
-                status="solved",
-                team_id=team,
-                agent_id=agent,
-                channel="email",
-                priority="normal",
-                customer_id=f"{agent}-c{i}",
-                first_reply_at=created + timedelta(minutes=10),
-                first_solved_at=created + timedelta(hours=1),
-                last_solved_at=created + timedelta(hours=1),
-                agent_reply_count=1,
-                reopen_count=0,
-            )
-            rows.append(row)
-    return rows
+    return [
+        solved_ticket(agent, team, i, datetime(2026, 6, 7 + i % 5, 9), 10, 1)
+        for agent, (team, count) in SOLVED.items()
+        for i in range(count)
+    ]
 
 
 @pytest.fixture(scope="module")
 def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("overview") / "ws", country="IL")
-    with ws.connect() as con:
-        insert_rows(con, "tickets", (*TICKET_COLUMNS, "agent_id"), _rows())
-        con.executemany(
-            "INSERT INTO agents (agent_id, name, team_id) VALUES (?, ?, ?)",
-            [(a, f"Agent {a}", team) for a, (team, _) in SOLVED.items()],
-        )
-    return ws
+    return hand_made_helpdesk(tmp_path_factory.mktemp("overview") / "ws", _rows())
 
 
 def _card(result: Any, metric: str) -> Any:

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ticket_fixture import TICKET_COLUMNS, insert_rows
-from web_fixture import USERS, assert_reads_well, session_of
+from web_fixture import USERS, assert_reads_well, hand_made_helpdesk, session_of, solved_ticket
 
 import kpidesk
 from kpidesk.i18n import format_value
 from kpidesk.web import SESSION_COOKIE, Audience, scorecard
-from kpidesk.workspace import Workspace, init_workspace
+from kpidesk.workspace import Workspace
 
 LAST = date(2026, 6, 11)
 AGENTS = {
@@ -35,40 +34,16 @@ AGENTS = {
 
 
 def _rows() -> list[dict[str, Any]]:
-    rows = []
-    for agent, (team, count, reply_minutes) in AGENTS.items():
-        for i in range(count):
-            created = datetime(2026, 6, 7 + i % 5, 9)
-            row: dict[str, Any] = dict.fromkeys((*TICKET_COLUMNS, "agent_id"))
-            row.update(
-                source="desk",
-                ticket_id=f"{agent}-{i}",
-                created_at=created,
-                status="solved",
-                team_id=team,
-                agent_id=agent,
-                channel="email",
-                priority="normal",
-                customer_id=f"{agent}-c{i}",
-                first_reply_at=created + timedelta(minutes=reply_minutes),
-                first_solved_at=created + timedelta(hours=1),
-                last_solved_at=created + timedelta(hours=1),
-                agent_reply_count=1,
-                reopen_count=0,
-            )
-            rows.append(row)
-    return rows
+    return [
+        solved_ticket(agent, team, i, datetime(2026, 6, 7 + i % 5, 9), reply_minutes, 1)
+        for agent, (team, count, reply_minutes) in AGENTS.items()
+        for i in range(count)
+    ]
 
 
 @pytest.fixture(scope="module")
 def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("scorecard") / "ws", country="IL")
-    with ws.connect() as con:
-        insert_rows(con, "tickets", (*TICKET_COLUMNS, "agent_id"), _rows())
-        con.executemany(
-            "INSERT INTO agents (agent_id, name, team_id) VALUES (?, ?, ?)",
-            [(a, f"Agent {a}", team) for a, (team, _, _) in AGENTS.items()],
-        )
+    ws = hand_made_helpdesk(tmp_path_factory.mktemp("scorecard") / "ws", _rows())
     kpidesk.add_target(
         ws, "trio-first-reply", "first_reply_time", 2700, scope={"team": "trio"}, per="agent", min_n=1
     )

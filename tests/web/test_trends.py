@@ -13,16 +13,15 @@ agents (median 50 min), its third by two (T1 and T2: hidden from T1); duo's firs
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pytest
-from ticket_fixture import TICKET_COLUMNS, insert_rows
-from web_fixture import client_of, log_in
+from web_fixture import client_of, hand_made_helpdesk, log_in, solved_ticket
 
 from kpidesk.accounts import AccountStore
 from kpidesk.web import Audience, Forbidden, default_span, trends
-from kpidesk.workspace import Workspace, init_workspace
+from kpidesk.workspace import Workspace
 
 LAST = date(2026, 6, 24)
 #: agent → (team, [(day of June, minutes to the first reply)])
@@ -52,40 +51,16 @@ WEEKS = [date(2026, 6, 7), date(2026, 6, 14), date(2026, 6, 21)]
 
 
 def _rows() -> list[dict[str, Any]]:
-    rows = []
-    for agent, (team, replies) in REPLIES.items():
-        for i, (day, minutes) in enumerate(replies):
-            created = datetime(2026, 6, day, 9)
-            row: dict[str, Any] = dict.fromkeys((*TICKET_COLUMNS, "agent_id"))
-            row.update(
-                source="desk",
-                ticket_id=f"{agent}-{i}",
-                created_at=created,
-                status="solved",
-                team_id=team,
-                agent_id=agent,
-                channel="email",
-                priority="normal",
-                customer_id=f"{agent}-c{i}",
-                first_reply_at=created + timedelta(minutes=minutes),
-                first_solved_at=created + timedelta(hours=2),
-                last_solved_at=created + timedelta(hours=2),
-                agent_reply_count=1,
-                reopen_count=0,
-            )
-            rows.append(row)
-    return rows
+    return [
+        solved_ticket(agent, team, i, datetime(2026, 6, day, 9), minutes, 2)
+        for agent, (team, replies) in REPLIES.items()
+        for i, (day, minutes) in enumerate(replies)
+    ]
 
 
 @pytest.fixture(scope="module")
 def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = init_workspace(tmp_path_factory.mktemp("trends") / "ws", country="IL")
-    with ws.connect() as con:
-        insert_rows(con, "tickets", (*TICKET_COLUMNS, "agent_id"), _rows())
-        con.executemany(
-            "INSERT INTO agents (agent_id, name, team_id) VALUES (?, ?, ?)",
-            [(a, f"Agent {a}", team) for a, (team, _) in REPLIES.items()],
-        )
+    ws = hand_made_helpdesk(tmp_path_factory.mktemp("trends") / "ws", _rows())
     (ws.path / "targets.yaml").write_text(TARGETS, encoding="utf-8")
     return ws
 
