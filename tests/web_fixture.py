@@ -54,12 +54,17 @@ def client_of(site: tuple[Workspace, AccountStore]) -> TestClient:
     return TestClient(create_app(site[0]), follow_redirects=False)
 
 
-def log_in(client: TestClient, name: str, password: str | None = None) -> Any:
-    form = client.get("/login")
+def log_in(client: TestClient, name: str, password: str | None = None, lang: str | None = "en") -> Any:
+    """Log in through the form. From `/login?lang=<lang>`, which makes `lang` the user's own language (the
+    shared site's users are logged in by many tests: each starts in English); `lang=None` logs in from
+    plain `/login`, leaving the user's language as it was."""
+    query = "" if lang is None else f"?lang={lang}"
+    form = client.get(f"/login{query}")
     nonce = re.search(r'name="csrf" value="([^"]+)"', form.text)
     assert nonce is not None
     password = USERS[name][1] if password is None else password
-    return client.post("/login", data={"name": name, "password": password, "csrf": nonce.group(1)})
+    data = {"name": name, "password": password, "csrf": nonce.group(1)}
+    return client.post(f"/login{query}", data=data)
 
 
 def session_of(site: tuple[Workspace, AccountStore], name: str) -> TestClient:
@@ -97,13 +102,19 @@ def serve(ws: Workspace) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def browser_log_in(page: Any, base: str, name: str, lang: str) -> None:
-    """Log `page` in as `name` through the log-in form, in `lang`; it lands on the overview."""
+def browser_log_in(page: Any, base: str, name: str, lang: str, *, overview: bool = True) -> None:
+    """Log `page` in as `name` through the log-in form, in `lang`. It lands on the overview: with
+    `overview`, wait until its cards are drawn; without, only until the browser is on its way there, so
+    the next `goto` replaces that navigation instead of being interrupted by it."""
+    import re
+
     page.goto(f"{base}/login?lang={lang}")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", USERS[name][1])
-    page.click("form.login button[type=submit]")
-    page.wait_for_selector("section.cards")
+    page.click("form.login button[type=submit]", no_wait_after=True)
+    page.wait_for_url(re.compile(r"/\?lang=\w+$"), wait_until="commit", timeout=120_000)
+    if overview:
+        page.wait_for_selector("section.cards", timeout=120_000)
 
 
 def assert_reads_well(text: str, lang: str, english: tuple[str, ...] = ()) -> None:

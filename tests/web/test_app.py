@@ -149,7 +149,7 @@ def test_a_users_language_follows_them_to_another_browser(tmp_path: Any) -> None
     elsewhere = client_of(site)
     elsewhere.headers["accept-language"] = "en-GB,en;q=0.9"
     assert 'lang="en"' in elsewhere.get("/login").text  # nobody known yet: the browser's language
-    answer = log_in(elsewhere, "noa")
+    answer = log_in(elsewhere, "noa", lang=None)
     assert answer.headers["location"] == "/?lang=ar"
     assert 'lang="ar" dir="rtl"' in elsewhere.get("/").text
     assert 'lang="he"' in elsewhere.get("/?lang=he").text and site[1].user("noa").language == "he"

@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixture import USERS, assert_reads_well
-
-from kpidesk.web import SESSION_COOKIE
+from web_fixture import assert_reads_well, browser_log_in
 
 #: English words that must not show on a Hebrew or Arabic page of the drill-down.
 ENGLISH = (
@@ -35,15 +33,7 @@ ENGLISH = (
 
 def _log_in(page: Any, base: str, name: str, lang: str) -> None:
     """Log in through the form, without waiting for the overview it leads to (slow on a busy machine)."""
-    page.goto(f"{base}/login?lang={lang}")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", USERS[name][1])
-    page.click("form.login button[type=submit]", no_wait_after=True)
-    for _ in range(300):
-        if any(c["name"] == SESSION_COOKIE for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("no session after logging in")
+    browser_log_in(page, base, name, lang, overview=False)
 
 
 @pytest.mark.parametrize("lang", ["en", "he", "ar"])

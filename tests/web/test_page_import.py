@@ -227,7 +227,7 @@ def test_the_rejected_rows_download_as_the_page_shows_them(own_site: Any) -> Non
     assert sheet.sheet_view.rightToLeft
     cells = [[c.value for c in r] for r in sheet.iter_rows()]
     assert any("new.csv" in [str(v) for v in r] for r in cells)
-    shown = _text(ada.get(f"/import?import={imported}").text)
+    shown = _text(ada.get(f"/import?import={imported}&lang=en").text)
     assert "new.csv 4 created_at yesterday" in shown
 
 

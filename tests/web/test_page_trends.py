@@ -145,7 +145,7 @@ def test_a_gap_reads_not_available_with_its_reason(site: Any, admin: Any) -> Non
     # The demo's last week holds one day without any first reply yet.
     answer = admin.get("/api/trends?metric=first_reply_time").json()
     assert answer["rows"][-1]["value"] is None
-    page = admin.get("/trends?metric=first_reply_time").text
+    page = admin.get("/trends?metric=first_reply_time&lang=en").text
     assert "not available" in page and "No data in this period." in page
 
 

@@ -16,11 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixture import USERS, assert_reads_well, hand_made_helpdesk, session_of, solved_ticket
+from web_fixture import (
+    assert_reads_well,
+    browser_log_in,
+    hand_made_helpdesk,
+    session_of,
+    solved_ticket,
+)
 
 import kpidesk
 from kpidesk.i18n import format_value
-from kpidesk.web import SESSION_COOKIE, Audience, scorecard
+from kpidesk.web import Audience, scorecard
 from kpidesk.workspace import Workspace
 
 LAST = date(2026, 6, 11)
@@ -208,12 +214,5 @@ def _signed_in_page(browser: Any, base: str, name: str, lang: str, viewport: dic
     lands on (its first computation can be slow on a busy machine)."""
     page = browser.new_page(viewport=viewport)
     page.set_default_timeout(120_000)
-    page.goto(f"{base}/login?lang={lang}")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", USERS[name][1])
-    page.click("form.login button[type=submit]", no_wait_after=True)
-    for _ in range(600):
-        if any(c["name"] == SESSION_COOKIE for c in page.context.cookies()):
-            return page
-        page.wait_for_timeout(100)
-    raise AssertionError("the log-in form gave no session")
+    browser_log_in(page, base, name, lang, overview=False)
+    return page
