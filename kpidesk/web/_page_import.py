@@ -23,7 +23,13 @@ from kpidesk.web._imports import (
     save_uploads,
     undo,
 )
-from kpidesk.web._present_import import choice_labels, history_rows, rejected_table, summary_rows
+from kpidesk.web._present_import import (
+    choice_labels,
+    history_rows,
+    history_table,
+    rejected_table,
+    summary_rows,
+)
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable
 from kpidesk.web._waiting import WaitForImports, data_updating_answer
 
@@ -174,6 +180,12 @@ def add_import(app: FastAPI, site: Site) -> None:
 
         numbers = ", ".join(format_number(i, viewer.lang, digits=0) for i in result.import_ids)
         return page(request, viewer, done=viewer.gettext("Undone: import {ids}.").format(ids=numbers))
+
+    @app.get("/imports.{kind}", include_in_schema=False)
+    def history_download(kind: str, viewer: PageViewer) -> Response:
+        rows = history_rows(import_history(viewer.audience, site.workspace), viewer.lang)
+        header, table = history_table(rows, viewer.lang)
+        return site.download(viewer, kind, viewer.gettext("Past imports"), header, table, "imports")
 
     @app.get("/import/rejected.{kind}", include_in_schema=False)
     def rejected_download(kind: str, viewer: PageViewer, shown: int = Query(..., alias="import")) -> Response:

@@ -24,7 +24,7 @@ from kpidesk.web._target_edit import (
     may_edit,
     target_detail,
 )
-from kpidesk.web._target_forms import form_choices, present_history, refusal
+from kpidesk.web._target_forms import form_choices, history_table, present_history, refusal
 
 __all__ = ["add_target_edit"]
 
@@ -120,6 +120,13 @@ def add_target_edit(app: FastAPI, site: Site) -> None:
         except FieldError as exc:
             return new_page(request, viewer, 400, refusal(exc, viewer.lang), given)
         return RedirectResponse(f"/targets/{added.id}?lang={viewer.lang}", status_code=303)
+
+    @app.get("/targets/{target_id}/history.{kind}", include_in_schema=False)
+    def history_download(viewer: PageViewer, target_id: str, kind: str) -> Response:
+        detail = target_detail(site.workspace, viewer.audience, target_id, date.today())
+        header, rows = history_table(present_history(detail.versions, viewer.lang), viewer.lang)
+        title = viewer.gettext("History")
+        return site.download(viewer, kind, title, header, rows, f"target-{target_id}-history")
 
     @app.get("/targets/{target_id}", response_class=HTMLResponse, include_in_schema=False)
     def target_page(request: Request, viewer: PageViewer, target_id: str) -> Response:

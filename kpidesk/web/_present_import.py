@@ -14,6 +14,7 @@ from kpidesk.web._imports import ImportChoice, ImportOutcome
 __all__ = [
     "choice_labels",
     "history_rows",
+    "history_table",
     "rejected_table",
     "summary_rows",
 ]
@@ -161,3 +162,24 @@ def history_rows(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def history_table(rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The past imports' table as the page shows it (for downloads)."""
+    from kpidesk.i18n import translator
+
+    _ = translator(lang).gettext
+    header = [
+        _("Import"),
+        _("Started (UTC)"),
+        _("Table"),
+        _("Source"),
+        _("Files"),
+        _("Rows read"),
+        _("New"),
+        _("Updated"),
+        _("Rejected"),
+        _("State"),
+    ]
+    keys = ("started", "kind", "source", "files", "read", "inserted", "updated", "rejected", "state")
+    return header, [[str(r["import_id"]), *(str(r[k]) for k in keys)] for r in rows]

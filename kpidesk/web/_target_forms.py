@@ -9,7 +9,7 @@ from typing import Any
 from kpidesk.targets import TARGET_PERIODS, Target, TargetVersion
 from kpidesk.web._target_edit import FieldError
 
-__all__ = ["field_labels", "form_choices", "present_history", "refusal"]
+__all__ = ["field_labels", "form_choices", "history_table", "present_history", "refusal"]
 
 
 def field_labels(lang: str) -> dict[str, str]:
@@ -131,3 +131,12 @@ def present_history(versions: list[TargetVersion], lang: str) -> list[dict[str, 
             }
         )
     return rows[::-1]
+
+
+def history_table(rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:
+    """A target's history as the page shows it (for downloads): one row per version, newest first."""
+    from kpidesk.i18n import translator
+
+    _ = translator(lang).gettext
+    header = [_("Effective from"), _("Changed by"), _("Reason"), _("What it set")]
+    return header, [[r["when"], r["by"], r["reason"], "; ".join(r["values"])] for r in rows]

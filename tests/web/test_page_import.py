@@ -269,3 +269,23 @@ def test_the_api_with_a_session_needs_the_csrf_token(own_site: Any) -> None:
     token = form_token(ada.get("/import").text)
     assert ada.post("/api/imports", data={"what": "tickets", "csrf": token}, files=files).status_code == 200
     assert _tickets(ws) == before + 2
+
+
+def test_the_past_imports_download_as_the_page_shows_them(own_site: Any) -> None:
+    ada = session_of(own_site, "ada")
+    _upload(ada, NEW_TICKETS)
+    api = ada.get("/api/imports").json()
+    table = list(csv.reader(io.StringIO(ada.get("/imports.csv?lang=en").content.decode("utf-8-sig"))))
+    assert table[0][:3] == ["Import", "Started (UTC)", "Table"]
+    assert len(table) - 1 == len(api) >= 2
+    shown = {int(row[0]): row for row in table[1:]}
+    for item in api:
+        row = shown[int(item["import_id"])]
+        assert [int(c.replace(",", "")) for c in row[5:9]] == [
+            item[k] for k in ("read", "inserted", "updated", "rejected")
+        ]
+    newest = shown[max(shown)]
+    assert newest[2:5] == ["Tickets", newest[3], "new.csv"]
+    sheet = load_workbook(io.BytesIO(ada.get("/imports.xlsx?lang=ar").content)).active
+    assert sheet is not None and sheet.sheet_view.rightToLeft and sheet.max_row == len(table)
+    assert session_of(own_site, "lee").get("/imports.csv").status_code == 403

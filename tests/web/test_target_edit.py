@@ -276,3 +276,28 @@ def test_a_manager_changes_a_target_in_hebrew_in_a_browser(
     assert_reads_well(page.inner_text("body"), "he", ("Change this target", "History", "Reason", "Threshold"))
     page.screenshot(path=str(tmp_path / "target-change-he.png"), full_page=True)
     context.close()
+
+
+def test_a_targets_history_downloads_as_the_page_shows_it(site: Any) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    lee = session_of(site, "lee")
+    page = lee.get(f"/targets/{BILLING}?lang=en")
+    lee.post(f"/targets/{BILLING}", data=change_form(csrf=form_token(page.text), target="3000"))
+    versions = target_history(site[0].path / TARGETS_FILE, BILLING)
+    text = lee.get(f"/targets/{BILLING}/history.csv?lang=en").content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == ["Effective from", "Changed by", "Reason", "What it set"]
+    assert len(table) - 1 == len(versions) >= 2
+    newest = table[1]
+    assert newest[:3] == ["Jun 1, 2026", "lee", "two agents joined"] and newest[3] == "Threshold: 50.0 min"
+    he = load_workbook(io.BytesIO(lee.get(f"/targets/{BILLING}/history.xlsx?lang=he").content)).active
+    assert he is not None and he.sheet_view.rightToLeft and he.max_row == len(table)
+    assert [c.value for c in he[2]][1:3] == ["lee", "two agents joined"]
+    # An agent of billing reads their team's per-agent target's history without who changed it.
+    mine = session_of(site, "noa").get(f"/targets/{BILLING}/history.csv?lang=en")
+    assert mine.status_code == 200 and "two agents joined" in mine.text and "lee" not in mine.text
+    assert session_of(site, "noa").get("/targets/org-first-reply/history.csv").status_code == 403
