@@ -18,6 +18,7 @@ from kpidesk.web._present_drill import (
     present_records,
     present_ticket,
     records_table,
+    ticket_events_table,
 )
 from kpidesk.web._records import PAGE_SIZE, row_records
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable, parse_date
@@ -249,8 +250,20 @@ def add_breakdown(app: FastAPI, site: Site) -> None:
     ) -> Response:
         view = ticket_view(site.workspace, viewer.audience, source, ticket_id)
         return site.render(
-            request, "ticket.html", page="breakdown", **present_ticket(view, metric, viewer.lang)
+            request,
+            "ticket.html",
+            page="breakdown",
+            source=source,
+            ticket_id=ticket_id,
+            **present_ticket(view, metric, viewer.lang),
         )
+
+    @app.get("/tickets/{source}/{ticket_id}/events.{kind}", include_in_schema=False)
+    def ticket_events_download(viewer: PageViewer, source: str, ticket_id: str, kind: str) -> Response:
+        view = ticket_view(site.workspace, viewer.audience, source, ticket_id)
+        header, rows = ticket_events_table(present_ticket(view, None, viewer.lang), viewer.lang)
+        title = viewer.gettext("Events")
+        return site.download(viewer, kind, title, header, rows, f"ticket-{ticket_id}-events")
 
     @app.get("/api/tickets/{source}/{ticket_id}", tags=["api"])
     def ticket_api(viewer: ApiViewer, source: str, ticket_id: str) -> Any:

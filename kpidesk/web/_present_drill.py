@@ -20,6 +20,7 @@ __all__ = [
     "present_ticket",
     "records_query",
     "records_table",
+    "ticket_events_table",
 ]
 
 
@@ -378,3 +379,9 @@ def present_ticket(view: TicketView, metric: str | None, lang: str) -> dict[str,
         "metric_name": metric_name(metric, lang) if metric else "",
         "events": [{"at": _when(e.get("at"), lang), "what": _describe(e, lang)} for e in view.events],
     }
+
+
+def ticket_events_table(context: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The ticket page's events as it shows them (for downloads): when, and what happened."""
+    _ = _translate(lang)
+    return [_("When"), _("Event")], [[e["at"], e["what"]] for e in context["events"]]

@@ -187,6 +187,10 @@ def test_a_ticket_explains_its_first_reply(site: Any, admin: Any) -> None:
     page = admin.get("/tickets/demo/T000290?metric=first_reply_time&lang=en").text
     assert format_value(first["calendar_seconds"], "seconds", "en") in page
     assert "Clock starts" in page and "customer: created the ticket" in page
+    download = admin.get("/tickets/demo/T000290/events.csv?lang=en").text.lstrip("\ufeff")
+    events = list(csv.reader(io.StringIO(download)))
+    assert events[0] == ["When", "Event"] and len(events) - 1 == len(got["events"])
+    assert events[1][1] == "customer: created the ticket"
 
 
 # -- roles, tried as an attacker ---------------------------------------------------------------------
@@ -255,6 +259,7 @@ def test_an_agent_cannot_open_a_colleagues_ticket(site: Any, agent: Any) -> None
     missing = agent.get("/api/tickets/demo/T999999")
     assert other.status_code == missing.status_code == 404
     assert other.json() == missing.json()
+    assert agent.get(f"/tickets/demo/{theirs}/events.csv").status_code == 404
     page = agent.get(f"/tickets/demo/{theirs}?lang=en")
     assert page.status_code == 404 and "A001" not in page.text and theirs not in page.text.split("<main>")[1]
     mine = _sql(site, "SELECT ticket_id FROM tickets WHERE agent_id = 'A002' ORDER BY ticket_id")
