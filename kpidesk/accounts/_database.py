@@ -71,10 +71,26 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)) as con:
         con.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         con.execute("PRAGMA foreign_keys = ON")
-        if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            con.execute("PRAGMA journal_mode = WAL")
+        _write_ahead(con)
         _migrate(con, path)
         yield con
+
+
+def _write_ahead(con: sqlite3.Connection) -> None:
+    """Switch the file to write-ahead logging. The switch takes the file alone and SQLite's busy wait does
+    not cover it, so processes opening a new file at once try again until the busy timeout."""
+    import time
+
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if con.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            con.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager
