@@ -1,9 +1,8 @@
 """The web app: dashboards over the same functions as the command line, with roles decided on the server."""
 
-from kpidesk.web._access import MIN_PEERS, ROLES, Audience, Forbidden
+from kpidesk.views import MIN_PEERS, OVERVIEW_METRICS, ROLES, Audience, Card, Forbidden, Overview, overview
 from kpidesk.web._app import create_app
 from kpidesk.web._breakdown import BREAKDOWN_DIMENSIONS, Breakdown, BreakdownRow, breakdown
-from kpidesk.web._overview import OVERVIEW_METRICS, Card, Overview, overview
 from kpidesk.web._present_drill import breakdown_table, present_breakdown
 from kpidesk.web._records import Records, row_records
 from kpidesk.web._scorecard import Scorecard, scorecard

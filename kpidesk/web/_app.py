@@ -1,6 +1,6 @@
 """The FastAPI application: pages rendered on the server and a JSON API beside them, over the same plain
 functions as the command line. Each page module adds its routes; `_site` holds what they share — the
-reader's language, the signed-in viewer and their role (checked in the query layer, `_access`)."""
+reader's language, the signed-in viewer and their role (checked in the query layer, `kpidesk.views`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The breakdown: one KPI split by one dimension over a span of days, each row with n, its interval and the
-change against the same number of days before. What the audience may see is decided here (see `_access`):
+change against the same number of days before. What the audience may see is decided
+here (see `kpidesk.views`):
 
 - an **admin** sees every row, or one team's rows when a team is chosen;
 - a **manager** sees the rows of one of their teams (by team: their teams' rows only);
@@ -15,7 +16,7 @@ from typing import Any
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import Audience
+from kpidesk.views import Audience
 
 __all__ = ["BREAKDOWN_DIMENSIONS", "SORTS", "Breakdown", "BreakdownRow", "breakdown", "dimensions_present"]
 

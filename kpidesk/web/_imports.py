@@ -16,7 +16,7 @@ from typing import IO, Any
 import pandas as pd
 
 from kpidesk import InvalidRequest
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 
 __all__ = [
     "UPLOADS_DIR",

@@ -11,7 +11,7 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from kpidesk import KpideskError
-from kpidesk.web._access import Forbidden
+from kpidesk.views import Forbidden
 from kpidesk.web._import_gate import DataUpdating, ImportGate
 from kpidesk.web._imports import (
     UPLOAD_LIMIT_BYTES,

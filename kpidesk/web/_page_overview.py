@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kpidesk.web._overview import overview
+from kpidesk.views import overview
 from kpidesk.web._present import present_overview
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable, parse_date
 

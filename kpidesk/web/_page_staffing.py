@@ -11,7 +11,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kpidesk import InvalidRequest
-from kpidesk.web._access import Forbidden
+from kpidesk.views import Forbidden
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable, parse_date
 from kpidesk.web._staffing import StaffingQuery, staffing, staffing_queues
 from kpidesk.web._staffing_view import present_staffing, staffing_table

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kpidesk.web._access import Forbidden
+from kpidesk.views import Forbidden
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable
 from kpidesk.web._target_edit import (
     EDIT_FIELDS,

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kpidesk import InvalidRequest
-from kpidesk.web._access import Forbidden
+from kpidesk.views import Forbidden
 from kpidesk.web._present_wallboard import present_wallboard
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable
 from kpidesk.web._wallboard import Wallboard, wallboard

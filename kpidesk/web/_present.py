@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kpidesk.web._overview import Card, Overview
+from kpidesk.views import Card, Overview
 
 __all__ = ["present_overview", "present_targets", "spark_spec", "targets_table"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpidesk.web._access import MIN_PEERS
+from kpidesk.views import MIN_PEERS
 from kpidesk.web._present import present_targets
 from kpidesk.web._scorecard import Scorecard, ScoreLine
 

@@ -151,7 +151,7 @@ def _row(trend: Trend, row: TrendRow, lang: str) -> dict[str, Any]:
 
 def _min_peers(lang: str) -> str:
     from kpidesk.i18n import format_number
-    from kpidesk.web._access import MIN_PEERS
+    from kpidesk.views import MIN_PEERS
 
     return format_number(MIN_PEERS, lang, digits=0)
 

@@ -1,5 +1,5 @@
 """The records behind one breakdown row (`kpidesk.records`): each ticket, call or response with when it
-began and its value, for what the audience may see (see `_access`):
+began and its value, for what the audience may see (see `kpidesk.views`):
 
 - an **admin** may ask for any row;
 - a **manager** only for rows of one of their teams (`team` must be one of theirs);
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 from kpidesk.web._breakdown import BREAKDOWN_DIMENSIONS
 
 __all__ = ["PAGE_SIZE", "Record", "Records", "allowed_filters", "row_records"]

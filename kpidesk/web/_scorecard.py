@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import MIN_PEERS, Audience, Forbidden
+from kpidesk.views import MIN_PEERS, Audience, Forbidden
 
 __all__ = ["SCORECARD_METRICS", "AgentEntry", "ScoreLine", "Scorecard", "agents_visible", "scorecard"]
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kpidesk import InvalidRequest, KpideskError
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 from kpidesk.web._answers import Answers
 from kpidesk.web._downloads import DOWNLOAD_TYPES, table_csv, table_xlsx
 

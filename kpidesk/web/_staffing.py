@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kpidesk import InvalidRequest
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 
 __all__ = ["PLAN_DAYS", "StaffingQuery", "staffing", "staffing_queues"]
 

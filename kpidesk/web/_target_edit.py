@@ -36,7 +36,7 @@ from kpidesk.targets import (
     set_target,
     target_history,
 )
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 
 __all__ = [
     "EDIT_FIELDS",

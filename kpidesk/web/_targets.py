@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpidesk.web._access import Audience
+from kpidesk.views import Audience
 
 __all__ = ["visible_targets"]
 

@@ -1,4 +1,4 @@
-"""One ticket's explanation (`kpidesk.explain`) for what the audience may see (see `_access`):
+"""One ticket's explanation (`kpidesk.explain`) for what the audience may see (see `kpidesk.views`):
 
 - an **admin** may open any ticket;
 - a **manager** a ticket of one of their teams (another team's: `Forbidden`);
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kpidesk import InvalidRequest, KpideskError
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 
 __all__ = ["HIDDEN_AGENT", "TicketHidden", "TicketView", "ticket_view"]
 

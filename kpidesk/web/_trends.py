@@ -2,8 +2,8 @@
 own numbers — each period's value with n and its interval, whether the period is partial, and the
 threshold of the target on that metric and scope. Every period from the first to the last day asked for
 has a row, so a period without a value says why instead of vanishing. What the audience may see is
-decided here (see `_access`): an agent gets their own line, and their team's only in the periods where at
-least `MIN_PEERS` agents contribute to it."""
+decided here (see `kpidesk.views`): an agent gets their own line, and their team's only in the periods
+where at least `MIN_PEERS` agents contribute to it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pandas as pd
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import MIN_PEERS, Audience, scope_rows
+from kpidesk.views import MIN_PEERS, Audience, scope_rows
 
 __all__ = [
     "TREND_PERIODS",

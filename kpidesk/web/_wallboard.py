@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 
 __all__ = ["WALLBOARD_METRICS", "Tile", "Wallboard", "data_until", "wallboard"]
 

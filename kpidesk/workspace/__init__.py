@@ -1,5 +1,6 @@
 """Workspaces: a folder with kpidesk.toml and the warehouse."""
 
+from kpidesk.workspace._lined_yaml import LinedMapping, load_lined_yaml
 from kpidesk.workspace._locks import (
     IMPORT_LOCK_FILE,
     WAREHOUSE_WAIT_S,
@@ -39,6 +40,7 @@ __all__ = [
     "WAREHOUSE_WAIT_S",
     "CalendarSettings",
     "ImportRunning",
+    "LinedMapping",
     "MetricOptions",
     "RunningImport",
     "Settings",
@@ -51,6 +53,7 @@ __all__ = [
     "default_settings",
     "import_lock",
     "init_workspace",
+    "load_lined_yaml",
     "load_settings",
     "open_workspace",
     "parse_duration",

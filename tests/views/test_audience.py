@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpidesk.web import Audience, Forbidden
+from kpidesk.views import Audience, Forbidden
 
 
 def test_an_admin_sees_the_organisation_and_every_team() -> None:

@@ -1,7 +1,7 @@
 """The overview: one card per headline KPI for the organisation, a team, or an agent's own numbers — the
 value with n and its interval, the change against the period before with its significance, the target's
 status, and the weekly values behind a sparkline. What the audience may see is decided here (see
-`_access`), not in the page."""
+`kpidesk.views._audience`), not in the page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from kpidesk.metrics import number_or_none
-from kpidesk.web._access import MIN_PEERS, Audience, scope_rows
+from kpidesk.views._audience import MIN_PEERS, Audience, scope_rows
 
 __all__ = ["OVERVIEW_METRICS", "Card", "Overview", "overview"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from web_fixture import hand_made_helpdesk, solved_ticket
 
-from kpidesk.web import Audience, Forbidden, overview
+from kpidesk.views import Audience, Forbidden, overview
 from kpidesk.workspace import Workspace
 
 LAST = date(2026, 6, 11)
