@@ -12,7 +12,10 @@ from kpidesk.workspace._locks import (
     running_import,
 )
 from kpidesk.workspace._settings import (
+    MAIL_SECURITY,
+    SMTP_PASSWORD_ENV,
     CalendarSettings,
+    MailSettings,
     MetricOptions,
     Settings,
     SettingsError,
@@ -35,12 +38,15 @@ from kpidesk.workspace._workspace import (
 
 __all__ = [
     "IMPORT_LOCK_FILE",
+    "MAIL_SECURITY",
     "SETTINGS_FILE",
+    "SMTP_PASSWORD_ENV",
     "WAREHOUSE_FILE",
     "WAREHOUSE_WAIT_S",
     "CalendarSettings",
     "ImportRunning",
     "LinedMapping",
+    "MailSettings",
     "MetricOptions",
     "RunningImport",
     "Settings",
