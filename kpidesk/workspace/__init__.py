@@ -12,6 +12,7 @@ from kpidesk.workspace._locks import (
     running_import,
 )
 from kpidesk.workspace._settings import (
+    DAY_NAMES,
     MAIL_SECURITY,
     SMTP_PASSWORD_ENV,
     CalendarSettings,
@@ -37,6 +38,7 @@ from kpidesk.workspace._workspace import (
 )
 
 __all__ = [
+    "DAY_NAMES",
     "IMPORT_LOCK_FILE",
     "MAIL_SECURITY",
     "SETTINGS_FILE",
