@@ -11,7 +11,6 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -81,12 +80,11 @@ class Dispatcher:
         mail: MailSettings,
         *,
         send: SendMail = send_mail,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self.journal = journal
         self.mail = mail
         self.send = send
-        self.clock = clock
+        self.clock = journal.clock
         self.policy = RetryPolicy.of(mail)
 
     def run(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,9 +151,13 @@ class Journal:
     """The journal of one workspace folder; each method opens its own short connection, so one Journal
     may be used from several threads."""
 
-    def __init__(self, folder: Path, *, claimant: Claimant | None = None) -> None:
+    def __init__(
+        self, folder: Path, *, claimant: Claimant | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         self.path = folder / DELIVERIES_FILE
         self.claimant = claimant or current_claimant()
+        #: Unix time now; the tests move it to see retries fall due.
+        self.clock = clock
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -185,7 +189,7 @@ class Journal:
             cursor = con.execute(
                 "INSERT INTO runs (report, period_key, at, trigger, fire_time, started) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (report, period_key, at, trigger, fire_time, time.time()),
+                (report, period_key, at, trigger, fire_time, self.clock()),
             )
             return int(cursor.lastrowid or 0)
 
@@ -193,7 +197,7 @@ class Journal:
         with self._writing() as con:
             con.execute(
                 "UPDATE runs SET finished = ?, outcome = ?, files = ? WHERE id = ?",
-                (time.time(), outcome, json.dumps(list(files), ensure_ascii=False), run_id),
+                (self.clock(), outcome, json.dumps(list(files), ensure_ascii=False), run_id),
             )
 
     def finished_run(self, report: str, period_key: str, triggers: Sequence[str]) -> RunRecord | None:
@@ -261,7 +265,7 @@ class Journal:
         """Claim a new delivery, or take over one whose claimant has ended; None when it is sent,
         failed, waiting for a retry, or being sent by a live process (`delivery(key)` says which)."""
         me = self.claimant
-        now = time.time()
+        now = self.clock()
         with self._writing() as con:
             inserted = con.execute(
                 "INSERT INTO deliveries (report, period_key, member, recipients, state, claimed_by, "
@@ -308,7 +312,7 @@ class Journal:
             con.execute(
                 "UPDATE deliveries SET claimed_by = ?, claimer_started = ?, claimed_at = ?, note = ? "
                 f"WHERE {_KEY}",
-                (me.name, me.started, time.time(), note, *key),
+                (me.name, me.started, self.clock(), note, *key),
             )
             return Claim(self._locked_record(con, key), bytes(row[3]), takeover=True)
 
@@ -367,7 +371,7 @@ class Journal:
                 "claimer_started = ?, "
                 "claimed_at = ?, sent_at = NULL, message_id = ?, generation = generation + 1, message = ?, "
                 f"note = NULL, notice = NULL WHERE {_KEY} AND state IN ('sent', 'failed')",
-                (json.dumps(list(recipients)), me.name, me.started, time.time(), message_id, message, *key),
+                (json.dumps(list(recipients)), me.name, me.started, self.clock(), message_id, message, *key),
             ).rowcount
             return Claim(self._locked_record(con, key), message, takeover=False) if updated else None
 
@@ -375,7 +379,7 @@ class Journal:
         self, key: tuple[str, str, str], assignments: str, values: Sequence[object]
     ) -> DeliveryRecord:
         """Record the outcome of an attempt made under this process's claim."""
-        now = time.time()
+        now = self.clock()
         with self._writing() as con:
             con.execute(
                 "UPDATE deliveries SET attempts = attempts + 1, "
@@ -387,7 +391,7 @@ class Journal:
 
     def mark_sent(self, key: tuple[str, str, str]) -> DeliveryRecord:
         return self._settle(
-            key, "state = 'sent', sent_at = ?, message = NULL, last_error = NULL", (time.time(),)
+            key, "state = 'sent', sent_at = ?, message = NULL, last_error = NULL", (self.clock(),)
         )
 
     def mark_retrying(self, key: tuple[str, str, str], error: str, next_attempt_at: float) -> DeliveryRecord:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kpidesk import KpideskError
@@ -28,8 +29,10 @@ from kpidesk.delivery._dispatch import LOGGER, Dispatcher, SendMail
 from kpidesk.delivery._journal import Journal
 from kpidesk.delivery._message import Sendable
 from kpidesk.delivery._smtp import send_mail
-from kpidesk.reports import REPORTS_FILE, ReportDefinition, read_reports
 from kpidesk.workspace import DAY_NAMES, Workspace
+
+if TYPE_CHECKING:
+    from kpidesk.reports import ReportDefinition
 
 __all__ = [
     "DEFAULT_TICK_S",
@@ -132,6 +135,15 @@ def due_runs(
     return due
 
 
+def _scheduled_reports(ws: Workspace) -> list[ReportDefinition]:
+    """The reports of the workspace's reports.yaml that have a schedule (read again each tick, so that
+    an edit applies without a restart; imported when first needed, as it loads the query engine)."""
+    from kpidesk.reports import REPORTS_FILE, read_reports
+
+    reports = read_reports(ws.path / REPORTS_FILE, default_language=ws.settings.locale)
+    return [r for r in reports.values() if r.schedule is not None]
+
+
 class Scheduler:
     """One workspace's scheduler; `tick()` does one round (the caller holds the scheduler lock)."""
 
@@ -149,19 +161,17 @@ class Scheduler:
         self.jobs = tuple(jobs)
         self.send = send
         self.clock = clock
-        self.journal = Journal(ws.path)
+        self.journal = Journal(ws.path, clock=clock)
         self.zone = ZoneInfo(ws.settings.timezone)
         calendar = ws.settings.calendars[ws.settings.default_calendar]
         self.week_start = DAY_NAMES.index(calendar.week_start)
         self.ticks = 0
 
     def reports(self) -> list[ReportDefinition]:
-        return list(
-            read_reports(self.ws.path / REPORTS_FILE, default_language=self.ws.settings.locale).values()
-        )
+        return _scheduled_reports(self.ws)
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.journal, self.ws.settings.require_mail(), send=self.send, clock=self.clock)
+        return Dispatcher(self.journal, self.ws.settings.require_mail(), send=self.send)
 
     def tick(self) -> None:
         """Make and send what fell due since the last tick (since the last recorded tick, at start:
@@ -232,7 +242,7 @@ def run_scheduler(
     """Run the workspace's scheduler: one tick with `once`, else a tick every `tick` seconds until `stop`
     is set. Another scheduler on the workspace raises SchedulerRunning, or is waited for with
     `wait_for_lock` (as `kpidesk serve --schedule` does)."""
-    if any(r.schedule for r in read_reports(ws.path / REPORTS_FILE).values()):
+    if _scheduled_reports(ws):
         ws.settings.require_mail()
     stop = stop or threading.Event()
     with scheduler_lock(ws.path, wait=wait_for_lock, stop=stop) as held:
