@@ -68,7 +68,6 @@ def build_message(rendering: Sendable, *, sender: str, generation: int = 0) -> E
     message["To"] = ", ".join(rendering.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id(rendering.claim_key, sender, generation)
-    message["Content-Language"] = rendering.language
     message.set_content(plain_text(rendered.html))
     message.add_alternative(rendered.html, subtype="html")
     html_part = message.get_body(("html",))
@@ -82,6 +81,8 @@ def build_message(rendering: Sendable, *, sender: str, generation: int = 0) -> E
         message.add_attachment(
             attachment.content, maintype, subtype or "octet-stream", filename=attachment.filename
         )
+    # Last: building the body moves Content-* headers into the parts.
+    message["Content-Language"] = rendering.language
     return message
 
 

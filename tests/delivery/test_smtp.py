@@ -86,3 +86,48 @@ def test_a_stalled_server_times_out_as_temporary(smtp_server: SmtpServer) -> Non
     with pytest.raises(TemporaryMailError, match="stopped answering"):
         send_mail(smtp_server.settings(timeout=0.5), _message())
     assert smtp_server.handler.messages == []
+
+
+def test_a_rendering_read_back_from_the_server(smtp_server: SmtpServer) -> None:
+    from delivery_fixture import PNG, rendering
+
+    from kpidesk.delivery import build_message, message_id
+
+    sent = rendering(recipients=("dana@example.com", "omar@example.com"))
+    send_mail(smtp_server.settings(), build_message(sent, sender=SENDER))
+    (mail,) = smtp_server.handler.messages
+    assert mail["Subject"] == "דוח שבועי 2026-11-22..2026-11-28"
+    assert "=?utf-8?" in mail.as_string().split("Subject:", 1)[1].split("\n", 1)[0]  # encoded on the wire
+    assert mail["Content-Language"] == "he"
+    assert mail["To"] == "dana@example.com, omar@example.com"
+    assert mail["Message-ID"] == message_id(("weekly-org", "2026-11-22..2026-11-28", ""), SENDER)
+    assert mail["Message-ID"].endswith("@example.com>")
+    assert [p.get_content_type() for p in mail.walk()] == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "multipart/related",
+        "text/html",
+        "image/png",
+        "application/pdf",
+        "text/csv",
+    ]
+    plain = mail.get_body(("plain",))
+    assert plain is not None
+    assert plain.get_content().splitlines() == ["דוח שבועי", "נפח פניות: 1,234", "[volume chart]"]
+    html = mail.get_body(("html",))
+    assert html is not None and 'src="cid:volume"' in html.get_content()
+    image = next(p for p in mail.walk() if p.get_content_type() == "image/png")
+    assert image["Content-ID"] == "<volume>" and image.get_content_disposition() == "inline"
+    assert image.get_content() == PNG
+    files = {a.get_filename(): a.get_content() for a in mail.iter_attachments()}
+    assert files == {"weekly-org.pdf": b"%PDF-1.7 hand made", "weekly-org.csv": "metric,value\nvolume,1234\n"}
+
+
+def test_the_same_claim_gives_the_same_message_id() -> None:
+    from kpidesk.delivery import message_id
+
+    key = ("my-week", "2026-11-22..2026-11-28", "A001")
+    assert message_id(key, SENDER) == message_id(key, SENDER)
+    assert message_id(key, SENDER) != message_id(("my-week", "2026-11-22..2026-11-28", "A002"), SENDER)
+    assert message_id(key, SENDER) != message_id(key, SENDER, generation=1)
