@@ -120,11 +120,8 @@ class _Sums(_Decomposition):
     def split(
         self, before: Mapping[str, MemberValue], after: Mapping[str, MemberValue]
     ) -> dict[str, tuple[float, float]]:
-        def count(side: Mapping[str, MemberValue], member: str) -> float:
-            found = side.get(member)
-            return float(found.value) if found is not None and found.present and found.value else 0.0
-
-        return {m: (count(after, m) - count(before, m), 0.0) for m in _members(before, after)}
+        earlier, later = _present(before), _present(after)
+        return {m: (_value(later.get(m)) - _value(earlier.get(m)), 0.0) for m in _members(earlier, later)}
 
 
 class _WeightedMeans(_Decomposition):
@@ -140,16 +137,21 @@ class _WeightedMeans(_Decomposition):
         if not earlier or not later:
             return {}
         n0, n1 = sum(v.n for v in earlier.values()), sum(v.n for v in later.values())
-        whole0 = sum(v.n * float(v.value or 0.0) for v in earlier.values()) / n0
+        whole0 = sum(v.n * _value(v) for v in earlier.values()) / n0
         parts = {}
         for member in _members(earlier, later):
             old, new = earlier.get(member), later.get(member)
-            r0 = float((old or new).value or 0.0)  # type: ignore[union-attr]
-            r1 = float((new or old).value or 0.0)  # type: ignore[union-attr]
-            w0 = old.n / n0 if old else 0.0
-            w1 = new.n / n1 if new else 0.0
+            # A member of one period only takes its other period's value: all of its part is mix.
+            r0 = _value(old if old is not None else new)
+            r1 = _value(new if new is not None else old)
+            w0 = old.n / n0 if old is not None else 0.0
+            w1 = new.n / n1 if new is not None else 0.0
             parts[member] = ((w1 - w0) * (r0 - whole0), w1 * (r1 - r0))
         return parts
+
+
+def _value(member: MemberValue | None) -> float:
+    return float(member.value) if member is not None and member.value is not None else 0.0
 
 
 def _present(side: Mapping[str, MemberValue]) -> dict[str, MemberValue]:
