@@ -13,6 +13,7 @@ from kpidesk.reports._definition import (
     read_reports,
 )
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
+from kpidesk.reports._render import RENDER_FORMATS, Attachment, RenderedReport, render
 from kpidesk.reports._staffing_page import render_staffing_html
 from kpidesk.reports._summary import RTL_LOCALES, render_summary_html
 
@@ -20,11 +21,14 @@ __all__ = [
     "AUDIENCE_KINDS",
     "FORMATS",
     "PERIOD_KINDS",
+    "RENDER_FORMATS",
     "REPORTS_FILE",
     "REPORT_KEYS",
     "RTL_LOCALES",
+    "Attachment",
     "Driver",
     "Mover",
+    "RenderedReport",
     "ReportAudience",
     "ReportContent",
     "ReportDefinition",
@@ -33,6 +37,7 @@ __all__ = [
     "TrendPoint",
     "parse_reports",
     "read_reports",
+    "render",
     "render_staffing_html",
     "render_summary_html",
     "report_period",
