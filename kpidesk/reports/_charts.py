@@ -19,7 +19,7 @@ __all__ = ["CHART_FONTS", "Chart", "chart_specs", "draw"]
 CHART_FONTS = {"he": "Noto Sans Hebrew", "ar": "Noto Sans Arabic", "en": "Noto Sans"}
 #: The units a duration axis is drawn in, largest first: (seconds in one, its name).
 _AXIS_UNITS = ((86400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds"))
-_WIDTH = 300
+_WIDTH = 250
 _TREND_HEIGHT = 110
 _STATUS_COLOURS = {"good": "#1b7f3b", "bad": "#b3261e", "risk": "#a15c00", "": "#5b6675"}
 #: The pixel density of the images: twice the CSS size, sharp on high-density screens and in print.
@@ -29,12 +29,13 @@ SCALE = 2
 @dataclass(frozen=True)
 class Chart:
     """One chart: its name in the e-mail (`cid:` + name), what it shows in words, its Vega-Lite spec and
-    the width (CSS pixels) it is shown at."""
+    the width (CSS pixels) it is shown at; a `wide` chart takes a row of its own, the others two a row."""
 
     cid: str
     alt: str
     spec: Mapping[str, Any]
     width: int
+    wide: bool
 
 
 def _plain(text: str) -> str:
@@ -106,13 +107,13 @@ def trend_spec(content: ReportContent, metric: str, unit: str) -> dict[str, Any]
         "scale": {"reverse": rtl},
         "axis": {"format": "%-d %b", "labelAngle": 0, "labelOverlap": True, "tickCount": "week"},
     }
-    y_axis: dict[str, Any] = {"title": title, "orient": "right" if rtl else "left", "tickCount": 4}
+    y_axis: dict[str, Any] = {"title": None, "orient": "right" if rtl else "left", "tickCount": 4}
     if number_format:
         y_axis["format"] = number_format
     y = {"field": "value", "type": "quantitative", "axis": y_axis, "scale": {"zero": unit != "ratio"}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": metric_name(metric, lang),
+        "title": {"text": metric_name(metric, lang), "subtitle": title},
         "width": _WIDTH,
         "height": _TREND_HEIGHT,
         "padding": 8,
@@ -161,7 +162,9 @@ def targets_spec(content: ReportContent) -> dict[str, Any] | None:
         x_axis: dict[str, Any] = {"title": axis_title, "tickCount": 5}
         if number_format:
             x_axis["format"] = number_format
-        x = {"type": "quantitative", "axis": x_axis, "scale": {"reverse": rtl, "zero": unit != "ratio"}}
+        low_end = 0.0 if unit != "ratio" else min(numbers) / divisor * 0.95
+        domain = [min(low_end, min(numbers) / divisor), max(numbers) / divisor * 1.08]
+        x = {"type": "quantitative", "axis": x_axis, "scale": {"reverse": rtl, "domain": domain, "nice": False}}
         layers: list[dict[str, Any]] = []
         if has_range:
             layers.append(
@@ -180,11 +183,11 @@ def targets_spec(content: ReportContent) -> dict[str, Any] | None:
                 "encoding": {"x": {**x, "field": "goal"}},
             },
         ]
-        title = f"{metric_name(str(row['metric']), lang)} · {term('target-status', str(row['status']), lang)}"
+        title = f"{metric_name(str(row['metric']), lang)}: {term('target-status', str(row['status']), lang)}"
         rows.append(
             {
                 "title": title,
-                "width": _WIDTH * 2 - 40,
+                "width": _WIDTH * 2 + 60,
                 "height": 24,
                 "data": {"values": [datum]},
                 "layer": layers,
@@ -212,10 +215,11 @@ def chart_specs(content: ReportContent) -> list[Chart]:
         spec = trend_spec(content, card.metric, card.unit)
         if spec is not None:
             alt = _("{metric} by week").format(metric=metric_name(card.metric, lang))
-            charts.append(Chart(f"trend-{card.metric}", alt, spec, _WIDTH + 60))
+            charts.append(Chart(f"trend-{card.metric}", alt, spec, _WIDTH + 60, wide=False))
     spec = targets_spec(content)
     if spec is not None:
-        charts.append(Chart("targets", _("Targets: value, projected range and goal"), spec, _WIDTH * 2))
+        alt = _("Targets: value, projected range and goal")
+        charts.append(Chart("targets", alt, spec, _WIDTH * 2 + 120, wide=True))
     return charts
 
 

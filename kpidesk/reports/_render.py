@@ -159,7 +159,7 @@ def _styles(rtl: bool, font: str) -> dict[str, Any]:
         "small": "font-size:11px;color:#5b6675;",
         "bad": "color:#b3261e;font-size:12px;",
         "mover": "margin:0 0 12px;",
-        "chart": "margin:0 0 10px;",
+        "chart": "padding:0 0 12px;vertical-align:top;",
         "img": "display:block;max-width:100%;height:auto;border:0;",
         "footer": "padding:10px 20px 16px;font-size:11px;color:#5b6675;",
     }
@@ -192,6 +192,18 @@ def _stem(content: ReportContent) -> str:
     )
 
 
+def _chart_rows(charts: Sequence[Any]) -> list[list[dict[str, Any]]]:
+    """The charts laid out in rows of a table: two small ones side by side, a wide one alone."""
+    rows: list[list[dict[str, Any]]] = []
+    for chart in charts:
+        shown = {"cid": chart.cid, "alt": chart.alt, "width": chart.width, "wide": chart.wide}
+        if chart.wide or not rows or len(rows[-1]) == 2 or rows[-1][0]["wide"]:
+            rows.append([shown])
+        else:
+            rows[-1].append(shown)
+    return rows
+
+
 def render(content: ReportContent, formats: Sequence[str]) -> RenderedReport:
     """`content` as an e-mail body with charts, plus one attachment per format in `formats` (`html` is
     the body itself; `csv` gives the headline table, and the targets' table when there are targets)."""
@@ -203,7 +215,7 @@ def render(content: ReportContent, formats: Sequence[str]) -> RenderedReport:
         )
     charts = chart_specs(content)
     images = {chart.cid: draw(chart, content.language) for chart in charts}
-    shown = [{"cid": c.cid, "alt": c.alt, "width": c.width} for c in charts]
+    shown = _chart_rows(charts)
     drawn = _Drawn(content, report_texts(content), images, shown, _stem(content))
     attachments = tuple(a for name in dict.fromkeys(formats) for a in RENDER_FORMATS[name].attach(drawn))
     return RenderedReport(subject(content), _page(drawn, printed=False), images, attachments)
