@@ -26,19 +26,19 @@ BIDI_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 
 
 def period_name(kind: str, lang: str) -> str:
-    """What a kind of period is called in `lang`: "last week", "month to date"…"""
+    """What a kind of period is called in `lang`: "Last week", "Month to date"…"""
     from kpidesk.i18n import translator
 
     _ = translator(lang).gettext
     names = {
-        "last_day": _("the day before"),
-        "last_week": _("last week"),
-        "week_to_date": _("week to date"),
-        "last_7_days": _("the last 7 days"),
-        "last_28_days": _("the last 28 days"),
-        "last_month": _("last month"),
-        "month_to_date": _("month to date"),
-        "last_quarter": _("last quarter"),
+        "last_day": _("The day before"),
+        "last_week": _("Last week"),
+        "week_to_date": _("Week to date"),
+        "last_7_days": _("The last 7 days"),
+        "last_28_days": _("The last 28 days"),
+        "last_month": _("Last month"),
+        "month_to_date": _("Month to date"),
+        "last_quarter": _("Last quarter"),
     }
     return names.get(kind, kind.replace("_", " "))
 
