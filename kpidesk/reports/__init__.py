@@ -21,6 +21,7 @@ from kpidesk.reports._movers import (
     split_change,
 )
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
+from kpidesk.reports._render import RENDER_FORMATS, Attachment, RenderedReport, render
 from kpidesk.reports._staffing_page import render_staffing_html
 from kpidesk.reports._summary import RTL_LOCALES, render_summary_html
 
@@ -29,12 +30,15 @@ __all__ = [
     "DRIVERS_PER_DIMENSION",
     "FORMATS",
     "PERIOD_KINDS",
+    "RENDER_FORMATS",
     "REPORTS_FILE",
     "REPORT_KEYS",
     "RTL_LOCALES",
+    "Attachment",
     "Driver",
     "MemberValue",
     "Mover",
+    "RenderedReport",
     "ReportAudience",
     "ReportContent",
     "ReportDefinition",
@@ -45,6 +49,7 @@ __all__ = [
     "decomposition_of",
     "parse_reports",
     "read_reports",
+    "render",
     "render_staffing_html",
     "render_summary_html",
     "report_period",
