@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from kpidesk.workspace import (
 if TYPE_CHECKING:
     from kpidesk.accounts import AccountStore, ApiToken, User
     from kpidesk.contents import WorkspaceStatus
+    from kpidesk.delivery import LogEntry, PeriodicJob, RunOutcome, Sendable
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.staffing import StaffingPlan, StaffingTarget
@@ -67,8 +69,12 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "report_log",
     "resilience",
     "revoke_api_token",
+    "run_scheduler",
+    "scheduler_jobs",
+    "send_report",
     "set_password",
     "set_target",
     "staffing_plan",
@@ -1094,3 +1100,78 @@ def revoke_api_token(workspace: Workspace | str | Path | None, name: str, label:
 def api_tokens(workspace: Workspace | str | Path | None, name: str) -> list[ApiToken]:
     """A user's API tokens (label, created, last used), without the tokens themselves."""
     return _accounts(_workspace(workspace)).api_tokens(name)
+
+
+# --- delivery: reports sent by e-mail, their log, the scheduler --------------------------------------
+
+
+def _delivery_rendering(ws: Workspace, name: str, at: date) -> Sequence[Sendable]:
+    import kpidesk
+
+    renderings: Sequence[Sendable] = kpidesk.render_report(ws, name, at=at)
+    return renderings
+
+
+def send_report(
+    workspace: Workspace | str | Path | None, name: str, *, at: date | None = None, again: bool = False
+) -> RunOutcome:
+    """Make report `name` as on local day `at` (default today) and e-mail it to its recipients, each
+    delivery claimed once per period: one sent before is not sent again unless `again`."""
+    from kpidesk.delivery import Dispatcher, Journal
+    from kpidesk.reports import REPORTS_FILE, read_reports
+
+    ws = _workspace(workspace)
+    reports = read_reports(ws.path / REPORTS_FILE, default_language=ws.settings.locale)
+    if name not in reports:
+        known = ", ".join(sorted(reports)) or f"none: {ws.path / REPORTS_FILE} has no reports"
+        raise InvalidRequest(f"no report named {name!r} in {ws.path / REPORTS_FILE}; defined: {known}")
+    day = at or _today(ws)
+    calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
+    period = reports[name].period_at(day, calendar.week_start)
+    dispatcher = Dispatcher(Journal(ws.path), ws.settings.require_mail())
+    return dispatcher.run(
+        name, period.key, day.isoformat(), "send", lambda: _delivery_rendering(ws, name, day), again=again
+    )
+
+
+def report_log(
+    workspace: Workspace | str | Path | None = None, *, report: str | None = None
+) -> list[LogEntry]:
+    """Every run of a report and every delivery with its outcome, oldest first (of one report)."""
+    from kpidesk.delivery import report_log as journal_log
+
+    ws = _workspace(workspace)
+    return journal_log(ws.path, ws.settings.timezone, report=report)
+
+
+def scheduler_jobs() -> list[PeriodicJob]:
+    """What the scheduler runs on every tick besides the reports: the extension point for periodic
+    checks such as the alerts' (each job is called with the workspace; its errors are logged)."""
+    return []
+
+
+def run_scheduler(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    once: bool = False,
+    stop: threading.Event | None = None,
+    tick: float = 30.0,
+    jobs: Sequence[PeriodicJob] | None = None,
+    wait_for_lock: bool = False,
+) -> None:
+    """Send every report of reports.yaml on its cron schedule, exactly once per period, until `stop` is
+    set (one round with `once`); runs missed while no scheduler ran are made once at start. One
+    scheduler acts on a workspace: another raises SchedulerRunning, or is waited for with
+    `wait_for_lock`."""
+    from kpidesk.delivery import run_scheduler as run
+
+    ws = _workspace(workspace)
+    run(
+        ws,
+        _delivery_rendering,
+        once=once,
+        stop=stop,
+        tick=tick,
+        jobs=scheduler_jobs() if jobs is None else jobs,
+        wait_for_lock=wait_for_lock,
+    )

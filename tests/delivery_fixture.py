@@ -1,13 +1,13 @@
 """Small workspaces and renderings for the delivery tests: a folder with kpidesk.toml (its `[mail]` pointing
-at the test's SMTP server) and reports.yaml, and renderings made by hand with the fields the mailer reads."""
+at the test's SMTP server) and reports.yaml, and renderings of hand-made `RenderedReport`s."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from kpidesk.reports import Attachment, RenderedReport
 from kpidesk.workspace import Workspace, load_settings
 
 PNG = bytes.fromhex(
@@ -17,28 +17,13 @@ PNG = bytes.fromhex(
 
 
 @dataclass(frozen=True)
-class HandAttachment:
-    filename: str
-    content: bytes
-    mime_type: str
-
-
-@dataclass(frozen=True)
-class HandRendered:
-    subject: str
-    html: str
-    images: Mapping[str, bytes] = field(default_factory=dict)
-    attachments: tuple[HandAttachment, ...] = ()
-
-
-@dataclass(frozen=True)
 class HandRendering:
     report: str
     period_key: str
     member: str | None
     recipients: tuple[str, ...]
     language: str
-    rendered: HandRendered
+    rendered: RenderedReport
 
     @property
     def claim_key(self) -> tuple[str, str, str]:
@@ -57,13 +42,13 @@ def rendering(
         '<html><head><style>p {color: red}</style></head><body dir="rtl"><h1>דוח שבועי</h1>'
         '<p>נפח פניות: 1,234</p><img src="cid:volume" alt="volume chart"></body></html>'
     )
-    rendered = HandRendered(
+    rendered = RenderedReport(
         subject=f"דוח שבועי {period_key}",
         html=html,
         images={"volume": PNG},
         attachments=(
-            HandAttachment(f"{report}.pdf", b"%PDF-1.7 hand made", "application/pdf"),
-            HandAttachment(f"{report}.csv", b"metric,value\nvolume,1234\n", "text/csv"),
+            Attachment(f"{report}.pdf", b"%PDF-1.7 hand made", "application/pdf"),
+            Attachment(f"{report}.csv", b"metric,value\nvolume,1234\n", "text/csv"),
         ),
     )
     return HandRendering(report, period_key, member, recipients, language, rendered)
