@@ -122,11 +122,11 @@ def log(name: str | None, style: str, workspace: Path | None) -> None:
         click.echo(_csv(entries), nl=False)
         return
     if not entries:
-        console.print("no runs yet: `kpidesk report send NAME` or `kpidesk schedule` makes the first one")
+        console.print("no runs yet (`kpidesk report send NAME` or `kpidesk schedule` makes one)")
         return
     table = compact_table()
     table.add_column("time", no_wrap=True)
-    table.add_column("report\nperiod", overflow="fold")
+    table.add_column("report\nperiod", overflow="fold", min_width=len("2026-11-01..2026-11-30"))
     table.add_column("what", overflow="fold", ratio=1)
     table.add_column("outcome", overflow="fold", ratio=1)
     for entry in entries:
