@@ -45,8 +45,10 @@ if TYPE_CHECKING:
         refresh_facts,
         rejected,
         remove_user,
+        render_report,
         resilience,
         revoke_api_token,
+        run_report,
         set_password,
         set_target,
         staffing_plan,
@@ -57,7 +59,6 @@ if TYPE_CHECKING:
         targets_status,
         undo_import,
         users,
-        write_summary,
     )
     from kpidesk.metrics import CATALOGUE
     from kpidesk.workspace import init_workspace, open_workspace
@@ -93,8 +94,10 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
     "resilience",
     "revoke_api_token",
+    "run_report",
     "set_password",
     "set_target",
     "staffing_plan",
@@ -105,7 +108,6 @@ __all__ = [
     "targets_status",
     "undo_import",
     "users",
-    "write_summary",
 ]
 
 #: The module each lazily imported public name comes from.
@@ -134,8 +136,10 @@ _LAZY = {
             "refresh_facts",
             "rejected",
             "remove_user",
+            "render_report",
             "resilience",
             "revoke_api_token",
+            "run_report",
             "set_password",
             "set_target",
             "staffing_plan",
@@ -146,7 +150,6 @@ _LAZY = {
             "targets_status",
             "undo_import",
             "users",
-            "write_summary",
         ),
         "kpidesk._api",
     ),

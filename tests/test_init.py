@@ -37,8 +37,10 @@ PUBLIC = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
     "resilience",
     "revoke_api_token",
+    "run_report",
     "set_password",
     "set_target",
     "staffing_plan",
@@ -49,7 +51,6 @@ PUBLIC = [
     "targets_status",
     "undo_import",
     "users",
-    "write_summary",
 ]
 
 
