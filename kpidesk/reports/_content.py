@@ -296,7 +296,11 @@ def _peers(workspace: Any, row: Mapping[str, Any]) -> int:
 
 
 def _plain(value: Any) -> Any:
-    """A status cell without pandas' missing values (None instead of NaN)."""
+    """A status cell without pandas' missing values (None instead of NaN), guardrails' cells too."""
     if isinstance(value, float) and pd.isna(value):
         return None
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
