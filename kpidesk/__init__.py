@@ -45,9 +45,11 @@ if TYPE_CHECKING:
         refresh_facts,
         rejected,
         remove_user,
+        render_report,
         report_log,
         resilience,
         revoke_api_token,
+        run_report,
         run_scheduler,
         send_report,
         set_password,
@@ -60,7 +62,6 @@ if TYPE_CHECKING:
         targets_status,
         undo_import,
         users,
-        write_summary,
     )
     from kpidesk.metrics import CATALOGUE
     from kpidesk.workspace import init_workspace, open_workspace
@@ -96,9 +97,11 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
     "report_log",
     "resilience",
     "revoke_api_token",
+    "run_report",
     "run_scheduler",
     "send_report",
     "set_password",
@@ -111,7 +114,6 @@ __all__ = [
     "targets_status",
     "undo_import",
     "users",
-    "write_summary",
 ]
 
 #: The module each lazily imported public name comes from.
@@ -140,9 +142,11 @@ _LAZY = {
             "refresh_facts",
             "rejected",
             "remove_user",
+            "render_report",
             "report_log",
             "resilience",
             "revoke_api_token",
+            "run_report",
             "run_scheduler",
             "send_report",
             "set_password",
@@ -155,7 +159,6 @@ _LAZY = {
             "targets_status",
             "undo_import",
             "users",
-            "write_summary",
         ),
         "kpidesk._api",
     ),

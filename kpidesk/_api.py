@@ -25,7 +25,6 @@ from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, MANAGER_REACH_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, TicketExplanation, compute_kpis, explain_ticket
 from kpidesk.reconcile import Reconciliation, reconcile_figures
-from kpidesk.reports import render_summary_html
 from kpidesk.workspace import (
     SETTINGS_FILE,
     WarehouseBusy,
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from kpidesk.delivery import LogEntry, PeriodicJob, RunOutcome, Sendable
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
+    from kpidesk.reports import Rendering
     from kpidesk.staffing import StaffingPlan, StaffingTarget
     from kpidesk.targets import Suggestion, Target, TargetCheck, TargetVersion
 
@@ -69,9 +69,11 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
     "report_log",
     "resilience",
     "revoke_api_token",
+    "run_report",
     "run_scheduler",
     "scheduler_jobs",
     "send_report",
@@ -87,7 +89,6 @@ __all__ = [
     "users",
     "warehouse_tables",
     "write_staffing_page",
-    "write_summary",
 ]
 
 
@@ -889,10 +890,15 @@ def reconcile(
         return reconcile_figures(con, source=source, metric=metric)
 
 
+#: The demo's report `make demo` writes: the organisation's week, in Hebrew, as HTML, PDF and XLSX.
+DEMO_REPORT = "weekly-service"
+
+
 @dataclass
 class DemoResult:
     workspace: Workspace
-    summary_html: Path
+    #: The demo's weekly report for the last whole week of its data: the HTML page, the PDF, the XLSX.
+    report_files: list[Path]
     imports: list[ImportSummary]
     #: The week after the demo's calls, staffed to 80/20 with Erlang A and 30% shrinkage.
     staffing: StaffingPlan
@@ -903,38 +909,24 @@ class DemoResult:
     users: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
-    """Write the one-page HTML summary of the workspace (default: summary.html inside it)."""
-    ws = _workspace(workspace)
-    headline = [
-        "volume",
-        "solved",
-        "backlog",
-        "first_reply_time",
-        "reply_time",
-        "full_resolution_time",
-        "one_touch_rate",
-        "fcr_rate",
-        "reopen_rate",
-        "escalation_rate",
-        "sla_attainment",
-    ]
-    overall = kpis(ws, metrics=headline, period="all", business_hours=True)
-    by_team = kpis(ws, metrics=headline, by=["team"], period="all", business_hours=True)
-    weekly = kpis(ws, metrics=["volume"], period="week")
-    target = path or ws.path / "summary.html"
-    target.write_text(
-        render_summary_html(
-            overall,
-            by_team,
-            weekly,
-            locale=ws.settings.locale,
-            workspace_name=ws.path.name,
-            generated=date.today(),
-        ),
-        encoding="utf-8",
-    )
-    return target
+def render_report(
+    workspace: Workspace | str | Path | None, name: str, *, at: date | None = None
+) -> list[Rendering]:
+    """The report `name` of `reports.yaml` made on local day `at` (default: today): one rendering per agent
+    of an agents' report, one otherwise, each with its recipients and its rendered HTML and attachments."""
+    from kpidesk.reports import render_report as render
+
+    return render(_workspace(workspace), name, at=at)
+
+
+def run_report(
+    workspace: Workspace | str | Path | None, name: str, *, at: date | None = None, output: Path | None = None
+) -> list[Path]:
+    """Make the report `name` and write its files (default: the workspace's `reports/` folder); returns
+    their paths."""
+    from kpidesk.reports import run_report as run
+
+    return run(_workspace(workspace), name, at=at, output=output)
 
 
 def write_staffing_page(
@@ -959,7 +951,15 @@ def build_demo(
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
     their events, calls, agent states, surveys, QA reviews, customers and agents; with a target file."""
     from kpidesk.accounts import demo_users
-    from kpidesk.demo import DEMO_TARGETS, demo_examples, demo_settings, generate_demo, write_demo_files
+    from kpidesk.demo import (
+        DEMO_REPORTS,
+        DEMO_TARGETS,
+        demo_examples,
+        demo_settings,
+        generate_demo,
+        write_demo_files,
+    )
+    from kpidesk.reports import REPORTS_FILE
     from kpidesk.targets import TARGETS_FILE
 
     path = Path(directory)
@@ -969,6 +969,7 @@ def build_demo(
         shutil.rmtree(path)
     ws = init_workspace(path, settings=demo_settings())
     (path / TARGETS_FILE).write_text(DEMO_TARGETS.read_text(encoding="utf-8"), encoding="utf-8")
+    (path / REPORTS_FILE).write_text(DEMO_REPORTS.read_text(encoding="utf-8"), encoding="utf-8")
     data = generate_demo(n_tickets, seed=seed)
     files = write_demo_files(data, path / "data", "csv")
     # Surveys name tickets, so they follow them; the facts are derived once, after the calls.
@@ -990,7 +991,7 @@ def build_demo(
     )
     return DemoResult(
         workspace=ws,
-        summary_html=write_summary(ws),
+        report_files=run_report(ws, DEMO_REPORT, at=(last_data_day(ws) or date.today()) + timedelta(days=1)),
         imports=imports,
         staffing=plan,
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
@@ -1106,10 +1107,7 @@ def api_tokens(workspace: Workspace | str | Path | None, name: str) -> list[ApiT
 
 
 def _delivery_rendering(ws: Workspace, name: str, at: date) -> Sequence[Sendable]:
-    import kpidesk
-
-    renderings: Sequence[Sendable] = kpidesk.render_report(ws, name, at=at)
-    return renderings
+    return render_report(ws, name, at=at)
 
 
 def send_report(

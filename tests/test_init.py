@@ -37,9 +37,11 @@ PUBLIC = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
     "report_log",
     "resilience",
     "revoke_api_token",
+    "run_report",
     "run_scheduler",
     "send_report",
     "set_password",
@@ -52,7 +54,6 @@ PUBLIC = [
     "targets_status",
     "undo_import",
     "users",
-    "write_summary",
 ]
 
 

@@ -44,9 +44,7 @@ def report() -> None:
 @_user_errors
 def run(name: str, at: date | None, output: Path | None, workspace: Path | None) -> None:
     """Make report NAME and write its files (the HTML body and each attachment); nothing is sent."""
-    import kpidesk
-
-    paths = kpidesk.run_report(workspace, name, at=at, output=output)
+    paths = _api.run_report(workspace, name, at=at, output=output)
     for path in paths:
         console.print(escape(str(path)), highlight=False)
 

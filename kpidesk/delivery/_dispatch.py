@@ -107,9 +107,20 @@ class Dispatcher:
             self.journal.finish_run(run_id, f"failed: {exc}")
             LOGGER.error("report %s for %s could not be made: %s", report, period_key, exc)
             raise
-        outcomes = tuple(self.deliver(rendering, again=again) for rendering in renderings)
-        files = [a.filename for r in renderings for a in r.rendered.attachments]
+        addressed = [r for r in renderings if r.recipients]
+        for rendering in renderings:
+            if not rendering.recipients:
+                LOGGER.info(
+                    "report %s for %s: no address for %s, not sent",
+                    report,
+                    period_key,
+                    rendering.claim_key[2] or "it",
+                )
+        outcomes = tuple(self.deliver(rendering, again=again) for rendering in addressed)
+        files = [a.filename for r in addressed for a in r.rendered.attachments]
         summary = summarise(outcomes)
+        if len(addressed) < len(renderings):
+            summary += f", no address {len(renderings) - len(addressed)}"
         self.journal.finish_run(run_id, summary, files)
         return RunOutcome(run_id, outcomes, summary)
 

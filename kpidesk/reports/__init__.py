@@ -22,8 +22,8 @@ from kpidesk.reports._movers import (
 )
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
 from kpidesk.reports._render import RENDER_FORMATS, Attachment, RenderedReport, render
+from kpidesk.reports._run import Rendering, render_report, report_definitions, run_report, write_rendering
 from kpidesk.reports._staffing_page import render_staffing_html
-from kpidesk.reports._summary import RTL_LOCALES, render_summary_html
 
 __all__ = [
     "AUDIENCE_KINDS",
@@ -33,12 +33,12 @@ __all__ = [
     "RENDER_FORMATS",
     "REPORTS_FILE",
     "REPORT_KEYS",
-    "RTL_LOCALES",
     "Attachment",
     "Driver",
     "MemberValue",
     "Mover",
     "RenderedReport",
+    "Rendering",
     "ReportAudience",
     "ReportContent",
     "ReportDefinition",
@@ -50,8 +50,11 @@ __all__ = [
     "parse_reports",
     "read_reports",
     "render",
+    "render_report",
     "render_staffing_html",
-    "render_summary_html",
+    "report_definitions",
     "report_period",
+    "run_report",
     "split_change",
+    "write_rendering",
 ]

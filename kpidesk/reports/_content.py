@@ -127,52 +127,58 @@ def build_content(
 
 @dataclass(frozen=True)
 class _Reader:
-    """One report's reader as the web app would see them: their role, the scope of their numbers, and which
-    target rows concern them."""
+    """One report's reader as the web app would see them: their role, the scope of their numbers, and how
+    their kind of audience picks the target rows that concern them."""
 
+    view: _AudienceView
     audience: Audience
     scope: Scope
-    member_name: str | None
-    #: agent id → team, for the member rows of targets set per agent.
-    teams: Mapping[str, str | None]
+    member_name: str | None = None
 
-    def concerns(self, row: Mapping[str, Any], peers: int) -> bool:
-        """Whether a `targets_status` row is this reader's (`peers`: agents behind its team's value)."""
-        team, member = self.scope.team, row.get("member")
-        if self.scope.agent is not None:
-            if member is not None:
-                return row.get("per") == "agent" and member == self.scope.agent
-            return row.get("team") == team and peers >= MIN_PEERS
-        if team is not None:
-            return row.get("team") == team or (member is not None and self.teams.get(str(member)) == team)
-        return True
+    def concerns(self, workspace: Any, row: Mapping[str, Any]) -> bool:
+        return self.view.concerns(workspace, self.scope, row)
 
 
 class _AudienceView:
-    """How one kind of report audience maps to a web role."""
+    """How one kind of report audience maps to a web role, and which rows of `kpidesk.targets_status`
+    concern it."""
 
     def reader(self, workspace: Any, audience: ReportAudience, member: str | None) -> _Reader:
         raise NotImplementedError
 
+    def concerns(self, workspace: Any, scope: Scope, row: Mapping[str, Any]) -> bool:
+        raise NotImplementedError
+
 
 class _OrgView(_AudienceView):
+    """An administrator: every row."""
+
     def reader(self, workspace: Any, audience: ReportAudience, member: str | None) -> _Reader:
         _refuse_member(audience, member)
-        return _Reader(Audience("admin"), Scope(), None, _agent_teams(workspace))
+        return _Reader(self, Audience("admin"), Scope())
+
+    def concerns(self, workspace: Any, scope: Scope, row: Mapping[str, Any]) -> bool:
+        return True
 
 
 class _TeamView(_AudienceView):
+    """The team's manager: the rows of targets scoped to the team and the per-agent rows of its agents."""
+
     def reader(self, workspace: Any, audience: ReportAudience, member: str | None) -> _Reader:
         _refuse_member(audience, member)
-        return _Reader(
-            Audience("manager", teams=(str(audience.team),)),
-            Scope(team=audience.team),
-            None,
-            _agent_teams(workspace),
-        )
+        return _Reader(self, Audience("manager", teams=(str(audience.team),)), Scope(team=audience.team))
+
+    def concerns(self, workspace: Any, scope: Scope, row: Mapping[str, Any]) -> bool:
+        member = row.get("member")
+        if member is not None:
+            return _agent_teams(workspace).get(str(member)) == scope.team
+        return row.get("team") == scope.team
 
 
 class _AgentsView(_AudienceView):
+    """One agent of the team: their own per-agent rows, and the team's rows where no single colleague's
+    value can be read from them."""
+
     def reader(self, workspace: Any, audience: ReportAudience, member: str | None) -> _Reader:
         if member is None:
             raise KpideskError(f"an agents' report of team {audience.team} is made for one of its agents")
@@ -180,11 +186,17 @@ class _AgentsView(_AudienceView):
         if member in teams and teams[member] != audience.team:
             raise KpideskError(f"agent {member} is not in team {audience.team}")
         return _Reader(
+            self,
             Audience("agent", agent_id=member, agent_team=audience.team),
             Scope(team=audience.team, agent=member),
             _agent_names(workspace).get(member),
-            {member: audience.team},
         )
+
+    def concerns(self, workspace: Any, scope: Scope, row: Mapping[str, Any]) -> bool:
+        member = row.get("member")
+        if member is not None:
+            return row.get("per") == "agent" and member == scope.agent
+        return row.get("team") == scope.team and _peers(workspace, row) >= MIN_PEERS
 
 
 _VIEWS: dict[str, _AudienceView] = {"org": _OrgView(), "team": _TeamView(), "agents": _AgentsView()}
@@ -258,8 +270,7 @@ def _targets(
         row = {str(k): _plain(v) for k, v in record.items()}
         if wanted is not None and row["target_id"] not in wanted:
             continue
-        peers = _peers(workspace, row) if reader.scope.agent is not None and row.get("member") is None else 0
-        if reader.concerns(row, peers):
+        if reader.concerns(workspace, row):
             rows.append(row)
     return tuple(rows)
 
@@ -285,7 +296,11 @@ def _peers(workspace: Any, row: Mapping[str, Any]) -> int:
 
 
 def _plain(value: Any) -> Any:
-    """A status cell without pandas' missing values (None instead of NaN)."""
+    """A status cell without pandas' missing values (None instead of NaN), guardrails' cells too."""
     if isinstance(value, float) and pd.isna(value):
         return None
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from kpidesk.metrics import get_metric, number_or_none
-from kpidesk.views import Card
+from kpidesk.views import Card, scope_rows
 
 __all__ = [
     "DECOMPOSITIONS",
@@ -234,11 +234,7 @@ class Scope:
         return ("team", "channel", "category") if not self.by else ("channel", "category")
 
     def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
-        if self.agent is not None:
-            return frame[frame["agent"].map(lambda v: v == self.agent)]
-        if self.team is not None:
-            return frame[frame["team"].map(lambda v: v == self.team)]
-        return frame
+        return scope_rows(frame, self.team, self.agent)
 
 
 def find_movers(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -237,3 +237,64 @@ def test_an_agents_report_needs_its_agent(report_demo: Workspace) -> None:
             at=_run_day(report_demo),
             member=AGENT,
         )
+
+
+#: A hand-made helpdesk for the team rows an agent may see: team `duo` has two agents, `trio` three; each
+#: agent solves three tickets in the first week of June 2026.
+_TEAMS = {"D1": "duo", "D2": "duo", "T1": "trio", "T2": "trio", "T3": "trio"}
+_TARGETS = """targets:
+  - id: duo-solved
+    metric: solved
+    scope: {team: duo}
+    per: agent
+    period: month
+    target: 5
+  - id: trio-solved
+    metric: solved
+    scope: {team: trio}
+    per: agent
+    period: month
+    target: 5
+"""
+
+
+@pytest.fixture(scope="module")
+def duo_and_trio(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    from web_fixture import hand_made_helpdesk, solved_ticket
+
+    from kpidesk.targets import TARGETS_FILE
+
+    rows = [
+        solved_ticket(agent, team, i, datetime(2026, 6, 7 + i, 9), 10, 1)
+        for agent, team in _TEAMS.items()
+        for i in range(3)
+    ]
+    ws = hand_made_helpdesk(tmp_path_factory.mktemp("duo-trio") / "ws", rows)
+    (ws.path / TARGETS_FILE).write_text(_TARGETS, encoding="utf-8")
+    return ws
+
+
+def _agent_targets(ws: Workspace, team: str, agent: str) -> list[tuple[str, str | None]]:
+    definition = _definition(ReportAudience("agents", team), metrics=("solved",), period="last_7_days")
+    content = build_content(ws, definition, at=date(2026, 6, 14), member=agent)
+    return [(row["target_id"], row["member"]) for row in content.targets]
+
+
+def test_an_agent_of_a_team_of_three_sees_their_row_and_the_teams(duo_and_trio: Workspace) -> None:
+    assert _agent_targets(duo_and_trio, "trio", "T2") == [("trio-solved", None), ("trio-solved", "T2")]
+
+
+def test_an_agent_of_a_team_of_two_sees_only_their_own_row(duo_and_trio: Workspace) -> None:
+    status = kpidesk.targets_status(duo_and_trio, at=date(2026, 6, 13))
+    assert set(status[status.target_id == "duo-solved"].member.fillna("team")) == {"team", "D1", "D2"}
+    assert _agent_targets(duo_and_trio, "duo", "D1") == [("duo-solved", "D1")]
+
+
+def test_a_teams_report_holds_its_agents_rows_and_no_other_teams(duo_and_trio: Workspace) -> None:
+    definition = _definition(ReportAudience("team", "duo"), metrics=("solved",), period="last_7_days")
+    content = build_content(duo_and_trio, definition, at=date(2026, 6, 14))
+    assert [(r["target_id"], r["member"], r["value"]) for r in content.targets] == [
+        ("duo-solved", None, 6),
+        ("duo-solved", "D1", 3),
+        ("duo-solved", "D2", 3),
+    ]
