@@ -1,33 +1,18 @@
 """Small workspaces and renderings for the delivery tests: a folder with kpidesk.toml (its `[mail]` pointing
-at the test's SMTP server) and reports.yaml, and renderings of hand-made `RenderedReport`s."""
+at the test's SMTP server) and reports.yaml, and renderings of a hand-made `RenderedReport`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kpidesk.reports import Attachment, RenderedReport
+from kpidesk.reports import Attachment, RenderedReport, Rendering, ReportPeriod
 from kpidesk.workspace import Workspace, load_settings
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-
-
-@dataclass(frozen=True)
-class HandRendering:
-    report: str
-    period_key: str
-    member: str | None
-    recipients: tuple[str, ...]
-    language: str
-    rendered: RenderedReport
-
-    @property
-    def claim_key(self) -> tuple[str, str, str]:
-        return (self.report, self.period_key, self.member or "")
 
 
 def rendering(
@@ -37,7 +22,7 @@ def rendering(
     member: str | None = None,
     recipients: tuple[str, ...] = ("leads@example.com",),
     language: str = "he",
-) -> HandRendering:
+) -> Rendering:
     html = (
         '<html><head><style>p {color: red}</style></head><body dir="rtl"><h1>דוח שבועי</h1>'
         '<p>נפח פניות: 1,234</p><img src="cid:volume" alt="volume chart"></body></html>'
@@ -51,7 +36,9 @@ def rendering(
             Attachment(f"{report}.csv", b"metric,value\nvolume,1234\n", "text/csv"),
         ),
     )
-    return HandRendering(report, period_key, member, recipients, language, rendered)
+    start, _, end = period_key.partition("..")
+    period = ReportPeriod("last_week", date.fromisoformat(start), date.fromisoformat(end))
+    return Rendering(report, period, member, recipients, language, ("html", "pdf", "csv"), rendered)
 
 
 def mail_workspace(
