@@ -91,3 +91,37 @@ def test_kpidesk_serve_on_the_demo_answers_in_hebrew_arabic_and_english(tmp_path
     finally:
         server.kill()
         server.wait()
+
+
+def test_serve_with_schedule_runs_the_one_scheduler_of_the_workspace(tmp_path: Path) -> None:
+    import time
+
+    from kpidesk.delivery import SchedulerRunning, scheduler_lock
+
+    kpidesk.init_workspace(tmp_path / "ws", timezone="UTC")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_REPO), os.environ.get("PYTHONPATH", "")])}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-c", "from kpidesk.cli import main; main()"]
+    server = subprocess.Popen(
+        [*command, "serve", "--schedule", "-w", str(tmp_path / "ws"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        message = ""
+        while "(pid" not in message and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with scheduler_lock(tmp_path / "ws"):
+                    pass  # free: serve's scheduler has not taken it yet (it tries every second)
+                time.sleep(0.5)
+            except SchedulerRunning as exc:
+                message = str(exc)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=60)
+    assert f"(pid {server.pid}, since" in message, err
