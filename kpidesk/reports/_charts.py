@@ -164,7 +164,8 @@ def targets_spec(content: ReportContent) -> dict[str, Any] | None:
             x_axis["format"] = number_format
         low_end = 0.0 if unit != "ratio" else min(numbers) / divisor * 0.95
         domain = [min(low_end, min(numbers) / divisor), max(numbers) / divisor * 1.08]
-        x = {"type": "quantitative", "axis": x_axis, "scale": {"reverse": rtl, "domain": domain, "nice": False}}
+        scale = {"reverse": rtl, "domain": domain, "nice": False}
+        x = {"type": "quantitative", "axis": x_axis, "scale": scale}
         layers: list[dict[str, Any]] = []
         if has_range:
             layers.append(

@@ -165,7 +165,7 @@ def kpi_table(texts: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     rows = []
     for kpi in texts["kpis"]:
         if kpi["value"] is None:
-            row = [kpi["name"], f"{kpi['not_available_text']}: {kpi['reason']}", "", "", ""]
+            row = [kpi["name"], f"{kpi['not_available_text']} · {kpi['reason']}", "", "", ""]
             row += [""] if texts["with_team"] else []
             rows.append([*row, ""])
             continue
