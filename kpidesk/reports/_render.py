@@ -59,7 +59,7 @@ class _Drawn:
     content: ReportContent
     texts: dict[str, Any]
     images: dict[str, bytes]
-    charts: list[dict[str, Any]]
+    charts: list[list[dict[str, Any]]]
     stem: str
 
 
