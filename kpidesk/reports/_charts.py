@@ -75,7 +75,9 @@ def _config(lang: str) -> dict[str, Any]:
         "view": {"stroke": None},
         "font": font,
         "title": {"anchor": "end" if rtl else "start", "fontSize": 13, "font": font},
-        "axis": {"labelFont": font, "titleFont": font, "labelFontSize": 10, "titleFontSize": 10},
+        # Axis labels are mostly digits, which the Hebrew and Arabic fonts lack: Noto Sans draws them
+        # (and hands a month's name to the script's font).
+        "axis": {"labelFont": CHART_FONTS["en"], "titleFont": font, "labelFontSize": 10, "titleFontSize": 10},
     }
 
 

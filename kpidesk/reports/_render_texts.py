@@ -65,13 +65,19 @@ def significance_text(significant: bool | None, lang: str) -> str:
 
 
 def _audience_text(content: ReportContent, _: Callable[[str], str]) -> str:
+    """Whom the report is about; names and team ids isolated on right-to-left pages, as their own runs."""
+    from kpidesk.i18n import direction, isolate
+
+    def name(text: str | None) -> str:
+        return isolate(text or "") if direction(content.language) == "rtl" else text or ""
+
     audience = content.audience
     if audience.kind == "agents":
         return _("{name}, team {team}").format(
-            name=content.member_name or content.member or "", team=audience.team or ""
+            name=name(content.member_name or content.member), team=name(audience.team)
         )
     if audience.kind == "team":
-        return _("Team {team}").format(team=audience.team or "")
+        return _("Team {team}").format(team=name(audience.team))
     return _("Whole organisation")
 
 
