@@ -126,13 +126,17 @@ def report_texts(content: ReportContent) -> dict[str, Any]:
 
 
 def _mover(mover: Mover, lang: str) -> dict[str, Any]:
-    from kpidesk.i18n import format_change, format_value, metric_name
+    from kpidesk.i18n import format_change, format_value, metric_name, translator
 
+    _ = translator(lang).gettext
     unit = mover.change_unit or mover.unit
     return {
+        # Words, not an arrow: a right-to-left page would point it backwards.
+        "move_text": _("from {before} to {now}").format(
+            before=format_value(mover.previous, mover.unit, lang),
+            now=format_value(mover.value, mover.unit, lang),
+        ),
         "name": metric_name(mover.metric, lang),
-        "previous_text": format_value(mover.previous, mover.unit, lang),
-        "value_text": format_value(mover.value, mover.unit, lang),
         "change_text": format_change(mover.change, unit, lang),
         "significance_text": significance_text(mover.significant, lang),
         "drivers": [_driver(driver, unit, lang) for driver in mover.drivers],

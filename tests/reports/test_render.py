@@ -82,7 +82,7 @@ def test_the_english_report_shows_the_numbers_worked_out_by_hand(reports: dict[s
         "41.7 min 38.3 min – 45.0 min at risk Reached the wrong way: a guardrail got worse",
         "First contact resolution: 50.0% (−2.5 pp) · breached",
         # Tickets created rose 1100 → 1234; email brought 100 (90 + 10), billing 60 (40 + 20).
-        "Tickets created : 1,100 → 1,234 ( +134 , significant)",
+        "Tickets created : from 1,100 to 1,234 ( +134 , significant)",
         "channel email +100 +90 +10",
         "team billing +60 +40 +20",
     ]
