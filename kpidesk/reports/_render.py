@@ -8,6 +8,7 @@ import base64
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -59,7 +60,7 @@ class _Drawn:
     content: ReportContent
     texts: dict[str, Any]
     images: dict[str, bytes]
-    charts: list[dict[str, Any]]
+    charts: list[list[dict[str, Any]]]
     stem: str
 
 
@@ -114,11 +115,20 @@ class _Csv(_Format):
 #: Every format a report can be rendered in, by the name `reports.yaml` uses.
 RENDER_FORMATS: dict[str, _Format] = {f.name: f for f in (_Html(), _Pdf(), _Xlsx(), _Csv())}
 
-_ENV = Environment(
-    loader=PackageLoader("kpidesk.reports", "templates"),
-    autoescape=select_autoescape(["html"]),
-    extensions=["jinja2.ext.i18n"],
-)
+
+@cache
+def _environment(lang: str) -> Environment:
+    """The templates with `lang`'s translations installed: one environment per language, so reports in
+    two languages rendered at once (the scheduler's threads) never share one."""
+    from kpidesk.i18n import translator
+
+    env = Environment(
+        loader=PackageLoader("kpidesk.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _styles(rtl: bool, font: str) -> dict[str, Any]:
@@ -174,13 +184,12 @@ _FONTS = {
 
 
 def _page(drawn: _Drawn, *, printed: bool) -> str:
-    from kpidesk.i18n import translator
-
     lang = drawn.content.language
-    _ENV.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
     styles = _styles(drawn.texts["dir"] == "rtl", _FONTS.get(lang, _FONTS["en"]))
-    return _ENV.get_template("report.html").render(
-        **drawn.texts, charts=drawn.charts, s=styles, print=printed
+    return (
+        _environment(lang)
+        .get_template("report.html")
+        .render(**drawn.texts, charts=drawn.charts, s=styles, print=printed)
     )
 
 
