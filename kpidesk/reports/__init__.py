@@ -21,7 +21,7 @@ from kpidesk.reports._movers import (
     split_change,
 )
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
-from kpidesk.reports._render import RENDER_FORMATS, Attachment, RenderedReport, render
+from kpidesk.reports._render import RENDER_FORMATS, Attachment, RenderedReport, file_stem, render
 from kpidesk.reports._run import Rendering, render_report, report_definitions, run_report, write_rendering
 from kpidesk.reports._staffing_page import render_staffing_html
 
@@ -47,6 +47,7 @@ __all__ = [
     "TrendPoint",
     "build_content",
     "decomposition_of",
+    "file_stem",
     "parse_reports",
     "read_reports",
     "render",

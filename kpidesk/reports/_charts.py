@@ -75,7 +75,9 @@ def _config(lang: str) -> dict[str, Any]:
         "view": {"stroke": None},
         "font": font,
         "title": {"anchor": "end" if rtl else "start", "fontSize": 13, "font": font},
-        "axis": {"labelFont": font, "titleFont": font, "labelFontSize": 10, "titleFontSize": 10},
+        # Axis labels are mostly digits, which the Hebrew and Arabic fonts lack: Noto Sans draws them
+        # (and hands a month's name to the script's font).
+        "axis": {"labelFont": CHART_FONTS["en"], "titleFont": font, "labelFontSize": 10, "titleFontSize": 10},
     }
 
 
@@ -164,11 +166,8 @@ def targets_spec(content: ReportContent) -> dict[str, Any] | None:
             x_axis["format"] = number_format
         low_end = 0.0 if unit != "ratio" else min(numbers) / divisor * 0.95
         domain = [min(low_end, min(numbers) / divisor), max(numbers) / divisor * 1.08]
-        x = {
-            "type": "quantitative",
-            "axis": x_axis,
-            "scale": {"reverse": rtl, "domain": domain, "nice": False},
-        }
+        scale = {"reverse": rtl, "domain": domain, "nice": False}
+        x = {"type": "quantitative", "axis": x_axis, "scale": scale}
         layers: list[dict[str, Any]] = []
         if has_range:
             layers.append(

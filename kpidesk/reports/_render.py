@@ -8,6 +8,7 @@ import base64
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -15,10 +16,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from kpidesk.reports._charts import chart_specs, draw
 from kpidesk.reports._content import ReportContent
 from kpidesk.reports._pdf import html_to_pdf
+from kpidesk.reports._period import ReportPeriod
 from kpidesk.reports._render_texts import kpi_table, report_texts, subject
 from kpidesk.reports._xlsx import report_xlsx
 
-__all__ = ["RENDER_FORMATS", "Attachment", "RenderedReport", "render"]
+__all__ = ["RENDER_FORMATS", "Attachment", "RenderedReport", "file_stem", "render"]
 
 _CID = re.compile(r'src="cid:([^"]+)"')
 
@@ -59,7 +61,7 @@ class _Drawn:
     content: ReportContent
     texts: dict[str, Any]
     images: dict[str, bytes]
-    charts: list[dict[str, Any]]
+    charts: list[list[dict[str, Any]]]
     stem: str
 
 
@@ -114,11 +116,20 @@ class _Csv(_Format):
 #: Every format a report can be rendered in, by the name `reports.yaml` uses.
 RENDER_FORMATS: dict[str, _Format] = {f.name: f for f in (_Html(), _Pdf(), _Xlsx(), _Csv())}
 
-_ENV = Environment(
-    loader=PackageLoader("kpidesk.reports", "templates"),
-    autoescape=select_autoescape(["html"]),
-    extensions=["jinja2.ext.i18n"],
-)
+
+@cache
+def _environment(lang: str) -> Environment:
+    """The templates with `lang`'s translations installed: one environment per language, so reports in
+    two languages rendered at once (the scheduler's threads) never share one."""
+    from kpidesk.i18n import translator
+
+    env = Environment(
+        loader=PackageLoader("kpidesk.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _styles(rtl: bool, font: str) -> dict[str, Any]:
@@ -174,22 +185,19 @@ _FONTS = {
 
 
 def _page(drawn: _Drawn, *, printed: bool) -> str:
-    from kpidesk.i18n import translator
-
     lang = drawn.content.language
-    _ENV.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
     styles = _styles(drawn.texts["dir"] == "rtl", _FONTS.get(lang, _FONTS["en"]))
-    return _ENV.get_template("report.html").render(
-        **drawn.texts, charts=drawn.charts, s=styles, print=printed
+    return (
+        _environment(lang)
+        .get_template("report.html")
+        .render(**drawn.texts, charts=drawn.charts, s=styles, print=printed)
     )
 
 
-def _stem(content: ReportContent) -> str:
-    """The attachments' file name without extension: ASCII, the period's days and the agent."""
-    member = re.sub(r"[^A-Za-z0-9_.-]+", "-", content.member or "").strip("-")
-    return "-".join(
-        p for p in ("report", content.period.start.isoformat(), content.period.end.isoformat(), member) if p
-    )
+def file_stem(name: str, period: ReportPeriod, member: str | None) -> str:
+    """A report's file names without extension: ASCII, its name, its period's days and its agent."""
+    ascii_member = re.sub(r"[^A-Za-z0-9_.-]+", "-", member or "").strip("-")
+    return "-".join(p for p in (name, period.start.isoformat(), period.end.isoformat(), ascii_member) if p)
 
 
 def _chart_rows(charts: Sequence[Any]) -> list[list[dict[str, Any]]]:
@@ -204,7 +212,7 @@ def _chart_rows(charts: Sequence[Any]) -> list[list[dict[str, Any]]]:
     return rows
 
 
-def render(content: ReportContent, formats: Sequence[str]) -> RenderedReport:
+def render(content: ReportContent, formats: Sequence[str], *, name: str = "report") -> RenderedReport:
     """`content` as an e-mail body with charts, plus one attachment per format in `formats` (`html` is
     the body itself; `csv` gives the headline table, and the targets' table when there are targets)."""
     unknown = [f for f in formats if f not in RENDER_FORMATS]
@@ -216,6 +224,8 @@ def render(content: ReportContent, formats: Sequence[str]) -> RenderedReport:
     charts = chart_specs(content)
     images = {chart.cid: draw(chart, content.language) for chart in charts}
     shown = _chart_rows(charts)
-    drawn = _Drawn(content, report_texts(content), images, shown, _stem(content))
+    drawn = _Drawn(
+        content, report_texts(content), images, shown, file_stem(name, content.period, content.member)
+    )
     attachments = tuple(a for name in dict.fromkeys(formats) for a in RENDER_FORMATS[name].attach(drawn))
     return RenderedReport(subject(content), _page(drawn, printed=False), images, attachments)

@@ -65,13 +65,19 @@ def significance_text(significant: bool | None, lang: str) -> str:
 
 
 def _audience_text(content: ReportContent, _: Callable[[str], str]) -> str:
+    """Whom the report is about; names and team ids isolated on right-to-left pages, as their own runs."""
+    from kpidesk.i18n import direction, isolate
+
+    def name(text: str | None) -> str:
+        return isolate(text or "") if direction(content.language) == "rtl" else text or ""
+
     audience = content.audience
     if audience.kind == "agents":
         return _("{name}, team {team}").format(
-            name=content.member_name or content.member or "", team=audience.team or ""
+            name=name(content.member_name or content.member), team=name(audience.team)
         )
     if audience.kind == "team":
-        return _("Team {team}").format(team=audience.team or "")
+        return _("Team {team}").format(team=name(audience.team))
     return _("Whole organisation")
 
 
@@ -120,13 +126,17 @@ def report_texts(content: ReportContent) -> dict[str, Any]:
 
 
 def _mover(mover: Mover, lang: str) -> dict[str, Any]:
-    from kpidesk.i18n import format_change, format_value, metric_name
+    from kpidesk.i18n import format_change, format_value, metric_name, translator
 
+    _ = translator(lang).gettext
     unit = mover.change_unit or mover.unit
     return {
+        # Words, not an arrow: a right-to-left page would point it backwards.
+        "move_text": _("from {before} to {now}").format(
+            before=format_value(mover.previous, mover.unit, lang),
+            now=format_value(mover.value, mover.unit, lang),
+        ),
         "name": metric_name(mover.metric, lang),
-        "previous_text": format_value(mover.previous, mover.unit, lang),
-        "value_text": format_value(mover.value, mover.unit, lang),
         "change_text": format_change(mover.change, unit, lang),
         "significance_text": significance_text(mover.significant, lang),
         "drivers": [_driver(driver, unit, lang) for driver in mover.drivers],
@@ -165,7 +175,7 @@ def kpi_table(texts: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     rows = []
     for kpi in texts["kpis"]:
         if kpi["value"] is None:
-            row = [kpi["name"], f"{kpi['not_available_text']}: {kpi['reason']}", "", "", ""]
+            row = [kpi["name"], f"{kpi['not_available_text']} · {kpi['reason']}", "", "", ""]
             row += [""] if texts["with_team"] else []
             rows.append([*row, ""])
             continue

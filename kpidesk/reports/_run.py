@@ -13,7 +13,7 @@ from kpidesk.calendars import BusinessCalendar
 from kpidesk.reports._content import build_content
 from kpidesk.reports._definition import REPORTS_FILE, ReportDefinition, read_reports
 from kpidesk.reports._period import ReportPeriod
-from kpidesk.reports._render import RenderedReport, render
+from kpidesk.reports._render import RenderedReport, file_stem, render
 
 __all__ = ["Rendering", "render_report", "report_definitions", "run_report", "write_rendering"]
 
@@ -39,8 +39,8 @@ class Rendering:
 
     @property
     def file_stem(self) -> str:
-        days = f"{self.period.start.isoformat()}_{self.period.end.isoformat()}"
-        return "_".join(p for p in (self.report, days, self.member) if p)
+        """The name of its files without extension (its attachments are named the same way)."""
+        return file_stem(self.report, self.period, self.member)
 
 
 def report_definitions(ws: Any) -> dict[str, ReportDefinition]:
@@ -106,7 +106,7 @@ def render_report(ws: Any, name: str, *, at: date | None = None) -> list[Renderi
                 recipients=recipients,
                 language=definition.language,
                 formats=definition.formats,
-                rendered=render(content, definition.formats),
+                rendered=render(content, definition.formats, name=definition.name),
             )
         )
     return out
@@ -122,7 +122,7 @@ def write_rendering(rendering: Rendering, directory: Path) -> list[Path]:
         html.write_text(rendering.rendered.standalone_html(), encoding="utf-8")
         paths.append(html)
     for attachment in rendering.rendered.attachments:
-        path = directory / f"{rendering.file_stem}{Path(attachment.filename).suffix}"
+        path = directory / attachment.filename
         path.write_bytes(attachment.content)
         paths.append(path)
     return paths

@@ -162,7 +162,7 @@ def _targets(content: ReportContent) -> _Sheet:
                 (row.get("period_end"), _DATE),
                 (term("unit", unit, lang), None),
                 (_number(row.get("value")), number),
-                (row.get("n") or 0, _WHOLE),
+                (_number(row.get("n")) or 0, _WHOLE),
                 (_number(row.get("target")), number),
                 (_number(row.get("projected")), number),
                 (_number(row.get("projected_low")), number),

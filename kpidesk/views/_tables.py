@@ -7,11 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["fill_sheet", "table_csv", "table_xlsx"]
 
@@ -35,6 +34,8 @@ def fill_sheet(
 ) -> None:
     """Write `header` and `rows` into `sheet`; `number_formats[i][j]`, where given, is the Excel number
     format of row i's cell j (numbers stay numbers, shown as percentages, with separators…)."""
+    from openpyxl.styles import Font
+
     sheet.title = title[:31]
     sheet.sheet_view.rightToLeft = right_to_left
     sheet.append(list(header))
@@ -54,6 +55,8 @@ def fill_sheet(
 def table_xlsx(
     title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *, right_to_left: bool
 ) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -149,7 +149,7 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     # The last whole week of the data (Sunday to Saturday in the demo's Israeli calendar), as HTML and PDF.
     reports = tmp_path / "demo" / "reports"
     for suffix in ("html", "pdf", "xlsx"):
-        written = sorted(reports.glob(f"weekly-service_*.{suffix}"))
+        written = sorted(reports.glob(f"weekly-service-*.{suffix}"))
         assert len(written) == 1 and f"Weekly report ({suffix.upper()}): {written[0]}" in out.replace(
             "\n", ""
         )
