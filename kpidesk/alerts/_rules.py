@@ -54,7 +54,7 @@ _VOLUME_KEYS = (
     "compare",
     "records",
 )
-_TARGETS_KEYS = (*_COMMON_KEYS, "on", "targets")
+_TARGETS_KEYS = (*_COMMON_KEYS, "when", "targets")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -133,6 +133,12 @@ class _Checker:
 
     def keys(self, allowed: Sequence[str]) -> None:
         for key in self.raw:
+            if key in ("True", "False"):
+                raise self.fail(
+                    None,
+                    "a key YAML reads as true or false (on, off, yes, no); a targets alert lists its "
+                    "states under `when`",
+                )
             if key not in allowed:
                 raise self.fail(
                     key,
@@ -271,7 +277,7 @@ def _targets(check: _Checker, name: str) -> TargetsRule:
         email=check.email(),
         webhook=check.webhook(),
         line=check.raw.line,
-        events=check.names("on", TARGET_EVENTS, TARGET_EVENTS),
+        events=check.names("when", TARGET_EVENTS, TARGET_EVENTS),
         targets=None if targets == "all" else check.names("targets", (), None),
     )
 

@@ -37,13 +37,49 @@ def test_a_value_hovering_at_the_threshold_raises_once_and_clears_below_clear() 
     # An alert stays open at z = ±2.0 exactly and clears strictly inside (−2, 2).
     results = _judge(values, baseline)
     assert [r.raised for r in results] == [
-        "up", None, None, None, None, None, None, None, "up", None, "down", None, None
+        "up",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "up",
+        None,
+        "down",
+        None,
+        None,
     ]
     assert [r.cleared for r in results] == [
-        None, None, None, None, None, None, None, "up", None, "up", None, None, "down"
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "up",
+        None,
+        "up",
+        None,
+        None,
+        "down",
     ]
     assert [r.open for r in results] == [
-        "up", "up", "up", "up", "up", "up", "up", None, "up", None, "down", "down", None
+        "up",
+        "up",
+        "up",
+        "up",
+        "up",
+        "up",
+        "up",
+        None,
+        "up",
+        None,
+        "down",
+        "down",
+        None,
     ]
 
 
@@ -70,7 +106,9 @@ def test_learning_ends_when_min_history_comparable_days_are_there() -> None:
     counts = {d: 300 if d.weekday() == 0 and d.day >= 15 else 100 for d in days}
     mondays = [d for d in days if d.weekday() == 0]
     thresholds = Thresholds(4.0, 2.0, 20.0, min_history=3, history=12)
-    results = {r.start: r for r in scan(counts, date(2025, 9, 1), mondays, DAY, calendar, thresholds, "weekday")}
+    results = {
+        r.start: r for r in scan(counts, date(2025, 9, 1), mondays, DAY, calendar, thresholds, "weekday")
+    }
     # 15 September has 2 Mondays before it: learning; the 22nd has 3 (100, 100, 300: median 100).
     assert results[datetime(2025, 9, 15)].learning
     assert results[datetime(2025, 9, 22)].raised == "up"
@@ -113,7 +151,9 @@ def test_false_alarms_on_spike_free_volume_stay_below_the_bound(
     assert hour_alarms <= HOUR_BOUND * judged_hours
 
 
-def test_holidays_weekends_and_nights_are_judged_not_skipped(spike_free: dict[int, dict[datetime, int]]) -> None:
+def test_holidays_weekends_and_nights_are_judged_not_skipped(
+    spike_free: dict[int, dict[datetime, int]],
+) -> None:
     calendar = israel_calendar()
     days = per_day(spike_free[0])
     windows = [datetime(2025, 10, 2), datetime(2025, 10, 4)]  # Yom Kippur (Thursday); a Saturday
