@@ -75,7 +75,8 @@ def test_the_example_is_read() -> None:
     [
         (
             "{name: v, kind: volum, of: tickets}",
-            "line 3, column 15: alert 'v': `kind` is 'volum'; expected one of volume, targets (did you mean 'volume'?)",
+            "line 3, column 15: alert 'v': `kind` is 'volum'; expected one of volume, targets "
+            "(did you mean 'volume'?)",
         ),
         (
             "{name: v, kind: volume}",
