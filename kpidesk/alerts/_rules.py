@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from kpidesk.alerts._anomaly import Thresholds
 from kpidesk.reports import REPORTS_FILE, ReportsFileError
 from kpidesk.workspace import LinedMapping, Workspace, load_lined_yaml
 
@@ -103,6 +104,16 @@ class VolumeRule(AlertRule):
     @property
     def kind(self) -> str:
         return "volume"
+
+    def thresholds(self, grain: str) -> Thresholds:
+        """This rule's settings for one grain."""
+        return Thresholds(
+            raise_z=self.raise_z,
+            clear_z=self.clear_z,
+            floor=self.floor[grain],
+            min_history=self.min_history[grain],
+            history=self.history,
+        )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from kpidesk.alerts._anomaly import GRAINS_BY_NAME, Assessment, Grain, Thresholds, scan
+from kpidesk.alerts._anomaly import GRAINS_BY_NAME, Assessment, Grain, scan
 from kpidesk.alerts._counts import SOURCES, VolumeSource, utc_bounds
 from kpidesk.alerts._judgement import Finding, Judgement, Learning
 from kpidesk.alerts._rules import VolumeRule
@@ -15,21 +15,11 @@ from kpidesk.alerts._state import AlertRecord, StoreTransaction
 from kpidesk.calendars import BusinessCalendar
 from kpidesk.workspace import Workspace
 
-__all__ = ["MAX_WINDOWS", "judge_volume", "thresholds_of"]
+__all__ = ["MAX_WINDOWS", "judge_volume"]
 
 #: A check judges at most this many windows since the last one (a scheduler down longer catches up on
 #: the most recent ones only).
 MAX_WINDOWS = {"day": 7, "hour": 48}
-
-
-def thresholds_of(rule: VolumeRule, grain: str) -> Thresholds:
-    return Thresholds(
-        raise_z=rule.raise_z,
-        clear_z=rule.clear_z,
-        floor=rule.floor[grain],
-        min_history=rule.min_history[grain],
-        history=rule.history,
-    )
 
 
 def _windows(grain: Grain, last: datetime, mark: str | None) -> list[datetime]:
@@ -61,7 +51,7 @@ def judge_volume(
             _, until = utc_bounds(windows[-1], windows[-1] + grain.step, calendar.zone)
             series = source.series(con, calendar.zone.key, name, until)
             opened = [key for (s, key) in open_alerts if s == subject]
-            thresholds = thresholds_of(rule, name)
+            thresholds = rule.thresholds(name)
             assessments = scan(
                 series.counts,
                 series.first_day or windows[-1].date(),
