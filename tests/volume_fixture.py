@@ -8,22 +8,30 @@ hour's count Poisson around its expected value. Hours are local wall-clock hours
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import numpy as np
 
+import kpidesk
 from kpidesk.calendars import BusinessCalendar
-from kpidesk.workspace import default_settings
+from kpidesk.workspace import Workspace, default_settings, init_workspace
 
 __all__ = [
     "CLOSED_DAY_SHARE",
     "DAILY_LEVEL",
+    "FIRST_DAY",
     "HOLIDAY_LEVEL",
+    "LAST_DAY",
+    "SPIKE_DAY",
     "WORKING_DAY_SHARE",
     "expected_hour",
     "generated_hours",
     "israel_calendar",
     "per_day",
+    "tickets_on",
+    "write_spike_workspace",
 ]
 
 #: Expected tickets per day by `date.weekday()` (Monday = 0): Sunday busiest, Friday and Saturday quiet.
@@ -68,3 +76,37 @@ def per_day(hours: dict[datetime, int]) -> dict[datetime, int]:
         midnight = datetime.combine(start.date(), time())
         days[midnight] = days.get(midnight, 0) + n
     return days
+
+
+#: A small workspace with one spike: tickets every day from Sunday 1 March 2026, 40 on a working day, 10 on
+#: Friday and Saturday, 120 on Tuesday 14 April; created between 09:00 and 16:59 local time, every fourth
+#: one for team sales, the others for billing.
+FIRST_DAY, LAST_DAY = date(2026, 3, 1), date(2026, 4, 18)
+SPIKE_DAY = date(2026, 4, 14)
+
+
+def tickets_on(day: date) -> int:
+    if day == SPIKE_DAY:
+        return 120
+    return 10 if day.weekday() in (4, 5) else 40
+
+
+def write_spike_workspace(folder: Path) -> Workspace:
+    """The spike workspace, imported through the normal importer. Passover's first and seventh days (2 and
+    8 April 2026) are holidays; they get the same counts, and the holiday class has too little history to
+    be judged."""
+    ws = init_workspace(folder, country="IL")
+    path = folder.parent / f"{folder.name}-tickets.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ticket_id", "created_at", "status", "channel", "team_id", "category"])
+        day, number = FIRST_DAY, 0
+        while day <= LAST_DAY:
+            for i in range(tickets_on(day)):
+                number += 1
+                created = datetime.combine(day, time(9)) + timedelta(seconds=i * 28800 // tickets_on(day))
+                team = "sales" if i % 4 == 0 else "billing"
+                writer.writerow([f"T{number:05d}", created.isoformat(), "open", "email", team, "refunds"])
+            day += timedelta(days=1)
+    kpidesk.import_files([path], "tickets", workspace=ws)
+    return ws

@@ -3,7 +3,6 @@ resolved, by a signed webhook to a real HTTP server on loopback; a notice that f
 
 from __future__ import annotations
 
-import csv
 import http.server
 import json
 import shutil
@@ -11,50 +10,22 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from volume_fixture import FIRST_DAY, SPIKE_DAY, tickets_on, write_spike_workspace
 
-import kpidesk
 from kpidesk.alerts import AlertStore, check_alerts, list_alerts, sign, verify_signature
-from kpidesk.workspace import Workspace, init_workspace, open_workspace
+from kpidesk.workspace import Workspace, open_workspace
 
 SECRET = "s3cret-shared-with-the-receiver"
-#: Tickets every day from Sunday 1 March 2026: 40 on a working day, 10 on Friday and Saturday, 120 on
-#: Tuesday 14 April (the spike). Created between 09:00 and 16:59 local time.
-FIRST_DAY, LAST_DAY = date(2026, 3, 1), date(2026, 4, 18)
-SPIKE_DAY = date(2026, 4, 14)
-TEAMS = ("billing", "sales")
-
-
-def _per_day(day: date) -> int:
-    if day == SPIKE_DAY:
-        return 120
-    return 10 if day.weekday() in (4, 5) else 40
 
 
 @pytest.fixture(scope="module")
 def volume_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("alerts") / "ws"
-    ws = init_workspace(folder, country="IL")
-    path = folder.parent / "tickets.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ticket_id", "created_at", "status", "channel", "team_id", "category"])
-        day, number = FIRST_DAY, 0
-        while day <= LAST_DAY:
-            # Passover's first and seventh days (2 and 8 April 2026) are holidays; they get the same
-            # counts, and the holiday class has too little history to be judged.
-            for i in range(_per_day(day)):
-                number += 1
-                created = datetime(day.year, day.month, day.day, 9) + timedelta(
-                    seconds=i * 28800 // _per_day(day)
-                )
-                team = TEAMS[i % 4 == 0]
-                writer.writerow([f"T{number:05d}", created.isoformat(), "open", "email", team, "refunds"])
-            day += timedelta(days=1)
-    kpidesk.import_files([path], "tickets", workspace=ws)
+    write_spike_workspace(folder)
     return folder
 
 
@@ -145,7 +116,7 @@ def test_one_problem_is_one_alert_raised_once_and_resolved_once(
     assert check_alerts(workspace, at=datetime(2026, 4, 16, 9)).notices_sent == 0
 
     raised, resolved = (r["json"] for r in receiver.accepted)
-    before = sum(_per_day(FIRST_DAY + timedelta(days=i)) for i in range((SPIKE_DAY - FIRST_DAY).days))
+    before = sum(tickets_on(FIRST_DAY + timedelta(days=i)) for i in range((SPIKE_DAY - FIRST_DAY).days))
     assert receiver.refused == 0 and len(receiver.accepted) == 2
     # Tuesdays before the 14th from 1 March: 3, 10, 17, 24, 31 March and 7 April: 40 each, so
     # baseline 40, MAD 0, spread √40; z = (120 − 40) / √40 = 12.649.
