@@ -155,12 +155,11 @@ def check_alerts(ws: Workspace, *, at: datetime | None = None) -> AlertCheck:
         resolved += gone
         learning += judgement.learning
     sent, failures = _deliver(ws, store)
-    still_open = [a for a in store.alerts(since=time.time()) if a.resolved_at is None]
     return AlertCheck(
         at=moment,
         raised=tuple(map(AlertEvent.of, raised)),
         resolved=tuple(map(AlertEvent.of, resolved)),
-        open=tuple(map(AlertEvent.of, still_open)),
+        open=tuple(map(AlertEvent.of, store.open_alerts())),
         learning=tuple(learning),
         notices_sent=sent,
         failures=tuple(failures),

@@ -210,6 +210,13 @@ class AlertStore:
             ).fetchall()
         return [_notice(row) for row in rows]
 
+    def open_alerts(self) -> list[AlertRecord]:
+        with self.connect() as con:
+            rows = con.execute(
+                f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE resolved_at IS NULL ORDER BY raised_at DESC, id"
+            ).fetchall()
+        return [_alert(row) for row in rows]
+
     def alerts(self, *, since: float | None = None) -> list[AlertRecord]:
         """Open alerts, and those raised or resolved at or after `since` (epoch seconds; None: all)."""
         with self.connect() as con:
