@@ -225,3 +225,17 @@ def test_learning_windows_are_reported_not_alerted(workspace: Workspace) -> None
         ("tickets per day", "2026-04-14T00:00:00+03:00", 120, 6, 8),
         ("tickets per hour", "2026-04-14T23:00:00+03:00", 0, 6, 8),
     ]
+
+
+def test_two_checks_at_once_raise_one_alert_and_send_one_notice(
+    workspace: Workspace, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("ALERTS_TEST_SECRET", SECRET)
+    _rules(workspace, receiver.url)
+    with ThreadPoolExecutor(2) as pool:
+        checks = list(pool.map(lambda _: check_alerts(workspace, at=datetime(2026, 4, 15, 0, 5)), range(2)))
+    assert sorted(len(c.raised) for c in checks) == [0, 1]
+    assert sum(c.notices_sent for c in checks) == 1
+    assert [r["json"]["event"] for r in receiver.accepted] == ["raised"]
