@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Each installs what it needs and no more:
-# the demo only kpidesk itself; the tests also the test tools, PySpark and Java for the Spark parity test.
+# the demo kpidesk itself and the fonts of its PDF report; the tests also the test tools, PySpark, Java, Chromium
+# and Poppler.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,23 +29,33 @@ install: $(STAMPS)/base
 
 install-dev: $(STAMPS)/dev
 
-# Java runs Spark local mode for the parity test; Debian's Chromium, driven by Playwright, and the Noto fonts
-# (Hebrew and Arabic) run the browser tests of the web app.
-$(STAMPS)/system:
+# The reports' PDFs: WeasyPrint lays text out with Pango, and Hebrew and Arabic need the Noto fonts (the charts
+# drawn as images use the same fonts). The demo writes a PDF report, so it installs these too.
+$(STAMPS)/pdf:
+	@mkdir -p $(STAMPS)
+	@if ! dpkg -s fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
+		echo "Installing Pango and the Noto fonts for PDF reports in Hebrew, Arabic and English"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0; \
+	fi
+	@touch $@
+
+# Java runs Spark local mode for the parity test; Debian's Chromium, driven by Playwright, runs the browser
+# tests of the web app; Poppler (pdftotext, pdftoppm) reads the reports' PDFs back in the tests.
+$(STAMPS)/system: $(STAMPS)/pdf
 	@mkdir -p $(STAMPS)
 	@if ! command -v java >/dev/null 2>&1; then \
 		echo "Installing Java 17 for Spark local mode"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; \
 	fi
-	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then \
-		echo "Installing Chromium and the Noto fonts for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-core; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		echo "Installing Chromium and Poppler for the browser and PDF tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; \
 	fi
 	@touch $@
 
 system-deps: $(STAMPS)/system
 
-demo: install
+demo: install $(STAMPS)/pdf
 	$(BIN)/kpidesk demo
 
 test: install-dev system-deps

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,6 @@ from kpidesk.calendars import SLOTS_TABLE, BusinessCalendar
 from kpidesk.facts import CALL_FACTS_TABLE, MANAGER_REACH_TABLE, FactRefresh
 from kpidesk.metrics import KpiQuery, KpiTables, TicketExplanation, compute_kpis, explain_ticket
 from kpidesk.reconcile import Reconciliation, reconcile_figures
-from kpidesk.reports import render_summary_html
 from kpidesk.workspace import (
     SETTINGS_FILE,
     WarehouseBusy,
@@ -40,8 +40,10 @@ if TYPE_CHECKING:
     from kpidesk.accounts import AccountStore, ApiToken, User
     from kpidesk.alerts import AlertCheck, AlertEvent, NoticeFailure
     from kpidesk.contents import WorkspaceStatus
+    from kpidesk.delivery import LogEntry, PeriodicJob, RunOutcome, Sendable
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
+    from kpidesk.reports import Rendering
     from kpidesk.staffing import StaffingPlan, StaffingTarget
     from kpidesk.targets import Suggestion, Target, TargetCheck, TargetVersion
 
@@ -70,8 +72,14 @@ __all__ = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
+    "report_log",
     "resilience",
     "revoke_api_token",
+    "run_report",
+    "run_scheduler",
+    "scheduler_jobs",
+    "send_report",
     "set_password",
     "set_target",
     "staffing_plan",
@@ -84,7 +92,6 @@ __all__ = [
     "users",
     "warehouse_tables",
     "write_staffing_page",
-    "write_summary",
 ]
 
 
@@ -886,10 +893,15 @@ def reconcile(
         return reconcile_figures(con, source=source, metric=metric)
 
 
+#: The demo's report `make demo` writes: the organisation's week, in Hebrew, as HTML, PDF and XLSX.
+DEMO_REPORT = "weekly-service"
+
+
 @dataclass
 class DemoResult:
     workspace: Workspace
-    summary_html: Path
+    #: The demo's weekly report for the last whole week of its data: the HTML page, the PDF, the XLSX.
+    report_files: list[Path]
     imports: list[ImportSummary]
     #: The week after the demo's calls, staffed to 80/20 with Erlang A and 30% shrinkage.
     staffing: StaffingPlan
@@ -900,38 +912,24 @@ class DemoResult:
     users: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def write_summary(workspace: Workspace | str | Path | None = None, path: Path | None = None) -> Path:
-    """Write the one-page HTML summary of the workspace (default: summary.html inside it)."""
-    ws = _workspace(workspace)
-    headline = [
-        "volume",
-        "solved",
-        "backlog",
-        "first_reply_time",
-        "reply_time",
-        "full_resolution_time",
-        "one_touch_rate",
-        "fcr_rate",
-        "reopen_rate",
-        "escalation_rate",
-        "sla_attainment",
-    ]
-    overall = kpis(ws, metrics=headline, period="all", business_hours=True)
-    by_team = kpis(ws, metrics=headline, by=["team"], period="all", business_hours=True)
-    weekly = kpis(ws, metrics=["volume"], period="week")
-    target = path or ws.path / "summary.html"
-    target.write_text(
-        render_summary_html(
-            overall,
-            by_team,
-            weekly,
-            locale=ws.settings.locale,
-            workspace_name=ws.path.name,
-            generated=date.today(),
-        ),
-        encoding="utf-8",
-    )
-    return target
+def render_report(
+    workspace: Workspace | str | Path | None, name: str, *, at: date | None = None
+) -> list[Rendering]:
+    """The report `name` of `reports.yaml` made on local day `at` (default: today): one rendering per agent
+    of an agents' report, one otherwise, each with its recipients and its rendered HTML and attachments."""
+    from kpidesk.reports import render_report as render
+
+    return render(_workspace(workspace), name, at=at)
+
+
+def run_report(
+    workspace: Workspace | str | Path | None, name: str, *, at: date | None = None, output: Path | None = None
+) -> list[Path]:
+    """Make the report `name` and write its files (default: the workspace's `reports/` folder); returns
+    their paths."""
+    from kpidesk.reports import run_report as run
+
+    return run(_workspace(workspace), name, at=at, output=output)
 
 
 def write_staffing_page(
@@ -956,7 +954,15 @@ def build_demo(
     """A demo workspace from realistic generated data, imported through the normal importer: tickets and
     their events, calls, agent states, surveys, QA reviews, customers and agents; with a target file."""
     from kpidesk.accounts import demo_users
-    from kpidesk.demo import DEMO_TARGETS, demo_examples, demo_settings, generate_demo, write_demo_files
+    from kpidesk.demo import (
+        DEMO_REPORTS,
+        DEMO_TARGETS,
+        demo_examples,
+        demo_settings,
+        generate_demo,
+        write_demo_files,
+    )
+    from kpidesk.reports import REPORTS_FILE
     from kpidesk.targets import TARGETS_FILE
 
     path = Path(directory)
@@ -966,6 +972,7 @@ def build_demo(
         shutil.rmtree(path)
     ws = init_workspace(path, settings=demo_settings())
     (path / TARGETS_FILE).write_text(DEMO_TARGETS.read_text(encoding="utf-8"), encoding="utf-8")
+    (path / REPORTS_FILE).write_text(DEMO_REPORTS.read_text(encoding="utf-8"), encoding="utf-8")
     data = generate_demo(n_tickets, seed=seed)
     files = write_demo_files(data, path / "data", "csv")
     # Surveys name tickets, so they follow them; the facts are derived once, after the calls.
@@ -987,7 +994,7 @@ def build_demo(
     )
     return DemoResult(
         workspace=ws,
-        summary_html=write_summary(ws),
+        report_files=run_report(ws, DEMO_REPORT, at=(last_data_day(ws) or date.today()) + timedelta(days=1)),
         imports=imports,
         staffing=plan,
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
@@ -1119,3 +1126,75 @@ def revoke_api_token(workspace: Workspace | str | Path | None, name: str, label:
 def api_tokens(workspace: Workspace | str | Path | None, name: str) -> list[ApiToken]:
     """A user's API tokens (label, created, last used), without the tokens themselves."""
     return _accounts(_workspace(workspace)).api_tokens(name)
+
+
+# --- delivery: reports sent by e-mail, their log, the scheduler --------------------------------------
+
+
+def _delivery_rendering(ws: Workspace, name: str, at: date) -> Sequence[Sendable]:
+    return render_report(ws, name, at=at)
+
+
+def send_report(
+    workspace: Workspace | str | Path | None, name: str, *, at: date | None = None, again: bool = False
+) -> RunOutcome:
+    """Make report `name` as on local day `at` (default today) and e-mail it to its recipients, each
+    delivery claimed once per period: one sent before is not sent again unless `again`."""
+    from kpidesk.delivery import Dispatcher, Journal
+    from kpidesk.reports import REPORTS_FILE, read_reports
+
+    ws = _workspace(workspace)
+    reports = read_reports(ws.path / REPORTS_FILE, default_language=ws.settings.locale)
+    if name not in reports:
+        known = ", ".join(sorted(reports)) or f"none: {ws.path / REPORTS_FILE} has no reports"
+        raise InvalidRequest(f"no report named {name!r} in {ws.path / REPORTS_FILE}; defined: {known}")
+    day = at or _today(ws)
+    calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
+    period = reports[name].period_at(day, calendar.week_start)
+    dispatcher = Dispatcher(Journal(ws.path), ws.settings.require_mail())
+    return dispatcher.run(
+        name, period.key, day.isoformat(), "send", lambda: _delivery_rendering(ws, name, day), again=again
+    )
+
+
+def report_log(
+    workspace: Workspace | str | Path | None = None, *, report: str | None = None
+) -> list[LogEntry]:
+    """Every run of a report and every delivery with its outcome, oldest first (of one report)."""
+    from kpidesk.delivery import report_log as journal_log
+
+    ws = _workspace(workspace)
+    return journal_log(ws.path, ws.settings.timezone, report=report)
+
+
+def scheduler_jobs() -> list[PeriodicJob]:
+    """What the scheduler runs on every tick besides the reports: the extension point for periodic
+    checks such as the alerts' (each job is called with the workspace; its errors are logged)."""
+    return []
+
+
+def run_scheduler(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    once: bool = False,
+    stop: threading.Event | None = None,
+    tick: float = 30.0,
+    jobs: Sequence[PeriodicJob] | None = None,
+    wait_for_lock: bool = False,
+) -> None:
+    """Send every report of reports.yaml on its cron schedule, exactly once per period, until `stop` is
+    set (one round with `once`); runs missed while no scheduler ran are made once at start. One
+    scheduler acts on a workspace: another raises SchedulerRunning, or is waited for with
+    `wait_for_lock`."""
+    from kpidesk.delivery import run_scheduler as run
+
+    ws = _workspace(workspace)
+    run(
+        ws,
+        _delivery_rendering,
+        once=once,
+        stop=stop,
+        tick=tick,
+        jobs=scheduler_jobs() if jobs is None else jobs,
+        wait_for_lock=wait_for_lock,
+    )

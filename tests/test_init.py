@@ -39,8 +39,13 @@ PUBLIC = [
     "refresh_facts",
     "rejected",
     "remove_user",
+    "render_report",
+    "report_log",
     "resilience",
     "revoke_api_token",
+    "run_report",
+    "run_scheduler",
+    "send_report",
     "set_password",
     "set_target",
     "staffing_plan",
@@ -51,7 +56,6 @@ PUBLIC = [
     "targets_status",
     "undo_import",
     "users",
-    "write_summary",
 ]
 
 

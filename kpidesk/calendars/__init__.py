@@ -2,6 +2,7 @@
 
 from kpidesk.calendars._business_time import PERIODS, with_business_seconds, with_local_periods
 from kpidesk.calendars._calendar import BusinessCalendar, Hours, parse_hours
+from kpidesk.calendars._cron import CronError, CronSchedule
 from kpidesk.calendars._local_intervals import local_interval_start, local_midnight
 from kpidesk.calendars._slots import (
     SLOT_SCHEMA,
@@ -16,6 +17,8 @@ __all__ = [
     "SLOTS_TABLE",
     "SLOT_SCHEMA",
     "BusinessCalendar",
+    "CronError",
+    "CronSchedule",
     "Hours",
     "build_slots",
     "local_interval_start",

@@ -4,6 +4,8 @@ from kpidesk.cli import (
     _alerts,  # noqa: F401  (registers `kpidesk alerts`)
     _contents,  # noqa: F401  (registers `kpidesk status` and `kpidesk list`)
     _reconcile,  # noqa: F401  (registers `kpidesk reconcile`)
+    _reports,  # noqa: F401  (registers `kpidesk report`)
+    _schedule,  # noqa: F401  (registers `kpidesk schedule`)
     _serve,  # noqa: F401  (registers `kpidesk serve`)
     _staffing,  # noqa: F401  (registers `kpidesk staffing`)
     _targets,  # noqa: F401  (registers `kpidesk targets`)

@@ -1014,7 +1014,8 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     console.print()
     print_target_status(console, _api.targets_status(result.workspace))
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
-    console.print(f"HTML summary: [bold]{result.summary_html}[/]")
+    for path in result.report_files:
+        console.print(f"Weekly report ({path.suffix[1:].upper()}): [bold]{path}[/]")
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
     serve_line = f"{kpidesk_program()} serve -w {shlex.quote(str(result.workspace.path))}"
     console.print(

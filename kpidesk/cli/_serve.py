@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import errno
 import socket
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from rich.markup import escape
 
-from kpidesk import InvalidRequest
-from kpidesk.cli._main import _user_errors, console, main
+from kpidesk import InvalidRequest, KpideskError
+from kpidesk.cli._main import _user_errors, console, err_console, main
 from kpidesk.cli._options import workspace_option
+
+if TYPE_CHECKING:
+    from kpidesk.workspace import Workspace
 
 __all__ = ["serve"]
 
@@ -21,8 +27,15 @@ __all__ = ["serve"]
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
 )
+@click.option(
+    "--schedule",
+    "with_scheduler",
+    is_flag=True,
+    help="Also send the reports of reports.yaml on their schedules (as `kpidesk schedule`; if another "
+    "scheduler runs, this one waits for it to stop).",
+)
 @_user_errors
-def serve(workspace: Path | None, host: str, port: int) -> None:
+def serve(workspace: Path | None, host: str, port: int, with_scheduler: bool) -> None:
     """Serve the web app: dashboards in Hebrew, Arabic and English, for the workspace's users
     (`kpidesk users add`)."""
     import uvicorn
@@ -36,7 +49,29 @@ def serve(workspace: Path | None, host: str, port: int) -> None:
         f"kpidesk serves {ws.path} at [bold]http://{host}:{port}/[/] (Ctrl+C stops it)", highlight=False
     )
     server = uvicorn.Server(uvicorn.Config(create_app(ws), host=host, port=port, log_level="warning"))
-    server.run(sockets=[listening])
+    if not with_scheduler:
+        server.run(sockets=[listening])
+        return
+    stop = threading.Event()
+    scheduler = threading.Thread(target=_schedule, args=(ws, stop), name="kpidesk-scheduler", daemon=True)
+    scheduler.start()
+    try:
+        server.run(sockets=[listening])
+    finally:
+        stop.set()
+        scheduler.join(60)
+
+
+def _schedule(ws: Workspace, stop: threading.Event) -> None:
+    """The scheduler beside the web app; its errors are printed, the web app goes on."""
+    from kpidesk.cli._lazy import api
+    from kpidesk.delivery import configure_logging
+
+    configure_logging()
+    try:
+        api.run_scheduler(ws, stop=stop, wait_for_lock=True)
+    except KpideskError as exc:
+        err_console.print(f"[bold red]the scheduler stopped:[/] {escape(str(exc))}", highlight=False)
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -15,8 +15,11 @@ from kpidesk.demo._generator import (
 
 #: The demo workspace's `targets.yaml`: org, team and per-agent targets with guardrails.
 DEMO_TARGETS = files(__name__) / "targets.yaml"
+#: The demo service's reports (a `reports.yaml`).
+DEMO_REPORTS = files(__name__) / "reports.yaml"
 
 __all__ = [
+    "DEMO_REPORTS",
     "DEMO_TARGETS",
     "DemoData",
     "DemoExamples",

@@ -7,6 +7,7 @@ English is the source language; Hebrew and Arabic are read from `locales/<lang>/
 
 from kpidesk.i18n._bidi import FSI, PDI, bdi, isolate
 from kpidesk.i18n._catalogues import DOMAIN, catalogue, catalogue_path, translator
+from kpidesk.i18n._chart_locale import time_locale
 from kpidesk.i18n._extraction import Message, all_messages, extract_messages, untranslated, update_catalogues
 from kpidesk.i18n._formatting import (
     MISSING,
@@ -57,6 +58,7 @@ __all__ = [
     "metric_name",
     "required_messages",
     "term",
+    "time_locale",
     "translator",
     "untranslated",
     "update_catalogues",

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from kpidesk import KpideskError
+from kpidesk.calendars import CronError, CronSchedule
 from kpidesk.i18n import LANGUAGES
 from kpidesk.metrics import CATALOGUE
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
@@ -205,12 +206,11 @@ class _Checker:
 
     def schedule(self) -> str | None:
         value = self.text("schedule")
-        if value is not None and len(value.split()) != 5:
-            raise self.fail(
-                "schedule",
-                f"`schedule` {value!r} should be five cron fields (minute hour day month weekday), "
-                'e.g. "0 7 * * 0" for Sundays at 07:00',
-            )
+        if value is not None:
+            try:
+                CronSchedule.parse(value)
+            except CronError as error:
+                raise self.fail("schedule", f"`schedule`: {error}") from None
         return value
 
 

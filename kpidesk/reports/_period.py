@@ -86,11 +86,11 @@ PERIOD_KINDS: dict[str, _Kind] = {
     for kind in (
         _LastDays("last_day", "the day before the run", 1),
         _LastWeek("last_week", "the whole calendar week before the run's week"),
-        _WeekToDate("week_to_date", "from the first day of the week up to the day before the run"),
+        _WeekToDate("week_to_date", "the week that holds the day before the run, up to that day"),
         _LastDays("last_7_days", "the 7 days before the run", 7),
         _LastDays("last_28_days", "the 28 days before the run", 28),
         _LastMonth("last_month", "the whole calendar month before the run's month"),
-        _MonthToDate("month_to_date", "from the first of the month up to the day before the run"),
+        _MonthToDate("month_to_date", "the month that holds the day before the run, up to that day"),
         _LastQuarter("last_quarter", "the whole calendar quarter before the run's quarter"),
     )
 }

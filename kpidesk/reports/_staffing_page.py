@@ -13,10 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kpidesk.reports._summary import PAGE_CSS, RTL_LOCALES
+from kpidesk.i18n import direction
 
 if TYPE_CHECKING:
     from kpidesk.staffing import StaffingPlan
+
+#: The look of the page; logical properties, so a right-to-left page mirrors by itself.
+_PAGE_CSS = """body { font-family: "Noto Sans", "Noto Sans Hebrew", "Noto Sans Arabic", system-ui, sans-serif;
+       margin: 2rem; color: #1d2733; }
+table { border-collapse: collapse; margin-block-end: 2rem; }
+th, td { padding: .3rem .8rem; border-block-end: 1px solid #dde3ea; text-align: start; }
+td.num { text-align: end; font-variant-numeric: tabular-nums; direction: ltr; unicode-bidi: embed; }
+"""
 
 __all__ = ["render_staffing_html"]
 
@@ -151,7 +159,7 @@ def render_staffing_html(plan: StaffingPlan, *, locale: str, workspace_name: str
     """The plan as a self-contained HTML page in the workspace's language."""
     lang = locale if locale in _TEXT else "en"
     text = _TEXT[lang]
-    direction = "rtl" if lang in RTL_LOCALES else "ltr"
+    page_direction = direction(lang)
     frame = plan.intervals
     first, last = frame.interval_start.iloc[0].date(), frame.interval_start.iloc[-1].date()
     target = plan.target
@@ -187,11 +195,11 @@ def render_staffing_html(plan: StaffingPlan, *, locale: str, workspace_name: str
     )
     queue = html.escape(plan.queue or text["all"])
     return f"""<!doctype html>
-<html lang="{lang}" dir="{direction}">
+<html lang="{lang}" dir="{page_direction}">
 <head><meta charset="utf-8">
 <title>{html.escape(text["title"])} · {queue} · {html.escape(workspace_name)}</title>
 <style>
-{PAGE_CSS}.plan {{ width: 100%; max-width: 960px; }}
+{_PAGE_CSS}.plan {{ width: 100%; max-width: 960px; }}
 .plan .calls {{ fill: #9cc0e8; }} .plan .agents {{ fill: none; stroke: #1d4f91; stroke-width: 2; }}
 .plan .scheduled {{ fill: none; stroke: #a15c00; stroke-width: 1.5; stroke-dasharray: 4 3; }}
 .plan .day {{ stroke: #c5ccd4; }} .plan text {{ font-size: 11px; fill: #555; }}

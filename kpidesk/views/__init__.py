@@ -5,6 +5,15 @@ shows)."""
 
 from kpidesk.views._audience import MIN_PEERS, ROLES, Audience, Forbidden, scope_rows
 from kpidesk.views._overview import DEFAULT_DAYS, OVERVIEW_METRICS, SPARK_WEEKS, Card, Overview, overview
+from kpidesk.views._present import (
+    STATUS_CSS,
+    card_reason,
+    present_card,
+    present_target,
+    spark_spec,
+    targets_table,
+)
+from kpidesk.views._tables import fill_sheet, table_csv, table_xlsx
 
 __all__ = [
     "DEFAULT_DAYS",
@@ -12,10 +21,19 @@ __all__ = [
     "OVERVIEW_METRICS",
     "ROLES",
     "SPARK_WEEKS",
+    "STATUS_CSS",
     "Audience",
     "Card",
     "Forbidden",
     "Overview",
+    "card_reason",
+    "fill_sheet",
     "overview",
+    "present_card",
+    "present_target",
     "scope_rows",
+    "spark_spec",
+    "table_csv",
+    "table_xlsx",
+    "targets_table",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from kpidesk.web._trends import Trend, TrendRow
 
-__all__ = ["present_trend", "time_locale", "trend_spec", "trend_table"]
+__all__ = ["present_trend", "trend_spec", "trend_table"]
 
 #: The units a duration axis is drawn in, largest first: (seconds in one, its name).
 _AXIS_UNITS = ((86400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds"))
@@ -43,7 +43,15 @@ def _series_text(series: str | None, lang: str) -> str:
 
 def present_trend(trend: Trend, lang: str) -> dict[str, Any]:
     """The template context of a trend in `lang`: heading, span, target text, notes, rows and the spec."""
-    from kpidesk.i18n import format_date, format_value, metric_definition, metric_name, term, translator
+    from kpidesk.i18n import (
+        format_date,
+        format_value,
+        metric_definition,
+        metric_name,
+        term,
+        time_locale,
+        translator,
+    )
 
     _ = translator(lang).gettext
     if trend.agent is not None:
@@ -338,29 +346,6 @@ def trend_spec(trend: Trend, texts: list[dict[str, Any]], lang: str) -> dict[str
             "font": "Noto Sans, Noto Sans Hebrew, Noto Sans Arabic, DejaVu Sans, sans-serif",
             "legend": {"orient": "left" if rtl else "right"},
         },
-    }
-
-
-def time_locale(lang: str) -> dict[str, Any]:
-    """The d3 time-format locale of `lang` (Babel's month and day names), so the chart's axis writes
-    months in the page's language."""
-    from babel import dates
-
-    days = dates.get_day_names("wide", locale=lang)
-    short_days = dates.get_day_names("abbreviated", locale=lang)
-    months = dates.get_month_names("wide", context="stand-alone", locale=lang)
-    short_months = dates.get_month_names("abbreviated", context="stand-alone", locale=lang)
-    sunday_first = [6, 0, 1, 2, 3, 4, 5]
-    periods = dates.get_period_names(locale=lang)
-    return {
-        "dateTime": "%x %X",
-        "date": "%d/%m/%Y",
-        "time": "%H:%M:%S",
-        "periods": [str(periods.get("am", "AM")), str(periods.get("pm", "PM"))],
-        "days": [str(days[i]) for i in sunday_first],
-        "shortDays": [str(short_days[i]) for i in sunday_first],
-        "months": [str(months[i]) for i in range(1, 13)],
-        "shortMonths": [str(short_months[i]) for i in range(1, 13)],
     }
 
 

@@ -12,7 +12,11 @@ from kpidesk.workspace._locks import (
     running_import,
 )
 from kpidesk.workspace._settings import (
+    DAY_NAMES,
+    MAIL_SECURITY,
+    SMTP_PASSWORD_ENV,
     CalendarSettings,
+    MailSettings,
     MetricOptions,
     Settings,
     SettingsError,
@@ -34,13 +38,17 @@ from kpidesk.workspace._workspace import (
 )
 
 __all__ = [
+    "DAY_NAMES",
     "IMPORT_LOCK_FILE",
+    "MAIL_SECURITY",
     "SETTINGS_FILE",
+    "SMTP_PASSWORD_ENV",
     "WAREHOUSE_FILE",
     "WAREHOUSE_WAIT_S",
     "CalendarSettings",
     "ImportRunning",
     "LinedMapping",
+    "MailSettings",
     "MetricOptions",
     "RunningImport",
     "Settings",

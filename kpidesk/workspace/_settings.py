@@ -15,7 +15,10 @@ from kpidesk import KpideskError
 
 __all__ = [
     "DAY_NAMES",
+    "MAIL_SECURITY",
+    "SMTP_PASSWORD_ENV",
     "CalendarSettings",
+    "MailSettings",
     "MetricOptions",
     "Settings",
     "SettingsError",
@@ -127,6 +130,62 @@ class MetricOptions:
         return dict(self.__dict__)
 
 
+#: How the connection to the SMTP server is protected: upgraded after connecting (usually port 587), TLS
+#: from the first byte (usually 465), or not at all (a relay on the same machine or network).
+MAIL_SECURITY = ("starttls", "tls", "none")
+#: The environment variable whose value, when set, is the SMTP password (it wins over kpidesk.toml's).
+SMTP_PASSWORD_ENV = "KPIDESK_SMTP_PASSWORD"
+_MAIL_KEYS = (
+    "host",
+    "port",
+    "security",
+    "user",
+    "password",
+    "from",
+    "admin",
+    "timeout",
+    "retry_after",
+    "retry_for",
+)
+_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
+
+
+@dataclass
+class MailSettings:
+    """`[mail]` of kpidesk.toml: the SMTP server reports and notices are sent through, who they come
+    from, the address failures are reported to, and how long temporary failures are retried."""
+
+    host: str
+    sender: str
+    port: int = 587
+    security: str = "starttls"
+    user: str | None = None
+    #: As written in kpidesk.toml; `login_password()` prefers the environment's.
+    password: str | None = None
+    admin: str | None = None
+    #: Seconds an SMTP conversation may stay silent before it counts as a temporary failure.
+    timeout: float = 30.0
+    #: The first wait after a temporary failure, doubled after each one up to an hour.
+    retry_after: float = 60.0
+    #: A delivery still failing this long after its first attempt is given up and reported.
+    retry_for: float = 86400.0
+
+    def login_password(self) -> str | None:
+        """`$KPIDESK_SMTP_PASSWORD` when set, else the password of kpidesk.toml."""
+        import os
+
+        return os.environ.get(SMTP_PASSWORD_ENV) or self.password
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"host": self.host, "port": self.port, "security": self.security}
+        out.update({k: v for k, v in (("user", self.user), ("password", self.password)) if v is not None})
+        out["from"] = self.sender
+        if self.admin is not None:
+            out["admin"] = self.admin
+        out.update(timeout=self.timeout, retry_after=self.retry_after, retry_for=self.retry_for)
+        return out
+
+
 @dataclass
 class Settings:
     timezone: str
@@ -139,6 +198,18 @@ class Settings:
     teams: dict[str, str] = field(default_factory=dict)
     metrics: MetricOptions = field(default_factory=MetricOptions)
     sla_policies: dict[str, SlaPolicy] = field(default_factory=dict)
+    #: `[mail]`; None when kpidesk.toml has none (needed only to send e-mail).
+    mail: MailSettings | None = None
+
+    def require_mail(self) -> MailSettings:
+        """The mail settings, or a SettingsError saying what to add when kpidesk.toml has none."""
+        if self.mail is None:
+            raise SettingsError(
+                "kpidesk cannot send e-mail yet: add a [mail] section to kpidesk.toml with host, port, "
+                'security ("starttls", "tls" or "none"), user, from and admin (the password may come from '
+                f"${SMTP_PASSWORD_ENV})"
+            )
+        return self.mail
 
     def calendar_for_team(self, team_id: str | None) -> str:
         """Tickets use their team's calendar, else the workspace default."""
@@ -318,6 +389,50 @@ def _memory_limit(value: Any) -> str | None:
     return str(value).strip()
 
 
+def _mail_from_toml(raw: Any) -> MailSettings:
+    where = "kpidesk.toml [mail]"
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where}: expected a table with host, port, security, user, from and admin")
+    unknown = set(raw) - set(_MAIL_KEYS)
+    if unknown:
+        raise SettingsError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(_MAIL_KEYS)}"
+        )
+    for key in ("host", "from"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            what = "the SMTP server's name or address" if key == "host" else "the sender's address"
+            raise SettingsError(f"{where} {key}: expected {what}, got {raw.get(key)!r}")
+    security = raw.get("security", "starttls")
+    if security not in MAIL_SECURITY:
+        raise SettingsError(f"{where} security: expected one of {', '.join(MAIL_SECURITY)}, got {security!r}")
+    port = raw.get("port", 465 if security == "tls" else 587)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise SettingsError(f"{where} port: expected a port number from 1 to 65535, got {port!r}")
+    for key in ("from", "admin"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not _ADDRESS.match(value.strip())):
+            raise SettingsError(f"{where} {key}: expected an e-mail address, got {value!r}")
+    for key in ("user", "password"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise SettingsError(f"{where} {key}: expected a text, got {raw[key]!r}")
+    durations = {}
+    for key, default in (("timeout", 30.0), ("retry_after", 60.0), ("retry_for", 86400.0)):
+        durations[key] = parse_duration(raw.get(key, default), f"{where} {key}")
+        if durations[key] <= 0:
+            raise SettingsError(f"{where} {key}: expected a duration above zero, got {raw[key]!r}")
+    admin = raw.get("admin")
+    return MailSettings(
+        host=raw["host"].strip(),
+        sender=raw["from"].strip(),
+        port=port,
+        security=security,
+        user=raw.get("user"),
+        password=raw.get("password"),
+        admin=admin.strip() if admin else None,
+        **durations,
+    )
+
+
 def load_settings(path: Path) -> Settings:
     """Read kpidesk.toml; a mistake in it is a SettingsError naming the key."""
     try:
@@ -386,6 +501,7 @@ def load_settings(path: Path) -> Settings:
         teams=teams,
         metrics=options,
         sla_policies=sla,
+        mail=_mail_from_toml(raw["mail"]) if "mail" in raw else None,
     )
 
 
@@ -411,5 +527,7 @@ def save_settings(settings: Settings, path: Path) -> None:
             }
             for name, p in settings.sla_policies.items()
         }
+    if settings.mail is not None:
+        doc["mail"] = settings.mail.to_toml()
     header = "# kpidesk workspace settings. Every metric option is listed by `kpidesk metrics`.\n"
     path.write_text(header + tomli_w.dumps(doc), encoding="utf-8")

@@ -146,7 +146,14 @@ def test_import_then_kpis(tmp_path: Path) -> None:
 def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     code, out = _run("demo", "--tickets", "400", "-w", str(tmp_path / "demo"))
     assert code == 0, out
-    assert "HTML summary" in out and (tmp_path / "demo" / "summary.html").exists()
+    # The last whole week of the data (Sunday to Saturday in the demo's Israeli calendar), as HTML and PDF.
+    reports = tmp_path / "demo" / "reports"
+    for suffix in ("html", "pdf", "xlsx"):
+        written = sorted(reports.glob(f"weekly-service_*.{suffix}"))
+        assert len(written) == 1 and f"Weekly report ({suffix.upper()}): {written[0]}" in out.replace(
+            "\n", ""
+        )
+    assert (tmp_path / "demo" / "reports.yaml").exists()
     for headline in ("abandonment_rate", "csat", "headcount", "qa_score"):
         assert headline in out
     assert "80/20, Erlang A, 30% shrinkage" in out and "seasonal naive" in out

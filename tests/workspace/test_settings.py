@@ -101,3 +101,71 @@ def test_memory_limit_reaches_duckdb(tmp_path: Path) -> None:
 def test_memory_limit_must_be_a_size(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="memory_limit"):
         load_settings(_write(tmp_path, '[workspace]\ntimezone = "UTC"\nmemory_limit = "lots"\n'))
+
+
+# --- [mail] ---------------------------------------------------------------------------------------
+
+_MAIL = """[workspace]
+timezone = "Asia/Jerusalem"
+[mail]
+host = "smtp.example.com"
+port = 2525
+security = "none"
+user = "kpidesk"
+password = "from-the-file"
+from = "reports@example.com"
+admin = "ops@example.com"
+retry_after = "2m"
+retry_for = "6h"
+"""
+
+
+def test_mail_settings_are_read_and_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KPIDESK_SMTP_PASSWORD", raising=False)
+    settings = load_settings(_write(tmp_path, _MAIL))
+    mail = settings.require_mail()
+    assert (mail.host, mail.port, mail.security, mail.user) == ("smtp.example.com", 2525, "none", "kpidesk")
+    assert (mail.sender, mail.admin) == ("reports@example.com", "ops@example.com")
+    assert (mail.timeout, mail.retry_after, mail.retry_for) == (30.0, 120.0, 6 * 3600.0)
+    assert mail.login_password() == "from-the-file"
+    save_settings(settings, tmp_path / "again.toml")
+    assert load_settings(tmp_path / "again.toml") == settings
+
+
+def test_the_environment_password_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPIDESK_SMTP_PASSWORD", "from-the-environment")
+    settings = load_settings(_write(tmp_path, _MAIL))
+    assert settings.require_mail().login_password() == "from-the-environment"
+    save_settings(settings, tmp_path / "again.toml")
+    assert "from-the-environment" not in (tmp_path / "again.toml").read_text(encoding="utf-8")
+
+
+def test_mail_defaults_follow_the_security(tmp_path: Path) -> None:
+    text = '[mail]\nhost = "smtp.example.com"\nfrom = "r@example.com"\n'
+    assert load_settings(_write(tmp_path, text)).require_mail().port == 587
+    tls = text + 'security = "tls"\n'
+    assert load_settings(_write(tmp_path, tls)).require_mail().port == 465
+
+
+def test_no_mail_section_fails_only_when_sending(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, '[workspace]\ntimezone = "UTC"\n'))
+    assert settings.mail is None
+    with pytest.raises(SettingsError, match=r"add a \[mail\] section to kpidesk.toml with host, port"):
+        settings.require_mail()
+
+
+@pytest.mark.parametrize(
+    "mail,message",
+    [
+        ('from = "r@example.com"\n', r"\[mail\] host: expected the SMTP server's name"),
+        ('host = "h"\n', r"\[mail\] from: expected the sender's address"),
+        ('host = "h"\nfrom = "nobody"\n', r"\[mail\] from: expected an e-mail address, got 'nobody'"),
+        ('host = "h"\nfrom = "r@e.com"\nsecurity = "ssl"\n', "security: expected one of starttls, tls, none"),
+        ('host = "h"\nfrom = "r@e.com"\nport = 70000\n', "port: expected a port number from 1 to 65535"),
+        ('host = "h"\nfrom = "r@e.com"\nretry_for = "soon"\n', r"\[mail\] retry_for: expected a duration"),
+        ('host = "h"\nfrom = "r@e.com"\nsender = "x"\n', r"unknown key\(s\) sender; expected host"),
+    ],
+)
+def test_mail_mistakes_name_the_key(tmp_path: Path, mail: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(_write(tmp_path, "[mail]\n" + mail))
