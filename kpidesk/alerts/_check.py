@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from kpidesk.alerts._judgement import Judgement, Learning
 from kpidesk.alerts._notify import CHANNELS, NoticeFailed
 from kpidesk.alerts._rules import AlertRule, load_alert_rules
-from kpidesk.alerts._state import AlertRecord, AlertStore, StoreTransaction
+from kpidesk.alerts._state import MAX_ATTEMPTS, AlertRecord, AlertStore, StoreTransaction
 from kpidesk.alerts._targets import judge_targets
 from kpidesk.alerts._volume import judge_volume
 from kpidesk.workspace import Workspace
@@ -60,6 +60,8 @@ class NoticeFailure:
     channel: str
     error: str
     attempts: int
+    #: Not tried again (an SMTP 5xx, or too many attempts).
+    final: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,11 @@ def _deliver(ws: Workspace, store: AlertStore) -> tuple[int, list[NoticeFailure]
         try:
             CHANNELS[notice.channel].send(ws, notice.destination, notice.body)
         except NoticeFailed as exc:
-            store.failed(notice, str(exc))
+            store.failed(notice, str(exc), final=exc.final)
             failures.append(
-                NoticeFailure(notice.alert_id, notice.event, notice.channel, str(exc), notice.attempts + 1)
+                NoticeFailure(
+                    notice.alert_id, notice.event, notice.channel, str(exc), notice.attempts + 1, exc.final
+                )
             )
             continue
         store.sent(notice)
@@ -172,7 +176,9 @@ def list_alerts(ws: Workspace, *, days: float = 7.0) -> tuple[list[AlertEvent], 
     store = AlertStore.of_workspace(ws.path)
     alerts = [AlertEvent.of(a) for a in store.alerts(since=time.time() - days * 86400)]
     unsent = [
-        NoticeFailure(n.alert_id, n.event, n.channel, n.last_error or n.status, n.attempts)
+        NoticeFailure(
+            n.alert_id, n.event, n.channel, n.last_error or n.status, n.attempts, n.attempts >= MAX_ATTEMPTS
+        )
         for n in store.notices()
         if n.status != "sent"
     ]

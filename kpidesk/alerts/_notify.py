@@ -10,18 +10,35 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from email.message import EmailMessage
+from email.utils import formatdate
 from typing import Any
 
 from kpidesk.alerts._signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from kpidesk.workspace import Workspace
+from kpidesk.alerts._text import notice_subject, notice_text
+from kpidesk.delivery import DeliveryError, PermanentMailError, send_mail
+from kpidesk.workspace import SettingsError, Workspace
 
-__all__ = ["CHANNELS", "Channel", "EmailChannel", "NoticeFailed", "WebhookChannel", "webhook_body"]
+__all__ = [
+    "CHANNELS",
+    "Channel",
+    "EmailChannel",
+    "NoticeFailed",
+    "WebhookChannel",
+    "alert_message",
+    "webhook_body",
+]
 
 _TIMEOUT_S = 10.0
 
 
 class NoticeFailed(Exception):
-    """A notice could not be delivered this time; the message says why."""
+    """A notice could not be delivered; the message says why. `final`: sending it again would fail the
+    same way (an SMTP 5xx), so it is kept as failed and not retried."""
+
+    def __init__(self, message: str, *, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
 
 
 class Channel:
@@ -79,7 +96,31 @@ class EmailChannel(Channel):
     name = "email"
 
     def send(self, ws: Workspace, destination: Mapping[str, Any], body: Mapping[str, Any]) -> None:
-        raise NoticeFailed(f"e-mail is not available yet; not sent to {', '.join(destination['to'])}")
+        try:
+            mail = ws.settings.require_mail()
+        except SettingsError as exc:
+            raise NoticeFailed(str(exc)) from None
+        try:
+            send_mail(mail, alert_message(body, sender=mail.sender, recipients=destination["to"]))
+        except PermanentMailError as exc:
+            raise NoticeFailed(str(exc), final=True) from None
+        except DeliveryError as exc:
+            raise NoticeFailed(str(exc)) from None
+
+
+def alert_message(body: Mapping[str, Any], *, sender: str, recipients: list[str]) -> EmailMessage:
+    """The e-mail of one notice: its words, and the webhook's JSON body attached for machines. The same
+    notice always has the same Message-ID, so a copy sent again after a lost answer can be recognised."""
+    message = EmailMessage()
+    message["Subject"] = notice_subject(body)
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(localtime=True)
+    domain = sender.rpartition("@")[2] or "kpidesk.invalid"
+    message["Message-ID"] = f"<{body['alert_id']}.{body['event']}.kpidesk@{domain}>"
+    message.set_content(notice_text(body))
+    message.add_attachment(webhook_body(body), maintype="application", subtype="json", filename="alert.json")
+    return message
 
 
 CHANNELS: Mapping[str, Channel] = {c.name: c for c in (WebhookChannel(), EmailChannel())}

@@ -196,10 +196,13 @@ class AlertStore:
                 (time.time(), notice.id),
             )
 
-    def failed(self, notice: Notice, error: str) -> None:
+    def failed(self, notice: Notice, error: str, *, final: bool = False) -> None:
+        """Record a failed attempt; a `final` one is not retried (kept, and listed as not sent)."""
         with self.connect() as con:
             con.execute(
-                "UPDATE notices SET status = 'failed', last_error = ? WHERE id = ?", (error, notice.id)
+                "UPDATE notices SET status = 'failed', last_error = ?, "
+                "attempts = CASE WHEN ? THEN max(attempts, ?) ELSE attempts END WHERE id = ?",
+                (error, final, MAX_ATTEMPTS, notice.id),
             )
 
     def notices(self, alert_id: str | None = None) -> list[Notice]:

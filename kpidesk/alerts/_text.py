@@ -48,8 +48,8 @@ def notice_text(body: Mapping[str, Any]) -> str:
     lines = [
         notice_subject(body).removeprefix("[kpidesk] "),
         "",
-        f"Rule: {body.get('rule')} ({body.get('kind')})",
-        f"Window: {body.get('window_start')} to {body.get('window_end')}",
+        f"Rule: {format_number(body.get('rule'))} ({format_number(body.get('kind'))})",
+        f"Window: {format_number(body.get('window_start'))} to {format_number(body.get('window_end'))}",
         f"Value: {format_number(body.get('value'))}",
     ]
     if body.get("kind") == "volume":
@@ -67,7 +67,11 @@ def notice_text(body: Mapping[str, Any]) -> str:
         else:
             shown = format_number(value)
         lines.append(f"  {key.replace('_', ' ')}: {shown}")
-    lines += ["", f"Workspace: {body.get('workspace')}", f"Alert: {body.get('alert_id')}"]
+    lines += [
+        "",
+        f"Workspace: {format_number(body.get('workspace'))}",
+        f"Alert: {format_number(body.get('alert_id'))}",
+    ]
     return "\n".join(lines) + "\n"
 
 
