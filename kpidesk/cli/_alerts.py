@@ -104,12 +104,12 @@ def _events(title: str, events: Sequence[AlertEvent], *, state: bool = False) ->
         "what",
         "window",
         "value",
-        "baseline",
+        "against",
         "z",
         *(("state",) if state else ()),
     ):
         table.add_column(
-            column, overflow="fold", justify="right" if column in ("value", "baseline", "z") else "left"
+            column, overflow="fold", justify="right" if column in ("value", "against", "z") else "left"
         )
     for event in events:
         body = event.body
