@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from bank_fixture import BankImport
+from demo_fixture import copy_workspace
 from real_datasets import BANK_LOG, BANK_MAPPING, FOUR_SOURCES, SERVICENOW_LOG, SHARED_DATASETS
 
 from kpidesk.workspace import Workspace, init_workspace
@@ -130,12 +131,19 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """A small demo workspace (300 tickets with their calls, surveys, people and customers); read, never
-    written."""
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of a small demo workspace (300 tickets with their calls, surveys, people and customers,
+    seed 3), built once for the run and never opened again: a fixture that needs the demo copies this
+    folder (a fraction of a second) instead of building its own (many seconds)."""
     from kpidesk import build_demo
 
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo", n_tickets=300, seed=3).workspace
+    return build_demo(tmp_path_factory.mktemp("demo-template") / "demo", n_tickets=300, seed=3).workspace.path
+
+
+@pytest.fixture(scope="session")
+def small_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """A copy of the small demo workspace (`demo_template`); read, never written."""
+    return copy_workspace(demo_template, tmp_path_factory.mktemp("demo") / "demo")
 
 
 @pytest.fixture(scope="session")

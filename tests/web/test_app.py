@@ -137,10 +137,8 @@ def test_an_agents_download_holds_only_their_own_rows(site: Any) -> None:
     assert _client(site).get("/targets.csv").status_code == 303  # no session, no file
 
 
-def test_a_users_language_follows_them_to_another_browser(tmp_path: Any) -> None:
-    from web_fixture import demo_site
-
-    site = demo_site(tmp_path)
+def test_a_users_language_follows_them_to_another_browser(own_site: Any) -> None:
+    site = own_site
     first = client_of(site)
     assert log_in(first, "noa").status_code == 303
     assert 'lang="en"' in first.get("/").text
@@ -155,10 +153,8 @@ def test_a_users_language_follows_them_to_another_browser(tmp_path: Any) -> None
     assert 'lang="he"' in elsewhere.get("/?lang=he").text and site[1].user("noa").language == "he"
 
 
-def test_a_password_guessing_loop_is_stopped_and_the_right_password_then_waits_too(tmp_path: Any) -> None:
-    from web_fixture import demo_site
-
-    site = demo_site(tmp_path)
+def test_a_password_guessing_loop_is_stopped_and_the_right_password_then_waits_too(own_site: Any) -> None:
+    site = own_site
     client = client_of(site)
     guesses = ["123456", "password", "qwerty", "letmein", "admin", "correct horse", "Correct horse 1"]
     answers = [log_in(client, "ada", guess) for guess in guesses]
