@@ -188,11 +188,3 @@ def target_history(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     from target_history_fixture import build_target_history
 
     return build_target_history(tmp_path_factory.mktemp("target-history") / "ws")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `pytest -n 2 --dist loadgroup` (pytest-xdist), the tests on Spark run in one worker, so the run
-    starts one JVM and not one per worker."""
-    for item in items:
-        if "spark" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("spark"))
