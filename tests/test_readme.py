@@ -103,11 +103,11 @@ def test_every_readme_command_is_run_or_skipped_with_a_reason() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo workspace of this module's own: `imports undo` changes it."""
-    from kpidesk import build_demo
+def demo_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace of this module's own (a copy of `demo_template`): `imports undo` changes it."""
+    from demo_fixture import copy_workspace
 
-    return build_demo(tmp_path_factory.mktemp("readme") / "acme", n_tickets=300, seed=3).workspace.path
+    return copy_workspace(demo_template, tmp_path_factory.mktemp("readme") / "acme").path
 
 
 @pytest.mark.parametrize("command", readme_commands())

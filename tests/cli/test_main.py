@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -161,6 +162,7 @@ def test_demo_builds_a_workspace(tmp_path: Path) -> None:
     assert "Targets as of the end of" in out and "org-first-reply" in out
     assert (tmp_path / "demo" / "targets.yaml").exists()
     assert "serve -w" in out and "admin / demo-admin-pass" in out and "agent / demo-agent-pass" in out
+    assert re.search(r"^\s*admin / demo-admin-pass\s+\(admin\)", out, re.MULTILINE), out
     assert (tmp_path / "demo" / "accounts.sqlite").exists()
 
 
