@@ -148,6 +148,15 @@ def demo_template(demo_build: DemoResult) -> Path:
 
 
 @pytest.fixture(scope="session")
+def medium_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 3,000-ticket demo (seed 7), built once for the run: enough agents per team and tickets per week
+    for significant changes, team averages and target statuses; only read — copy it to change it."""
+    from kpidesk import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("medium-demo") / "demo", n_tickets=3000).workspace.path
+
+
+@pytest.fixture(scope="session")
 def small_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """A copy of the small demo workspace (`demo_template`); read, never written."""
     return copy_workspace(demo_template, tmp_path_factory.mktemp("demo") / "demo")

@@ -15,8 +15,8 @@ from kpidesk.workspace import Workspace, open_workspace
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return kpidesk.build_demo(tmp_path_factory.mktemp("demo") / "demo", n_tickets=3000).workspace.path
+def demo(medium_demo_template: Path) -> Path:
+    return medium_demo_template
 
 
 @pytest.fixture

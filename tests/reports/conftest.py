@@ -1,16 +1,16 @@
-"""The reports' shared workspace: a 3,000-ticket demo, built once for the run and only read."""
+"""The reports' shared workspace: the run's 3,000-ticket demo, only read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kpidesk.workspace import Workspace
+from kpidesk.workspace import Workspace, open_workspace
 
 
 @pytest.fixture(scope="session")
-def report_demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """A 3,000-ticket demo workspace (tickets, calls, surveys, agents and the demo's targets); read, never
-    written."""
-    from kpidesk import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("report-demo") / "demo", n_tickets=3000).workspace
+def report_demo(medium_demo_template: Path) -> Workspace:
+    """The 3,000-ticket demo workspace (tickets, calls, surveys, agents and the demo's targets); read,
+    never written."""
+    return open_workspace(medium_demo_template)
