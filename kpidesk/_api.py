@@ -38,6 +38,7 @@ from kpidesk.workspace import (
 
 if TYPE_CHECKING:
     from kpidesk.accounts import AccountStore, ApiToken, User
+    from kpidesk.alerts import AlertCheck, AlertEvent, NoticeFailure
     from kpidesk.contents import WorkspaceStatus
     from kpidesk.delivery import LogEntry, PeriodicJob, RunOutcome, Sendable
     from kpidesk.demo import DemoExamples
@@ -54,6 +55,7 @@ __all__ = [
     "api_tokens",
     "build_demo",
     "call_intervals",
+    "check_alerts",
     "check_targets",
     "create_api_token",
     "data_version",
@@ -63,6 +65,7 @@ __all__ = [
     "imports",
     "kpis",
     "last_data_day",
+    "list_alerts",
     "list_values",
     "reconcile",
     "records",
@@ -998,6 +1001,28 @@ def build_demo(
         examples=examples,
         users=demo_users(ws),
     )
+
+
+# --- alerts ---------------------------------------------------------------------------------------------
+
+
+def check_alerts(
+    workspace: Workspace | str | Path | None = None, *, at: datetime | None = None
+) -> AlertCheck:
+    """Judge the alert rules of the workspace's reports.yaml at `at` (default: now; naive means the
+    workspace's local time) and send the notices of what was raised or resolved (see docs/alerts.md)."""
+    from kpidesk.alerts import check_alerts as check
+
+    return check(_workspace(workspace), at=at)
+
+
+def list_alerts(
+    workspace: Workspace | str | Path | None = None, *, days: float = 7.0
+) -> tuple[list[AlertEvent], list[NoticeFailure]]:
+    """The open alerts and those raised or resolved in the last `days` days, and the notices not sent."""
+    from kpidesk.alerts import list_alerts as listing
+
+    return listing(_workspace(workspace), days=days)
 
 
 # --- users of the web app -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The `kpidesk` command line."""
 
 from kpidesk.cli import (
+    _alerts,  # noqa: F401  (registers `kpidesk alerts`)
     _contents,  # noqa: F401  (registers `kpidesk status` and `kpidesk list`)
     _reconcile,  # noqa: F401  (registers `kpidesk reconcile`)
     _reports,  # noqa: F401  (registers `kpidesk report`)

@@ -1,0 +1,3 @@
+from smtp_fixture import smtp_server
+
+__all__ = ["smtp_server"]
