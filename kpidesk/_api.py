@@ -1168,9 +1168,9 @@ def report_log(
 
 
 def scheduler_jobs() -> list[PeriodicJob]:
-    """What the scheduler runs on every tick besides the reports: the extension point for periodic
-    checks such as the alerts' (each job is called with the workspace; its errors are logged)."""
-    return []
+    """What the scheduler runs on every tick besides the reports: the alerts' check, and any other
+    periodic check added here (each job is called with the workspace; its errors are logged)."""
+    return [check_alerts]
 
 
 def run_scheduler(
