@@ -926,10 +926,22 @@ def run_report(
     workspace: Workspace | str | Path | None, name: str, *, at: date | None = None, output: Path | None = None
 ) -> list[Path]:
     """Make the report `name` and write its files (default: the workspace's `reports/` folder); returns
-    their paths."""
+    their paths. The run is in `report_log` with the files it wrote (or why it failed)."""
+    from kpidesk.delivery import Journal
+    from kpidesk.reports import period_of, run_day
     from kpidesk.reports import run_report as run
 
-    return run(_workspace(workspace), name, at=at, output=output)
+    ws = _workspace(workspace)
+    day = run_day(ws, at)
+    journal = Journal(ws.path)
+    run_id = journal.start_run(name, period_of(ws, name, day).key, day.isoformat(), "run")
+    try:
+        paths = run(ws, name, at=day, output=output)
+    except Exception as exc:
+        journal.finish_run(run_id, f"failed: {exc}")
+        raise
+    journal.finish_run(run_id, f"written {len(paths)} files", [str(p) for p in paths])
+    return paths
 
 
 def write_staffing_page(
@@ -1167,10 +1179,16 @@ def report_log(
     return journal_log(ws.path, ws.settings.timezone, report=report)
 
 
+#: How often the scheduler checks the alerts of reports.yaml: every hour that ends is judged within this.
+ALERTS_EVERY_S = 300.0
+
+
 def scheduler_jobs() -> list[PeriodicJob]:
-    """What the scheduler runs on every tick besides the reports: the alerts' check, and any other
-    periodic check added here (each job is called with the workspace; its errors are logged)."""
-    return [check_alerts]
+    """What the scheduler runs besides the reports (each job is called with the workspace on every tick;
+    its errors are logged): the alerts, checked every `ALERTS_EVERY_S` seconds."""
+    from kpidesk.delivery import EveryFew
+
+    return [EveryFew(check_alerts, ALERTS_EVERY_S)]
 
 
 def run_scheduler(

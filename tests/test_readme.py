@@ -23,6 +23,8 @@ SKIPPED = {
     "repository (tests/ingest import it where present)",
     "kpidesk users add dana": "asks for a password at the terminal (tests/cli/test_users.py adds users)",
     "kpidesk serve": "a server that runs until stopped (tests/web serve the app and drive it in a browser)",
+    "kpidesk report send": "needs an SMTP server (tests/delivery send through one on loopback)",
+    "kpidesk schedule": "runs until stopped (tests/delivery run it as a process, kill it and start it again)",
 }
 
 
@@ -66,6 +68,9 @@ EXPECTED: dict[str, Callable[[str], bool]] = {
     "kpidesk targets history org-fcr": lambda out: "first set" in out,
     "kpidesk targets check": lambda out: "6 targets" in out,
     "kpidesk targets suggest": lambda out: "baseline" in out and "attainable" in out,
+    # The demo's data runs to Sunday 5 July 2026; made on Monday the 6th, last week is 28 June – 4 July.
+    "kpidesk report run weekly-service": lambda out: "weekly-service-2026-06-28-2026-07-04.pdf" in out,
+    "kpidesk report log": lambda out: "made on 2026-07-06 by report run" in out,
 }
 
 
@@ -98,11 +103,11 @@ def test_every_readme_command_is_run_or_skipped_with_a_reason() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo workspace of this module's own: `imports undo` changes it."""
-    from kpidesk import build_demo
+def demo_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace of this module's own (a copy of `demo_template`): `imports undo` changes it."""
+    from demo_fixture import copy_workspace
 
-    return build_demo(tmp_path_factory.mktemp("readme") / "acme", n_tickets=300, seed=3).workspace.path
+    return copy_workspace(demo_template, tmp_path_factory.mktemp("readme") / "acme").path
 
 
 @pytest.mark.parametrize("command", readme_commands())

@@ -36,16 +36,22 @@ USERS = {
 }
 
 
-def demo_site(directory: Path) -> tuple[Workspace, AccountStore]:
-    """A 300-ticket demo workspace with the three users of `USERS`."""
-    from kpidesk import build_demo
-
-    ws = build_demo(directory / "demo", n_tickets=300, seed=3).workspace
+def add_users(ws: Workspace) -> AccountStore:
+    """The three users of `USERS` added to `ws`."""
     store = AccountStore(ws.path / "accounts.sqlite")
     store.add_user("ada", USERS["ada"][1], "admin")
     store.add_user("lee", USERS["lee"][1], "manager", teams=("billing",))
     store.add_user("noa", USERS["noa"][1], "agent", agent_id="A002")
-    return ws, store
+    return store
+
+
+def demo_site(template: Path, directory: Path) -> tuple[Workspace, AccountStore]:
+    """A demo site of its own in `directory`: a copy of `template`, the folder of the 300-ticket demo
+    workspace with the users of `USERS` (`site_template` in tests/web/conftest.py, built once for the run)."""
+    from demo_fixture import copy_workspace
+
+    ws = copy_workspace(template, directory / "demo")
+    return ws, AccountStore(ws.path / "accounts.sqlite")
 
 
 def client_of(site: tuple[Workspace, AccountStore]) -> TestClient:

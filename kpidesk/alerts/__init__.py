@@ -30,7 +30,7 @@ from kpidesk.alerts._rules import (
 )
 from kpidesk.alerts._signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify_signature
 from kpidesk.alerts._state import ALERTS_FILE, AlertStore
-from kpidesk.alerts._text import format_number, notice_subject, notice_text
+from kpidesk.alerts._text import format_number, measured, notice_subject, notice_text
 
 __all__ = [
     "ALERTS_FILE",
@@ -64,6 +64,7 @@ __all__ = [
     "format_number",
     "list_alerts",
     "load_alert_rules",
+    "measured",
     "notice_subject",
     "notice_text",
     "parse_alert_rules",

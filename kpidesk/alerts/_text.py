@@ -23,6 +23,24 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def measured(body: Mapping[str, Any]) -> tuple[str, str]:
+    """The notice's value and what it is judged against, as people read them: counts as counts, a
+    target's value in its metric's unit (40.8 min, 50.0%)."""
+    if body.get("kind") == "volume":
+        return format_number(body.get("value")), format_number(body.get("baseline"))
+    from kpidesk.i18n import format_value
+
+    records = body.get("records") or {}
+    unit = records.get("unit")
+
+    def shown(value: Any) -> str:
+        if isinstance(unit, str) and isinstance(value, int | float) and not isinstance(value, bool):
+            return format_value(value, unit, "en")
+        return format_number(value)
+
+    return shown(body.get("value")), shown(records.get("target"))
+
+
 def _what(body: Mapping[str, Any]) -> str:
     if body.get("kind") == "volume":
         return f"{body['subject']} {_DIRECTIONS.get(str(body.get('key')), body.get('key'))}"
@@ -31,11 +49,12 @@ def _what(body: Mapping[str, Any]) -> str:
 
 def notice_subject(body: Mapping[str, Any]) -> str:
     """One line: the event, what moved and the number against its baseline or target."""
-    numbers = f"{format_number(body.get('value'))}"
+    value, against = measured(body)
+    numbers = value
     if body.get("kind") == "volume":
-        numbers += f" against {format_number(body.get('baseline'))} (z {_z(body.get('z'))})"
+        numbers += f" against {against} (z {_z(body.get('z'))})"
     elif body.get("records", {}).get("target") is not None:
-        numbers += f" (target {format_number(body['records']['target'])})"
+        numbers += f" (target {against})"
     return f"[kpidesk] {body.get('event')}: {_what(body)}: {numbers}"
 
 
@@ -50,7 +69,7 @@ def notice_text(body: Mapping[str, Any]) -> str:
         "",
         f"Rule: {format_number(body.get('rule'))} ({format_number(body.get('kind'))})",
         f"Window: {format_number(body.get('window_start'))} to {format_number(body.get('window_end'))}",
-        f"Value: {format_number(body.get('value'))}",
+        f"Value: {measured(body)[0]}",
     ]
     if body.get("kind") == "volume":
         lines += [

@@ -87,10 +87,10 @@ def list_(days: float, style: str, workspace: Path | None) -> None:
     _failures(unsent)
 
 
-def _number(value: Any) -> str:
-    from kpidesk.alerts import format_number
+def _measured(body: Any) -> tuple[str, str]:
+    from kpidesk.alerts import measured
 
-    return format_number(value)
+    return measured(body)
 
 
 def _events(title: str, events: Sequence[AlertEvent], *, state: bool = False) -> None:
@@ -114,13 +114,14 @@ def _events(title: str, events: Sequence[AlertEvent], *, state: bool = False) ->
     for event in events:
         body = event.body
         z = body.get("z")
+        value, against = _measured(body)
         cells = [
             escape(event.rule),
             escape(event.subject),
             escape(event.key.replace("_", " ")),
             escape(f"{body.get('window_start')} – {body.get('window_end')}"),
-            _number(body.get("value")),
-            _number(body.get("baseline") if body.get("kind") == "volume" else body["records"].get("target")),
+            value,
+            against,
             "–" if z is None else f"{z:+.1f}",
         ]
         if state:

@@ -1014,8 +1014,10 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
     console.print()
     print_target_status(console, _api.targets_status(result.workspace))
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")
+    folder = result.report_files[0].parent
+    console.print(f"Weekly report, the last week of the data, in [bold]{folder}[/]:", highlight=False)
     for path in result.report_files:
-        console.print(f"Weekly report ({path.suffix[1:].upper()}): [bold]{path}[/]")
+        console.print(f"  {path.name}", highlight=False)
     console.print(f"Staffing plan: [bold]{result.staffing_html}[/]")
     serve_line = f"{kpidesk_program()} serve -w {shlex.quote(str(result.workspace.path))}"
     console.print(
@@ -1065,6 +1067,14 @@ def demo_next_steps(program: str, workspace: Path, examples: DemoExamples) -> li
         (
             f"{program} resilience --metric first_reply_time --person {agent} -w {ws}",
             f"first reply time on the days {agent} was away against the days present",
+        ),
+        (
+            f"{program} report run billing-month --at {examples.report_day} -w {ws}",
+            "billing's month so far, in Arabic, as HTML, PDF and CSV (the demo's reports.yaml)",
+        ),
+        (
+            f"{program} alerts check --at {examples.report_day}T00:05 -w {ws}",
+            "the volume and target alerts as they stood that night",
         ),
         (
             f"{program} staffing required --calls 100 --interval 30m --aht 180 --target 80/20",

@@ -137,9 +137,18 @@ def log(name: str | None, style: str, workspace: Path | None) -> None:
     console.print(table)
 
 
+#: Who made a run, as the log says it.
+_MADE_BY = {
+    "schedule": "by the schedule",
+    "missed": "at start, for a fire time missed",
+    "send": "by report send",
+    "run": "by report run (files only)",
+}
+
+
 def _what(entry: LogEntry) -> str:
     if entry.kind == "run":
-        return f"run ({entry.trigger}), {entry.note}"
+        return f"{entry.note} {_MADE_BY.get(entry.trigger, entry.trigger)}"
     who = f"{entry.member}: " if entry.member else ""
     return f"to {who}{', '.join(entry.recipients)}"
 

@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_TICK_S",
     "SCHEDULER_LOCK_FILE",
     "DueRun",
+    "EveryFew",
     "PeriodicJob",
     "RenderReport",
     "Scheduler",
@@ -55,6 +56,26 @@ DEFAULT_TICK_S = 30.0
 RenderReport = Callable[[Workspace, str, date], Sequence[Sendable]]
 #: Something the scheduler runs every tick besides the reports, e.g. `kpidesk.check_alerts`.
 PeriodicJob = Callable[[Workspace], object]
+
+
+class EveryFew:
+    """A periodic job run at most once every `seconds` although the scheduler ticks more often: a check
+    that reads the whole history (the alerts') need not run every 30 seconds."""
+
+    def __init__(self, job: PeriodicJob, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.job = job
+        self.seconds = seconds
+        self.clock = clock
+        self.last: float | None = None
+
+    def __call__(self, workspace: Workspace) -> object:
+        now = self.clock()
+        if self.last is not None and now - self.last < self.seconds:
+            return None
+        self.last = now
+        return self.job(workspace)
+
+
 #: The runs that make a later scheduled run of the same period unnecessary.
 _DONE_BY = ("schedule", "missed", "send")
 

@@ -22,6 +22,9 @@ class DemoExamples:
     #: The last day of the last month the tickets cover entirely: `kpidesk targets status --at` it shows
     #: where each monthly target ended.
     month_end: date
+    #: The day after the last ticket: the day `kpidesk report run --at` and `kpidesk alerts check --at`
+    #: look back from, so last week and last night are the data's.
+    report_day: date
 
 
 def demo_examples(con: duckdb.DuckDBPyConnection, default_calendar: str) -> DemoExamples:
@@ -44,4 +47,9 @@ def demo_examples(con: duckdb.DuckDBPyConnection, default_calendar: str) -> Demo
     if ticket is None or agent is None or last is None or last[0] is None:
         raise ValueError("the demo workspace holds no ticket or no agent with agent states")
     month_end = last[0].date().replace(day=1) - timedelta(days=1)
-    return DemoExamples(ticket_id=str(ticket[0]), agent_id=str(agent[0]), month_end=month_end)
+    return DemoExamples(
+        ticket_id=str(ticket[0]),
+        agent_id=str(agent[0]),
+        month_end=month_end,
+        report_day=last[0].date() + timedelta(days=1),
+    )

@@ -22,7 +22,15 @@ from kpidesk.reports._movers import (
 )
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
 from kpidesk.reports._render import RENDER_FORMATS, Attachment, RenderedReport, file_stem, render
-from kpidesk.reports._run import Rendering, render_report, report_definitions, run_report, write_rendering
+from kpidesk.reports._run import (
+    Rendering,
+    period_of,
+    render_report,
+    report_definitions,
+    run_day,
+    run_report,
+    write_rendering,
+)
 from kpidesk.reports._staffing_page import render_staffing_html
 
 __all__ = [
@@ -49,12 +57,14 @@ __all__ = [
     "decomposition_of",
     "file_stem",
     "parse_reports",
+    "period_of",
     "read_reports",
     "render",
     "render_report",
     "render_staffing_html",
     "report_definitions",
     "report_period",
+    "run_day",
     "run_report",
     "split_change",
     "write_rendering",

@@ -15,7 +15,15 @@ from kpidesk.reports._definition import REPORTS_FILE, ReportDefinition, read_rep
 from kpidesk.reports._period import ReportPeriod
 from kpidesk.reports._render import RenderedReport, file_stem, render
 
-__all__ = ["Rendering", "render_report", "report_definitions", "run_report", "write_rendering"]
+__all__ = [
+    "Rendering",
+    "period_of",
+    "render_report",
+    "report_definitions",
+    "run_day",
+    "run_report",
+    "write_rendering",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,17 @@ def _members(ws: Any, definition: ReportDefinition, period: ReportPeriod) -> lis
     ]
     chosen = set(worked["agent"]) | (set(definition.agent_recipients) & set(team["agent"]))
     return sorted(chosen)
+
+
+def run_day(ws: Any, at: date | None) -> date:
+    """The day a run is made: `at`, or today in the default calendar's zone."""
+    return at or _today(ws)
+
+
+def period_of(ws: Any, name: str, at: date) -> ReportPeriod:
+    """The days the report `name` made on local day `at` covers."""
+    calendar = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar])
+    return _definition(ws, name).period_at(at, calendar.week_start)
 
 
 def render_report(ws: Any, name: str, *, at: date | None = None) -> list[Rendering]:

@@ -239,3 +239,31 @@ def test_two_checks_at_once_raise_one_alert_and_send_one_notice(
     assert sorted(len(c.raised) for c in checks) == [0, 1]
     assert sum(c.notices_sent for c in checks) == 1
     assert [r["json"]["event"] for r in receiver.accepted] == ["raised"]
+
+
+def test_the_scheduler_checks_the_alerts_every_few_minutes(
+    workspace: Workspace, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpidesk._api import ALERTS_EVERY_S, scheduler_jobs
+    from kpidesk.alerts import AlertCheck
+    from kpidesk.delivery import EveryFew
+
+    monkeypatch.setenv("ALERTS_TEST_SECRET", SECRET)
+    _rules(workspace, receiver.url)
+    (job,) = scheduler_jobs()
+    assert isinstance(job, EveryFew) and job.seconds == ALERTS_EVERY_S
+    assert isinstance(job(workspace), AlertCheck)
+    # The next tick, 30 seconds later, does not check again.
+    assert job(workspace) is None
+
+
+def test_a_job_every_few_seconds_runs_once_per_stretch() -> None:
+    from kpidesk.delivery import EveryFew
+
+    now = [0.0]
+    runs: list[float] = []
+    job = EveryFew(lambda ws: runs.append(now[0]), 300.0, clock=lambda: now[0])
+    for moment in (0.0, 30.0, 299.0, 300.0, 330.0, 601.0):
+        now[0] = moment
+        job(None)  # type: ignore[arg-type]
+    assert runs == [0.0, 300.0, 601.0]

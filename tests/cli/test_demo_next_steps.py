@@ -31,6 +31,8 @@ def test_each_suggested_command_answers(small_demo: Workspace) -> None:
         "explain": [examples.ticket_id, "first_reply_time"],
         "resilience": [f"days {examples.agent_id} was present vs absent", "median"],
         "staffing": ["14"],
+        "report": [f"billing-month-{examples.report_day:%Y-%m}-01-", ".pdf", ".csv"],
+        "alerts": [f"alerts checked at {examples.report_day}T00:05"],
         "--help": ["Commands:", "resilience"],
         "targets": [
             f"Targets as of the end of {examples.month_end}",

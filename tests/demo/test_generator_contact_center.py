@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.csv as pacsv
 import pytest
 
-from kpidesk import build_demo
+from kpidesk import DemoResult
 from kpidesk.demo import DemoData, generate_demo, generate_tickets, write_demo_files
 from kpidesk.warehouse import table_schema
 
@@ -314,9 +314,10 @@ def test_csv_files_keep_texts_and_json(tmp_path: Path, data: DemoData) -> None:
     assert (starts == data.agent_states.column("start").to_numpy()).all()
 
 
-def test_build_demo_imports_every_table(tmp_path: Path) -> None:
-    result = build_demo(tmp_path / "demo", n_tickets=1_500, seed=5)
-    expected = generate_demo(1_500, seed=5)
+def test_build_demo_imports_every_table(demo_build: DemoResult) -> None:
+    """On the run's demo (tests/conftest.py `demo_build`: 300 tickets, seed 3)."""
+    result = demo_build
+    expected = generate_demo(300, seed=3)
     assert {s.kind for s in result.imports} == set(expected.tables())
     assert all(s.rejected == 0 for s in result.imports)
     tables = {

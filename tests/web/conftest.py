@@ -1,6 +1,7 @@
 """The web tests' fixtures: one demo site with a user of each role (`web_fixture.demo_site`), served on
 loopback, and Debian's Chromium driven by Playwright. They are shared by every web test, so tests that use
-them only read; a test that changes the workspace (targets, imports) builds its own site."""
+them only read; a test that changes the workspace (targets, imports, users) has a copy of its own
+(`own_site`)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,33 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixture import CHROMIUM, FLAGS, demo_site, serve
+from web_fixture import CHROMIUM, FLAGS, add_users, demo_site, serve
 
 from kpidesk.accounts import AccountStore
 from kpidesk.workspace import Workspace
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, AccountStore]:
+def site_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the demo workspace with the users of `USERS`, never opened by a test: every site is a
+    copy of it (`demo_site`)."""
+    from demo_fixture import copy_workspace
+
+    ws = copy_workspace(demo_template, tmp_path_factory.mktemp("site-template") / "demo")
+    add_users(ws)
+    return ws.path
+
+
+@pytest.fixture(scope="session")
+def site(site_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, AccountStore]:
     """The shared demo site (read only)."""
-    return demo_site(tmp_path_factory.mktemp("site"))
+    return demo_site(site_template, tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def own_site(site_template: Path, tmp_path: Path) -> tuple[Workspace, AccountStore]:
+    """A demo site of the test's own, for a test that changes it (its data, targets or users)."""
+    return demo_site(site_template, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ from web_fixture import assert_reads_well, browser_log_in, demo_site, serve
 
 
 @pytest.fixture(scope="module")
-def importing_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def importing_site(site_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo site of this module's own, served: these tests import into it."""
-    ws, _store = demo_site(tmp_path_factory.mktemp("import-site"))
+    ws, _store = demo_site(site_template, tmp_path_factory.mktemp("import-site"))
     yield from serve(ws)
 
 

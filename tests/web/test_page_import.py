@@ -7,18 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from web_fixture import assert_reads_well, demo_site, form_token, session_of
+from web_fixture import assert_reads_well, form_token, session_of
 
 import kpidesk
-from kpidesk.accounts import AccountStore
 from kpidesk.web._imports import safe_file_name
-from kpidesk.workspace import open_workspace
 
 #: Three tickets: two good, one (line 4) with a created_at that is not a timestamp.
 NEW_TICKETS = (
@@ -27,19 +23,6 @@ NEW_TICKETS = (
     "WEB-2,2026-03-02T10:30:00Z,chat\n"
     "WEB-3,yesterday,email\n"
 )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return demo_site(tmp_path_factory.mktemp("pristine"))[0].path
-
-
-@pytest.fixture
-def own_site(pristine: Path, tmp_path: Path) -> Any:
-    """A copy of the demo site of its own for each test: they all import."""
-    shutil.copytree(pristine, tmp_path / "demo")
-    ws = open_workspace(tmp_path / "demo")
-    return ws, AccountStore(ws.path / "accounts.sqlite")
 
 
 def _tickets(ws: Any) -> int:

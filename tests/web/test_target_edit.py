@@ -4,7 +4,6 @@ manager on another team's target, an agent, bad input — leaves targets.yaml by
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,26 +15,17 @@ from web_fixture import assert_reads_well, demo_site, form_token, serve, session
 import kpidesk
 from kpidesk.accounts import AccountStore
 from kpidesk.targets import TARGETS_FILE, target_history
-from kpidesk.workspace import Workspace, open_workspace
+from kpidesk.workspace import Workspace
 
 BILLING = "billing-first-reply"
 #: A sales target the demo lacks, added by the admin for the tests of a manager of billing.
 SALES_TARGET = {"id": "sales-aht", "metric": "aht", "target": 400, "team": "sales", "period": "month"}
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo workspace, built once; each test changes its own copy."""
-    ws, _store = demo_site(tmp_path_factory.mktemp("pristine"))
-    return ws.path
-
-
 @pytest.fixture
-def site(pristine: Path, tmp_path: Path) -> tuple[Workspace, AccountStore]:
-    copy = tmp_path / "demo"
-    shutil.copytree(pristine, copy)
-    ws = open_workspace(copy)
-    return ws, AccountStore(ws.path / "accounts.sqlite")
+def site(site_template: Path, tmp_path: Path) -> tuple[Workspace, AccountStore]:
+    """A demo site of the test's own: each test changes its targets."""
+    return demo_site(site_template, tmp_path)
 
 
 def targets_bytes(site: tuple[Workspace, AccountStore]) -> bytes:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from web_fixture import USERS, demo_site, form_token, serve
+from web_fixture import USERS, form_token, serve
 
 import kpidesk
 from kpidesk.web._import_gate import DataUpdating, ImportGate
@@ -124,8 +124,8 @@ class _Hammer:
 
 
 @pytest.fixture
-def served_site(tmp_path: Path) -> Any:
-    ws = demo_site(tmp_path)[0]
+def served_site(own_site: Any) -> Any:
+    ws = own_site[0]
     token = kpidesk.create_api_token(ws, "ada", "hammer")
     running = serve(ws)
     base = next(running)
@@ -194,12 +194,11 @@ def test_an_upload_while_pages_are_served(served_site: Any, tmp_path: Path) -> N
     assert hammer.volumes <= {before, before + ADDED}
 
 
-def test_a_request_that_waits_too_long_is_told_to_try_again(tmp_path: Path) -> None:
+def test_a_request_that_waits_too_long_is_told_to_try_again(site: Any) -> None:
     """While the gate's write side is held longer than a request waits, the page and the API answer 503
     with Retry-After and the translated message, never a lock error."""
     from web_fixture import session_of
 
-    site = demo_site(tmp_path)
     client = session_of(site, "ada")
     gate: ImportGate = client.app.state.import_gate  # type: ignore[attr-defined]
     gate.wait_s = 0.3

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from web_fixture import demo_site, session_of
+from web_fixture import session_of
 
 import kpidesk
 from kpidesk import _api
@@ -29,9 +29,9 @@ def _refuse(*args: Any, **kwargs: Any) -> pd.DataFrame:
 
 
 def test_a_kept_page_follows_the_targets_and_another_process_s_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = demo_site(tmp_path)
+    site = own_site
     ws = site[0]
     client = session_of(site, "ada")
     before = _cards(client)
