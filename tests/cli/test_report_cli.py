@@ -17,7 +17,7 @@ from delivery_fixture import mail_workspace, rendering
 from rich.cells import cell_len
 from smtp_fixture import SmtpServer, certificate, smtp_server, starttls_server
 
-import kpidesk
+import kpidesk._api
 from kpidesk.cli import main
 from kpidesk.cli._main import console
 from kpidesk.delivery import Sendable, scheduler_lock
@@ -36,7 +36,7 @@ REPORTS = """reports:
 
 @pytest.fixture
 def hand_rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, date]]]:
-    """`kpidesk.render_report` answering with a hand-made rendering of the asked period."""
+    """`render_report` answering with a hand-made rendering of the asked period (no warehouse needed)."""
     asked: list[tuple[str, date]] = []
 
     def render_report(ws: Workspace, name: str, *, at: date) -> Sequence[Sendable]:
@@ -48,7 +48,7 @@ def hand_rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, d
         week_start = BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar]).week_start
         return [rendering(name, definition.period_at(at, week_start).key, recipients=definition.recipients)]
 
-    monkeypatch.setattr(kpidesk, "render_report", render_report, raising=False)
+    monkeypatch.setattr(kpidesk._api, "render_report", render_report)
     yield asked
 
 
