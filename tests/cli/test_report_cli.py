@@ -109,7 +109,7 @@ def test_a_permanent_failure_exits_1_and_shows_in_the_log(
     lines = table.splitlines()
     assert lines and max(cell_len(line) for line in lines) <= 80
     flat = " ".join(table.split())
-    assert "run (send), made on" in flat and "2026-11-29" in flat and "failed 1" in flat
+    assert "made on 2026-11-29 by" in flat and "report send" in flat and "failed 1" in flat
     assert (
         "failed, 1 attempt" in flat
         and "relaying denied" in flat
