@@ -16,17 +16,17 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kpidesk import KpideskError
+from kpidesk.workspace import SqliteSchema, open_sqlite, sqlite_writing
 
 __all__ = ["ALERTS_FILE", "MAX_ATTEMPTS", "AlertRecord", "AlertStore", "Notice"]
 
 ALERTS_FILE = "alerts.sqlite"
-_BUSY_TIMEOUT_MS = 30_000
 #: A notice still failing after this many attempts is kept, shown as failed, and no longer retried.
 MAX_ATTEMPTS = 48
 #: A notice claimed for sending this long ago by a process that never finished is sent again.
@@ -70,11 +70,13 @@ _MIGRATIONS = (
     );
     """,
 )
-_SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 class AlertsFileError(KpideskError):
     """The alerts file cannot be used as it is."""
+
+
+_SCHEMA = SqliteSchema("alerts", _MIGRATIONS, AlertsFileError, foreign_keys=True, busy_timeout_ms=30_000)
 
 
 @dataclass(frozen=True)
@@ -120,49 +122,15 @@ class AlertStore:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(
-            sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        ) as con:
-            con.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            con.execute("PRAGMA foreign_keys = ON")
-            _write_ahead(con)
-            self._migrate(con)
+        with open_sqlite(self.path, _SCHEMA) as con:
             yield con
 
     @contextmanager
     def writing(self) -> Iterator[StoreTransaction]:
         """One write transaction: committed when the block ends, rolled back when it raises. Checks hold
         it while they judge a rule, so two checks at once act one after the other."""
-        with self.connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield StoreTransaction(con)
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-
-    def _migrate(self, con: sqlite3.Connection) -> None:
-        if con.execute("PRAGMA user_version").fetchone()[0] == _SCHEMA_VERSION:
-            return
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version > _SCHEMA_VERSION:
-                raise AlertsFileError(
-                    f"{self.path} was written by a newer kpidesk (alerts schema {version}, this one knows "
-                    f"{_SCHEMA_VERSION}); upgrade kpidesk"
-                )
-            for script in _MIGRATIONS[version:]:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
-            con.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+        with self.connect() as con, sqlite_writing(con):
+            yield StoreTransaction(con)
 
     def due_notices(self) -> list[Notice]:
         """Notices to send now: new ones, failed ones not yet given up on, and claims left by a process
@@ -325,18 +293,3 @@ def _notice(row: tuple[Any, ...]) -> Notice:
     return Notice(
         id_, alert_id, event, channel, json.loads(destination), json.loads(body), status, attempts, last_error
     )
-
-
-def _write_ahead(con: sqlite3.Connection) -> None:
-    """Switch the file to write-ahead logging; the switch takes the file alone and SQLite's busy wait does
-    not cover it, so processes opening a new file at once try again until the busy timeout."""
-    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            if con.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-                return
-            con.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)

@@ -14,11 +14,13 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpidesk.delivery._errors import DeliveryError
 from kpidesk.delivery._lease import Claimant, current_claimant
+from kpidesk.workspace import SqliteSchema, open_sqlite, sqlite_writing
 
 __all__ = [
     "DELIVERIES_FILE",
@@ -33,7 +35,6 @@ DELIVERIES_FILE = "deliveries.sqlite"
 #: claimed: a process is sending it; sent: the server accepted it; retrying: a temporary failure, tried
 #: again at next_attempt_at; failed: a permanent failure, or temporary ones for longer than retry_for.
 DELIVERY_STATES = ("claimed", "sent", "retrying", "failed")
-_BUSY_TIMEOUT_MS = 10_000
 
 _MIGRATIONS = (
     """
@@ -75,6 +76,7 @@ _MIGRATIONS = (
     """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
+_SCHEMA = SqliteSchema("journal", _MIGRATIONS, DeliveryError)
 
 
 @dataclass(frozen=True)
@@ -161,24 +163,13 @@ class Journal:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(
-            sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        ) as con:
-            con.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            _write_ahead(con)
-            _migrate(con, self.path)
+        with open_sqlite(self.path, _SCHEMA) as con:
             yield con
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
+        with self._connect() as con, sqlite_writing(con):
+            yield con
 
     # --- runs ------------------------------------------------------------------------------------
 
@@ -415,42 +406,3 @@ def _run(row: Sequence[object]) -> RunRecord:
     values = list(row)
     values[9] = tuple(json.loads(str(values[9])))
     return RunRecord(*values)  # type: ignore[arg-type]
-
-
-def _write_ahead(con: sqlite3.Connection) -> None:
-    """Switch to write-ahead logging; processes opening a new file at once wait for each other's switch,
-    which SQLite's busy wait does not cover (as in the accounts file)."""
-    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            if con.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-                return
-            con.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-def _migrate(con: sqlite3.Connection, path: Path) -> None:
-    if con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-        return
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            from kpidesk.delivery._errors import DeliveryError
-
-            raise DeliveryError(
-                f"{path} was written by a newer kpidesk (journal schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade kpidesk"
-            )
-        for script in _MIGRATIONS[version:]:
-            for statement in script.split(";"):
-                if statement.strip():
-                    con.execute(statement)
-        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")

@@ -22,6 +22,7 @@ import yaml
 
 from kpidesk import InvalidRequest
 from kpidesk.metrics import CATALOGUE, DIMENSIONS, Metric, parse_stat
+from kpidesk.workspace import LinedMapping, load_lined_yaml
 
 __all__ = [
     "CHANGEABLE_KEYS",
@@ -160,35 +161,6 @@ class Target:
         return value <= than if self.direction == "lower" else value >= than
 
 
-class _Lined(dict[str, Any]):
-    """A YAML mapping that remembers where it and each of its keys were written."""
-
-    line: int = 0
-    column: int = 1
-    places: dict[str, tuple[int, int]]
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
-    data = _Lined()
-    data.line = node.start_mark.line + 1
-    data.column = node.start_mark.column + 1
-    data.places = {}
-    yield data
-    data.update({str(k): v for k, v in loader.construct_mapping(node).items()})
-    data.places = {
-        str(key.value): (key.start_mark.line + 1, key.start_mark.column + 1)
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
 def read_targets(path: str | Path) -> list[Target]:
     """The targets of the file at `path` (none when it does not exist), checked."""
     path = Path(path)
@@ -209,7 +181,7 @@ def targets_of(content: bytes, path: str | Path) -> list[Target]:
 def parse_targets(text: str, *, origin: str = TARGETS_FILE) -> list[Target]:
     """The targets of a target file's text, checked; `origin` names the file in messages."""
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = load_lined_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -223,12 +195,12 @@ def parse_targets(text: str, *, origin: str = TARGETS_FILE) -> list[Target]:
     if entries is None:
         return []
     if not isinstance(entries, list):
-        line = data.places.get("targets", (1, 1))[0] if isinstance(data, _Lined) else 1
+        line = data.places.get("targets", (1, 1))[0] if isinstance(data, LinedMapping) else 1
         raise TargetError(f"{origin}, line {line}: `targets` must be a list of targets (`- id: …`)")
     targets: list[Target] = []
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, _Lined):
+        if not isinstance(entry, LinedMapping):
             raise TargetError(f"{origin}: target {number} must be a mapping of keys (`id:`, `metric:`…)")
         target = _Reader(entry, origin, number).target()
         if target.id in seen:
@@ -287,7 +259,13 @@ class _Reader:
     which version it is."""
 
     def __init__(
-        self, entry: _Lined, origin: str, number: int, *, changed: _Lined | None = None, effective: str = ""
+        self,
+        entry: LinedMapping,
+        origin: str,
+        number: int,
+        *,
+        changed: LinedMapping | None = None,
+        effective: str = "",
     ) -> None:
         self.entry = entry
         self.origin = origin
@@ -296,7 +274,7 @@ class _Reader:
         self.changed = changed
         self.effective = effective
 
-    def fail(self, key: str | None, message: str, *, within: _Lined | None = None) -> TargetError:
+    def fail(self, key: str | None, message: str, *, within: LinedMapping | None = None) -> TargetError:
         """The error at `key` of `within` (the entry, or the change being read), or of the mapping itself."""
         mapping = within if within is not None else self.changed if self.changed is not None else self.entry
         default = (mapping.line, 1 if mapping is self.entry else mapping.column)
@@ -361,7 +339,7 @@ class _Reader:
             )
         records = []
         for item in value:
-            if not isinstance(item, _Lined):
+            if not isinstance(item, LinedMapping):
                 raise self.fail(
                     "changes",
                     f"each change is a mapping of effective, by, reason and what it sets, got {item!r}",
@@ -374,9 +352,9 @@ class _Reader:
         for (effective, by, reason, recorded), item in records:
             keys = [k for k in item if k in CHANGEABLE_KEYS]
             merged.update({k: item[k] for k in keys})
-            version = _Lined(merged)
+            version = LinedMapping(merged)
             version.line, version.column, version.places = item.line, item.column, {}
-            changed = _Lined()
+            changed = LinedMapping()
             changed.line, changed.column = item.line, item.column
             changed.places = {k: item.places[k] for k in keys if k in item.places}
             reader = _Reader(
@@ -395,7 +373,7 @@ class _Reader:
             )
         return tuple(changes)
 
-    def _change_record(self, item: _Lined) -> tuple[date, str, str, datetime | None]:
+    def _change_record(self, item: LinedMapping) -> tuple[date, str, str, datetime | None]:
         """The effective date, author, reason and time recorded of a change, its keys checked."""
         for key in item:
             if key in FIXED_KEYS or key == "changes":
@@ -435,7 +413,7 @@ class _Reader:
             )
         return effective, by, reason, recorded
 
-    def _change_text(self, item: _Lined, key: str, meaning: str) -> str:
+    def _change_text(self, item: LinedMapping, key: str, meaning: str) -> str:
         value = item.get(key)
         if value is None or isinstance(value, dict | list) or not str(value).strip():
             if key in item:

@@ -27,6 +27,7 @@ from kpidesk.workspace._settings import (
     parse_duration,
     save_settings,
 )
+from kpidesk.workspace._sqlite_file import SqliteSchema, open_sqlite, sqlite_writing
 from kpidesk.workspace._workspace import (
     SETTINGS_FILE,
     WAREHOUSE_FILE,
@@ -54,6 +55,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "SlaPolicy",
+    "SqliteSchema",
     "WarehouseBusy",
     "Workspace",
     "WorkspaceError",
@@ -63,10 +65,12 @@ __all__ = [
     "init_workspace",
     "load_lined_yaml",
     "load_settings",
+    "open_sqlite",
     "open_workspace",
     "parse_duration",
     "resolve_workspace_dir",
     "retry_while_locked",
     "running_import",
     "save_settings",
+    "sqlite_writing",
 ]
