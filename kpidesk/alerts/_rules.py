@@ -7,7 +7,6 @@ mapping `{day: …, hour: …}`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import yaml
 
 from kpidesk.alerts._anomaly import Thresholds
 from kpidesk.reports import REPORTS_FILE, ReportsFileError
-from kpidesk.workspace import LinedMapping, Workspace, load_lined_yaml
+from kpidesk.workspace import EntryChecker, LinedMapping, Workspace, did_you_mean, load_lined_yaml
 
 __all__ = [
     "ALERT_KINDS",
@@ -56,7 +55,6 @@ _VOLUME_KEYS = (
     "records",
 )
 _TARGETS_KEYS = (*_COMMON_KEYS, "when", "targets")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -129,18 +127,13 @@ class TargetsRule(AlertRule):
         return "targets"
 
 
-class _Checker:
+class _Checker(EntryChecker):
     """Reads one rule's mapping, naming the file, line and column of whatever is wrong."""
 
-    def __init__(self, path: Path, raw: LinedMapping) -> None:
-        self.path = path
-        self.raw = raw
+    what = "alert"
 
-    def fail(self, key: str | None, message: str) -> ReportsFileError:
-        line, column = self.raw.place(key) if key else (self.raw.line, self.raw.column)
-        name = self.raw.get("name")
-        which = f"alert {name!r}: " if isinstance(name, str) else "alert: "
-        return ReportsFileError(f"{self.path}, line {line}, column {column}: {which}{message}")
+    def __init__(self, path: Path, raw: LinedMapping) -> None:
+        super().__init__(path, raw, ReportsFileError)
 
     def keys(self, allowed: Sequence[str]) -> None:
         for key in self.raw:
@@ -154,36 +147,11 @@ class _Checker:
                 raise self.fail(
                     key,
                     f"unknown key `{key}`; a {self.raw.get('kind')} alert has {', '.join(allowed)}"
-                    f"{_near(key, allowed)}",
+                    f"{did_you_mean(key, allowed)}",
                 )
 
-    def text(self, key: str) -> str:
-        value = self.raw.get(key)
-        if value is None:
-            raise self.fail(None, f"`{key}` is missing")
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"`{key}` should be a text, not {value!r}")
-        return value.strip()
-
     def choice(self, key: str, choices: Sequence[str], value: object) -> str:
-        if not isinstance(value, str) or value not in choices:
-            hint = _near(value, choices) if isinstance(value, str) else ""
-            raise self.fail(key, f"`{key}` is {value!r}; expected one of {', '.join(choices)}{hint}")
-        return value
-
-    def names(self, key: str, default: Sequence[str], choices: Sequence[str] | None) -> tuple[str, ...]:
-        value = self.raw.get(key)
-        if value is None:
-            return tuple(default)
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
-            raise self.fail(key, f"`{key}` should be a list of names, not {value!r}")
-        for item in items:
-            if choices is not None:
-                self.choice(key, choices, item)
-        if len(set(items)) != len(items):
-            raise self.fail(key, f"`{key}` names the same item twice")
-        return tuple(items)
+        return self.one_of(key, choices, value)
 
     def number(self, key: str, value: object, default: float, *, whole: bool = False) -> float:
         if value is None:
@@ -231,11 +199,6 @@ class _Checker:
                 "webhook", f"`webhook` secret_env {secret_env!r} should name an environment variable"
             )
         return Webhook(url, secret_env)
-
-
-def _near(value: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _volume(check: _Checker, name: str) -> VolumeRule:
@@ -303,9 +266,7 @@ def _rule(path: Path, raw: Any) -> AlertRule:
             f"{path}: each item of `alerts` should be a mapping with a `name`, not {raw!r}"
         )
     check = _Checker(path, raw)
-    name = check.text("name")
-    if not _NAME.match(name):
-        raise check.fail("name", f"`name` {name!r} should be letters, digits, '-', '_' or '.' (at most 64)")
+    name = check.name()
     kind = check.choice("kind", ALERT_KINDS, raw.get("kind"))
     return _READERS[kind](check, name)
 

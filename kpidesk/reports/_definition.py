@@ -8,7 +8,6 @@ and column and what was expected; the `alerts:` section of the same file belongs
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from kpidesk.i18n import LANGUAGES
 from kpidesk.metrics import CATALOGUE
 from kpidesk.reports._period import PERIOD_KINDS, ReportPeriod, report_period
 from kpidesk.views import OVERVIEW_METRICS
-from kpidesk.workspace import LinedMapping, load_lined_yaml
+from kpidesk.workspace import EntryChecker, LinedMapping, did_you_mean, load_lined_yaml
 
 __all__ = [
     "AUDIENCE_KINDS",
@@ -57,7 +56,6 @@ REPORT_KEYS = (
 FORMATS = ("html", "pdf", "xlsx", "csv")
 #: Who a report is about: the organisation, one team, or each agent of one team (a report each).
 AUDIENCE_KINDS = ("org", "team", "agents")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 _METRIC_IDS = tuple(m.id for m in CATALOGUE)
 
@@ -105,61 +103,18 @@ class ReportDefinition:
         return report_period(self.period, at, week_start)
 
 
-class _Checker:
+class _Checker(EntryChecker):
     """Reads one report's mapping, naming the file, line and column of whatever is wrong."""
 
+    what = "report"
+
     def __init__(self, path: Path, raw: LinedMapping) -> None:
-        self.path = path
-        self.raw = raw
-
-    def fail(self, key: str | None, message: str) -> ReportsFileError:
-        line, column = self.raw.place(key) if key else (self.raw.line, self.raw.column)
-        name = self.raw.get("name")
-        which = f"report {name!r}: " if isinstance(name, str) else ""
-        return ReportsFileError(f"{self.path}, line {line}, column {column}: {which}{message}")
-
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        value = self.raw.get(key)
-        if value is None:
-            if required:
-                raise self.fail(None, f"`{key}` is missing")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"`{key}` should be a text, not {value!r}")
-        return value.strip()
+        super().__init__(path, raw, ReportsFileError)
 
     def choice(self, key: str, choices: Sequence[str], default: str | None = None) -> str:
+        """The value at `key`, one of `choices`; `default` when it is not written (required without)."""
         value = self.text(key, required=default is None) or default
-        assert value is not None
-        if value not in choices:
-            raise self.fail(
-                key, f"`{key}` is {value!r}; expected one of {', '.join(choices)}{_near(value, choices)}"
-            )
-        return value
-
-    def texts(
-        self, key: str, default: Sequence[str], choices: Sequence[str] | None = None
-    ) -> tuple[str, ...]:
-        value = self.raw.get(key)
-        if value is None:
-            return tuple(default)
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
-            raise self.fail(key, f"`{key}` should be a list of names, not {value!r}")
-        for item in items:
-            if choices is not None and item not in choices:
-                raise self.fail(
-                    key, f"`{key}`: {item!r} is not one of {', '.join(choices)}{_near(item, choices)}"
-                )
-        if len(set(items)) != len(items):
-            raise self.fail(key, f"`{key}` names the same item twice")
-        return tuple(items)
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.raw.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, f"`{key}` should be true or false, not {value!r}")
-        return value
+        return self.one_of(key, choices, value)
 
     def audience(self) -> ReportAudience:
         value = self.raw.get("audience")
@@ -180,7 +135,7 @@ class _Checker:
             return None
         if value == "none":
             return ()
-        return self.texts("targets", ())
+        return self.names("targets", (), None)
 
     def address(self, key: str, value: object) -> str:
         if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
@@ -205,18 +160,13 @@ class _Checker:
         return tuple(self.address("recipients", a) for a in items), {}
 
     def schedule(self) -> str | None:
-        value = self.text("schedule")
+        value = self.text("schedule", required=False)
         if value is not None:
             try:
                 CronSchedule.parse(value)
             except CronError as error:
                 raise self.fail("schedule", f"`schedule`: {error}") from None
         return value
-
-
-def _near(value: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _report(path: Path, raw: Any, default_language: str) -> ReportDefinition:
@@ -228,24 +178,22 @@ def _report(path: Path, raw: Any, default_language: str) -> ReportDefinition:
     for key in raw:
         if key not in REPORT_KEYS:
             raise check.fail(
-                key, f"unknown key `{key}`; a report has {', '.join(REPORT_KEYS)}{_near(key, REPORT_KEYS)}"
+                key,
+                f"unknown key `{key}`; a report has {', '.join(REPORT_KEYS)}{did_you_mean(key, REPORT_KEYS)}",
             )
-    name = check.text("name", required=True)
-    assert name is not None
-    if not _NAME.match(name):
-        raise check.fail("name", f"`name` {name!r} should be letters, digits, '-', '_' or '.' (at most 64)")
+    name = check.name()
     audience = check.audience()
     recipients, agent_recipients = check.recipients(audience)
     return ReportDefinition(
         name=name,
-        title=check.text("title"),
+        title=check.text("title", required=False),
         audience=audience,
-        metrics=check.texts("metrics", OVERVIEW_METRICS, _METRIC_IDS),
+        metrics=check.names("metrics", OVERVIEW_METRICS, _METRIC_IDS),
         targets=check.targets(),
         period=check.choice("period", tuple(PERIOD_KINDS)),
         business_hours=check.flag("business_hours", False),
         language=check.choice("language", LANGUAGES, default_language),
-        formats=check.texts("formats", ("html", "pdf"), FORMATS),
+        formats=check.names("formats", ("html", "pdf"), FORMATS),
         recipients=recipients,
         agent_recipients=agent_recipients,
         schedule=check.schedule(),

@@ -1,6 +1,6 @@
 """Workspaces: a folder with kpidesk.toml and the warehouse."""
 
-from kpidesk.workspace._lined_yaml import LinedMapping, load_lined_yaml
+from kpidesk.workspace._lined_yaml import EntryChecker, LinedMapping, did_you_mean, load_lined_yaml
 from kpidesk.workspace._locks import (
     IMPORT_LOCK_FILE,
     WAREHOUSE_WAIT_S,
@@ -47,6 +47,7 @@ __all__ = [
     "WAREHOUSE_FILE",
     "WAREHOUSE_WAIT_S",
     "CalendarSettings",
+    "EntryChecker",
     "ImportRunning",
     "LinedMapping",
     "MailSettings",
@@ -61,6 +62,7 @@ __all__ = [
     "WorkspaceError",
     "country_defaults_note",
     "default_settings",
+    "did_you_mean",
     "import_lock",
     "init_workspace",
     "load_lined_yaml",

@@ -88,7 +88,7 @@ def test_the_example_is_read() -> None:
         ),
         (
             "{name: v, kind: volume, of: tickets, grain: [week]}",
-            "line 3, column 42: alert 'v': `grain` is 'week'; expected one of day, hour",
+            "line 3, column 42: alert 'v': `grain`: 'week' is not one of day, hour",
         ),
         (
             "{name: v, kind: volume, of: tickets, raise: 2, clear: 3}",
@@ -117,8 +117,7 @@ def test_the_example_is_read() -> None:
         ),
         (
             "{name: t, kind: targets, when: [at_risk, late]}",
-            "line 3, column 30: alert 't': `when` is 'late'; expected one of at_risk, off_track, "
-            "guardrail_breach",
+            "line 3, column 30: alert 't': `when`: 'late' is not one of at_risk, off_track, guardrail_breach",
         ),
         ("{kind: targets}", "line 3, column 5: alert: `name` is missing"),
         ("just text", "each item of `alerts` should be a mapping with a `name`, not 'just text'"),

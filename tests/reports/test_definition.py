@@ -101,7 +101,10 @@ def test_an_empty_file_has_no_report() -> None:
             X + "    business_hours: yes please\n",
             "`business_hours` should be true or false",
         ),
-        ("reports:\n  - audience: org\n    period: last_week\n", "line 2, column 5: `name` is missing"),
+        (
+            "reports:\n  - audience: org\n    period: last_week\n",
+            "line 2, column 5: report: `name` is missing",
+        ),
         (
             "reports:\n  - name: a b\n    audience: org\n    period: last_week\n",
             "`name` 'a b' should be letters",
