@@ -98,6 +98,9 @@ def _events(title: str, events: Sequence[AlertEvent], *, state: bool = False) ->
         console.print(f"{title}: none", highlight=False)
         return
     table = compact_table(f"{title} ({len(events)})")
+    # A target's subject is its id (the rule column says it is a target): kept whole, not folded.
+    subjects = [e.subject.removeprefix("target ") for e in events]
+    widest = min(max(len(s) for s in subjects), 24)
     for column in (
         "rule",
         "subject",
@@ -109,15 +112,18 @@ def _events(title: str, events: Sequence[AlertEvent], *, state: bool = False) ->
         *(("state",) if state else ()),
     ):
         table.add_column(
-            column, overflow="fold", justify="right" if column in ("value", "against", "z") else "left"
+            column,
+            overflow="fold",
+            justify="right" if column in ("value", "against", "z") else "left",
+            min_width={"subject": widest, "state": len("resolved")}.get(column),
         )
-    for event in events:
+    for event, subject in zip(events, subjects, strict=True):
         body = event.body
         z = body.get("z")
         value, against = _measured(body)
         cells = [
             escape(event.rule),
-            escape(event.subject),
+            escape(subject),
             escape(event.key.replace("_", " ")),
             escape(f"{body.get('window_start')} – {body.get('window_end')}"),
             value,
