@@ -70,9 +70,6 @@ def build_content(
     period = definition.period_at(at, week_start)
     data_up_to = kpidesk.last_data_day(workspace)
     as_of = min(period.end, data_up_to) if data_up_to is not None else period.end
-    # A period the data does not reach the end of is measured up to the data's last day, so that it is
-    # compared with as many days before it, not a part of a week with a whole one.
-    measured_end = as_of if as_of >= period.start else period.end
     reader = _VIEWS[definition.audience.kind].reader(workspace, definition.audience, member)
     metrics = list(definition.metrics)
     common: dict[str, Any] = {"metrics": metrics, "business_hours": definition.business_hours}
@@ -81,7 +78,7 @@ def build_content(
         reader.audience,
         team=reader.scope.team,
         start=period.start,
-        end=measured_end,
+        end=period.end,
         last_day=as_of,
         **common,
     ).cards
@@ -91,7 +88,7 @@ def build_content(
             by=reader.scope.by,
             period="all",
             start=period.start,
-            end=measured_end,
+            end=period.end,
             compare="previous",
             **common,
         )
@@ -104,12 +101,12 @@ def build_content(
             cards,
             reader.scope,
             start=period.start,
-            end=measured_end,
+            end=period.end,
             compare_from=compare_from,
             compare_to=compare_to,
             business_hours=definition.business_hours,
         )
-    trend = _trend(workspace, reader.scope, measured_end, common)
+    trend = _trend(workspace, reader.scope, period.end, common)
     return ReportContent(
         title=definition.title or translator(definition.language).gettext("Service report"),
         language=definition.language,

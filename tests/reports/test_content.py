@@ -110,31 +110,6 @@ def test_the_period_is_last_week_compared_with_the_week_before(
     assert org.title == "Service report" and org.member is None
 
 
-def test_a_period_the_data_ends_in_is_measured_to_its_last_day_against_as_many_days(
-    report_demo: Workspace,
-) -> None:
-    """Month to date, made five days after the data's last day: the month's days up to that last day,
-    compared with the same number of days just before the month — never a part-month against a whole
-    one."""
-    last = kpidesk.last_data_day(report_demo)
-    assert last is not None
-    at = last + timedelta(days=5)
-    content = build_content(report_demo, _definition(ReportAudience("org"), period="month_to_date"), at=at)
-    start = at.replace(day=1) if at.month == last.month else last.replace(day=1)
-    days = (last - start).days + 1
-    assert (content.period.start, content.period.end) == (start, at - timedelta(days=1))
-    assert content.data_up_to == last
-    assert (content.compare_from, content.compare_to) == (
-        start - timedelta(days=days),
-        start - timedelta(days=1),
-    )
-    frame = kpidesk.kpis(
-        report_demo, metrics=["volume"], period="all", start=start, end=last, business_hours=True
-    )
-    volume = next(c for c in content.cards if c.metric == "volume")
-    assert volume.value == frame["value"].iloc[0] and volume.n == frame["n"].iloc[0]
-
-
 def test_the_organisations_cards_are_kpis_compare_previous(
     report_demo: Workspace, org: ReportContent
 ) -> None:
