@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+from kpidesk import KpideskError
 from kpidesk.alerts._signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from kpidesk.alerts._text import notice_subject, notice_text
 from kpidesk.delivery import DeliveryError, PermanentMailError, send_mail
@@ -32,7 +33,7 @@ __all__ = [
 _TIMEOUT_S = 10.0
 
 
-class NoticeFailed(Exception):
+class NoticeFailed(KpideskError):
     """A notice could not be delivered; the message says why. `final`: sending it again would fail the
     same way (an SMTP 5xx), so it is kept as failed and not retried."""
 

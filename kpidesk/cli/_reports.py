@@ -46,7 +46,7 @@ def run(name: str, at: date | None, output: Path | None, workspace: Path | None)
     """Make report NAME and write its files (the HTML body and each attachment); nothing is sent."""
     paths = _api.run_report(workspace, name, at=at, output=output)
     for path in paths:
-        console.print(escape(str(path)), highlight=False)
+        console.print(escape(str(path)), highlight=False, soft_wrap=True)
 
 
 @report.command("send")
