@@ -13,9 +13,12 @@ from kpidesk.workspace._locks import (
 )
 from kpidesk.workspace._settings import (
     DAY_NAMES,
+    ENGINE_BACKENDS,
     MAIL_SECURITY,
     SMTP_PASSWORD_ENV,
     CalendarSettings,
+    EngineSettings,
+    LakeSettings,
     MailSettings,
     MetricOptions,
     Settings,
@@ -40,6 +43,7 @@ from kpidesk.workspace._workspace import (
 
 __all__ = [
     "DAY_NAMES",
+    "ENGINE_BACKENDS",
     "IMPORT_LOCK_FILE",
     "MAIL_SECURITY",
     "SETTINGS_FILE",
@@ -47,8 +51,10 @@ __all__ = [
     "WAREHOUSE_FILE",
     "WAREHOUSE_WAIT_S",
     "CalendarSettings",
+    "EngineSettings",
     "EntryChecker",
     "ImportRunning",
+    "LakeSettings",
     "LinedMapping",
     "MailSettings",
     "MetricOptions",

@@ -15,9 +15,12 @@ from kpidesk import KpideskError
 
 __all__ = [
     "DAY_NAMES",
+    "ENGINE_BACKENDS",
     "MAIL_SECURITY",
     "SMTP_PASSWORD_ENV",
     "CalendarSettings",
+    "EngineSettings",
+    "LakeSettings",
     "MailSettings",
     "MetricOptions",
     "Settings",
@@ -186,6 +189,41 @@ class MailSettings:
         return out
 
 
+#: Where KPIs are computed: the workspace's DuckDB warehouse, or a Spark cluster reading the lake.
+ENGINE_BACKENDS = ("duckdb", "spark")
+_ENGINE_KEYS = ("backend", "master", "conf")
+
+
+@dataclass
+class EngineSettings:
+    """`[engine]` of kpidesk.toml: the engine KPIs are computed on and, for Spark, the master to connect to
+    (`local[*]`, `spark://host:7077`, `yarn`, `k8s://…`) and the Spark configuration to start it with."""
+
+    backend: str = "duckdb"
+    master: str = "local[*]"
+    conf: dict[str, str] = field(default_factory=dict)
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"backend": self.backend, "master": self.master}
+        if self.conf:
+            out["conf"] = dict(self.conf)
+        return out
+
+
+@dataclass
+class LakeSettings:
+    """`[lake]` of kpidesk.toml: the folder (a local path, or any path Spark and DuckDB can read such as
+    `s3a://bucket/kpidesk` or `hdfs://…`) the canonical tables are exported to as Parquet."""
+
+    path: str
+
+    def location(self, workspace: Path) -> str:
+        """The lake's path; a relative local path is taken from the workspace's folder."""
+        if "://" in self.path or Path(self.path).is_absolute():
+            return self.path
+        return str((workspace / self.path).resolve())
+
+
 @dataclass
 class Settings:
     timezone: str
@@ -200,6 +238,18 @@ class Settings:
     sla_policies: dict[str, SlaPolicy] = field(default_factory=dict)
     #: `[mail]`; None when kpidesk.toml has none (needed only to send e-mail).
     mail: MailSettings | None = None
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    #: `[lake]`; None when kpidesk.toml has none (needed only to export to a lake or compute on Spark).
+    lake: LakeSettings | None = None
+
+    def require_lake(self) -> LakeSettings:
+        """The lake settings, or a SettingsError saying what to add when kpidesk.toml has none."""
+        if self.lake is None:
+            raise SettingsError(
+                'kpidesk.toml has no lake yet: add a [lake] section with path = "…" (a local folder, or a '
+                "path such as s3a://bucket/kpidesk that Spark and DuckDB can both read)"
+            )
+        return self.lake
 
     def require_mail(self) -> MailSettings:
         """The mail settings, or a SettingsError saying what to add when kpidesk.toml has none."""
@@ -433,6 +483,54 @@ def _mail_from_toml(raw: Any) -> MailSettings:
     )
 
 
+def _engine_from_toml(raw: Any) -> EngineSettings:
+    where = "kpidesk.toml [engine]"
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where}: expected a table with backend, master and conf")
+    unknown = set(raw) - set(_ENGINE_KEYS)
+    if unknown:
+        raise SettingsError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(_ENGINE_KEYS)}"
+        )
+    backend = raw.get("backend", "duckdb")
+    if backend not in ENGINE_BACKENDS:
+        raise SettingsError(f"{where} backend: expected one of {', '.join(ENGINE_BACKENDS)}, got {backend!r}")
+    master = raw.get("master", "local[*]")
+    if not isinstance(master, str) or not master.strip():
+        raise SettingsError(
+            f'{where} master: expected a Spark master such as "local[*]" or "spark://host:7077", '
+            f"got {master!r}"
+        )
+    conf = raw.get("conf", {})
+    if not isinstance(conf, dict):
+        raise SettingsError(f'{where} conf: expected a table such as {{ "spark.executor.memory" = "4g" }}')
+    for key, value in conf.items():
+        if isinstance(value, dict | list):
+            raise SettingsError(f"{where} conf {key}: expected a text, number or true/false, got {value!r}")
+    return EngineSettings(
+        backend=backend,
+        master=master.strip(),
+        conf={str(k): _conf_text(v) for k, v in conf.items()},
+    )
+
+
+def _conf_text(value: Any) -> str:
+    """A Spark configuration value as Spark reads it (`true`, not Python's `True`)."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _lake_from_toml(raw: Any) -> LakeSettings:
+    where = "kpidesk.toml [lake]"
+    if not isinstance(raw, dict) or set(raw) - {"path"}:
+        raise SettingsError(f'{where}: expected a table with one key, path = "…"')
+    path = raw.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise SettingsError(
+            f"{where} path: expected a folder or a URL such as s3a://bucket/kpidesk, got {path!r}"
+        )
+    return LakeSettings(path=path.strip())
+
+
 def load_settings(path: Path) -> Settings:
     """Read kpidesk.toml; a mistake in it is a SettingsError naming the key."""
     try:
@@ -502,6 +600,8 @@ def load_settings(path: Path) -> Settings:
         metrics=options,
         sla_policies=sla,
         mail=_mail_from_toml(raw["mail"]) if "mail" in raw else None,
+        engine=_engine_from_toml(raw["engine"]) if "engine" in raw else EngineSettings(),
+        lake=_lake_from_toml(raw["lake"]) if "lake" in raw else None,
     )
 
 
@@ -529,5 +629,9 @@ def save_settings(settings: Settings, path: Path) -> None:
         }
     if settings.mail is not None:
         doc["mail"] = settings.mail.to_toml()
+    if settings.engine != EngineSettings():
+        doc["engine"] = settings.engine.to_toml()
+    if settings.lake is not None:
+        doc["lake"] = {"path": settings.lake.path}
     header = "# kpidesk workspace settings. Every metric option is listed by `kpidesk metrics`.\n"
     path.write_text(header + tomli_w.dumps(doc), encoding="utf-8")

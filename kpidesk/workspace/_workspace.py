@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -49,6 +49,19 @@ class Workspace:
         if self.settings.memory_limit:
             con.execute(f"SET memory_limit = '{self.settings.memory_limit}'")
         return con
+
+    def with_engine(self, backend: str | None) -> Workspace:
+        """This workspace with KPIs computed on `backend` (`--engine`) instead of `[engine] backend`; None
+        keeps the setting."""
+        if backend is None or backend == self.settings.engine.backend:
+            return self
+        engine = replace(self.settings.engine, backend=backend)
+        return Workspace(path=self.path, settings=replace(self.settings, engine=engine))
+
+    @property
+    def lake_location(self) -> str:
+        """The lake's path (`[lake] path`, a relative one taken from the workspace's folder)."""
+        return self.settings.require_lake().location(self.path)
 
 
 def resolve_workspace_dir(directory: str | Path | None) -> Path:
