@@ -9,12 +9,12 @@ manifest names deleted: an export that stops half-way leaves the previous lake w
 
 from __future__ import annotations
 
-import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
+from rich.console import Console
 
 from kpidesk.lake._errors import LakeError
 from kpidesk.lake._files import LakeFiles, lake_files
@@ -64,9 +64,28 @@ def _file_name(folder: str, generation: int) -> str:
     return f"{folder}/part-{generation}-{uuid.uuid4().hex[:8]}.parquet"
 
 
-def _say(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
+class _Progress:
+    """What the export is doing, on one line of stderr that is replaced as it goes (nothing when off)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._status = Console(stderr=True).status("lake export") if enabled else None
+
+    def __enter__(self) -> _Progress:
+        if self._status is not None:
+            self._status.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+    def say(self, message: str) -> None:
+        if self._status is not None:
+            self._status.update(f"lake export: {message}")
+
+    def warn(self, message: str) -> None:
+        if self._status is not None:
+            self._status.console.print(message, highlight=False, markup=False)
 
 
 def _export_table(
@@ -75,8 +94,9 @@ def _export_table(
     layout: TableLayout,
     previous: LakeTable | None,
     generation: int,
-    progress: bool,
+    progress: _Progress,
 ) -> tuple[LakeTable, TableExport, list[LakeSpan]]:
+    progress.say(f"{layout.name}: comparing partitions with the manifest")
     groups = con.execute(layout.fingerprint_sql()).fetchall()
     before = {(p.source, p.month): p for p in previous.partitions} if previous else {}
     partitions: list[LakePartition] = []
@@ -92,7 +112,7 @@ def _export_table(
             partitions.append(old)
         else:
             relative = _file_name(layout.folder(source, month), generation)
-            _say(progress, f"{layout.name}: writing {relative}")
+            progress.say(f"{layout.name}: writing {relative}")
             _write_partition(files, con, layout.rows_sql(source, month), relative)
             partitions.append(LakePartition(source, month, relative, int(rows), fingerprint))
             written += 1
@@ -113,17 +133,14 @@ def _export_table(
     table = LakeTable(layout.name, tuple(partitions), empty_file)
     report = TableExport(layout.name, written, len(table.files) - written, removed, table.rows)
     spans = [LakeSpan(layout.name, s, firsts[s], lasts[s]) for s in sorted(firsts)] if layout.span else []
-    _say(
-        progress, f"{layout.name}: {report.written} written, {report.unchanged} unchanged, {removed} removed"
-    )
     return table, report, spans
 
 
-def _previous(files: LakeFiles, progress: bool) -> LakeManifest | None:
+def _previous(files: LakeFiles, progress: _Progress) -> LakeManifest | None:
     try:
         return load_manifest(files)
     except LakeError as exc:
-        _say(progress, f"{exc}: writing every partition anew")
+        progress.warn(f"{exc}; writing every partition anew")
         return None
 
 
@@ -133,8 +150,8 @@ def export_lake(ws: Workspace, *, progress: bool = False) -> LakeExport:
     written."""
     location = ws.lake_location
     files = lake_files(location)
-    with files.lock():
-        previous = _previous(files, progress)
+    with files.lock(), _Progress(progress) as shown:
+        previous = _previous(files, shown)
         generation = previous.generation + 1 if previous else 1
         tables: dict[str, LakeTable] = {}
         reports: list[TableExport] = []
@@ -142,7 +159,7 @@ def export_lake(ws: Workspace, *, progress: bool = False) -> LakeExport:
         with ws.connect(read_only=True) as con:
             for layout in TABLE_LAYOUTS:
                 before = previous.tables.get(layout.name) if previous else None
-                table, report, table_spans = _export_table(con, files, layout, before, generation, progress)
+                table, report, table_spans = _export_table(con, files, layout, before, generation, shown)
                 tables[layout.name] = table
                 reports.append(report)
                 spans += table_spans
