@@ -94,6 +94,7 @@ def _export_table(
     layout: TableLayout,
     previous: LakeTable | None,
     generation: int,
+    gone: set[str],
     progress: _Progress,
 ) -> tuple[LakeTable, TableExport, list[LakeSpan]]:
     progress.say(f"{layout.name}: comparing partitions with the manifest")
@@ -108,7 +109,7 @@ def _export_table(
     ):
         fingerprint = f"{rows}:{hash_sum}:{hash_xor}"
         old = before.get((source, month))
-        if old is not None and old.fingerprint == fingerprint:
+        if old is not None and old.fingerprint == fingerprint and old.file not in gone:
             partitions.append(old)
         else:
             relative = _file_name(layout.folder(source, month), generation)
@@ -122,7 +123,7 @@ def _export_table(
     empty_file = None
     if not partitions:
         empty_file = previous.empty_file if previous and not previous.partitions else None
-        if empty_file is None:
+        if empty_file is None or empty_file in gone:
             empty_file = _file_name(layout.name, generation)
             _write_partition(files, con, layout.empty_sql(), empty_file)
             written += 1
@@ -153,13 +154,17 @@ def export_lake(ws: Workspace, *, progress: bool = False) -> LakeExport:
     with files.lock(), _Progress(progress) as shown:
         previous = _previous(files, shown)
         generation = previous.generation + 1 if previous else 1
+        # Files deleted by hand are written again, whatever their fingerprint says.
+        gone = set(files.missing(f for t in previous.tables.values() for f in t.files)) if previous else set()
         tables: dict[str, LakeTable] = {}
         reports: list[TableExport] = []
         spans: list[LakeSpan] = []
         with ws.connect(read_only=True) as con:
             for layout in TABLE_LAYOUTS:
                 before = previous.tables.get(layout.name) if previous else None
-                table, report, table_spans = _export_table(con, files, layout, before, generation, shown)
+                table, report, table_spans = _export_table(
+                    con, files, layout, before, generation, gone, shown
+                )
                 tables[layout.name] = table
                 reports.append(report)
                 spans += table_spans

@@ -119,8 +119,13 @@ class LakeManifest:
                 "format": _FORMAT,
                 "generation": self.generation,
                 "exported_at": self.exported_at.isoformat(),
+                # `files` repeats what the partitions name, for a reader by hand (docs/lake.md).
                 "tables": {
-                    t.name: {"partitions": [vars(p) for p in t.partitions], "empty_file": t.empty_file}
+                    t.name: {
+                        "files": t.files,
+                        "partitions": [vars(p) for p in t.partitions],
+                        "empty_file": t.empty_file,
+                    }
                     for t in self.tables.values()
                 },
                 "spans": [

@@ -37,12 +37,14 @@ class _DuckDBReader(_Reader):
                 duckdb_scheme + p.removeprefix(spark_scheme) if p.startswith(spark_scheme) else p
                 for p in paths
             ]
-        return self.backend.read_parquet(paths, table_name=name)
+        # The folders' `source=`/`month=` names are for people: the columns are in the files.
+        return self.backend.read_parquet(paths, table_name=name, hive_partitioning=False)
 
 
 class _SparkReader(_Reader):
     def register(self, name: str, paths: list[str]) -> ir.Table:
         session: Any = self.backend._session
+        # Files given one by one: Spark reads no partition columns from their folders' names.
         session.read.parquet(*paths).createOrReplaceTempView(name)
         return self.backend.table(name)
 
@@ -61,28 +63,24 @@ def lake_tables(backend: ibis.BaseBackend, manifest: LakeManifest) -> dict[str, 
     """Every canonical table of the lake registered on `backend` under its own name; a table without rows
     is there with its columns. LakeError naming the partition and file when a listed file is gone."""
     files = lake_files(manifest.location)
-    wanted = {
-        f: (table, p.source, p.month)
+    owners = {
+        p.file: (table.name, f"partition source={p.source}" + (f", month={p.month}" if p.month else ""))
         for table in manifest.tables.values()
         for p in table.partitions
-        for f in [p.file]
     }
-    every = [f for table in manifest.tables.values() for f in table.files]
+    every = {
+        f: (table.name, "its file without rows") for table in manifest.tables.values() for f in table.files
+    }
     missing = files.missing(every)
     if missing:
-        table, source, month = wanted.get(missing[0], (_table_of(manifest, missing[0]), None, None))
-        where = f"partition source={source}" + (f", month={month}" if month else "")
+        table, where = owners.get(missing[0], every[missing[0]])
+        more = f" (and {len(missing) - 1} more files)" if len(missing) > 1 else ""
         raise LakeError(
-            f"the lake's table {table}, {where}, is missing its file {files.absolute(missing[0])}"
-            f"{f' and {len(missing) - 1} more' if len(missing) > 1 else ''}: it was deleted or the lake was "
-            "changed by hand; run `kpidesk lake export` again"
+            f"the lake's table {table}, {where}, is missing its file {files.absolute(missing[0])}{more}: it "
+            "was deleted or the lake was changed by hand; run `kpidesk lake export` again"
         )
     reader = _reader(backend)
     return {name: reader.register(name, manifest.files(name)) for name in manifest.tables}
-
-
-def _table_of(manifest: LakeManifest, relative: str) -> str:
-    return next(t.name for t in manifest.tables.values() if relative in t.files)
 
 
 def fact_tables(backend: ibis.BaseBackend, manifest: LakeManifest) -> dict[str, ir.Table]:
