@@ -76,12 +76,12 @@ def status(workspace: Path | None) -> None:
         sources = {p.source for p in t.partitions}
         table.add_row(t.name, f"{len(t.partitions):,}", f"{len(sources):,}", _months(t), f"{t.rows:,}")
     console.print(table)
-    console.print(_facts(manifest), highlight=False, soft_wrap=True)
+    console.print(_facts(manifest), highlight=False)
 
 
 def _facts(manifest: LakeManifest) -> str:
     facts = manifest.facts
     if facts is None:
-        return "facts: none derived yet (the Spark engine derives them on its first use of the lake)"
+        return "facts: none yet (the Spark engine derives them on its first use of the lake)"
     names = ", ".join(sorted(facts.tables))
     return f"facts: {escape(names)}, derived {_utc(facts.derived_at)} for {escape(facts.key)}"

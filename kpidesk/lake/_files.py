@@ -117,7 +117,16 @@ class LocalFiles(LakeFiles):
         return sorted(p.relative_to(self.root).as_posix() for p in folder.rglob("*") if p.is_file())
 
     def delete(self, relative: str) -> None:
-        (self.root / relative).unlink(missing_ok=True)
+        """Remove the file, and the folders it leaves empty (a partition gone, a source gone)."""
+        path = self.root / relative
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == self.root or self.root not in folder.parents:
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     def delete_tree(self, relative_dir: str) -> None:
         shutil.rmtree(self.root / relative_dir, ignore_errors=True)

@@ -133,7 +133,7 @@ def test_a_table_without_rows_keeps_its_columns(exported: Workspace) -> None:
     icon = ibis.duckdb.connect()
     figures = lake_tables(icon, read_manifest(exported.lake_location))["source_figures"]
     with exported.connect(read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM source_figures").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM source_figures").fetchall()[0] == (0,)
         warehouse_schema = ibis.duckdb.from_connection(con).table("source_figures").schema()
     assert figures.count().execute() == 0
     assert figures.schema() == warehouse_schema
