@@ -176,15 +176,21 @@ class RemoteFiles(LakeFiles):
         except FileNotFoundError:
             return None
 
+    def _parent_made(self, relative: str) -> str:
+        """The path of `relative`, its folder made first (a no-op on object stores, needed on HDFS)."""
+        path = self._path(relative)
+        self.fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+        return path
+
     def replace_text(self, relative: str, text: str) -> None:
-        with self.fs.open_output_stream(self._path(relative)) as out:
+        with self.fs.open_output_stream(self._parent_made(relative)) as out:
             out.write(text.encode("utf-8"))
 
     def write_query(self, con: duckdb.DuckDBPyConnection, sql: str, relative: str) -> None:
         import pyarrow.parquet as pq
 
-        reader: Any = con.execute(sql).to_arrow_reader()
-        with pq.ParquetWriter(self._path(relative), reader.schema, filesystem=self.fs) as writer:
+        reader: Any = con.sql(sql).to_arrow_reader()
+        with pq.ParquetWriter(self._parent_made(relative), reader.schema, filesystem=self.fs) as writer:
             for batch in reader:
                 writer.write_batch(batch)
 
