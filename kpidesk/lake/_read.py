@@ -64,19 +64,19 @@ def lake_tables(backend: ibis.BaseBackend, manifest: LakeManifest) -> dict[str, 
     is there with its columns. LakeError naming the partition and file when a listed file is gone."""
     files = lake_files(manifest.location)
     owners = {
-        p.file: (table.name, f"partition source={p.source}" + (f", month={p.month}" if p.month else ""))
+        p.file: (table.name, f", partition source={p.source}" + (f", month={p.month}," if p.month else ","))
         for table in manifest.tables.values()
         for p in table.partitions
     }
     every = {
-        f: (table.name, "its file without rows") for table in manifest.tables.values() for f in table.files
+        f: (table.name, " (a table without rows)") for table in manifest.tables.values() for f in table.files
     }
     missing = files.missing(every)
     if missing:
         table, where = owners.get(missing[0], every[missing[0]])
         more = f" (and {len(missing) - 1} more files)" if len(missing) > 1 else ""
         raise LakeError(
-            f"the lake's table {table}, {where}, is missing its file {files.absolute(missing[0])}{more}: it "
+            f"the lake's table {table}{where} is missing its file {files.absolute(missing[0])}{more}: it "
             "was deleted or the lake was changed by hand; run `kpidesk lake export` again"
         )
     reader = _reader(backend)
