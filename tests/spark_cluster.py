@@ -8,6 +8,7 @@ memory (`/proc/<pid>/status` VmHWM) through `pids()`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -142,10 +143,10 @@ class LoopbackCluster:
         spark_class = str(spark_home / "bin" / "spark-class")
         self.port, self.webui_port = _free_port(), _free_port()
         try:
+            webui = ["--webui-port", str(self.webui_port)]
             self._launch(
                 "master",
-                [spark_class, _MASTER_CLASS, "--host", _HOST, "--port", str(self.port)]
-                + ["--webui-port", str(self.webui_port)],
+                [spark_class, _MASTER_CLASS, "--host", _HOST, "--port", str(self.port), *webui],
                 env,
             )
             for i in range(1, self.workers + 1):
@@ -153,9 +154,11 @@ class LoopbackCluster:
                 work_dir.mkdir()
                 self._launch(
                     f"worker{i}",
-                    [spark_class, _WORKER_CLASS, self.url, "--host", _HOST]
-                    + ["--cores", str(self.cores_per_worker), "--memory", self.memory_per_worker]
-                    + ["--webui-port", "0", "--work-dir", str(work_dir)],
+                    [
+                        *(spark_class, _WORKER_CLASS, self.url, "--host", _HOST),
+                        *("--cores", str(self.cores_per_worker), "--memory", self.memory_per_worker),
+                        *("--webui-port", "0", "--work-dir", str(work_dir)),
+                    ],
                     env,
                 )
             self._wait_alive()
@@ -239,21 +242,15 @@ class LoopbackCluster:
         """Stop every process group (each worker's executors with it) and remove the cluster's folder."""
         for process in self._processes.values():
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + 15
         for process in self._processes.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                # Executors left behind by a worker that already exited share its process group.
+            # Executors left behind by a worker that already exited share its process group.
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait()
         self._processes.clear()
         for handle in self._log_files:
