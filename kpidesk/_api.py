@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from kpidesk.delivery import LogEntry, PeriodicJob, RunOutcome, Sendable
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
+    from kpidesk.lake import LakeExport, LakeManifest
     from kpidesk.reports import Rendering
     from kpidesk.staffing import StaffingPlan, StaffingTarget
     from kpidesk.targets import Suggestion, Target, TargetCheck, TargetVersion
@@ -60,10 +61,12 @@ __all__ = [
     "create_api_token",
     "data_version",
     "explain",
+    "export_lake",
     "import_export",
     "import_files",
     "imports",
     "kpis",
+    "lake_status",
     "last_data_day",
     "list_alerts",
     "list_values",
@@ -1264,3 +1267,21 @@ def run_scheduler(
         jobs=scheduler_jobs() if jobs is None else jobs,
         wait_for_lock=wait_for_lock,
     )
+
+
+# --- the Parquet lake -----------------------------------------------------------------------------------
+
+
+def export_lake(workspace: Workspace | str | Path | None = None, *, progress: bool = False) -> LakeExport:
+    """Export the canonical tables to the workspace's lake (`[lake] path`) as Parquet by source and month,
+    writing only the partitions that changed since the last export (see docs/lake.md)."""
+    from kpidesk.lake import export_lake as export
+
+    return export(_workspace(workspace), progress=progress)
+
+
+def lake_status(workspace: Workspace | str | Path | None = None) -> LakeManifest:
+    """The manifest of the workspace's lake: its tables, partitions, rows, generation and facts."""
+    from kpidesk.lake import read_manifest
+
+    return read_manifest(_workspace(workspace).lake_location)
