@@ -447,16 +447,19 @@ def spark_metrics(ui: str | None, session: Any) -> dict[str, Any]:
     }
 
 
-_WRITTEN = re.compile(r"(?:facts/[^/\s,\]]+/|/)(\w+)(?:/)?,? *(?:false|true)?,? *(?:\[|Parquet|\s)")
-
-
 def _written_to(plan: str) -> str:
-    """The table a SQL execution wrote, from its plan (`InsertIntoHadoopFsRelationCommand <path>, …`)."""
-    for line in plan.splitlines():
-        if "InsertIntoHadoopFsRelationCommand" in line:
-            path = line.split("InsertIntoHadoopFsRelationCommand", 1)[1].strip().split(",", 1)[0]
-            parts = [p for p in path.rstrip("/").split("/") if p]
-            return parts[-1] if parts else path
+    """The folder a SQL execution wrote (its last part: the fact table's name), from the arguments of the
+    plan's `InsertIntoHadoopFsRelationCommand` node; empty for a query that wrote nothing."""
+    lines = plan.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().endswith("Execute InsertIntoHadoopFsRelationCommand") and line.lstrip().startswith(
+            "("
+        ):
+            for following in lines[i + 1 : i + 4]:
+                if following.startswith("Arguments:"):
+                    path = following.split(":", 1)[1].strip().split(",", 1)[0]
+                    parts = [p for p in path.rstrip("/").split("/") if p]
+                    return parts[-1] if parts else path
     return ""
 
 
@@ -485,19 +488,27 @@ def _parents() -> dict[int, int]:
 def _role(pid: int, root: int, command: str) -> str:
     if pid == root:
         return "driver (Python)"
+    program = os.path.basename(command.split(" ", 1)[0])
+    if "org.apache.spark.launcher.Main" in command or program in (
+        "bash",
+        "sh",
+        "spark-class",
+        "spark-submit",
+    ):
+        return "launcher"  # spark-class's shell and the JVM that builds the real command line
     if "org.apache.spark.deploy.SparkSubmit" in command:
         return "driver JVM"
     if "org.apache.spark.deploy.master.Master" in command:
         return "Spark master"
     if "org.apache.spark.deploy.worker.Worker" in command:
-        return "worker"
+        found = re.search(r"--work-dir \S*?(worker\d+)\b", command)
+        return found.group(1).replace("worker", "worker ") if found else "worker"
     if "CoarseGrainedExecutorBackend" in command:
         found = re.search(r"--executor-id (\S+)", command)
         return f"executor {found.group(1)}" if found else "executor"
     if "pyspark" in command and ("daemon" in command or "worker" in command):
         return "Python worker"
-    first = command.split(" ", 1)[0]
-    return os.path.basename(first) or "?"
+    return program or "?"
 
 
 class ProcessTree:
@@ -526,17 +537,18 @@ class ProcessTree:
                     self.seen[pid]["alive"] = False
                 continue
             info = self.seen.get(pid)
-            if info is None:
+            # A launcher script execs the program it launches (same pid), so its role is read again.
+            if info is None or info["role"] == "launcher":
                 command = _read(f"/proc/{pid}/cmdline").replace("\0", " ").strip()
                 if not command:
                     continue
-                info = {
-                    "role": _role(pid, self.root, command),
-                    "command": command[:300],
-                    "first_seen": time.time(),
-                    "alive": True,
-                }
-                self.seen[pid] = info
+                if info is None:
+                    info = self.seen[pid] = {
+                        "parent": parents.get(pid),
+                        "first_seen": time.time(),
+                        "alive": True,
+                    }
+                info.update(role=_role(pid, self.root, command), command=command[:300])
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
             if "VmHWM" in fields:
                 info["peak_rss_mb"] = int(fields["VmHWM"].split()[0]) / 1024
@@ -553,15 +565,20 @@ class ProcessTree:
         for pid, info in self.seen.items():
             if "peak_rss_mb" not in info:
                 continue
-            minor = info["role"] not in _MAIN_ROLES and not info["role"].startswith("executor")
+            role = info["role"]
+            minor = role not in _MAIN_ROLES and not role.startswith(("executor", "worker"))
             if minor and info["peak_rss_mb"] < 100:
                 continue
-            rows.append({"pid": pid, **{k: v for k, v in info.items() if k != "alive"}})
+            parent = self.seen.get(info.get("parent") or 0, {}).get("role", "")
+            if role.startswith("executor") and parent.startswith("worker"):
+                role = f"{role} (on {parent})"
+            row = {k: v for k, v in info.items() if k not in ("alive", "parent")}
+            rows.append({"pid": pid, **row, "role": role})
         rows.sort(key=lambda r: -r["peak_rss_mb"])
         return rows
 
 
-_MAIN_ROLES = {"driver (Python)", "driver JVM", "Spark master", "worker", "Python worker"}
+_MAIN_ROLES = {"driver (Python)", "driver JVM", "Spark master", "Python worker"}
 
 
 def _child(step: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
