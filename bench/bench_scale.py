@@ -806,6 +806,8 @@ def _run_section(run: dict[str, Any]) -> list[str]:
                 f"| {LABELS[c]} | {p['role']} | {_mb(p['peak_rss_mb'])} | {p.get('cpu_s', 0):.0f} s |"
             )
     lines += ["", "Agreement with DuckDB (every column of every row of the four questions):", ""]
+    if not run.get("checks"):
+        lines.append("- only DuckDB ran at this size: nothing to compare.")
     for c, check in run.get("checks", {}).items():
         status = "**agree**" if check["mismatches"] == 0 and check["cells"] else "**DISAGREE**"
         if not check["cells"]:
@@ -878,6 +880,189 @@ def _bytes(value: float) -> str:
     return f"{value:.0f} B"
 
 
+# --- extrapolation ------------------------------------------------------------------------------------------
+
+#: The sizes docs/scale.md extrapolates to.
+TARGETS = (100_000_000, 1_000_000_000)
+#: Cores per executor assumed for a real cluster, and the wall time the derivation should fit in.
+EXECUTOR_CORES = 4
+TARGET_DERIVE_S = 1800
+#: Share of the executors' core time that does task work (scheduling, skew and stragglers take the rest).
+EFFICIENCY = 0.7
+#: The size aimed at per lake file (Spark splits larger files by row group, but a writer writes a file
+#: from one task, and object stores list and open files one by one).
+LAKE_FILE_BYTES = 512 << 20
+
+
+def percentile_values(out: Path, label: str) -> int:
+    """How many values the driver receives for a question's percentiles: every duration value of every
+    group comes back sorted (once per metric and group, whatever the number of percentiles asked)."""
+    path = out / f"duckdb-{label}.parquet"
+    if not path.exists():
+        return 0
+    frame = pd.read_parquet(path)
+    quantiles = frame[frame["stat"].astype(str).str.match(r"^(median|p\d+)$") & frame["n"].notna()]
+    keys = [c for c in quantiles.columns if c in ("metric", "sla_metric", "period_start", "team")]
+    return int(quantiles.groupby(keys, dropna=False)["n"].max().sum())
+
+
+def _costs(spark: dict[str, Any], group: str) -> dict[str, float]:
+    """Sums over the Spark stages of one bench stage (job group)."""
+    stages = [st for st in spark.get("stages", []) if _group_of(st) == group]
+    costs = {
+        "stages": len(stages),
+        "tasks": sum(st.get("numTasks") or 0 for st in stages),
+        "run_s": sum(st.get("executorRunTime") or 0 for st in stages) / 1000,
+        "cpu_s": sum(st.get("executorCpuTime") or 0 for st in stages) / 1e9,
+        "input": sum(st.get("inputBytes") or 0 for st in stages),
+        "shuffle": sum(st.get("shuffleWriteBytes") or 0 for st in stages),
+        "spill": sum(st.get("diskBytesSpilled") or 0 for st in stages),
+        "max_stage_shuffle": max((st.get("shuffleWriteBytes") or 0 for st in stages), default=0),
+        "max_task_memory": max(
+            ((st.get("task_quantiles") or {}).get("peakExecutionMemory") or [0])[-1] for st in stages
+        )
+        if stages
+        else 0,
+    }
+    reduce_tasks = [st for st in stages if (st.get("shuffleReadBytes") or 0) > 0]
+    costs["reduce_tasks"] = sum(st.get("numTasks") or 0 for st in reduce_tasks)
+    costs["shuffle_per_reduce_task"] = (
+        sum(st.get("shuffleReadBytes") or 0 for st in reduce_tasks) / costs["reduce_tasks"]
+        if costs["reduce_tasks"]
+        else 0
+    )
+    return costs
+
+
+def _basis(runs: list[dict[str, Any]]) -> tuple[dict[str, Any], str] | None:
+    """The run and Spark contender to extrapolate from: the most tickets, the cluster before local mode."""
+    best = None
+    for run in runs:
+        for kind in ("spark-cluster", "spark-local"):
+            r = run["results"].get(kind, {})
+            if r.get("returncode") == 0 and r.get("spark", {}).get("stages"):
+                if best is None or run["tickets"] > best[0]["tickets"]:
+                    best = (run, kind)
+                break
+    return best
+
+
+def extrapolation(runs: list[dict[str, Any]]) -> list[str]:
+    basis = _basis(runs)
+    if basis is None:
+        return ["No Spark run yet to extrapolate from."]
+    run, kind = basis
+    n = run["tickets"]
+    r = run["results"][kind]
+    spark = r["spark"]
+    derive = _costs(spark, "derive")
+    kpi = {label: _costs(spark, label) for label in KPI_STAGES}
+    lake = spark.get("lake", {})
+    lake_bytes = sum(v["bytes"] for k, v in lake.items() if k != "facts")
+    months = max(1, round(26 * 7 / 30.44))
+    lines = [
+        f"### Extrapolation from the {LABELS[kind]} run at {n:,} tickets",
+        "",
+        f"Measured on that run (the Spark REST API's stage figures, summed over the stages of each bench "
+        f"stage; task time is the executors' wall time in tasks, CPU time their CPU time):",
+        "",
+        "| bench stage | Spark stages | tasks | task time | CPU time | input read | shuffled | spilled "
+        "| reduce tasks | shuffle read per reduce task | largest task memory |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, c in [("derive", derive), *kpi.items()]:
+        lines.append(
+            f"| {STAGE_LABELS[label]} | {c['stages']} | {c['tasks']:,} | {c['run_s']:,.0f} s | "
+            f"{c['cpu_s']:,.0f} s | {_bytes(c['input'])} | {_bytes(c['shuffle'])} | {_bytes(c['spill'])} | "
+            f"{c['reduce_tasks']:,} | {_bytes(c['shuffle_per_reduce_task'])} | "
+            f"{_bytes(c['max_task_memory'])} |"
+        )
+    kpi_run = sum(c["run_s"] for c in kpi.values())
+    per_m_derive = derive["run_s"] / (n / 1e6)
+    per_m_shuffle = derive["shuffle"] / (n / 1e6)
+    lines += [
+        "",
+        "Per million tickets (every step above works per ticket or per event, and the tickets' events grow "
+        "with them): derivation "
+        f"{derive['run_s']:,.0f} s ÷ {n / 1e6:g} = **{per_m_derive:,.1f} core-seconds**, "
+        f"{_bytes(derive['shuffle'])} ÷ {n / 1e6:g} = **{_bytes(per_m_shuffle)} shuffled**; "
+        f"the four KPI questions {kpi_run:,.0f} s ÷ {n / 1e6:g} = "
+        f"**{kpi_run / (n / 1e6):,.1f} core-seconds**. Holding the bytes per task at what was measured "
+        "(more partitions as the data grows, so each task's sort and hash table stay the size they were) "
+        "keeps the time and memory per task as measured, and the task counts grow with the data.",
+        "",
+        f"Assumptions: executors of {EXECUTOR_CORES} cores; {EFFICIENCY:.0%} of their core time doing task "
+        f"work; the derivation to finish in {TARGET_DERIVE_S // 60} minutes; lake files of about "
+        f"{_bytes(LAKE_FILE_BYTES)}; the data spans 26 weeks ({months} months) as here.",
+        "",
+        "| | " + " | ".join(f"{m:,} tickets" for m in TARGETS) + " |",
+        "| --- |" + " ---: |" * len(TARGETS),
+    ]
+
+    def row(name: str, cells: list[str]) -> None:
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    ks = [m / n for m in TARGETS]
+    core_s = [derive["run_s"] * k for k in ks]
+    row("scale factor k = target ÷ measured", [f"{k:,.0f}" for k in ks])
+    row(
+        "derivation core time = measured × k",
+        [f"{derive['run_s']:,.0f} s × {k:,.0f} = {c / 3600:,.1f} core-hours" for k, c in zip(ks, core_s)],
+    )
+    cores = [math.ceil(c / (TARGET_DERIVE_S * EFFICIENCY)) for c in core_s]
+    row(
+        f"cores for {TARGET_DERIVE_S // 60} min = core time ÷ ({TARGET_DERIVE_S} s × {EFFICIENCY})",
+        [f"{c:,}" for c in cores],
+    )
+    executors = [math.ceil(c / EXECUTOR_CORES) for c in cores]
+    row(f"executors of {EXECUTOR_CORES} cores", [f"**{e:,}**" for e in executors])
+    task_memory = derive["max_task_memory"]
+    heap = max(4 << 30, math.ceil(EXECUTOR_CORES * task_memory / 0.6 + (1 << 30)))
+    row(
+        "executor memory = cores × largest task memory ÷ 0.6 (spark.memory.fraction) + 1 GB, at least 4 GB",
+        [f"{EXECUTOR_CORES} × {_bytes(task_memory)} ÷ 0.6 + 1 GB → **{_bytes(heap)}**"] * len(TARGETS),
+    )
+    row(
+        "bytes shuffled by the derivation = measured × k",
+        [f"{_bytes(derive['shuffle'] * k)}" for k in ks],
+    )
+    per_task = derive["shuffle_per_reduce_task"] or 1
+    partitions = [math.ceil(derive["max_stage_shuffle"] * k / per_task) for k in ks]
+    row(
+        "spark.sql.shuffle.partitions = largest exchange × k ÷ measured bytes per reduce task",
+        [
+            f"{_bytes(derive['max_stage_shuffle'])} × {k:,.0f} ÷ {_bytes(per_task)} = **{p:,}**"
+            for k, p in zip(ks, partitions)
+        ],
+    )
+    row(
+        "local disk for shuffle files per executor (all of the largest exchange, spread)",
+        [f"{_bytes(derive['max_stage_shuffle'] * k / e)}" for k, e in zip(ks, executors)],
+    )
+    if lake_bytes:
+        per_month = [lake_bytes * k / months for k in ks]
+        row(
+            "canonical tables in the lake = measured × k",
+            [f"{_bytes(lake_bytes)} × {k:,.0f} = {_bytes(lake_bytes * k)}" for k in ks],
+        )
+        row(
+            f"files per month partition at {_bytes(LAKE_FILE_BYTES)} each",
+            [
+                f"{_bytes(b)} ÷ {_bytes(LAKE_FILE_BYTES)} → **{math.ceil(b / LAKE_FILE_BYTES):,}**"
+                for b in per_month
+            ],
+        )
+    values = {label: percentile_values(Path(run.get("out", "")), label) for label in KPI_STAGES}
+    if any(values.values()):
+        biggest = max(values, key=lambda label: values[label])
+        row(
+            f"values the driver receives for the percentiles of {STAGE_LABELS[biggest]} "
+            f"({values[biggest]:,} at {n:,}) × k × 8 bytes",
+            [f"{values[biggest] * k:,.0f} values = **{_bytes(values[biggest] * k * 8)}**" for k in ks],
+        )
+    return lines
+
+
 def section(runs: list[dict[str, Any]]) -> str:
     m = runs[0]["machine"]
     lines = [
@@ -893,7 +1078,7 @@ def section(runs: list[dict[str, Any]]) -> str:
     ]
     for run in sorted(runs, key=lambda r: -r["tickets"]):
         lines += _run_section(run)
-    lines.append(DOC_END)
+    lines += [*extrapolation(runs), "", DOC_END]
     return "\n".join(lines)
 
 
@@ -1023,6 +1208,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
         "checks": checks,
         "command": " ".join(["bench/bench_scale.py", *(argv if argv is not None else sys.argv[1:])]),
+        "out": str(out),
     }
     path = save_results(f"scale-{args.tickets}", summary)
     _say(f"results in {path}")
