@@ -226,8 +226,8 @@ SPARK_CONF = {
 
 def _spark_conf(kind: str, args: argparse.Namespace) -> tuple[str, dict[str, str]]:
     conf = dict(SPARK_CONF)
-    if args.shuffle_partitions:
-        conf["spark.sql.shuffle.partitions"] = str(args.shuffle_partitions)
+    partitions = args.shuffle_partitions or min(400, max(4, args.tickets // 50_000))
+    conf["spark.sql.shuffle.partitions"] = str(partitions)
     if kind == "spark-local":
         conf["spark.driver.memory"] = args.local_driver_memory
         return "local[2]", conf
@@ -1102,7 +1102,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--driver-memory", default="2g", help="spark.driver.memory against the cluster")
     p.add_argument("--executor-memory", default="3g", help="spark.executor.memory on the cluster")
     p.add_argument("--worker-memory", default="4g", help="what each worker offers to executors")
-    p.add_argument("--shuffle-partitions", type=int, help="spark.sql.shuffle.partitions (default Spark's)")
+    p.add_argument(
+        "--shuffle-partitions",
+        type=int,
+        help="spark.sql.shuffle.partitions (default: one per 50,000 tickets, 4 to 400: Spark's 200 at 10M)",
+    )
     p.add_argument(
         "--out", type=Path, help="folder of the run's frames (default /work/benchdata/scale/run-N)"
     )
