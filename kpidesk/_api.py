@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from kpidesk.delivery import LogEntry, PeriodicJob, RunOutcome, Sendable
     from kpidesk.demo import DemoExamples
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
+    from kpidesk.lake import LakeExport, LakeManifest
     from kpidesk.reports import Rendering
     from kpidesk.staffing import StaffingPlan, StaffingTarget
     from kpidesk.targets import Suggestion, Target, TargetCheck, TargetVersion
@@ -60,10 +61,12 @@ __all__ = [
     "create_api_token",
     "data_version",
     "explain",
+    "export_lake",
     "import_export",
     "import_files",
     "imports",
     "kpis",
+    "lake_status",
     "last_data_day",
     "list_alerts",
     "list_values",
@@ -207,11 +210,45 @@ def kpis(
         compare=compare,
     )
 
-    def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-        icon = ibis.duckdb.from_connection(con)
-        return with_names(compute_kpis(warehouse_tables(icon), ws.settings, query), con, by)
+    def compute(tables: KpiTables) -> pd.DataFrame:
+        return with_names(compute_kpis(tables, ws.settings, query), tables, by)
 
-    return _remembered(ws, ("kpis", repr(query)), compute)
+    return _on_engine(ws, ("kpis", repr(query)), compute)
+
+
+def _on_engine(ws: Workspace, question: tuple[Hashable, ...], compute: Callable[[KpiTables], T]) -> T:
+    """The answer to `question`, computed from the KPI tables of the workspace's engine (`[engine] backend`,
+    or `--engine`): the DuckDB warehouse, or the lake on Spark. Kept in memory until the data changes."""
+    return _ENGINES[ws.settings.engine.backend](ws, question, compute)
+
+
+def _on_duckdb(ws: Workspace, question: tuple[Hashable, ...], compute: Callable[[KpiTables], T]) -> T:
+    return _remembered(ws, question, lambda con: compute(warehouse_tables(ibis.duckdb.from_connection(con))))
+
+
+def _on_spark(ws: Workspace, question: tuple[Hashable, ...], compute: Callable[[KpiTables], T]) -> T:
+    """Computed on the Spark cluster from the lake; the facts are derived there first when the lake or the
+    settings changed since (progress on stderr when it is a terminal)."""
+    import sys
+
+    from kpidesk.engine import spark_tables
+
+    engine = spark_tables(ws, progress=sys.stderr.isatty())
+    key = (ws.lake_location, repr(ws.settings), *question)
+    kept = _RESULTS.get(key, engine.generation)
+    if kept is not None:
+        return cast(T, kept)
+    result = compute(engine.tables)
+    if result is not None:
+        _RESULTS.put(key, engine.generation, result)
+    return result
+
+
+#: How each `[engine] backend` answers.
+_ENGINES: dict[str, Callable[[Workspace, tuple[Hashable, ...], Callable[[KpiTables], Any]], Any]] = {
+    "duckdb": _on_duckdb,
+    "spark": _on_spark,
+}
 
 
 def _remembered(
@@ -604,6 +641,12 @@ def data_version(workspace: Workspace | str | Path | None = None) -> Hashable:
     ws = _workspace(workspace)
     path = ws.path / TARGETS_FILE
     targets = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    if ws.settings.engine.backend == "spark":
+        from kpidesk.lake import read_manifest
+
+        manifest = read_manifest(ws.lake_location)
+        facts_key = manifest.facts.key if manifest.facts else None
+        return (ws.lake_location, repr(ws.settings), manifest.generation, facts_key, targets)
     generation = _remembered(ws, ("generation",), facts.facts_generation)
     if generation is None:  # no facts yet: nothing may be reused
         return object()
@@ -616,6 +659,10 @@ def last_data_day(workspace: Workspace | str | Path | None = None) -> date | Non
     from kpidesk._data_spans import last_day_of
 
     ws = _workspace(workspace)
+    if ws.settings.engine.backend == "spark":
+        from kpidesk.lake import read_manifest
+
+        return read_manifest(ws.lake_location).last_day(ws.settings.timezone)
     return _remembered(ws, ("last_data_day",), lambda con: last_day_of(con, ws.settings.timezone))
 
 
@@ -781,21 +828,25 @@ def targets_status(
         raise InvalidRequest("the workspace holds no data yet: import some before asking for status")
     day = at
 
-    def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    def compute(tables: KpiTables) -> pd.DataFrame:
         targets = targets_of(content, path) if content else []
+        zone = ZoneInfo(ws.settings.timezone)
+        rows = tables.agents.select("agent_id", "name", "hired_at", "left_at").to_pyarrow().to_pylist()
         agents = {
-            str(agent): Agent(name, hired, left)
-            for agent, name, hired, left in con.execute(
-                "SELECT agent_id, name, timezone(?, timezone('UTC', hired_at))::DATE, "
-                "timezone(?, timezone('UTC', left_at))::DATE FROM agents",
-                [ws.settings.timezone, ws.settings.timezone],
-            ).fetchall()
+            str(row["agent_id"]): Agent(
+                row["name"], _local_day(row["hired_at"], zone), _local_day(row["left_at"], zone)
+            )
+            for row in rows
         }
-        icon = ibis.duckdb.from_connection(con)
-        return target_status(warehouse_tables(icon), ws.settings, targets, day, agents)
+        return target_status(tables, ws.settings, targets, day, agents)
 
     # The file's content is part of the question: a changed target is never answered from memory.
-    return _remembered(ws, ("targets_status", hashlib.sha256(content).hexdigest(), day), compute)
+    return _on_engine(ws, ("targets_status", hashlib.sha256(content).hexdigest(), day), compute)
+
+
+def _local_day(instant: datetime | None, zone: ZoneInfo) -> date | None:
+    """The local day of a UTC instant the warehouse keeps without its zone."""
+    return None if instant is None else instant.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 def suggest_target(
@@ -1216,3 +1267,21 @@ def run_scheduler(
         jobs=scheduler_jobs() if jobs is None else jobs,
         wait_for_lock=wait_for_lock,
     )
+
+
+# --- the Parquet lake -----------------------------------------------------------------------------------
+
+
+def export_lake(workspace: Workspace | str | Path | None = None, *, progress: bool = False) -> LakeExport:
+    """Export the canonical tables to the workspace's lake (`[lake] path`) as Parquet by source and month,
+    writing only the partitions that changed since the last export (see docs/lake.md)."""
+    from kpidesk.lake import export_lake as export
+
+    return export(_workspace(workspace), progress=progress)
+
+
+def lake_status(workspace: Workspace | str | Path | None = None) -> LakeManifest:
+    """The manifest of the workspace's lake: its tables, partitions, rows, generation and facts."""
+    from kpidesk.lake import read_manifest
+
+    return read_manifest(_workspace(workspace).lake_location)

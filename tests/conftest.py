@@ -132,6 +132,19 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def spark_cluster() -> Iterator[str]:
+    """A Spark standalone cluster on loopback (a master and two one-core workers launched from the pyspark
+    package, tests/spark_cluster.py) for the whole run; yields its `spark://127.0.0.1:PORT` URL."""
+    from spark_cluster import LoopbackCluster, cluster_unavailable_reason
+
+    reason = cluster_unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"no Spark standalone cluster: {reason}")
+    with LoopbackCluster(workers=2, cores_per_worker=1, memory_per_worker="2g") as cluster:
+        yield cluster.url
+
+
+@pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     """A small demo (300 tickets with their calls, surveys, people and customers, seed 3), built once for
     the run; its workspace is only read."""

@@ -3,6 +3,7 @@
 from kpidesk.cli import (
     _alerts,  # noqa: F401  (registers `kpidesk alerts`)
     _contents,  # noqa: F401  (registers `kpidesk status` and `kpidesk list`)
+    _lake,  # noqa: F401  (registers `kpidesk lake`)
     _reconcile,  # noqa: F401  (registers `kpidesk reconcile`)
     _reports,  # noqa: F401  (registers `kpidesk report`)
     _schedule,  # noqa: F401  (registers `kpidesk schedule`)

@@ -32,8 +32,10 @@ from kpidesk.cli._options import (
     business_hours_option,
     by_option,
     date_range_options,
+    engine_option,
     interval_option,
     metric_option,
+    on_engine,
     output_option,
     parse_interval_minutes,
     period_option,
@@ -556,6 +558,7 @@ def _json_value(value: Any) -> Any:
     metavar="DIM=VALUE",
     help="With --records: the row's group, e.g. team=billing (repeatable; DIM= for the row without a value).",
 )
+@engine_option
 @workspace_option
 @_user_errors
 def kpis(
@@ -571,6 +574,7 @@ def kpis(
     compare: str | None,
     show_records: bool,
     where: tuple[str, ...],
+    engine: str | None,
     workspace: Path | None,
 ) -> None:
     """KPI results per metric, period and group, with sample size n and 95% confidence bounds.
@@ -592,7 +596,7 @@ def kpis(
     if where:
         raise click.UsageError("--where picks the row of --records; without --records use --by")
     frame = _api.kpis(
-        workspace,
+        on_engine(workspace, engine),
         metrics=list(metric_ids) or None,
         by=by,
         period=period,

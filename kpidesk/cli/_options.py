@@ -1,6 +1,7 @@
 """The options several commands share, each defined once: the workspace, how to print (`--as`), where to
-write (`--output`), the dates (`--from`/`--to`), metrics, groups, periods, business hours and the interval
-length. A name that is not among the choices is refused with the closest one: "did you mean team?"."""
+write (`--output`), the engine to compute on (`--engine`), the dates (`--from`/`--to`), metrics, groups,
+periods, business hours and the interval length. A name that is not among the choices is refused with the
+closest one: "did you mean team?"."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ __all__ = [
     "business_hours_option",
     "by_option",
     "date_range_options",
+    "engine_option",
     "interval_option",
     "metric_option",
+    "on_engine",
     "output_option",
     "parse_date",
     "parse_interval_minutes",
@@ -75,6 +78,24 @@ workspace_option = click.option(
     default=None,
     help="Workspace folder (default: $KPIDESK_WORKSPACE, else the current folder).",
 )
+
+engine_option = click.option(
+    "--engine",
+    type=NameChoice(("kpidesk.workspace", "ENGINE_BACKENDS"), "engine"),
+    default=None,
+    help="Compute on duckdb (the workspace's warehouse) or spark (the [engine] master of kpidesk.toml, "
+    "reading the [lake]); default: [engine] backend of kpidesk.toml.",
+)
+
+
+def on_engine(workspace: Path | None, engine: str | None) -> Any:
+    """What to pass as the workspace: its folder, or with `--engine` the workspace set to compute there."""
+    if engine is None:
+        return workspace
+    from kpidesk.workspace import open_workspace
+
+    return open_workspace(workspace).with_engine(engine)
+
 
 output_option = click.option(
     "--output",

@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import _user_errors, console, main
-from kpidesk.cli._options import as_option, parse_date, workspace_option
+from kpidesk.cli._options import as_option, engine_option, on_engine, parse_date, workspace_option
 from kpidesk.cli._tables import compact_table
 
 if TYPE_CHECKING:
@@ -40,11 +40,12 @@ def report() -> None:
     default=None,
     help="The folder to write to (default: the workspace's reports/ folder).",
 )
+@engine_option
 @workspace_option
 @_user_errors
-def run(name: str, at: date | None, output: Path | None, workspace: Path | None) -> None:
+def run(name: str, at: date | None, output: Path | None, engine: str | None, workspace: Path | None) -> None:
     """Make report NAME and write its files (the HTML body and each attachment); nothing is sent."""
-    paths = _api.run_report(workspace, name, at=at, output=output)
+    paths = _api.run_report(on_engine(workspace, engine), name, at=at, output=output)
     for path in paths:
         console.print(escape(str(path)), highlight=False, soft_wrap=True)
 

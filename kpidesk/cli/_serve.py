@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from kpidesk import InvalidRequest, KpideskError
 from kpidesk.cli._main import _user_errors, console, err_console, main
-from kpidesk.cli._options import workspace_option
+from kpidesk.cli._options import engine_option, workspace_option
 
 if TYPE_CHECKING:
     from kpidesk.workspace import Workspace
@@ -34,8 +34,9 @@ __all__ = ["serve"]
     help="Also send the reports of reports.yaml on their schedules (as `kpidesk schedule`; if another "
     "scheduler runs, this one waits for it to stop).",
 )
+@engine_option
 @_user_errors
-def serve(workspace: Path | None, host: str, port: int, with_scheduler: bool) -> None:
+def serve(workspace: Path | None, host: str, port: int, with_scheduler: bool, engine: str | None) -> None:
     """Serve the web app: dashboards in Hebrew, Arabic and English, for the workspace's users
     (`kpidesk users add`)."""
     import uvicorn
@@ -43,7 +44,7 @@ def serve(workspace: Path | None, host: str, port: int, with_scheduler: bool) ->
     from kpidesk.web import create_app
     from kpidesk.workspace import open_workspace
 
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace).with_engine(engine)
     listening = _listen(host, port)
     console.print(
         f"kpidesk serves {ws.path} at [bold]http://{host}:{port}/[/] (Ctrl+C stops it)", highlight=False

@@ -21,6 +21,8 @@ from kpidesk.cli._options import (
     NameChoice,
     as_option,
     business_hours_option,
+    engine_option,
+    on_engine,
     parse_date,
     unknown_name,
     workspace_option,
@@ -344,13 +346,14 @@ def _csv_cell(value: Any) -> str:
     help="As of the end of this local day, YYYY-MM-DD (default: the last day of the data).",
 )
 @as_option("table", "csv", "json")
+@engine_option
 @workspace_option
 @_user_errors
-def status(at: date | None, style: str, workspace: Path | None) -> None:
+def status(at: date | None, style: str, engine: str | None, workspace: Path | None) -> None:
     """Where every target stands in the period that holds --at: the value so far, where it will end
     (with its prediction interval), met, missed, on track, at risk or off track, the guardrails, and the
     error budget of proportion targets."""
-    frame = _api.targets_status(workspace, at=at)
+    frame = _api.targets_status(on_engine(workspace, engine), at=at)
     if style == "json":
         click.echo(json.dumps(_json_ready(frame), ensure_ascii=False, indent=2))
         return

@@ -169,3 +169,77 @@ def test_no_mail_section_fails_only_when_sending(tmp_path: Path) -> None:
 def test_mail_mistakes_name_the_key(tmp_path: Path, mail: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings(_write(tmp_path, "[mail]\n" + mail))
+
+
+_CLUSTER = """
+[workspace]
+timezone = "Asia/Jerusalem"
+
+[engine]
+backend = "spark"
+master = "spark://10.0.0.5:7077"
+conf = { "spark.executor.memory" = "8g", "spark.executor.instances" = 4, "spark.sql.adaptive.enabled" = true }
+
+[lake]
+path = "lake"
+"""
+
+
+def test_engine_and_lake_are_read_and_round_trip(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, _CLUSTER))
+    assert (settings.engine.backend, settings.engine.master) == ("spark", "spark://10.0.0.5:7077")
+    # Spark reads its configuration as text: true, not Python's True.
+    assert settings.engine.conf == {
+        "spark.executor.memory": "8g",
+        "spark.executor.instances": "4",
+        "spark.sql.adaptive.enabled": "true",
+    }
+    assert settings.require_lake().location(tmp_path) == str((tmp_path / "lake").resolve())
+    assert settings.require_lake().location(Path("/elsewhere")) == "/elsewhere/lake"
+    save_settings(settings, tmp_path / "again.toml")
+    assert load_settings(tmp_path / "again.toml") == settings
+
+
+def test_remote_and_absolute_lakes_are_kept_as_written(tmp_path: Path) -> None:
+    for path in ("s3a://bucket/kpidesk", "hdfs://namenode:8020/kpidesk", "/data/lake"):
+        settings = load_settings(_write(tmp_path, f'[lake]\npath = "{path}"\n'))
+        assert settings.require_lake().location(tmp_path) == path
+
+
+def test_without_engine_kpidesk_computes_on_duckdb_and_has_no_lake(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, '[workspace]\ntimezone = "UTC"\n'))
+    assert (settings.engine.backend, settings.engine.master, settings.engine.conf) == (
+        "duckdb",
+        "local[*]",
+        {},
+    )
+    assert settings.lake is None
+    with pytest.raises(SettingsError, match=r"add a \[lake\] section with path"):
+        settings.require_lake()
+    save_settings(settings, tmp_path / "again.toml")
+    assert "[engine]" not in (tmp_path / "again.toml").read_text(encoding="utf-8")
+
+
+def test_with_engine_overrides_the_backend_only(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", timezone="UTC")
+    spark = ws.with_engine("spark")
+    assert spark.settings.engine.backend == "spark" and ws.settings.engine.backend == "duckdb"
+    assert spark.path == ws.path and spark.settings.calendars == ws.settings.calendars
+    assert ws.with_engine(None) is ws
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('[engine]\nbackend = "flink"\n', r"\[engine\] backend: expected one of duckdb, spark, got 'flink'"),
+        ('[engine]\nmaster = ""\n', r"\[engine\] master: expected a Spark master such as \"local\[\*\]\""),
+        ('[engine]\nconf = "x"\n', r"\[engine\] conf: expected a table"),
+        ("[engine]\nconf = { a = [1] }\n", r"\[engine\] conf a: expected a text, number or true/false"),
+        ("[engine]\nworkers = 2\n", r"\[engine\]: unknown key\(s\) workers; expected backend, master, conf"),
+        ("[lake]\npath = 3\n", r"\[lake\] path: expected a folder or a URL"),
+        ('[lake]\npath = "x"\nformat = "delta"\n', r"\[lake\]: expected a table with one key, path"),
+    ],
+)
+def test_engine_and_lake_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(_write(tmp_path, text))
