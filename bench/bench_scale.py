@@ -275,9 +275,10 @@ def _spark_steps(
     import kpidesk
     from kpidesk.engine import spark_session, spark_tables
     from kpidesk.lake import export_lake, read_manifest
-    from kpidesk.metrics import KpiQuery, compute_kpis
     from kpidesk.workspace import EngineSettings, LakeSettings
 
+    # Python workers (if Spark starts any) run the venv's Python, as the cluster's do.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     lake = SCALE_DIR / f"lake-{n}-{kind}"
     shutil.rmtree(lake, ignore_errors=True)
     ws = kpidesk.open_workspace(_ws_dir(n))
@@ -299,14 +300,15 @@ def _spark_steps(
     _say(f"  {kind} session: {stages['session']:.1f}s, UI at {ui}")
     _job_group(session, "derive")
     t0 = _now()
-    tables = spark_tables(ws, progress=True)
+    spark_tables(ws, progress=True)
     stages["derive"] = _now() - t0
     _say(f"  {kind} derive: {stages['derive']:.1f}s")
     last_day = read_manifest(str(lake)).last_day(settings.timezone)
+    # The same public call as on DuckDB: `[engine] backend = "spark"` answers from the facts just derived.
     for label, question in kpi_suite(_overview_start(last_day)).items():
         _job_group(session, label)
         t0 = _now()
-        frame = compute_kpis(tables.tables, settings, KpiQuery(**question))
+        frame = kpidesk.kpis(ws, **question)
         stages[label] = _now() - t0
         _say(f"  {kind} {label}: {stages[label]:.1f}s, {len(frame)} rows")
         frame.to_parquet(out / f"{kind}-{label}.parquet")
@@ -564,6 +566,7 @@ class ProcessTree:
                 parts = stat.rsplit(")", 1)[1].split()
                 info["cpu_s"] = (int(parts[11]) + int(parts[12])) / self._ticks
             info["last_seen"] = time.time()
+            info["samples"] = info.get("samples", 0) + 1
 
     def report(self) -> list[dict[str, Any]]:
         """Each process that lived long enough to be read, largest peak first; short-lived helpers (the
@@ -572,6 +575,8 @@ class ProcessTree:
         for pid, info in self.seen.items():
             if "peak_rss_mb" not in info:
                 continue
+            if info.get("samples", 0) < 2 and not info.get("cpu_s"):
+                continue  # a fork seen once before it exec'd (it shows its parent's memory)
             role = info["role"]
             minor = role not in _MAIN_ROLES and not role.startswith(("executor", "worker"))
             if minor and info["peak_rss_mb"] < 100:
@@ -801,9 +806,18 @@ def _run_section(run: dict[str, Any]) -> list[str]:
     lines += ["", "Peak resident memory (VmHWM) per process:", ""]
     lines += ["| contender | process | peak RSS | CPU time |", "| --- | --- | ---: | ---: |"]
     for c in names:
-        for p in results[c].get("processes", []):
+        processes = results[c].get("processes", [])
+        for p in processes:
+            if p["role"] != "Python worker":
+                lines.append(
+                    f"| {LABELS[c]} | {p['role']} | {_mb(p['peak_rss_mb'])} | {p.get('cpu_s', 0):.0f} s |"
+                )
+        workers = [p for p in processes if p["role"] == "Python worker"]
+        if workers:
             lines.append(
-                f"| {LABELS[c]} | {p['role']} | {_mb(p['peak_rss_mb'])} | {p.get('cpu_s', 0):.0f} s |"
+                f"| {LABELS[c]} | Python workers ({len(workers)} processes: the largest, CPU of all) | "
+                f"{_mb(max(p['peak_rss_mb'] for p in workers))} | "
+                f"{sum(p.get('cpu_s', 0) for p in workers):.0f} s |"
             )
     lines += ["", "Agreement with DuckDB (every column of every row of the four questions):", ""]
     if not run.get("checks"):
@@ -864,11 +878,16 @@ def _spark_table(label: str, spark: dict[str, Any]) -> list[str]:
     for (group, writes), r in rows.items():
         per_task = r["run_ms"] / r["tasks"] / 1000 if r["tasks"] else 0
         lines.append(
-            f"| {group} | {writes or '—'} | {r['stages']} | {r['tasks']:,} | {r['run_ms'] / 1000:,.1f} s | "
+            f"| {group} | {writes or _UNWRITTEN.get(group, 'results to the driver')} | "
+            f"{r['stages']} | {r['tasks']:,} | {r['run_ms'] / 1000:,.1f} s | "
             f"{per_task:.2f} s | {r['max_task_ms'] / 1000:.1f} s | {_bytes(r['input'])} | "
             f"{_bytes(r['shuffle_read'])} | {_bytes(r['shuffle_write'])} | {_bytes(r['spill'])} |"
         )
     return lines
+
+
+#: What the jobs of a bench stage that write no table do.
+_UNWRITTEN = {"derive": "none (reading the lake's files, the data's first and last instant)"}
 
 
 def _bytes(value: float) -> str:
@@ -892,6 +911,8 @@ EFFICIENCY = 0.7
 #: The size aimed at per lake file (Spark splits larger files by row group, but a writer writes a file
 #: from one task, and object stores list and open files one by one).
 LAKE_FILE_BYTES = 512 << 20
+#: The shuffle read aimed at per reduce task (the usual advice: 100–200 MB).
+TASK_SHUFFLE_BYTES = 128 << 20
 
 
 def percentile_values(out: Path, label: str) -> int:
@@ -924,6 +945,16 @@ def _costs(spark: dict[str, Any], group: str) -> dict[str, float]:
         if stages
         else 0,
     }
+    # Execution memory a task needs per byte of shuffle it reads (sort buffers, hash tables), from the
+    # stages whose tasks read at least 16 MB each (below that, fixed buffers dominate).
+    ratios = []
+    for st in stages:
+        q = st.get("task_quantiles") or {}
+        read = (q.get("shuffleReadMetrics.readBytes") or [0])[-1]
+        peak = (q.get("peakExecutionMemory") or [0])[-1]
+        if read >= 16 << 20 and peak:
+            ratios.append(peak / read)
+    costs["memory_per_shuffle_byte"] = max(ratios, default=0.0)
     reduce_tasks = [st for st in stages if (st.get("shuffleReadBytes") or 0) > 0]
     costs["reduce_tasks"] = sum(st.get("numTasks") or 0 for st in reduce_tasks)
     costs["shuffle_per_reduce_task"] = (
@@ -1003,40 +1034,46 @@ def extrapolation(runs: list[dict[str, Any]]) -> list[str]:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
     ks = [m / n for m in TARGETS]
-    core_s = [derive["run_s"] * k for k in ks]
     row("scale factor k = target ÷ measured", [f"{k:,.0f}" for k in ks])
+    for name, key in (("task time", "run_s"), ("CPU time", "cpu_s")):
+        row(
+            f"derivation {name} = measured × k",
+            [f"{derive[key]:,.0f} s × {k:,.0f} = {derive[key] * k / 3600:,.1f} core-hours" for k in ks],
+        )
+    low = [math.ceil(derive["cpu_s"] * k / (TARGET_DERIVE_S * EFFICIENCY)) for k in ks]
+    high = [math.ceil(derive["run_s"] * k / (TARGET_DERIVE_S * EFFICIENCY)) for k in ks]
     row(
-        "derivation core time = measured × k",
-        [f"{derive['run_s']:,.0f} s × {k:,.0f} = {c / 3600:,.1f} core-hours" for k, c in zip(ks, core_s)],
+        f"cores to derive in {TARGET_DERIVE_S // 60} min = time ÷ ({TARGET_DERIVE_S} s × {EFFICIENCY})",
+        [f"{lo:,} (CPU time) to {hi:,} (task time)" for lo, hi in zip(low, high)],
     )
-    cores = [math.ceil(c / (TARGET_DERIVE_S * EFFICIENCY)) for c in core_s]
+    executors = [math.ceil(lo / EXECUTOR_CORES) for lo in low]
     row(
-        f"cores for {TARGET_DERIVE_S // 60} min = core time ÷ ({TARGET_DERIVE_S} s × {EFFICIENCY})",
-        [f"{c:,}" for c in cores],
+        f"executors of {EXECUTOR_CORES} cores",
+        [f"**{e:,} to {math.ceil(hi / EXECUTOR_CORES):,}**" for e, hi in zip(executors, high)],
     )
-    executors = [math.ceil(c / EXECUTOR_CORES) for c in cores]
-    row(f"executors of {EXECUTOR_CORES} cores", [f"**{e:,}**" for e in executors])
-    task_memory = derive["max_task_memory"]
-    heap = max(4 << 30, math.ceil(EXECUTOR_CORES * task_memory / 0.6 + (1 << 30)))
+    row("bytes shuffled by the derivation = measured × k", [f"{_bytes(derive['shuffle'] * k)}" for k in ks])
+    partitions = [math.ceil(derive["max_stage_shuffle"] * k / TASK_SHUFFLE_BYTES) for k in ks]
     row(
-        "executor memory = cores × largest task memory ÷ 0.6 (spark.memory.fraction) + 1 GB, at least 4 GB",
-        [f"{EXECUTOR_CORES} × {_bytes(task_memory)} ÷ 0.6 + 1 GB → **{_bytes(heap)}**"] * len(TARGETS),
-    )
-    row(
-        "bytes shuffled by the derivation = measured × k",
-        [f"{_bytes(derive['shuffle'] * k)}" for k in ks],
-    )
-    per_task = derive["shuffle_per_reduce_task"] or 1
-    partitions = [math.ceil(derive["max_stage_shuffle"] * k / per_task) for k in ks]
-    row(
-        "spark.sql.shuffle.partitions = largest exchange × k ÷ measured bytes per reduce task",
+        f"spark.sql.shuffle.partitions = largest exchange × k ÷ {_bytes(TASK_SHUFFLE_BYTES)} per reduce task",
         [
-            f"{_bytes(derive['max_stage_shuffle'])} × {k:,.0f} ÷ {_bytes(per_task)} = **{p:,}**"
+            f"{_bytes(derive['max_stage_shuffle'])} × {k:,.0f} ÷ {_bytes(TASK_SHUFFLE_BYTES)} = **{p:,}**"
             for k, p in zip(ks, partitions)
         ],
     )
+    ratio = derive["memory_per_shuffle_byte"]
+    task_memory = max(derive["max_task_memory"], ratio * TASK_SHUFFLE_BYTES)
+    heap = max(4 << 30, math.ceil(EXECUTOR_CORES * task_memory / 0.6 + (1 << 30)))
     row(
-        "local disk for shuffle files per executor (all of the largest exchange, spread)",
+        f"memory per task = measured execution memory per shuffled byte read ({ratio:.1f}) × "
+        f"{_bytes(TASK_SHUFFLE_BYTES)}, at least the largest measured ({_bytes(derive['max_task_memory'])})",
+        [f"**{_bytes(task_memory)}**"] * len(TARGETS),
+    )
+    row(
+        "executor memory = cores × task memory ÷ 0.6 (spark.memory.fraction) + 1 GB, at least 4 GB",
+        [f"{EXECUTOR_CORES} × {_bytes(task_memory)} ÷ 0.6 + 1 GB → **{_bytes(heap)}**"] * len(TARGETS),
+    )
+    row(
+        "local disk per executor for the largest exchange's shuffle files (fewest executors)",
         [f"{_bytes(derive['max_stage_shuffle'] * k / e)}" for k, e in zip(ks, executors)],
     )
     if lake_bytes:
