@@ -994,8 +994,8 @@ def extrapolation(runs: list[dict[str, Any]]) -> list[str]:
     lines = [
         f"### Extrapolation from the {LABELS[kind]} run at {n:,} tickets",
         "",
-        f"Measured on that run (the Spark REST API's stage figures, summed over the stages of each bench "
-        f"stage; task time is the executors' wall time in tasks, CPU time their CPU time):",
+        "Measured on that run (the Spark REST API's stage figures, summed over the stages of each bench "
+        "stage; task time is the executors' wall time in tasks, CPU time their CPU time):",
         "",
         "| bench stage | Spark stages | tasks | task time | CPU time | input read | shuffled | spilled "
         "| reduce tasks | shuffle read per reduce task | largest task memory |",
