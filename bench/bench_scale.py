@@ -1044,12 +1044,12 @@ def extrapolation(runs: list[dict[str, Any]]) -> list[str]:
     high = [math.ceil(derive["run_s"] * k / (TARGET_DERIVE_S * EFFICIENCY)) for k in ks]
     row(
         f"cores to derive in {TARGET_DERIVE_S // 60} min = time ÷ ({TARGET_DERIVE_S} s × {EFFICIENCY})",
-        [f"{lo:,} (CPU time) to {hi:,} (task time)" for lo, hi in zip(low, high)],
+        [f"{lo:,} (CPU time) to {hi:,} (task time)" for lo, hi in zip(low, high, strict=True)],
     )
     executors = [math.ceil(lo / EXECUTOR_CORES) for lo in low]
     row(
         f"executors of {EXECUTOR_CORES} cores",
-        [f"**{e:,} to {math.ceil(hi / EXECUTOR_CORES):,}**" for e, hi in zip(executors, high)],
+        [f"**{e:,} to {math.ceil(hi / EXECUTOR_CORES):,}**" for e, hi in zip(executors, high, strict=True)],
     )
     row("bytes shuffled by the derivation = measured × k", [f"{_bytes(derive['shuffle'] * k)}" for k in ks])
     partitions = [math.ceil(derive["max_stage_shuffle"] * k / TASK_SHUFFLE_BYTES) for k in ks]
@@ -1057,7 +1057,7 @@ def extrapolation(runs: list[dict[str, Any]]) -> list[str]:
         f"spark.sql.shuffle.partitions = largest exchange × k ÷ {_bytes(TASK_SHUFFLE_BYTES)} per reduce task",
         [
             f"{_bytes(derive['max_stage_shuffle'])} × {k:,.0f} ÷ {_bytes(TASK_SHUFFLE_BYTES)} = **{p:,}**"
-            for k, p in zip(ks, partitions)
+            for k, p in zip(ks, partitions, strict=True)
         ],
     )
     ratio = derive["memory_per_shuffle_byte"]
@@ -1074,7 +1074,7 @@ def extrapolation(runs: list[dict[str, Any]]) -> list[str]:
     )
     row(
         "local disk per executor for the largest exchange's shuffle files (fewest executors)",
-        [f"{_bytes(derive['max_stage_shuffle'] * k / e)}" for k, e in zip(ks, executors)],
+        [f"{_bytes(derive['max_stage_shuffle'] * k / e)}" for k, e in zip(ks, executors, strict=True)],
     )
     if lake_bytes:
         per_month = [lake_bytes * k / months for k in ks]
@@ -1197,7 +1197,7 @@ def main(argv: list[str] | None = None) -> int:
         for stale in [*out.glob(f"{name}-*.parquet"), out / f"{name}.json", out / f"{name}.error"]:
             stale.unlink(missing_ok=True)
     _say(
-        f"preparing {args.tickets:,} tickets (data in {_data_dir(args.tickets)}, workspace {_ws_dir(args.tickets)})"
+        f"preparing {args.tickets:,} tickets: data {_data_dir(args.tickets)}, workspace {_ws_dir(args.tickets)}"
     )
     prep = _child("prepare", args, out)
     if prep["returncode"] != 0:
