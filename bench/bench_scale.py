@@ -1197,7 +1197,8 @@ def main(argv: list[str] | None = None) -> int:
         for stale in [*out.glob(f"{name}-*.parquet"), out / f"{name}.json", out / f"{name}.error"]:
             stale.unlink(missing_ok=True)
     _say(
-        f"preparing {args.tickets:,} tickets: data {_data_dir(args.tickets)}, workspace {_ws_dir(args.tickets)}"
+        f"preparing {args.tickets:,} tickets: data {_data_dir(args.tickets)}, "
+        f"workspace {_ws_dir(args.tickets)}"
     )
     prep = _child("prepare", args, out)
     if prep["returncode"] != 0:
@@ -1230,7 +1231,8 @@ def main(argv: list[str] | None = None) -> int:
             if not check["cells"]:
                 status = "NOT COMPARED"
             _say(
-                f"check {name} against duckdb: {status}: {check['cells']:,} cells, {check['mismatches']} mismatches"
+                f"check {name} against duckdb: {status}: {check['cells']:,} cells, "
+                f"{check['mismatches']} mismatches"
             )
             for example in check["examples"]:
                 _say(f"    {example}")
