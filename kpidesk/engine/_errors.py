@@ -7,6 +7,6 @@ from kpidesk import KpideskError
 __all__ = ["EngineUnavailable"]
 
 
-class EngineUnavailable(KpideskError):
+class EngineUnavailable(KpideskError, RuntimeError):
     """The Spark master cannot be reached, Java or pyspark is missing, or the session failed to start; the
     message names what was tried and what to check, never a Java stack trace."""

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from kpidesk import DemoResult
 from kpidesk.cli import main
 from kpidesk.workspace import Workspace
 
@@ -144,25 +145,38 @@ def test_import_then_kpis(tmp_path: Path) -> None:
     assert json.loads(out)[0]["value"] == 2
 
 
-def test_demo_builds_a_workspace(tmp_path: Path) -> None:
-    code, out = _run("demo", "--tickets", "400", "-w", str(tmp_path / "demo"))
+def test_demo_builds_a_workspace(demo_build: DemoResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`kpidesk demo` builds with `build_demo` (proven on the run's demo, `demo_build`, which this test
+    hands back instead of building the same thing again) and prints what that build made."""
+    from kpidesk import _api
+
+    asked: list[tuple[Path, int, int, bool]] = []
+
+    def build(directory: Path, *, n_tickets: int, seed: int, progress: bool) -> DemoResult:
+        asked.append((directory, n_tickets, seed, progress))
+        return demo_build
+
+    monkeypatch.setattr(_api, "build_demo", build)
+    folder = demo_build.workspace.path
+    code, out = _run("demo", "--tickets", "300", "--seed", "3", "-w", str(folder))
     assert code == 0, out
+    assert asked == [(folder, 300, 3, True)]
     # The last whole week of the data (Sunday to Saturday in the demo's Israeli calendar), as HTML and PDF.
-    reports = tmp_path / "demo" / "reports"
+    reports = folder / "reports"
     assert f"Weekly report, the last week of the data, in {reports}" in out.replace("\n", "")
     for suffix in ("html", "pdf", "xlsx"):
         written = sorted(reports.glob(f"weekly-service-*.{suffix}"))
         assert len(written) == 1 and f"  {written[0].name}\n" in out
-    assert (tmp_path / "demo" / "reports.yaml").exists()
+    assert (folder / "reports.yaml").exists()
     for headline in ("abandonment_rate", "csat", "headcount", "qa_score"):
         assert headline in out
     assert "80/20, Erlang A, 30% shrinkage" in out and "seasonal naive" in out
-    assert (tmp_path / "demo" / "staffing.html").exists()
+    assert (folder / "staffing.html").exists()
     assert "Targets as of the end of" in out and "org-first-reply" in out
-    assert (tmp_path / "demo" / "targets.yaml").exists()
+    assert (folder / "targets.yaml").exists()
     assert "serve -w" in out and "admin / demo-admin-pass" in out and "agent / demo-agent-pass" in out
     assert re.search(r"^\s*admin / demo-admin-pass\s+\(admin\)", out, re.MULTILINE), out
-    assert (tmp_path / "demo" / "accounts.sqlite").exists()
+    assert (folder / "accounts.sqlite").exists()
 
 
 def test_error_text_with_brackets_is_printed_as_is(tmp_path: Path) -> None:

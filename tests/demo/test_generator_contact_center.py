@@ -344,3 +344,33 @@ def test_build_demo_imports_every_table(demo_build: DemoResult) -> None:
     assert first.weekday() == 6 and 1 <= (first.date() - last_call[0].date()).days <= 7
     assert len(plan.intervals) == 7 * 48 and plan.intervals.agents.max() > 0
     assert result.staffing_html.read_text(encoding="utf-8").count("<rect") == 7 * 48
+
+
+def test_the_data_only_demo_workspace_is_build_demos(demo_build: DemoResult, tmp_path: Path) -> None:
+    """`demo_fixture.demo_workspace` (the 3,000-ticket demo of tests/conftest.py is built with it) makes
+    the settings, files and every table of data and facts `build_demo` makes, row for row."""
+    import duckdb
+    from demo_fixture import demo_workspace
+
+    built = demo_build.workspace.path
+    ws = demo_workspace(tmp_path / "demo", 300, seed=3)
+    for name in ("kpidesk.toml", "targets.yaml", "reports.yaml"):
+        assert (ws.path / name).read_bytes() == (built / name).read_bytes(), name
+    # The import log's times and files are the build's own; every other table holds the same rows (the
+    # same multiset: nothing in one that is not in the other, duplicates counted).
+    own = {"imports", "import_log", "fact_state"}
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{built / 'kpidesk.duckdb'}' AS built (READ_ONLY)")
+        con.execute(f"ATTACH '{ws.warehouse_path}' AS made (READ_ONLY)")
+        tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'built' ORDER BY 1"
+            ).fetchall()
+            if name not in own
+        ]
+        assert {"tickets", "ticket_events", "calls", "ticket_facts", "call_facts"} <= set(tables)
+        for name in tables:
+            for a, b in (("built", "made"), ("made", "built")):
+                extra = con.execute(f"SELECT count(*) FROM (FROM {a}.{name} EXCEPT ALL FROM {b}.{name})")
+                assert extra.fetchone() == (0,), (name, a)

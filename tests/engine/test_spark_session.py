@@ -35,7 +35,7 @@ def test_an_unreachable_master_is_named_with_the_socket_error() -> None:
     assert f"cannot reach the Spark master {master} (127.0.0.1:{port}: Connection refused)" in message
     assert "check that the master is running" in message
     assert "[engine] master in kpidesk.toml" in message
-    assert isinstance(caught.value, KpideskError)
+    assert isinstance(caught.value, KpideskError) and isinstance(caught.value, RuntimeError)
     # Refused at once, not after Spark's minutes of retries (the probe alone waits at most 5 s).
     assert time.monotonic() - started < 30
 

@@ -77,5 +77,6 @@ def test_every_page_reads_in_each_language(served: str, browser: Any, who: str, 
             found = page.query_selector(selector) if link.split("?")[0] == origin else None
             if found is not None and drill not in seen and drill not in [n for n, _ in pages]:
                 pages.append((drill, str(found.get_attribute("href"))))
+    page.close()
     expected = {"records", "ticket"} | ({"target", "target-new"} if who != "noa" else set())
     assert expected <= set(seen), sorted(expected - set(seen))
