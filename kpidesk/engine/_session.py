@@ -25,6 +25,9 @@ APP_NAME = "kpidesk"
 #: them in the session's time zone, so any other zone would shift every instant; a progress bar drawn on
 #: the console would mix with kpidesk's own output.
 FORCED_CONF = {"spark.sql.session.timeZone": "UTC", "spark.ui.showConsoleProgress": "false"}
+#: The driver's log configuration unless kpidesk.toml names one: errors only (see the file for why).
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 #: How long a `spark://` master has to accept a TCP connection before it is reported unreachable.
 PROBE_SECONDS = 5.0
 _STANDALONE_PORT = 7077
@@ -52,8 +55,9 @@ def spark_session(settings: EngineSettings) -> SparkSession:
         _require_java()
         for host, port in _standalone_masters(settings.master):
             _probe(settings.master, host, port)
+        conf = _with_quiet_driver(settings.conf)
         builder = SparkSession.builder.master(settings.master).appName(APP_NAME)
-        for name, value in {**settings.conf, **FORCED_CONF}.items():
+        for name, value in {**conf, **FORCED_CONF}.items():
             builder = builder.config(name, value)
         try:
             session = builder.getOrCreate()
@@ -62,10 +66,18 @@ def spark_session(settings: EngineSettings) -> SparkSession:
                 f"the Spark session on {settings.master} did not start: {_first_line(exc)}; check [engine] "
                 "master and conf in kpidesk.toml and that the master accepts applications"
             ) from None
-        _check_same_start(session, settings)
+        _check_same_start(session, settings.master, conf)
         session.sparkContext.setLogLevel("ERROR")
         _started = (key, session)
         return session
+
+
+def _with_quiet_driver(conf: dict[str, str]) -> dict[str, str]:
+    """`conf` with the driver's JVM reading LOG_CONFIG, unless the user's conf names a log configuration."""
+    options = conf.get(_JAVA_OPTIONS, "")
+    if "log4j2.configurationFile" in options:
+        return dict(conf)
+    return {**conf, _JAVA_OPTIONS: f"{options} -Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}".strip()}
 
 
 def _require_java() -> None:
@@ -112,19 +124,22 @@ def _probe(master: str, host: str, port: int) -> None:
     )
 
 
-def _check_same_start(session: SparkSession, settings: EngineSettings) -> None:
+def _check_same_start(session: SparkSession, master: str, conf: dict[str, str]) -> None:
     """A session this process already had is reused only if it is what kpidesk.toml asks for."""
     running = session.sparkContext.master
-    if running != settings.master:
+    if running != master:
         raise EngineUnavailable(
             f"this process already runs a Spark session on {running}, and kpidesk.toml asks for "
-            f"{settings.master}: a process has one Spark session; restart it to use the other master"
+            f"{master}: a process has one Spark session; restart it to use the other master"
         )
     started_with = session.sparkContext.getConf()
-    for name, value in settings.conf.items():
-        if not session.conf.isModifiable(name) and started_with.get(name) != value:
+    for name, value in conf.items():
+        started = started_with.get(name) or ""
+        # Spark puts the JVM options it needs before the user's: those must be there, not alone.
+        same = value in started if name.endswith("extraJavaOptions") else started == value
+        if not session.conf.isModifiable(name) and not same:
             raise EngineUnavailable(
-                f"this process's Spark session was started with {name}={started_with.get(name)}, and "
+                f"this process's Spark session was started with {name}={started or '(unset)'}, and "
                 f"kpidesk.toml asks for {value}: it takes effect only when a session starts; restart the "
                 "process"
             )
