@@ -44,8 +44,9 @@ COMMANDS = {
 }
 
 
-#: Lines Spark's default logging writes at start-up, which a kpidesk command must not show its user.
-SPARK_LOG_NOISE = ("WARN", "log4j", "Setting default log level", "sc.setLogLevel")
+#: Lines Spark's default logging writes at start-up, which a kpidesk command must not show its user. (The
+#: JVM's own "WARNING: Using incubator modules" line, which no logging setting silences, is not one.)
+SPARK_LOG_NOISE = (" WARN ", " INFO ", "log4j", "Setting default log level", "sc.setLogLevel")
 
 
 def kpidesk_command(args: list[str], workspace: Path) -> str:
