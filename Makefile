@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: vendor demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview bench-web docs install install-dev system-deps clean
+.PHONY: vendor demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview bench-web bench-scale docs install install-dev system-deps clean
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
@@ -96,6 +96,10 @@ bench-overview: install
 
 bench-web: install
 	$(BIN)/python bench/bench_web.py --tickets 1000000 --write-doc
+
+# DuckDB, Spark local and a two-worker loopback cluster at 10M tickets: PySpark and Java, as the tests.
+bench-scale: install-dev system-deps
+	$(BIN)/python bench/bench_scale.py --tickets 10000000 --write-doc
 
 clean:
 	rm -rf $(VENV) $(STAMPS) kpidesk-demo
