@@ -55,6 +55,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from _doc_section import replace_section, save_results  # noqa: E402
+from bench_ticket_kpis import METRICS as WEEK_METRICS  # noqa: E402  (its team × week query's 14 metrics)
 
 BENCH_DATA = Path("/work/benchdata")
 SCALE_DIR = BENCH_DATA / "scale"
@@ -73,24 +74,6 @@ LABELS = {
     "spark-local": "Spark local[2]",
     "spark-cluster": "Spark cluster (2 workers × 1 core)",
 }
-
-#: The 14 metrics of bench_ticket_kpis.py's team × week query.
-WEEK_METRICS = (
-    "volume",
-    "solved",
-    "backlog",
-    "first_reply_time",
-    "reply_time",
-    "first_resolution_time",
-    "full_resolution_time",
-    "agent_replies",
-    "reassignments",
-    "one_touch_rate",
-    "fcr_rate",
-    "reopen_rate",
-    "escalation_rate",
-    "repeat_contact_rate",
-)
 
 
 def _now() -> float:

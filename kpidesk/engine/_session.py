@@ -66,7 +66,7 @@ def spark_session(settings: EngineSettings) -> SparkSession:
                 f"the Spark session on {settings.master} did not start: {_first_line(exc)}; check [engine] "
                 "master and conf in kpidesk.toml and that the master accepts applications"
             ) from None
-        _check_same_start(session, settings.master, conf)
+        _check_same_start(session, settings.master, settings.conf)
         session.sparkContext.setLogLevel("ERROR")
         _started = (key, session)
         return session
@@ -125,7 +125,8 @@ def _probe(master: str, host: str, port: int) -> None:
 
 
 def _check_same_start(session: SparkSession, master: str, conf: dict[str, str]) -> None:
-    """A session this process already had is reused only if it is what kpidesk.toml asks for."""
+    """A session this process already had is reused only if it is what kpidesk.toml asks for (`conf`:
+    kpidesk.toml's own, not what kpidesk adds when it starts one)."""
     running = session.sparkContext.master
     if running != master:
         raise EngineUnavailable(

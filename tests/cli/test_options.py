@@ -23,7 +23,17 @@ from kpidesk.workspace import EngineSettings, LakeSettings, Workspace, open_work
 
 #: Each command that takes `--engine`, with what it needs besides (the demo's weekly report).
 COMPUTING = {
-    "kpis": ["kpis", "--by", "team", "--period", "week"],
+    "kpis": [
+        "kpis",
+        "--metric",
+        "first_reply_time",
+        "--metric",
+        "fcr_rate",
+        "--by",
+        "team",
+        "--period",
+        "week",
+    ],
     "targets status": ["targets", "status"],
     "report run": ["report", "run", "weekly-service"],
 }
