@@ -113,10 +113,12 @@ def test_spark_before_the_lake_is_exported_says_to_export(demo: Workspace) -> No
     _configure(demo, lake=True)
     code, out = _run("kpis", "-w", str(demo.path))
     assert code == 2, out
-    assert _sentence(out) == (
+    expected = (
         f"error: there is no lake at {demo.path / 'lake'} yet (no _manifest.json); run `kpidesk lake export` "
         "to write it"
     )
+    # A long temporary path may be broken anywhere at 80 columns: compared without the line breaks.
+    assert "".join(out.split()) == "".join(expected.split())
 
 
 @pytest.mark.parametrize("command", list(COMPUTING))
