@@ -37,7 +37,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -670,8 +669,8 @@ def compare(out: Path, baseline: str, other: str, labels: list[str]) -> dict[str
 
 
 def _versions() -> dict[str, str]:
-    import duckdb
-    import ibis
+    """bench_ticket_kpis.py's machine and versions, with PySpark's and Java's."""
+    from bench_ticket_kpis import machine_versions
 
     try:
         import pyspark
@@ -679,26 +678,8 @@ def _versions() -> dict[str, str]:
         spark_version = pyspark.__version__
     except ImportError:
         spark_version = "not installed"
-    mem_kb = 0
-    for line in _read("/proc/meminfo").splitlines():
-        if line.startswith("MemTotal:"):
-            mem_kb = int(line.split()[1])
-    cpu = platform.processor()
-    for line in _read("/proc/cpuinfo").splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
-    return {
-        "cores": str(os.cpu_count()),
-        "ram_gb": f"{mem_kb / 1024 / 1024:.1f}",
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "ibis": ibis.__version__,
-        "pyspark": spark_version,
-        "java": java[0] if java else "?",
-    }
+    return {**machine_versions(), "pyspark": spark_version, "java": java[0] if java else "?"}
 
 
 STAGE_ORDER = (

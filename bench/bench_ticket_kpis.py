@@ -1312,7 +1312,8 @@ def _child(only: str, n: int, data: Path, out: Path, max_rss_gb: float = 0) -> d
     return info
 
 
-def _versions() -> dict[str, str]:
+def machine_versions() -> dict[str, str]:
+    """The machine and the library versions a benchmark's figures were measured with."""
     import duckdb
     import ibis
 
@@ -1464,7 +1465,7 @@ def main(argv: list[str] | None = None) -> int:
         "tickets": gen["tickets"],
         "events": gen["events"],
         "generate": gen,
-        "machine": _versions(),
+        "machine": machine_versions(),
         "results": results,
         "check": check,
         "command": " ".join([".venv/bin/python", "bench/bench_ticket_kpis.py", *sys.argv[1:]]),
