@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from kpidesk.ingest import Destination, ImportSummary, UndoResult
     from kpidesk.lake import LakeExport, LakeManifest
     from kpidesk.reports import Rendering
-    from kpidesk.staffing import StaffingPlan, StaffingTarget
+    from kpidesk.staffing import Roster, RosterAgent, StaffingPlan, StaffingTarget
     from kpidesk.targets import Suggestion, Target, TargetCheck, TargetVersion
 
 __all__ = [
@@ -86,6 +86,7 @@ __all__ = [
     "set_password",
     "set_target",
     "staffing_plan",
+    "staffing_roster",
     "status",
     "suggest_target",
     "survey_comments",
@@ -488,6 +489,143 @@ def staffing_plan(
         aht_s=aht_s,
         patience_s=patience_s,
         queue=queue,
+    )
+
+
+def _roster_agents(
+    ws: Workspace | None, team: str | None, agents_file: Path | None, on: date
+) -> list[RosterAgent] | None:
+    """The agents to roster: an agents file's (named from the workspace where the file leaves a name out),
+    else the active agents of `team` in the workspace's `agents` table; None for shifts only."""
+    from kpidesk.staffing import RosterAgent, read_roster_agents
+
+    if agents_file is None and team is None:
+        return None
+    known: dict[str, tuple[str | None, str | None]] = {}
+    if ws is not None:
+        with ws.connect(read_only=True) as con:
+            rows = con.execute(
+                "SELECT agent_id, name, team_id FROM agents WHERE coalesce(role, 'agent') = 'agent' "
+                "AND (left_at IS NULL OR left_at > ?) AND (hired_at IS NULL OR hired_at <= ?) "
+                "ORDER BY agent_id",
+                [on, on],
+            ).fetchall()
+        known = {agent_id: (name, team_id) for agent_id, name, team_id in rows}
+    if agents_file is not None:
+        agents = [
+            RosterAgent(
+                a.agent_id,
+                a.name or known.get(a.agent_id, (None, None))[0],
+                a.team or known.get(a.agent_id, (None, None))[1],
+                a.min_weekly_hours,
+                a.max_weekly_hours,
+                a.max_evenings,
+            )
+            for a in read_roster_agents(agents_file)
+        ]
+        return [a for a in agents if team is None or a.team == team]
+    chosen = [RosterAgent(i, name, t) for i, (name, t) in known.items() if t == team]
+    if not chosen:
+        teams = sorted({t for _, t in known.values() if t})
+        raise InvalidRequest(f"no active agent in team {team!r}; the teams are: {', '.join(teams) or 'none'}")
+    return chosen
+
+
+def staffing_roster(
+    workspace: Workspace | str | Path | None = None,
+    *,
+    requirements: Path | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    queue: str | None = None,
+    target: StaffingTarget | str = "80/20",
+    model: str = "erlang-c",
+    shrinkage: float = 0.0,
+    minutes: int | None = None,
+    rules: Mapping[str, Any] | None = None,
+    calendar: str | None = None,
+    team: str | None = None,
+    agents_file: Path | None = None,
+    unavailable_file: Path | None = None,
+    max_agents: int | None = None,
+    time_limit: float = 60.0,
+) -> Roster:
+    """Shifts that cover what a plan needs and, with a team or an agents file, who works them.
+
+    What to cover is either a `requirements` file (agents per local interval, or a saved plan as CSV or
+    JSON) or the staffing plan of `queue` from `start` to `end` (as `staffing_plan` builds it with
+    `target`, `model`, `shrinkage` and `minutes`). Shift rules are kpidesk.toml's `[roster]`, each
+    overridden by `rules` (keys as in `[roster]`); shifts lie inside the open hours of `calendar` (default:
+    `[roster] calendar`, else the workspace's default calendar; "none" for any hour). A requirements file
+    needs no workspace: without one, times without an offset are UTC and no calendar applies.
+    """
+    from kpidesk.calendars import BusinessCalendar
+    from kpidesk.staffing import (
+        QueueModel,
+        StaffingTarget,
+        build_roster,
+        needs_from_plan,
+        parse_target,
+        read_needs,
+        read_unavailability,
+        shift_rules,
+        with_unavailability,
+    )
+    from kpidesk.workspace import WorkspaceError
+
+    if isinstance(target, str):
+        level, threshold = parse_target(target)
+        target = StaffingTarget(service_level=level, threshold_s=threshold)
+    try:
+        ws: Workspace | None = _workspace(workspace)
+    except WorkspaceError:
+        if workspace is not None or requirements is None or team is not None:
+            raise
+        ws = None
+    settings = ws.settings.roster.values if ws is not None else {}
+    chosen = calendar or settings.get("calendar") or (ws.settings.default_calendar if ws else "none")
+    business: BusinessCalendar | None = None
+    if chosen != "none":
+        if ws is None or chosen not in ws.settings.calendars:
+            known = ", ".join(ws.settings.calendars) if ws else "none without a workspace"
+            raise InvalidRequest(f"no calendar named {chosen!r}; the calendars are: {known} (or none)")
+        business = BusinessCalendar(ws.settings.calendars[chosen])
+    zone = business.zone if business else (ZoneInfo(ws.settings.timezone) if ws else ZoneInfo("UTC"))
+    week_start = (
+        business.week_start
+        if business
+        else BusinessCalendar(ws.settings.calendars[ws.settings.default_calendar]).week_start
+        if ws
+        else 6
+    )
+    if requirements is not None:
+        needs = read_needs(requirements, zone, minutes=minutes, queue=QueueModel(model, target, shrinkage))
+    else:
+        if start is None or end is None:
+            raise InvalidRequest("give a requirements file, or the dates of a plan (--from and --to)")
+        plan = staffing_plan(
+            ws,
+            start=start,
+            end=end,
+            target=target,
+            queue=queue,
+            model=model,
+            shrinkage=shrinkage,
+            minutes=minutes or 30,
+        )
+        needs = needs_from_plan(plan, zone, f"the staffing plan of {queue or 'all calls'}")
+    rule_set = shift_rules(
+        settings, dict(rules or {}), week_start=week_start, use_calendar=business is not None
+    )
+    days = sorted({moment.date() for moment in needs.intervals.interval_start})
+    open_hours = {day: business.open_intervals(day) for day in days} if business else None
+    agents = _roster_agents(ws, team, agents_file, days[0])
+    if agents is not None and unavailable_file is not None:
+        agents = with_unavailability(agents, read_unavailability(unavailable_file), str(unavailable_file))
+    elif unavailable_file is not None:
+        raise InvalidRequest("an unavailability file needs agents to apply to: give a team or an agents file")
+    return build_roster(
+        needs, rule_set, agents=agents, max_agents=max_agents, open_hours=open_hours, time_limit=time_limit
     )
 
 

@@ -2,7 +2,8 @@
 
 Data flows: `calls` → per-interval arrivals (`kpidesk.call_intervals`) → a forecast beside a seasonal
 naive benchmark → handle time and patience estimated from the calls → the fewest agents per interval that
-meet the target under Erlang C or Erlang A → a simulation that checks the analytic figures.
+meet the target under Erlang C or Erlang A → a simulation that checks the analytic figures → a roster:
+the shifts that cover those agents at the least cost and the named agents who work them.
 """
 
 from __future__ import annotations
@@ -32,23 +33,42 @@ from kpidesk.staffing._requirement import (
 )
 
 if TYPE_CHECKING:
+    from kpidesk.staffing._assign import RosterAgent, RosterInfeasible
     from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
     from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
+    from kpidesk.staffing._ical import roster_icalendars
+    from kpidesk.staffing._milp import SolveReport
+    from kpidesk.staffing._needs import Needs, QueueModel, needs_from_plan, read_needs
     from kpidesk.staffing._plan import PLAN_COLUMNS, StaffingPlan, build_plan
+    from kpidesk.staffing._roster import COVERAGE_COLUMNS, Roster, RosterGap, build_roster
+    from kpidesk.staffing._roster_agents import read_roster_agents, read_unavailability, with_unavailability
+    from kpidesk.staffing._shifts import RULE_OPTIONS, Shift, ShiftRules, shift_rules
     from kpidesk.staffing._simulation import MEASURES, simulate_interval, simulate_plan
 
 __all__ = [
+    "COVERAGE_COLUMNS",
     "MEASURES",
     "MODELS",
     "PLAN_COLUMNS",
+    "RULE_OPTIONS",
     "ArrivalForecast",
     "ForecastError",
+    "Needs",
     "QueueEstimates",
     "QueueFigures",
+    "QueueModel",
     "Requirement",
+    "Roster",
+    "RosterAgent",
+    "RosterGap",
+    "RosterInfeasible",
+    "Shift",
+    "ShiftRules",
+    "SolveReport",
     "StaffingPlan",
     "StaffingTarget",
     "build_plan",
+    "build_roster",
     "erlang_a",
     "erlang_b",
     "erlang_b_lines",
@@ -57,14 +77,21 @@ __all__ = [
     "estimate_queue",
     "evaluate_agents",
     "forecast_arrivals",
+    "needs_from_plan",
     "offered_traffic",
     "parse_interval",
     "parse_target",
+    "read_needs",
+    "read_roster_agents",
+    "read_unavailability",
     "required_agents",
     "required_agents_erlang_c",
+    "roster_icalendars",
     "scheduled_agents",
+    "shift_rules",
     "simulate_interval",
     "simulate_plan",
+    "with_unavailability",
 ]
 
 #: The names of the modules that need pandas, statsmodels or ciw, imported on first use so that
@@ -74,6 +101,16 @@ _LAZY = {
     **dict.fromkeys(("ArrivalForecast", "ForecastError", "forecast_arrivals"), "kpidesk.staffing._forecast"),
     **dict.fromkeys(("PLAN_COLUMNS", "StaffingPlan", "build_plan"), "kpidesk.staffing._plan"),
     **dict.fromkeys(("MEASURES", "simulate_interval", "simulate_plan"), "kpidesk.staffing._simulation"),
+    **dict.fromkeys(("RosterAgent", "RosterInfeasible"), "kpidesk.staffing._assign"),
+    "roster_icalendars": "kpidesk.staffing._ical",
+    "SolveReport": "kpidesk.staffing._milp",
+    **dict.fromkeys(("Needs", "QueueModel", "needs_from_plan", "read_needs"), "kpidesk.staffing._needs"),
+    **dict.fromkeys(("COVERAGE_COLUMNS", "Roster", "RosterGap", "build_roster"), "kpidesk.staffing._roster"),
+    **dict.fromkeys(
+        ("read_roster_agents", "read_unavailability", "with_unavailability"),
+        "kpidesk.staffing._roster_agents",
+    ),
+    **dict.fromkeys(("RULE_OPTIONS", "Shift", "ShiftRules", "shift_rules"), "kpidesk.staffing._shifts"),
 }
 
 

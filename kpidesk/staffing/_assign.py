@@ -137,8 +137,8 @@ def _check_contracts(agents: Sequence[RosterAgent], rules: ShiftRules) -> list[s
         elif low > days * longest:
             reasons.append(
                 f"weekly hours: agent {agent.label} needs at least {low:g} h a week, but with "
-                f"{rules.days_off} days off a week and paid shifts of at most {longest:g} h an agent works at "
-                f"most {days * longest:g} h"
+                f"{rules.days_off} days off a week and paid shifts of at most {longest:g} h an agent "
+                f"works at most {days * longest:g} h"
             )
     return reasons
 
@@ -185,11 +185,11 @@ def assign_agents(
     row = rows.add
 
     by_agent_shift: dict[int, list[int]] = defaultdict(list)
-    for (a, s), i in x_index.items():
+    for a, s in x_index:
         by_agent_shift[a].append(s)
     # Each chosen shift is filled or left unfilled.
     takers: dict[int, list[int]] = defaultdict(list)
-    for (a, s), i in x_index.items():
+    for (_, s), i in x_index.items():
         takers[s].append(i)
     for s in range(len(shifts)):
         row([(i, 1.0) for i in takers[s]] + [(unfilled0 + s, 1.0)], counts[s], counts[s])
@@ -270,8 +270,8 @@ def assign_agents(
     extra = _Rows()
     for a in range(len(agents)):
         hours = [(x_index[(a, s)], paid_h[s]) for s in by_agent_shift[a]]
-        extra.add(hours + [(dev0 + a, -1.0)], -np.inf, share[a])
-        extra.add(hours + [(dev0 + a, 1.0)], share[a], np.inf)
+        extra.add([*hours, (dev0 + a, -1.0)], -np.inf, share[a])
+        extra.add([*hours, (dev0 + a, 1.0)], share[a], np.inf)
     matrix2 = csr_array(vstack([matrix2, extra.matrix(n_var)]))
     lo2 = np.concatenate([lo2, extra.lower])
     up2 = np.concatenate([up2, extra.upper])
@@ -286,9 +286,7 @@ def assign_agents(
     ]
     chosen.sort(key=lambda p: (p.shift.start, p.agent.agent_id))
     unfilled = tuple(
-        (shifts[s], int(round(second[unfilled0 + s])))
-        for s in range(len(shifts))
-        if second[unfilled0 + s] > 0.5
+        (shifts[s], round(second[unfilled0 + s])) for s in range(len(shifts)) if second[unfilled0 + s] > 0.5
     )
     return Assignment(tuple(chosen), unfilled, tuple(agents), SolveReport.merged(first_report, second_report))
 

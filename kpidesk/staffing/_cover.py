@@ -124,7 +124,9 @@ def cover_needs(
             caps.append((ks, np.ones(len(ks)), float(max_agents * (7 - rules.days_off))))
             if rules.max_weekly_hours is not None:
                 caps.append((ks, hours[ks], max_agents * rules.max_weekly_hours))
-        data, r_idx, c_idx = [], [], []
+        data: list[float] = []
+        r_idx: list[int] = []
+        c_idx: list[int] = []
         for row, (ks, weights, _) in enumerate(caps):
             data.extend(weights)
             r_idx.extend([row] * len(ks))

@@ -223,13 +223,11 @@ def read_needs(
     if minutes <= 0 or 1440 % minutes:
         raise InvalidRequest(f"{path}: intervals of {minutes} minutes; expected a length that divides a day")
     if (gaps % (minutes * 60)).any() or (gaps < minutes * 60).any():
-        bad = (
-            int((gaps % (minutes * 60) != 0).idxmax())
-            if (gaps % (minutes * 60)).any()
-            else int((gaps < minutes * 60).idxmax())
-        )
+        off_grid = ((gaps % (minutes * 60) != 0) | (gaps < minutes * 60)).to_numpy()
+        bad = int(gaps.index.to_numpy()[off_grid.argmax()])
         raise InvalidRequest(
-            f"{path}: interval {frame.interval_start[bad].isoformat()} is not on the {minutes}-minute grid of the others"
+            f"{path}: interval {frame.interval_start[bad].isoformat()} is not on the {minutes}-minute grid "
+            "of the others"
         )
     if not is_plan and "calls" not in names:
         queue = None

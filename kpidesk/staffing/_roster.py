@@ -146,28 +146,29 @@ class Roster:
         frame = self.coverage
         step = pd.Timedelta(minutes=self.needs.minutes)
         out: list[RosterGap] = []
-        for row in frame.itertuples(index=False):
-            if not row.under:
+        unfilled = self.assignment is not None and bool(self.assignment.unfilled)
+        moments: list[pd.Timestamp] = list(frame.interval_start)
+        for moment, under, coverable in zip(
+            moments, frame.under.tolist(), frame.coverable.tolist(), strict=True
+        ):
+            if not under:
                 continue
-            reason = (
-                "no allowed shift covers it"
-                if not row.coverable
-                else (
-                    "shifts nobody could take under the rules"
-                    if self.assignment is not None and self.assignment.unfilled
-                    else "the agent cap"
-                )
-            )
+            if not coverable:
+                reason = "no allowed shift covers it"
+            elif unfilled:
+                reason = "shifts nobody could take under the rules"
+            else:
+                reason = "the agent cap"
             previous = out[-1] if out else None
             if (
                 previous is not None
-                and previous.end == row.interval_start
-                and previous.short == row.under
+                and previous.end == moment
+                and previous.short == under
                 and previous.reason == reason
             ):
-                out[-1] = RosterGap(previous.start, row.interval_start + step, row.under, reason)
+                out[-1] = RosterGap(previous.start, moment + step, int(under), reason)
             else:
-                out.append(RosterGap(row.interval_start, row.interval_start + step, int(row.under), reason))
+                out.append(RosterGap(moment, moment + step, int(under), reason))
         return out
 
     def totals(self) -> dict[str, Any]:

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kpidesk import InvalidRequest
 
 __all__ = [
+    "RULE_OPTIONS",
     "Shift",
     "ShiftRules",
     "candidate_shifts",
@@ -26,6 +28,7 @@ __all__ = [
     "parse_clock_window",
     "parse_length",
     "parse_offset_window",
+    "shift_rules",
 ]
 
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|m|min)?\s*$")
@@ -276,3 +279,71 @@ def candidate_shifts(
                         None if brk is None else brk + rules.break_length,
                         rules.paid_seconds(length),
                     )
+
+
+#: `[roster]` keys of kpidesk.toml and the command option each is overridden by.
+RULE_OPTIONS = {
+    "shifts": "--shift",
+    "starts": "--starts",
+    "step": "--step",
+    "break": "--break",
+    "break_paid": "--break-paid",
+    "break_window": "--break-window",
+    "min_weekly_hours": "--min-weekly-hours",
+    "max_weekly_hours": "--max-weekly-hours",
+    "days_off": "--days-off",
+    "min_rest": "--min-rest",
+    "max_evenings": "--max-evenings",
+    "evening_from": "--evening-from",
+}
+
+
+def shift_rules(
+    settings: dict[str, Any], options: dict[str, Any], *, week_start: int, use_calendar: bool = True
+) -> ShiftRules:
+    """The rules from kpidesk.toml's `[roster]` values, each overridden by the option given for it (None:
+    not given). A mistake names where it was written: the toml key or the option."""
+    values: dict[str, tuple[Any, str]] = {k: (v, f"kpidesk.toml [roster] {k}") for k, v in settings.items()}
+    for key, value in options.items():
+        if value is not None and value != ():
+            values[key] = (value, RULE_OPTIONS[key])
+
+    def get(key: str) -> tuple[Any, str] | None:
+        return values.get(key)
+
+    rules: dict[str, Any] = {"week_start": week_start, "use_calendar": use_calendar}
+    if found := get("shifts"):
+        texts, where = found
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        rules["lengths"] = tuple(parse_length(t, where) for part in texts for t in str(part).split(","))
+    if found := get("starts"):
+        texts, where = found
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        rules["starts"] = tuple(parse_clock_window(t, where) for part in texts for t in str(part).split(","))
+    for key, parse in (("step", parse_length), ("break", parse_length), ("min_rest", parse_length)):
+        if found := get(key):
+            text, where = found
+            seconds = 0 if str(text).strip() in ("0", "0h", "0m") else parse(text, where)
+            rules[{"break": "break_length"}.get(key, key)] = seconds
+    if found := get("break_window"):
+        rules["break_window"] = parse_offset_window(*found)
+    if found := get("evening_from"):
+        rules["evening_from"] = parse_clock(*found)
+    if found := get("break_paid"):
+        rules["break_paid"] = bool(found[0])
+    for key, kind in (
+        ("min_weekly_hours", float),
+        ("max_weekly_hours", float),
+        ("days_off", int),
+        ("max_evenings", int),
+    ):
+        if found := get(key):
+            value, where = found
+            try:
+                number = kind(value)
+            except (TypeError, ValueError):
+                raise InvalidRequest(f"{where}: expected a number, got {value!r}") from None
+            if number < 0:
+                raise InvalidRequest(f"{where}: expected a number ≥ 0, got {value!r}")
+            rules[key] = number
+    return ShiftRules(**rules)

@@ -23,6 +23,7 @@ __all__ = [
     "LakeSettings",
     "MailSettings",
     "MetricOptions",
+    "RosterSettings",
     "Settings",
     "SettingsError",
     "SlaPolicy",
@@ -225,6 +226,35 @@ class LakeSettings:
 
 
 @dataclass
+class RosterSettings:
+    """`[roster]` of kpidesk.toml: the shift rules `kpidesk staffing roster` starts from, as written there
+    (`kpidesk.staffing` reads them; the command's options override them one by one)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def to_toml(self) -> dict[str, Any]:
+        return dict(self.values)
+
+
+#: The keys of `[roster]` and the kind of value each takes.
+ROSTER_KEYS: dict[str, tuple[type, ...]] = {
+    "shifts": (list, str),
+    "starts": (list, str),
+    "step": (str,),
+    "break": (str,),
+    "break_paid": (bool,),
+    "break_window": (str,),
+    "min_weekly_hours": (int, float),
+    "max_weekly_hours": (int, float),
+    "days_off": (int,),
+    "min_rest": (str,),
+    "max_evenings": (int,),
+    "evening_from": (str,),
+    "calendar": (str,),
+}
+
+
+@dataclass
 class Settings:
     timezone: str
     locale: str = "en"
@@ -241,6 +271,8 @@ class Settings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     #: `[lake]`; None when kpidesk.toml has none (needed only to export to a lake or compute on Spark).
     lake: LakeSettings | None = None
+    #: `[roster]`: shift rules for `kpidesk staffing roster` (empty: the command's defaults).
+    roster: RosterSettings = field(default_factory=RosterSettings)
 
     def require_lake(self) -> LakeSettings:
         """The lake settings, or a SettingsError saying what to add when kpidesk.toml has none."""
@@ -531,6 +563,33 @@ def _lake_from_toml(raw: Any) -> LakeSettings:
     return LakeSettings(path=path.strip())
 
 
+def _roster_from_toml(raw: Any, calendars: dict[str, CalendarSettings]) -> RosterSettings:
+    where = "kpidesk.toml [roster]"
+    if not isinstance(raw, dict):
+        raise SettingsError(f'{where}: expected a table of shift rules such as shifts = ["8h"]')
+    unknown = set(raw) - set(ROSTER_KEYS)
+    if unknown:
+        raise SettingsError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(ROSTER_KEYS)}"
+        )
+    for key, value in raw.items():
+        kinds = ROSTER_KEYS[key]
+        if kinds[0] is list:
+            items = value if isinstance(value, list) else [value]
+            if not items or not all(isinstance(item, str) for item in items):
+                raise SettingsError(f'{where} {key}: expected a list of texts such as ["8h"], got {value!r}')
+        elif (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            expected = {str: "a text", bool: "true or false", int: "a whole number"}.get(kinds[0], "a number")
+            raise SettingsError(f"{where} {key}: expected {expected}, got {value!r}")
+    calendar = raw.get("calendar")
+    if calendar is not None and calendar != "none" and calendar not in calendars:
+        raise SettingsError(
+            f"{where} calendar: no calendar named {calendar!r}; defined: {', '.join(calendars)} "
+            '(or "none" to ignore opening hours)'
+        )
+    return RosterSettings({k: (list(v) if isinstance(v, list) else v) for k, v in raw.items()})
+
+
 def load_settings(path: Path) -> Settings:
     """Read kpidesk.toml; a mistake in it is a SettingsError naming the key."""
     try:
@@ -602,6 +661,7 @@ def load_settings(path: Path) -> Settings:
         mail=_mail_from_toml(raw["mail"]) if "mail" in raw else None,
         engine=_engine_from_toml(raw["engine"]) if "engine" in raw else EngineSettings(),
         lake=_lake_from_toml(raw["lake"]) if "lake" in raw else None,
+        roster=_roster_from_toml(raw["roster"], calendars) if "roster" in raw else RosterSettings(),
     )
 
 
@@ -633,5 +693,7 @@ def save_settings(settings: Settings, path: Path) -> None:
         doc["engine"] = settings.engine.to_toml()
     if settings.lake is not None:
         doc["lake"] = {"path": settings.lake.path}
+    if settings.roster.values:
+        doc["roster"] = settings.roster.to_toml()
     header = "# kpidesk workspace settings. Every metric option is listed by `kpidesk metrics`.\n"
     path.write_text(header + tomli_w.dumps(doc), encoding="utf-8")
