@@ -1095,6 +1095,9 @@ class DemoResult:
     #: The week after the demo's calls, staffed to 80/20 with Erlang A and 30% shrinkage.
     staffing: StaffingPlan
     staffing_html: Path
+    #: The billing queue's roster for the same week: the billing team's agents under kpidesk.toml's
+    #: [roster] rules.
+    roster: Roster
     #: A ticket and an agent of the demo, for the commands it suggests.
     examples: DemoExamples
     #: The web app's demo users: (name, password, role), one of each role.
@@ -1199,6 +1202,15 @@ def build_demo(
         imports=imports,
         staffing=plan,
         staffing_html=write_staffing_page(plan, ws.path / "staffing.html", ws),
+        roster=staffing_roster(
+            ws,
+            start=start,
+            end=start + timedelta(days=6),
+            queue="billing",
+            team="billing",
+            model="erlang-a",
+            shrinkage=0.3,
+        ),
         examples=examples,
         users=demo_users(ws),
     )

@@ -6,6 +6,7 @@ from kpidesk.cli import (
     _lake,  # noqa: F401  (registers `kpidesk lake`)
     _reconcile,  # noqa: F401  (registers `kpidesk reconcile`)
     _reports,  # noqa: F401  (registers `kpidesk report`)
+    _roster,  # noqa: F401  (registers `kpidesk staffing roster`)
     _schedule,  # noqa: F401  (registers `kpidesk schedule`)
     _serve,  # noqa: F401  (registers `kpidesk serve`)
     _staffing,  # noqa: F401  (registers `kpidesk staffing`)

@@ -1015,6 +1015,19 @@ def demo(tickets: int, seed: int, workspace: Path) -> None:
         f"the seasonal naive), peak {totals['peak_agents']} agents, {totals['scheduled_agent_hours']:,.0f} "
         f"agent-hours to schedule, expected service level {totals['service_level']:.1%}"
     )
+    roster = result.roster
+    totals, report = roster.totals(), roster.report
+    team = roster.assignment.agents if roster.assignment is not None else ()
+    gaps = roster.gaps()
+    console.print(
+        f"Roster of the billing queue, same week: {totals['shifts']} shifts for the {len(team)} agents of "
+        f"the billing team, {roster.agent_hours:,.1f} paid agent-hours for "
+        f"{totals['required_agent_hours']:,.1f} required, {totals['under_agent_hours']:,.1f} short "
+        + ("(proven optimal)" if report.optimal else f"(within {report.gap:.1%} of optimal)"),
+        highlight=False,
+    )
+    for gap in gaps[:3]:
+        console.print(f"  gap: {gap.words()}", highlight=False)
     console.print()
     print_target_status(console, _api.targets_status(result.workspace))
     console.print(f"\nWorkspace: [bold]{result.workspace.path}[/]")

@@ -229,13 +229,16 @@ def parse_interval_minutes(seconds: float, lengths: Sequence[int] = (15, 30, 60)
     return int(minutes)
 
 
-def interval_option(help: str = "Interval length: 15m, 30m, 1h, 900s, or minutes (30).") -> Any:
-    """`--interval 30m`: the interval length, in seconds (parameter `interval_s`)."""
+def interval_option(
+    help: str = "Interval length: 15m, 30m, 1h, 900s, or minutes (30).", default: str | None = "30m"
+) -> Any:
+    """`--interval 30m`: the interval length, in seconds (parameter `interval_s`; None when there is no
+    default and it is not given)."""
     return click.option(
         "--interval",
         "interval_s",
-        default="30m",
-        show_default=True,
-        callback=lambda ctx, param, value: _interval_seconds(value),
+        default=default,
+        show_default=default is not None,
+        callback=lambda ctx, param, value: None if value is None else _interval_seconds(value),
         help=help,
     )

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from kpidesk import InvalidRequest
 from kpidesk.warehouse import table_schema
-from kpidesk.workspace import CalendarSettings, Settings, SlaPolicy
+from kpidesk.workspace import CalendarSettings, RosterSettings, Settings, SlaPolicy
 
 __all__ = ["DemoData", "demo_settings", "generate_tickets", "iter_ticket_batches", "write_demo_files"]
 
@@ -290,6 +290,14 @@ def demo_settings() -> Settings:
             hours={d: "09:00-17:00" for d in il_days},
             country="IL",
         ),
+        # The phone lines' hours: agents' shifts lie inside them.
+        "phones": CalendarSettings(
+            name="phones",
+            timezone="Asia/Jerusalem",
+            week_start="sun",
+            hours={d: "07:30-20:30" for d in il_days},
+            country="IL",
+        ),
         "emea": CalendarSettings(
             name="emea",
             timezone="Europe/London",
@@ -323,6 +331,22 @@ def demo_settings() -> Settings:
         calendars=calendars,
         teams={"billing": "default", "sales": "default", "technical": "emea"},
         sla_policies={"standard": standard, "vip": vip},
+        roster=RosterSettings(
+            {
+                "shifts": ["8h"],
+                "starts": ["07:30-12:30"],
+                "step": "30m",
+                "break": "30m",
+                "break_window": "3h-5h",
+                "break_paid": False,
+                "max_weekly_hours": 45,
+                "days_off": 2,
+                "min_rest": "11h",
+                "max_evenings": 2,
+                "evening_from": "18:00",
+                "calendar": "phones",
+            }
+        ),
     )
 
 
