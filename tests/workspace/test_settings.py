@@ -243,3 +243,61 @@ def test_with_engine_overrides_the_backend_only(tmp_path: Path) -> None:
 def test_engine_and_lake_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings(_write(tmp_path, text))
+
+
+_ROSTER = """
+[workspace]
+timezone = "Asia/Jerusalem"
+country = "IL"
+
+[roster]
+shifts = ["8h", "6h"]
+starts = ["07:30-12:30"]
+break = "30m"
+break_window = "3h-5h"
+max_weekly_hours = 45
+days_off = 2
+min_rest = "11h"
+max_evenings = 2
+calendar = "default"
+"""
+
+
+def test_roster_rules_are_read_and_round_trip(tmp_path: Path) -> None:
+    from kpidesk.staffing import shift_rules
+
+    settings = load_settings(_write(tmp_path, _ROSTER))
+    assert settings.roster.values["shifts"] == ["8h", "6h"]
+    save_settings(settings, tmp_path / "again.toml")
+    assert load_settings(tmp_path / "again.toml") == settings
+    rules = shift_rules(settings.roster.values, {"min_rest": "8h"}, week_start=6)
+    assert rules.lengths == (8 * 3600, 6 * 3600) and rules.starts == ((27000, 45000),)
+    assert (rules.break_length, rules.break_window) == (1800, (3 * 3600, 5 * 3600))
+    assert (rules.max_weekly_hours, rules.days_off, rules.max_evenings) == (45, 2, 2)
+    assert rules.min_rest == 8 * 3600  # the option given wins over the file
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('[roster]\nshift = ["8h"]\n', r"\[roster\]: unknown key\(s\) shift; expected shifts, starts"),
+        ('[roster]\ndays_off = "two"\n', r"\[roster\] days_off: expected a whole number, got 'two'"),
+        ("[roster]\nbreak_paid = 1\n", r"\[roster\] break_paid: expected true or false, got 1"),
+        ("[roster]\nshifts = [8]\n", r"\[roster\] shifts: expected a list of texts"),
+        ('[roster]\ncalendar = "phones"\n', r"\[roster\] calendar: no calendar named 'phones'"),
+    ],
+)
+def test_roster_mistakes_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(_write(tmp_path, text))
+
+
+def test_a_roster_value_that_is_not_a_length_names_its_key(tmp_path: Path) -> None:
+    from kpidesk import InvalidRequest
+    from kpidesk.staffing import shift_rules
+
+    settings = load_settings(_write(tmp_path, '[roster]\nmin_rest = "eleven hours"\n'))
+    with pytest.raises(
+        InvalidRequest, match=r"kpidesk.toml \[roster\] min_rest: expected a length such as 8h"
+    ):
+        shift_rules(settings.roster.values, {}, week_start=6)
