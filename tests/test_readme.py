@@ -62,6 +62,9 @@ EXPECTED: dict[str, Callable[[str], bool]] = {
     "kpidesk list agents": lambda out: "A003" in out,
     "kpidesk staffing plan": lambda out: "Staffing plan" in out and "plan.html" in out,
     "kpidesk staffing simulate": lambda out: "analytic figures lie inside" in out,
+    "kpidesk staffing roster": lambda out: (
+        "Week 2026-12-06 – 2026-12-12" in out and "paid agent-hours" in out
+    ),
     "kpidesk targets status -w": lambda out: "Targets as of the end of" in out and "org-fcr" in out,
     "kpidesk targets status --at 2026-06-30": _json_final_in_june,
     "kpidesk targets set org-fcr": lambda out: "0.6" in out or "60.0%" in out,

@@ -63,6 +63,8 @@ class Roster:
     coverage: pd.DataFrame
     #: Why the service level is not given per interval, or None when it is.
     service_level_note: str | None
+    #: The calendar's open hours the shifts lie in (UTC [from, to) per local day); None: any hour.
+    open_hours: dict[date, list[tuple[int, int]]] | None = None
 
     @property
     def report(self) -> SolveReport:
@@ -154,7 +156,7 @@ class Roster:
             if not under:
                 continue
             if not coverable:
-                reason = "no allowed shift covers it"
+                reason = self._unreachable(moment)
             elif unfilled:
                 reason = "shifts nobody could take under the rules"
             else:
@@ -170,6 +172,19 @@ class Roster:
             else:
                 out.append(RosterGap(moment, moment + step, int(under), reason))
         return out
+
+    def _unreachable(self, moment: pd.Timestamp) -> str:
+        """Which rule keeps every shift away from an interval: the calendar's day or hours, else the
+        shifts' lengths, start times and breaks."""
+        if self.open_hours is not None:
+            windows = self.open_hours.get(moment.date(), [])
+            begin = int(moment.timestamp())
+            if not windows:
+                return "the calendar is closed that day"
+            if not any(a <= begin and begin + self.needs.minutes * 60 <= b for a, b in windows):
+                return "outside the calendar's open hours"
+            return "no allowed shift fits the open hours that day"
+        return "no allowed shift covers it"
 
     def totals(self) -> dict[str, Any]:
         frame = self.coverage
@@ -255,7 +270,7 @@ def build_roster(
         coverage["coverable"] = cover.coverage.coverable.to_numpy()
     levels, goals, note = _service_levels(needs, coverage.scheduled.to_numpy())
     coverage = coverage.assign(service_level=levels, target_service_level=goals)
-    return Roster(needs, rules, cover, assignment, coverage, note)
+    return Roster(needs, rules, cover, assignment, coverage, note, open_hours)
 
 
 def start_words(rules: ShiftRules) -> str:
