@@ -373,13 +373,19 @@ def _rule_options(func: Any) -> Any:
 )
 @click.option(
     "--as",
-    "--format",
     "style",
     type=NameChoice(("table", "csv", "json"), "output style"),
     default="table",
     show_default=True,
-    help="How to print the roster: table, csv (one row per shift) or json (everything). "
-    "--format is the same option.",
+    help="How to print the roster: table, csv (one row per shift) or json (everything).",
+)
+@click.option(
+    "--format",
+    "format_style",
+    type=NameChoice(("table", "csv", "json"), "output style"),
+    default=None,
+    hidden=True,
+    help="Another spelling of --as, kept for scripts that write --format json.",
 )
 @output_option
 @click.option(
@@ -407,6 +413,7 @@ def staffing_roster(
     max_agents: int | None,
     time_limit: float,
     style: str,
+    format_style: str | None,
     output: Path | None,
     ics_folder: Path | None,
     workspace: Path | None,
@@ -422,6 +429,10 @@ def staffing_roster(
     Example: kpidesk staffing roster --requirements req.csv --shift 8h --starts 06:00-12:00 --step 60m
     """
     rules["break"] = rules.pop("break_")
+    if format_style is not None:
+        if style not in ("table", format_style):
+            raise click.UsageError(f"--as {style} and --format {format_style} disagree; give one of them")
+        style = format_style
     if agents_file is None and team is None and (unavailable_file is not None):
         raise click.UsageError("--unavailable needs agents: give --team or --agents")
     if max_agents is not None and (agents_file is not None or team is not None):
