@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from kpidesk.cli._options import (
     parse_interval_minutes,
     workspace_option,
 )
-from kpidesk.cli._staffing import _target, parse_share, staffing
+from kpidesk.cli._staffing import parse_share, staffing, staffing_target
 from kpidesk.cli._tables import compact_table
 
 if TYPE_CHECKING:
@@ -153,14 +153,15 @@ def roster_csv(roster: Roster) -> str:
 
 def _weeks(days: list[date], week_start: int) -> list[list[date]]:
     """The roster's days, cut into its calendar weeks."""
+    from kpidesk.staffing import week_of
+
     weeks: dict[date, list[date]] = defaultdict(list)
     for day in days:
-        weeks[day - timedelta(days=(day.weekday() - week_start) % 7)].append(day)
+        weeks[week_of(day, week_start)].append(day)
     return [weeks[w] for w in sorted(weeks)]
 
 
 def _print_roster(roster: Roster) -> None:
-    zone = roster.needs.zone
     console.print(f"[bold]Roster[/] · {roster.needs.source}", highlight=False)
     for line in roster.rules.describe():
         console.print(f"[dim]  {line}[/]", highlight=False)
@@ -267,7 +268,6 @@ def _print_roster(roster: Roster) -> None:
         f"{totals['over_agent_hours']:,.1f} over; {proof} ({report.seconds:.1f} s)",
         highlight=False,
     )
-    del zone
 
 
 _RULE_HELP = {
@@ -445,7 +445,7 @@ def staffing_roster(
         start=start,
         end=end,
         queue=queue,
-        target=_target(target, None, None, None),
+        target=staffing_target(target, None, None, None),
         model=model,
         shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,
         minutes=None if interval_s is None else parse_interval_minutes(interval_s),

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from kpidesk.staffing import QueueFigures, StaffingPlan, StaffingTarget
 
-__all__ = ["staffing"]
+__all__ = ["parse_share", "staffing", "staffing_target"]
 
 
 def parse_share(text: str | None, what: str) -> float | None:
@@ -52,7 +52,7 @@ def parse_share(text: str | None, what: str) -> float | None:
     return value
 
 
-def _target(
+def staffing_target(
     target: str | None, asa: float | None, max_abandonment: str | None, max_occupancy: str | None
 ) -> StaffingTarget:
     from kpidesk.staffing import StaffingTarget, parse_target
@@ -210,7 +210,7 @@ def staffing_required(
     """
     from kpidesk.staffing import required_agents
 
-    goal = _target(target, asa, max_abandonment, max_occupancy)
+    goal = staffing_target(target, asa, max_abandonment, max_occupancy)
     share = parse_share(shrinkage, "--shrinkage") or 0.0
     requirement = required_agents(
         calls, interval_s, aht, goal, model=model, patience_s=patience, shrinkage=share
@@ -363,7 +363,7 @@ def _build_plan(
         workspace,
         start=start,
         end=end,
-        target=_target(target, asa, max_abandonment, max_occupancy),
+        target=staffing_target(target, asa, max_abandonment, max_occupancy),
         queue=queue,
         model=model,
         shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,

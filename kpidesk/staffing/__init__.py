@@ -34,6 +34,7 @@ from kpidesk.staffing._requirement import (
 
 if TYPE_CHECKING:
     from kpidesk.staffing._assign import RosterAgent, RosterInfeasible
+    from kpidesk.staffing._cover import week_of
     from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
     from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
     from kpidesk.staffing._ical import roster_icalendars
@@ -91,6 +92,7 @@ __all__ = [
     "shift_rules",
     "simulate_interval",
     "simulate_plan",
+    "week_of",
     "with_unavailability",
 ]
 
@@ -104,6 +106,7 @@ _LAZY = {
     **dict.fromkeys(("RosterAgent", "RosterInfeasible"), "kpidesk.staffing._assign"),
     "roster_icalendars": "kpidesk.staffing._ical",
     "SolveReport": "kpidesk.staffing._milp",
+    "week_of": "kpidesk.staffing._cover",
     **dict.fromkeys(("Needs", "QueueModel", "needs_from_plan", "read_needs"), "kpidesk.staffing._needs"),
     **dict.fromkeys(("COVERAGE_COLUMNS", "Roster", "RosterGap", "build_roster"), "kpidesk.staffing._roster"),
     **dict.fromkeys(

@@ -115,6 +115,14 @@ def _weekly_min(agent: RosterAgent, rules: ShiftRules) -> float:
     return agent.min_weekly_hours if agent.min_weekly_hours is not None else rules.min_weekly_hours
 
 
+def _weekly_need(agent: RosterAgent, rules: ShiftRules, week_days: Sequence[date]) -> float:
+    """The hours an agent must work in a whole week: the minimum less a working day's share per day of
+    leave."""
+    low = _weekly_min(agent, rules)
+    away = sum(1 for d in week_days if d in agent.unavailable)
+    return max(low - away * low / (7 - rules.days_off), 0.0)
+
+
 def _weeks(days: Sequence[date], week_start: int) -> dict[date, list[date]]:
     weeks: dict[date, list[date]] = defaultdict(list)
     for day in days:
@@ -226,8 +234,7 @@ def assign_agents(
             if most_evenings is not None:
                 row([(x_index[(a, s)], 1.0) for s in inside if evening[s]], -np.inf, most_evenings)
             if week in full_weeks and low:
-                away = sum(1 for d in week_days if d in agent.unavailable)
-                need = max(low - away * low / (7 - rules.days_off), 0.0)
+                need = _weekly_need(agent, rules, week_days)
                 k = short0 + short_of[(a, week)]
                 row([(x_index[(a, s)], paid_h[s]) for s in inside] + [(k, 1.0)], need, np.inf)
         # E ≥ evenings over the roster.
@@ -302,8 +309,10 @@ def _shortfall_words(
     for (a, week), short in shortfalls:
         agent = agents[a]
         low = _weekly_min(agent, rules)
+        need = _weekly_need(agent, rules, weeks[week])
         last = week + timedelta(days=6)
         away = sorted(d for d in weeks[week] if d in agent.unavailable)
+        asked = f"{low:g} h" if need == low else f"{need:g} h ({low:g} h less {low - need:g} h of leave)"
         limits = [f"{rules.days_off} days off a week"] if rules.days_off else []
         if rules.min_rest:
             limits.append(f"{duration_text(rules.min_rest)} of rest between shifts")
@@ -311,7 +320,7 @@ def _shortfall_words(
             limits.append("unavailable on " + ", ".join(f"{d:%a} {d.isoformat()}" for d in away))
         limits.append("only the shifts the cover needs")
         out.append(
-            f"minimum weekly hours: agent {agent.label} cannot work {low:g} h in the week "
+            f"minimum weekly hours: agent {agent.label} cannot work {asked} in the week "
             f"{week.isoformat()} – {last.isoformat()}; {short:g} h are missing under " + ", ".join(limits)
         )
     return out

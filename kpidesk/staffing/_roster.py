@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from kpidesk.staffing._cover import ShiftCover, cover_matrix, cover_needs, cover
 from kpidesk.staffing._milp import SolveReport
 from kpidesk.staffing._needs import Needs
 from kpidesk.staffing._requirement import evaluate_agents
-from kpidesk.staffing._shifts import Shift, ShiftRules, candidate_shifts, clock_text
+from kpidesk.staffing._shifts import Shift, ShiftRules, candidate_shifts
 
 __all__ = ["COVERAGE_COLUMNS", "Roster", "RosterGap", "build_roster"]
 
@@ -36,6 +37,20 @@ COVERAGE_COLUMNS = (
     "service_level",
     "target_service_level",
 )
+
+
+def _local_times(shift: Shift, zone: ZoneInfo) -> dict[str, datetime | None]:
+    """A shift's start, end and break as local datetimes (the break's None when it has none)."""
+
+    def local(epoch: int | None) -> datetime | None:
+        return None if epoch is None else datetime.fromtimestamp(epoch, zone)
+
+    return {
+        "start": local(shift.start),
+        "end": local(shift.end),
+        "break_start": local(shift.break_start),
+        "break_end": local(shift.break_end),
+    }
 
 
 @dataclass(frozen=True)
@@ -94,18 +109,7 @@ class Roster:
                 tally[placed.shift] = tally.get(placed.shift, 0) + 1
             counted = sorted(tally.items(), key=lambda p: p[0].key)
         return [
-            {
-                "start": datetime.fromtimestamp(shift.start, zone),
-                "end": datetime.fromtimestamp(shift.end, zone),
-                "break_start": None
-                if shift.break_start is None
-                else datetime.fromtimestamp(shift.break_start, zone),
-                "break_end": None
-                if shift.break_end is None
-                else datetime.fromtimestamp(shift.break_end, zone),
-                "paid_hours": shift.paid / 3600,
-                "agents": count,
-            }
+            {**_local_times(shift, zone), "paid_hours": shift.paid / 3600, "agents": count}
             for shift, count in counted
         ]
 
@@ -125,20 +129,7 @@ class Roster:
                     "hours": sum(p.shift.paid for p in mine) / 3600,
                     "shifts": len(mine),
                     "evenings": sum(p.evening for p in mine),
-                    "shift_list": [
-                        {
-                            "start": datetime.fromtimestamp(p.shift.start, zone),
-                            "end": datetime.fromtimestamp(p.shift.end, zone),
-                            "break_start": None
-                            if p.shift.break_start is None
-                            else datetime.fromtimestamp(p.shift.break_start, zone),
-                            "break_end": None
-                            if p.shift.break_end is None
-                            else datetime.fromtimestamp(p.shift.break_end, zone),
-                            "evening": p.evening,
-                        }
-                        for p in mine
-                    ],
+                    "shift_list": [{**_local_times(p.shift, zone), "evening": p.evening} for p in mine],
                 }
             )
         return out
@@ -271,8 +262,3 @@ def build_roster(
     levels, goals, note = _service_levels(needs, coverage.scheduled.to_numpy())
     coverage = coverage.assign(service_level=levels, target_service_level=goals)
     return Roster(needs, rules, cover, assignment, coverage, note, open_hours)
-
-
-def start_words(rules: ShiftRules) -> str:
-    """The start windows as words for messages: "06:00–14:00"."""
-    return ", ".join(clock_text(a) if a == b else f"{clock_text(a)}–{clock_text(b)}" for a, b in rules.starts)

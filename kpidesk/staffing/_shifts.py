@@ -182,13 +182,15 @@ class ShiftRules:
                 if window
                 else ""
             )
-            paid = "paid" if self.break_paid else "unpaid"
-            lines.append(f"a {paid} break of {duration_text(self.break_length)}{where}")
-        weekly = (
-            f"{self.min_weekly_hours:g}–{self.max_weekly_hours:g} h a week"
-            if self.max_weekly_hours is not None
-            else (f"at least {self.min_weekly_hours:g} h a week" if self.min_weekly_hours else "")
-        )
+            paid = "a paid" if self.break_paid else "an unpaid"
+            lines.append(f"{paid} break of {duration_text(self.break_length)}{where}")
+        low, high = self.min_weekly_hours, self.max_weekly_hours
+        if high is not None and low:
+            weekly = f"{low:g}–{high:g} paid h a week"
+        elif high is not None:
+            weekly = f"at most {high:g} paid h a week"
+        else:
+            weekly = f"at least {low:g} paid h a week" if low else ""
         if weekly:
             lines.append(weekly)
         if self.days_off:

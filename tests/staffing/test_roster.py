@@ -207,6 +207,30 @@ def test_unavailable_days_are_respected() -> None:
     assert MON not in mine["a1"] and MON in mine["a2"]
 
 
+def test_a_day_of_leave_lowers_the_weekly_minimum_by_a_working_days_share() -> None:
+    # Sunday–Thursday 09–17 and a 40 h minimum with 2 days off: a day of leave on Monday leaves 4 working
+    # days, and the minimum drops by 40 ÷ 5 = 8 h to 32 h, which those days give.
+    week = {date(2026, 12, 6) + timedelta(days=i): (span(9, 17, 1) if i < 5 else {}) for i in range(7)}
+    rules = ShiftRules(lengths=(8 * H,), starts=((9 * H, 9 * H),), step=H, days_off=2, min_weekly_hours=40)
+    away = RosterAgent("a1", unavailable=frozenset({date(2026, 12, 7)}))
+    roster = build_roster(needs_of(week), rules, agents=[away])
+    assert roster.agent_hours == 32
+    assert [gap.words() for gap in roster.gaps()] == [
+        "Mon 2026-12-07 09:00–17:00: 1 agent short (shifts nobody could take under the rules)"
+    ]
+    # Two days of leave leave 24 h of shifts for a 24 h minimum; one more needed day and it cannot hold.
+    two_days = RosterAgent("a1", unavailable=frozenset({date(2026, 12, 7), date(2026, 12, 8)}))
+    assert build_roster(needs_of(week), rules, agents=[two_days]).agent_hours == 24
+    short_week = {d: (span(9, 17, 1) if d.weekday() in (6, 0) else {}) for d in week}
+    with pytest.raises(RosterInfeasible) as caught:
+        build_roster(needs_of(short_week), rules, agents=[away])
+    assert caught.value.reasons == (
+        "minimum weekly hours: agent a1 cannot work 32 h (40 h less 8 h of leave) in the week 2026-12-06 – "
+        "2026-12-12; 24 h are missing under 2 days off a week, unavailable on Mon 2026-12-07, only the "
+        "shifts the cover needs",
+    )
+
+
 def test_rules_that_contradict_each_other_are_told_before_solving() -> None:
     rules = ShiftRules(lengths=(8 * H,), starts=((9 * H, 9 * H),), step=H, days_off=2, min_weekly_hours=48)
     with pytest.raises(
