@@ -535,6 +535,7 @@ def staffing_roster(
     workspace: Workspace | str | Path | None = None,
     *,
     requirements: Path | None = None,
+    plan: StaffingPlan | None = None,
     start: date | None = None,
     end: date | None = None,
     queue: str | None = None,
@@ -552,9 +553,10 @@ def staffing_roster(
 ) -> Roster:
     """Shifts that cover what a plan needs and, with a team or an agents file, who works them.
 
-    What to cover is either a `requirements` file (agents per local interval, or a saved plan as CSV or
-    JSON) or the staffing plan of `queue` from `start` to `end` (as `staffing_plan` builds it with
-    `target`, `model`, `shrinkage` and `minutes`). Shift rules are kpidesk.toml's `[roster]`, each
+    What to cover is a `requirements` file (agents per local interval, or a saved plan as CSV or JSON),
+    a `plan`, or the staffing plan of `queue` from `start` to `end` (as `staffing_plan` builds it with
+    `target`, `model`, `shrinkage` and `minutes`). `target`, `model` and `shrinkage` also say how a CSV
+    plan's load is evaluated. Shift rules are kpidesk.toml's `[roster]`, each
     overridden by `rules` (keys as in `[roster]`); shifts lie inside the open hours of `calendar` (default:
     `[roster] calendar`, else the workspace's default calendar; "none" for any hour). A requirements file
     needs no workspace: without one, times without an offset are UTC and no calendar applies.
@@ -601,19 +603,14 @@ def staffing_roster(
     if requirements is not None:
         needs = read_needs(requirements, zone, minutes=minutes, queue=QueueModel(model, target, shrinkage))
     else:
-        if start is None or end is None:
-            raise InvalidRequest("give a requirements file, or the dates of a plan (--from and --to)")
-        plan = staffing_plan(
-            ws,
-            start=start,
-            end=end,
-            target=target,
-            queue=queue,
-            model=model,
-            shrinkage=shrinkage,
-            minutes=minutes or 30,
-        )
-        needs = needs_from_plan(plan, zone, f"the staffing plan of {queue or 'all calls'}")
+        if plan is None:
+            if start is None or end is None:
+                raise InvalidRequest("give a requirements file, a plan, or a plan's dates (start and end)")
+            plan = staffing_plan(
+                ws, start=start, end=end, target=target, queue=queue, model=model, shrinkage=shrinkage,
+                minutes=minutes or 30,
+            )  # fmt: skip
+        needs = needs_from_plan(plan, zone, f"the staffing plan of {plan.queue or 'all calls'}")
     rule_set = shift_rules(
         settings, dict(rules or {}), week_start=week_start, use_calendar=business is not None
     )

@@ -3,6 +3,7 @@ A thin layer over `kpidesk.staffing_roster`; the tables fit 80 columns."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import defaultdict
@@ -11,19 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
-from kpidesk.cli._lazy import EngineChoice
 from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import _user_errors, console, err_console
 from kpidesk.cli._options import (
     NameChoice,
-    date_range_options,
-    interval_option,
     output_option,
     parse_interval_minutes,
-    workspace_option,
 )
-from kpidesk.cli._staffing import parse_share, staffing, staffing_target
+from kpidesk.cli._staffing import build_plan, parse_share, plan_options, staffing, staffing_target
 from kpidesk.cli._tables import compact_table
 
 if TYPE_CHECKING:
@@ -318,23 +316,7 @@ def _rule_options(func: Any) -> Any:
     help="Agents required per interval: a CSV or JSON with interval_start (local time) and required, or "
     "a plan saved by `staffing plan --as csv|json`. Without it, the plan of --queue/--from/--to.",
 )
-@click.option("--queue", default=None, help="Plan: the queue (default: all calls together).")
-@date_range_options(from_help="Plan: first local date.", to_help="Plan: last local date (inclusive).")
-@click.option(
-    "--target", default="80/20", show_default=True, metavar="PCT/SEC", help="Plan: service level target."
-)
-@click.option(
-    "--model",
-    type=EngineChoice("kpidesk.staffing", "MODELS"),
-    default="erlang-c",
-    show_default=True,
-    help="Plan: the queueing model, also used for the service level the roster delivers.",
-)
-@click.option("--shrinkage", default=None, help="Plan: share of paid time off the phones, e.g. 0.3.")
-@interval_option(
-    "Interval length (15m, 30m or 1h): the plan's, or a requirements file's when it has a single row.",
-    default=None,
-)
+@functools.partial(plan_options, dates_required=False)
 @_rule_options
 @click.option(
     "--calendar",
@@ -395,17 +377,9 @@ def _rule_options(func: Any) -> Any:
     default=None,
     help="Also write each named agent's shifts as an iCalendar file, FOLDER/<agent_id>.ics.",
 )
-@workspace_option
 @_user_errors
 def staffing_roster(
     requirements: Path | None,
-    queue: str | None,
-    start: date | None,
-    end: date | None,
-    target: str,
-    model: str,
-    shrinkage: str | None,
-    interval_s: float | None,
     calendar: str | None,
     team: str | None,
     agents_file: Path | None,
@@ -416,8 +390,7 @@ def staffing_roster(
     format_style: str | None,
     output: Path | None,
     ics_folder: Path | None,
-    workspace: Path | None,
-    **rules: Any,
+    **options: Any,
 ) -> None:
     """Shifts that cover the agents a plan needs, at the fewest paid agent-hours, and who works them.
 
@@ -428,7 +401,12 @@ def staffing_roster(
 
     Example: kpidesk staffing roster --requirements req.csv --shift 8h --starts 06:00-12:00 --step 60m
     """
-    rules["break"] = rules.pop("break_")
+    from kpidesk.staffing import RULE_OPTIONS
+
+    options["break"] = options.pop("break_")
+    rules = {k: options.pop(k) for k in RULE_OPTIONS if options.get(k) not in (None, ())}
+    for key in RULE_OPTIONS:
+        options.pop(key, None)
     if format_style is not None:
         if style not in ("table", format_style):
             raise click.UsageError(f"--as {style} and --format {format_style} disagree; give one of them")
@@ -439,17 +417,21 @@ def staffing_roster(
         raise click.UsageError(
             "--max-agents caps anonymous shifts; with named agents their number is the cap"
         )
+    plan = None
+    if requirements is None:
+        if options["start"] is None or options["end"] is None:
+            raise click.UsageError("give --requirements FILE, or the plan's dates with --from and --to")
+        plan = build_plan(**options)
+    interval_given = click.get_current_context().get_parameter_source("interval_s") != ParameterSource.DEFAULT
     roster = _api.staffing_roster(
-        workspace,
+        options["workspace"],
         requirements=requirements,
-        start=start,
-        end=end,
-        queue=queue,
-        target=staffing_target(target, None, None, None),
-        model=model,
-        shrinkage=parse_share(shrinkage, "--shrinkage") or 0.0,
-        minutes=None if interval_s is None else parse_interval_minutes(interval_s),
-        rules={k: v for k, v in rules.items() if v is not None and v != ()},
+        plan=plan,
+        target=staffing_target(options["target"], options["asa"], None, None),
+        model=options["model"],
+        shrinkage=parse_share(options["shrinkage"], "--shrinkage") or 0.0,
+        minutes=parse_interval_minutes(options["interval_s"]) if interval_given else None,
+        rules=rules,
         calendar=calendar,
         team=team,
         agents_file=agents_file,

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from kpidesk.staffing import QueueFigures, StaffingPlan, StaffingTarget
 
-__all__ = ["parse_share", "staffing", "staffing_target"]
+__all__ = ["build_plan", "parse_share", "plan_options", "staffing", "staffing_target"]
 
 
 def parse_share(text: str | None, what: str) -> float | None:
@@ -287,11 +287,12 @@ def staffing_evaluate(
         console.print(unstable_words(figures.traffic, on_phones, share), highlight=False)
 
 
-def _plan_options(func: Any) -> Any:
+def plan_options(func: Any, *, dates_required: bool = True) -> Any:
+    """The options of a plan, as `staffing plan` takes them; `build_plan` turns them into one."""
     options = [
         click.option("--queue", default=None, help="The queue to plan (default: all calls together)."),
         date_range_options(
-            required=True,
+            required=dates_required,
             from_help="First local date of the plan, YYYY-MM-DD.",
             to_help="Last local date of the plan, YYYY-MM-DD (inclusive).",
         ),
@@ -342,7 +343,7 @@ def _plan_options(func: Any) -> Any:
     return func
 
 
-def _build_plan(
+def build_plan(
     workspace: Path | None,
     queue: str | None,
     start: date,
@@ -359,6 +360,7 @@ def _build_plan(
     aht: float | None,
     patience: float | None,
 ) -> StaffingPlan:
+    """The plan the options of `plan_options` ask for."""
     return _api.staffing_plan(
         workspace,
         start=start,
@@ -471,7 +473,7 @@ def _print_plan(plan: StaffingPlan) -> None:
 
 
 @staffing.command("plan")
-@_plan_options
+@plan_options
 @as_option("table", "csv", "json")
 @output_option
 @click.option(
@@ -491,7 +493,7 @@ def staffing_plan(style: str, output: Path | None, html_page: Path | None, **opt
 
     Example: kpidesk staffing plan --queue billing --from 2026-12-06 --to 2026-12-12 --target 80/20
     """
-    plan = _build_plan(**options)
+    plan = build_plan(**options)
     if html_page:
         _api.write_staffing_page(plan, html_page, options["workspace"])
         err_console.print(f"wrote the plan's page to {html_page}")
@@ -654,7 +656,7 @@ def staffing_simulate(
     else:
         if start is None or end is None:
             raise InvalidRequest("give one interval (--calls, --aht, --agents) or a plan (--from and --to)")
-        plan = _build_plan(
+        plan = build_plan(
             workspace,
             queue,
             start,
