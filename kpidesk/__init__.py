@@ -167,7 +167,6 @@ _LAZY = {
             "set_target",
             "staffing_plan",
             "staffing_roster",
-            "staffing_roster",
             "status",
             "suggest_target",
             "survey_comments",

@@ -51,6 +51,7 @@ PUBLIC = [
     "set_password",
     "set_target",
     "staffing_plan",
+    "staffing_roster",
     "status",
     "suggest_target",
     "survey_comments",
