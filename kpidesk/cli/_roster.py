@@ -18,6 +18,7 @@ from kpidesk.cli._lazy import api as _api
 from kpidesk.cli._main import _user_errors, console, err_console
 from kpidesk.cli._options import (
     NameChoice,
+    as_option,
     output_option,
     parse_interval_minutes,
 )
@@ -353,14 +354,7 @@ def _rule_options(func: Any) -> Any:
     show_default=True,
     help="Seconds each optimisation may take; past it the best roster found is given, with its gap.",
 )
-@click.option(
-    "--as",
-    "style",
-    type=NameChoice(("table", "csv", "json"), "output style"),
-    default="table",
-    show_default=True,
-    help="How to print the roster: table, csv (one row per shift) or json (everything).",
-)
+@as_option("table", "csv", "json")
 @click.option(
     "--format",
     "format_style",
