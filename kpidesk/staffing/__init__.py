@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from kpidesk.staffing._estimates import QueueEstimates, estimate_queue
     from kpidesk.staffing._forecast import ArrivalForecast, ForecastError, forecast_arrivals
     from kpidesk.staffing._ical import roster_icalendars
-    from kpidesk.staffing._milp import SolveReport
+    from kpidesk.staffing._milp import OptimisationStopped, SolveReport
     from kpidesk.staffing._needs import Needs, QueueModel, needs_from_plan, read_needs
     from kpidesk.staffing._plan import PLAN_COLUMNS, StaffingPlan, build_plan
     from kpidesk.staffing._roster import COVERAGE_COLUMNS, Roster, RosterGap, build_roster
@@ -55,6 +55,7 @@ __all__ = [
     "ArrivalForecast",
     "ForecastError",
     "Needs",
+    "OptimisationStopped",
     "QueueEstimates",
     "QueueFigures",
     "QueueModel",
@@ -105,7 +106,7 @@ _LAZY = {
     **dict.fromkeys(("MEASURES", "simulate_interval", "simulate_plan"), "kpidesk.staffing._simulation"),
     **dict.fromkeys(("RosterAgent", "RosterInfeasible"), "kpidesk.staffing._assign"),
     "roster_icalendars": "kpidesk.staffing._ical",
-    "SolveReport": "kpidesk.staffing._milp",
+    **dict.fromkeys(("OptimisationStopped", "SolveReport"), "kpidesk.staffing._milp"),
     "week_of": "kpidesk.staffing._cover",
     **dict.fromkeys(("Needs", "QueueModel", "needs_from_plan", "read_needs"), "kpidesk.staffing._needs"),
     **dict.fromkeys(("COVERAGE_COLUMNS", "Roster", "RosterGap", "build_roster"), "kpidesk.staffing._roster"),

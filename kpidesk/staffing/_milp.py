@@ -15,7 +15,13 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-__all__ = ["SolveReport", "solve_milp"]
+from kpidesk import KpideskError
+
+__all__ = ["OptimisationStopped", "SolveReport", "solve_milp"]
+
+
+class OptimisationStopped(KpideskError):
+    """The time limit came before the solver found any answer at all."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,9 @@ def solve_milp(
 ) -> tuple[np.ndarray, SolveReport]:
     """Minimise cost·x subject to lower ≤ rows·x ≤ upper, 0 ≤ x ≤ var_upper, x integral where asked.
 
-    Returns the best solution found and its report. Raises RuntimeError when HiGHS found no solution at
-    all, which the callers' models rule out by construction (each has slack variables)."""
+    Returns the best solution found and its report. Raises OptimisationStopped when the time limit came
+    before any solution; every caller's model has one (its slack variables), so nothing else can leave
+    HiGHS without an answer."""
     begun = time.perf_counter()
     result = milp(
         cost,
@@ -66,6 +73,11 @@ def solve_milp(
     )
     seconds = time.perf_counter() - begun
     if result.x is None:
+        if result.status == 1:
+            raise OptimisationStopped(
+                f"the roster's optimisation found no answer within its time limit of {time_limit:g} s; "
+                "give it longer (--time-limit)"
+            )
         raise RuntimeError(f"the solver found no solution: {result.message}")
     value = float(result.fun)
     bound = getattr(result, "mip_dual_bound", None)

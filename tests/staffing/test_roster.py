@@ -13,6 +13,7 @@ import pytest
 
 from kpidesk.staffing import (
     Needs,
+    OptimisationStopped,
     Roster,
     RosterAgent,
     RosterInfeasible,
@@ -69,6 +70,12 @@ def test_the_issue_example_needs_four_agents_two_at_eight_and_two_at_noon() -> N
     assert roster.agent_hours == 32
     assert roster.optimal and roster.report.gap == 0
     assert roster.coverage.under.sum() == 0 and roster.coverage.over.sum() == 0
+
+
+def test_no_time_to_find_any_roster_is_said_plainly() -> None:
+    needs = needs_of({MON: {**span(8, 16, 2), **span(12, 16, 4), **span(16, 20, 2)}})
+    with pytest.raises(OptimisationStopped, match=r"no answer within its time limit of 0 s; give it longer"):
+        build_roster(needs, ON_THE_HOUR, time_limit=0)
 
 
 def test_a_cap_on_agents_leaves_the_least_under_cover_at_the_fewest_hours() -> None:
