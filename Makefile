@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMPS := .make-stamps
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: vendor demo test check bench bench-import bench-staffing bench-startup bench-import-scale bench-overview bench-web bench-scale docs install install-dev system-deps clean
+.PHONY: vendor demo test check bench bench-import bench-staffing bench-roster bench-startup bench-import-scale bench-overview bench-web bench-scale docs install install-dev system-deps clean
 
 $(STAMPS)/venv:
 	@mkdir -p $(STAMPS)
@@ -20,7 +20,7 @@ $(STAMPS)/base: pyproject.toml $(STAMPS)/venv
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-# The test and lint tools, and PySpark for the parity test.
+# The test and lint tools, PySpark for the parity test and pyworkforce for the roster comparison.
 $(STAMPS)/dev: pyproject.toml $(STAMPS)/base
 	$(BIN)/pip install --quiet -e ".[spark,dev]"
 	@touch $@
@@ -87,6 +87,10 @@ bench-import-scale: install
 
 bench-staffing: install
 	$(BIN)/python bench/bench_staffing.py --write-doc
+
+# A month's roster for 100 agents beside pyworkforce's shift scheduler, a dev extra as in the tests.
+bench-roster: install-dev
+	$(BIN)/python bench/bench_roster.py --write-doc
 
 bench-startup: install
 	$(BIN)/python bench/bench_startup.py --write-doc
