@@ -22,7 +22,7 @@ from typing import Any
 
 from kpidesk import InvalidRequest
 from kpidesk.views import Audience, Forbidden
-from kpidesk.web._staffing import PLAN_DAYS, StaffingQuery
+from kpidesk.web._staffing import PLAN_DAYS, StaffingQuery, staffing
 
 __all__ = [
     "ROSTER_TIME_LIMIT_S",
@@ -137,7 +137,7 @@ def roster(workspace: Any, answers: Any, audience: Audience, query: RosterQuery)
     outcome, a roster or its problem, is kept in `answers` (see the module); a passing trouble (the
     warehouse busy with an import) is neither kept nor taken for a problem of the roster."""
     import kpidesk
-    from kpidesk.staffing import ForecastError
+    from kpidesk.staffing import ForecastError, OptimisationStopped
     from kpidesk.workspace import SETTINGS_FILE, SettingsError
 
     check_roster(audience, query)
@@ -149,24 +149,20 @@ def roster(workspace: Any, answers: Any, audience: Audience, query: RosterQuery)
     question = ("roster", query, settings)
 
     def compute() -> Any:
-        plan = query.plan
         try:
+            # The plan the Plan tab shows for the same query, computed once for both.
+            plan = staffing(workspace, audience, query.plan)
             return kpidesk.staffing_roster(
-                current,
-                start=plan.week,
-                end=query.end,
-                queue=plan.queue,
-                target=plan.target,
-                model=plan.model,
-                shrinkage=plan.shrinkage,
-                minutes=plan.minutes,
-                team=query.team,
-                time_limit=ROSTER_TIME_LIMIT_S,
+                current, plan=plan, team=query.team, time_limit=ROSTER_TIME_LIMIT_S
             )
         except (InvalidRequest, ForecastError, SettingsError) as problem:
             return problem.with_traceback(None)
 
-    outcome = answers.get(question, compute)
+    try:
+        outcome = answers.get(question, compute)
+    except OptimisationStopped as problem:
+        # Not kept: on a less busy moment the same roster may be found in time.
+        raise NoRoster(problem) from None
     if isinstance(outcome, Exception):
         raise NoRoster(outcome) from None
     return outcome

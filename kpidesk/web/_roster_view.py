@@ -361,6 +361,11 @@ def _gap_text(gap: Any, lang: str) -> str:
     t = translator(lang)
     reasons = {
         "no allowed shift covers it": t.gettext("no allowed shift covers it"),
+        "the calendar is closed that day": t.gettext("the calendar is closed that day"),
+        "outside the calendar's open hours": t.gettext("outside the calendar's open hours"),
+        "no allowed shift fits the open hours that day": t.gettext(
+            "no allowed shift fits the open hours that day"
+        ),
         "shifts nobody could take under the rules": t.gettext("shifts nobody could take under the rules"),
         "the agent cap": t.gettext("the cap on agents"),
     }
@@ -528,12 +533,16 @@ _WEEKLY_ORDER = re.compile(
     rf"of (?P<low>{_NUMBER}) h$"
 )
 _SHORTFALL = re.compile(
-    rf"^minimum weekly hours: agent (?P<agent>.+) cannot work (?P<low>{_NUMBER}) h in the week "
+    rf"^minimum weekly hours: agent (?P<agent>.+) cannot work (?P<low>{_NUMBER}) h"
+    rf"(?P<leave> \(.+ of leave\))? in the week "
     rf"(?P<first>\d{{4}}-\d\d-\d\d) – (?P<last>\d{{4}}-\d\d-\d\d); (?P<short>{_NUMBER}) h are missing "
     rf"under (?P<limits>.+)$"
 )
 _RULES_ORDER = re.compile(
     rf"^weekly hours: the maximum \((?P<high>{_NUMBER}) h\) is below the minimum \((?P<low>{_NUMBER}) h\)$"
+)
+_STOPPED = re.compile(
+    rf"^the roster's optimisation found no answer within its time limit of (?P<limit>{_NUMBER}) s"
 )
 _NO_AGENT = re.compile(r"^no active agent in team '(?P<team>[^']*)'")
 _DAYS_OFF = re.compile(r"^(\d+) days off a week$")
@@ -565,7 +574,7 @@ def _reason(text: str, lang: str) -> str | None:
     None when this page does not know its words."""
     from babel.lists import format_list
 
-    from kpidesk.i18n import format_date, format_number, translator
+    from kpidesk.i18n import format_date, format_duration, format_number, translator
 
     _ = translator(lang).gettext
 
@@ -589,8 +598,8 @@ def _reason(text: str, lang: str) -> str | None:
         ).format(agent=_isolated(found["agent"], lang), high=hours(found["high"]), low=hours(found["low"]))
     if found := _SHORTFALL.match(text):
         limits = _limit_words(found["limits"], lang)
-        if limits is None:
-            return None
+        if limits is None or found["leave"]:
+            return None  # leave comes from an unavailability file, which the page does not take
         return _(
             "Agent {agent} cannot work the minimum of {low} paid hours in the week {first} to {last}: "
             "{short} hours are missing, given {limits}"
@@ -605,6 +614,9 @@ def _reason(text: str, lang: str) -> str | None:
     if found := _RULES_ORDER.match(text):
         words = _("The rules allow at most {high} paid hours a week, fewer than their minimum of {low}")
         return words.format(high=hours(found["high"]), low=hours(found["low"]))
+    if found := _STOPPED.match(text):
+        words = _("No roster was found within the time limit of {limit} a step; try again, or ease the rules")
+        return words.format(limit=format_duration(float(found["limit"]), lang))
     if found := _NO_AGENT.match(text):
         return _("Team {team} has no active agent to roster").format(team=_isolated(found["team"], lang))
     return None

@@ -14,7 +14,14 @@ import pytest
 from web_fixture import english_left, english_messages
 
 from kpidesk import InvalidRequest
-from kpidesk.staffing import RosterAgent, RosterInfeasible, build_roster, read_needs, shift_rules
+from kpidesk.staffing import (
+    OptimisationStopped,
+    RosterAgent,
+    RosterInfeasible,
+    build_roster,
+    read_needs,
+    shift_rules,
+)
 from kpidesk.web._roster import RosterQuery
 from kpidesk.web._roster_view import present_problem, present_roster, roster_table
 from kpidesk.web._staffing import StaffingQuery
@@ -88,6 +95,20 @@ def test_each_reason_for_no_roster_is_said_in_the_readers_language(reasons: Any,
     assert shortfall.endswith(
         "given 2 days off a week, 11 h of rest between shifts, and only the shifts the cover needs"
     )
+
+
+def test_no_answer_in_time_is_said_too(tmp_path: Path) -> None:
+    needs = _needs(tmp_path, {day: (9, 17) for day in range(5)})
+    with pytest.raises(OptimisationStopped) as raised:
+        build_roster(needs, _rules(), agents=_AGENTS, time_limit=1e-6)
+    for lang in ("en", "he", "ar"):
+        said = present_problem(raised.value, lang)
+        assert said["title"] != "The shift rules cannot all hold"
+        assert [r["english"] for r in said["reasons"]] == [False]
+        if lang == "en":
+            assert said["reasons"][0]["text"].startswith("No roster was found within the time limit of")
+        else:
+            assert not english_left(said["reasons"][0]["text"], english_messages())
 
 
 def test_a_reason_without_known_words_stays_in_english_marked_so() -> None:
