@@ -132,6 +132,27 @@ def assert_reads_well(text: str, lang: str, english: tuple[str, ...] = ()) -> No
             assert words not in text, words
 
 
+def english_messages() -> list[str]:
+    """The catalogues' English texts that a page could show: whole messages with a word of three letters
+    or more (placeholders cut out, so each fixed part is looked for on its own). A word inside an id such as
+    `org-first-reply` or a file name such as `tickets.csv` is data a user named, not a message."""
+    from kpidesk.i18n import all_messages
+
+    parts: set[str] = set()
+    for message in all_messages():
+        for text in (message.id, message.plural):
+            for part in re.split(r"\{[^}]*\}|%\([^)]*\)s|`[^`]*`", text or ""):
+                part = part.strip(" .,:;()–—-")
+                if re.search(r"[A-Za-z]{3,}", part) and len(part) >= 4:
+                    parts.add(part)
+    return sorted(parts, key=len, reverse=True)
+
+
+def english_left(text: str, english: list[str]) -> list[str]:
+    """The messages of `english` (`english_messages()`) that `text` still carries."""
+    return [w for w in english if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-]|\.\w)", text)]
+
+
 def solved_ticket(
     agent: str, team: str, number: int, created: Any, reply_minutes: float, solved_hours: float
 ) -> dict[str, Any]:

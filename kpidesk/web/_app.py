@@ -14,6 +14,7 @@ from kpidesk.web._page_breakdown import add_breakdown
 from kpidesk.web._page_import import add_import
 from kpidesk.web._page_login import add_login
 from kpidesk.web._page_overview import add_overview
+from kpidesk.web._page_roster import add_roster
 from kpidesk.web._page_scorecard import add_scorecard
 from kpidesk.web._page_staffing import add_staffing
 from kpidesk.web._page_target_edit import add_target_edit
@@ -37,6 +38,7 @@ _PAGES = (
     add_wallboard,
     add_target_edit,
     add_staffing,
+    add_roster,
     add_import,
 )
 

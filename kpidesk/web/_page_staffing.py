@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kpidesk import InvalidRequest
-from kpidesk.views import Forbidden
 from kpidesk.web._site import ApiViewer, PageViewer, Site, Viewer, jsonable, parse_date
-from kpidesk.web._staffing import StaffingQuery, staffing, staffing_queues
+from kpidesk.web._staffing import StaffingQuery, staffing, staffing_query, staffing_queues
 from kpidesk.web._staffing_view import present_staffing, staffing_table
 
 __all__ = ["add_staffing"]
@@ -38,23 +37,14 @@ def add_staffing(app: FastAPI, site: Site) -> None:
         minutes: int,
         model: str,
     ) -> StaffingQuery:
-        if viewer.audience.role == "agent":
-            raise Forbidden("staffing plans are for managers and administrators")
-        if not queue and viewer.audience.role == "manager":
-            queues = staffing_queues(site.workspace, viewer.audience)
-            if not queues:
-                raise Forbidden("none of your teams has a queue of calls")
-            queue = queues[0]
-        if not 0 < level < 100:
-            raise InvalidRequest("the service level must lie between 0% and 100%, both excluded")
-        if not 0 <= shrinkage < 100:
-            raise InvalidRequest("the shrinkage must lie from 0% up to, not including, 100%")
-        return StaffingQuery(
-            queue=queue or None,
-            week=parse_date(week) or site.last_day() + timedelta(days=1),
-            service_level=level / 100,
-            threshold_s=seconds,
-            shrinkage=shrinkage / 100,
+        return staffing_query(
+            site.workspace,
+            viewer.audience,
+            lambda: parse_date(week) or site.last_day() + timedelta(days=1),
+            queue=queue,
+            level=level,
+            seconds=seconds,
+            shrinkage=shrinkage,
             minutes=minutes,
             model=model,
         )
@@ -86,6 +76,18 @@ def add_staffing(app: FastAPI, site: Site) -> None:
             seconds=f"{seconds:g}",
             shrinkage=f"{shrinkage:g}",
             params=params,
+            roster_params=urlencode(
+                {
+                    "queue": query.queue or "",
+                    # The roster is of the calendar week holding the plan's first day, when one was asked.
+                    **({"week": query.week.isoformat()} if week else {}),
+                    "level": f"{level:g}",
+                    "seconds": f"{seconds:g}",
+                    "shrinkage": f"{shrinkage:g}",
+                    "minutes": str(minutes),
+                    "model": model,
+                }
+            ),
             queues=staffing_queues(site.workspace, viewer.audience),
             sees_organisation=viewer.audience.sees_organisation,
             **present_staffing(plan, query, viewer.lang),

@@ -11,6 +11,7 @@ downloads and the API then share one computation."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from kpidesk import InvalidRequest
 from kpidesk.views import Audience, Forbidden
 
-__all__ = ["PLAN_DAYS", "StaffingQuery", "staffing", "staffing_queues"]
+__all__ = ["PLAN_DAYS", "StaffingQuery", "staffing", "staffing_query", "staffing_queues"]
 
 #: A plan covers a week: the day asked for and the six after it.
 PLAN_DAYS = 7
@@ -57,6 +58,43 @@ def staffing_queues(workspace: Any, audience: Audience) -> list[str]:
     frame = kpidesk.list_values("queues", workspace=workspace)
     queues = [str(v) for v in frame["queue"] if v is not None]
     return queues if audience.role == "admin" else [q for q in queues if q in audience.teams]
+
+
+def staffing_query(
+    workspace: Any,
+    audience: Audience,
+    week: Callable[[], date],
+    *,
+    queue: str | None,
+    level: float,
+    seconds: float,
+    shrinkage: float,
+    minutes: int,
+    model: str,
+) -> StaffingQuery:
+    """The plan the form asks for (percentages as the form writes them), or why it cannot be asked: an
+    agent may plan nothing, and a manager who names no queue gets their first. `week` is called once the
+    viewer may plan, so a refused viewer learns nothing from the date they sent."""
+    if audience.role == "agent":
+        raise Forbidden("staffing plans are for managers and administrators")
+    if not queue and audience.role == "manager":
+        queues = staffing_queues(workspace, audience)
+        if not queues:
+            raise Forbidden("none of your teams has a queue of calls")
+        queue = queues[0]
+    if not 0 < level < 100:
+        raise InvalidRequest("the service level must lie between 0% and 100%, both excluded")
+    if not 0 <= shrinkage < 100:
+        raise InvalidRequest("the shrinkage must lie from 0% up to, not including, 100%")
+    return StaffingQuery(
+        queue=queue or None,
+        week=week(),
+        service_level=level / 100,
+        threshold_s=seconds,
+        shrinkage=shrinkage / 100,
+        minutes=minutes,
+        model=model,
+    )
 
 
 def _check(audience: Audience, queue: str | None) -> None:

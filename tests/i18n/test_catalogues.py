@@ -31,11 +31,19 @@ def test_every_message_is_translated_and_checked(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_translations_keep_placeholders_and_code(lang: str) -> None:
+    """Each translation, and each plural form of one (`ngettext`), keeps what its English carries."""
+    plurals = 0
     for message in _entries(lang):
-        expected = set(_KEPT.findall(message.id))
-        assert set(_KEPT.findall(str(message.string))) == expected, (
-            f"{lang}: {message.id!r} → {message.string!r} does not keep {expected}"
-        )
+        english = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        expected = set(_KEPT.findall(english[-1]))
+        assert all(set(_KEPT.findall(text)) == expected for text in english), f"{message.id!r} differ"
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        plurals += len(forms) > 1
+        for form in forms:
+            assert set(_KEPT.findall(form)) == expected, (
+                f"{lang}: {message.id!r} → {form!r} does not keep {expected}"
+            )
+    assert plurals, "the plural forms are checked too"
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

@@ -5,29 +5,11 @@ as soon as it is linked. A full-page screenshot of each, in each language and fo
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from web_fixture import assert_reads_well, browser_log_in
-
-
-def _english_messages() -> list[str]:
-    """The catalogues' English texts that a page could show: whole messages with a word of three letters
-    or more (placeholders cut out, so each fixed part is looked for on its own). A word inside an id such as
-    `org-first-reply` or a file name such as `tickets.csv` is data a user named, not a message."""
-    from kpidesk.i18n import all_messages
-
-    parts: set[str] = set()
-    for message in all_messages():
-        for text in (message.id, message.plural):
-            for part in re.split(r"\{[^}]*\}|%\([^)]*\)s|`[^`]*`", text or ""):
-                part = part.strip(" .,:;()–—-")
-                if re.search(r"[A-Za-z]{3,}", part) and len(part) >= 4:
-                    parts.add(part)
-    return sorted(parts, key=len, reverse=True)
-
+from web_fixture import assert_reads_well, browser_log_in, english_left, english_messages
 
 #: Pages reached from another rather than from the header: (the page to look on, the link to follow, name).
 _DRILLS = (
@@ -35,6 +17,7 @@ _DRILLS = (
     ("/records", "a[href^='/tickets/']", "ticket"),
     ("/targets", "table.targets a[href^='/targets/']", "target"),
     ("/targets", "a[href^='/targets/new']", "target-new"),
+    ("/staffing", "nav.tabs a[href^='/staffing/roster']", "roster"),
 )
 
 
@@ -48,9 +31,9 @@ def _shots() -> Path:
 @pytest.mark.parametrize("who", ["ada", "lee", "noa"])
 @pytest.mark.parametrize("lang", ["en", "he", "ar"])
 def test_every_page_reads_in_each_language(served: str, browser: Any, who: str, lang: str) -> None:
-    """Every page in the header, and the records, ticket and target pages reached from them: the page's
-    direction and language, nothing unreadable, and on a Hebrew or Arabic page no message in English."""
-    english = _english_messages()
+    """Every page in the header, and the records, ticket, target and roster pages reached from them: the
+    page's direction and language, nothing unreadable, and on a Hebrew or Arabic page no English message."""
+    english = english_messages()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     browser_log_in(page, served, who, lang)
     links = page.eval_on_selector_all("nav.pages a", "links => links.map(a => a.getAttribute('href'))")
@@ -69,7 +52,7 @@ def test_every_page_reads_in_each_language(served: str, browser: Any, who: str, 
         for written in page.eval_on_selector_all(".user-text", "els => els.map(e => e.innerText)"):
             text = text.replace(written, " ")  # what users wrote (a target's reason) stays in their words
         if lang != "en":
-            left = [w for w in english if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-]|\.\w)", text)]
+            left = english_left(text, english)
             assert not left, f"{link}: English on a {lang} page: {left[:5]}"
         page.screenshot(path=str(_shots() / f"{name}-{who}-{lang}.png"), full_page=True)
         seen.append(name)
@@ -78,5 +61,5 @@ def test_every_page_reads_in_each_language(served: str, browser: Any, who: str, 
             if found is not None and drill not in seen and drill not in [n for n, _ in pages]:
                 pages.append((drill, str(found.get_attribute("href"))))
     page.close()
-    expected = {"records", "ticket"} | ({"target", "target-new"} if who != "noa" else set())
+    expected = {"records", "ticket"} | ({"target", "target-new", "roster"} if who != "noa" else set())
     assert expected <= set(seen), sorted(expected - set(seen))
