@@ -5,7 +5,7 @@ and durations (Latin digits in all three), and bidi isolation for right-to-left 
 English is the source language; Hebrew and Arabic are read from `locales/<lang>/LC_MESSAGES/kpidesk.po`.
 """
 
-from kpidesk.i18n._bidi import FSI, PDI, bdi, isolate
+from kpidesk.i18n._bidi import FSI, LRI, PDI, bdi, isolate, isolate_ltr
 from kpidesk.i18n._catalogues import DOMAIN, catalogue, catalogue_path, translator
 from kpidesk.i18n._chart_locale import time_locale
 from kpidesk.i18n._extraction import Message, all_messages, extract_messages, untranslated, update_catalogues
@@ -35,6 +35,7 @@ __all__ = [
     "FSI",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "LRI",
     "MISSING",
     "PDI",
     "VOCABULARIES",
@@ -53,6 +54,7 @@ __all__ = [
     "format_percent",
     "format_value",
     "isolate",
+    "isolate_ltr",
     "metric_anchor",
     "metric_definition",
     "metric_name",

@@ -36,6 +36,13 @@ def _isolated(text: str, lang: str) -> str:
     return isolate(text) if direction(lang) == "rtl" else text
 
 
+def _ltr(text: str, lang: str) -> str:
+    """Times or a range of them, left to right inside a right-to-left sentence as in the grid."""
+    from kpidesk.i18n import direction, isolate_ltr
+
+    return isolate_ltr(text) if direction(lang) == "rtl" else text
+
+
 def _clock(moment: datetime) -> str:
     return f"{moment:%H:%M}"
 
@@ -87,7 +94,7 @@ def _rule_lines(rules: Any, calendar: str, has_settings: bool, lang: str) -> lis
     _ = translator(lang).gettext
     lengths = ", ".join(_length(x, lang) for x in rules.lengths)
     starts = ", ".join(
-        _isolated(_clock_seconds(a) if a == b else f"{_clock_seconds(a)}–{_clock_seconds(b)}", lang)
+        _ltr(_clock_seconds(a) if a == b else f"{_clock_seconds(a)}–{_clock_seconds(b)}", lang)
         for a, b in rules.starts
     )
     lines = [
@@ -130,7 +137,7 @@ def _rule_lines(rules: Any, calendar: str, has_settings: bool, lang: str) -> lis
         lines.append(
             _("At most {count} evening shifts a week (still working after {time})").format(
                 count=format_number(rules.max_evenings, lang),
-                time=_isolated(_clock_seconds(rules.evening_from), lang),
+                time=_ltr(_clock_seconds(rules.evening_from), lang),
             )
         )
     first = _weekday(date(2024, 1, 1) + timedelta(days=rules.week_start), lang)
@@ -375,7 +382,7 @@ def _gap_text(gap: Any, lang: str) -> str:
         int(gap.short),
     ).format(
         day=_day_label(gap.start.date(), lang),
-        times=_isolated(_times(gap.start, gap.end), lang),
+        times=_ltr(_times(gap.start, gap.end), lang),
         count=format_number(gap.short, lang, digits=0),
         reason=reasons.get(gap.reason, gap.reason),
     )
@@ -655,9 +662,9 @@ def _cell_text(cell: dict[str, Any] | None, lang: str) -> str:
     _ = translator(lang).gettext
     if cell is None:
         return ""
-    parts = [_isolated(cell["time"], lang)]
+    parts = [_ltr(cell["time"], lang)]
     if cell["break"]:
-        parts.append(_("break {times}").format(times=_isolated(cell["break"], lang)))
+        parts.append(_("break {times}").format(times=_ltr(cell["break"], lang)))
     if cell["evening"]:
         parts.append(_("evening"))
     return "; ".join(parts)
@@ -686,7 +693,7 @@ def roster_table(context: dict[str, Any], table: str, lang: str) -> tuple[list[s
     if table == "shifts":
         rows = [
             [
-                _isolated(r["time"], lang),
+                _ltr(r["time"], lang),
                 *("" if c is None else c["count"] for c in r["cells"]),
             ]
             for r in context["shift_grid"]
@@ -698,6 +705,6 @@ def roster_table(context: dict[str, Any], table: str, lang: str) -> tuple[list[s
         return list(context["day_header"]), rows
     if table == "coverage":
         keys = ("day", "time", "required", "scheduled", "under", "over", "service_level", "target")
-        rows = [[_isolated(r[k], lang) if k == "time" else r[k] for k in keys] for r in context["coverage"]]
+        rows = [[_ltr(r[k], lang) if k == "time" else r[k] for k in keys] for r in context["coverage"]]
         return list(context["coverage_header"]), rows
     raise InvalidRequest(f"expected the table {', '.join(ROSTER_TABLES)}, got {table!r}")

@@ -312,8 +312,8 @@ def test_right_to_left_pages_isolate_every_time_and_speak_no_english(lee: Any, l
     assert len(times) > 50
     for found in times:
         before = main[: found.start()]
-        # In an element laid out left to right, or a bidi isolate inside a sentence.
-        assert before.endswith(('dir="ltr">', 'dir="ltr" class="time">')) or before.endswith("\u2068"), main[
+        # In an element laid out left to right, or a left-to-right isolate inside a sentence.
+        assert before.endswith(('dir="ltr">', 'dir="ltr" class="time">')) or before.endswith("\u2066"), main[
             found.start() - 60 : found.end()
         ]
     text = text_of(page)

@@ -156,5 +156,5 @@ def test_a_roster_of_agents_only_says_why_its_service_level_is_not_known(tmp_pat
     for row, agent in zip(rows, roster.agent_rows(), strict=True):
         assert sum(1 for cell in row[5:] if cell) == agent["shifts"]
         for cell in filter(None, row[5:]):
-            times = "09:00–17:00" if lang == "en" else "\u206809:00–17:00\u2069"
+            times = "09:00–17:00" if lang == "en" else "\u206609:00–17:00\u2069"
             assert cell.startswith(times)
