@@ -17,7 +17,6 @@ week lowers it by a working day's share, min ÷ (7 − days_off), as leave count
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -114,31 +113,6 @@ def _weekly_max(agent: RosterAgent, rules: ShiftRules) -> float | None:
 
 def _weekly_min(agent: RosterAgent, rules: ShiftRules) -> float:
     return agent.min_weekly_hours if agent.min_weekly_hours is not None else rules.min_weekly_hours
-
-
-#: Hours the derived bounds are loosened by: a bound within HiGHS's tolerances of the optimum it meets
-#: can stop the solver with a numerical error. The fairness stage is therefore proven optimal to one part
-#: in a million (`_FAIRNESS_GAP`), which this slack stays well inside.
-_BOUND_SLACK = 1e-5
-
-
-_FAIRNESS_GAP = 1e-6
-
-
-def _common_length(paid_h: np.ndarray) -> float:
-    """The greatest length, in hours, that every shift's paid time is a whole multiple of (by minutes)."""
-    minutes = [round(h * 60) for h in paid_h if h > 0]
-    return math.gcd(*minutes) / 60 if minutes else 0.0
-
-
-def _least_deviation(residue: np.ndarray, unit: float) -> float:
-    """The least Σ|hours_a − share_a| over hours that are multiples of `unit` and add up to the shares'
-    total, where residue_a is share_a less the multiple just below it. Starting every agent at that
-    multiple leaves Σ residue ÷ unit units to give, at most one each; a unit costs unit − 2·residue_a, so
-    the agents with the largest residues take them."""
-    ordered = np.sort(residue)[::-1]
-    units = round(float(residue.sum()) / unit)
-    return float(residue.sum() + (unit * units - 2 * ordered[:units].sum()))
 
 
 def _weekly_need(agent: RosterAgent, rules: ShiftRules, week_days: Sequence[date]) -> float:
@@ -283,6 +257,10 @@ def assign_agents(
     ]
     if shortfalls:
         raise RosterInfeasible(_shortfall_words(shortfalls, agents, rules, weeks))
+    keep = csr_array(first_cost.reshape(1, -1))
+    matrix2 = csr_array(vstack([matrix, keep]))
+    lo2 = np.append(lo, -np.inf)
+    up2 = np.append(up, float(first_cost @ first) + 1e-6)
     # dev_a ≥ |hours_a − fair share_a|, the share in proportion to the agent's weekly maximum and days
     # available; the hours to share are those the first stage filled.
     filled = float(paid_h @ (counts - first[unfilled0:short0]))
@@ -301,47 +279,14 @@ def assign_agents(
         hours = [(x_index[(a, s)], paid_h[s]) for s in by_agent_shift[a]]
         extra.add([*hours, (dev0 + a, -1.0)], -np.inf, share[a])
         extra.add([*hours, (dev0 + a, 1.0)], share[a], np.inf)
-    # Bounds every fair roster obeys, which spare the solver from proving them: an agent's hours are a
-    # multiple of the shifts' common paid length g, so each dev_a is at least the distance from the share
-    # to the nearest multiple; and when every shift is filled, someone works at least the average number
-    # of evenings and the deviations add up to at least those of the best split of the hours into
-    # multiples of g.
-    unit = _common_length(paid_h)
-    var_lower = np.zeros(n_var)
-    residue = share - np.floor(share / unit + 1e-9) * unit if unit else np.zeros(len(agents))
-    var_lower[dev0:] = np.maximum(np.minimum(residue, unit - residue) - _BOUND_SLACK, 0.0)
-    stage_two_upper = var_upper.copy()
-    if float(first_cost @ first) < 1e-6:
-        stage_two_upper[unfilled0:short0] = 0.0
-        evenings = float(sum(c for c, late in zip(counts, evening, strict=True) if late))
-        var_lower[e_var] = math.ceil(evenings / len(agents) - 1e-9)
-        if unit:
-            extra.add(
-                [(dev0 + a, 1.0) for a in range(len(agents))],
-                _least_deviation(residue, unit) - _BOUND_SLACK,
-                np.inf,
-            )
-        matrix2 = csr_array(vstack([matrix, extra.matrix(n_var)]))
-        lo2 = np.concatenate([lo, extra.lower])
-        up2 = np.concatenate([up, extra.upper])
-    else:
-        keep = csr_array(first_cost.reshape(1, -1))
-        matrix2 = csr_array(vstack([matrix, keep, extra.matrix(n_var)]))
-        lo2 = np.concatenate([lo, [-np.inf], extra.lower])
-        up2 = np.concatenate([up, [float(first_cost @ first) + 1e-6], extra.upper])
+    matrix2 = csr_array(vstack([matrix2, extra.matrix(n_var)]))
+    lo2 = np.concatenate([lo2, extra.lower])
+    up2 = np.concatenate([up2, extra.upper])
     fair_cost = np.zeros(n_var)
     fair_cost[e_var] = 1.0
     fair_cost[dev0:] = 1.0 / 8
     second, second_report = solve_milp(
-        fair_cost,
-        matrix2,
-        lo2,
-        up2,
-        integral=integral,
-        var_upper=stage_two_upper,
-        var_lower=var_lower,
-        time_limit=time_limit,
-        rel_gap=_FAIRNESS_GAP,
+        fair_cost, matrix2, lo2, up2, integral=integral, var_upper=var_upper, time_limit=time_limit
     )
     chosen = [
         AgentShift(agents[a], shifts[s], evening[s]) for (a, s), i in x_index.items() if second[i] > 0.5

@@ -56,12 +56,9 @@ def solve_milp(
     *,
     integral: np.ndarray,
     var_upper: np.ndarray | float = np.inf,
-    var_lower: np.ndarray | float = 0.0,
     time_limit: float,
-    rel_gap: float = 0.0,
 ) -> tuple[np.ndarray, SolveReport]:
-    """Minimise cost·x subject to lower ≤ rows·x ≤ upper, var_lower ≤ x ≤ var_upper, x integral where
-    asked. `rel_gap` is the relative gap at which the answer counts as proven optimal (0: exactly).
+    """Minimise cost·x subject to lower ≤ rows·x ≤ upper, 0 ≤ x ≤ var_upper, x integral where asked.
 
     Returns the best solution found and its report. Raises OptimisationStopped when the time limit came
     before any solution; every caller's model has one (its slack variables), so nothing else can leave
@@ -70,12 +67,9 @@ def solve_milp(
     result = milp(
         cost,
         integrality=integral.astype(np.uint8),
-        bounds=Bounds(
-            np.broadcast_to(var_lower, len(cost)).astype(float),
-            np.broadcast_to(var_upper, len(cost)).astype(float),
-        ),
+        bounds=Bounds(np.zeros(len(cost)), np.broadcast_to(var_upper, len(cost)).astype(float)),
         constraints=[LinearConstraint(rows, lower, upper)] if rows.shape[0] else [],
-        options={"time_limit": float(time_limit), "mip_rel_gap": float(rel_gap), "presolve": True},
+        options={"time_limit": float(time_limit), "mip_rel_gap": 0.0, "presolve": True},
     )
     seconds = time.perf_counter() - begun
     if result.x is None:
@@ -89,9 +83,7 @@ def solve_milp(
     bound = getattr(result, "mip_dual_bound", None)
     bound = value if bound is None or not math.isfinite(bound) else float(bound)
     proven = result.status == 0
-    gap = max(value - bound, 0.0) / max(abs(value), 1e-9)
-    if proven and gap <= 1e-9:
-        bound, gap = value, 0.0
+    gap = 0.0 if proven else (abs(value - bound) / max(abs(value), 1e-9))
     status = "optimal" if proven else ("time limit" if result.status == 1 else str(result.message))
     x = np.where(integral, np.round(result.x), result.x)
-    return x, SolveReport(status, proven, value, bound, gap, seconds)
+    return x, SolveReport(status, proven, value, bound if not proven else value, gap, seconds)
