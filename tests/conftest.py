@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,18 @@ from real_datasets import BANK_LOG, BANK_MAPPING, FOUR_SOURCES, SERVICENOW_LOG, 
 
 from kpidesk import DemoResult
 from kpidesk.workspace import Workspace, init_workspace
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: Any) -> None:
+    """Start pytest-xdist's workers without the terminal size GNU readline wrote into this process's
+    environment. pytest imports readline early; its setup puts COLUMNS=80 and LINES=24 in the C environment
+    (not in `os.environ`), which the workers would inherit. There the CLI's Rich consoles, made when
+    kpidesk.cli is imported, would fix their width from it and ignore the COLUMNS a test gives CliRunner.
+    A size the user really set is in `os.environ` and is kept."""
+    for name in ("COLUMNS", "LINES"):
+        if name not in os.environ:
+            os.unsetenv(name)
 
 
 @pytest.fixture(scope="session")

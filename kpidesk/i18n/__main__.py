@@ -2,5 +2,6 @@
 
 from kpidesk.i18n._extraction import update_catalogues
 
-for lang, count in update_catalogues().items():
-    print(f"{lang}: {count} untranslated")
+if __name__ == "__main__":
+    for lang, count in update_catalogues().items():
+        print(f"{lang}: {count} untranslated")

@@ -192,8 +192,23 @@ def big_csv(path, rows=1_000_000):
     return path
 
 
+PROGRESS_SETTINGS = (
+    "SELECT current_setting('enable_progress_bar'), current_setting('enable_progress_bar_print')"
+)
+
+
+def pin_progress_settings(con):
+    """Start from DuckDB's settings in a script (no progress bar, printing allowed), the opposite of what a
+    bar needs, so that giving them back is seen. DuckDB's default depends on the process: it turns the
+    progress bar on when `__main__` has no file (a REPL, `python -c`, a pytest-xdist worker)."""
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET enable_progress_bar_print = true")
+    assert con.execute(PROGRESS_SETTINGS).fetchall() == [(False, True)]
+
+
 def test_a_large_csv_streams_and_shows_progress(con, tmp_path, capsys):
     path = big_csv(tmp_path / "big.csv")
+    pin_progress_settings(con)
     tracemalloc.start()
     try:
         summary = import_files(con, [path], "tickets", progress=True)
@@ -207,18 +222,16 @@ def test_a_large_csv_streams_and_shows_progress(con, tmp_path, capsys):
     shown = capsys.readouterr().err
     for step in ("scanning", "reading", "checking", "writing"):
         assert f"{step} big.csv" in shown
-    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
+    assert con.execute(PROGRESS_SETTINGS).fetchall() == [(False, True)]
 
 
 def test_a_large_csv_failing_mid_read_names_the_line_and_changes_nothing(con, tmp_path, warehouse_snapshot):
     path = big_csv(tmp_path / "big.csv")
     with path.open("a") as fh:
         fh.write("T-bad,2026-03-01,open,one field too many,web,extra\n")
+    pin_progress_settings(con)
     before = warehouse_snapshot(con)
     with pytest.raises(ImportFailed, match=r"big.csv line 1000002: expected 5 fields .* found 6"):
         import_files(con, [path], "tickets", progress=True)
     assert warehouse_snapshot(con) == before
-    settings = con.execute(
-        "SELECT current_setting('enable_progress_bar'), current_setting('enable_progress_bar_print')"
-    ).fetchall()
-    assert settings == [(False, True)]
+    assert con.execute(PROGRESS_SETTINGS).fetchall() == [(False, True)]
