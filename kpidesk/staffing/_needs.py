@@ -8,7 +8,6 @@ handle time and patience let the roster say what service level its agents delive
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from kpidesk import InvalidRequest
+from kpidesk.staffing._csv_rows import read_csv_rows
 from kpidesk.staffing._plan import StaffingPlan
 from kpidesk.staffing._requirement import MODELS, StaffingTarget
 
@@ -102,25 +102,6 @@ def _number(text: Any, where: str, *, whole: bool) -> float:
     return value
 
 
-def _records_from_csv(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InvalidRequest(f"{path}: the file is empty; expected a header with interval_start,required")
-        names = [h.strip() for h in header]
-        out = []
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(names):
-                raise InvalidRequest(
-                    f"{path}, line {line}: {len(row)} fields where the header has {len(names)}"
-                )
-            out.append((f"line {line}", dict(zip(names, row, strict=True))))
-        return out
-
-
 def _column_position(names: list[str], column: str) -> str:
     return f"column {names.index(column) + 1} ({column})" if column in names else column
 
@@ -167,9 +148,8 @@ def read_needs(
             records.append((f"interval {index + 1}", row))
         names = sorted({k for _, r in records for k in r})
     else:
-        records = _records_from_csv(path)
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            names = [h.strip() for h in next(csv.reader(handle), [])]
+        names, lines = read_csv_rows(path, "interval_start,required")
+        records = [(f"line {line}", dict[str, Any](row)) for line, row in lines]
     required_column = "required" if "required" in names else "scheduled_agents"
     for needed in ("interval_start", required_column):
         if needed not in names:

@@ -8,7 +8,6 @@ file, the line and the column.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -16,30 +15,11 @@ from pathlib import Path
 
 from kpidesk import InvalidRequest
 from kpidesk.staffing._assign import RosterAgent
+from kpidesk.staffing._csv_rows import read_csv_rows
 
 __all__ = ["AGENT_FILE_COLUMNS", "read_roster_agents", "read_unavailability", "with_unavailability"]
 
 AGENT_FILE_COLUMNS = ("agent_id", "name", "team", "min_weekly_hours", "max_weekly_hours", "max_evenings")
-
-
-def _rows(path: Path, expected: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    if not path.exists():
-        raise InvalidRequest(f"{path}: no such file")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = [h.strip() for h in next(reader, [])]
-        if not header:
-            raise InvalidRequest(f"{path}: the file is empty; expected a header with {expected}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise InvalidRequest(
-                    f"{path}, line {line}: {len(row)} fields where the header has {len(header)}"
-                )
-            rows.append((line, {k: v.strip() for k, v in zip(header, row, strict=True)}))
-    return header, rows
 
 
 def _where(path: Path, line: int, header: list[str], column: str) -> str:
@@ -48,7 +28,7 @@ def _where(path: Path, line: int, header: list[str], column: str) -> str:
 
 def read_roster_agents(path: Path) -> list[RosterAgent]:
     """The agents of an agents file, in its order."""
-    header, rows = _rows(path, "agent_id and, optionally, " + ", ".join(AGENT_FILE_COLUMNS[1:]))
+    header, rows = read_csv_rows(path, "agent_id and, optionally, " + ", ".join(AGENT_FILE_COLUMNS[1:]))
     if "agent_id" not in header:
         raise InvalidRequest(f"{path}: no agent_id column; expected {', '.join(AGENT_FILE_COLUMNS)}")
     unknown = [h for h in header if h not in AGENT_FILE_COLUMNS]
@@ -110,7 +90,7 @@ def _day(text: str, where: str) -> date:
 
 def read_unavailability(path: Path) -> dict[str, frozenset[date]]:
     """Agent id → the local dates the agent cannot work."""
-    header, rows = _rows(path, "agent_id and date, or agent_id, from and to")
+    header, rows = read_csv_rows(path, "agent_id and date, or agent_id, from and to")
     ranged = "from" in header and "to" in header
     if "agent_id" not in header or not (ranged or "date" in header):
         raise InvalidRequest(f"{path}: expected columns agent_id and date, or agent_id, from and to")
