@@ -198,16 +198,7 @@ def _print_roster(roster: Roster) -> None:
                         if len(lengths) > 1:
                             text += f"/{(shift['end'] - shift['start']).total_seconds() / 3600:g}"
                     cells.append(text or "·")
-                week_hours = sum(
-                    (s["end"] - s["start"]).total_seconds() / 3600
-                    - (
-                        0
-                        if roster.rules.break_paid or s["break_start"] is None
-                        else roster.rules.break_length / 3600
-                    )
-                    for s in agent["shift_list"]
-                    if s["start"].date() in week
-                )
+                week_hours = sum(s["paid_hours"] for s in agent["shift_list"] if s["start"].date() in week)
                 table.add_row(agent["name"] or agent["agent_id"], *cells, f"{week_hours:g}")
             console.print(table)
         console.print(

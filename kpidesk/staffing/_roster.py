@@ -129,7 +129,14 @@ class Roster:
                     "hours": sum(p.shift.paid for p in mine) / 3600,
                     "shifts": len(mine),
                     "evenings": sum(p.evening for p in mine),
-                    "shift_list": [{**_local_times(p.shift, zone), "evening": p.evening} for p in mine],
+                    "shift_list": [
+                        {
+                            **_local_times(p.shift, zone),
+                            "paid_hours": p.shift.paid / 3600,
+                            "evening": p.evening,
+                        }
+                        for p in mine
+                    ],
                 }
             )
         return out
